@@ -1,0 +1,3 @@
+from oncoresist.cli import main
+
+main()
