@@ -83,7 +83,7 @@ class Knowledge:
             for item in items:
                 key = getattr(item, key_attr)
                 if key in table:
-                    if curated:
+                    if curated and kind != "source":  # one citation may be listed by several files
                         self.duplicates.append((kind, key, self.defined_in[(kind, key)], label))
                     continue  # imports never override curated entities
                 table[key] = item

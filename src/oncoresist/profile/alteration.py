@@ -254,7 +254,7 @@ _PROT_RE = re.compile(
     (?:_(?P<eref>{_AA_RE})(?P<end>\d+))?
     (?P<rest>
         (?:delins|ins)(?P<ins>{_AAS_RE}|\d+)?
-      | del{_AAS_RE}?
+      | del(?:{_AAS_RE})?
       | dup
       | fs(?:\*?\d+|Ter\d+|\*\?|X\d*)?
       | (?:{_AA_RE})fs(?:\*?\d+|Ter\d+|X\d*)?
@@ -389,13 +389,13 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         p5, p3 = gene.split("::", 1)
         fusion = (p5, p3)
     elif gene is None or "::" in gene_token:
-        fusion = _split_fusion(gene_token, resolve_gene)
-        if fusion is None:
-            iso = re.fullmatch(r"([A-Za-z0-9]+)-(V\d+|v\d+|\d+[a-z]?)", gene_token)
-            if iso and _resolve(iso[1], resolve_gene):
-                gene = _resolve(iso[1], resolve_gene)
-                isoform = f"{gene}-{iso[2].upper()}"
-            else:
+        iso = re.fullmatch(r"([A-Za-z0-9]+)-([Vv]\d+)", gene_token)
+        if iso and _resolve(iso[1], resolve_gene):
+            gene = _resolve(iso[1], resolve_gene)
+            isoform = f"{gene}-{iso[2].upper()}"
+        else:
+            fusion = _split_fusion(gene_token, resolve_gene)
+            if fusion is None:
                 raise AlterationSyntaxError(f"unknown gene {gene_token!r} in alteration {raw!r}")
 
     rest_low = rest.lower()
