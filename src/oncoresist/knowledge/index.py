@@ -106,12 +106,12 @@ class Knowledge:
             self.defined_in[("option", opt.id)] = label
 
     def _index(self) -> None:
-        for sym, gene in self.genes.items():
+        for sym in self.genes:
             self._gene_alias.setdefault(sym.upper(), sym)
         for sym, gene in self.genes.items():
             for alias in gene.aliases:
                 self._gene_alias.setdefault(alias.upper(), sym)
-        for name, drug in self.drugs.items():
+        for name in self.drugs:
             self._drug_alias.setdefault(_norm(name), name)
         for name, drug in self.drugs.items():
             for syn in drug.synonyms:
