@@ -1,7 +1,7 @@
 """Cross-reference checks over a built :class:`Knowledge`.
 
 Each problem names the file, the entry and the field, e.g.
-``knowledge/data/facts/egfr.yaml: fact egfr-t790m-gen1: field 'drugs[0]': unknown drug 'erlotinb'; did you mean erlotinib?``
+``facts/egfr.yaml: fact egfr-t790m: field 'drugs[0]': unknown drug 'erlotinb'; did you mean erlotinib?``
 """
 
 from __future__ import annotations
@@ -52,16 +52,26 @@ def check(kb: Knowledge) -> list[Problem]:
         for i, alias in enumerate(gene.aliases):
             owner = kb.resolve_gene(alias)
             if alias.upper() in {g.upper() for g in kb.genes} and alias.upper() != sym.upper():
-                out.append(Problem(where("gene", sym), f"gene {sym}", f"aliases[{i}]",
-                                   f"alias {alias!r} is itself a gene symbol"))
+                out.append(
+                    Problem(
+                        where("gene", sym), f"gene {sym}", f"aliases[{i}]", f"alias {alias!r} is itself a gene symbol"
+                    )
+                )
             elif owner not in (sym, None):
-                out.append(Problem(where("gene", sym), f"gene {sym}", f"aliases[{i}]",
-                                   f"alias {alias!r} already resolves to {owner}"))
+                out.append(
+                    Problem(
+                        where("gene", sym),
+                        f"gene {sym}",
+                        f"aliases[{i}]",
+                        f"alias {alias!r} already resolves to {owner}",
+                    )
+                )
 
     for cid, dc in kb.drug_classes.items():
         if dc.parent and dc.parent not in kb.drug_classes:
-            out.append(Problem(where("drug class", cid), f"drug class {cid}", "parent",
-                               f"unknown drug class {dc.parent!r}"))
+            out.append(
+                Problem(where("drug class", cid), f"drug class {cid}", "parent", f"unknown drug class {dc.parent!r}")
+            )
 
     curated_sources = set(kb.sources)
     for name, drug in kb.drugs.items():
@@ -78,8 +88,7 @@ def check(kb: Knowledge) -> list[Problem]:
 
     for code, tumor in kb.tumors.items():
         if tumor.parent and tumor.parent not in kb.tumors:
-            out.append(Problem(where("tumor", code), f"tumor {code}", "parent",
-                               f"unknown tumor type {tumor.parent!r}"))
+            out.append(Problem(where("tumor", code), f"tumor {code}", "parent", f"unknown tumor type {tumor.parent!r}"))
 
     for fact in kb.facts:
         out.extend(_check_item(kb, fact, where("fact", fact.id), curated_sources, parse_alteration))
@@ -103,7 +112,9 @@ def _check_item(kb: Knowledge, item: Fact | Option, w: str, sources: set[str], p
     drug_field = "drugs" if isinstance(item, Fact) else "therapy"
     for i, d in enumerate(drugs):
         if d not in kb.drugs:
-            out.append(Problem(w, e, f"{drug_field}[{i}]", _unknown("drug", d, kb) or f"use the generic name for {d!r}"))
+            out.append(
+                Problem(w, e, f"{drug_field}[{i}]", _unknown("drug", d, kb) or f"use the generic name for {d!r}")
+            )
     classes = item.drug_classes if isinstance(item, Fact) else item.after_drug_classes
     class_field = "drug_classes" if isinstance(item, Fact) else "after_drug_classes"
     for i, c in enumerate(classes):
@@ -112,7 +123,9 @@ def _check_item(kb: Knowledge, item: Fact | Option, w: str, sources: set[str], p
     if isinstance(item, Option):
         for i, d in enumerate(item.after_drugs):
             if d not in kb.drugs:
-                out.append(Problem(w, e, f"after_drugs[{i}]", _unknown("drug", d, kb) or f"use the generic name for {d!r}"))
+                out.append(
+                    Problem(w, e, f"after_drugs[{i}]", _unknown("drug", d, kb) or f"use the generic name for {d!r}")
+                )
     if isinstance(item, Fact) and not item.drugs and not item.drug_classes:
         out.append(Problem(w, e, "drugs", "a fact needs drugs or drug_classes"))
     for i, t in enumerate(item.tumors):
@@ -122,5 +135,9 @@ def _check_item(kb: Knowledge, item: Fact | Option, w: str, sources: set[str], p
     if not is_import:
         for i, s in enumerate(item.sources):
             if s not in sources:
-                out.append(Problem(w, e, f"sources[{i}]", f"source {s!r} is not in any sources: section (add it with its citation)"))
+                out.append(
+                    Problem(
+                        w, e, f"sources[{i}]", f"source {s!r} is not in any sources: section (add it with its citation)"
+                    )
+                )
     return out
