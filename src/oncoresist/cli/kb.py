@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from oncoresist.cli import app
 from oncoresist.cli._common import console, error_boundary, fail
 
-kb_app = typer.Typer(help="The resistance knowledge base: validate, stats, show, import, update.",
-                     no_args_is_help=True)
+kb_app = typer.Typer(help="The resistance knowledge base: validate, stats, show, import, update.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
 
@@ -63,3 +62,239 @@ def stats(
         f"facts {cov['facts']} (resistance {cov['resistance_facts']}), genes {cov['genes_in_facts']}, "
         f"drugs {cov['drugs_in_facts']}, options {cov['options']}, sources {cov['sources']}"
     )
+
+
+# ---------------------------------------------------------------- import / update
+import_app = typer.Typer(help="Import a public evidence table (CIViC, CGI) into the knowledge.", no_args_is_help=True)
+kb_app.add_typer(import_app, name="import")
+
+PathArg = Annotated[str, typer.Argument(help="Path of the TSV file.", show_default=False)]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")]
+
+
+def _knowledge_errors_exit_1() -> Any:
+    """Context: an invalid curated knowledge is exit code 1 (like ``kb validate``), not a usage error."""
+    import contextlib
+
+    from oncoresist.errors import KnowledgeError
+
+    @contextlib.contextmanager
+    def ctx() -> Any:
+        try:
+            yield
+        except KnowledgeError as exc:
+            fail(f"invalid knowledge: {exc}", 1)
+
+    return ctx()
+
+
+def _report(summary: dict[str, Any], written: str, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({**summary, "written": written}, indent=2))
+        return
+    from rich.table import Table
+
+    con = console()
+    table = Table(title=f"{summary['source']} import: rows not imported, by reason")
+    table.add_column("reason")
+    table.add_column("rows", justify="right")
+    table.add_column("examples", overflow="fold")
+    from rich.markup import escape
+
+    for item in summary["skipped"]:
+        table.add_row(escape(item["reason"]), str(item["rows"]), escape("; ".join(item["examples"])))
+    con.print(table)
+    eff = ", ".join(f"{k} {v}" for k, v in summary["facts_by_effect"].items())
+    ent = ", ".join(f"{k} {v}" for k, v in summary["new_entities"].items())
+    con.print(
+        f"[green]imported[/green] {summary['rows_imported']} of {summary['rows']} rows as {summary['facts']} facts "
+        f"({eff}); skipped {summary['rows_skipped']} rows; new entities: {ent}"
+    )
+    con.print(f"written: {written}")
+
+
+def _run_import(kind: str, path: str, as_json: bool) -> None:
+    from pathlib import Path
+
+    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
+
+    p = Path(path)
+    if not p.is_file():
+        fail(f"{path}: no such file; give the path of the {kind.upper()} TSV")
+    with _knowledge_errors_exit_1():
+        result = (import_civic if kind == "civic" else import_cgi)(p)
+    written = write_import(result)
+    _report(result.summary(), str(written), as_json)
+
+
+@import_app.command("civic")
+@error_boundary
+def import_civic_cmd(path: PathArg, as_json: JsonFlag = False) -> None:
+    """Import CIViC evidence (AcceptedClinicalEvidenceSummaries.tsv) into the import directory."""
+    _run_import("civic", path, as_json)
+
+
+@import_app.command("cgi")
+@error_boundary
+def import_cgi_cmd(path: PathArg, as_json: JsonFlag = False) -> None:
+    """Import the CGI biomarkers table (cgi_biomarkers_per_variant.tsv) into the import directory."""
+    _run_import("cgi", path, as_json)
+
+
+@kb_app.command("update")
+@error_boundary
+def update(
+    url: Annotated[str | None, typer.Option("--url", help="Download from here instead of CIViC's nightly URL.")] = None,
+    min_facts: Annotated[
+        int, typer.Option("--min-facts", min=0, help="Refuse a download that yields fewer facts.")
+    ] = 500,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Network timeout in seconds.")] = 60.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Download the current CIViC nightly evidence TSV, verify it, and replace the CIViC import atomically."""
+    from oncoresist.knowledge.update import CIVIC_NIGHTLY_URL, update_civic
+
+    with _knowledge_errors_exit_1():
+        result, path = update_civic(url or CIVIC_NIGHTLY_URL, min_facts=min_facts, timeout=timeout)
+    _report(result.summary(), str(path), as_json)
+
+
+# ---------------------------------------------------------------- browsing
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Facts shown per effect.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Show every fact (no --limit).")]
+
+
+def _browse(query: str, limit: int, show_all: bool) -> dict[str, Any]:
+    from oncoresist.knowledge import load_knowledge
+    from oncoresist.knowledge.explain import browse
+
+    with _knowledge_errors_exit_1():
+        kb = load_knowledge()
+    return browse(kb, query, limit=None if show_all else limit)
+
+
+def _drugs_text(f: dict[str, Any]) -> str:
+    names = list(f["drugs"]) + [f"[{c}]" for c in f["drug_classes"]]
+    joiner = " + " if f["therapy_mode"] == "combination" else ", "
+    return joiner.join(names)
+
+
+def _facts_table(title: str, rows: list[dict[str, Any]], total: int) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
+    table = Table(title=f"{title}{more}", show_lines=False)
+    for col in ("alteration(s)", "drugs", "effect", "mechanism", "tumours", "level", "sources", "record"):
+        table.add_column(col, overflow="fold")
+    for f in rows:
+        mech = f["mechanism"] + ("*" if f["mechanism_inferred"] else "")
+        cells = [
+            " + ".join(f["alterations"]), _drugs_text(f), f["effect"], mech, ", ".join(f["tumors"]) or "any",
+            f["evidence_level"], ", ".join(f["sources"]), f["origin_of_record"],
+        ]  # fmt: skip
+        table.add_row(*(escape(c) for c in cells))
+    return table
+
+
+@kb_app.command("show")
+@error_boundary
+def show(
+    name: Annotated[str, typer.Argument(help="A gene, drug, drug class, mechanism class, tumour type or alteration.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: LimitOpt = 25,
+    show_all: AllOpt = False,
+) -> None:
+    """Show an entity (aliases resolve) and the facts that involve it."""
+    out = _browse(name, limit, show_all)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    con = console()
+    ent = out["entity"]
+    con.print(f"[bold]{out['name']}[/bold] ({out['kind'].replace('_', ' ')})")
+    for key, value in ent.items():
+        if value in (None, [], "", False) or key in {"name", "symbol", "id", "code"}:
+            continue
+        con.print(f"  {key}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    t = out["totals"]
+    con.print(
+        f"facts: {t['facts']} (resistance {t['resistance']}, sensitivity {t['sensitivity']}; "
+        f"curated {t['curated']}, imported {t['imported']}); options: {t['options']}"
+    )
+    if out["resistance"]:
+        con.print(_facts_table("Resistance facts", out["resistance"], t["resistance"]))
+    if out["sensitivity"]:
+        con.print(_facts_table("Sensitivity facts", out["sensitivity"], t["sensitivity"]))
+    if out["resistance"] or out["sensitivity"]:
+        con.print("* mechanism class inferred by rule (imported fact)")
+
+
+@app.command("explain")
+@error_boundary
+def explain(
+    query: Annotated[str, typer.Argument(help='An alteration ("EGFR T790M"), gene, drug or mechanism class.')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: LimitOpt = 12,
+    show_all: AllOpt = False,
+) -> None:
+    """Explain the resistance mechanisms behind an alteration, gene, drug or mechanism class, with sources."""
+    out = _browse(query, limit, show_all)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    _print_explanation(out)
+
+
+def _print_explanation(out: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    con = console()
+    t = out["totals"]
+    kind = out["kind"].replace("_", " ")
+    head = f"[bold]{escape(out['name'])}[/bold] ({kind})"
+    if out["kind"] == "mechanism":
+        head += f": {escape(out['entity']['description'])}"
+    elif out["kind"] == "drug":
+        ent = out["entity"]
+        head += f": {', '.join(ent.get('class_names') or ent.get('classes', []))}"
+        if ent.get("targets"):
+            head += f"; targets {', '.join(ent['targets'])}"
+    con.print(Panel(head, expand=False))
+    if not t["resistance"]:
+        con.print(
+            f"No resistance facts in the knowledge for {escape(out['name'])} ({t['sensitivity']} sensitivity facts)."
+        )
+    else:
+        con.print(
+            f"[bold]Resistance[/bold]: {t['resistance']} fact(s) ({t['resistance_curated']} curated, "
+            f"{t['resistance_imported']} imported), by mechanism:"
+        )
+        for m in out["mechanisms"]:
+            note = " (class inferred by rule for imported facts only)" if m["inferred_only"] else ""
+            con.print(f"  - [cyan]{m['id']}[/cyan] ({m['resistance_facts']}){note}: {escape(m['description'])}")
+        con.print()
+        for f in out["resistance"]:
+            effect = "reduced sensitivity to" if f["effect"] == "reduced_sensitivity" else "resistance to"
+            where = f" in {', '.join(f['tumors'])}" if f["tumors"] else ""
+            inferred = " (inferred)" if f["mechanism_inferred"] else ""
+            con.print(
+                f"• [bold]{escape(' + '.join(f['alterations']))}[/bold] → {effect} {escape(_drugs_text(f))}{where}; "
+                f"{f['mechanism']}{inferred}; level {f['evidence_level']}; {', '.join(f['sources'])} "
+                f"[dim]({f['origin_of_record']})[/dim]"
+            )
+            if f["origin_of_record"] == "curated":
+                con.print(f"  {escape(f['summary'])}")
+        if t["resistance"] > len(out["resistance"]):
+            con.print(f"  … {t['resistance'] - len(out['resistance'])} more (use --all or --json)")
+    if out["options"]:
+        con.print("\n[bold]What overcomes it[/bold]:")
+        for o in out["options"]:
+            con.print(
+                f"• [green]{escape(' + '.join(o['therapy']))}[/green] (level {o['evidence_level']}; "
+                f"{', '.join(o['sources'])}): {escape(o['rationale'])}"
+            )
+    cited = {k: v for k, v in out["sources"].items() if v}
+    if cited:
+        con.print("\n[bold]Sources[/bold]: " + "; ".join(f"{k} {escape(v)}" for k, v in cited.items()))

@@ -1,1 +1,13 @@
-"""oncoresist.engine"""
+"""Evolution engines over a compiled scenario: exact SSA, hybrid tau-leaping, ODE.
+
+Public names: :func:`simulate`, :class:`Simulator`, :class:`SimulationResult`,
+:func:`read_result`, :func:`choose_engine`.
+"""
+
+from __future__ import annotations
+
+from oncoresist.engine.result import SimulationResult, read_result
+from oncoresist.engine.simulate import default_times, simulate
+from oncoresist.engine.simulator import ENGINES, Simulator, choose_engine
+
+__all__ = ["ENGINES", "SimulationResult", "Simulator", "choose_engine", "default_times", "read_result", "simulate"]

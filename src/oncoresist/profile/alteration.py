@@ -8,7 +8,8 @@ tumour profiles (observed alterations). Examples that parse::
     EGFR exon 19 deletion EGFR ex20ins           MET exon 14 skipping
     EML4::ALK             EML4-ALK fusion        ALK fusion         ALK rearrangement
     MET amplification     PTEN loss              ABCB1 overexpression
-    AR-V7 expression      p95HER2                MGMT promoter unmethylated
+    AR-V7 expression      p95HER2                MGMT promoter unmethylated  EGFRvIII
+    KRAS G12/G13 (adjacent codons: a range)       FLT3 ITD
     BRCA1 reversion mutation  KRAS mutation      NRAS activating mutation
     small cell transformation  EMT
 
@@ -118,6 +119,11 @@ _WORDS: dict[str, tuple[Kind, str | None]] = {
     "secondary mutation": ("mutation", "secondary"),
     "kinase domain mutation": ("mutation", "kinase_domain"),
     "kinase domain mutations": ("mutation", "kinase_domain"),
+    "dna binding domain mutation": ("mutation", "dna_binding_domain"),
+    "dna-binding domain mutation": ("mutation", "dna_binding_domain"),
+    "itd": ("mutation", "itd"),
+    "internal tandem duplication": ("mutation", "itd"),
+    "itd mutation": ("mutation", "itd"),
     "ligand-binding domain mutation": ("mutation", "ligand_binding_domain"),
     "fusion": ("fusion", None),
     "fusions": ("fusion", None),
@@ -140,7 +146,11 @@ _ISOFORM_TOKENS: dict[str, tuple[str, str]] = {
     "P95HER2": ("ERBB2", "p95HER2"),
     "P95-HER2": ("ERBB2", "p95HER2"),
     "P95ERBB2": ("ERBB2", "p95HER2"),
+    "EGFRVIII": ("EGFR", "EGFRvIII"),
+    "EGFRV3": ("EGFR", "EGFRvIII"),
 }
+# Named isoforms written as gene + word: "EGFR vIII".
+_ISOFORM_WORDS: dict[tuple[str, str], str] = {("EGFR", "viii"): "EGFRvIII", ("EGFR", "v3"): "EGFRvIII"}
 
 _EXON_KIND = {
     "deletion": "deletion", "deletions": "deletion", "del": "deletion",
@@ -227,7 +237,10 @@ class Alteration:
                     "secondary": "secondary ",
                     "kinase_domain": "kinase domain ",
                     "ligand_binding_domain": "ligand-binding domain ",
+                    "dna_binding_domain": "DNA-binding domain ",
                 }.get(self.qualifier, f"{self.qualifier} ")
+                if self.qualifier == "itd":
+                    return f"{g} internal tandem duplication"
                 return f"{g} {q}mutation"
             case "isoform":
                 return f"{self.qualifier} expression"
@@ -264,6 +277,7 @@ _PROT_RE = re.compile(
     )?\)?$""",
     re.VERBOSE,
 )
+_CODON_PAIR_RE = re.compile(rf"(?:p\.)?{_AA_RE}(?P<a>\d+)\s*/\s*(?:p\.)?{_AA_RE}(?P<b>\d+)")
 _CODON_RANGE_RE = re.compile(r"^codons?\s+(?P<start>\d+)\s*(?:[-_]|to)\s*(?P<end>\d+)$|^codon\s+(?P<one>\d+)$")
 _EXON_RE = re.compile(
     r"^(?:exon|ex)\s*(?P<n>\d+)\s*(?P<kind>[a-z ]*?)(?:\s+variants?)?$", re.IGNORECASE
@@ -291,10 +305,30 @@ def _aas(token: str) -> str:
     return "".join(out)
 
 
+_KEYWORDS_RE = re.compile(r"(DELINS|DEL|INS|DUP|FS|EXT)")
+_AA3_ANYCASE_RE = re.compile("|".join(AA3), re.IGNORECASE)
+_AA3_CANON = {k.lower(): k for k in AA3}
+
+
+def _case_variants(t: str) -> list[str]:
+    """Case-normalised spellings of a protein change written in lower or upper case."""
+    prefix = "p." if t[:2].lower() == "p." else ""
+    body = t[len(prefix) :]
+    one = _KEYWORDS_RE.sub(lambda m: m[1].lower(), body.upper())
+    three = _AA3_ANYCASE_RE.sub(lambda m: _AA3_CANON[m[0].lower()], body.lower())
+    three = _KEYWORDS_RE.sub(lambda m: m[1].lower(), three.replace("delins", "DELINS"))
+    return [prefix + one, prefix + three]
+
+
 def parse_protein_change(text: str) -> ProteinChange | None:
-    """Parse an HGVS protein change (1- or 3-letter); ``None`` if it is not one."""
+    """Parse an HGVS protein change (1- or 3-letter, any letter case); ``None`` if it is not one."""
     t = text.strip()
     m = _PROT_RE.match(t)
+    if not m and t:
+        for variant in _case_variants(t):
+            m = _PROT_RE.match(variant)
+            if m:
+                break
     if not m:
         return None
     ref = _aa(m["ref"])
@@ -425,6 +459,12 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     if rest_low in _WORDS:
         kind, qual = _WORDS[rest_low]
         return Alteration(kind=kind, gene=gene, qualifier=qual, text=raw)
+    iso_word = _ISOFORM_WORDS.get((gene, rest_low.removesuffix(" expression")))
+    if iso_word is not None:
+        return Alteration(kind="isoform", gene=gene, qualifier=iso_word, text=raw)
+    pair = _CODON_PAIR_RE.fullmatch(rest)
+    if pair and int(pair["b"]) == int(pair["a"]) + 1:  # "G12/G13": adjacent codons = a codon range
+        return Alteration(kind="codon", gene=gene, codon_start=int(pair["a"]), codon_end=int(pair["b"]), text=raw)
     # "fusion" with a partner written after: "ALK fusion (EML4)" is not supported; keep simple
     pc = parse_protein_change(rest)
     if pc is not None:
