@@ -14,10 +14,12 @@ from oncoresist._version import __version__
 
 __all__ = [
     "__version__",
+    "annotate",
     "load_knowledge",
 ]
 
 _LAZY = {
+    "annotate": ("oncoresist.annotate", "annotate"),
     "load_knowledge": ("oncoresist.knowledge", "load_knowledge"),
 }
 

@@ -10,6 +10,8 @@ Research software, not a medical device.
 
 from __future__ import annotations
 
+from typing import Any
+
 from oncoresist.annotate.api import annotate, annotate_samples, annotator_for
 from oncoresist.annotate.result import AnnotationResult, Finding, TherapyOption
 
@@ -22,7 +24,7 @@ def _make_callable() -> None:
     import types
 
     class _CallableModule(types.ModuleType):
-        def __call__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def __call__(self, *args: Any, **kwargs: Any) -> AnnotationResult:
             return annotate(*args, **kwargs)
 
     sys.modules[__name__].__class__ = _CallableModule

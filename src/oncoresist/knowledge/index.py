@@ -118,6 +118,7 @@ class Knowledge:
                 self._drug_alias.setdefault(_norm(syn), name)
         for code, tumor in self.tumors.items():
             self._tumor_alias.setdefault(code.lower(), code)
+            self._tumor_alias.setdefault(_norm(code), code)  # DOID_7474 is looked up as "doid 7474"
             self._tumor_alias.setdefault(_norm(tumor.name), code)
         for code, tumor in self.tumors.items():
             for syn in tumor.synonyms:

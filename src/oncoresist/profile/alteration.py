@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Literal
 
 from oncoresist.errors import AlterationSyntaxError
@@ -210,7 +211,20 @@ class Alteration:
     fusion_context: str | None = None  # BCR::ABL1 for "BCR-ABL1 T315I"
     text: str = field(default="", compare=False)
 
-    @property
+    def __hash__(self) -> int:
+        # cached: alterations are dictionary keys in every annotation look-up
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash(tuple(getattr(self, n) for n in _ALT_KEY_FIELDS))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)  # string hashes differ between processes
+        return state
+
+    @cached_property
     def name(self) -> str:
         g = self.gene or ""
         match self.kind:
@@ -255,6 +269,9 @@ class Alteration:
         return self.name
 
 
+_ALT_KEY_FIELDS = tuple(f.name for f in fields(Alteration) if f.compare)
+
+
 _GENE_TOKEN = r"[A-Za-z0-9][A-Za-z0-9\-.:/]*"
 _AA1_RE = r"[ACDEFGHIKLMNPQRSTVWYU*X]"
 _AA3_RE = "(?:" + "|".join(AA3) + ")"
@@ -279,9 +296,7 @@ _PROT_RE = re.compile(
 )
 _CODON_PAIR_RE = re.compile(rf"(?:p\.)?{_AA_RE}(?P<a>\d+)\s*/\s*(?:p\.)?{_AA_RE}(?P<b>\d+)")
 _CODON_RANGE_RE = re.compile(r"^codons?\s+(?P<start>\d+)\s*(?:[-_]|to)\s*(?P<end>\d+)$|^codon\s+(?P<one>\d+)$")
-_EXON_RE = re.compile(
-    r"^(?:exon|ex)\s*(?P<n>\d+)\s*(?P<kind>[a-z ]*?)(?:\s+variants?)?$", re.IGNORECASE
-)
+_EXON_RE = re.compile(r"^(?:exon|ex)\s*(?P<n>\d+)\s*(?P<kind>[a-z ]*?)(?:\s+variants?)?$", re.IGNORECASE)
 
 
 def _aa(token: str) -> str:
@@ -410,10 +425,10 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
 
     upper = gene_token.upper()
     if upper in _ISOFORM_TOKENS:
-        gene, iso = _ISOFORM_TOKENS[upper]
+        iso_gene, iso_name = _ISOFORM_TOKENS[upper]
         if rest and rest.lower() not in {"expression", "expressed", "positive", "overexpression"}:
-            raise AlterationSyntaxError(f"cannot read {raw!r}: {iso} takes no change, only 'expression'")
-        return Alteration(kind="isoform", gene=gene, qualifier=iso, text=raw)
+            raise AlterationSyntaxError(f"cannot read {raw!r}: {iso_name} takes no change, only 'expression'")
+        return Alteration(kind="isoform", gene=iso_gene, qualifier=iso_name, text=raw)
 
     # gene or fusion token
     fusion: tuple[str, str] | None = None
@@ -423,10 +438,10 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         p5, p3 = gene.split("::", 1)
         fusion = (p5, p3)
     elif gene is None or "::" in gene_token:
-        iso = re.fullmatch(r"([A-Za-z0-9]+)-([Vv]\d+)", gene_token)
-        if iso and _resolve(iso[1], resolve_gene):
-            gene = _resolve(iso[1], resolve_gene)
-            isoform = f"{gene}-{iso[2].upper()}"
+        iso_m = re.fullmatch(r"([A-Za-z0-9]+)-([Vv]\d+)", gene_token)
+        if iso_m and _resolve(iso_m[1], resolve_gene):
+            gene = _resolve(iso_m[1], resolve_gene)
+            isoform = f"{gene}-{iso_m[2].upper()}"
         else:
             fusion = _split_fusion(gene_token, resolve_gene)
             if fusion is None:

@@ -1,0 +1,156 @@
+"""The public annotation API: names in, :class:`AnnotationResult` out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from oncoresist.annotate.engine import Annotator
+from oncoresist.annotate.result import AnnotationResult
+from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
+from oncoresist.profile.alteration import Alteration
+from oncoresist.profile.observed import SampleProfile, parse_observed
+from oncoresist.profile.schema import Profile
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.index import Knowledge
+
+_ANNOTATORS: dict[int, tuple[Knowledge, Annotator]] = {}
+
+ProfileLike = Profile | SampleProfile | str | Alteration | Sequence[str | Alteration]
+
+
+def _knowledge(knowledge: Knowledge | None) -> Knowledge:
+    if knowledge is not None:
+        return knowledge
+    from oncoresist.knowledge.loader import load_knowledge
+
+    return load_knowledge()
+
+
+def annotator_for(knowledge: Knowledge | None = None) -> Annotator:
+    """The (cached) :class:`Annotator` of a knowledge object; default: :func:`load_knowledge`."""
+    kb = _knowledge(knowledge)
+    hit = _ANNOTATORS.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        if len(_ANNOTATORS) >= 4:
+            _ANNOTATORS.clear()
+        hit = _ANNOTATORS[id(kb)] = (kb, Annotator(kb))
+    return hit[1]
+
+
+def resolve_drugs(drug: str | Sequence[str] | None, kb: Knowledge) -> list[str]:
+    """Generic names for drug names (generic, brand or code); UnknownNameError with suggestions."""
+    items = [drug] if isinstance(drug, str) else list(drug or [])
+    out: list[str] = []
+    for d in items:
+        for part in str(d).split("+"):
+            if part.strip():
+                name = kb.drug(part.strip())
+                if name not in out:
+                    out.append(name)
+    return out
+
+
+def resolve_tumor(tumor: str | None, kb: Knowledge) -> str | None:
+    """OncoTree code for a code or common name (``None`` stays ``None``)."""
+    if tumor is None or not str(tumor).strip():
+        return None
+    token = str(tumor).strip()
+    if token in kb.tumors:  # an exact code (also codes such as DOID_1234 that name-normalising would miss)
+        return token
+    return kb.tumor(token)
+
+
+def _observations(profile: ProfileLike, kb: Knowledge) -> tuple[list[Alteration], str | None, list[str], str | None]:
+    """(alterations, tumour, drugs, sample) from any accepted profile form."""
+    if isinstance(profile, SampleProfile):
+        return list(profile.alterations), profile.tumor, list(profile.drugs), profile.sample or None
+    if isinstance(profile, Profile):
+        alts = []
+        for i, text in enumerate(profile.alteration_texts()):
+            try:
+                alts.append(parse_observed(text, kb))
+            except UnknownNameError:
+                raise
+            except OncoresistError as exc:
+                raise AlterationSyntaxError(f"profile field 'alterations[{i}]': {exc}") from None
+        return alts, profile.tumor, list(profile.drugs), profile.sample
+    items: Sequence[str | Alteration] = [profile] if isinstance(profile, str | Alteration) else list(profile)
+    alts = [a if isinstance(a, Alteration) else parse_observed(a, kb) for a in items]
+    return alts, None, [], None
+
+
+def annotate(
+    profile: ProfileLike,
+    *,
+    drug: str | Sequence[str] | None = None,
+    tumor: str | None = None,
+    knowledge: Knowledge | None = None,
+) -> AnnotationResult:
+    """Annotate a tumour profile for the drug(s) given.
+
+    Parameters
+    ----------
+    profile
+        A :class:`~oncoresist.profile.schema.Profile`, a
+        :class:`~oncoresist.profile.observed.SampleProfile`, one alteration string or a
+        list of them (``["EGFR L858R", "EGFR T790M"]``), or parsed alterations.
+    drug
+        Drug name(s) given together: generic, brand (``Tagrisso``) or code; several as a
+        list or joined with ``+``. Default: the profile's ``drugs``.
+    tumor
+        OncoTree code or common name (``NSCLC``, ``melanoma``). Default: the profile's.
+        Without a tumour type, tumour-specific facts apply everywhere.
+    knowledge
+        The knowledge to use; default :func:`oncoresist.knowledge.load_knowledge`.
+
+    Returns
+    -------
+    AnnotationResult
+        Verdict, findings ranked by evidence, options, unrecognised inputs;
+        ``result.to_dict()`` is the JSON contract of ``oncoresist annotate --json``.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown gene, drug or tumour type (the message names the closest known names).
+    AlterationSyntaxError
+        An alteration cannot be read.
+    """
+    kb = _knowledge(knowledge)
+    alts, p_tumor, p_drugs, sample = _observations(profile, kb)
+    drugs = resolve_drugs(drug if drug is not None else p_drugs, kb)
+    if not drugs:
+        raise OncoresistError("no drug given: pass drug=... (e.g. drug='osimertinib') or list drugs in the profile")
+    code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
+    return annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
+
+
+def annotate_samples(
+    samples: Iterable[SampleProfile],
+    *,
+    drug: str | Sequence[str] | None = None,
+    tumor: str | None = None,
+    knowledge: Knowledge | None = None,
+    on_result: Callable[[AnnotationResult], None] | None = None,
+) -> Iterator[AnnotationResult]:
+    """Annotate many samples (from a MAF, VCF or table) with the same drug(s) and tumour type.
+
+    Names are resolved once; a sample's own tumour type or drugs (profile files) are
+    used when ``tumor``/``drug`` are not given. ``on_result`` is called after each sample
+    (progress bars).
+    """
+    kb = _knowledge(knowledge)
+    ann = annotator_for(kb)
+    drugs = resolve_drugs(drug, kb) if drug is not None else None
+    code = resolve_tumor(tumor, kb) if tumor is not None else None
+    for sp in samples:
+        d = drugs if drugs is not None else resolve_drugs(sp.drugs, kb)
+        if not d:
+            raise OncoresistError(f"no drug given for sample {sp.sample!r}: pass --drug")
+        t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
+        res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
+        if on_result is not None:
+            on_result(res)
+        yield res

@@ -1,0 +1,79 @@
+"""Gathering the samples to annotate from free text and files (what the CLI is given)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from oncoresist.errors import OncoresistError
+from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.index import Knowledge
+
+
+@dataclass
+class Inputs:
+    """Samples to annotate and the rows skipped while reading them."""
+
+    samples: list[SampleProfile] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    rows: int = 0
+
+    def bad_summary(self, first: int = 5) -> str | None:
+        """``"3 bad rows skipped; first: file:line: field ...: reason; ..."`` or ``None``."""
+        if not self.bad_rows:
+            return None
+        shown = "; ".join(str(b) for b in self.bad_rows[:first])
+        more = f" (and {len(self.bad_rows) - first} more)" if len(self.bad_rows) > first else ""
+        return f"{len(self.bad_rows)} bad row(s) skipped of {self.rows}: {shown}{more}"
+
+
+def collect_inputs(
+    kb: Knowledge,
+    *,
+    alterations: Sequence[str] = (),
+    profile: Path | None = None,
+    maf: Path | None = None,
+    vcf: Path | None = None,
+    table: Path | None = None,
+    sample: str | None = None,
+) -> Inputs:
+    """Read every input into samples.
+
+    Free-text alterations and a JSON/YAML profile make one sample (free text is
+    parsed strictly). MAF, VCF and table files may hold many samples, merged by
+    sample name. ``sample`` keeps only that sample.
+    """
+    from oncoresist.profile import readers
+
+    merged = ReadResult()
+    single: SampleProfile | None = None
+    if profile is not None:
+        single = readers.read_profile_file(profile, kb)
+    if alterations:
+        single = single or SampleProfile("")
+        for text in alterations:
+            single.add(parse_observed(text, kb))
+    for path, reader in ((maf, readers.read_maf), (vcf, readers.read_vcf), (table, readers.read_alteration_table)):
+        if path is not None:
+            if not Path(path).is_file():
+                raise OncoresistError(f"file not found: {path}")
+            merged.merge(reader(path, kb))
+    if single is not None:
+        if merged.samples and len(merged.samples) == 1 and not single.sample:
+            single.sample = next(iter(merged.samples))
+        merged.merge(ReadResult(samples={single.sample: single}))
+    if not merged.samples:
+        raise OncoresistError(
+            'nothing to annotate: give alterations (e.g. "EGFR T790M") or --profile/--maf/--vcf/--table FILE'
+        )
+    samples = list(merged.samples.values())
+    if sample is not None:
+        samples = [s for s in samples if s.sample == sample]
+        if not samples:
+            names = ", ".join(list(merged.samples)[:5])
+            raise OncoresistError(f"--sample {sample!r} not found; samples include {names}")
+    return Inputs(samples=samples, bad_rows=merged.bad_rows, rows=merged.rows)

@@ -1,0 +1,157 @@
+"""``oncoresist annotate`` end to end (Typer runner), reports and batch output."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import markupsafe
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from oncoresist.annotate import annotate
+from oncoresist.annotate.batch import COLUMNS, write_results
+from oncoresist.cli import app
+from oncoresist.knowledge.loader import load_knowledge
+from oncoresist.report.annotation import to_html, to_markdown
+
+DATA = Path(__file__).parents[1] / "data" / "profiles"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
+
+
+@pytest.fixture(autouse=True)
+def no_imports(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Curated knowledge only: an empty import dir."""
+    d = tmp_path / "imports"
+    d.mkdir()
+    monkeypatch.setenv("ONCORESIST_DATA_DIR", str(d))
+
+
+def cli(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, ["annotate", *args])
+
+
+def test_json_contract_example():
+    r = cli("--tumor", "NSCLC", "--drug", "erlotinib", "EGFR L858R", "EGFR T790M", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["verdict"] == "resistant" and d["tumor"] == "NSCLC" and d["drug"] == ["erlotinib"]
+    assert any(f["alteration"] == "EGFR T790M" for f in d["findings"])
+    assert ["osimertinib"] in [o["therapy"] for o in d["options"]]
+
+
+def test_brand_names_and_table_output():
+    r = cli("-t", "NSCLC", "-d", "Tagrisso", "EGFR C797S")
+    assert r.exit_code == 0
+    assert "RESISTANT" in r.stdout and "C797S" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-d", "Tarcevo", "EGFR T790M"], "did you mean Tarceva"),
+        (["-d", "erlotinib", "EFGR T790M"], "did you mean EGFR"),
+        (["-d", "erlotinib", "-t", "NSLC", "EGFR T790M"], "unknown tumor type 'NSLC'; did you mean NSCLC"),
+        (["-d", "erlotinib", "EGFR T79x0M"], "cannot read"),
+        (["-d", "erlotinib", "--vcf", str(DATA / "unannotated.vcf")], "INFO/CSQ (Ensembl VEP) or INFO/ANN (SnpEff)"),
+        (["-d", "erlotinib", "--maf", str(DATA / "small.maf")], "--out results.tsv"),
+    ],
+)
+def test_errors_are_one_line_exit_2(args, needle):
+    r = cli(*args)
+    assert r.exit_code == 2
+    err = r.stderr.strip()
+    assert err.startswith("error:") and "\n" not in err and "Traceback" not in r.output
+    assert needle in err
+
+
+def test_markdown_and_html(tmp_path):
+    r = cli("-t", "NSCLC", "-d", "osimertinib", "EGFR exon 19 deletion", "MET amplification", "--markdown")
+    assert r.exit_code == 0
+    assert "# Resistance annotation" in r.stdout and "Research software, not a medical device" in r.stdout
+    assert re.search(r"\[PMID:\d+\]\(https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/\)", r.stdout)
+    out = tmp_path / "report.html"
+    r = cli("--profile", str(EXAMPLES / "egfr_met_osimertinib.json"), "--html", str(out))
+    assert r.exit_code == 0 and out.is_file()
+    assert "resistant" in out.read_text()
+
+
+def test_html_is_self_contained():
+    kb = load_knowledge(include_imports=False)
+    res = annotate(["EGFR L858R", "EGFR T790M"], drug="erlotinib", tumor="NSCLC", knowledge=kb)
+    html = to_html(res, kb)
+    assert "<style>" in html and "<script" not in html
+    assert not re.search(r"""(src|href)=["']https?://(?!pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)""", html)
+    assert not re.search(r"<link[^>]+stylesheet|@import|fonts\.googleapis", html)
+    assert "https://pubmed.ncbi.nlm.nih.gov/15737014/" in html
+    assert "Research software, not a medical device" in html
+    assert kb.version in html
+    assert str(markupsafe.escape(kb.mechanisms["on_target_mutation"].description)) in html
+    md = to_markdown(res, kb)
+    assert "osimertinib" in md
+
+
+def test_batch_maf_tsv_and_parquet(tmp_path):
+    out = tmp_path / "results.tsv"
+    r = cli("--maf", str(DATA / "small.maf"), "--table", str(DATA / "cna_fusion.tsv"), "-d", "erlotinib",
+            "-t", "NSCLC", "--out", str(out))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "4 bad row(s) skipped" in r.stderr and "small.maf:14" in r.stderr
+    df = pd.read_csv(out, sep="\t", keep_default_na=False)
+    assert list(df.columns) == list(COLUMNS)
+    by = df.set_index("sample")
+    assert by.loc["LUAD-01", "verdict"] == "resistant" and "EGFR T790M" in by.loc["LUAD-01", "resistance"]
+    assert by.loc["LUAD-04", "verdict"] == "resistant"  # exon 20 insertion from HGVS
+    assert by.loc["LUAD-06", "verdict"] == "resistant"  # small cell transformation from the table
+    assert not list(tmp_path.glob(".results.tsv.*"))  # no temp file left
+    pq = tmp_path / "results.parquet"
+    r = cli("--maf", str(EXAMPLES / "cohort.maf"), "-d", "gefitinib", "-t", "NSCLC", "--out", str(pq))
+    assert r.exit_code == 0, r.output
+    assert len(pd.read_parquet(pq)) == 6
+
+
+def test_write_results_is_atomic_on_error(tmp_path, monkeypatch):
+    kb = load_knowledge(include_imports=False)
+    res = [annotate(["EGFR T790M"], drug="erlotinib", knowledge=kb)]
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "r.tsv"
+    out.write_text("old\n")
+
+    def boom(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
+    with pytest.raises(OSError):
+        write_results(res, out)
+    assert out.read_text() == "old\n" and len(list(out.parent.iterdir())) == 1
+
+
+def test_vcf_single_sample():
+    r = cli("--vcf", str(DATA / "vep.vcf"), "-d", "erlotinib", "-t", "NSCLC", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["verdict"] == "resistant"
+
+
+@pytest.mark.slow
+def test_ten_thousand_maf_samples_fast(tmp_path):
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    import annotate_maf
+
+    from oncoresist.annotate.api import annotate_samples
+    from oncoresist.profile.readers import read_maf
+
+    maf = tmp_path / "big.maf"
+    annotate_maf.write_maf(maf, 10_000, 8)
+    kb = load_knowledge(include_imports=False)
+    t0 = time.perf_counter()
+    samples = read_maf(maf, kb).samples
+    results = write_results(annotate_samples(samples.values(), drug="erlotinib", tumor="NSCLC", knowledge=kb),
+                            tmp_path / "r.parquet")  # fmt: skip
+    elapsed = time.perf_counter() - t0
+    assert results == 10_000
+    assert elapsed < 10, f"{elapsed:.1f} s for 10,000 samples"
