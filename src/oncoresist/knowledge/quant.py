@@ -1,0 +1,747 @@
+"""Quantitative knowledge: potency per variant, mutation rates, codon routes, frequencies, phenotype defaults.
+
+The numbers that turn the curated knowledge into an evolutionary scenario live in
+``knowledge/data_quant/*.yaml`` (outside ``knowledge/data/`` so the curated loader does not
+read them as :class:`~oncoresist.knowledge.schema.KnowledgeFile`). Every number carries a
+registered source (PMID, DOI, guideline, label, ClinVar record or HGVS expression, each with
+``confirmed_by``) or is flagged ``assumption: true`` with a rationale.
+
+Loading validates each file (pydantic, ``extra="forbid"``) and every cross-reference against the
+curated knowledge: drugs are generic names the knowledge defines, genes and tumour types exist,
+alterations parse with :func:`~oncoresist.profile.alteration.parse_alteration`, sources are
+registered. The first problem is raised as a :class:`~oncoresist.errors.KnowledgeError` naming
+file, entry and field, on one line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from oncoresist.errors import AlterationSyntaxError, KnowledgeError
+from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.schema import ID_RE, SOURCE_RE, MechanismId
+from oncoresist.profile.alteration import Alteration, parse_alteration
+
+QUANT_DIR = Path(__file__).parent / "data_quant"
+
+#: Sources of quantitative knowledge: the curated forms plus ClinVar records and HGVS expressions
+#: (the reference for a codon).
+QUANT_SOURCE_RE = re.compile(rf"(?:{SOURCE_RE.pattern})|^clinvar:(?:RCV|VCV)\d+$|^hgvs:\S+$")
+
+#: Mechanism classes without a sequence change, for which phenotype-rate defaults are given.
+NON_GENETIC_MECHANISMS: frozenset[str] = frozenset(
+    {"drug_tolerant_persister", "lineage_plasticity", "cancer_stem_cell", "epigenetic", "microenvironment"}
+)
+
+# ------------------------------------------------------------------ genetic code
+_BASES = "TCAG"
+_AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+#: The standard genetic code (NCBI translation table 1), codon -> one-letter amino acid ('*' stop).
+GENETIC_CODE: dict[str, str] = {"".join(c): _AMINO[i] for i, c in enumerate(product(_BASES, repeat=3))}
+_HGVS_C_RE = re.compile(r"^c\.(?P<pos>\d+)(?P<ref>[ACGT])>(?P<alt>[ACGT])$")
+
+
+def single_nucleotide_routes(ref_codon: str, alt_aa: str) -> int:
+    """Number of distinct single-nucleotide substitutions that turn ``ref_codon`` into ``alt_aa``.
+
+    Parameters
+    ----------
+    ref_codon
+        Reference codon (DNA, coding strand), e.g. ``"ACG"``.
+    alt_aa
+        One-letter code of the resulting amino acid, e.g. ``"M"``.
+
+    Returns
+    -------
+    int
+        How many of the nine one-base neighbours of the codon encode ``alt_aa``.
+    """
+    ref_codon = ref_codon.upper()
+    if ref_codon not in GENETIC_CODE:
+        raise ValueError(f"{ref_codon!r} is not a codon of A, C, G, T")
+    n = 0
+    for pos in range(3):
+        for base in "ACGT":
+            if base != ref_codon[pos]:
+                mutant = ref_codon[:pos] + base + ref_codon[pos + 1 :]
+                n += GENETIC_CODE[mutant] == alt_aa
+    return n
+
+
+def codons_consistent_with(ref_aa: str, alt_aa: str, codon_position: int, ref_base: str, alt_base: str) -> list[str]:
+    """Reference codons that encode ``ref_aa`` and become ``alt_aa`` by the given base change.
+
+    ``codon_position`` is 0, 1 or 2 (the base of the codon that the HGVS c. change hits).
+    """
+    out = []
+    for codon, aa in GENETIC_CODE.items():
+        if aa != ref_aa or codon[codon_position] != ref_base:
+            continue
+        mutant = codon[:codon_position] + alt_base + codon[codon_position + 1 :]
+        if GENETIC_CODE[mutant] == alt_aa:
+            out.append(codon)
+    return sorted(out)
+
+
+# ------------------------------------------------------------------ models
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_id(v: str) -> str:
+    if not ID_RE.match(v):
+        raise ValueError("id must be lower-case letters, digits, '_', '-', '.', ':'")
+    return v
+
+
+def _check_source(v: str) -> str:
+    if not QUANT_SOURCE_RE.match(v):
+        raise ValueError(
+            f"source {v!r} must be PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n> or hgvs:<...>"
+        )
+    return v
+
+
+EntryId = Annotated[str, AfterValidator(_check_id)]
+SourceId = Annotated[str, AfterValidator(_check_source)]
+
+
+class QuantSource(_Model):
+    """A citation for quantitative knowledge and where exactly its numbers were read."""
+
+    id: SourceId
+    citation: str = Field(min_length=5)
+    confirmed_by: str = Field(min_length=10, description="Where the number was read: host + table/section.")
+    url: str | None = None
+
+
+class PotencyEntry(_Model):
+    """Potency of one drug on one variant in a cell-line panel, as one table reports it.
+
+    ``ic50_nM`` is the variant's IC50; ``reference_ic50_nM`` the comparator's IC50 measured in
+    the same experiment (when the source pairs them); ``fold_change`` a ratio the source itself
+    states. Where a number was read from a public transcription of the table (a CIViC evidence
+    statement) rather than the table itself, ``transcribed_by`` names that record.
+    """
+
+    id: EntryId
+    gene: str = Field(description="HGNC symbol of the drug's target that carries the variant.")
+    alterations: list[str] = Field(min_length=1, description="The variant, all alterations together (AND).")
+    reference: list[str] = Field(
+        min_length=1, description="The comparator the table reports (sensitive driver or native kinase)."
+    )
+    drug: str = Field(description="Generic name, as the curated knowledge spells it.")
+    ic50_nM: float | None = Field(default=None, gt=0, description="IC50 in nmol/L.")  # noqa: N815
+    ic50_qualifier: Literal["=", ">", "<"] = Field(default="=", description="'>' for values above the top dose.")
+    reference_ic50_nM: float | None = Field(  # noqa: N815
+        default=None, gt=0, description="IC50 of the comparator in the same experiment, nmol/L."
+    )
+    fold_change: float | None = Field(default=None, gt=0, description="IC50(variant) / IC50(reference), as reported.")
+    fold_change_qualifier: Literal["=", ">", "<"] = "="
+    assay: str = Field(min_length=3, description="e.g. 'Ba/F3 proliferation'.")
+    source: SourceId
+    table: str = Field(min_length=3, description="e.g. 'Table 1', or 'not named by the transcription'.")
+    transcribed_by: str | None = Field(
+        default=None, pattern=r"^civic:EID\d+$", description="Public transcription the number was read from."
+    )
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _value(self) -> PotencyEntry:
+        if self.ic50_nM is None and self.fold_change is None:
+            raise ValueError("give ic50_nM or fold_change (or both)")
+        if self.ic50_nM is None and (self.ic50_qualifier != "=" or self.reference_ic50_nM is not None):
+            raise ValueError("ic50_qualifier and reference_ic50_nM need ic50_nM")
+        if self.fold_change is None and self.fold_change_qualifier != "=":
+            raise ValueError("fold_change_qualifier needs fold_change")
+        return self
+
+    def fold(self) -> tuple[float, str] | None:
+        """The fold change against ``reference`` this entry states or pairs, with its qualifier."""
+        if self.fold_change is not None:
+            return self.fold_change, self.fold_change_qualifier
+        if self.ic50_nM is not None and self.reference_ic50_nM is not None:
+            return self.ic50_nM / self.reference_ic50_nM, self.ic50_qualifier
+        return None
+
+
+class MutationRate(_Model):
+    """A point-mutation rate per base pair per cell division."""
+
+    id: EntryId
+    value: float = Field(gt=0, le=1)
+    unit: Literal["per_bp_per_division"] = "per_bp_per_division"
+    context: str = Field(default="", description="Where the rate applies, as the source says.")
+    source: str | None = None
+    assumption: bool = False
+    rationale: str = ""
+
+    @field_validator("source")
+    @classmethod
+    def _src(cls, v: str | None) -> str | None:
+        return None if v is None else _check_source(v)
+
+    @model_validator(mode="after")
+    def _provenance(self) -> MutationRate:
+        _require_provenance(self.source, self.assumption, self.rationale)
+        return self
+
+
+class VariantNucleotideChanges(_Model):
+    """How many single-nucleotide changes produce a protein variant from its reference codon.
+
+    The reference codon comes from the HGVS coding change on a named transcript: the codons that
+    encode the reference residue, carry the reference base at the changed position and encode the
+    variant residue after the change. ``reference_codon`` may pin one of them; the number of
+    routes is derived from the genetic code and must be the same for every consistent codon.
+    """
+
+    id: EntryId
+    alteration: str = Field(description="A protein missense change, e.g. 'EGFR T790M'.")
+    transcript: str = Field(min_length=3, description="e.g. NM_005228.5")
+    hgvs_c: str = Field(description="Coding change on that transcript, e.g. 'c.2369C>T'.")
+    reference_codon: str | None = Field(default=None, pattern=r"^[ACGT]{3}$")
+    single_nucleotide_changes: int | None = Field(
+        default=None, ge=0, le=9, description="If given, must equal the number derived from the genetic code."
+    )
+    source: SourceId
+
+    @field_validator("hgvs_c")
+    @classmethod
+    def _hgvs(cls, v: str) -> str:
+        if not _HGVS_C_RE.match(v):
+            raise ValueError("hgvs_c must be a single-base coding substitution such as 'c.2369C>T'")
+        return v
+
+
+class ProgressionFrequency(_Model):
+    """How often a mechanism is found at progression on a drug, in a published series."""
+
+    id: EntryId
+    mechanism: MechanismId
+    alteration: str | None = Field(default=None, description="The alteration or phenotype found, if one.")
+    drugs: list[str] = Field(default_factory=list)
+    drug_classes: list[str] = Field(default_factory=list)
+    tumors: list[str] = Field(min_length=1, description="OncoTree codes of the series.")
+    fraction: float | None = Field(default=None, ge=0, le=1)
+    ci95: tuple[float, float] | None = Field(default=None, description="95% confidence interval, as reported.")
+    range: tuple[float, float] | None = Field(default=None, description="A reported range across series.")
+    n_positive: int | None = Field(default=None, ge=0)
+    n: int | None = Field(default=None, gt=0)
+    denominator: str = Field(min_length=5, description="What n counts, e.g. 'rebiopsies with adequate tissue'.")
+    source: SourceId
+    where: str = Field(min_length=3, description="Where in the source, e.g. 'abstract', 'Table 2'.")
+    note: str = ""
+
+    @field_validator("ci95", "range")
+    @classmethod
+    def _interval(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not (0 <= v[0] <= v[1] <= 1):
+            raise ValueError("interval must be [low, high] with 0 <= low <= high <= 1")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgressionFrequency:
+        if not self.drugs and not self.drug_classes:
+            raise ValueError("name the drugs or drug_classes the series was treated with")
+        if self.fraction is None and self.range is None and (self.n_positive is None or self.n is None):
+            raise ValueError("give fraction, range, or n_positive and n")
+        if (self.n_positive is None) != (self.n is None):
+            raise ValueError("give n_positive and n together")
+        if self.n_positive is not None and self.n is not None:
+            if self.n_positive > self.n:
+                raise ValueError("n_positive exceeds n")
+            # a reported percentage is rounded to a whole percent at most
+            if self.fraction is not None and abs(self.fraction - self.n_positive / self.n) > 0.0051:
+                raise ValueError(f"fraction {self.fraction} does not match {self.n_positive}/{self.n}")
+        if self.ci95 is not None and self.fraction is not None and not self.ci95[0] <= self.fraction <= self.ci95[1]:
+            raise ValueError("fraction lies outside ci95")
+        return self
+
+    @property
+    def value(self) -> float:
+        """The point estimate: ``fraction``, else ``n_positive / n``, else the middle of ``range``."""
+        if self.fraction is not None:
+            return self.fraction
+        if self.n_positive is not None and self.n:
+            return self.n_positive / self.n
+        assert self.range is not None
+        return (self.range[0] + self.range[1]) / 2
+
+
+class PhenotypeRateDefault(_Model):
+    """A default rate for a non-genetic mechanism (state switching, transformation)."""
+
+    id: EntryId
+    mechanism: MechanismId
+    parameter: str = Field(min_length=3, description="e.g. 'entry_rate_on_drug'.")
+    value: float = Field(gt=0)
+    unit: str = Field(min_length=3, description="e.g. 'per cell per day'.")
+    source: str | None = None
+    assumption: bool = False
+    rationale: str = ""
+
+    @field_validator("source")
+    @classmethod
+    def _src(cls, v: str | None) -> str | None:
+        return None if v is None else _check_source(v)
+
+    @field_validator("mechanism")
+    @classmethod
+    def _non_genetic(cls, v: str) -> str:
+        if v not in NON_GENETIC_MECHANISMS:
+            raise ValueError(
+                f"phenotype defaults are for non-genetic mechanisms: {', '.join(sorted(NON_GENETIC_MECHANISMS))}"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _provenance(self) -> PhenotypeRateDefault:
+        _require_provenance(self.source, self.assumption, self.rationale)
+        return self
+
+
+def _require_provenance(source: str | None, assumption: bool, rationale: str) -> None:
+    if assumption:
+        if len(rationale) < 20:
+            raise ValueError("an assumption needs a rationale (at least 20 characters)")
+    elif source is None:
+        raise ValueError("give a source, or set assumption: true with a rationale")
+
+
+class QuantFile(_Model):
+    """One YAML file of quantitative knowledge: any subset of the sections below."""
+
+    schema_version: Literal["1"] = "1"
+    sources: list[QuantSource] = Field(default_factory=list)
+    potency: list[PotencyEntry] = Field(default_factory=list)
+    mutation_rates: list[MutationRate] = Field(default_factory=list)
+    nucleotide_changes: list[VariantNucleotideChanges] = Field(default_factory=list)
+    frequencies: list[ProgressionFrequency] = Field(default_factory=list)
+    phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
+
+
+_SECTIONS = ("potency", "mutation_rates", "nucleotide_changes", "frequencies", "phenotype_defaults")
+
+
+# ------------------------------------------------------------------ index
+AltKey = frozenset[str]
+
+
+@dataclass(frozen=True)
+class VariantRate:
+    """Probability per cell division that a variant arises, and where each factor comes from."""
+
+    alteration: str
+    value: float
+    per_bp_rate: float
+    routes: int
+    rate_id: str
+    codon_entry: str
+    assumptions: tuple[str, ...]
+
+
+@dataclass
+class QuantKnowledge:
+    """Quantitative knowledge, indexed; built by :func:`load_quant`."""
+
+    sources: dict[str, QuantSource] = field(default_factory=dict)
+    potency_entries: list[PotencyEntry] = field(default_factory=list)
+    mutation_rates: dict[str, MutationRate] = field(default_factory=dict)
+    nucleotide_changes: dict[str, VariantNucleotideChanges] = field(default_factory=dict)
+    frequencies: list[ProgressionFrequency] = field(default_factory=list)
+    phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
+    #: (section, id) -> file label
+    defined_in: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: derived single-nucleotide routes per canonical alteration name
+    routes: dict[str, int] = field(default_factory=dict)
+    _resolve_gene: Callable[[str], str | None] = field(default=lambda _t: None, repr=False)
+    _resolve_drug: Callable[[str], str | None] = field(default=lambda _t: None, repr=False)
+    _classes_of: Callable[[str], set[str]] = field(default=lambda _d: set(), repr=False)
+    _tumor_ancestors: Callable[[str], list[str]] = field(default=lambda t: [t], repr=False)
+    _potency: dict[tuple[str, AltKey], list[PotencyEntry]] = field(default_factory=dict, repr=False)
+    _codon_by_alt: dict[str, VariantNucleotideChanges] = field(default_factory=dict, repr=False)
+
+    # ---------------------------------------------------------- keys
+    def _alt_key(self, alterations: str | Sequence[str]) -> AltKey:
+        items = [alterations] if isinstance(alterations, str) else list(alterations)
+        return frozenset(parse_alteration(a, self._resolve_gene).name for a in items)
+
+    def _drug(self, drug: str) -> str:
+        return self._resolve_drug(drug) or drug.strip().lower()
+
+    # ---------------------------------------------------------- potency
+    def potency_all(self, drug: str, alterations: str | Sequence[str]) -> list[PotencyEntry]:
+        """Every potency entry for ``drug`` on exactly these alterations (any source)."""
+        return list(self._potency.get((self._drug(drug), self._alt_key(alterations)), []))
+
+    def potency(self, drug: str, alterations: str | Sequence[str], *, source: str | None = None) -> PotencyEntry | None:
+        """The potency entry for ``drug`` on exactly these alterations, or ``None``.
+
+        With several sources, the first in file order is returned unless ``source`` is given.
+        """
+        for entry in self.potency_all(drug, alterations):
+            if source is None or entry.source == source:
+                return entry
+        return None
+
+    def fold_shift_detail(
+        self, drug: str, variant: str | Sequence[str], reference: str | Sequence[str]
+    ) -> tuple[float, str, tuple[str, ...]] | None:
+        """IC50(variant) / IC50(reference) for ``drug`` with its qualifier and the entry ids used.
+
+        Candidates, each from one source: a fold change an entry states against the same
+        reference; an entry's paired reference IC50; two entries of the same source, table and
+        assay. The first exact value (file order) wins; if every candidate is a lower bound (the
+        variant's IC50 was above the top dose, qualifier '>'), the largest bound is returned.
+        Upper bounds and censored reference IC50s give no candidate. ``None`` when nothing fits.
+        """
+        ref_key = self._alt_key(reference)
+        entries = self.potency_all(drug, variant)
+        refs = self.potency_all(drug, reference)
+        candidates: list[tuple[float, str, tuple[str, ...]]] = []
+        for e in entries:
+            folded = e.fold()
+            if folded is not None and self._alt_key(e.reference) == ref_key:
+                candidates.append((folded[0], folded[1], (e.id,)))
+            elif e.ic50_nM is not None:
+                for r in refs:
+                    if (
+                        r.ic50_nM is not None
+                        and r.ic50_qualifier == "="
+                        and (r.source, r.table, r.assay) == (e.source, e.table, e.assay)
+                    ):
+                        candidates.append((e.ic50_nM / r.ic50_nM, e.ic50_qualifier, (e.id, r.id)))
+                        break
+        candidates = [c for c in candidates if c[1] != "<"]
+        exact = [c for c in candidates if c[1] == "="]
+        if exact:
+            return exact[0]
+        return max(candidates, key=lambda c: c[0]) if candidates else None
+
+    def fold_shift(self, drug: str, variant: str | Sequence[str], reference: str | Sequence[str]) -> float | None:
+        """IC50(variant) / IC50(reference) for ``drug`` from one source, or ``None``.
+
+        A lower bound where the variant's IC50 was censored; see :meth:`fold_shift_detail`.
+        """
+        detail = self.fold_shift_detail(drug, variant, reference)
+        return None if detail is None else detail[0]
+
+    # ---------------------------------------------------------- rates
+    def nucleotide_routes(self, alteration: str) -> int | None:
+        """Single-nucleotide changes that produce ``alteration`` (e.g. 'EGFR T790M'), or ``None``."""
+        return self.routes.get(parse_alteration(alteration, self._resolve_gene).name)
+
+    def variant_rate(self, alteration: str, rate_id: str) -> VariantRate | None:
+        """Probability per division that ``alteration`` arises: rate × routes / 3.
+
+        Each single-nucleotide route is one specific substitution of one base, taken as a third of
+        that base's per-bp mutation rate (uniform substitution spectrum, stated in ``assumptions``).
+        """
+        name = parse_alteration(alteration, self._resolve_gene).name
+        entry = self._codon_by_alt.get(name)
+        rate = self.mutation_rates.get(rate_id)
+        if entry is None or rate is None:
+            return None
+        routes = self.routes[name]
+        assumptions = ["each base mutates to each of the three other bases equally often"]
+        if rate.assumption:
+            assumptions.append(f"mutation rate {rate.id} is an assumption: {rate.rationale}")
+        return VariantRate(name, rate.value * routes / 3, rate.value, routes, rate.id, entry.id, tuple(assumptions))
+
+    # ---------------------------------------------------------- frequencies, defaults
+    def frequencies_for(
+        self,
+        *,
+        alteration: str | None = None,
+        mechanism: str | None = None,
+        drug: str | None = None,
+        tumor: str | None = None,
+    ) -> list[ProgressionFrequency]:
+        """Published frequencies at progression matching every given filter.
+
+        ``drug`` matches a series that names the drug or one of its classes; ``tumor`` matches a
+        series in that tumour type, an ancestor or a descendant (OncoTree).
+        """
+        alt = parse_alteration(alteration, self._resolve_gene).name if alteration else None
+        drug_name = self._drug(drug) if drug else None
+        out = []
+        for f in self.frequencies:
+            if mechanism and f.mechanism != mechanism:
+                continue
+            if alt and (f.alteration is None or parse_alteration(f.alteration, self._resolve_gene).name != alt):
+                continue
+            if drug_name and drug_name not in f.drugs and not (set(f.drug_classes) & self._drug_class_set(drug_name)):
+                continue
+            if tumor and not any(self._related_tumors(tumor, t) for t in f.tumors):
+                continue
+            out.append(f)
+        return out
+
+    def _drug_class_set(self, drug: str) -> set[str]:
+        try:
+            return set(self._classes_of(drug))
+        except KeyError:
+            return set()
+
+    def _related_tumors(self, a: str, b: str) -> bool:
+        return b in self._tumor_ancestors(a) or a in self._tumor_ancestors(b)
+
+    def phenotype_default(self, mechanism: str, parameter: str | None = None) -> list[PhenotypeRateDefault]:
+        """Defaults for a non-genetic mechanism (optionally one parameter)."""
+        return [
+            d
+            for d in self.phenotype_defaults
+            if d.mechanism == mechanism and (parameter is None or d.parameter == parameter)
+        ]
+
+
+# ------------------------------------------------------------------ loading
+try:
+    _YamlLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _YamlLoader = yaml.SafeLoader
+
+
+def _label(section: str, item: Any, index: int) -> str:
+    key = item.get("id") if isinstance(item, dict) else None
+    return f"{section}[{index}] ({key})" if key else f"{section}[{index}]"
+
+
+def read_quant_file(path: Path, label: str | None = None) -> tuple[QuantFile, dict[str, Any]]:
+    """Parse and validate one YAML file; return the model and the raw mapping (for messages)."""
+    label = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KnowledgeError(f"{label}: cannot read: {exc.strerror}") from None
+    try:
+        raw = yaml.load(text, Loader=_YamlLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        pos = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise KnowledgeError(f"{label}:{pos}: invalid YAML: {problem}") from None
+    raw = {} if raw is None else raw
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{label}: top level must be a mapping of sections (potency:, sources:, ...)")
+    try:
+        return QuantFile.model_validate(raw), raw
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = list(err["loc"])
+        where = label
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            items = raw.get(loc[0]) or []
+            item = items[loc[1]] if loc[1] < len(items) else None
+            where += f": {_label(loc[0], item, loc[1])}"
+            fld = ".".join(str(p) for p in loc[2:]) or "(entry)"
+        else:
+            fld = ".".join(str(p) for p in loc) or "(file)"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise KnowledgeError(f"{where}: field {fld!r}: {msg}") from None
+
+
+class _Checker:
+    """Cross-reference checks against the curated knowledge; raises on the first problem."""
+
+    def __init__(self, kb: Knowledge, sources: dict[str, QuantSource]) -> None:
+        self.kb = kb
+        self.sources = sources
+
+    def fail(self, where: str, fld: str, msg: str) -> None:
+        raise KnowledgeError(f"{where}: field {fld!r}: {msg}")
+
+    def drug(self, where: str, fld: str, name: str) -> None:
+        canonical = self.kb.resolve_drug(name)
+        if canonical is None:
+            hint = difflib.get_close_matches(name.lower(), list(self.kb.drugs), n=3, cutoff=0.6)
+            self.fail(where, fld, f"unknown drug {name!r}" + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+        elif canonical != name:
+            self.fail(where, fld, f"write the generic name {canonical!r}, not {name!r}")
+
+    def drug_class(self, where: str, fld: str, name: str) -> None:
+        if name not in self.kb.drug_classes:
+            self.fail(where, fld, f"unknown drug class {name!r}")
+
+    def gene(self, where: str, fld: str, name: str) -> None:
+        if name not in self.kb.genes:
+            sym = self.kb.resolve_gene(name)
+            self.fail(where, fld, f"write the HGNC symbol {sym!r}" if sym else f"unknown gene {name!r}")
+
+    def tumor(self, where: str, fld: str, code: str) -> None:
+        if code not in self.kb.tumors:
+            self.fail(where, fld, f"unknown tumour type {code!r} (use an OncoTree code the knowledge defines)")
+
+    def source(self, where: str, fld: str, sid: str | None) -> None:
+        if sid is not None and sid not in self.sources:
+            self.fail(where, fld, f"source {sid!r} is not registered in a 'sources:' section of data_quant")
+
+    def alteration(self, where: str, fld: str, text: str) -> Alteration:
+        try:
+            return parse_alteration(text, self.kb.resolve_gene)
+        except AlterationSyntaxError as exc:
+            self.fail(where, fld, str(exc))
+            raise  # pragma: no cover - fail() raises
+
+
+def _derive_routes(chk: _Checker, where: str, e: VariantNucleotideChanges) -> tuple[str, int]:
+    alt = chk.alteration(where, "alteration", e.alteration)
+    p = alt.protein
+    if alt.kind != "protein" or p is None or p.kind != "missense" or not p.ref or len(p.alt) != 1:
+        chk.fail(where, "alteration", f"{e.alteration!r} is not a single-residue missense change")
+        raise AssertionError  # pragma: no cover
+    m = _HGVS_C_RE.match(e.hgvs_c)
+    assert m is not None
+    pos = int(m["pos"])
+    if (pos - 1) // 3 + 1 != p.start:
+        chk.fail(where, "hgvs_c", f"{e.hgvs_c} lies in codon {(pos - 1) // 3 + 1}, not codon {p.start}")
+    candidates = codons_consistent_with(p.ref, p.alt, (pos - 1) % 3, m["ref"], m["alt"])
+    if not candidates:
+        chk.fail(where, "hgvs_c", f"no codon for {p.ref} becomes {p.alt} by {e.hgvs_c}")
+    if e.reference_codon is not None:
+        if e.reference_codon not in candidates:
+            chk.fail(where, "reference_codon", f"{e.reference_codon} is not consistent with {e.hgvs_c} ({p.hgvs})")
+        candidates = [e.reference_codon]
+    counts = {single_nucleotide_routes(c, p.alt) for c in candidates}
+    if len(counts) != 1:
+        chk.fail(
+            where, "reference_codon", f"codons {', '.join(candidates)} give different counts; pin the reference codon"
+        )
+    routes = counts.pop()
+    if e.single_nucleotide_changes is not None and e.single_nucleotide_changes != routes:
+        chk.fail(
+            where,
+            "single_nucleotide_changes",
+            f"{e.single_nucleotide_changes} given, but the genetic code gives {routes} from {'/'.join(candidates)}",
+        )
+    return alt.name, routes
+
+
+def build_quant(parts: Iterable[tuple[str, QuantFile, dict[str, Any]]], kb: Knowledge) -> QuantKnowledge:
+    """Merge parsed files into one :class:`QuantKnowledge`, checking every cross-reference."""
+    parts = list(parts)
+    q = QuantKnowledge(
+        _resolve_gene=kb.resolve_gene,
+        _resolve_drug=kb.resolve_drug,
+        _classes_of=kb.classes_of,
+        _tumor_ancestors=kb.tumor_ancestors,
+    )
+    for label, qf, raw in parts:
+        for i, s in enumerate(qf.sources):
+            if s.id in q.sources:
+                continue  # one citation may be registered by several files
+            q.sources[s.id] = s
+            q.defined_in[("source", s.id)] = f"{label}: {_label('sources', raw['sources'][i], i)}"
+    chk = _Checker(kb, q.sources)
+    for label, qf, raw in parts:
+        for section in _SECTIONS:
+            for i, entry in enumerate(getattr(qf, section)):
+                where = f"{label}: {_label(section, raw[section][i], i)}"
+                if (section, entry.id) in q.defined_in:
+                    chk.fail(where, "id", f"duplicate id, first defined in {q.defined_in[(section, entry.id)]}")
+                q.defined_in[(section, entry.id)] = where
+                _check_entry(chk, q, section, where, entry)
+    return q
+
+
+def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, entry: Any) -> None:
+    if section == "potency":
+        e: PotencyEntry = entry
+        chk.gene(where, "gene", e.gene)
+        chk.drug(where, "drug", e.drug)
+        chk.source(where, "source", e.source)
+        genes: set[str] = set()
+        names = []
+        for j, text in enumerate(e.alterations):
+            alt = chk.alteration(where, f"alterations.{j}", text)
+            genes |= {g for g in (alt.gene, alt.partner5, alt.partner3) if g}
+            names.append(alt.name)
+        for j, text in enumerate(e.reference):
+            chk.alteration(where, f"reference.{j}", text)
+        if e.gene not in genes:
+            chk.fail(where, "gene", f"{e.gene} is not among the genes of {e.alterations}")
+        q.potency_entries.append(e)
+        q._potency.setdefault((e.drug, frozenset(names)), []).append(e)
+    elif section == "mutation_rates":
+        chk.source(where, "source", entry.source)
+        q.mutation_rates[entry.id] = entry
+    elif section == "nucleotide_changes":
+        chk.source(where, "source", entry.source)
+        name, routes = _derive_routes(chk, where, entry)
+        if name in q._codon_by_alt:
+            chk.fail(where, "alteration", f"{name} already has an entry ({q._codon_by_alt[name].id})")
+        q._codon_by_alt[name] = entry
+        q.routes[name] = routes
+        q.nucleotide_changes[entry.id] = entry
+    elif section == "frequencies":
+        f: ProgressionFrequency = entry
+        chk.source(where, "source", f.source)
+        if f.alteration is not None:
+            chk.alteration(where, "alteration", f.alteration)
+        for j, d in enumerate(f.drugs):
+            chk.drug(where, f"drugs.{j}", d)
+        for j, c in enumerate(f.drug_classes):
+            chk.drug_class(where, f"drug_classes.{j}", c)
+        for j, t in enumerate(f.tumors):
+            chk.tumor(where, f"tumors.{j}", t)
+        q.frequencies.append(f)
+    elif section == "phenotype_defaults":
+        chk.source(where, "source", entry.source)
+        q.phenotype_defaults.append(entry)
+
+
+def quant_files(data_dir: Path | None = None) -> list[Path]:
+    """The YAML files of quantitative knowledge, sorted."""
+    root = data_dir or QUANT_DIR
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def load_quant(*, data_dir: Path | None = None, kb: Knowledge | None = None) -> QuantKnowledge:
+    """Load and check the quantitative knowledge.
+
+    Parameters
+    ----------
+    data_dir
+        Folder of quantitative YAML (default: the packaged ``data_quant``).
+    kb
+        Curated knowledge to check names against (default: ``load_knowledge(include_imports=False)``).
+
+    Raises
+    ------
+    KnowledgeError
+        On the first invalid file, entry or field (named on one line).
+    """
+    root = data_dir or QUANT_DIR
+    if kb is not None:
+        return _load(root, kb)
+    from oncoresist.knowledge.loader import curated_files
+
+    stamp = tuple(p.stat().st_mtime_ns for p in [*quant_files(root), *curated_files()])
+    return _load_default(str(root), stamp)
+
+
+@lru_cache(maxsize=4)
+def _load_default(root: str, _stamp: tuple[int, ...]) -> QuantKnowledge:
+    from oncoresist.knowledge.loader import load_knowledge
+
+    return _load(Path(root), load_knowledge(include_imports=False))
+
+
+def _load(root: Path, kb: Knowledge) -> QuantKnowledge:
+    parts = []
+    for path in quant_files(root):
+        label = str(path.relative_to(root.parent)) if root in path.parents else str(path)
+        qf, raw = read_quant_file(path, label)
+        parts.append((label, qf, raw))
+    return build_quant(parts, kb)
