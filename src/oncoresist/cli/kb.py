@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
@@ -72,26 +74,22 @@ PathArg = Annotated[str, typer.Argument(help="Path of the TSV file.", show_defau
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")]
 
 
-def _knowledge_errors_exit_1() -> Any:
-    """Context: an invalid curated knowledge is exit code 1 (like ``kb validate``), not a usage error."""
-    import contextlib
-
+@contextlib.contextmanager
+def _knowledge_errors_exit_1() -> Iterator[None]:
+    """An invalid curated or imported knowledge is exit code 1 (as in ``kb validate``), not a usage error."""
     from oncoresist.errors import KnowledgeError
 
-    @contextlib.contextmanager
-    def ctx() -> Any:
-        try:
-            yield
-        except KnowledgeError as exc:
-            fail(f"invalid knowledge: {exc}", 1)
-
-    return ctx()
+    try:
+        yield
+    except KnowledgeError as exc:
+        fail(f"invalid knowledge: {exc}", 1)
 
 
 def _report(summary: dict[str, Any], written: str, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({**summary, "written": written}, indent=2))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     con = console()
@@ -99,8 +97,6 @@ def _report(summary: dict[str, Any], written: str, as_json: bool) -> None:
     table.add_column("reason")
     table.add_column("rows", justify="right")
     table.add_column("examples", overflow="fold")
-    from rich.markup import escape
-
     for item in summary["skipped"]:
         table.add_row(escape(item["reason"]), str(item["rows"]), escape("; ".join(item["examples"])))
     con.print(table)
@@ -262,6 +258,7 @@ def _print_explanation(out: dict[str, Any]) -> None:
         if ent.get("targets"):
             head += f"; targets {', '.join(ent['targets'])}"
     con.print(Panel(head, expand=False))
+    con.print(escape(out["headline"]))
     if not t["resistance"]:
         con.print(
             f"No resistance facts in the knowledge for {escape(out['name'])} ({t['sensitivity']} sensitivity facts)."

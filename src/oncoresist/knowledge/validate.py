@@ -90,10 +90,24 @@ def check(kb: Knowledge) -> list[Problem]:
         if tumor.parent and tumor.parent not in kb.tumors:
             out.append(Problem(where("tumor", code), f"tumor {code}", "parent", f"unknown tumor type {tumor.parent!r}"))
 
+    # many facts share alterations (imports repeat them thousands of times): parse each text once
+    parsed: dict[str, AlterationSyntaxError | None] = {}
+
+    def parse_once(text: str, resolve):  # type: ignore[no-untyped-def]
+        if text not in parsed:
+            try:
+                parse_alteration(text, resolve)
+                parsed[text] = None
+            except AlterationSyntaxError as exc:
+                parsed[text] = exc
+        err = parsed[text]
+        if err is not None:
+            raise err
+
     for fact in kb.facts:
-        out.extend(_check_item(kb, fact, where("fact", fact.id), curated_sources, parse_alteration))
+        out.extend(_check_item(kb, fact, where("fact", fact.id), curated_sources, parse_once))
     for opt in kb.options:
-        out.extend(_check_item(kb, opt, where("option", opt.id), curated_sources, parse_alteration))
+        out.extend(_check_item(kb, opt, where("option", opt.id), curated_sources, parse_once))
     return out
 
 

@@ -1,0 +1,353 @@
+"""Shared machinery of the importers: TSV reading, entity creation, results.
+
+The importers translate rows of an external table into facts. Every row either
+becomes one or more facts or is *skipped with a reason*; nothing is dropped
+silently. Names in the source are resolved against the curated knowledge first
+(genes by symbol or alias, drugs by generic name or synonym, tumours by name or
+synonym); what the curated knowledge does not know becomes a minimal entity of
+the import, which the loader never lets override a curated one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oncoresist.errors import AlterationSyntaxError, ImportFormatError
+from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
+from oncoresist.profile.alteration import Alteration, parse_alteration
+
+#: drug class given to drugs the curated knowledge does not know (and no family tells more)
+UNCLASSIFIED = "imported_unclassified"
+#: at most this many examples are kept per skip reason
+MAX_EXAMPLES = 3
+
+_NEW_GENE_RE = re.compile(r"^[A-Z0-9]+(?:orf[0-9]+)?[A-Z0-9]*(?:-[A-Z0-9]+)*$")
+_DRUG_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9\- ]*$")
+#: salt and hydrate words dropped from drug names before look-up ("Imatinib Mesylate" -> imatinib)
+_SALTS = {
+    "mesylate", "dimesylate", "bismesylate", "hydrochloride", "dihydrochloride", "monohydrochloride",
+    "anhydrous", "monohydrate", "hydrate", "sodium", "potassium", "ditosylate", "tosylate", "maleate",
+    "dimaleate", "malate", "s-malate", "citrate", "phosphate", "sulfate", "besylate", "acetate", "tartrate",
+    "fumarate", "succinate", "camsylate", "calcium", "hcl",
+}  # fmt: skip
+
+#: words that mark a therapy token as a class of drugs rather than one drug
+_CLASS_WORDS = ("inhibitor", "inhibitors", "chemotherapy", "agent", "agents", "therapy", "antibody", "analog")
+
+
+class Skip(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised while translating a row: the row is skipped for ``reason``."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class ImportResult:
+    """What one import produced: facts, the entities they need, and every skipped row with its reason."""
+
+    source: str
+    path: str
+    sha256: str
+    rows: int = 0
+    rows_imported: int = 0
+    facts: list[Fact] = field(default_factory=list)
+    genes: dict[str, Gene] = field(default_factory=dict)
+    drugs: dict[str, Drug] = field(default_factory=dict)
+    drug_classes: dict[str, DrugClass] = field(default_factory=dict)
+    tumors: dict[str, TumorType] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    mechanism_rules: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str, example: str) -> None:
+        """Count a skipped row under ``reason`` and keep a few examples."""
+        self.skipped[reason] += 1
+        ex = self.examples.setdefault(reason, [])
+        if len(ex) < MAX_EXAMPLES:
+            ex.append(example)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the import report (also stored as the import file's ``meta``)."""
+        by_effect = Counter(f.effect for f in self.facts)
+        return {
+            "source": self.source,
+            "path": self.path,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "rows_imported": self.rows_imported,
+            "rows_skipped": sum(self.skipped.values()),
+            "facts": len(self.facts),
+            "facts_by_effect": dict(sorted(by_effect.items())),
+            "new_entities": {
+                "genes": len(self.genes),
+                "drugs": len(self.drugs),
+                "drug_classes": len(self.drug_classes),
+                "tumors": len(self.tumors),
+            },
+            "skipped": [
+                {"reason": r, "rows": n, "examples": self.examples.get(r, [])} for r, n in self.skipped.most_common()
+            ],
+            "mechanism_rules": dict(self.mechanism_rules.most_common()),
+        }
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_tsv(path: Path, required: list[str], *, what: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line number, row)`` for each data line of a tab-separated file.
+
+    Raises
+    ------
+    ImportFormatError
+        Naming the file (and line): missing header columns, a row with the wrong
+        number of fields, a last line without its line end (a truncated file),
+        or bytes that are not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFormatError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read: {exc.strerror}") from None
+    if not data.strip():
+        raise ImportFormatError(f"{path}: empty file; expected a {what} TSV with a header line")
+    lines = data.split(b"\n")
+    complete_end = data.endswith(b"\n")
+    if complete_end:
+        lines.pop()
+    header = _decode(lines[0], path, 1).rstrip("\r").split("\t")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportFormatError(
+            f"{path}: line 1: not a {what} TSV: missing column(s) {', '.join(missing)} "
+            f"(found {', '.join(header[:6])}{', ...' if len(header) > 6 else ''})"
+        )
+    n = len(header)
+    last = len(lines)
+    for i in range(1, last):
+        lineno = i + 1
+        raw = lines[i]
+        if not raw.strip():
+            continue
+        fields = _decode(raw, path, lineno).rstrip("\r").split("\t")
+        if len(fields) != n:
+            raise ImportFormatError(
+                f"{path}: line {lineno}: {len(fields)} of {n} columns; the file is truncated or corrupt"
+            )
+        if lineno == last and not complete_end:
+            raise ImportFormatError(f"{path}: line {lineno}: last line has no line end; the file is truncated")
+        yield lineno, dict(zip(header, fields, strict=True))
+
+
+def _decode(raw: bytes, path: Path, lineno: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{path}: line {lineno}: not UTF-8 text ({exc.reason})") from None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").split())
+
+
+@dataclass
+class DrugPlan:
+    """A therapy token resolved to a drug (existing or to be created) or a drug class."""
+
+    kind: str  # "drug" | "class"
+    name: str
+    new: Drug | None = None
+    new_class: DrugClass | None = None
+
+
+class EntityBuilder:
+    """Resolve source names against the curated knowledge; plan minimal entities for the rest.
+
+    Nothing is registered until :meth:`commit` is called for an accepted fact, so a
+    skipped row leaves no orphan entity behind.
+    """
+
+    def __init__(self, kb: Knowledge, result: ImportResult, class_map: dict[str, str] | None = None) -> None:
+        self.kb = kb
+        self.result = result
+        self.class_map = {_norm(k): v for k, v in (class_map or {}).items()}
+        self._class_names = {_norm(dc.name): cid for cid, dc in kb.drug_classes.items()}
+        self._parse_cache: dict[str, Alteration | AlterationSyntaxError] = {}
+
+    # ------------------------------------------------------------------ genes
+    def resolve_gene(self, token: str) -> str | None:
+        """Curated symbol or alias; else a plausible new HGNC-style symbol (upper case, no spaces)."""
+        sym = self.kb.resolve_gene(token)
+        if sym is not None:
+            return sym
+        t = token.strip()
+        if t.upper() in self.result.genes:
+            return t.upper()
+        if _NEW_GENE_RE.match(t) and any(c.isalpha() for c in t) and len(t) >= 2 and not re.search(r"-V\d+$", t):
+            return t
+        return None
+
+    def alteration(self, text: str) -> Alteration:
+        """Parse ``text`` with the project grammar (cached); raise :class:`AlterationSyntaxError`."""
+        hit = self._parse_cache.get(text)
+        if hit is None:
+            try:
+                hit = parse_alteration(text, self.resolve_gene)
+            except AlterationSyntaxError as exc:
+                hit = exc
+            self._parse_cache[text] = hit
+        if isinstance(hit, AlterationSyntaxError):
+            raise hit
+        return hit
+
+    def canonical(self, alt: Alteration) -> str:
+        """The name to store: the canonical ``alt.name`` when it parses back to ``alt``, else the source text.
+
+        (A codon without its residue, ``ESR1 codon 537``, has the name ``ESR1 537``, which does not parse.)
+        """
+        name = alt.name
+        try:
+            again = self.alteration(name)
+        except AlterationSyntaxError:
+            return alt.text
+        return name if again == alt else alt.text
+
+    # ------------------------------------------------------------------ drugs
+    def drug_class(self, label: str) -> tuple[str, DrugClass | None]:
+        """A curated class id for a class label, else a new imported class (id ``imported_<slug>``)."""
+        norm = _norm(re.sub(r"\(.*?\)", "", label))
+        mapped = self.class_map.get(norm)
+        if mapped and mapped in self.kb.drug_classes:
+            return mapped, None
+        s = slug(norm)
+        if s in self.kb.drug_classes:
+            return s, None
+        if norm in self._class_names:
+            return self._class_names[norm], None
+        cid = f"imported_{s}"
+        if cid in self.result.drug_classes:
+            return cid, None
+        return cid, DrugClass(id=cid, name=label.strip(), description=f"drug class named by {self.result.source}")
+
+    @staticmethod
+    def looks_like_class(token: str) -> bool:
+        low = _norm(token)
+        return any(low.endswith(w) for w in _CLASS_WORDS) or low in {"platinum", "chemo"}
+
+    def therapy(self, token: str, family_classes: list[str] | None = None) -> DrugPlan:
+        """Resolve one therapy token to a drug or a drug class; plan a new drug if unknown."""
+        raw = " ".join(token.split())
+        if not raw:
+            raise Skip("empty drug name", token)
+        name = self.kb.resolve_drug(raw)
+        if name is not None:
+            return DrugPlan("drug", name)
+        words = raw.lower().split()
+        base = " ".join(w for w in words if w not in _SALTS) or raw.lower()
+        name = self.kb.resolve_drug(base)
+        if name is not None:
+            return DrugPlan("drug", name)
+        if self.looks_like_class(raw) or self.class_map.get(_norm(raw)) or slug(raw) in self.kb.drug_classes:
+            cid, new_class = self.drug_class(raw)
+            return DrugPlan("class", cid, new_class=new_class)
+        generic = re.sub(r"[^a-z0-9\- ]+", "-", base).strip("- ")
+        generic = re.sub(r"-{2,}", "-", generic)
+        if not generic or not _DRUG_NAME_RE.match(generic):
+            raise Skip("drug name cannot be a generic name", raw)
+        if generic in self.result.drugs:
+            return DrugPlan("drug", generic)
+        synonyms = [raw] if raw.lower() != generic else []
+        new = Drug(name=generic, synonyms=synonyms, classes=list(family_classes or []) or [UNCLASSIFIED])
+        return DrugPlan("drug", generic, new=new)
+
+    # ----------------------------------------------------------------- tumours
+    def resolve_tumor_name(self, name: str) -> str | None:
+        """Curated OncoTree code for a disease name, trying a few spellings."""
+        n = _norm(name)
+        candidates = [n, f"{n} cancer", f"{n} carcinoma", f"{n} tumor", f"{n} tumour"]
+        if "adenocarcinoma" in n:
+            candidates += [n.replace("adenocarcinoma", "cancer"), n.replace("adenocarcinoma", "carcinoma")]
+        if n.endswith(" cancer"):
+            candidates.append(n[: -len(" cancer")])
+        for c in candidates:
+            code = self.kb.resolve_tumor(c)
+            if code is not None:
+                return code
+        return None
+
+    def tumor(self, name: str, code: str) -> tuple[str, TumorType | None]:
+        """A curated code for ``name``; else ``code`` (made unique against curated codes) as a new entity."""
+        hit = self.resolve_tumor_name(name)
+        if hit is not None:
+            return hit, None
+        code = re.sub(r"[^A-Z0-9_]+", "_", code.upper()).strip("_") or "UNKNOWN"
+        curated = self.kb.tumors.get(code)
+        if curated is not None:
+            n = _norm(name)
+            names = [_norm(curated.name), *(_norm(s) for s in curated.synonyms)]
+            if n and any(x.startswith(n) for x in names):  # "Gastrointestinal stromal" is GIST
+                return code, None
+            # a curated code with another meaning: keep the import apart
+            code = f"{self.result.source.upper()}_{code}"
+        if code in self.result.tumors:
+            return code, None
+        return code, TumorType(code=code, name=name.strip() or code)
+
+    # ------------------------------------------------------------------ commit
+    def commit(
+        self,
+        alterations: list[Alteration],
+        plans: list[DrugPlan],
+        tumors: list[TumorType | None],
+        sources: list[Source] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Register the new entities an accepted fact needs."""
+        for alt in alterations:
+            context = alt.fusion_context.split("::") if alt.fusion_context else []
+            for g in (alt.gene, alt.partner5, alt.partner3, *context):
+                if g and self.kb.resolve_gene(g) is None and g not in self.result.genes:
+                    self.result.genes[g] = Gene(symbol=g, name="", aliases=[], pathways=[])
+        for p in plans:
+            if p.new is not None and p.new.name not in self.result.drugs:
+                self.result.drugs[p.new.name] = p.new
+                for c in p.new.classes:
+                    self._ensure_class(c)
+            if p.new_class is not None and p.new_class.id not in self.result.drug_classes:
+                self.result.drug_classes[p.new_class.id] = p.new_class
+        for t in tumors:
+            if t is not None and t.code not in self.result.tumors:
+                self.result.tumors[t.code] = t
+        for s in sources:
+            if s.id not in self.kb.sources and s.id not in self.result.sources:
+                self.result.sources[s.id] = s
+
+    def _ensure_class(self, cid: str) -> None:
+        if cid in self.kb.drug_classes or cid in self.result.drug_classes:
+            return
+        if cid == UNCLASSIFIED:
+            self.result.drug_classes[cid] = DrugClass(
+                id=cid,
+                name="imported, not yet classified",
+                description="Drugs named by an imported source that the curated knowledge does not describe.",
+            )
