@@ -1,0 +1,399 @@
+"""The steppable simulator: a batch of replicates that can be advanced, observed and dosed."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal
+
+import numpy as np
+
+from oncoresist.engine import _kernels as kern
+from oncoresist.engine._pack import pack, pk_params
+from oncoresist.engine.ode import ode_run
+from oncoresist.model.compile import CompiledModel, compile_scenario
+from oncoresist.model.load import ScenarioLike, load_scenario
+from oncoresist.model.pk import CONSTANT, sample_pk
+from oncoresist.random import SeedLike, as_seed_sequence
+
+EngineName = Literal["auto", "ssa", "tau", "ode"]
+ENGINES = ("ssa", "tau", "ode")
+AUTO_SSA_MAX = 1e5
+"""``auto`` uses the exact SSA when the projected population stays below this many cells."""
+DEFAULT_DT = 0.5
+"""Largest tau-leap step (days)."""
+DEFAULT_THRESHOLD = 1000
+"""Types below this many cells are simulated event by event in the hybrid tau engine."""
+DEFAULT_THINNING_STEP = 0.25
+"""Length (days) of the pieces over which the SSA bounds a time-varying exposure."""
+
+
+def choose_engine(model: CompiledModel, t_end: float) -> str:
+    """``ssa`` if the drug-free projected population at ``t_end`` stays ≤ :data:`AUTO_SSA_MAX`, else ``tau``."""
+    n0 = float(model.initial.sum())
+    r = float(max(np.max(model.birth - model.death - model.immune), 0.0))
+    projected = n0 * math.exp(min(r * t_end, 700.0))
+    if model.has_competition:
+        projected = min(projected, float(1.0 / model.comp[model.comp > 0].min()))
+    return "ssa" if max(projected, n0) <= AUTO_SSA_MAX else "tau"
+
+
+def replicate_seed(root: np.random.SeedSequence, k: int, stream: int) -> np.random.SeedSequence:
+    """Child ``(k, stream)`` of ``root`` without touching ``root``'s spawn counter.
+
+    Stream 0 draws the patient's PK parameters, stream 1 the dynamics. Equal to
+    ``root.spawn(k + 1)[k].spawn(stream + 1)[stream]`` on a fresh ``root``.
+    """
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k, stream), pool_size=root.pool_size)
+
+
+class Simulator:
+    """A batch of replicates (virtual patients) of one scenario, advanced in steps.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`~oncoresist.model.Scenario`, a mapping or a YAML path.
+    engine
+        ``"ssa"`` (exact), ``"tau"`` (hybrid tau-leaping), ``"ode"`` (mean field) or
+        ``"auto"`` (:func:`choose_engine` over ``max(times)``, or 365 days).
+    n_replicates
+        Number of replicates; ignored when ``replicate_ids`` is given.
+    seed
+        ``None`` (OS entropy), an int, a ``SeedSequence`` or a ``Generator``.
+        Replicate k uses the stream ``(k,)`` spawned from it, so it is the same
+        whatever the batch.
+    times
+        Times (days) at which to record counts and concentrations.
+    replicate_ids
+        Which replicate streams to run (e.g. ``[17]`` regenerates replicate 17).
+    replicate_seeds
+        Instead of ``seed``: one ``SeedSequence`` per replicate (e.g. spawned by a
+        trial for its patients); replicate q then uses the streams spawned from it.
+    initial
+        Initial counts overriding the scenario's, ``[cell type]`` or ``[replicate, cell type]``.
+    dt, threshold
+        Tau engine: largest step (days) and the exact-simulation threshold (cells).
+    thinning_step
+        SSA engine: bounding interval (days) for a time-varying exposure.
+    n_threads
+        Threads over replicates (default: all cores).
+
+    Notes
+    -----
+    Results depend on the seed and on the sequence of ``advance`` / ``set_dose``
+    calls, never on the batch size or the number of threads. ``state`` is an
+    ``int64`` array for stochastic engines and ``float64`` for ``ode``.
+    """
+
+    def __init__(
+        self,
+        scenario: ScenarioLike,
+        *,
+        engine: EngineName = "auto",
+        n_replicates: int = 1,
+        seed: SeedLike = None,
+        times: Sequence[float] | np.ndarray | None = None,
+        replicate_ids: Sequence[int] | None = None,
+        replicate_seeds: Sequence[np.random.SeedSequence] | None = None,
+        initial: np.ndarray | Sequence[float] | None = None,
+        dt: float = DEFAULT_DT,
+        threshold: int = DEFAULT_THRESHOLD,
+        thinning_step: float = DEFAULT_THINNING_STEP,
+        n_threads: int | None = None,
+    ) -> None:
+        self.scenario = load_scenario(scenario)
+        self.model = compile_scenario(self.scenario)
+        self.times = _parse_times(times)
+        self.engine = _parse_engine(engine, self.model, float(self.times[-1]) if self.times.size else 365.0)
+        if replicate_seeds is not None:
+            self._own_seeds: list[np.random.SeedSequence] | None = list(replicate_seeds)
+            ids = list(range(len(self._own_seeds)))
+            if seed is not None or replicate_ids is not None:
+                raise ValueError("give either seed/replicate_ids or replicate_seeds, not both")
+        else:
+            self._own_seeds = None
+            n = _positive_int(n_replicates, "n_replicates")
+            ids = list(range(n)) if replicate_ids is None else list(replicate_ids)
+        if not ids or any(int(k) < 0 for k in ids):
+            raise ValueError("replicate_ids must be non-empty and non-negative")
+        self.replicate_ids = np.array(ids, dtype=np.int64)
+        self.seed_sequence = as_seed_sequence(seed) if replicate_seeds is None else self._own_seeds[0]  # type: ignore[index]
+        self.dt = _positive(dt, "dt")
+        self.threshold = _positive_int(threshold, "threshold")
+        self.thinning_step = _positive(thinning_step, "thinning_step")
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self._packed = pack(self.model)
+        self.t = 0.0
+        self._init_state(initial)
+        self._n_recorded = 0
+        self._record_now()
+        self._sched = 0
+        self._apply_schedule(0.0)
+
+    # -- state ----------------------------------------------------------------
+    def _stream(self, q: int, stream: int) -> np.random.Generator:
+        if self._own_seeds is not None:
+            own = self._own_seeds[q]
+            ss = np.random.SeedSequence(own.entropy, spawn_key=(*own.spawn_key, stream), pool_size=own.pool_size)
+        else:
+            ss = replicate_seed(self.seed_sequence, int(self.replicate_ids[q]), stream)
+        return np.random.Generator(np.random.PCG64(ss))
+
+    def _init_state(self, initial: np.ndarray | Sequence[float] | None) -> None:
+        m, r = self.model, len(self.replicate_ids)
+        nd = m.n_drugs
+        dtype = np.float64 if self.engine == "ode" else np.int64
+        init = m.initial if initial is None else np.asarray(initial, dtype=float)
+        if init.shape not in ((m.n_types,), (r, m.n_types)) or np.any(init < 0) or not np.all(np.isfinite(init)):
+            raise ValueError(f"initial must be non-negative with shape ({m.n_types},) or ({r}, {m.n_types})")
+        if dtype is np.int64 and np.any(init != np.round(init)):
+            raise ValueError("initial counts must be whole numbers of cells for stochastic engines")
+        self._counts = np.array(np.broadcast_to(init.astype(dtype), (r, m.n_types)), order="C")
+        self._depot = np.zeros((r, nd))
+        self._conc = np.zeros((r, nd))
+        self._dose = np.zeros((r, nd))
+        self._interval = np.tile(m.interval, (r, 1))
+        self._next = np.full((r, nd), np.inf)
+        self._pkp = np.empty((r, nd, 5))
+        self._rngs = []
+        for q in range(r):
+            pk_rng = self._stream(q, 0)
+            cl, v = m.clearance.copy(), m.volume.copy()
+            for j in range(nd):
+                cl[j], v[j] = sample_pk(pk_rng, cl[j], v[j], m.cv_clearance[j], m.cv_volume[j])
+            self._pkp[q] = pk_params(m, cl, v)
+            self._rngs.append(self._stream(q, 1))
+        shape = (r, self.times.size)
+        self._out_counts = np.zeros((*shape, m.n_types), dtype=dtype)
+        self._out_conc = np.zeros((*shape, nd))
+
+    @property
+    def n_replicates(self) -> int:
+        return len(self.replicate_ids)
+
+    @property
+    def state(self) -> np.ndarray:
+        """Counts now, ``[replicate, cell type]`` (a copy)."""
+        return self._counts.copy()
+
+    @property
+    def concentrations(self) -> np.ndarray:
+        """Central concentrations now, ``[replicate, drug]`` (before any dose due now)."""
+        return self._conc.copy()
+
+    @property
+    def doses(self) -> np.ndarray:
+        """Current dose of each drug, ``[replicate, drug]`` (0: not given)."""
+        return self._dose.copy()
+
+    def rates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-cell birth and death rates now (per day), each ``[replicate, cell type]``.
+
+        Death includes immune kill, drug kill and competition; drug effects use the
+        current concentrations.
+        """
+        p, m = self._packed, self.model
+        b = np.empty((self.n_replicates, m.n_types))
+        d = np.empty_like(b)
+        sw = np.empty(m.sw_src.size)
+        work = np.empty(m.n_drugs)
+        cd = np.zeros(m.n_types)
+        for q in range(self.n_replicates):
+            kern.rates_at(self._conc[q], p.tp, p.pdp, p.comb, p.sws, p.swp, b[q], d[q], sw, work)
+            if p.has_comp:
+                kern.competition_death(self._counts[q].astype(float), p.tp, p.comp, cd)
+                d[q] += cd
+        return b, d
+
+    def death_flux(self) -> np.ndarray:
+        """Expected deaths per day now, ``[replicate, cell type]`` (counts × death rate)."""
+        return self._counts * self.rates()[1]
+
+    def drug_index(self, drug: str | int) -> int:
+        """Index of ``drug`` (a name or an index)."""
+        if isinstance(drug, str):
+            try:
+                return self.model.drugs.index(drug)
+            except ValueError:
+                from oncoresist.errors import ScenarioError
+
+                raise ScenarioError(f"unknown drug {drug!r} (defined: {', '.join(self.model.drugs)})") from None
+        if not 0 <= int(drug) < self.model.n_drugs:
+            raise IndexError(f"drug index {drug} out of range")
+        return int(drug)
+
+    # -- control --------------------------------------------------------------
+    def set_dose(
+        self,
+        drug: str | int,
+        dose: float | np.ndarray,
+        replicate_mask: np.ndarray | Sequence[bool] | None = None,
+        *,
+        interval: float | None = None,
+    ) -> None:
+        """Change the dose of ``drug`` from now on for the replicates in ``replicate_mask``.
+
+        ``dose`` is one number or one per replicate (shape ``[replicate]``).
+
+        A drug not being given starts now (first dose at the current time) and
+        then every ``interval`` days (default: the drug's ``interval``); a dose of
+        0 stops it. For ``constant`` exposure the dose is the concentration,
+        effective at once. The fixed schedule's later changes still apply.
+        """
+        j = self.drug_index(drug)
+        r = self.n_replicates
+        doses = np.broadcast_to(np.asarray(dose, dtype=float), (r,)) if np.ndim(dose) == 0 else np.asarray(dose, float)
+        if doses.shape != (r,) or not np.all(np.isfinite(doses)) or np.any(doses < 0):
+            raise ValueError(f"dose must be finite and non-negative, one number or shape ({r},)")
+        mask = np.ones(r, bool) if replicate_mask is None else np.asarray(replicate_mask, bool)
+        if mask.shape != (r,):
+            raise ValueError(f"replicate_mask must have shape ({r},)")
+        if interval is not None:
+            _positive(interval, "interval")
+        self._set(j, doses, float(interval) if interval is not None else None, mask)
+
+    def _set(self, j: int, doses: np.ndarray | float, interval: float | None, mask: np.ndarray) -> None:
+        doses = np.broadcast_to(np.asarray(doses, dtype=float), (self.n_replicates,))
+        self._dose[mask, j] = doses[mask]
+        if interval is not None:
+            self._interval[mask, j] = interval
+        if self.model.pk_model[j] == CONSTANT:
+            self._conc[mask, j] = doses[mask]
+            self._next[mask, j] = np.inf
+            return
+        start = mask & (doses > 0) & ~np.isfinite(self._next[:, j])
+        self._next[start, j] = self.t
+        self._next[mask & (doses <= 0), j] = np.inf
+
+    def _apply_schedule(self, t: float) -> None:
+        sched = self.model.schedule
+        everyone = np.ones(self.n_replicates, bool)
+        while self._sched < len(sched) and sched[self._sched][0] <= t:
+            _, j, dose, interval = sched[self._sched]
+            if self.model.pk_model[j] != CONSTANT and dose > 0:
+                self._next[:, j] = np.inf  # a new phase restarts the dosing clock
+            self._set(j, float(dose), interval, everyone)
+            self._sched += 1
+
+    def advance(self, t: float, *, progress: Callable[[int], None] | None = None) -> None:
+        """Advance every replicate to time ``t`` (days), applying the fixed schedule on the way.
+
+        ``progress`` is called with the number of replicates finished.
+        """
+        if not t >= self.t:
+            raise ValueError(f"cannot advance to t={t} before the current time {self.t}")
+        sched = self.model.schedule
+        while True:
+            nxt = sched[self._sched][0] if self._sched < len(sched) else math.inf
+            target = min(t, nxt)
+            if target > self.t:
+                self._run_to(target, progress if target == t else None)
+            if nxt <= t:
+                self._apply_schedule(nxt)
+                continue
+            break
+
+    # -- running --------------------------------------------------------------
+    def _record_now(self) -> None:
+        while self._n_recorded < self.times.size and self.times[self._n_recorded] <= self.t:
+            q = self._n_recorded
+            self._out_counts[:, q] = self._counts
+            self._out_conc[:, q] = self._conc
+            self._n_recorded += 1
+
+    def _run_one(self, q: int, t1: float, a: int, b: int) -> None:
+        rec = self.times[a:b]
+        args: tuple[Any, ...] = (
+            self.t, t1, self._counts[q], self._depot[q], self._conc[q], self._dose[q], self._interval[q],
+            self._next[q], self._pkp[q],
+        )  # fmt: skip
+        if self.engine == "ode":
+            ode_run(self._packed, *args, rec, self._out_counts[q, a:b], self._out_conc[q, a:b])
+            return
+        outs = (rec, self._out_counts[q, a:b], self._out_conc[q, a:b])
+        if self.engine == "ssa":
+            kern.ssa_run(self._rngs[q], *args, *self._packed.args(), *outs, self.thinning_step)
+        else:
+            kern.tau_run(self._rngs[q], *args, *self._packed.args(), *outs, self.dt, self.threshold)
+
+    def _run_to(self, t1: float, progress: Callable[[int], None] | None) -> None:
+        a = self._n_recorded
+        b = int(np.searchsorted(self.times, t1, side="right"))
+        r = self.n_replicates
+        self._run_one(0, t1, a, b)  # compiles on first use, outside the threads
+        done = 1
+        if progress:
+            progress(done)
+        threads = min(self.n_threads, r - 1)
+        if threads > 1 and self.engine != "ode":
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                for _ in pool.map(lambda q: self._run_one(q, t1, a, b), range(1, r)):
+                    done += 1
+                    if progress:
+                        progress(done)
+        else:
+            for q in range(1, r):
+                self._run_one(q, t1, a, b)
+                done += 1
+                if progress:
+                    progress(done)
+        self.t = t1
+        self._n_recorded = b
+
+    def result(self) -> Any:
+        """The recorded trajectories so far as a :class:`SimulationResult`."""
+        from oncoresist.engine.result import SimulationResult
+        from oncoresist.provenance import provenance
+        from oncoresist.random import seed_record
+
+        n = self._n_recorded
+        if self._own_seeds is not None:
+            seed: dict[str, Any] = {"replicate_seeds": [seed_record(s) for s in self._own_seeds]}
+        else:
+            seed = {**seed_record(self.seed_sequence), "replicate_ids": self.replicate_ids.tolist()}
+        params = {"engine": self.engine, "t": self.t, "n_replicates": self.n_replicates, "dt": self.dt,
+                  "threshold": self.threshold, "thinning_step": self.thinning_step}  # fmt: skip
+        return SimulationResult(
+            times=self.times[:n].copy(),
+            counts=self._out_counts[:, :n].copy(),
+            concentrations=self._out_conc[:, :n].copy(),
+            final=self.state,
+            cell_types=self.model.cell_types,
+            drugs=self.model.drugs,
+            engine=self.engine,
+            seed=seed,
+            scenario=self.scenario.model_dump(mode="json"),
+            provenance=provenance("simulate", params, seed=seed),
+        )
+
+
+def _parse_times(times: Sequence[float] | np.ndarray | None) -> np.ndarray:
+    if times is None:
+        return np.array([0.0])
+    arr = np.unique(np.asarray(times, dtype=float))
+    if arr.size and (not np.all(np.isfinite(arr)) or arr[0] < 0):
+        raise ValueError("times must be finite and non-negative")
+    return arr
+
+
+def _parse_engine(engine: str, model: CompiledModel, horizon: float) -> str:
+    if engine == "auto":
+        return choose_engine(model, horizon)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of auto, {', '.join(ENGINES)}; got {engine!r}")
+    return engine
+
+
+def _positive(x: float, name: str) -> float:
+    if not (x > 0 and math.isfinite(x)):
+        raise ValueError(f"{name} must be a positive number")
+    return float(x)
+
+
+def _positive_int(x: int, name: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < 1:
+        raise ValueError(f"{name} must be a positive integer")
+    return int(x)
