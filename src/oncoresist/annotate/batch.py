@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from oncoresist._io import atomic_path
 from oncoresist.annotate.result import AnnotationResult, Finding
 from oncoresist.errors import OncoresistError
 
@@ -70,15 +69,9 @@ def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
     if not out.parent.exists():
         raise OncoresistError(f"--out {out}: folder {out.parent} does not exist")
     df = pd.DataFrame([result_row(r) for r in results], columns=list(COLUMNS))
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         if suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         else:
             df.to_csv(tmp, sep="\t", index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return len(df)

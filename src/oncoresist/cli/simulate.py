@@ -62,18 +62,11 @@ def plot_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output image (PNG, PDF or SVG).")] = Path("fig.png"),
 ) -> None:
     """Plot burden per cell type (log scale) and a Muller plot of clone fractions."""
-    import os
-    import tempfile
-
+    from oncoresist._io import atomic_path
     from oncoresist.engine import read_result
     from oncoresist.engine.plotting import summary_figure
 
     fig = summary_figure(read_result(run))
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out, suffix=out.suffix) as tmp:
         fig.savefig(tmp, dpi=120)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     console().print(f"wrote {out}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,14 +135,10 @@ class SimulationResult:
 
         path = Path(path)
         table = self._wide_table()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        os.close(fd)
-        try:
+        from oncoresist._io import atomic_path
+
+        with atomic_path(path) as tmp:
             pq.write_table(table, tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         return path
 
 

@@ -75,16 +75,9 @@ def to_html(result: AnnotationResult, knowledge: Knowledge | None = None) -> str
 
 def write_html(result: AnnotationResult, path: str | Path, knowledge: Knowledge | None = None) -> Path:
     """Write :func:`to_html` to ``path`` atomically."""
-    import os
-    import tempfile
+    from oncoresist._io import write_text_atomic
 
-    out = Path(path)
-    html = to_html(result, knowledge)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if str(out.parent) else ".")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(html)
-    os.replace(tmp, out)
-    return out
+    return write_text_atomic(path, to_html(result, knowledge))
 
 
 def _md_escape(text: str) -> str:

@@ -9,7 +9,6 @@ half a file; on any error the temporary file is removed and the old import stays
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import json
 import os
@@ -18,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from oncoresist._io import atomic_path
 from oncoresist._version import __version__
 from oncoresist.knowledge.importers._common import ImportResult
 from oncoresist.knowledge.loader import IMPORT_WRITER
@@ -48,17 +48,10 @@ def payload(result: ImportResult) -> dict[str, Any]:
 def write_json_atomic(path: Path, doc: dict[str, Any]) -> None:
     """Write ``doc`` to ``path`` via a temporary file and :func:`os.replace`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def write_import(result: ImportResult, directory: Path | None = None, *, verify: bool = True) -> Path:
