@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 OUT = Path("demo-output")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def knowledge_tour(con: Console) -> None:
@@ -37,12 +38,54 @@ def knowledge_tour(con: Console) -> None:
     con.print(table)
 
 
+def annotation_tour(con: Console) -> Path:
+    from oncoresist.annotate import annotate
+    from oncoresist.report.annotation import write_html
+
+    con.rule("[bold]2. Annotating a profile")
+    profile = ["EGFR L858R", "EGFR T790M", "MET amplification"]
+    con.print(f"NSCLC with {', '.join(profile)}, on erlotinib:")
+    result = annotate(profile, drug="erlotinib", tumor="NSCLC")
+    doc = result.to_dict()
+    con.print(f"  verdict: [bold]{doc['verdict']}[/bold]")
+    for f in doc["findings"]:
+        con.print(f"  - {f['alteration']}: {f['effect']} ({f['mechanism']}, level {f['evidence_level']})")
+    for o in doc["options"]:
+        con.print(f"  option: {' + '.join(o['therapy'])} (addresses {', '.join(o['addresses'])})")
+    return write_html(result, OUT / "annotation.html")
+
+
+def simulation_tour(con: Console) -> Path:
+    from oncoresist._io import atomic_path
+    from oncoresist.engine import simulate
+    from oncoresist.engine.plotting import summary_figure
+    from oncoresist.model import load_scenario
+
+    con.rule("[bold]3. Simulating resistance under therapy")
+    scenario = load_scenario(EXAMPLES / "scenarios" / "cml_imatinib.yaml")
+    run = simulate(scenario, t_end=730, n_replicates=50, seed=2026)
+    final = run.to_dataframe()
+    con.print(f"CML under imatinib, 50 replicates over 2 years (engine {run.engine}, seed 2026).")
+    last = final[final["time"] == final["time"].max()]
+    means = last.groupby("cell_type", observed=True)["count"].mean().sort_values(ascending=False)
+    for name, mean in means.items():
+        con.print(f"  mean cells at 2 years, {name}: {mean:,.0f}")
+    fig = summary_figure(run)
+    out = OUT / "simulation.png"
+    with atomic_path(out, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=110)
+    return out
+
+
 def main() -> int:
     con = Console()
     OUT.mkdir(exist_ok=True)
     con.print("[bold]oncoresist demo[/bold] — research software, not a medical device.\n")
     knowledge_tour(con)
-    con.print(f"\nOutputs in {OUT.resolve()}")
+    written = [annotation_tour(con), simulation_tour(con)]
+    con.rule("[bold]Outputs")
+    for path in written:
+        con.print(f"wrote {path.resolve()}")
     return 0
 
 
