@@ -1,0 +1,126 @@
+"""Scale benchmark for virtual trials: the EGFR example (erlotinib vs osimertinib, 3 years).
+
+Measures wall time, throughput (patient-years simulated per second) and peak memory (RSS) of the
+in-process backend and of Dask LocalClusters with 1 and 2 workers, and checks that every backend
+gives identical per-patient results for the same seed.
+
+Usage::
+
+    .venv/bin/python benchmarks/trial_scale.py --patients 100000 --workers 2 --out /tmp/trial-bench
+    .venv/bin/python benchmarks/trial_scale.py --patients 2000 --workers 1 2   # quick
+
+``--patients`` is the total over both arms. Results go to ``OUT/results.json`` and are printed as
+a Markdown table (paste into docs/benchmarks.md, section "## Trials").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import time
+from pathlib import Path
+
+TRIAL = Path(__file__).resolve().parents[1] / "examples" / "trials" / "flaura_egfr.yaml"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | None) -> dict:
+    from oncoresist.trial.run import run_trial
+
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    if workers is None:
+        c0 = _cpu_s()
+        run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch)
+        mem = [_rss_mb()]
+        return {"wall_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "peak_rss_mb": mem}
+    else:
+        from dask.distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=40) as cluster:
+            with Client(cluster) as c:
+                cpu0 = sum(c.run(_cpu_s).values())
+            c0 = _cpu_s()
+            t0 = time.perf_counter()  # cluster start-up excluded
+            run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch, backend="dask",
+                      scheduler=cluster.scheduler_address)
+            wall = time.perf_counter() - t0
+            with Client(cluster) as c:
+                mem = list(c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0).values())
+                cpu = sum(c.run(_cpu_s).values()) - cpu0 + _cpu_s() - c0
+            mem.append(_rss_mb())
+        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": mem}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--patients", type=int, default=2000, help="total patients (both arms)")
+    ap.add_argument("--workers", type=int, nargs="*", default=[2], help="Dask LocalCluster sizes to run")
+    ap.add_argument("--dask-patients", type=int, default=None, help="total patients for the Dask runs")
+    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=2018)
+    ap.add_argument("--no-local", action="store_true")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/oncoresist-trial-bench"))
+    args = ap.parse_args()
+
+    import pandas as pd
+
+    from oncoresist.trial.run import load_results, run_trial
+    from oncoresist.trial.spec import load_trial
+
+    spec = load_trial(TRIAL)
+    years = spec.follow_up_days / 365.25
+    args.out.mkdir(parents=True, exist_ok=True)
+    # compile / load the numba cache outside the timings
+    run_trial(spec, out_dir=args.out / "warmup", patients=4, seed=1)
+    rows = []
+    ref = None
+    per_arm = args.patients // 2
+    if not args.no_local:
+        r = _run(spec, args.out / "local", per_arm, args.seed, args.batch_size, None)
+        rows.append({"backend": "in-process", "workers": 1, "patients": 2 * per_arm, **r})
+        ref = load_results(args.out / "local")[0]
+    dask_arm = (args.dask_patients or args.patients) // 2
+    for w in args.workers:
+        r = _run(spec, args.out / f"dask{w}", dask_arm, args.seed, args.batch_size, w)
+        res = load_results(args.out / f"dask{w}")[0]
+        same = None
+        if ref is not None and dask_arm == per_arm:
+            try:
+                pd.testing.assert_frame_equal(ref, res)
+                same = True
+            except AssertionError:
+                same = False
+        rows.append({"backend": "dask LocalCluster", "workers": w, "patients": 2 * dask_arm, **r,
+                     "identical_to_in_process": same})
+    for r in rows:
+        r["patient_years_per_s"] = r["patients"] * years / r["wall_s"]
+        r["patients_per_s"] = r["patients"] / r["wall_s"]
+    info = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "follow_up_years": years,
+            "trial": str(TRIAL), "batch_size": args.batch_size, "seed": args.seed, "runs": rows}
+    (args.out / "results.json").write_text(json.dumps(info, indent=2))
+    print("| backend | workers | patients | wall (s) | CPU (s) | patients/s | patient-years/s "
+          "| peak RSS per process (MB) | identical to in-process |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        rss = ", ".join(f"{m:.0f}" for m in r["peak_rss_mb"])
+        print(f"| {r['backend']} | {r['workers']} | {r['patients']} | {r['wall_s']:.1f} | {r['cpu_s']:.0f} "
+              f"| {r['patients_per_s']:.0f} | {r['patient_years_per_s']:.0f} | {rss} "
+              f"| {r.get('identical_to_in_process', '–')} |")
+
+
+if __name__ == "__main__":
+    main()

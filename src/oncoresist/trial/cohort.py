@@ -1,0 +1,75 @@
+"""Between-patient parameters and per-patient random streams.
+
+Every patient owns a :class:`numpy.random.SeedSequence` spawned on the client from the trial's
+root (``root.spawn(n_arms)`` then ``arm.spawn(N)``), so a patient's results do not depend on the
+batch it falls in, the backend or the number of workers. Each patient stream has three fixed
+children: 0 cohort parameters, 1 monitoring noise. The engine's streams come from a per-arm
+engine root (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as
+replicate id, so they never collide with patient streams ``(arm, i, …)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from oncoresist.trial.spec import CohortSpec, Distribution
+
+FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "resistant_fraction")
+"""Cohort factors; ``resistant_fraction`` must stay last."""
+COHORT, MONITOR = 0, 1
+
+
+def patient_seeds(root: np.random.SeedSequence, n_arms: int, n_per_arm: int) -> list[list[np.random.SeedSequence]]:
+    """Per-arm lists of per-patient seed sequences (spawned from ``root`` on the client)."""
+    return [arm.spawn(n_per_arm) for arm in root.spawn(n_arms)]
+
+
+def child(seq: np.random.SeedSequence, k: int) -> np.random.SeedSequence:
+    """The ``k``-th child of ``seq`` without touching ``seq``'s spawn counter."""
+    return np.random.SeedSequence(entropy=seq.entropy, spawn_key=(*seq.spawn_key, k), pool_size=seq.pool_size)
+
+
+def uniforms(seqs: Sequence[np.random.SeedSequence], k: int, shape: tuple[int, ...]) -> np.ndarray:
+    """``(n, *shape)`` uniforms in (0, 1), patient ``i`` from child ``k`` of its own stream."""
+    out = np.empty((len(seqs), *shape))
+    for i, s in enumerate(seqs):
+        out[i] = np.random.Generator(np.random.PCG64(child(s, k))).random(shape)
+    # keep strictly inside (0, 1) for inverse CDFs
+    return np.clip(out, 1e-15, 1 - 1e-15)
+
+
+def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    from scipy.stats import norm
+
+    if dist.dist == "fixed":
+        return np.full(u.shape, float(dist.value))  # type: ignore[arg-type]
+    if dist.dist == "uniform":
+        return dist.low + (dist.high - dist.low) * u  # type: ignore[operator]
+    if dist.dist == "lognormal":
+        return float(dist.median) * np.exp(float(dist.sigma) * norm.ppf(u))  # type: ignore[arg-type]
+    x = float(dist.mean) + float(dist.sd) * norm.ppf(u)  # type: ignore[arg-type]
+    lo = -np.inf if dist.low is None else dist.low
+    hi = np.inf if dist.high is None else dist.high
+    return np.clip(x, lo, hi)
+
+
+RESISTANT_SLOTS = 8
+"""Independent resistant-fraction factors per patient (one per resistant cell type, in order)."""
+
+
+def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+    """Patient parameters: one value per patient for each of :data:`FACTORS`.
+
+    ``initial_cells`` is NaN when the cohort does not set it (the scenario's value is kept).
+    ``resistant_fraction`` has shape ``(n, RESISTANT_SLOTS)``: each resistant cell type of the
+    scenario gets its own independent factor. The number of draws per patient is fixed.
+    """
+    u = uniforms(seqs, COHORT, (len(FACTORS) - 1 + RESISTANT_SLOTS,))
+    out: dict[str, np.ndarray] = {}
+    for j, name in enumerate(FACTORS[:-1]):
+        dist = getattr(cohort, name)
+        out[name] = np.full(len(seqs), np.nan) if dist is None else _ppf(dist, u[:, j])
+    out["resistant_fraction"] = _ppf(cohort.resistant_fraction, u[:, len(FACTORS) - 1:])
+    return out

@@ -1,0 +1,141 @@
+"""Figures of a virtual trial: swimmer plot, burden and ctDNA timelines with decisions, Muller plot.
+
+Each function takes ``ax=None`` and returns the axes; none calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_MONTH = 30.4375
+
+
+def _ax(ax: Any, size: tuple[float, float] = (6.4, 4.0)) -> Any:
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.subplots(figsize=size)[1]
+
+
+def _until_death(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Rows up to and including the visit at which the patient died."""
+    if "alive" not in timeline or timeline["alive"].all():
+        return timeline
+    first_dead = int(np.argmax(~timeline["alive"].to_numpy(bool)))
+    return timeline.iloc[: first_dead + 1]
+
+
+def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> Any:
+    """One bar per patient (first ``per_arm`` of each arm) to progression or censoring, with
+    response, ctDNA detection, line switch and death marked. Times in months."""
+    ax = _ax(ax, (6.8, 0.22 * per_arm * patients["arm"].nunique() + 1.4))
+    arms = list(dict.fromkeys(patients["arm"]))
+    colours = {a: f"C{i}" for i, a in enumerate(arms)}
+    y = 0
+    ticks, labels = [], []
+    first: set[str] = set()
+    done: set[str] = set()
+    for arm in arms:
+        sub = patients[patients["arm"] == arm].head(per_arm)
+        for _, r in sub.iterrows():
+            end = r["os_time"] / DAYS_PER_MONTH
+            ax.barh(y, end, color=colours[arm], alpha=0.25, height=0.7)
+            ax.barh(y, r["pfs_time"] / DAYS_PER_MONTH, color=colours[arm], height=0.7,
+                    label=arm if arm not in first else None)
+            first.add(arm)
+
+            def mark(t: float, m: str, c: str, lab: str, yy: int = y) -> None:
+                if np.isfinite(t):
+                    ax.plot(t / DAYS_PER_MONTH, yy, m, color=c, ms=5, label=lab if lab not in done else None)
+                    done.add(lab)
+
+            mark(r["response_time"], "^", "k", "response (PR/CR)")
+            if r["pfs_event"] and (not r["os_event"] or r["pfs_time"] < r["os_time"]):
+                mark(r["pfs_time"], "s", "crimson", "progression")
+            mark(r.get("ctdna_first_any", np.nan), "o", "darkorange", "ctDNA resistance detected")
+            mark(r["first_switch_time"], "D", "purple", "line switch")
+            if r["os_event"]:
+                mark(r["os_time"], "x", "k", "death")
+            ticks.append(y)
+            labels.append(f"{arm[:10]} #{int(r['patient_id'])}")
+            y += 1
+        y += 1
+    ax.set_yticks(ticks, labels, fontsize=6)
+    ax.invert_yaxis()
+    ax.set_xlabel("months (dark: progression-free; light: after progression)")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
+    """Burden (sum of diameters) and ctDNA (tumour fraction, VAFs) of one patient with the
+    decisions marked (drug on/off shading, line switches, progression). Stops at death."""
+    ax = _ax(ax, (6.8, 3.6))
+    timeline = _until_death(timeline)
+    t = timeline["time"].to_numpy() / DAYS_PER_MONTH
+    img = timeline["imaged"].to_numpy(bool)
+    ax.plot(t[img], timeline["sod_mm"].to_numpy()[img], "o-", color="C0", ms=3, label="sum of diameters (mm)")
+    ax.set_xlabel("months")
+    ax.set_ylabel("sum of diameters (mm)", color="C0")
+    dose_cols = [c for c in timeline.columns if c.startswith("dose:") and timeline[c].fillna(0).gt(0).any()]
+    top = max(float(np.nanmax(timeline["sod_mm"])) if len(timeline) else 1.0, 1.0)
+    for j, c in enumerate(dose_cols):
+        on = timeline[c].to_numpy() > 0
+        for i in range(len(t) - 1):
+            if on[i]:
+                ax.axvspan(t[i], t[i + 1], ymin=0.97 - 0.04 * j, ymax=1.0 - 0.04 * j, color=f"C{j + 3}", lw=0)
+        ax.plot([], [], color=f"C{j + 3}", lw=4, label=f"{c.removeprefix('dose:')} given")
+    for tt in t[timeline["switched"].to_numpy(bool)]:
+        ax.axvline(tt, color="purple", ls="--", lw=1)
+    for tt in t[timeline["progression"].to_numpy(bool)]:
+        ax.axvline(tt, color="crimson", ls=":", lw=1.5)
+    ax.plot([], [], color="purple", ls="--", label="line switch")
+    ax.plot([], [], color="crimson", ls=":", label="progression")
+    ax.set_ylim(0, top * 1.15)
+    ct = timeline["ctdna_sampled"].to_numpy(bool)
+    vaf_cols = [c for c in timeline.columns if c.startswith("vaf:")]
+    if ct.any():
+        ax2 = ax.twinx()
+        ax2.semilogy(t[ct], np.maximum(timeline["tumour_fraction"].to_numpy()[ct], 1e-6), "-", color="gray",
+                     lw=1, label="ctDNA tumour fraction")
+        for j, c in enumerate(vaf_cols):
+            ax2.semilogy(t[ct], np.maximum(timeline[c].to_numpy()[ct], 1e-6), "-", color=f"C{j + 1}", lw=1,
+                         label=f"VAF {c.removeprefix('vaf:')}")
+            det = timeline[f"detected:{c.removeprefix('vaf:')}"].to_numpy(bool) & ct
+            if det.any():
+                k = np.argmax(det)
+                ax2.plot(t[k], max(timeline[c].iloc[k], 1e-6), "*", color=f"C{j + 1}", ms=10)
+        ax2.set_ylabel("plasma fraction (log)")
+        ax2.set_ylim(1e-6, 1)
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+    elif "marker" in timeline and timeline["marker"].notna().any():
+        ax2 = ax.twinx()
+        ax2.plot(t, timeline["marker"].to_numpy(), "-", color="gray", lw=1.2, label="serum marker (PSA)")
+        ax2.set_ylabel("serum marker")
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+    else:
+        ax.legend(fontsize=6, loc="upper left")
+    return ax
+
+
+def plot_muller(timeline: pd.DataFrame, ax: Any = None) -> Any:
+    """Muller-style plot: clone frequencies of one patient over time (stacked, centred)."""
+    ax = _ax(ax, (6.8, 3.0))
+    timeline = _until_death(timeline)
+    cols = [c for c in timeline.columns if c.startswith("cells:") and timeline[c].notna().all()]
+    t = timeline["time"].to_numpy() / DAYS_PER_MONTH
+    x = timeline[cols].to_numpy(float)
+    tot = x.sum(1, keepdims=True)
+    f = np.divide(x, tot, out=np.zeros_like(x), where=tot > 0)
+    ax.stackplot(t, f.T, labels=[c.removeprefix("cells:") for c in cols], baseline="sym")
+    ax.set_xlabel("months")
+    ax.set_ylabel("clone frequency")
+    ax.set_yticks([])
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax

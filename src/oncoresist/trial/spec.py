@@ -1,0 +1,337 @@
+"""The trial file: arms (strategy + scenario), a cohort, visits, monitoring, follow-up, endpoints.
+
+Loaded with :func:`load_trial`; every problem is reported as one line naming the field path
+(``arms.1.strategy.stop_fraction: ...``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from oncoresist.errors import OncoresistError
+
+
+class TrialError(OncoresistError):
+    """A trial file is invalid (the field path is named)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- strategies --------------------------------------------------------------------------
+class ContinuousSpec(_Strict):
+    """Continuous dosing at a fixed fraction of the MTD."""
+
+    kind: Literal["continuous"]
+    drugs: list[str] = Field(min_length=1)
+    dose: float = Field(1.0, gt=0, le=1.0)
+    stop_at_progression: bool = False
+    progression: Literal["recist", "marker"] = "recist"
+    progression_fraction: float = Field(1.2, gt=1)
+
+
+class CombinationSpec(_Strict):
+    """Upfront combination of several drugs."""
+
+    kind: Literal["combination"]
+    drugs: list[str] = Field(min_length=2)
+    dose: float = Field(1.0, gt=0, le=1.0)
+    stop_at_progression: bool = False
+    progression: Literal["recist", "marker"] = "recist"
+    progression_fraction: float = Field(1.2, gt=1)
+
+
+class IntermittentSpec(_Strict):
+    """A fixed on/off schedule."""
+
+    kind: Literal["intermittent"]
+    drugs: list[str] = Field(min_length=1)
+    on_days: float = Field(gt=0)
+    off_days: float = Field(gt=0)
+    dose: float = Field(1.0, gt=0, le=1.0)
+
+
+class AdaptiveSpec(_Strict):
+    """Adaptive therapy (Zhang et al. 2017): off below ``stop_fraction`` of baseline, on again at
+    ``restart_fraction``."""
+
+    kind: Literal["adaptive"]
+    drugs: list[str] = Field(min_length=1)
+    stop_fraction: float = Field(0.5, gt=0, lt=1)
+    restart_fraction: float = Field(1.0, gt=0)
+    marker: Literal["sod", "marker", "tumour_fraction"] = "sod"
+    progression_fraction: float = Field(1.2, gt=1)
+    dose: float = Field(1.0, gt=0, le=1.0)
+
+    @model_validator(mode="after")
+    def _order(self) -> AdaptiveSpec:
+        if self.restart_fraction <= self.stop_fraction:
+            raise ValueError(
+                f"restart_fraction ({self.restart_fraction}) must be larger than stop_fraction ({self.stop_fraction})"
+            )
+        if self.progression_fraction <= self.restart_fraction:
+            raise ValueError("progression_fraction must be larger than restart_fraction")
+        return self
+
+
+class SequentialSpec(_Strict):
+    """Lines in order, switching at RECIST progression."""
+
+    kind: Literal["sequential"]
+    lines: list[list[str]] = Field(min_length=1)
+    dose: float = Field(1.0, gt=0, le=1.0)
+
+
+class CtdnaGuidedSpec(_Strict):
+    """Lines in order, switching at RECIST progression or when plasma shows a resistance mutation."""
+
+    kind: Literal["ctdna_guided"]
+    lines: list[list[str]] = Field(min_length=2)
+    switch_on: dict[int, list[str]]
+    dose: float = Field(1.0, gt=0, le=1.0)
+
+    @model_validator(mode="after")
+    def _lines(self) -> CtdnaGuidedSpec:
+        for k in self.switch_on:
+            if not 0 <= k < len(self.lines) - 1:
+                raise ValueError(f"switch_on line {k} has no next line (lines 0..{len(self.lines) - 1})")
+        return self
+
+
+class DoseReductionSpec(_Strict):
+    """Full dose until response, then a reduced dose."""
+
+    kind: Literal["dose_reduction"]
+    drugs: list[str] = Field(min_length=1)
+    dose: float = Field(1.0, gt=0, le=1.0)
+    reduced_dose: float = Field(0.5, gt=0, lt=1.0)
+
+    @model_validator(mode="after")
+    def _lower(self) -> DoseReductionSpec:
+        if self.reduced_dose >= self.dose:
+            raise ValueError("reduced_dose must be below dose")
+        return self
+
+
+StrategySpec = Annotated[
+    ContinuousSpec | CombinationSpec | IntermittentSpec | AdaptiveSpec | SequentialSpec | CtdnaGuidedSpec
+    | DoseReductionSpec,
+    Field(discriminator="kind"),
+]
+
+
+def build_policy(spec: Any) -> Any:
+    """The :mod:`oncoresist.strategy` policy object for a strategy spec."""
+    from oncoresist.strategy import policies as p
+
+    data = spec.model_dump()
+    kind = data.pop("kind")
+    cls = p.POLICIES[kind]
+    return cls(**data)
+
+
+# --- cohort -----------------------------------------------------------------------------
+class Distribution(_Strict):
+    """A between-patient distribution.
+
+    ``lognormal``: median and sigma (of log); ``normal``: mean and sd (truncated at ``low``/``high``);
+    ``uniform``: low and high; ``fixed``: value.
+    """
+
+    dist: Literal["lognormal", "normal", "uniform", "fixed"] = "lognormal"
+    median: float | None = Field(None, gt=0)
+    sigma: float | None = Field(None, ge=0)
+    mean: float | None = None
+    sd: float | None = Field(None, ge=0)
+    low: float | None = None
+    high: float | None = None
+    value: float | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Distribution:
+        need = {"lognormal": ("median", "sigma"), "normal": ("mean", "sd"), "uniform": ("low", "high"),
+                "fixed": ("value",)}[self.dist]
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.dist} distribution needs {', '.join(missing)}")
+        if self.dist == "uniform" and self.low is not None and self.high is not None and self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+
+class CohortSpec(_Strict):
+    """Between-patient variation. Each entry multiplies the scenario's value (a factor, median 1),
+    except ``initial_cells`` and ``resistant_fraction``, which replace it when given.
+
+    Attributes
+    ----------
+    growth : factor on birth rates of every cell type.
+    kill : factor on every drug's maximal effect.
+    mutation : factor on every mutation probability.
+    clearance : factor on every drug's clearance (PK variability).
+    initial_cells : total tumour cells at the start of treatment.
+    resistant_fraction : factor on the initial count of every pre-existing resistant type.
+    """
+
+    growth: Distribution = Distribution(dist="fixed", value=1.0)
+    kill: Distribution = Distribution(dist="fixed", value=1.0)
+    mutation: Distribution = Distribution(dist="fixed", value=1.0)
+    clearance: Distribution = Distribution(dist="fixed", value=1.0)
+    initial_cells: Distribution | None = None
+    resistant_fraction: Distribution = Distribution(dist="fixed", value=1.0)
+
+
+# --- monitoring ---------------------------------------------------------------------------
+class ImagingSpec(_Strict):
+    every_days: float = Field(56.0, gt=0)
+    noise_cv: float = Field(0.05, ge=0)
+    noise_sd_mm: float = Field(1.0, ge=0)
+    detection_limit_mm: float = Field(5.0, ge=0)
+    n_lesions: int = Field(1, ge=1)
+    cells_per_cm3: float = Field(1e9, gt=0)
+
+
+class CtdnaSpec(_Strict):
+    every_days: float | None = Field(28.0, gt=0)
+    tube_ml: float = Field(15.0, gt=0)
+    depth: int = Field(10_000, gt=0)
+    error_rate: float = Field(1e-5, gt=0, lt=0.5)
+    false_positive_rate: float = Field(0.01, gt=0, lt=1)
+    seq_efficiency: float = Field(0.5, gt=0, le=1)
+    track: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="mutation name -> cell types (of the scenario) that carry it",
+    )
+
+
+class MarkerSpec(_Strict):
+    """A serum marker proportional to burden (PSA in the Zhang model); only models that have one."""
+
+    every_days: float | None = Field(None, gt=0)
+
+
+class MonitorSpec(_Strict):
+    imaging: ImagingSpec = ImagingSpec()
+    ctdna: CtdnaSpec = CtdnaSpec()
+    marker: MarkerSpec = MarkerSpec()
+
+
+Endpoint = Literal["pfs", "os", "response", "ctdna_lead_time", "cumulative_dose"]
+ENDPOINTS: tuple[Endpoint, ...] = ("pfs", "os", "response", "ctdna_lead_time", "cumulative_dose")
+
+
+class ArmSpec(_Strict):
+    name: str = Field(min_length=1)
+    scenario: Path
+    strategy: StrategySpec
+
+
+class TrialSpec(_Strict):
+    """A virtual trial.
+
+    Attributes
+    ----------
+    name : str
+    arms : list of ArmSpec
+        Each arm: a strategy and the scenario it runs on (path relative to the trial file).
+    patients_per_arm : int
+        N per arm (``--patients`` overrides it).
+    follow_up_days : float
+        Follow-up from the start of treatment.
+    cohort : CohortSpec
+        Between-patient distributions.
+    monitor : MonitorSpec
+        Imaging and ctDNA schedules and assays.
+    lethal_cells : float
+        Death when the tumour reaches this many cells (OS endpoint); an assumption.
+    endpoints : list of str
+        Endpoints to analyse.
+    reference_arm : str | None
+        Comparator for hazard ratios (default: the first arm).
+    """
+
+    name: str
+    arms: list[ArmSpec] = Field(min_length=1)
+    patients_per_arm: int = Field(100, gt=0)
+    follow_up_days: float = Field(1095.0, gt=0)
+    cohort: CohortSpec = CohortSpec()
+    monitor: MonitorSpec = MonitorSpec()
+    lethal_cells: float = Field(1e12, gt=0)
+    endpoints: list[Endpoint] = Field(default_factory=lambda: list(ENDPOINTS))
+    reference_arm: str | None = None
+    _base_dir: Path | None = PrivateAttr(None)
+
+    @field_validator("arms")
+    @classmethod
+    def _unique(cls, arms: list[ArmSpec]) -> list[ArmSpec]:
+        names = [a.name for a in arms]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"arm names must be unique; repeated: {', '.join(sorted(dup))}")
+        return arms
+
+    @model_validator(mode="after")
+    def _reference(self) -> TrialSpec:
+        if self.reference_arm is not None and self.reference_arm not in {a.name for a in self.arms}:
+            raise ValueError(f"reference_arm {self.reference_arm!r} is not an arm")
+        return self
+
+    def scenario_path(self, arm: ArmSpec) -> Path:
+        p = Path(arm.scenario)
+        return p if p.is_absolute() or self._base_dir is None else self._base_dir / p
+
+
+_KINDS = {"continuous", "combination", "intermittent", "adaptive", "sequential", "ctdna_guided", "dose_reduction"}
+
+
+def _format(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    parts = list(err["loc"])
+    # drop the discriminator tag pydantic inserts after "strategy" (arms.0.strategy.adaptive.stop_fraction)
+    parts = [x for i, x in enumerate(parts) if not (i > 0 and parts[i - 1] == "strategy" and x in _KINDS)]
+    loc = ".".join(str(x) for x in parts)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "union_tag_invalid":
+        from oncoresist.strategy.policies import POLICIES
+
+        msg = f"unknown strategy {err['input'].get('kind')!r}; expected one of {', '.join(POLICIES)}" \
+            if isinstance(err.get("input"), dict) else msg
+        loc = loc + ".kind" if not loc.endswith("kind") else loc
+    extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{source}: {loc}: {msg}{extra}"
+
+
+def parse_trial(data: dict[str, Any], *, source: str = "trial", base_dir: Path | None = None,
+                check_files: bool = True) -> TrialSpec:
+    """Validate a trial mapping; raise :class:`TrialError` naming the field path."""
+    if not isinstance(data, dict):
+        raise TrialError(f"{source}: the file must hold a mapping (name, arms, ...)")
+    try:
+        spec = TrialSpec.model_validate(data)
+    except ValidationError as exc:
+        raise TrialError(_format(exc, source)) from None
+    spec._base_dir = base_dir
+    if check_files:
+        for i, arm in enumerate(spec.arms):
+            path = spec.scenario_path(arm)
+            if not path.is_file():
+                raise TrialError(f"{source}: arms.{i}.scenario: scenario file {str(path)!r} does not exist")
+    return spec
+
+
+def load_trial(path: str | Path, *, check_files: bool = True) -> TrialSpec:
+    """Read and validate a trial YAML file."""
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise TrialError(f"trial file {str(p)!r} does not exist")
+    try:
+        data = yaml.safe_load(p.read_text())
+    except yaml.YAMLError as exc:
+        raise TrialError(f"{p}: not valid YAML: {' '.join(str(exc).split())}") from None
+    return parse_trial(data, source=str(p), base_dir=p.parent, check_files=check_files)
