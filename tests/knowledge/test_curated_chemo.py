@@ -7,23 +7,18 @@ DESIGN.md reaches three curated facts, and every CIViC/CGI citation matches the 
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 
+from knowledge._helpers import CGI_TSV, CIVIC_TSV, RESISTANT, cgi_rows, civic_rows
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.knowledge.loader import DATA_DIR, load_knowledge, read_knowledge_file
 from oncoresist.knowledge.schema import Fact, KnowledgeFile
 from oncoresist.profile.alteration import parse_alteration
 
 MY_FACT_FILES = ("facts/chemotherapy.yaml", "facts/pharmacology.yaml", "facts/nongenetic.yaml")
 MY_ENTITY_FILE = "entities/chemo.yaml"
-RESISTANT = ("resistance", "reduced_sensitivity")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-CIVIC_TSV = SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
-CGI_TSV = SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv"
+MY_FILES = (*MY_FACT_FILES, MY_ENTITY_FILE)
 
 #: mechanism classes this layer is responsible for bringing to three curated facts
 NON_GENETIC_CLASSES = (
@@ -40,21 +35,6 @@ NON_GENETIC_CLASSES = (
     "tumor_heterogeneity",
     "lineage_plasticity",
 )
-
-
-@pytest.fixture(scope="module")
-def kb() -> Knowledge:
-    return load_knowledge(include_imports=False)
-
-
-@pytest.fixture(scope="module")
-def my_files() -> dict[str, KnowledgeFile]:
-    return {name: read_knowledge_file(DATA_DIR / name, name) for name in (*MY_FACT_FILES, MY_ENTITY_FILE)}
-
-
-@pytest.fixture(scope="module")
-def my_facts(my_files: dict[str, KnowledgeFile]) -> list[Fact]:
-    return [f for name in MY_FACT_FILES for f in my_files[name].facts]
 
 
 def _canonical(kb: Knowledge, text: str) -> str:
@@ -190,8 +170,7 @@ def test_pharmacology_flags_are_sourced(my_files: dict[str, KnowledgeFile]) -> N
 
 @pytest.mark.skipif(not CIVIC_TSV.is_file(), reason="CIViC snapshot not available")
 def test_civic_citations_match_the_snapshot(my_files: dict[str, KnowledgeFile]) -> None:
-    with CIVIC_TSV.open(encoding="utf-8") as fh:
-        rows = {r["evidence_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    rows = civic_rows()
     checked = 0
     for name in my_files:
         for src in my_files[name].sources:
@@ -209,8 +188,7 @@ def test_civic_citations_match_the_snapshot(my_files: dict[str, KnowledgeFile]) 
 
 @pytest.mark.skipif(not CGI_TSV.is_file(), reason="CGI snapshot not available")
 def test_cgi_citations_match_the_snapshot(my_files: dict[str, KnowledgeFile]) -> None:
-    with CGI_TSV.open(encoding="utf-8") as fh:
-        sources = " ".join(r["Source"] for r in csv.DictReader(fh, delimiter="\t"))
+    sources = " ".join(r["Source"] for r in cgi_rows())
     cgi_cited = [s.id for name in my_files for s in my_files[name].sources if "cgi row" in s.confirmed_by]
     assert cgi_cited
     for sid in cgi_cited:

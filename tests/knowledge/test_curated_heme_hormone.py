@@ -9,15 +9,14 @@ every CIViC/CGI confirmation matches the public snapshots.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from knowledge._helpers import CGI_TSV, CIVIC_TSV, RESISTANT, canonical_names, cgi_rows, civic_rows
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.knowledge.loader import DATA_DIR, load_knowledge, read_knowledge_file
+from oncoresist.knowledge.loader import DATA_DIR, read_knowledge_file
 from oncoresist.knowledge.schema import Fact, KnowledgeFile, Option
 from oncoresist.profile.alteration import parse_alteration
 
@@ -30,41 +29,18 @@ MY_FACT_FILES = (
     "facts/btk_bcl2.yaml",
 )
 MY_ENTITY_FILE = "entities/heme_hormone.yaml"
-RESISTANT = ("resistance", "reduced_sensitivity")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-CIVIC_TSV = SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
-CGI_TSV = SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv"
-
-
-@pytest.fixture(scope="module")
-def kb() -> Knowledge:
-    return load_knowledge(include_imports=False)
-
-
-@pytest.fixture(scope="module")
-def my_files() -> dict[str, KnowledgeFile]:
-    return {name: read_knowledge_file(DATA_DIR / name, name) for name in MY_FACT_FILES}
-
-
-@pytest.fixture(scope="module")
-def my_facts(my_files: dict[str, KnowledgeFile]) -> list[Fact]:
-    return [f for kf in my_files.values() for f in kf.facts]
-
-
-@pytest.fixture(scope="module")
-def my_options(my_files: dict[str, KnowledgeFile]) -> list[Option]:
-    return [o for kf in my_files.values() for o in kf.options]
-
-
-def _names(kb: Knowledge, alterations: list[str]) -> set[str]:
-    return {parse_alteration(a, kb.resolve_gene).name for a in alterations}
+MY_FILES = MY_FACT_FILES
 
 
 def _find(kb: Knowledge, facts: list[Fact], alteration: str, drug: str, effect: str | tuple[str, ...]) -> list[Fact]:
     """Facts whose alterations include ``alteration`` and that apply to ``drug`` with ``effect``."""
     want = parse_alteration(alteration, kb.resolve_gene).name
     effects = (effect,) if isinstance(effect, str) else effect
-    return [f for f in facts if want in _names(kb, f.alterations) and drug in kb.fact_drugs(f) and f.effect in effects]
+    return [
+        f
+        for f in facts
+        if want in canonical_names(kb, f.alterations) and drug in kb.fact_drugs(f) and f.effect in effects
+    ]
 
 
 # --------------------------------------------------------------------------------------------- key facts
@@ -86,7 +62,7 @@ def test_abl1_t315i_ponatinib_is_a_sensitivity_never_a_resistance(kb: Knowledge,
 
 def test_abl1_t315i_options_are_ponatinib_and_asciminib(kb: Knowledge, my_options: list[Option]):
     t315i = parse_alteration("BCR-ABL1 T315I", kb.resolve_gene).name
-    therapies = {o.therapy[0] for o in my_options if t315i in _names(kb, o.addresses)}
+    therapies = {o.therapy[0] for o in my_options if t315i in canonical_names(kb, o.addresses)}
     assert {"ponatinib", "asciminib"} <= therapies
 
 
@@ -120,7 +96,7 @@ def test_abl1_mutant_facts_need_the_bcr_abl1_fusion(kb: Knowledge, my_facts: lis
         )
     ]
     assert len(abl1) >= 20
-    assert all(fusion in _names(kb, f.alterations) for f in abl1)
+    assert all(fusion in canonical_names(kb, f.alterations) for f in abl1)
 
 
 def test_esr1_y537s_is_an_on_target_mutation_under_aromatase_inhibitors(kb: Knowledge, my_facts: list[Fact]):
@@ -279,15 +255,10 @@ def test_every_cited_source_is_listed_in_my_files(my_files: dict[str, KnowledgeF
             assert s.citation and s.confirmed_by, s.id
 
 
-def _civic_rows() -> dict[str, dict[str, str]]:
-    with CIVIC_TSV.open(newline="", encoding="utf-8") as fh:
-        return {r["evidence_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
-
-
 def test_civic_confirmations_match_the_snapshot(my_files: dict[str, KnowledgeFile]):
     if not CIVIC_TSV.is_file():
         pytest.skip("CIViC snapshot not available")
-    rows = _civic_rows()
+    rows = civic_rows()
     checked = 0
     for kf in my_files.values():
         for s in kf.sources:
@@ -304,7 +275,7 @@ def test_civic_confirmations_match_the_snapshot(my_files: dict[str, KnowledgeFil
 def test_civic_levels_back_the_key_facts(kb: Knowledge, my_facts: list[Fact]):
     if not CIVIC_TSV.is_file():
         pytest.skip("CIViC snapshot not available")
-    rows = _civic_rows()
+    rows = civic_rows()
     assert rows["639"]["significance"] == "Sensitivity/Response" and "Ponatinib" in rows["639"]["therapies"]
     assert rows["234"]["significance"] == "Resistance" and rows["234"]["evidence_level"] == "B"
     assert rows["8185"]["molecular_profile"] == "BCL2 G101V"
@@ -315,8 +286,7 @@ def test_civic_levels_back_the_key_facts(kb: Knowledge, my_facts: list[Fact]):
 def test_cgi_confirmations_match_the_snapshot(my_files: dict[str, KnowledgeFile]):
     if not CGI_TSV.is_file():
         pytest.skip("CGI snapshot not available")
-    with CGI_TSV.open(newline="", encoding="utf-8") as fh:
-        cgi = list(csv.DictReader(fh, delimiter="\t"))
+    cgi = cgi_rows()
     checked = 0
     for kf in my_files.values():
         for s in kf.sources:

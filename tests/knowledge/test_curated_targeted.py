@@ -9,14 +9,12 @@ confirmation matches the public snapshots.
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 
+from knowledge._helpers import CGI_TSV, CIVIC_TSV, RESISTANT, canonical_names, cgi_rows, civic_rows
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.knowledge.loader import DATA_DIR, load_knowledge, read_knowledge_file
 from oncoresist.knowledge.schema import Fact, KnowledgeFile, Option
 from oncoresist.profile.alteration import parse_alteration
 
@@ -27,34 +25,7 @@ MY_FACT_FILES = (
     "facts/kras_braf_mapk.yaml",
     "facts/erbb2.yaml",
 )
-RESISTANT = ("resistance", "reduced_sensitivity")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-CIVIC_TSV = SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
-CGI_TSV = SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv"
-
-
-@pytest.fixture(scope="module")
-def kb() -> Knowledge:
-    return load_knowledge(include_imports=False)
-
-
-@pytest.fixture(scope="module")
-def my_files() -> dict[str, KnowledgeFile]:
-    return {name: read_knowledge_file(DATA_DIR / name, name) for name in MY_FACT_FILES}
-
-
-@pytest.fixture(scope="module")
-def my_facts(my_files: dict[str, KnowledgeFile]) -> list[Fact]:
-    return [f for kf in my_files.values() for f in kf.facts]
-
-
-@pytest.fixture(scope="module")
-def my_options(my_files: dict[str, KnowledgeFile]) -> list[Option]:
-    return [o for kf in my_files.values() for o in kf.options]
-
-
-def _names(kb: Knowledge, alterations: list[str]) -> set[str]:
-    return {parse_alteration(a, kb.resolve_gene).name for a in alterations}
+MY_FILES = MY_FACT_FILES
 
 
 def _drugs_of(kb: Knowledge, fact: Fact) -> set[str]:
@@ -65,8 +36,12 @@ def _drugs_of(kb: Knowledge, fact: Fact) -> set[str]:
 
 
 def _find(kb: Knowledge, facts: list[Fact], alterations: list[str], drug: str, effect: str) -> list[Fact]:
-    want = _names(kb, alterations)
-    return [f for f in facts if _names(kb, f.alterations) == want and drug in _drugs_of(kb, f) and f.effect == effect]
+    want = canonical_names(kb, alterations)
+    return [
+        f
+        for f in facts
+        if canonical_names(kb, f.alterations) == want and drug in _drugs_of(kb, f) and f.effect == effect
+    ]
 
 
 def _applies_in(kb: Knowledge, fact: Fact, tumor: str) -> bool:
@@ -137,7 +112,7 @@ def test_braf_v600e_vemurafenib_resistance_only_in_colorectal(kb: Knowledge, my_
 def test_encorafenib_cetuximab_option_for_braf_colorectal(kb: Knowledge, my_options: list[Option]) -> None:
     opts = [o for o in my_options if set(o.therapy) == {"encorafenib", "cetuximab"}]
     assert opts and all(o.tumors == ["COADREAD"] for o in opts)
-    assert any("BRAF V600E" in _names(kb, o.addresses) for o in opts)
+    assert any("BRAF V600E" in canonical_names(kb, o.addresses) for o in opts)
 
 
 def test_compound_alk_fact_needs_every_alteration(kb: Knowledge, my_facts: list[Fact]) -> None:
@@ -165,7 +140,7 @@ def test_compound_alk_fact_needs_every_alteration(kb: Knowledge, my_facts: list[
 )
 def test_option_present(kb: Knowledge, my_options: list[Option], therapy: set[str], address: str) -> None:
     want = parse_alteration(address, kb.resolve_gene).name
-    assert any(set(o.therapy) == therapy and want in _names(kb, o.addresses) for o in my_options)
+    assert any(set(o.therapy) == therapy and want in canonical_names(kb, o.addresses) for o in my_options)
 
 
 def test_resistance_coverage(my_facts: list[Fact]) -> None:
@@ -211,14 +186,9 @@ def test_every_source_is_in_the_loaded_knowledge(kb: Knowledge, my_facts: list[F
             assert s in kb.sources, f"{item.id}: {s}"
 
 
-def _civic_rows() -> dict[str, dict[str, str]]:
-    with CIVIC_TSV.open(encoding="utf-8", newline="") as fh:
-        return {r["evidence_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
-
-
 @pytest.mark.skipif(not CIVIC_TSV.exists(), reason="CIViC snapshot not available")
 def test_civic_confirmations_match_snapshot(my_files: dict[str, KnowledgeFile]) -> None:
-    rows = _civic_rows()
+    rows = civic_rows()
     checked = 0
     for kf in my_files.values():
         for s in kf.sources:
@@ -235,7 +205,7 @@ def test_civic_confirmations_match_snapshot(my_files: dict[str, KnowledgeFile]) 
 @pytest.mark.skipif(not CIVIC_TSV.exists(), reason="CIViC snapshot not available")
 def test_civic_evidence_level_not_overstated(kb: Knowledge, my_facts: list[Fact], my_files: dict) -> None:
     """A fact confirmed only by CIViC items takes the best level among them, never a better one."""
-    rows = _civic_rows()
+    rows = civic_rows()
     rank = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
     confirmations = {s.id: s.confirmed_by for kf in my_files.values() for s in kf.sources}
     for f in my_facts:
@@ -252,8 +222,7 @@ def test_civic_evidence_level_not_overstated(kb: Knowledge, my_facts: list[Fact]
 
 @pytest.mark.skipif(not CGI_TSV.exists(), reason="CGI snapshot not available")
 def test_cgi_confirmations_match_snapshot(my_files: dict[str, KnowledgeFile]) -> None:
-    with CGI_TSV.open(encoding="utf-8", newline="") as fh:
-        cgi_sources = " ".join(r["Source"] for r in csv.DictReader(fh, delimiter="\t"))
+    cgi_sources = " ".join(r["Source"] for r in cgi_rows())
     checked = 0
     for kf in my_files.values():
         for s in kf.sources:

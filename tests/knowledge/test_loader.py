@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
+from knowledge._helpers import one_line, private_copy
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge.loader import DATA_DIR, load_knowledge
 
@@ -15,15 +16,32 @@ from oncoresist.knowledge.loader import DATA_DIR, load_knowledge
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the curated knowledge to break."""
-    dest = tmp_path / "data"
-    shutil.copytree(DATA_DIR, dest)
-    return dest
+    return private_copy(DATA_DIR, tmp_path / "data")
 
 
-def _one_line(exc: pytest.ExceptionInfo[KnowledgeError]) -> str:
-    msg = str(exc.value)
-    assert "\n" not in msg
-    return msg
+def _load_error(**kwargs: object) -> str:
+    """``load_knowledge(**kwargs)`` must raise a :class:`KnowledgeError`: its one-line message."""
+    with pytest.raises(KnowledgeError) as exc:
+        load_knowledge(**kwargs)
+    return one_line(exc)
+
+
+def _add_fact(data_copy: Path, **over: object) -> None:
+    """Add ``facts/zz_test.yaml`` with one curated fact (EGFR T790M, erlotinib, resistance) changed by ``over``."""
+    fact = {
+        "id": "test-fact",
+        "alterations": ["EGFR T790M"],
+        "drugs": ["erlotinib"],
+        "effect": "resistance",
+        "mechanism": "on_target_mutation",
+        "origin": "acquired",
+        "evidence_level": "A",
+        "sources": ["PMID:25668228"],
+        "summary": "A test fact.",
+        **over,
+    }
+    doc = {"schema_version": "1", "facts": [fact]}
+    (data_copy / "facts" / "zz_test.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
 
 def test_copy_loads(data_copy: Path) -> None:
@@ -34,53 +52,21 @@ def test_copy_loads(data_copy: Path) -> None:
 def test_bad_yaml_names_file_and_line(data_copy: Path) -> None:
     target = data_copy / "facts" / "egfr.yaml"
     target.write_text(target.read_text() + "\n  - id: broken\n    alterations: [EGFR T790M\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge(data_dir=data_copy, include_imports=False)
-    msg = _one_line(exc)
+    msg = _load_error(data_dir=data_copy, include_imports=False)
     assert "facts/egfr.yaml" in msg and "line" in msg and "invalid YAML" in msg
 
 
 def test_bad_field_names_file_entry_and_field(data_copy: Path) -> None:
-    (data_copy / "facts" / "zz_test.yaml").write_text(
-        """schema_version: "1"
-facts:
-  - id: test-bad-effect
-    alterations: [EGFR T790M]
-    drugs: [erlotinib]
-    effect: resists
-    mechanism: on_target_mutation
-    origin: acquired
-    evidence_level: A
-    sources: ['PMID:25668228']
-    summary: A test fact with an effect that does not exist.
-""",
-        encoding="utf-8",
+    _add_fact(
+        data_copy, id="test-bad-effect", effect="resists", summary="A test fact with an effect that does not exist."
     )
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge(data_dir=data_copy, include_imports=False)
-    msg = _one_line(exc)
+    msg = _load_error(data_dir=data_copy, include_imports=False)
     assert "zz_test.yaml" in msg and "test-bad-effect" in msg and "'effect'" in msg
 
 
 def test_unknown_drug_in_a_fact(data_copy: Path) -> None:
-    (data_copy / "facts" / "zz_test.yaml").write_text(
-        """schema_version: "1"
-facts:
-  - id: test-unknown-drug
-    alterations: [EGFR T790M]
-    drugs: [erlotinb]
-    effect: resistance
-    mechanism: on_target_mutation
-    origin: acquired
-    evidence_level: A
-    sources: ['PMID:25668228']
-    summary: A test fact naming a misspelt drug.
-""",
-        encoding="utf-8",
-    )
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge(data_dir=data_copy, include_imports=False)
-    msg = _one_line(exc)
+    _add_fact(data_copy, id="test-unknown-drug", drugs=["erlotinb"], summary="A test fact naming a misspelt drug.")
+    msg = _load_error(data_dir=data_copy, include_imports=False)
     assert "zz_test.yaml" in msg and "fact test-unknown-drug" in msg
     assert "'drugs[0]'" in msg and "unknown drug 'erlotinb'" in msg and "erlotinib" in msg
 
@@ -108,9 +94,7 @@ def _fact(**over: object) -> dict:
 
 def test_unknown_drug_in_an_imported_fact(import_dir: Path) -> None:
     (import_dir / "civic.json").write_text(json.dumps(_import_doc([_fact(drugs=["notadrug"])])))
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge()
-    msg = _one_line(exc)
+    msg = _load_error()
     assert "civic.json" in msg and "civic-eid999999" in msg and "unknown drug 'notadrug'" in msg
 
 
@@ -132,9 +116,8 @@ def test_imports_never_override_curated(import_dir: Path) -> None:
 
 def test_corrupt_import_json_is_one_line(import_dir: Path) -> None:
     (import_dir / "cgi.json").write_text('{"facts": [')
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge()
-    assert "cgi.json" in _one_line(exc) and "kb import" in str(exc.value)
+    msg = _load_error()
+    assert "cgi.json" in msg and "kb import" in msg
 
 
 def test_full_load_merges_both_imports(full_import_dir: Path) -> None:
@@ -151,9 +134,7 @@ def test_importer_written_file_with_a_bad_field_is_still_caught(import_dir: Path
     doc = _import_doc([_fact(effect="resists")])
     doc["meta"]["writer"] = "oncoresist.knowledge.importers"
     (import_dir / "civic.json").write_text(json.dumps(doc))
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge()
-    msg = _one_line(exc)
+    msg = _load_error()
     assert "civic.json" in msg and "civic-eid999999" in msg and "'effect'" in msg
 
 

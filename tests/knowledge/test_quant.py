@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from knowledge._helpers import CIVIC_TSV, civic_rows, one_line, private_copy
 from oncoresist.errors import KnowledgeError
-from oncoresist.knowledge import load_knowledge
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.quant import (
     GENETIC_CODE,
@@ -21,13 +20,6 @@ from oncoresist.knowledge.quant import (
     single_nucleotide_routes,
 )
 
-CIVIC_TSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
-
-
-@pytest.fixture(scope="module")
-def kb() -> Knowledge:
-    return load_knowledge(include_imports=False)
-
 
 @pytest.fixture(scope="module")
 def quant(kb: Knowledge) -> QuantKnowledge:
@@ -37,15 +29,7 @@ def quant(kb: Knowledge) -> QuantKnowledge:
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the quantitative knowledge to extend or break."""
-    dest = tmp_path / "data_quant"
-    shutil.copytree(QUANT_DIR, dest)
-    return dest
-
-
-def _one_line(exc: pytest.ExceptionInfo[KnowledgeError]) -> str:
-    msg = str(exc.value)
-    assert "\n" not in msg
-    return msg
+    return private_copy(QUANT_DIR, tmp_path / "data_quant")
 
 
 # A synthetic table for the look-up tests (NOT knowledge: made-up numbers, only in this test).
@@ -98,6 +82,14 @@ potency:
 
 def _add(data_copy: Path, text: str, name: str = "zz_test.yaml") -> None:
     (data_copy / name).write_text(text, encoding="utf-8")
+
+
+def _load_error(data_copy: Path, kb: Knowledge, text: str) -> str:
+    """Add ``text`` as ``zz_test.yaml`` to ``data_copy`` and load it: the one-line error it must raise."""
+    _add(data_copy, text)
+    with pytest.raises(KnowledgeError) as exc:
+        load_quant(data_dir=data_copy, kb=kb)
+    return one_line(exc)
 
 
 def _potency_entry(**override: str) -> str:
@@ -264,8 +256,7 @@ def _appears(value: float, text: str) -> bool:
 @pytest.mark.skipif(not CIVIC_TSV.exists(), reason="shared CIViC snapshot not present")
 def test_every_transcribed_number_is_in_its_civic_record(quant: QuantKnowledge) -> None:
     csv.field_size_limit(10**8)
-    with CIVIC_TSV.open(encoding="utf-8") as fh:
-        rows = {r["evidence_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    rows = civic_rows()
     checked = 0
     for e in quant.potency_entries:
         if not e.transcribed_by:
@@ -283,65 +274,50 @@ def test_every_transcribed_number_is_in_its_civic_record(quant: QuantKnowledge) 
 
 # ------------------------------------------------------------------ errors
 def test_bad_yaml_names_file_and_line(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, 'schema_version: "1"\npotency:\n  - id: x\n    alterations: [EGFR T790M\n')
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    msg = _one_line(exc)
+    msg = _load_error(data_copy, kb, 'schema_version: "1"\npotency:\n  - id: x\n    alterations: [EGFR T790M\n')
     assert "zz_test.yaml" in msg and "line" in msg and "invalid YAML" in msg
 
 
 def test_unknown_drug_names_file_entry_and_field(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(drug="erlotinibb"))
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    msg = _one_line(exc)
+    msg = _load_error(data_copy, kb, _potency_entry(drug="erlotinibb"))
     assert "zz_test.yaml" in msg and "potency[0] (bad-entry)" in msg and "'drug'" in msg
     assert "erlotinibb" in msg and "erlotinib" in msg.split("did you mean")[-1]
 
 
 def test_brand_name_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(drug="Tarceva"))
-    with pytest.raises(KnowledgeError, match="generic name 'erlotinib'"):
-        load_quant(data_dir=data_copy, kb=kb)
+    msg = _load_error(data_copy, kb, _potency_entry(drug="Tarceva"))
+    assert re.search("generic name 'erlotinib'", msg)
 
 
 def test_negative_ic50_names_file_entry_and_field(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(ic50_nM="-3"))
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    msg = _one_line(exc)
+    msg = _load_error(data_copy, kb, _potency_entry(ic50_nM="-3"))
     assert "zz_test.yaml" in msg and "potency[0] (bad-entry)" in msg and "'ic50_nM'" in msg
 
 
 def test_potency_needs_a_value(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(ic50_nM=""))
-    with pytest.raises(KnowledgeError, match="ic50_nM or fold_change"):
-        load_quant(data_dir=data_copy, kb=kb)
+    msg = _load_error(data_copy, kb, _potency_entry(ic50_nM=""))
+    assert re.search("ic50_nM or fold_change", msg)
 
 
 def test_unregistered_source_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(source="PMID:999999999"))
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    assert "'source'" in _one_line(exc) and "not registered" in str(exc.value)
+    msg = _load_error(data_copy, kb, _potency_entry(source="PMID:999999999"))
+    assert "'source'" in msg and "not registered" in msg
 
 
 def test_unparsable_alteration_names_the_item(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(alterations="[EGFR L858R, FOO1 T790M]"))
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    assert "'alterations.1'" in _one_line(exc) and "FOO1" in str(exc.value)
+    msg = _load_error(data_copy, kb, _potency_entry(alterations="[EGFR L858R, FOO1 T790M]"))
+    assert "'alterations.1'" in msg and "FOO1" in msg
 
 
 def test_gene_must_carry_the_variant(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(gene="ALK"))
-    with pytest.raises(KnowledgeError, match="'gene'"):
-        load_quant(data_dir=data_copy, kb=kb)
+    msg = _load_error(data_copy, kb, _potency_entry(gene="ALK"))
+    assert re.search("'gene'", msg)
 
 
 def test_fraction_outside_unit_interval(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 frequencies:
   - id: bad-frequency
@@ -355,15 +331,13 @@ frequencies:
     where: abstract
 """,
     )
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    msg = _one_line(exc)
     assert "frequencies[0] (bad-frequency)" in msg and "'fraction'" in msg
 
 
 def test_fraction_must_match_counts(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 frequencies:
   - id: bad-count
@@ -379,26 +353,26 @@ frequencies:
     where: abstract
 """,
     )
-    with pytest.raises(KnowledgeError, match="does not match 98/155"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("does not match 98/155", msg)
 
 
 def test_assumption_needs_rationale(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 mutation_rates:
   - id: unsourced-rate
     value: 1.0e-8
 """,
     )
-    with pytest.raises(KnowledgeError, match="assumption: true with a rationale"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("assumption: true with a rationale", msg)
 
 
 def test_hgvs_change_outside_the_codon_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 nucleotide_changes:
   - id: wrong-codon
@@ -408,13 +382,13 @@ nucleotide_changes:
     source: clinvar:RCV000432136
 """,
     )
-    with pytest.raises(KnowledgeError, match="lies in codon 790, not codon 315"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("lies in codon 790, not codon 315", msg)
 
 
 def test_pinned_codon_must_fit_the_hgvs_change(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 nucleotide_changes:
   - id: wrong-pin
@@ -425,8 +399,7 @@ nucleotide_changes:
     source: clinvar:RCV000432136
 """,
     )
-    with pytest.raises(KnowledgeError, match="ACT is not consistent"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("ACT is not consistent", msg)
 
 
 def test_stated_route_count_must_match_genetic_code(data_copy: Path, kb: Knowledge) -> None:
@@ -439,8 +412,9 @@ def test_stated_route_count_must_match_genetic_code(data_copy: Path, kb: Knowled
 
 
 def test_phenotype_default_for_genetic_mechanism_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 phenotype_defaults:
   - id: wrong-class
@@ -452,13 +426,13 @@ phenotype_defaults:
     rationale: a test entry with a mechanism that has a sequence change
 """,
     )
-    with pytest.raises(KnowledgeError, match="non-genetic"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("non-genetic", msg)
 
 
 def test_duplicate_id_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(
+    msg = _load_error(
         data_copy,
+        kb,
         """schema_version: "1"
 mutation_rates:
   - id: bozic2013-point-mutation-rate
@@ -466,15 +440,12 @@ mutation_rates:
     source: DOI:10.7554/eLife.00747
 """,
     )
-    with pytest.raises(KnowledgeError, match="duplicate id"):
-        load_quant(data_dir=data_copy, kb=kb)
+    assert re.search("duplicate id", msg)
 
 
 def test_unknown_field_is_refused(data_copy: Path, kb: Knowledge) -> None:
-    _add(data_copy, _potency_entry(ic50_um="3"))
-    with pytest.raises(KnowledgeError) as exc:
-        load_quant(data_dir=data_copy, kb=kb)
-    assert "'ic50_um'" in _one_line(exc)
+    msg = _load_error(data_copy, kb, _potency_entry(ic50_um="3"))
+    assert "'ic50_um'" in msg
 
 
 def test_curated_loader_does_not_read_quantitative_files() -> None:

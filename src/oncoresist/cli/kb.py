@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +14,8 @@ from oncoresist.cli._common import console, error_boundary, fail
 
 kb_app = typer.Typer(help="The resistance knowledge base: validate, stats, show, import, update.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @kb_app.command("validate")
@@ -40,7 +42,7 @@ def validate(
 @kb_app.command("stats")
 @error_boundary
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     curated_only: Annotated[bool, typer.Option("--curated-only", help="Count the curated layer only.")] = False,
 ) -> None:
     """Coverage: facts per mechanism class, genes, drugs, sources."""
@@ -169,6 +171,17 @@ def _browse(query: str, limit: int, show_all: bool) -> dict[str, Any]:
     return browse(kb, query, limit=None if show_all else limit)
 
 
+def _browse_and_print(
+    query: str, limit: int, show_all: bool, as_json: bool, render: Callable[[dict[str, Any]], None]
+) -> None:
+    """Browse the knowledge for ``query``; print the result as JSON or with ``render``."""
+    out = _browse(query, limit, show_all)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    render(out)
+
+
 def _drugs_text(f: dict[str, Any]) -> str:
     names = list(f["drugs"]) + [f"[{c}]" for c in f["drug_classes"]]
     joiner = " + " if f["therapy_mode"] == "combination" else ", "
@@ -197,15 +210,15 @@ def _facts_table(title: str, rows: list[dict[str, Any]], total: int) -> Any:
 @error_boundary
 def show(
     name: Annotated[str, typer.Argument(help="A gene, drug, drug class, mechanism class, tumour type or alteration.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     limit: LimitOpt = 25,
     show_all: AllOpt = False,
 ) -> None:
     """Show an entity (aliases resolve) and the facts that involve it."""
-    out = _browse(name, limit, show_all)
-    if as_json:
-        typer.echo(json.dumps(out, indent=2))
-        return
+    _browse_and_print(name, limit, show_all, as_json, _print_entity)
+
+
+def _print_entity(out: dict[str, Any]) -> None:
     con = console()
     ent = out["entity"]
     con.print(f"[bold]{out['name']}[/bold] ({out['kind'].replace('_', ' ')})")
@@ -230,16 +243,12 @@ def show(
 @error_boundary
 def explain(
     query: Annotated[str, typer.Argument(help='An alteration ("EGFR T790M"), gene, drug or mechanism class.')],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     limit: LimitOpt = 12,
     show_all: AllOpt = False,
 ) -> None:
     """Explain the resistance mechanisms behind an alteration, gene, drug or mechanism class, with sources."""
-    out = _browse(query, limit, show_all)
-    if as_json:
-        typer.echo(json.dumps(out, indent=2))
-        return
-    _print_explanation(out)
+    _browse_and_print(query, limit, show_all, as_json, _print_explanation)
 
 
 def _print_explanation(out: dict[str, Any]) -> None:

@@ -151,12 +151,7 @@ def _involves(v: _Views, subject: Subject, fact: Fact) -> bool:
                 subject.key in kb.tumor_ancestors(t) or t in kb.tumor_ancestors(subject.key) for t in fact.tumors
             )
         case _:
-            assert subject.alteration is not None
-            for a in fact.alterations:
-                p = v.parsed(a)
-                if p is not None and _matches(p, subject.alteration):
-                    return True
-            return False
+            return _names_match(v, subject, fact.alterations)
 
 
 def _option_involves(v: _Views, subject: Subject, opt: Option, facts: list[Fact]) -> bool:
@@ -176,12 +171,17 @@ def _option_involves(v: _Views, subject: Subject, opt: Option, facts: list[Fact]
         case "tumor":
             return subject.key in opt.tumors
         case _:
-            assert subject.alteration is not None
-            for a in opt.addresses:
-                p = v.parsed(a)
-                if p is not None and _matches(p, subject.alteration):
-                    return True
-            return False
+            return _names_match(v, subject, opt.addresses)
+
+
+def _names_match(v: _Views, subject: Subject, names: list[str]) -> bool:
+    """True when one of the alteration ``names`` parses and matches the subject's alteration."""
+    assert subject.alteration is not None
+    for a in names:
+        p = v.parsed(a)
+        if p is not None and _matches(p, subject.alteration):
+            return True
+    return False
 
 
 def _tumors_compatible(kb: Knowledge, a: list[str], b: list[str]) -> bool:

@@ -25,7 +25,11 @@ from oncoresist.knowledge.schema import (
 )
 
 
-def _norm(name: str) -> str:
+def normalize_name(name: str) -> str:
+    """A name as looked up: lower case, ``_`` read as a space, white space folded.
+
+    ``"Non_Small  Cell"`` -> ``"non small cell"``.
+    """
     return " ".join(name.strip().lower().replace("_", " ").split())
 
 
@@ -112,17 +116,17 @@ class Knowledge:
             for alias in gene.aliases:
                 self._gene_alias.setdefault(alias.upper(), sym)
         for name in self.drugs:
-            self._drug_alias.setdefault(_norm(name), name)
+            self._drug_alias.setdefault(normalize_name(name), name)
         for name, drug in self.drugs.items():
             for syn in drug.synonyms:
-                self._drug_alias.setdefault(_norm(syn), name)
+                self._drug_alias.setdefault(normalize_name(syn), name)
         for code, tumor in self.tumors.items():
             self._tumor_alias.setdefault(code.lower(), code)
-            self._tumor_alias.setdefault(_norm(code), code)  # DOID_7474 is looked up as "doid 7474"
-            self._tumor_alias.setdefault(_norm(tumor.name), code)
+            self._tumor_alias.setdefault(normalize_name(code), code)  # DOID_7474 is looked up as "doid 7474"
+            self._tumor_alias.setdefault(normalize_name(tumor.name), code)
         for code, tumor in self.tumors.items():
             for syn in tumor.synonyms:
-                self._tumor_alias.setdefault(_norm(syn), code)
+                self._tumor_alias.setdefault(normalize_name(syn), code)
 
     # ------------------------------------------------------------ resolution
     def resolve_gene(self, token: str) -> str | None:
@@ -131,11 +135,11 @@ class Knowledge:
 
     def resolve_drug(self, token: str) -> str | None:
         """Generic name for a generic name, brand name or code, or ``None``."""
-        return self._drug_alias.get(_norm(token))
+        return self._drug_alias.get(normalize_name(token))
 
     def resolve_tumor(self, token: str) -> str | None:
         """OncoTree code for a code or a common name, or ``None``."""
-        return self._tumor_alias.get(_norm(token))
+        return self._tumor_alias.get(normalize_name(token))
 
     @staticmethod
     def _suggest(token: str, names: Iterable[str], n: int = 3) -> list[str]:

@@ -77,9 +77,24 @@ def format_validation_error(path: str, raw: dict[str, Any], exc: ValidationError
     return f"{where}: field {field!r}: {err['msg']}{more}"
 
 
-def read_knowledge_file(path: Path, label: str | None = None) -> KnowledgeFile:
-    """Parse and validate one curated YAML file."""
-    label = label or str(path)
+def read_yaml_sections(path: Path, label: str, examples: str) -> dict[str, Any]:
+    """Read a YAML file whose top level is a mapping of sections (an empty file is an empty mapping).
+
+    Parameters
+    ----------
+    path
+        The file.
+    label
+        How error messages name the file.
+    examples
+        Section names for the error message, e.g. ``"facts:, drugs:"``.
+
+    Raises
+    ------
+    KnowledgeError
+        One line: the file cannot be read, is not YAML (line and column named), or its top
+        level is not a mapping.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -94,7 +109,14 @@ def read_knowledge_file(path: Path, label: str | None = None) -> KnowledgeFile:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise KnowledgeError(f"{label}: top level must be a mapping of sections (facts:, drugs:, ...)")
+        raise KnowledgeError(f"{label}: top level must be a mapping of sections ({examples}, ...)")
+    return raw
+
+
+def read_knowledge_file(path: Path, label: str | None = None) -> KnowledgeFile:
+    """Parse and validate one curated YAML file."""
+    label = label or str(path)
+    raw = read_yaml_sections(path, label, "facts:, drugs:")
     try:
         return KnowledgeFile.model_validate(raw)
     except ValidationError as exc:

@@ -19,17 +19,17 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import product
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from oncoresist.errors import AlterationSyntaxError, KnowledgeError
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.knowledge.schema import ID_RE, SOURCE_RE, MechanismId
+from oncoresist.knowledge.loader import read_yaml_sections
+from oncoresist.knowledge.schema import SOURCE_RE, MechanismId, check_id, check_source_id
 from oncoresist.profile.alteration import Alteration, parse_alteration
 
 QUANT_DIR = Path(__file__).parent / "data_quant"
@@ -98,22 +98,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _check_id(v: str) -> str:
-    if not ID_RE.match(v):
-        raise ValueError("id must be lower-case letters, digits, '_', '-', '.', ':'")
-    return v
+#: the source-id forms ``QUANT_SOURCE_RE`` accepts, as error messages name them
+QUANT_SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n> or hgvs:<...>"
 
-
-def _check_source(v: str) -> str:
-    if not QUANT_SOURCE_RE.match(v):
-        raise ValueError(
-            f"source {v!r} must be PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n> or hgvs:<...>"
-        )
-    return v
-
-
-EntryId = Annotated[str, AfterValidator(_check_id)]
-SourceId = Annotated[str, AfterValidator(_check_source)]
+EntryId = Annotated[str, AfterValidator(check_id)]
+SourceId = Annotated[
+    str, AfterValidator(partial(check_source_id, pattern=QUANT_SOURCE_RE, forms=QUANT_SOURCE_FORMS))
+]
 
 
 class QuantSource(_Model):
@@ -175,26 +166,29 @@ class PotencyEntry(_Model):
         return None
 
 
-class MutationRate(_Model):
+class _Provenanced(_Model):
+    """An entry with ``source``, or ``assumption: true`` and a ``rationale`` (the subclass declares the fields)."""
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Self:
+        if self.assumption:  # type: ignore[attr-defined]
+            if len(self.rationale) < 20:  # type: ignore[attr-defined]
+                raise ValueError("an assumption needs a rationale (at least 20 characters)")
+        elif self.source is None:  # type: ignore[attr-defined]
+            raise ValueError("give a source, or set assumption: true with a rationale")
+        return self
+
+
+class MutationRate(_Provenanced):
     """A point-mutation rate per base pair per cell division."""
 
     id: EntryId
     value: float = Field(gt=0, le=1)
     unit: Literal["per_bp_per_division"] = "per_bp_per_division"
     context: str = Field(default="", description="Where the rate applies, as the source says.")
-    source: str | None = None
+    source: SourceId | None = None
     assumption: bool = False
     rationale: str = ""
-
-    @field_validator("source")
-    @classmethod
-    def _src(cls, v: str | None) -> str | None:
-        return None if v is None else _check_source(v)
-
-    @model_validator(mode="after")
-    def _provenance(self) -> MutationRate:
-        _require_provenance(self.source, self.assumption, self.rationale)
-        return self
 
 
 class VariantNucleotideChanges(_Model):
@@ -279,7 +273,7 @@ class ProgressionFrequency(_Model):
         return (self.range[0] + self.range[1]) / 2
 
 
-class PhenotypeRateDefault(_Model):
+class PhenotypeRateDefault(_Provenanced):
     """A default rate for a non-genetic mechanism (state switching, transformation)."""
 
     id: EntryId
@@ -287,14 +281,9 @@ class PhenotypeRateDefault(_Model):
     parameter: str = Field(min_length=3, description="e.g. 'entry_rate_on_drug'.")
     value: float = Field(gt=0)
     unit: str = Field(min_length=3, description="e.g. 'per cell per day'.")
-    source: str | None = None
+    source: SourceId | None = None
     assumption: bool = False
     rationale: str = ""
-
-    @field_validator("source")
-    @classmethod
-    def _src(cls, v: str | None) -> str | None:
-        return None if v is None else _check_source(v)
 
     @field_validator("mechanism")
     @classmethod
@@ -304,19 +293,6 @@ class PhenotypeRateDefault(_Model):
                 f"phenotype defaults are for non-genetic mechanisms: {', '.join(sorted(NON_GENETIC_MECHANISMS))}"
             )
         return v
-
-    @model_validator(mode="after")
-    def _provenance(self) -> PhenotypeRateDefault:
-        _require_provenance(self.source, self.assumption, self.rationale)
-        return self
-
-
-def _require_provenance(source: str | None, assumption: bool, rationale: str) -> None:
-    if assumption:
-        if len(rationale) < 20:
-            raise ValueError("an assumption needs a rationale (at least 20 characters)")
-    elif source is None:
-        raise ValueError("give a source, or set assumption: true with a rationale")
 
 
 class QuantFile(_Model):
@@ -507,12 +483,6 @@ class QuantKnowledge:
 
 
 # ------------------------------------------------------------------ loading
-try:
-    _YamlLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _YamlLoader = yaml.SafeLoader
-
-
 def _label(section: str, item: Any, index: int) -> str:
     key = item.get("id") if isinstance(item, dict) else None
     return f"{section}[{index}] ({key})" if key else f"{section}[{index}]"
@@ -521,20 +491,7 @@ def _label(section: str, item: Any, index: int) -> str:
 def read_quant_file(path: Path, label: str | None = None) -> tuple[QuantFile, dict[str, Any]]:
     """Parse and validate one YAML file; return the model and the raw mapping (for messages)."""
     label = label or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KnowledgeError(f"{label}: cannot read: {exc.strerror}") from None
-    try:
-        raw = yaml.load(text, Loader=_YamlLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        pos = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise KnowledgeError(f"{label}:{pos}: invalid YAML: {problem}") from None
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise KnowledgeError(f"{label}: top level must be a mapping of sections (potency:, sources:, ...)")
+    raw = read_yaml_sections(path, label, "potency:, sources:")
     try:
         return QuantFile.model_validate(raw), raw
     except ValidationError as exc:

@@ -9,9 +9,10 @@ tumour types, mechanism class and sources) are checked by
 from __future__ import annotations
 
 import re
-from typing import Literal
+from functools import partial
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
 
@@ -45,6 +46,40 @@ TherapyMode = Literal["each", "combination"]
 # PMID:123 | DOI:10.x/y | label:<drug> (<agency> <year>) | guideline:<body> <name> <year>
 SOURCE_RE = re.compile(r"^(PMID:\d{1,9}|DOI:10\.\d{4,9}/\S+|label:.+|guideline:.+|ASCO:\d+)$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:\-]*$")
+#: the source-id forms ``SOURCE_RE`` accepts, as error messages name them
+SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...> or guideline:<...>"
+
+
+def check_source_id(
+    v: str, *, pattern: re.Pattern[str] = SOURCE_RE, forms: str = SOURCE_FORMS, subject: str | None = None
+) -> str:
+    """Return ``v`` if ``pattern`` matches it.
+
+    Raises
+    ------
+    ValueError
+        ``"<subject> must be <forms>"``; the subject defaults to ``source '<v>'``.
+    """
+    if not pattern.match(v):
+        raise ValueError(f"{subject or f'source {v!r}'} must be {forms}")
+    return v
+
+
+def check_id(v: str, *, subject: str = "id") -> str:
+    """Return ``v`` if it is an entry id (``ID_RE``); else raise ``ValueError`` naming ``subject``."""
+    if not ID_RE.match(v):
+        raise ValueError(f"{subject} must be lower-case letters, digits, '_', '-', '.', ':'")
+    return v
+
+
+def _check_source_ids(v: list[str]) -> list[str]:
+    for s in v:
+        check_source_id(s)
+    return v
+
+
+#: a list of source ids, each checked by :func:`check_source_id` (errors name the list, not the item)
+SourceIds = Annotated[list[str], AfterValidator(_check_source_ids)]
 
 
 class _Model(BaseModel):
@@ -109,7 +144,7 @@ class TumorType(_Model):
 class Source(_Model):
     """A citation and how its link to the facts was confirmed."""
 
-    id: str
+    id: Annotated[str, AfterValidator(partial(check_source_id, subject="source id"))]
     citation: str = Field(description="Authors, year, journal (as the record gives it).")
     confirmed_by: str = Field(
         description="How the citation was checked against the claim, e.g. 'civic:EID2996 evidence "
@@ -117,18 +152,11 @@ class Source(_Model):
     )
     url: str | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _source_id(cls, v: str) -> str:
-        if not SOURCE_RE.match(v):
-            raise ValueError("source id must be PMID:<n>, DOI:10.<...>, label:<...> or guideline:<...>")
-        return v
-
 
 class Fact(_Model):
     """Alteration(s) + drug(s) in a tumour context → effect, by a mechanism class."""
 
-    id: str
+    id: Annotated[str, AfterValidator(partial(check_id, subject="fact id"))]
     alterations: list[str] = Field(
         min_length=1, description="All required together (AND), e.g. ['EML4::ALK', 'ALK G1202R']."
     )
@@ -148,24 +176,9 @@ class Fact(_Model):
     )
     origin: Origin
     evidence_level: EvidenceLevel
-    sources: list[str] = Field(min_length=1)
+    sources: SourceIds = Field(min_length=1)
     summary: str = Field(min_length=10)
     record: str | None = Field(default=None, description="Import origin, e.g. civic:EID1234, cgi:row12.")
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not ID_RE.match(v):
-            raise ValueError("fact id must be lower-case letters, digits, '_', '-', '.', ':'")
-        return v
-
-    @field_validator("sources")
-    @classmethod
-    def _sources(cls, v: list[str]) -> list[str]:
-        for s in v:
-            if not SOURCE_RE.match(s):
-                raise ValueError(f"source {s!r} must be PMID:<n>, DOI:10.<...>, label:<...> or guideline:<...>")
-        return v
 
 
 class Option(_Model):
@@ -181,16 +194,8 @@ class Option(_Model):
     after_drug_classes: list[str] = Field(default_factory=list)
     tumors: list[str] = Field(default_factory=list)
     evidence_level: EvidenceLevel
-    sources: list[str] = Field(min_length=1)
+    sources: SourceIds = Field(min_length=1)
     rationale: str = Field(min_length=10)
-
-    @field_validator("sources")
-    @classmethod
-    def _sources(cls, v: list[str]) -> list[str]:
-        for s in v:
-            if not SOURCE_RE.match(s):
-                raise ValueError(f"source {s!r} must be PMID:<n>, DOI:10.<...>, label:<...> or guideline:<...>")
-        return v
 
 
 class KnowledgeFile(_Model):

@@ -13,15 +13,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError
-from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.index import Knowledge, normalize_name
 from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
 from oncoresist.profile.alteration import Alteration, parse_alteration
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.importers.infer import MechanismRules
 
 #: drug class given to drugs the curated knowledge does not know (and no family tells more)
 UNCLASSIFIED = "imported_unclassified"
@@ -37,6 +40,9 @@ _SALTS = {
     "dimaleate", "malate", "s-malate", "citrate", "phosphate", "sulfate", "besylate", "acetate", "tartrate",
     "fumarate", "succinate", "camsylate", "calcium", "hcl",
 }  # fmt: skip
+
+#: skip reason of a profile that states the absence of an alteration
+WILD_TYPE = "wild-type profile (absence of an alteration)"
 
 #: words that mark a therapy token as a class of drugs rather than one drug
 _CLASS_WORDS = ("inhibitor", "inhibitors", "chemotherapy", "agent", "agents", "therapy", "antibody", "analog")
@@ -100,6 +106,114 @@ class ImportResult:
             ],
             "mechanism_rules": dict(self.mechanism_rules.most_common()),
         }
+
+
+def plan_names(plans: list[DrugPlan], kind: str) -> list[str]:
+    """The names of the ``kind`` (``"drug"`` or ``"class"``) plans, first occurrence first, without repeats."""
+    return list(dict.fromkeys(p.name for p in plans if p.kind == kind))
+
+
+def partial_fusion(five: str, three: str, unnamed: set[str], detail: str) -> str | None:
+    """``GENE fusion`` for a fusion with one partner in ``unnamed``; None when both partners are named.
+
+    Raises
+    ------
+    Skip
+        When neither partner is named.
+    """
+    any5, any3 = five in unnamed, three in unnamed
+    if any5 and any3:
+        raise Skip("fusion with no named gene", detail)
+    if any5:
+        return f"{three} fusion"
+    if any3:
+        return f"{five} fusion"
+    return None
+
+
+def inferred_fact(
+    rules: MechanismRules,
+    builder: EntityBuilder,
+    alterations: list[Alteration],
+    *,
+    drugs: list[str],
+    drug_classes: list[str],
+    **fields: Any,
+) -> Fact:
+    """A fact of the import whose mechanism class ``rules`` infer; the rule used is counted in the report."""
+    mechanism, rule = rules.infer(alterations, drugs, drug_classes)
+    fact = Fact(
+        alterations=[builder.canonical(a) for a in alterations],
+        drugs=drugs,
+        drug_classes=drug_classes,
+        mechanism=mechanism,
+        mechanism_inferred=True,
+        **fields,
+    )
+    builder.result.mechanism_rules[rule] += 1
+    return fact
+
+
+#: translates one row (its number from 1, the row, the builder, the rules) into facts, or raises :class:`Skip`
+RowTranslator = Callable[[int, dict[str, str], "EntityBuilder", "MechanismRules"], list[Fact]]
+
+
+def run_import(
+    path: Path | str,
+    kb: Knowledge | None,
+    *,
+    source: str,
+    columns: list[str],
+    what: str,
+    translate: RowTranslator,
+    skip_detail: Callable[[int, dict[str, str]], str],
+    class_map: dict[str, str] | None = None,
+) -> ImportResult:
+    """Read a ``what`` TSV and translate each row; every row is imported or counted as skipped with its reason.
+
+    Parameters
+    ----------
+    path
+        The TSV file.
+    kb
+        The curated knowledge to resolve names against (None: curated only).
+    source
+        The importer's name (``civic``, ``cgi``).
+    columns
+        The header columns the file must have.
+    what
+        The table's name in error messages (``CIViC evidence``).
+    translate
+        Row → facts; raises :class:`Skip`.
+    skip_detail
+        The example recorded for a skipped row when the :class:`Skip` gives none.
+    class_map
+        Drug-class labels of the source → curated class ids.
+
+    Raises
+    ------
+    ImportFormatError
+        The file is not such a TSV, or is truncated (file and line named).
+    """
+    from oncoresist.knowledge.importers.infer import MechanismRules
+    from oncoresist.knowledge.loader import load_knowledge
+
+    path = Path(path)
+    kb = kb or load_knowledge(include_imports=False)
+    rows = list(read_tsv(path, columns, what=what))
+    result = ImportResult(source=source, path=str(path), sha256=file_sha256(path))
+    builder = EntityBuilder(kb, result, class_map=class_map)
+    rules = MechanismRules(kb, result)
+    for n, (_lineno, row) in enumerate(rows, start=1):
+        result.rows += 1
+        try:
+            facts = translate(n, row, builder, rules)
+        except Skip as s:
+            result.skip(s.reason, s.detail or skip_detail(n, row))
+            continue
+        result.facts.extend(facts)
+        result.rows_imported += 1
+    return result
 
 
 def file_sha256(path: Path) -> str:
@@ -167,10 +281,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.strip().lower().replace("_", " ").split())
-
-
 @dataclass
 class DrugPlan:
     """A therapy token resolved to a drug (existing or to be created) or a drug class."""
@@ -191,8 +301,8 @@ class EntityBuilder:
     def __init__(self, kb: Knowledge, result: ImportResult, class_map: dict[str, str] | None = None) -> None:
         self.kb = kb
         self.result = result
-        self.class_map = {_norm(k): v for k, v in (class_map or {}).items()}
-        self._class_names = {_norm(dc.name): cid for cid, dc in kb.drug_classes.items()}
+        self.class_map = {normalize_name(k): v for k, v in (class_map or {}).items()}
+        self._class_names = {normalize_name(dc.name): cid for cid, dc in kb.drug_classes.items()}
         self._parse_cache: dict[str, Alteration | AlterationSyntaxError] = {}
 
     # ------------------------------------------------------------------ genes
@@ -236,7 +346,7 @@ class EntityBuilder:
     # ------------------------------------------------------------------ drugs
     def drug_class(self, label: str) -> tuple[str, DrugClass | None]:
         """A curated class id for a class label, else a new imported class (id ``imported_<slug>``)."""
-        norm = _norm(re.sub(r"\(.*?\)", "", label))
+        norm = normalize_name(re.sub(r"\(.*?\)", "", label))
         mapped = self.class_map.get(norm)
         if mapped and mapped in self.kb.drug_classes:
             return mapped, None
@@ -252,7 +362,7 @@ class EntityBuilder:
 
     @staticmethod
     def looks_like_class(token: str) -> bool:
-        low = _norm(token)
+        low = normalize_name(token)
         return any(low.endswith(w) for w in _CLASS_WORDS) or low in {"platinum", "chemo"}
 
     def therapy(self, token: str, family_classes: list[str] | None = None) -> DrugPlan:
@@ -268,7 +378,7 @@ class EntityBuilder:
         name = self.kb.resolve_drug(base)
         if name is not None:
             return DrugPlan("drug", name)
-        if self.looks_like_class(raw) or self.class_map.get(_norm(raw)) or slug(raw) in self.kb.drug_classes:
+        if self.looks_like_class(raw) or self.class_map.get(normalize_name(raw)) or slug(raw) in self.kb.drug_classes:
             cid, new_class = self.drug_class(raw)
             return DrugPlan("class", cid, new_class=new_class)
         generic = re.sub(r"[^a-z0-9\- ]+", "-", base).strip("- ")
@@ -284,7 +394,7 @@ class EntityBuilder:
     # ----------------------------------------------------------------- tumours
     def resolve_tumor_name(self, name: str) -> str | None:
         """Curated OncoTree code for a disease name, trying a few spellings."""
-        n = _norm(name)
+        n = normalize_name(name)
         candidates = [n, f"{n} cancer", f"{n} carcinoma", f"{n} tumor", f"{n} tumour"]
         if "adenocarcinoma" in n:
             candidates += [n.replace("adenocarcinoma", "cancer"), n.replace("adenocarcinoma", "carcinoma")]
@@ -304,8 +414,8 @@ class EntityBuilder:
         code = re.sub(r"[^A-Z0-9_]+", "_", code.upper()).strip("_") or "UNKNOWN"
         curated = self.kb.tumors.get(code)
         if curated is not None:
-            n = _norm(name)
-            names = [_norm(curated.name), *(_norm(s) for s in curated.synonyms)]
+            n = normalize_name(name)
+            names = [normalize_name(curated.name), *(normalize_name(s) for s in curated.synonyms)]
             if n and any(x.startswith(n) for x in names):  # "Gastrointestinal stromal" is GIST
                 return code, None
             # a curated code with another meaning: keep the import apart

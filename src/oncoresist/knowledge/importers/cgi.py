@@ -28,12 +28,15 @@ from pathlib import Path
 
 from oncoresist.errors import AlterationSyntaxError
 from oncoresist.knowledge.importers._common import (
+    WILD_TYPE,
     DrugPlan,
     EntityBuilder,
     ImportResult,
     Skip,
-    file_sha256,
-    read_tsv,
+    inferred_fact,
+    partial_fusion,
+    plan_names,
+    run_import,
 )
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
@@ -179,19 +182,16 @@ def segment_texts(seg: str, kb: Knowledge, biomarker: str) -> list[str]:
     """The alternatives (OR) one CGI biomarker segment stands for, in the alteration grammar."""
     if "__" in seg:
         five, _, three = seg.partition("__")
-        if three in {".", ""} and five not in {".", ""}:
-            return [f"{five} fusion"]
-        if five in {".", ""} and three not in {".", ""}:
-            return [f"{three} fusion"]
-        if five in {".", ""}:
-            raise Skip("fusion with no named gene", seg)
+        one_partner = partial_fusion(five, three, {".", ""}, seg)
+        if one_partner is not None:
+            return [one_partner]
         # CGI writes some fusions in alphabetical order (ABL1__BCR); use the curated orientation if one is known
         if kb.resolve_gene(f"{five}::{three}") is None and kb.resolve_gene(f"{three}::{five}") is not None:
             five, three = three, five
         return [f"{five}::{three}"]
     gene, _, spec = seg.partition(":")
     if spec.startswith(":wildtype"):
-        raise Skip("wild-type profile (absence of an alteration)", seg)
+        raise Skip(WILD_TYPE, seg)
     if spec.startswith(":consequence"):
         m = re.search(r"exon (\d+) (insertion|deletion)s?\b", biomarker, re.IGNORECASE)
         if m and ";" not in seg:
@@ -274,11 +274,10 @@ def therapy(row: dict[str, str], builder: EntityBuilder) -> tuple[list[DrugPlan]
             plans += [p for p in fam_plans if p.new_class is not None]  # classes new drugs need
             if bracket:
                 plans += [p for p in fam_plans if p.new_class is None]
-    drugs = list(dict.fromkeys(p.name for p in plans if p.kind == "drug"))
-    named_classes = [p for p in plans if p.kind == "class"]
+    drugs = plan_names(plans, "drug")
     classes: list[str] = []
     if bracket or not inner:
-        classes = list(dict.fromkeys(p.name for p in named_classes))
+        classes = plan_names(plans, "class")
     else:  # only class tokens written in the Drug cell itself ("Sorafenib;MEK inhibitor")
         for part in inner.split(";"):
             for name in part.split(","):
@@ -327,24 +326,16 @@ def import_cgi(path: Path | str, kb: Knowledge | None = None) -> ImportResult:
     ImportFormatError
         The file is not a CGI biomarkers TSV, or is truncated (file and line named).
     """
-    from oncoresist.knowledge.loader import load_knowledge
-
-    path = Path(path)
-    kb = kb or load_knowledge(include_imports=False)
-    rows = list(read_tsv(path, COLUMNS, what="CGI biomarkers"))
-    result = ImportResult(source="cgi", path=str(path), sha256=file_sha256(path))
-    builder = EntityBuilder(kb, result, class_map=FAMILY_CLASSES)
-    rules = MechanismRules(kb, result)
-    for n, (_lineno, row) in enumerate(rows, start=1):
-        result.rows += 1
-        try:
-            facts = _facts(n, row, builder, rules)
-        except Skip as s:
-            result.skip(s.reason, s.detail or f"row {n}")
-            continue
-        result.facts.extend(facts)
-        result.rows_imported += 1
-    return result
+    return run_import(
+        path,
+        kb,
+        source="cgi",
+        columns=COLUMNS,
+        what="CGI biomarkers",
+        translate=_facts,
+        skip_detail=lambda n, _row: f"row {n}",
+        class_map=FAMILY_CLASSES,
+    )
 
 
 def _facts(n: int, row: dict[str, str], builder: EntityBuilder, rules: MechanismRules) -> list[Fact]:
@@ -367,23 +358,22 @@ def _facts(n: int, row: dict[str, str], builder: EntityBuilder, rules: Mechanism
     for alts in combos:
         builder.commit(alts, plans, new_tumors)
     for k, alts in enumerate(combos, start=1):
-        mechanism, rule = rules.infer(alts, drugs, classes)
         names = [builder.canonical(a) for a in alts]
         summary = (
             f"CGI: {' + '.join(names)} is associated with {verb} {therapy_text} in {where} "
             f"(CGI evidence: {row['Evidence level'].strip()})."
         )
         out.append(
-            Fact(
+            inferred_fact(
+                rules,
+                builder,
+                alts,
                 id=f"cgi-row{n}" if len(combos) == 1 else f"cgi-row{n}-{k}",
-                alterations=names,
                 drugs=drugs,
                 drug_classes=classes,
                 therapy_mode=mode,
                 tumors=codes,
                 effect=effect,
-                mechanism=mechanism,
-                mechanism_inferred=True,
                 origin="primary" if effect == "sensitivity" else "both",
                 evidence_level=level,
                 sources=srcs,
@@ -391,5 +381,4 @@ def _facts(n: int, row: dict[str, str], builder: EntityBuilder, rules: Mechanism
                 record=f"cgi:row{n}",
             )
         )
-        builder.result.mechanism_rules[rule] += 1
     return out

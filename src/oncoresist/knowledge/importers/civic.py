@@ -25,12 +25,15 @@ from pathlib import Path
 
 from oncoresist.errors import AlterationSyntaxError
 from oncoresist.knowledge.importers._common import (
+    WILD_TYPE,
     DrugPlan,
     EntityBuilder,
     ImportResult,
     Skip,
-    file_sha256,
-    read_tsv,
+    inferred_fact,
+    partial_fusion,
+    plan_names,
+    run_import,
 )
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
@@ -79,22 +82,15 @@ def civic_variant_text(part: str) -> str:
     rest = re.sub(r"\s*\(c\.[^)]*\)\s*$", "", rest).strip()
     if "::" in gene:
         five, _, three = gene.partition("::")
-        any5, any3 = five in {"v", "?"}, three in {"v", "?"}
         low = rest.lower()
         if re.fullmatch(r"e\d+::e\d+", low):
             raise Skip("fusion exon-junction variant (eN::eM) not in the alteration grammar", part)
         if low in {"", "fusion", "translocation", "rearrangement"}:
-            if any5 and any3:
-                raise Skip("fusion with no named gene", part)
-            if any5:
-                return f"{three} fusion"
-            if any3:
-                return f"{five} fusion"
-            return f"{five}::{three}"
+            return partial_fusion(five, three, {"v", "?"}, part) or f"{five}::{three}"
         raise Skip("variant not in the alteration grammar", part)
     low = rest.lower()
     if low in {"wildtype", "wild type", "wt", "wild-type"}:
-        raise Skip("wild-type profile (absence of an alteration)", part)
+        raise Skip(WILD_TYPE, part)
     if not rest:
         raise Skip("variant not in the alteration grammar", part)
     if re.fullmatch(rf"{re.escape(gene)}-V\d+", rest, re.IGNORECASE):  # AR AR-V7
@@ -190,25 +186,19 @@ def import_civic(path: Path | str, kb: Knowledge | None = None) -> ImportResult:
     ImportFormatError
         The file is not a CIViC evidence TSV, or is truncated (file and line named).
     """
-    from oncoresist.knowledge.loader import load_knowledge
+    return run_import(
+        path,
+        kb,
+        source="civic",
+        columns=COLUMNS,
+        what="CIViC evidence",
+        translate=_facts,
+        skip_detail=lambda _n, row: f"EID{row['evidence_id'].strip()}",
+    )
 
-    path = Path(path)
-    kb = kb or load_knowledge(include_imports=False)
-    rows = list(read_tsv(path, COLUMNS, what="CIViC evidence"))
-    result = ImportResult(source="civic", path=str(path), sha256=file_sha256(path))
-    builder = EntityBuilder(kb, result)
-    rules = MechanismRules(kb, result)
-    for _lineno, row in rows:
-        result.rows += 1
-        eid = row["evidence_id"].strip()
-        try:
-            fact = _fact(row, eid, builder, rules)
-        except Skip as s:
-            result.skip(s.reason, s.detail or f"EID{eid}")
-            continue
-        result.facts.append(fact)
-        result.rows_imported += 1
-    return result
+
+def _facts(_n: int, row: dict[str, str], builder: EntityBuilder, rules: MechanismRules) -> list[Fact]:
+    return [_fact(row, row["evidence_id"].strip(), builder, rules)]
 
 
 def _fact(row: dict[str, str], eid: str, builder: EntityBuilder, rules: MechanismRules) -> Fact:
@@ -232,8 +222,8 @@ def _fact(row: dict[str, str], eid: str, builder: EntityBuilder, rules: Mechanis
         raise Skip("no therapy named", f"EID{eid}")
     alterations = parse_profile(row["molecular_profile"], builder)
     plans: list[DrugPlan] = [builder.therapy(t) for t in therapies]
-    drugs = list(dict.fromkeys(p.name for p in plans if p.kind == "drug"))
-    classes = list(dict.fromkeys(p.name for p in plans if p.kind == "class"))
+    drugs = plan_names(plans, "drug")
+    classes = plan_names(plans, "class")
     interaction = row["therapy_interaction_type"].strip()
     mode = "combination" if interaction == "Combination" and len(drugs) + len(classes) > 1 else "each"
     disease = row["disease"].strip()
@@ -246,7 +236,6 @@ def _fact(row: dict[str, str], eid: str, builder: EntityBuilder, rules: Mechanis
         new_tumors.append(new)
     source = _source(row, eid)
     builder.commit(alterations, plans, new_tumors, [source])
-    mechanism, rule = rules.infer(alterations, drugs, classes)
     origin_raw = row["variant_origin"].strip().lower()
     # CIViC does not say whether a resistance alteration was present before treatment: "both"
     origin = "primary" if effect == "sensitivity" or "germline" in origin_raw else "both"
@@ -256,21 +245,19 @@ def _fact(row: dict[str, str], eid: str, builder: EntityBuilder, rules: Mechanis
             effect, "sensitivity to"
         )
         statement = f"{row['molecular_profile'].strip()}: {verb} {', '.join(therapies)} (CIViC EID{eid})."
-    fact = Fact(
+    return inferred_fact(
+        rules,
+        builder,
+        alterations,
         id=f"civic-eid{eid}",
-        alterations=[builder.canonical(a) for a in alterations],
         drugs=drugs,
         drug_classes=classes,
         therapy_mode=mode,
         tumors=tumors,
         effect=effect,
-        mechanism=mechanism,
-        mechanism_inferred=True,
         origin=origin,
         evidence_level=level,
         sources=[source.id],
         summary=statement,
         record=f"civic:EID{eid}",
     )
-    builder.result.mechanism_rules[rule] += 1
-    return fact

@@ -1,0 +1,56 @@
+"""Helpers shared by the knowledge tests (``from knowledge._helpers import ...``; ``tests/`` is on the path).
+
+The public CIViC and CGI snapshots are read from ``../shared/data`` (relative to the repository root);
+tests that need them skip where they are absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge.index import Knowledge
+from oncoresist.profile.alteration import parse_alteration
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+CIVIC_TSV = SHARED_DATA / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
+CGI_TSV = SHARED_DATA / "cgi" / "cgi_biomarkers_per_variant.tsv"
+#: the effects that count as (some) resistance
+RESISTANT = ("resistance", "reduced_sensitivity")
+
+
+@lru_cache(maxsize=1)
+def civic_rows() -> dict[str, dict[str, str]]:
+    """The CIViC snapshot's rows by evidence id (read once; do not modify)."""
+    with CIVIC_TSV.open(newline="", encoding="utf-8") as fh:
+        return {r["evidence_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+
+
+@lru_cache(maxsize=1)
+def cgi_rows() -> list[dict[str, str]]:
+    """The CGI snapshot's rows (read once; do not modify)."""
+    with CGI_TSV.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def canonical_names(kb: Knowledge, alterations: list[str]) -> set[str]:
+    """The canonical names of ``alterations`` in the alteration grammar."""
+    return {parse_alteration(a, kb.resolve_gene).name for a in alterations}
+
+
+def private_copy(src: Path, dest: Path) -> Path:
+    """Copy the folder ``src`` to ``dest`` (to extend or break it in a test); return ``dest``."""
+    shutil.copytree(src, dest)
+    return dest
+
+
+def one_line(exc: pytest.ExceptionInfo[KnowledgeError]) -> str:
+    """The error's message, asserting that it is one line."""
+    msg = str(exc.value)
+    assert "\n" not in msg
+    return msg
