@@ -11,6 +11,7 @@ Curated facts come first, then imports (CIViC, CGI), each by evidence level.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,7 +265,7 @@ def entity(kb: Knowledge, subject: Subject) -> dict[str, Any]:
             return {"name": a.name, "kind": a.kind, "gene": a.gene}
 
 
-def _first(items: list[str], n: int) -> str:
+def _first(items: Sequence[str], n: int) -> str:
     items = list(dict.fromkeys(items))
     more = f" and {len(items) - n} more" if len(items) > n else ""
     return ", ".join(items[:n]) + more

@@ -181,7 +181,8 @@ class Knowledge:
     # -------------------------------------------------------------- queries
     def class_ancestors(self, class_id: str) -> list[str]:
         """The class and its parents, most specific first."""
-        out, cur = [], class_id
+        out: list[str] = []
+        cur: str | None = class_id
         while cur and cur not in out:
             out.append(cur)
             parent = self.drug_classes.get(cur)
@@ -198,7 +199,8 @@ class Knowledge:
 
     def tumor_ancestors(self, code: str) -> list[str]:
         """The tumour type and its parents up the OncoTree, most specific first."""
-        out, cur = [], code
+        out: list[str] = []
+        cur: str | None = code
         while cur and cur not in out:
             out.append(cur)
             t = self.tumors.get(cur)

@@ -20,7 +20,7 @@ def coverage(kb: Knowledge, *, curated_only: bool = False) -> dict[str, Any]:
 
     facts = kb.curated_facts if curated_only else kb.facts
     resist = [f for f in facts if f.effect in ("resistance", "reduced_sensitivity")]
-    per_mech = Counter(f.mechanism for f in resist)
+    per_mech: Counter[str] = Counter(f.mechanism for f in resist)
     genes: set[str] = set()
     drugs: set[str] = set()
     for f in resist:

@@ -6,6 +6,7 @@ Each problem names the file, the entry and the field, e.g.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
@@ -93,7 +94,7 @@ def check(kb: Knowledge) -> list[Problem]:
     # many facts share alterations (imports repeat them thousands of times): parse each text once
     parsed: dict[str, AlterationSyntaxError | None] = {}
 
-    def parse_once(text: str, resolve):  # type: ignore[no-untyped-def]
+    def parse_once(text: str, resolve: Resolver) -> None:
         if text not in parsed:
             try:
                 parse_alteration(text, resolve)
@@ -111,7 +112,12 @@ def check(kb: Knowledge) -> list[Problem]:
     return out
 
 
-def _check_item(kb: Knowledge, item: Fact | Option, w: str, sources: set[str], parse) -> list[Problem]:  # type: ignore[no-untyped-def]
+Resolver = Callable[[str], str | None]
+
+
+def _check_item(
+    kb: Knowledge, item: Fact | Option, w: str, sources: set[str], parse: Callable[[str, Resolver], None]
+) -> list[Problem]:
     out: list[Problem] = []
     kind = "fact" if isinstance(item, Fact) else "option"
     e = f"{kind} {item.id}"

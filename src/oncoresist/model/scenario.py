@@ -11,11 +11,11 @@ own amount unit (e.g. mg), volumes in litres, concentrations in amount per litre
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 MAX_POPULATION = 1e13
 """Largest total initial population accepted (cells)."""
 

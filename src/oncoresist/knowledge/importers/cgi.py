@@ -260,8 +260,8 @@ def therapy(row: dict[str, str], builder: EntityBuilder) -> tuple[list[DrugPlan]
     if not inner:
         if not fams:
             raise Skip("no drug or drug family named", row["Drug full name"])
-        for part in fams:
-            plans += family_plans(part)
+        for fam_names in fams:
+            plans += family_plans(fam_names)
         mode = "combination" if len(fams) > 1 else "each"
     else:
         parts = [p.strip() for p in inner.split(";") if p.strip()]
@@ -279,8 +279,8 @@ def therapy(row: dict[str, str], builder: EntityBuilder) -> tuple[list[DrugPlan]
     if bracket or not inner:
         classes = plan_names(plans, "class")
     else:  # only class tokens written in the Drug cell itself ("Sorafenib;MEK inhibitor")
-        for part in inner.split(";"):
-            for name in part.split(","):
+        for cell in inner.split(";"):
+            for name in cell.split(","):
                 if builder.looks_like_class(name):
                     cid, _ = builder.drug_class(name)
                     classes.append(cid)
