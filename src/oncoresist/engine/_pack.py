@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -71,3 +71,49 @@ def pk_params(model: CompiledModel, clearance: np.ndarray, volume: np.ndarray) -
             [model.pk_model.astype(float), model.ka, clearance / volume, volume, model.bioavailability], axis=1
         ).reshape(-1, 5)
     )
+
+
+def scaled(base: Packed, model: CompiledModel, mult: dict[str, np.ndarray], q: int) -> Packed:
+    """``base`` with replicate ``q``'s multipliers applied (see :class:`~oncoresist.engine.ReplicateParameters`).
+
+    ``mult`` holds full arrays ``[R, ...]`` from ``ReplicateParameters.expand``. Only the
+    arrays a multiplier touches are copied.
+    """
+    changes: dict[str, object] = {}
+    if "birth" in mult or "death" in mult:
+        tp = base.tp.copy()
+        if "birth" in mult:
+            tp[:, 0] *= mult["birth"][q]
+        if "death" in mult:
+            tp[:, 1] *= mult["death"][q]
+        tp[:, 3] = np.maximum(tp[:, 0] - tp[:, 1], 0.0)  # as compile_scenario defines growth
+        changes["tp"] = np.ascontiguousarray(tp)
+    if "drug_emax" in mult or "drug_ec50" in mult:
+        pdp = base.pdp.copy()
+        if "drug_emax" in mult:
+            e = mult["drug_emax"][q]
+            pdp[:, :, 3] *= e
+            pdp[:, :, 0] = np.minimum(pdp[:, :, 0] * e, 1.0)
+        if "drug_ec50" in mult:
+            pdp[:, :, 1] *= mult["drug_ec50"][q]
+            pdp[:, :, 4] *= mult["drug_ec50"][q]
+        changes["pdp"] = np.ascontiguousarray(pdp)
+    if "transitions" in mult:
+        order = np.argsort(model.div_src, kind="stable")
+        changes["div_p"] = np.ascontiguousarray(np.minimum(base.div_p * mult["transitions"][q][order], 1.0))
+    if "switch_rates" in mult:
+        swp = base.swp.copy()
+        swp[:, 0] *= mult["switch_rates"][q]
+        swp[:, 1] *= mult["switch_rates"][q]
+        changes["swp"] = np.ascontiguousarray(swp)
+    return replace(base, **changes) if changes else base  # type: ignore[arg-type]
+
+
+def scale_pk(pkp: np.ndarray, mult: dict[str, np.ndarray], q: int) -> np.ndarray:
+    """``pkp[D, 5]`` with replicate ``q``'s clearance and volume multipliers (``k = CL/V``)."""
+    if "clearance" in mult:
+        pkp[:, 2] *= mult["clearance"][q]
+    if "volume" in mult:
+        pkp[:, 2] /= mult["volume"][q]
+        pkp[:, 3] *= mult["volume"][q]
+    return pkp

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from oncoresist.engine.replicate import ReplicateParameters
 from oncoresist.engine.result import SimulationResult
 from oncoresist.engine.simulator import (
     DEFAULT_DT,
@@ -45,6 +46,8 @@ def simulate(
     n_replicates: int = 1,
     seed: SeedLike = None,
     replicate_ids: Sequence[int] | None = None,
+    initial: np.ndarray | Sequence[float] | None = None,
+    replicate_params: ReplicateParameters | None = None,
     dt: float = DEFAULT_DT,
     threshold: int = DEFAULT_THRESHOLD,
     thinning_step: float = DEFAULT_THINNING_STEP,
@@ -65,6 +68,11 @@ def simulate(
         ``"auto"``, ``"ssa"``, ``"tau"`` or ``"ode"``.
     n_replicates, seed, replicate_ids
         Replicate k uses stream k spawned from ``seed``: the same alone or in a batch.
+    initial
+        Initial counts overriding the scenario's, ``[cell type]`` or ``[replicate, cell type]``.
+    replicate_params
+        Per-replicate multipliers of rates, drug effects, transitions and PK
+        (:class:`~oncoresist.engine.ReplicateParameters`, one row per replicate).
     dt, threshold, thinning_step, n_threads
         Engine settings, see :class:`Simulator`.
     progress
@@ -79,7 +87,8 @@ def simulate(
     grid = np.unique(np.append(grid[grid <= t_end], t_end))
     sim = Simulator(
         scenario, engine=engine, n_replicates=n_replicates, seed=seed, times=grid, replicate_ids=replicate_ids,
-        dt=dt, threshold=threshold, thinning_step=thinning_step, n_threads=n_threads,
+        initial=initial, replicate_params=replicate_params, dt=dt, threshold=threshold, thinning_step=thinning_step,
+        n_threads=n_threads,
     )  # fmt: skip
     if progress is None:
         sim.advance(t_end)

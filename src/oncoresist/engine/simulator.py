@@ -11,8 +11,9 @@ from typing import Any, Literal
 import numpy as np
 
 from oncoresist.engine import _kernels as kern
-from oncoresist.engine._pack import pack, pk_params
+from oncoresist.engine._pack import Packed, pack, pk_params, scale_pk, scaled
 from oncoresist.engine.ode import ode_run
+from oncoresist.engine.replicate import KINETIC, ReplicateParameters
 from oncoresist.model.compile import CompiledModel, compile_scenario
 from oncoresist.model.load import ScenarioLike, load_scenario
 from oncoresist.model.pk import CONSTANT, sample_pk
@@ -74,6 +75,12 @@ class Simulator:
         trial for its patients); replicate q then uses the streams spawned from it.
     initial
         Initial counts overriding the scenario's, ``[cell type]`` or ``[replicate, cell type]``.
+    replicate_params
+        Per-replicate multipliers of rates, drug effects, transitions and PK (a
+        :class:`~oncoresist.engine.ReplicateParameters` with ``R = n_replicates``
+        rows, row q for the q-th replicate of the batch). A replicate's trajectory
+        depends only on its own seed stream, row and initial counts, never on the
+        other replicates' parameters.
     dt, threshold
         Tau engine: largest step (days) and the exact-simulation threshold (cells).
     thinning_step
@@ -99,6 +106,7 @@ class Simulator:
         replicate_ids: Sequence[int] | None = None,
         replicate_seeds: Sequence[np.random.SeedSequence] | None = None,
         initial: np.ndarray | Sequence[float] | None = None,
+        replicate_params: ReplicateParameters | None = None,
         dt: float = DEFAULT_DT,
         threshold: int = DEFAULT_THRESHOLD,
         thinning_step: float = DEFAULT_THINNING_STEP,
@@ -126,6 +134,17 @@ class Simulator:
         self.thinning_step = _positive(thinning_step, "thinning_step")
         self.n_threads = n_threads or os.cpu_count() or 1
         self._packed = pack(self.model)
+        if replicate_params is not None and not isinstance(replicate_params, ReplicateParameters):
+            raise TypeError("replicate_params must be a ReplicateParameters")
+        self.replicate_params = replicate_params
+        self._mult = {} if replicate_params is None else replicate_params.expand(self.model, len(self.replicate_ids))
+        kinetic = any(k in self._mult for k in KINETIC)
+        self._per: list[Packed] | None = (
+            [scaled(self._packed, self.model, self._mult, q) for q in range(len(self.replicate_ids))]
+            if kinetic
+            else None
+        )
+        self._stopped = np.zeros(len(self.replicate_ids), bool)
         self.t = 0.0
         self._init_state(initial)
         self._n_recorded = 0
@@ -164,7 +183,7 @@ class Simulator:
             cl, v = m.clearance.copy(), m.volume.copy()
             for j in range(nd):
                 cl[j], v[j] = sample_pk(pk_rng, cl[j], v[j], m.cv_clearance[j], m.cv_volume[j])
-            self._pkp[q] = pk_params(m, cl, v)
+            self._pkp[q] = scale_pk(pk_params(m, cl, v), self._mult, q)
             self._rngs.append(self._stream(q, 1))
         shape = (r, self.times.size)
         self._out_counts = np.zeros((*shape, m.n_types), dtype=dtype)
@@ -189,19 +208,29 @@ class Simulator:
         """Current dose of each drug, ``[replicate, drug]`` (0: not given)."""
         return self._dose.copy()
 
+    @property
+    def stopped(self) -> np.ndarray:
+        """Which replicates :meth:`stop_replicates` has stopped, ``[replicate]`` (a copy)."""
+        return self._stopped.copy()
+
+    def _packed_for(self, q: int) -> Packed:
+        """Kernel arrays of the batch's ``q``-th replicate (its own when ``replicate_params`` scale kinetics)."""
+        return self._packed if self._per is None else self._per[q]
+
     def rates(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-cell birth and death rates now (per day), each ``[replicate, cell type]``.
 
         Death includes immune kill, drug kill and competition; drug effects use the
-        current concentrations.
+        current concentrations; each replicate uses its own ``replicate_params``.
         """
-        p, m = self._packed, self.model
+        m = self.model
         b = np.empty((self.n_replicates, m.n_types))
         d = np.empty_like(b)
         sw = np.empty(m.sw_src.size)
         work = np.empty(m.n_drugs)
         cd = np.zeros(m.n_types)
         for q in range(self.n_replicates):
+            p = self._packed_for(q)
             kern.rates_at(self._conc[q], p.tp, p.pdp, p.comb, p.sws, p.swp, b[q], d[q], sw, work)
             if p.has_comp:
                 kern.competition_death(self._counts[q].astype(float), p.tp, p.comp, cd)
@@ -209,8 +238,30 @@ class Simulator:
         return b, d
 
     def death_flux(self) -> np.ndarray:
-        """Expected deaths per day now, ``[replicate, cell type]`` (counts × death rate)."""
+        """Expected deaths per day now, ``[replicate, cell type]`` (counts × death rate).
+
+        The death rate includes drug kill at the current concentrations and
+        competition; this is the source of circulating tumour DNA.
+        """
         return self._counts * self.rates()[1]
+
+    def stop_replicates(self, mask: np.ndarray | Sequence[bool], *, remove_cells: bool = False) -> None:
+        """Stop simulating the replicates in ``mask`` from now on (e.g. patients who died).
+
+        Stopped replicates are skipped by :meth:`advance` (no kernel time), their
+        state and concentrations stay as they are now (recorded as such at later
+        record times) and dose changes no longer apply to them. With
+        ``remove_cells`` their cell counts are set to 0 first (no cells, no death
+        flux). Stopping is permanent; other replicates are unaffected.
+        """
+        mask = np.asarray(mask, bool)
+        if mask.shape != (self.n_replicates,):
+            raise ValueError(f"mask must have shape ({self.n_replicates},)")
+        if remove_cells:
+            self._counts[mask] = 0
+        self._stopped |= mask
+        self._dose[mask] = 0.0
+        self._next[mask] = np.inf
 
     def drug_index(self, drug: str | int) -> int:
         """Index of ``drug`` (a name or an index)."""
@@ -257,6 +308,7 @@ class Simulator:
 
     def _set(self, j: int, doses: np.ndarray | float, interval: float | None, mask: np.ndarray) -> None:
         doses = np.broadcast_to(np.asarray(doses, dtype=float), (self.n_replicates,))
+        mask = mask & ~self._stopped
         self._dose[mask, j] = doses[mask]
         if interval is not None:
             self._interval[mask, j] = interval
@@ -305,37 +357,44 @@ class Simulator:
             self._n_recorded += 1
 
     def _run_one(self, q: int, t1: float, a: int, b: int) -> None:
+        if self._stopped[q]:
+            self._out_counts[q, a:b] = self._counts[q]
+            self._out_conc[q, a:b] = self._conc[q]
+            return
+        packed = self._packed_for(q)
         rec = self.times[a:b]
         args: tuple[Any, ...] = (
             self.t, t1, self._counts[q], self._depot[q], self._conc[q], self._dose[q], self._interval[q],
             self._next[q], self._pkp[q],
         )  # fmt: skip
         if self.engine == "ode":
-            ode_run(self._packed, *args, rec, self._out_counts[q, a:b], self._out_conc[q, a:b])
+            ode_run(packed, *args, rec, self._out_counts[q, a:b], self._out_conc[q, a:b])  # type: ignore[call-arg]  # mypy miscounts *args
             return
         outs = (rec, self._out_counts[q, a:b], self._out_conc[q, a:b])
         if self.engine == "ssa":
-            kern.ssa_run(self._rngs[q], *args, *self._packed.args(), *outs, self.thinning_step)
+            kern.ssa_run(self._rngs[q], *args, *packed.args(), *outs, self.thinning_step)
         else:
-            kern.tau_run(self._rngs[q], *args, *self._packed.args(), *outs, self.dt, self.threshold)
+            kern.tau_run(self._rngs[q], *args, *packed.args(), *outs, self.dt, self.threshold)
 
     def _run_to(self, t1: float, progress: Callable[[int], None] | None) -> None:
         a = self._n_recorded
         b = int(np.searchsorted(self.times, t1, side="right"))
         r = self.n_replicates
-        self._run_one(0, t1, a, b)  # compiles on first use, outside the threads
+        first = int(np.argmin(self._stopped))  # a running replicate, if any: compiles on first use
+        rest = [q for q in range(r) if q != first]
+        self._run_one(first, t1, a, b)  # outside the threads
         done = 1
         if progress:
             progress(done)
         threads = min(self.n_threads, r - 1)
         if threads > 1 and self.engine != "ode":
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                for _ in pool.map(lambda q: self._run_one(q, t1, a, b), range(1, r)):
+                for _ in pool.map(lambda q: self._run_one(q, t1, a, b), rest):
                     done += 1
                     if progress:
                         progress(done)
         else:
-            for q in range(1, r):
+            for q in rest:
                 self._run_one(q, t1, a, b)
                 done += 1
                 if progress:
@@ -356,6 +415,10 @@ class Simulator:
             seed = {**seed_record(self.seed_sequence), "replicate_ids": self.replicate_ids.tolist()}
         params = {"engine": self.engine, "t": self.t, "n_replicates": self.n_replicates, "dt": self.dt,
                   "threshold": self.threshold, "thinning_step": self.thinning_step}  # fmt: skip
+        if self.replicate_params is not None:
+            params["replicate_params"] = self.replicate_params.to_record()
+        if self._stopped.any():
+            params["stopped"] = np.flatnonzero(self._stopped).tolist()
         return SimulationResult(
             times=self.times[:n].copy(),
             counts=self._out_counts[:, :n].copy(),
