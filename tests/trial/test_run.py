@@ -54,3 +54,11 @@ def test_dask_localcluster_matches_local(zhang_trial, tmp_path):
     pd.testing.assert_frame_equal(_patients(tmp_path / "local"), _patients(tmp_path / "dask"))
     assert not list((tmp_path / "dask" / "patients").glob(".*tmp"))
     assert os.path.isfile(tmp_path / "dask" / "run.json")
+
+
+def test_medians_not_reached_are_written_nr() -> None:
+    from oncoresist.report.trial import months
+
+    assert months(float("inf")) == "NR"
+    assert months(float("nan")) == "NR"
+    assert months(14.66) == "14.7"

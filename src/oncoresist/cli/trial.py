@@ -52,6 +52,7 @@ def trial(
 def _print_summary(out_dir: Path) -> None:
     from rich.table import Table
 
+    from oncoresist.report.trial import months
     from oncoresist.trial.analysis import TrialAnalyser
     from oncoresist.trial.run import load_results
 
@@ -64,8 +65,8 @@ def _print_summary(out_dir: Path) -> None:
     for arm, r in s.iterrows():
         hr = "" if "hr" not in r or r["hr"] != r["hr"] else f"{r['hr']:.2f}"
         hr_ci = "" if not hr else f"{r['hr_lower']:.2f}–{r['hr_upper']:.2f}"
-        table.add_row(str(arm), str(int(r["n"])), f"{r['median']:.1f}",
-                      f"{r['median_lower']:.1f}–{r['median_upper']:.1f}", hr, hr_ci)
+        table.add_row(str(arm), str(int(r["n"])), months(r["median"]),
+                      f"{months(r['median_lower'])}–{months(r['median_upper'])}", hr, hr_ci)
     console().print(table)
 
 

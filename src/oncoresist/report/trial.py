@@ -79,6 +79,13 @@ def _html(df: Any) -> str:
     return df.to_html(na_rep="–", classes="tbl", border=0, escape=True)
 
 
+def months(value: float) -> str:
+    """A median or CI bound for a table: one decimal, "NR" (not reached) when infinite or missing."""
+    import math
+
+    return "NR" if value is None or not math.isfinite(value) else f"{value:.1f}"
+
+
 def _survival_table(an: Any) -> Any:
     """Arm, N, events, median (95% CI) and HR (95% CI), p: compact strings."""
     import pandas as pd
@@ -88,7 +95,7 @@ def _survival_table(an: Any) -> Any:
     for arm, r in s.iterrows():
         hr = "reference" if arm == an.reference_arm_ else (
             "–" if pd.isna(r.get("hr")) else f"{r['hr']:.2f} ({r['hr_lower']:.2f}–{r['hr_upper']:.2f})")
-        med = f"{r['median']:.1f} ({r['median_lower']:.1f}–{r['median_upper']:.1f})"
+        med = f"{months(r['median'])} ({months(r['median_lower'])}–{months(r['median_upper'])})"
         rows.append({"arm": arm, "N": int(r["n"]), "events": int(r["events"]),
                      f"median, {an.time_unit} (95% CI)": med,
                      "hazard ratio (95% CI)": hr, "p (Wald)": "" if pd.isna(r.get("p")) else f"{r['p']:.2g}"})
