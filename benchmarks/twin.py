@@ -1,0 +1,78 @@
+"""Benchmark of the whole ``oncoresist twin`` command: build, 5 strategies × N patients, HTML report.
+
+Runs the CLI in-process (as a user would, through ``oncoresist.cli.app``) for the built-in EGFR
+example and asserts the issue's target: 2,000 patients and 5 strategies in under 2 minutes.
+
+Usage::
+
+    .venv/bin/python benchmarks/twin.py                      # 2000 patients, limit 120 s
+    .venv/bin/python benchmarks/twin.py --patients 200 --limit 30
+
+Prints one JSON line (wall time, CPU time, patients, machine) and exits 1 if over the limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+STRATEGIES = "continuous,sequential,adaptive,ctdna-guided,combination"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--patients", type=int, default=2000, help="patients per strategy")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--limit", type=float, default=120.0, help="wall-time limit (s) asserted")
+    ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
+    args = ap.parse_args()
+
+    from typer.testing import CliRunner
+
+    from oncoresist.cli import app
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="twin-bench-"))
+    if (work / "runs").exists():
+        shutil.rmtree(work / "runs")
+    argv = [
+        "twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib,osimertinib",
+        "--strategies", STRATEGIES, "--patients", str(args.patients), "--seed", str(args.seed),
+        "--out-scenario", str(work / "twin.yaml"), "--out-dir", str(work / "runs"),
+        "--html", str(work / "report.html"), "--json",
+    ]  # fmt: skip
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    res = CliRunner().invoke(app, argv)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    if res.exit_code != 0:
+        print(res.output)
+        return 2
+    data = json.loads(res.output)
+    record = {
+        "benchmark": "twin",
+        "patients_per_strategy": args.patients,
+        "strategies": STRATEGIES.split(","),
+        "wall_s": round(wall, 2),
+        "cpu_s": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 2),
+        "limit_s": args.limit,
+        "medians_months": {row["strategy"]: row["median"] for row in data["comparison"]["summary"]},
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+    }
+    print(json.dumps(record))
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if wall < args.limit else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""``oncoresist twin``: build the scenario a profile implies, list the origin of every number."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oncoresist.cli import app
+from oncoresist.cli._args import SeedOpt
+from oncoresist.cli._common import console, error_boundary
+
+_EVIDENCE = ("A", "B", "C", "D", "E")
+
+
+@app.command("twin", no_args_is_help=True)
+@error_boundary
+def twin(
+    alterations: Annotated[list[str], typer.Argument(help='The profile, e.g. "EGFR L858R".')],
+    drugs: Annotated[str, typer.Option("--drugs", "-d", help="Drugs on the table, comma-separated.")],
+    tumor: Annotated[str | None, typer.Option("--tumor", "-t", help="OncoTree code or name, e.g. NSCLC.")] = None,
+    out_scenario: Annotated[
+        Path | None, typer.Option("--out-scenario", help="Write the scenario YAML (with its origins as comments).")
+    ] = None,
+    burden: Annotated[
+        float | None, typer.Option("--burden", help="Tumour cells at diagnosis (default 2e10, an assumption).")
+    ] = None,
+    min_evidence: Annotated[
+        str, typer.Option("--min-evidence", help="Least evidence level (A-E) of a fact that makes a cell type.")
+    ] = "C",
+    strategies: Annotated[
+        str | None,
+        typer.Option(help="Compare strategies: continuous,sequential,adaptive,ctdna-guided,combination."),
+    ] = None,
+    patients: Annotated[int, typer.Option("--patients", "-n", help="Virtual patients per strategy.")] = 200,
+    seed: SeedOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="Folder for the cohort runs (default: a temporary folder).")
+    ] = None,
+    follow_up: Annotated[float, typer.Option("--follow-up", help="Follow-up (days).")] = 1095.0,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
+) -> None:
+    """Build the evolutionary scenario the knowledge implies for a profile and drugs; list every number's origin."""
+    from oncoresist.errors import OncoresistError
+    from oncoresist.twin import TwinDefaults, build_twin
+    from oncoresist.twin.export import build_to_dict, write_scenario
+
+    level = min_evidence.strip().upper()
+    if level not in _EVIDENCE:
+        raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
+    built = build_twin(alterations, drugs=drugs, tumor=tumor, burden=burden, defaults=TwinDefaults(min_evidence=level))
+    names = [x.strip() for x in strategies.split(",") if x.strip()] if strategies is not None else []
+    comparison = None
+    if strategies is not None:
+        from oncoresist.twin.compare import check_trial_size, compare_strategies, strategy_specs
+
+        strategy_specs(built, names)  # bad names fail before anything is written
+        check_trial_size(built)
+        if patients <= 0:
+            raise OncoresistError("--patients: the number of patients per strategy must be positive")
+    if out_scenario is not None:
+        write_scenario(built, out_scenario)
+    if strategies is not None:
+        comparison = compare_strategies(
+            built, names, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up
+        )
+    if html is not None:
+        from oncoresist.twin.report import write_html
+
+        write_html(built, html, comparison)
+    if json_out:
+        data = build_to_dict(built)
+        if comparison is not None:
+            data["comparison"] = _comparison_dict(comparison)
+        typer.echo(json.dumps(data, indent=2, default=str))
+        return
+    _print_table(built)
+    if comparison is not None:
+        _print_comparison(comparison)
+    if out_scenario is not None:
+        console().print(f"scenario written to {out_scenario}")
+    if html is not None:
+        console().print(f"report written to {html}")
+
+
+def _comparison_dict(cmp: object) -> dict[str, object]:
+    from oncoresist.twin.compare import StrategyComparison
+
+    assert isinstance(cmp, StrategyComparison)
+    summary = cmp.summary.reset_index().rename(columns={"arm": "strategy"})
+    return {
+        "time_unit": "months",
+        "out_dir": str(cmp.out_dir),
+        "strategies": cmp.strategies,
+        "summary": json.loads(summary.to_json(orient="records")),
+        "mechanisms": json.loads(cmp.mechanisms.to_json(orient="records")),
+    }
+
+
+def _print_comparison(cmp: object) -> None:
+    import math
+
+    from rich.table import Table
+
+    from oncoresist.twin.compare import StrategyComparison
+
+    assert isinstance(cmp, StrategyComparison)
+
+    def m(v: float) -> str:
+        return "NR" if v is None or not math.isfinite(v) else f"{v:.1f}"
+
+    table = Table(title="Median time to progression per strategy (months, 95% CI)")
+    for col in ("strategy", "N", "progressions", "median (95% CI)", "ctDNA lead (days)"):
+        table.add_column(col)
+    for arm, r in cmp.summary.iterrows():
+        lead = r.get("lead_time_median_days")
+        table.add_row(
+            str(arm),
+            str(int(r["n"])),
+            str(int(r["events"])),
+            f"{m(r['median'])} ({m(r['median_lower'])}-{m(r['median_upper'])})",
+            "-" if lead is None or lead != lead else f"{lead:.0f}",
+        )
+    con = console()
+    con.print(table)
+    mech = Table(title="Mechanism at progression (dominant cell type) vs published share")
+    for col in ("strategy", "cell type", "share", "published (95% CI)", "source"):
+        mech.add_column(col)
+    for r in cmp.mechanisms.itertuples():
+        pub = "-" if r.published is None or r.published != r.published else f"{r.published:.0%} {r.published_ci}"
+        mech.add_row(str(r.strategy), str(r.cell_type), f"{r.share:.0%}", pub, str(r.published_source))
+    con.print(mech)
+    con.print(f"[dim]cohort runs in {cmp.out_dir}[/]")
+
+
+def _print_table(built: object) -> None:
+    from rich.table import Table
+
+    from oncoresist.twin.builder import TwinBuild
+
+    assert isinstance(built, TwinBuild)
+    ann = built.annotation
+    con = console()
+    con.print(
+        f"[bold]{', '.join(ann.alterations)}[/] on {', '.join(ann.drug)} in {ann.tumor or 'any tumour'}: "
+        f"verdict [bold]{ann.verdict}[/]; {len(built.scenario.cell_types)} cell types"
+    )
+    style = {"knowledge fact": "green", "published table": "cyan", "default assumption": "yellow"}
+    table = Table(title="Origin of every number", show_lines=False)
+    for col in ("path", "value", "kind", "source"):
+        table.add_column(col, overflow="fold")
+    for o in built.origins:
+        value = f"{o.value:.4g}" if isinstance(o.value, float) else str(o.value)
+        table.add_row(o.path, value, f"[{style[o.kind]}]{o.kind}[/]", o.source)
+    con.print(table)
+    if built.skipped:
+        con.print("[dim]facts not turned into cell types:[/]")
+        for s in built.skipped:
+            con.print(f"[dim]  {s}[/]")

@@ -1,0 +1,531 @@
+"""From a tumour profile and the drugs on the table to an evolutionary scenario.
+
+The knowledge decides *which* cell types exist (one per resistance route that a curated fact
+lists for the drugs in the tumour type), the quantitative knowledge gives the numbers it has
+(EC50 fold shifts from potency tables, per-variant mutation probabilities from the per-bp rate and
+codon routes, phenotype defaults), and every other number is a stated default assumption
+(:class:`TwinDefaults`). Each value written into the scenario gets an :class:`Origin`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from oncoresist.errors import OncoresistError
+from oncoresist.knowledge.schema import EVIDENCE_RANK
+from oncoresist.model.load import load_scenario
+from oncoresist.twin.origin import Origin
+
+if TYPE_CHECKING:
+    from oncoresist.annotate.api import ProfileLike
+    from oncoresist.annotate.result import AnnotationResult
+    from oncoresist.knowledge.index import Knowledge
+    from oncoresist.knowledge.quant import QuantKnowledge
+    from oncoresist.knowledge.schema import Fact
+    from oncoresist.model.scenario import Scenario
+    from oncoresist.profile.alteration import Alteration
+
+#: Mechanism classes compiled to an EC50 fold shift (the drug binds its target less well).
+ON_TARGET = frozenset({"on_target_mutation", "target_amplification", "target_alteration"})
+#: Mechanism classes compiled to an Emax reduction (the drug still binds but matters less).
+EMAX = frozenset({"bypass_pathway", "downstream_pathway", "apoptosis_evasion"})
+#: Mechanism classes compiled to a transformed lineage that does not depend on the target.
+LINEAGE = frozenset({"lineage_plasticity"})
+SUPPORTED = ON_TARGET | EMAX | LINEAGE
+_POINT_KINDS = frozenset({"protein", "codon", "mutation"})
+_ASSUMED = "default assumption"
+
+
+@dataclass(frozen=True)
+class TwinDefaults:
+    """Every number the builder assumes when the knowledge has none (all *assumptions*).
+
+    Attributes
+    ----------
+    burden
+        Tumour cells at diagnosis (2e10, as in ``examples/trials/scenarios/egfr_nsclc.yaml``).
+    birth, death
+        Per-day rates of every cell type (0.14 and 0.13, the values Bozic et al. 2013 used for
+        colorectal cancer, DOI:10.7554/eLife.00747; not NSCLC measurements).
+    drug_emax, drug_ec50, hill, dose
+        Kill (per day, on death) at full exposure, EC50 and Hill coefficient of every drug on the
+        sensitive clone, under constant exposure ``dose`` (1.0 = the standard dose): reused from
+        the calibrated trial scenario, not drug-specific.
+    unmeasured_fold
+        EC50 fold for a drug that a fact lists as resisted by an on-target change when the
+        potency data have no number.
+    emax_reduction
+        Emax reduction of a bypass, downstream or apoptosis-evasion mechanism.
+    per_route_default
+        Single-nucleotide routes assumed for a point change without codon data.
+    amplification_probability
+        Probability per division of a copy-number gain (or another non-point change).
+    rate_id
+        The per-bp mutation rate of the quantitative knowledge to use.
+    min_evidence
+        Least evidence level (A–E) of a fact that creates a cell type.
+    effects
+        Fact effects that create a cell type.
+    preexisting
+        Seed each mutational cell type at diagnosis with the deterministic mean number of mutants
+        accumulated while growing from one cell to ``burden``: ``u·(b/(b−d))·M·ln M``.
+    """
+
+    burden: float = 2e10
+    birth: float = 0.14
+    death: float = 0.13
+    drug_emax: float = 0.06
+    drug_ec50: float = 0.1
+    hill: float = 1.0
+    dose: float = 1.0
+    unmeasured_fold: float = 1000.0
+    emax_reduction: float = 0.95
+    per_route_default: int = 1
+    amplification_probability: float = 1e-10
+    rate_id: str = "bozic2013-point-mutation-rate"
+    min_evidence: str = "C"
+    effects: tuple[str, ...] = ("resistance",)
+    preexisting: bool = True
+
+    def why(self, name: str) -> str:
+        """The rationale of one default, for the origin table."""
+        return _WHY[name]
+
+
+_WHY = {
+    "burden": "tumour cells at diagnosis; reused from examples/trials/scenarios/egfr_nsclc.yaml (set --burden)",
+    "birth": "Bozic et al. 2013 (DOI:10.7554/eLife.00747) colorectal value, used for every type",
+    "death": "Bozic et al. 2013 (DOI:10.7554/eLife.00747) colorectal value, used for every type",
+    "drug_emax": "kill at full exposure, reused from the calibrated trial scenario; the same for every drug",
+    "drug_ec50": "exposure units relative to the standard dose; the same for every drug",
+    "hill": "Hill coefficient 1",
+    "dose": "first drug given continuously at the standard dose (constant exposure 1.0)",
+    "unmeasured_fold": "a fact lists resistance but the potency data have no exact number for this drug and variant",
+    "emax_reduction": "no quantitative knowledge of how much a bypass/downstream route lowers the kill",
+    "per_route_default": "no codon data: one single-nucleotide route assumed",
+    "amplification_probability": "no rate in the quantitative knowledge for copy-number or other non-point changes",
+    "preexisting": "deterministic mean of mutants accumulated during growth to the burden, u*(b/(b-d))*M*ln(M)",
+}
+
+
+@dataclass
+class TwinBuild:
+    """Everything the builder produced: the scenario, its origins, the annotation, what was left out."""
+
+    scenario: Scenario
+    origins: list[Origin]
+    annotation: AnnotationResult
+    skipped: list[str] = field(default_factory=list)
+    routes: list[ResistanceRoute] = field(default_factory=list)
+
+    def origin(self, path: str) -> Origin:
+        """The origin of one path (KeyError if the builder wrote no such value)."""
+        for o in self.origins:
+            if o.path == path:
+                return o
+        raise KeyError(path)
+
+
+@dataclass
+class ResistanceRoute:
+    """One cell type to add: an alteration set, its mechanism class and the facts behind it."""
+
+    name: str
+    alterations: list[Alteration]
+    mechanism: str
+    facts: list[Fact]
+
+    def drugs(self, kb: Knowledge, given: Sequence[str]) -> list[str]:
+        """The given drugs that a fact lists as resisted."""
+        listed: set[str] = set()
+        for f in self.facts:
+            listed |= kb.fact_drugs(f)
+        return [d for d in given if d in listed]
+
+    def fact_source(self) -> str:
+        return "; ".join(f"{f.id} ({f.evidence_level}: {', '.join(f.sources)})" for f in self.facts)
+
+
+def _cell_name(alts: Sequence[Alteration]) -> str:
+    return "+".join(re.sub(r"[^A-Za-z0-9:+_.>-]+", "_", a.name).strip("_") for a in alts)
+
+
+def _tumor_applies(kb: Knowledge, fact: Fact, tumor: str | None) -> bool:
+    if not fact.tumors or tumor is None:
+        return True
+    return bool(set(fact.tumors) & set(kb.tumor_ancestors(tumor)))
+
+
+def resistance_routes(
+    kb: Knowledge, profile_alts: Sequence[Alteration], drugs: Sequence[str], tumor: str | None, d: TwinDefaults
+) -> tuple[list[ResistanceRoute], list[str]]:
+    """The resistance routes the knowledge lists for ``drugs`` in ``tumor``, and what was left out.
+
+    A curated fact makes a route if it names one of the drugs (or their classes), holds in the
+    tumour type, has one of ``d.effects``, is ``acquired`` (or both), and has evidence at least
+    ``d.min_evidence``. Alterations the profile already has are the background, not the route; a
+    fact that needs a *different* sensitising driver (e.g. an exon 19 deletion when the profile has
+    L858R; see :func:`_sensitising_drivers`), or a compound fact that adds a fusion the profile does
+    not have (the fusion is another driver's background), does not apply. Facts with the same remaining alterations
+    merge.
+    """
+    from oncoresist.profile.alteration import parse_alteration
+
+    have = {a.name for a in profile_alts}
+    drug_set = set(drugs)
+    sensitising = _sensitising_drivers(kb, drug_set)
+    routes: dict[str, ResistanceRoute] = {}
+    skipped: list[str] = []
+    for f in kb.curated_facts:
+        if not (kb.fact_drugs(f) & drug_set) or f.effect not in d.effects or f.origin == "primary":
+            continue
+        if not _tumor_applies(kb, f, tumor):
+            continue
+        if EVIDENCE_RANK[f.evidence_level] > EVIDENCE_RANK[d.min_evidence]:
+            skipped.append(f"{f.id}: evidence {f.evidence_level} below {d.min_evidence}")
+            continue
+        alts = [parse_alteration(t, kb.resolve_gene) for t in f.alterations]
+        new = [a for a in alts if a.name not in have]
+        other_driver = [a for a in new if a.name in sensitising]
+        if len(alts) > 1:  # a compound fact on another fusion's background (FIP1L1::PDGFRA + T674I in CML)
+            other_driver += [a for a in new if a.kind == "fusion"]
+        if other_driver:
+            skipped.append(f"{f.id}: needs {other_driver[0].name}, which this profile does not have")
+            continue
+        if not new:
+            skipped.append(f"{f.id}: the profile already has {', '.join(a.name for a in alts)} (intrinsic)")
+            continue
+        if f.mechanism not in SUPPORTED:
+            skipped.append(f"{f.id}: mechanism {f.mechanism} has no compiled form in the twin builder")
+            continue
+        name = _cell_name(new)
+        route = routes.get(name)
+        if route is None:
+            routes[name] = ResistanceRoute(name, new, f.mechanism, [f])
+        elif route.mechanism != f.mechanism:
+            skipped.append(f"{f.id}: mechanism {f.mechanism} differs from {route.mechanism} of {name}; first kept")
+        else:
+            route.facts.append(f)
+    return list(routes.values()), skipped
+
+
+def _sensitising_drivers(kb: Knowledge, drugs: set[str]) -> set[str]:
+    """Alterations the drugs act on (a sensitivity fact) that are never themselves the resistance change.
+
+    In a resistance fact for drug X, an alteration that also has a sensitivity fact for X is the
+    background (``BCR::ABL1`` in ``[BCR::ABL1, ABL1 T315I]``); the others are the resistance change.
+    EGFR T790M is sensitising for osimertinib but the resistance change for erlotinib, so it is a
+    route, not a driver; an EGFR exon 19 deletion is only ever background, so it is a driver.
+    """
+    from oncoresist.profile.alteration import parse_alteration
+
+    sens: dict[str, set[str]] = {}
+    res: list[tuple[set[str], set[str]]] = []
+    for f in kb.facts:
+        fdrugs = kb.fact_drugs(f) & drugs
+        if not fdrugs:
+            continue
+        names = {parse_alteration(t, kb.resolve_gene).name for t in f.alterations}
+        if f.effect == "sensitivity":
+            for dname in fdrugs:
+                sens.setdefault(dname, set()).update(names)
+        else:
+            res.append((names, fdrugs))
+    resisting: set[str] = set()
+    for names, fdrugs in res:
+        resisting |= {n for n in names if not any(n in sens.get(dname, set()) for dname in fdrugs)}
+    return set().union(*sens.values()) - resisting if sens else set()
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.origins: list[Origin] = []
+
+    def __call__(self, path: str, value: Any, kind: str, source: str) -> Any:
+        self.origins.append(Origin(path, value, kind, source))  # type: ignore[arg-type]
+        return value
+
+
+def _fold(
+    q: QuantKnowledge, drug: str, background: list[str], variant: list[str]
+) -> tuple[float, str, tuple[str, ...]] | None:
+    """Fold shift of ``variant`` on the background, trying the full genotype then the variant alone."""
+    for alts in ([*background, *variant], variant):
+        detail = q.fold_shift_detail(drug, alts, background)
+        if detail is not None:
+            return detail
+    return None
+
+
+def _quant_source(q: QuantKnowledge, ids: Sequence[str]) -> str:
+    parts = []
+    for i in ids:
+        e = next((p for p in q.potency_entries if p.id == i), None)
+        if e is None:
+            parts.append(i)
+            continue
+        where = f"{e.source}, {e.table}" + (f", via {e.transcribed_by}" if e.transcribed_by else "")
+        parts.append(f"{i} ({where})")
+    return "; ".join(parts)
+
+
+def _option_support(kb: Knowledge, drug: str, alts: Sequence[Alteration], tumor: str | None) -> str | None:
+    """An option that names ``drug`` as addressing one of ``alts`` (no resistance), else ``None``."""
+    from oncoresist.profile.alteration import parse_alteration
+
+    names = {a.name for a in alts}
+    for o in kb.options:
+        if drug not in o.therapy or len(o.therapy) != 1:
+            continue
+        if o.tumors and tumor and not set(o.tumors) & set(kb.tumor_ancestors(tumor)):
+            continue
+        for pat in o.addresses:
+            try:
+                if parse_alteration(pat, kb.resolve_gene).name in names:
+                    return f"option {o.id} ({o.evidence_level}: {', '.join(o.sources)})"
+            except OncoresistError:
+                continue
+    return None
+
+
+def build_twin(
+    profile: ProfileLike,
+    *,
+    drugs: str | Sequence[str],
+    tumor: str | None,
+    knowledge: Knowledge | None = None,
+    quant: QuantKnowledge | None = None,
+    defaults: TwinDefaults | None = None,
+    burden: float | None = None,
+) -> TwinBuild:
+    """Build the scenario a profile implies for ``drugs`` in ``tumor``, with the origin of every number.
+
+    Parameters
+    ----------
+    profile
+        Alteration strings (``["EGFR L858R"]``) or any profile form :func:`oncoresist.annotate.annotate`
+        accepts; its alterations make the sensitive driver clone.
+    drugs
+        Drug names (generic, brand or code), as a list or comma-separated.
+    tumor
+        OncoTree code or common name.
+    knowledge, quant
+        Curated and quantitative knowledge (default: :func:`load_knowledge`, :func:`load_quant`).
+    defaults
+        The assumptions used where the knowledge has no number.
+    burden
+        Tumour cells at diagnosis (overrides ``defaults.burden``).
+
+    Returns
+    -------
+    TwinBuild
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown gene, drug or tumour type (with suggestions).
+    OncoresistError
+        No drug, a bad burden, or a scenario that does not validate.
+    """
+    from oncoresist.annotate.api import annotate, resolve_drugs, resolve_tumor
+    from oncoresist.knowledge.loader import load_knowledge
+    from oncoresist.knowledge.quant import load_quant
+    from oncoresist.profile.alteration import parse_alteration
+
+    kb = knowledge if knowledge is not None else load_knowledge()
+    d = defaults or TwinDefaults()
+    if burden is not None:
+        d = TwinDefaults(**{**d.__dict__, "burden": burden})
+    if not (1 <= d.burden <= 1e13):
+        raise OncoresistError(f"burden {d.burden:g} out of range: give a number of cells between 1 and 1e13")
+    if d.death >= d.birth and d.preexisting:
+        raise OncoresistError("defaults: birth must exceed death to seed pre-existing mutants (or preexisting=False)")
+    drug_list = resolve_drugs([s for s in drugs.split(",")] if isinstance(drugs, str) else list(drugs), kb)
+    if not drug_list:
+        raise OncoresistError("no drug given: pass drugs, e.g. 'erlotinib,osimertinib'")
+    code = resolve_tumor(tumor, kb)
+    q = quant if quant is not None else (load_quant() if knowledge is None else load_quant(kb=kb))
+    annotation = annotate(profile, drug=drug_list, tumor=code, knowledge=kb)
+    alts = [parse_alteration(t, kb.resolve_gene) for t in annotation.alterations]
+    if not alts:
+        raise OncoresistError("profile has no alteration: give the driver, e.g. 'EGFR L858R'")
+    background = [a.name for a in alts]
+    routes, skipped = resistance_routes(kb, alts, drug_list, code, d)
+    rec = _Recorder()
+
+    # ------------------------------------------------------------ drugs and treatment
+    drug_specs = []
+    for name in drug_list:
+        p = f"drugs.{name}.effect"
+        drug_specs.append(
+            {
+                "name": name,
+                "pk": {"model": "constant"},
+                "effect": {
+                    "acts_on": "death",
+                    "emax": rec(f"{p}.emax", d.drug_emax, _ASSUMED, d.why("drug_emax")),
+                    "ec50": rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, d.why("drug_ec50")),
+                    "hill": rec(f"{p}.hill", d.hill, _ASSUMED, d.why("hill")),
+                },
+            }
+        )
+    treatment = [{"drug": drug_list[0], "start": 0.0, "dose": rec("treatment.0.dose", d.dose, _ASSUMED, d.why("dose"))}]
+
+    # ------------------------------------------------------------ the sensitive clone
+    b = rec("cell_types.*.birth", d.birth, _ASSUMED, d.why("birth"))
+    dd = rec("cell_types.*.death", d.death, _ASSUMED, d.why("death"))
+    rec("cell_types.sensitive.genotype", background, "knowledge fact", _profile_source(annotation))
+    cell_types: list[dict[str, Any]] = []
+    transitions: list[dict[str, Any]] = []
+    seeded = 0.0
+    for route in routes:
+        ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec)
+        cell_types.append(ct)
+        transitions.append(tr)
+        seeded += n0
+    burden_cells = float(round(d.burden))
+    rec("burden", burden_cells, _ASSUMED, d.why("burden"))
+    sensitive_n = rec(
+        "cell_types.sensitive.initial",
+        float(max(burden_cells - seeded, 1.0)),
+        _ASSUMED,
+        "burden minus the pre-existing resistant cells",
+    )
+    sensitive = {"name": "sensitive", "genotype": background, "initial": sensitive_n, "birth": b, "death": dd}
+    data = {
+        "name": f"twin: {', '.join(background)} on {', '.join(drug_list)}" + (f" ({code})" if code else ""),
+        "description": "built by oncoresist twin from the knowledge; every number's origin is listed in the report",
+        "cell_types": [sensitive, *cell_types],
+        "transitions": transitions,
+        "drugs": drug_specs,
+        "treatment": treatment,
+    }
+    scenario = load_scenario(data)
+    return TwinBuild(scenario, rec.origins, annotation, skipped, routes)
+
+
+def _profile_source(annotation: AnnotationResult) -> str:
+    sens = [f for f in annotation.findings if f.effect == "sensitivity"]
+    if sens:
+        return "; ".join(f"{f.fact_id} ({f.evidence_level}: {', '.join(f.sources)})" for f in sens)
+    return "the patient's profile (no sensitivity fact in the knowledge for these drugs)"
+
+
+def _compile_route(
+    route: ResistanceRoute,
+    kb: Knowledge,
+    q: QuantKnowledge,
+    drugs: list[str],
+    background: list[str],
+    tumor: str | None,
+    d: TwinDefaults,
+    rec: _Recorder,
+) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """(cell type, transition into it, its initial count) for one route."""
+    p = f"cell_types.{route.name}"
+    resisted = route.drugs(kb, drugs)
+    rec(f"{p}.mechanisms", route.mechanism, "knowledge fact", route.fact_source())
+    ct: dict[str, Any] = {
+        "name": route.name,
+        "genotype": [*background, *(a.name for a in route.alterations)],
+        "mechanisms": [route.mechanism],
+        "birth": d.birth,
+        "death": d.death,
+    }
+    if route.mechanism in ON_TARGET:
+        mods = []
+        variant = [a.name for a in route.alterations]
+        for drug in drugs:
+            detail = _fold(q, drug, background, variant)
+            path = f"{p}.modifiers.ec50_fold.{drug}"
+            if detail is not None and detail[1] == ">" and drug in resisted and detail[0] < d.unmeasured_fold:
+                bound = f"the potency data give only a lower bound >{detail[0]:.3g} ({_quant_source(q, detail[2])})"
+                fold = rec(path, d.unmeasured_fold, _ASSUMED, f"{d.why('unmeasured_fold')}: {bound}")
+            elif detail is not None:
+                fold, qual, ids = detail
+                note = " (a lower bound: IC50 above the top dose)" if qual == ">" else ""
+                rec(path, fold, "published table", _quant_source(q, ids) + note)
+            elif drug in resisted:
+                fold = rec(path, d.unmeasured_fold, _ASSUMED, d.why("unmeasured_fold") + f"; {route.fact_source()}")
+            else:
+                support = _option_support(kb, drug, route.alterations, tumor)
+                if support:
+                    rec(path, 1.0, "knowledge fact", f"no resistance fact; {drug} addresses it: {support}")
+                else:
+                    rec(path, 1.0, _ASSUMED, "no resistance fact and no potency number: as active as on the driver")
+                fold = 1.0
+            if fold != 1.0:
+                mods.append({"kind": "ec50_fold", "drugs": [drug], "fold": fold})
+        ct["modifiers"] = mods
+    elif route.mechanism in EMAX:
+        red = rec(f"{p}.modifiers.emax_reduction", d.emax_reduction, _ASSUMED, d.why("emax_reduction"))
+        rec(f"{p}.modifiers.emax_reduction.drugs", resisted, "knowledge fact", route.fact_source())
+        ct["modifiers"] = [{"kind": "emax_reduction", "drugs": resisted, "reduction": red}]
+    else:  # lineage plasticity: a transformed state that does not depend on the target
+        ct["state"] = "transformed"
+        ct["pd"] = {drug: {"emax": 0.0} for drug in resisted}
+        rec(
+            f"{p}.pd.emax",
+            {drug: 0.0 for drug in resisted},
+            "knowledge fact",
+            f"no dependence on the drugs' target; {route.fact_source()}",
+        )
+        ct["initial"] = rec(
+            f"{p}.initial", 0.0, _ASSUMED, "a transformed lineage arises under treatment, none at diagnosis"
+        )
+        rate, origin = _switch_rate(q, d)
+        rec(f"transitions.sensitive->{route.name}.rate", rate, _ASSUMED, origin)
+        return ct, {"kind": "switch", "source": "sensitive", "target": route.name, "rate": rate}, 0.0
+    prob = _mutation_probability(route, q, d, rec, p)
+    n0 = 0.0
+    if d.preexisting:
+        m = d.burden
+        n0 = float(round(prob * d.birth / (d.birth - d.death) * m * math.log(m)))
+        rec(f"{p}.initial", n0, _ASSUMED, d.why("preexisting"))
+    else:
+        rec(f"{p}.initial", 0.0, _ASSUMED, "no pre-existing resistant cells (preexisting=False)")
+    ct["initial"] = n0
+    return ct, {"kind": "mutation", "source": "sensitive", "target": route.name, "probability": prob}, n0
+
+
+def _switch_rate(q: QuantKnowledge, d: TwinDefaults) -> tuple[float, str]:
+    found = q.phenotype_default("lineage_plasticity")
+    if found:
+        e = found[0]
+        why = f"quant {e.id} ({e.parameter}, {e.unit})"
+        why += f": assumption in the quantitative knowledge: {e.rationale}" if e.assumption else f": {e.source}"
+        why += "; used for every lineage route; applied on and off drug (a switch can depend on one drug only)"
+        return e.value, why
+    return 1e-8, "no phenotype default for lineage_plasticity in the quantitative knowledge"
+
+
+def _mutation_probability(route: ResistanceRoute, q: QuantKnowledge, d: TwinDefaults, rec: _Recorder, p: str) -> float:
+    """Probability per division of acquiring every alteration of the route (independent events)."""
+    rate = q.mutation_rates.get(d.rate_id)
+    if rate is None:
+        raise OncoresistError(f"defaults.rate_id: no mutation rate {d.rate_id!r} in the quantitative knowledge")
+    prob = 1.0
+    for a in route.alterations:
+        path = f"transitions.sensitive->{route.name}.probability[{a.name}]"
+        if a.kind in _POINT_KINDS:
+            vr = q.variant_rate(a.name, d.rate_id) if a.kind == "protein" else None
+            if vr is not None:
+                codon = q.nucleotide_changes[vr.codon_entry]
+                src = (
+                    f"per-bp rate {rate.value:g} ({rate.source}) x {vr.routes} route(s) ({codon.hgvs_c}, "
+                    f"{codon.source}) / 3; " + "; ".join(vr.assumptions)
+                )
+                prob *= rec(path, vr.value, "published table", src)
+            else:
+                v = rate.value * d.per_route_default / 3
+                src = f"per-bp rate {rate.value:g} ({rate.source}) x {d.per_route_default} / 3: " + d.why(
+                    "per_route_default"
+                )
+                prob *= rec(path, v, _ASSUMED, src)
+        else:
+            prob *= rec(path, d.amplification_probability, _ASSUMED, d.why("amplification_probability"))
+    return prob

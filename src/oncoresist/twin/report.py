@@ -1,0 +1,217 @@
+"""One self-contained HTML report of a twin: annotation, scenario with origins, strategy comparison."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oncoresist.twin.builder import TwinBuild
+
+if TYPE_CHECKING:
+    from oncoresist.twin.compare import StrategyComparison
+
+DISCLAIMER = (
+    "Research software, not a medical device. The scenario is built from published evidence and stated "
+    "assumptions, and the strategy comparison is the output of a mathematical model: it is not clinical "
+    "evidence and must not guide the care of any patient."
+)
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;
+text-align:left;vertical-align:top}th{background:#f3f3f3}.disclaimer{background:#fff4e5;border:1px solid #f0b46c;
+padding:.6em 1em}.k-knowledge{color:#1b6e1b}.k-published{color:#1f5f99}.k-default{color:#a05a00;font-weight:600}
+pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows are already-escaped HTML cells."""
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "NR" if v != v or v in (float("inf"), float("-inf")) else f"{v:.4g}"
+    return str(v)
+
+
+def _img(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    return f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
+
+
+def _annotation(build: TwinBuild) -> str:
+    ann = build.annotation
+    parts = [
+        f"<p>Profile <b>{_e(', '.join(ann.alterations))}</b>, drugs <b>{_e(', '.join(ann.drug))}</b>, "
+        f"tumour <b>{_e(ann.tumor or 'any')}</b>: verdict <b>{_e(ann.verdict)}</b>.</p>"
+    ]
+    rows = [
+        [
+            _e(f.alteration),
+            _e(f.effect),
+            _e(", ".join(f.drugs)),
+            _e(f.mechanism),
+            _e(f.evidence_level),
+            _e(", ".join(f.sources)),
+        ]
+        for f in ann.findings
+    ]
+    if rows:
+        parts.append(_table(["alteration", "effect", "drugs", "mechanism", "evidence", "sources"], rows))
+    if ann.options:
+        rows = [
+            [_e(" + ".join(o.therapy)), _e(", ".join(o.addresses)), _e(o.evidence_level), _e(o.rationale)]
+            for o in ann.options
+        ]
+        parts.append("<h3>Options</h3>" + _table(["therapy", "addresses", "evidence", "rationale"], rows))
+    return "".join(parts)
+
+
+def _scenario(build: TwinBuild) -> str:
+    from oncoresist.twin.export import scenario_yaml
+
+    rows = []
+    for r in build.routes:
+        rows.append([_e(r.name), _e(r.mechanism), _e(r.fact_source())])
+    parts = [
+        "<h3>Resistance routes (one cell type each)</h3>",
+        _table(["cell type", "mechanism", "facts (evidence: sources)"], rows),
+    ]
+    css = {"knowledge fact": "k-knowledge", "published table": "k-published", "default assumption": "k-default"}
+    rows = [
+        [_e(o.path), _e(_fmt(o.value)), f'<span class="{css[o.kind]}">{_e(o.kind)}</span>', _e(o.source)]
+        for o in build.origins
+    ]
+    parts += ["<h3>Origin of every number</h3>", _table(["path", "value", "kind", "source"], rows)]
+    if build.skipped:
+        parts.append(
+            "<h3>Facts not turned into cell types</h3><ul>"
+            + "".join(f"<li>{_e(s)}</li>" for s in build.skipped)
+            + "</ul>"
+        )
+    parts.append(f"<details><summary>Scenario YAML</summary><pre>{_e(scenario_yaml(build))}</pre></details>")
+    return "".join(parts)
+
+
+def _comparison(cmp: StrategyComparison) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from oncoresist.trial.plots import plot_muller, plot_timeline
+    from oncoresist.trial.run import load_results
+
+    s = cmp.summary
+    rows = []
+    for arm, r in s.iterrows():
+        lead = r.get("lead_time_median_days")
+        doses = "; ".join(
+            f"{c.removeprefix('dose:')} {r[c]:.0f}" for c in s.columns if c.startswith("dose:") and r[c] == r[c]
+        )
+        rows.append(
+            [
+                _e(arm),
+                _e(int(r["n"])),
+                _e(int(r["events"])),
+                _e(f"{_fmt(r['median'])} ({_fmt(r['median_lower'])}–{_fmt(r['median_upper'])})"),
+                _e("–" if lead != lead or lead is None else f"{lead:.0f}"),
+                _e(doses),
+            ]
+        )
+    parts = [
+        _table(
+            [
+                "strategy",
+                "N",
+                "progressions",
+                "median PFS, months (95% CI)",
+                "ctDNA lead time, days (median)",
+                "mean cumulative dose (MTD-days)",
+            ],
+            rows,
+        )
+    ]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    cmp.analyser.plot_km(ax=ax)
+    parts.append(_img(fig))
+    plt.close(fig)
+    m = cmp.mechanisms
+    rows = [
+        [
+            _e(r.strategy),
+            _e(r.cell_type),
+            _e(r.progressions),
+            _e(f"{r.share:.0%}"),
+            _e("–" if r.published is None or r.published != r.published else f"{r.published:.0%} {r.published_ci}"),
+            _e(r.published_source),
+        ]
+        for r in m.itertuples()
+    ]
+    parts += [
+        "<h3>Mechanism at progression (dominant cell type) vs published shares</h3>",
+        _table(["strategy", "cell type", "progressions", "share", "published (95% CI)", "source"], rows),
+    ]
+    if len(m):
+        pivot = m.pivot_table(index="strategy", columns="cell_type", values="share", fill_value=0.0, sort=False)
+        fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(pivot) + 1.5))
+        pivot.plot.barh(stacked=True, ax=ax)
+        ax.set_xlabel("share of progressions")
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        parts.append(_img(fig))
+        plt.close(fig)
+    _, timelines, _ = load_results(cmp.results_dir)
+    if len(timelines):
+        parts.append("<h3>Sample timelines (first patient per strategy)</h3>")
+        for arm, tl in timelines.groupby("arm", sort=False):
+            pid = tl["patient_id"].iloc[0]
+            one = tl[tl["patient_id"] == pid]
+            fig, axes = plt.subplots(2, 1, figsize=(6.8, 5.2), height_ratios=[3, 2], sharex=True)
+            plot_timeline(one, ax=axes[0])
+            axes[0].set_title(f"{arm}, patient {pid}", fontsize=10)
+            plot_muller(one, ax=axes[1])
+            parts.append(_img(fig))
+            plt.close(fig)
+    return "".join(parts)
+
+
+def to_html(build: TwinBuild, comparison: StrategyComparison | None = None) -> str:
+    """The report as one HTML string (inline CSS and figures; no external resources)."""
+    title = f"oncoresist twin: {', '.join(build.annotation.alterations)} on {', '.join(build.annotation.drug)}"
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="disclaimer">{_e(DISCLAIMER)}</p>',
+        f"<p>Generated {now}; knowledge {_e(build.annotation.knowledge_version)}.</p>",
+        "<h2>Annotation</h2>",
+        _annotation(build),
+        "<h2>Scenario</h2>",
+        _scenario(build),
+    ]
+    if comparison is not None:
+        body += ["<h2>Strategy comparison</h2>", _comparison(comparison)]
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"
+    )
+
+
+def write_html(build: TwinBuild, path: str | os.PathLike[str], comparison: StrategyComparison | None = None) -> Path:
+    """Write :func:`to_html` atomically; return the path."""
+    from oncoresist._io import write_text_atomic
+
+    return write_text_atomic(path, to_html(build, comparison))

@@ -1,0 +1,111 @@
+"""``oncoresist twin`` and the strategy comparison through the trial layer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from oncoresist.cli import app
+from oncoresist.errors import OncoresistError
+from oncoresist.model import load_scenario
+from oncoresist.twin import build_twin
+from oncoresist.twin.compare import STRATEGIES, compare_strategies, strategy_specs
+
+ARGS = ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib,osimertinib"]
+
+
+@pytest.fixture(scope="module")
+def egfr(curated_kb):  # type: ignore[no-untyped-def]
+    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+
+
+def test_cli_writes_yaml_and_prints_origins(tmp_path: Path) -> None:
+    out = tmp_path / "twin.yaml"
+    res = CliRunner().invoke(app, [*ARGS, "--out-scenario", str(out)], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "Origin of every number" in res.output and "published table" in res.output
+    text = out.read_text()
+    assert text.startswith("# Scenario built by `oncoresist twin` from: EGFR L858R")
+    assert "DEFAULT ASSUMPTIONS" in text
+    names = [c.name for c in load_scenario(out).cell_types]
+    assert names[0] == "sensitive" and "EGFR_T790M" in names
+
+
+def test_cli_json() -> None:
+    res = CliRunner().invoke(app, [*ARGS, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["annotation"]["verdict"] == "sensitive"
+    fold = next(o for o in data["origins"] if o["path"] == "cell_types.EGFR_T790M.modifiers.ec50_fold.erlotinib")
+    assert fold["kind"] == "published table" and fold["value"] == pytest.approx(692.5)
+    assert {r["cell_type"] for r in data["routes"]} >= {"EGFR_T790M", "EGFR_C797S", "MET_amplification"}
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinibb"], "unknown drug 'erlotinibb'"),
+        (["twin", "--tumor", "NSCLCX", "EGFR L858R", "--drugs", "erlotinib"], "unknown tumor type"),
+        (["twin", "--tumor", "NSCLC", "EGFRX L858R", "--drugs", "erlotinib"], "unknown gene 'EGFRX'"),
+        ([*ARGS, "--min-evidence", "Z"], "--min-evidence"),
+        ([*ARGS, "--strategies", "magic"], "unknown strategy 'magic'"),
+        (
+            ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib", "--strategies", "combination"],
+            "combination needs at least two",
+        ),
+    ],
+)
+def test_cli_bad_input_one_line_exit_2(tmp_path: Path, args: list[str], word: str) -> None:
+    out = tmp_path / "x.yaml"
+    res = CliRunner().invoke(app, [*args, "--out-scenario", str(out)])
+    assert res.exit_code == 2
+    assert word in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert not out.exists()  # nothing half-written
+
+
+def test_strategy_specs(egfr) -> None:  # type: ignore[no-untyped-def]
+    specs = strategy_specs(egfr, STRATEGIES)
+    assert specs["sequential"]["lines"] == [["erlotinib"], ["osimertinib"]]
+    assert specs["combination"]["drugs"] == ["erlotinib", "osimertinib"]
+    # switch off erlotinib when plasma shows a point mutation of a type that resists it (T790M, D761Y)
+    assert "EGFR T790M" in specs["ctdna-guided"]["switch_on"][0]
+    assert "EGFR C797S" not in specs["ctdna-guided"]["switch_on"][0]  # resists osimertinib, not erlotinib
+    with pytest.raises(OncoresistError, match="unknown strategy"):
+        strategy_specs(egfr, ["magic"])
+
+
+def test_compare_strategies_small_cohort(egfr, curated_kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.knowledge.quant import load_quant
+    from oncoresist.twin.report import to_html
+
+    q = load_quant(kb=curated_kb)
+    cmp = compare_strategies(egfr, ["continuous", "combination"], patients=24, seed=5, out_dir=tmp_path / "c", quant=q)
+    assert list(cmp.summary.index) == ["continuous", "combination"]
+    assert (cmp.summary["n"] == 24).all()
+    assert load_scenario(tmp_path / "c" / "scenario.yaml").treatment == []  # the strategy is the schedule
+    m = cmp.mechanisms
+    for _, grp in m.groupby("strategy"):
+        assert grp["share"].sum() == pytest.approx(1.0)
+    t790m = m[m["cell_type"] == "EGFR_T790M"]
+    if len(t790m):
+        assert t790m["published"].iloc[0] == pytest.approx(0.63)  # Yu et al. 2013, PMID:23470965
+    # the same seed gives the same cohort
+    again = compare_strategies(
+        egfr, ["continuous", "combination"], patients=24, seed=5, out_dir=tmp_path / "d", quant=q
+    )
+    assert cmp.summary["median"].equals(again.summary["median"])
+    page = to_html(egfr, cmp)
+    assert "Research software, not a medical device" in page and "EGFR_T790M" in page
+    assert "data:image/png;base64," in page and "published table" in page and "<script" not in page
+
+
+def test_too_many_routes_for_the_trial_layer_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "cml.yaml"
+    args = ["twin", "--tumor", "CML", "BCR::ABL1", "--drugs", "imatinib", "--out-scenario", str(out)]
+    res = CliRunner().invoke(app, [*args, "--strategies", "continuous"])
+    assert res.exit_code == 2 and "at most 8" in res.output and not out.exists()
+    assert CliRunner().invoke(app, args).exit_code == 0 and out.exists()  # the scenario itself builds
