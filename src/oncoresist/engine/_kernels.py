@@ -158,6 +158,25 @@ def competition_death(counts, tp, comp, out):
 
 
 @njit(**_OPTS)
+def daughter_type(rng, i, div_off, div_tgt, div_p):
+    """Type of a newborn cell when a type-``i`` cell divides.
+
+    One uniform draw picks a transition out of ``i`` (``div_p`` over ``div_off[i]:div_off[i+1]``);
+    with no transition drawn, or none defined (then no draw), the daughter is of type ``i``.
+    """
+    k0 = div_off[i]
+    k1 = div_off[i + 1]
+    if k1 > k0:
+        v = rng.random()
+        cum = 0.0
+        for k in range(k0, k1):
+            cum += div_p[k]
+            if v < cum:
+                return div_tgt[k]
+    return i
+
+
+@njit(**_OPTS)
 def ssa_run(
     rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
@@ -240,18 +259,7 @@ def ssa_run(
             for i in range(T):
                 acc += counts[i] * ab[i]
                 if target < acc:
-                    k0 = div_off[i]
-                    k1 = div_off[i + 1]
-                    child = i
-                    if k1 > k0:
-                        v = rng.random()
-                        cum = 0.0
-                        for k in range(k0, k1):
-                            cum += div_p[k]
-                            if v < cum:
-                                child = div_tgt[k]
-                                break
-                    counts[child] += 1
+                    counts[daughter_type(rng, i, div_off, div_tgt, div_p)] += 1
                     done = True
                     break
                 acc += counts[i] * (ad[i] + cd[i])
@@ -457,18 +465,7 @@ def tau_run(
                         continue
                     acc += new[i] * b[i]
                     if target < acc:
-                        child = i
-                        k0 = div_off[i]
-                        k1 = div_off[i + 1]
-                        if k1 > k0:
-                            v = rng.random()
-                            cum = 0.0
-                            for k in range(k0, k1):
-                                cum += div_p[k]
-                                if v < cum:
-                                    child = div_tgt[k]
-                                    break
-                        new[child] += 1
+                        new[daughter_type(rng, i, div_off, div_tgt, div_p)] += 1
                         break
                     acc += new[i] * d[i]
                     if target < acc:
