@@ -79,8 +79,12 @@ def test_t790m_mutation_probability_from_codon_routes(egfr, quant) -> None:  # t
     tr = next(t for t in egfr.scenario.transitions if t.target == "EGFR_T790M")
     assert tr.probability == pytest.approx(quant.variant_rate("EGFR T790M", "bozic2013-point-mutation-rate").value)
     assert egfr.origin("transitions.sensitive->EGFR_T790M.probability[EGFR T790M]").kind == "published table"
-    # C797S has no codon entry: the default (one route) is used and labelled an assumption
+    assert "CpG" in egfr.origin("transitions.sensitive->EGFR_T790M.probability[EGFR T790M]").source
+    # C797S: the CGI table's c.2389T>A; Cys (TGC/TGT) reaches Ser by two single-base changes
     o = egfr.origin("transitions.sensitive->EGFR_C797S.probability[EGFR C797S]")
+    assert o.kind == "published table" and "2 route(s)" in o.source and "cgi:biomarkers-per-variant" in o.source
+    # a gene-level PIK3CA mutation has no codon: the default (one route) is used and labelled an assumption
+    o = egfr.origin("transitions.sensitive->PIK3CA_mutation.probability[PIK3CA mutation]")
     assert o.kind == "default assumption"
 
 

@@ -55,10 +55,9 @@ def twin(
     names = [x.strip() for x in strategies.split(",") if x.strip()] if strategies is not None else []
     comparison = None
     if strategies is not None:
-        from oncoresist.twin.compare import check_trial_size, compare_strategies, strategy_specs
+        from oncoresist.twin.compare import compare_strategies, strategy_specs
 
         strategy_specs(built, names)  # bad names fail before anything is written
-        check_trial_size(built)
         if patients <= 0:
             raise OncoresistError("--patients: the number of patients per strategy must be positive")
     if out_scenario is not None:

@@ -36,7 +36,7 @@ QUANT_DIR = Path(__file__).parent / "data_quant"
 
 #: Sources of quantitative knowledge: the curated forms plus ClinVar records and HGVS expressions
 #: (the reference for a codon).
-QUANT_SOURCE_RE = re.compile(rf"(?:{SOURCE_RE.pattern})|^clinvar:(?:RCV|VCV)\d+$|^hgvs:\S+$")
+QUANT_SOURCE_RE = re.compile(rf"(?:{SOURCE_RE.pattern})|^clinvar:(?:RCV|VCV)\d+$|^hgvs:\S+$|^cgi:[\w.-]+$")
 
 #: Mechanism classes without a sequence change, for which phenotype-rate defaults are given.
 NON_GENETIC_MECHANISMS: frozenset[str] = frozenset(
@@ -93,13 +93,27 @@ def codons_consistent_with(ref_aa: str, alt_aa: str, codon_position: int, ref_ba
     return sorted(out)
 
 
+def cpg_transition(codon: str, codon_position: int, ref_base: str, alt_base: str) -> bool | None:
+    """Whether a coding-strand change is a C>T (or, on the other strand, G>A) transition at a CpG.
+
+    ``True`` or ``False`` when the codon decides it, ``None`` when the neighbouring base that would
+    complete the CpG lies in the next (for C>T at the third base) or the previous codon (for G>A at
+    the first base).
+    """
+    if (ref_base, alt_base) == ("C", "T"):
+        return None if codon_position == 2 else codon[codon_position + 1] == "G"
+    if (ref_base, alt_base) == ("G", "A"):
+        return None if codon_position == 0 else codon[codon_position - 1] == "C"
+    return False
+
+
 # ------------------------------------------------------------------ models
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 #: the source-id forms ``QUANT_SOURCE_RE`` accepts, as error messages name them
-QUANT_SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n> or hgvs:<...>"
+QUANT_SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n>, hgvs:<...> or cgi:<table>"
 
 EntryId = Annotated[str, AfterValidator(check_id)]
 SourceId = Annotated[
@@ -189,6 +203,21 @@ class MutationRate(_Provenanced):
     source: SourceId | None = None
     assumption: bool = False
     rationale: str = ""
+
+
+class SubstitutionFactor(_Model):
+    """How much faster one class of single-base substitution occurs than the per-bp average.
+
+    ``cpg_transition``: a C>T change whose C is followed by G (G>A preceded by C on the coding
+    strand), the deamination of methylated cytosine.
+    """
+
+    id: EntryId
+    context: Literal["cpg_transition"]
+    factor: float = Field(gt=0)
+    compared_with: str = Field(min_length=5, description="What the factor is relative to, as the source says.")
+    source: SourceId
+    note: str = ""
 
 
 class VariantNucleotideChanges(_Model):
@@ -302,12 +331,14 @@ class QuantFile(_Model):
     sources: list[QuantSource] = Field(default_factory=list)
     potency: list[PotencyEntry] = Field(default_factory=list)
     mutation_rates: list[MutationRate] = Field(default_factory=list)
+    substitution_factors: list[SubstitutionFactor] = Field(default_factory=list)
     nucleotide_changes: list[VariantNucleotideChanges] = Field(default_factory=list)
     frequencies: list[ProgressionFrequency] = Field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
 
 
-_SECTIONS = ("potency", "mutation_rates", "nucleotide_changes", "frequencies", "phenotype_defaults")
+_SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
+             "phenotype_defaults")
 
 
 # ------------------------------------------------------------------ index
@@ -325,6 +356,10 @@ class VariantRate:
     rate_id: str
     codon_entry: str
     assumptions: tuple[str, ...]
+    cpg: bool | None = None
+    """Whether the named change is a CpG transition (``None``: the codon does not decide)."""
+    context_factor: float = 1.0
+    factor_id: str | None = None
 
 
 @dataclass
@@ -334,6 +369,7 @@ class QuantKnowledge:
     sources: dict[str, QuantSource] = field(default_factory=dict)
     potency_entries: list[PotencyEntry] = field(default_factory=list)
     mutation_rates: dict[str, MutationRate] = field(default_factory=dict)
+    substitution_factors: dict[str, SubstitutionFactor] = field(default_factory=dict)
     nucleotide_changes: dict[str, VariantNucleotideChanges] = field(default_factory=dict)
     frequencies: list[ProgressionFrequency] = field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
@@ -433,7 +469,39 @@ class QuantKnowledge:
         assumptions = ["each base mutates to each of the three other bases equally often"]
         if rate.assumption:
             assumptions.append(f"mutation rate {rate.id} is an assumption: {rate.rationale}")
-        return VariantRate(name, rate.value * routes / 3, rate.value, routes, rate.id, entry.id, tuple(assumptions))
+        cpg = self.cpg_context(entry)
+        factor, fid = 1.0, None
+        cpg_factor = next((f for f in self.substitution_factors.values() if f.context == "cpg_transition"), None)
+        if cpg and cpg_factor is not None:
+            factor, fid = cpg_factor.factor, cpg_factor.id
+            others = routes - 1
+            value = rate.value * (factor + others) / 3
+            assumptions.append(
+                f"{entry.hgvs_c} is a C>T transition at a CpG: x{factor:g} ({cpg_factor.id}, {cpg_factor.source}; "
+                f"relative to {cpg_factor.compared_with})"
+                + (f"; the other {others} route(s) at the base rate" if others else "")
+            )
+        else:
+            value = rate.value * routes / 3
+            if cpg is None:
+                assumptions.append(
+                    f"whether {entry.hgvs_c} lies at a CpG depends on the neighbouring codon: taken as not at a CpG"
+                )
+        return VariantRate(name, value, rate.value, routes, rate.id, entry.id, tuple(assumptions), cpg, factor, fid)
+
+    def cpg_context(self, entry: VariantNucleotideChanges) -> bool | None:
+        """Whether the entry's HGVS change is a CpG transition on every codon consistent with it."""
+        m = _HGVS_C_RE.match(entry.hgvs_c)
+        assert m is not None
+        alt = parse_alteration(entry.alteration, self._resolve_gene)
+        p = alt.protein
+        assert p is not None
+        pos = (int(m["pos"]) - 1) % 3
+        codons = [entry.reference_codon] if entry.reference_codon else codons_consistent_with(
+            p.ref, p.alt, pos, m["ref"], m["alt"]
+        )
+        verdicts = {cpg_transition(c, pos, m["ref"], m["alt"]) for c in codons}
+        return verdicts.pop() if len(verdicts) == 1 else None
 
     # ---------------------------------------------------------- frequencies, defaults
     def frequencies_for(
@@ -633,6 +701,11 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
     elif section == "mutation_rates":
         chk.source(where, "source", entry.source)
         q.mutation_rates[entry.id] = entry
+    elif section == "substitution_factors":
+        chk.source(where, "source", entry.source)
+        if any(f.context == entry.context for f in q.substitution_factors.values()):
+            chk.fail(where, "context", f"a factor for {entry.context} is already defined")
+        q.substitution_factors[entry.id] = entry
     elif section == "nucleotide_changes":
         chk.source(where, "source", entry.source)
         name, routes = _derive_routes(chk, where, entry)

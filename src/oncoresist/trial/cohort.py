@@ -2,10 +2,12 @@
 
 Every patient owns a :class:`numpy.random.SeedSequence` spawned on the client from the trial's
 root (``root.spawn(n_arms)`` then ``arm.spawn(N)``), so a patient's results do not depend on the
-batch it falls in, the backend or the number of workers. Each patient stream has three fixed
-children: 0 cohort parameters, 1 monitoring noise. The engine's streams come from a per-arm
-engine root (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as
-replicate id, so they never collide with patient streams ``(arm, i, …)``.
+batch it falls in, the backend or the number of workers. Each patient stream has fixed
+children: 0 cohort parameters, 1 monitoring noise, 2 resistant-fraction factors beyond the first
+:data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones).
+The engine's streams come from a per-arm engine root
+(``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as replicate id,
+so they never collide with patient streams ``(arm, i, …)``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from oncoresist.trial.spec import CohortSpec, Distribution
 
 FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "resistant_fraction")
 """Cohort factors; ``resistant_fraction`` must stay last."""
-COHORT, MONITOR = 0, 1
+COHORT, MONITOR, EXTRA_RESISTANT = 0, 1, 2
 
 
 def patient_seeds(root: np.random.SeedSequence, n_arms: int, n_per_arm: int) -> list[list[np.random.SeedSequence]]:
@@ -56,20 +58,29 @@ def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
 
 
 RESISTANT_SLOTS = 8
-"""Independent resistant-fraction factors per patient (one per resistant cell type, in order)."""
+"""Resistant-fraction factors drawn from the cohort stream itself (one per resistant cell type, in
+order); types beyond these draw from child :data:`EXTRA_RESISTANT` of the patient's stream."""
 
 
-def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
+                  n_resistant: int = RESISTANT_SLOTS) -> dict[str, np.ndarray]:
     """Patient parameters: one value per patient for each of :data:`FACTORS`.
 
     ``initial_cells`` is NaN when the cohort does not set it (the scenario's value is kept).
-    ``resistant_fraction`` has shape ``(n, RESISTANT_SLOTS)``: each resistant cell type of the
-    scenario gets its own independent factor. The number of draws per patient is fixed.
+    ``resistant_fraction`` has shape ``(n, max(n_resistant, RESISTANT_SLOTS))``: each resistant cell
+    type of the scenario gets its own independent factor. The first :data:`RESISTANT_SLOTS` come from
+    a fixed number of draws on the cohort stream, the rest from a separate child stream, so patient
+    ``i``'s factors for the first types are the same whatever the scenario's number of types.
     """
+    if n_resistant < 0:
+        raise ValueError(f"n_resistant must be >= 0, got {n_resistant}")
     u = uniforms(seqs, COHORT, (len(FACTORS) - 1 + RESISTANT_SLOTS,))
     out: dict[str, np.ndarray] = {}
     for j, name in enumerate(FACTORS[:-1]):
         dist = getattr(cohort, name)
         out[name] = np.full(len(seqs), np.nan) if dist is None else _ppf(dist, u[:, j])
-    out["resistant_fraction"] = _ppf(cohort.resistant_fraction, u[:, len(FACTORS) - 1:])
+    ur = u[:, len(FACTORS) - 1:]
+    if n_resistant > RESISTANT_SLOTS:
+        ur = np.concatenate([ur, uniforms(seqs, EXTRA_RESISTANT, (n_resistant - RESISTANT_SLOTS,))], axis=1)
+    out["resistant_fraction"] = _ppf(cohort.resistant_fraction, ur)
     return out

@@ -60,6 +60,14 @@ class ScenarioHandle:
             return list(CELL_TYPES)
         return [c["name"] for c in self.data["cell_types"]]
 
+    def n_resistant(self) -> int:
+        """Cell types whose initial counts vary by patient (``resistant_fraction`` factors needed)."""
+        if self.kind == "zhang2017_lv":
+            return 0
+        from oncoresist.trial.engine_adapter import resistant_types
+
+        return len(resistant_types(self.data))
+
     def drugs(self) -> list[str]:
         if self.kind == "zhang2017_lv":
             from oncoresist.trial.zhang import DRUG

@@ -64,7 +64,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
 
         raise TrialError(f"arm {arm.name!r}: strategy gives {', '.join(missing)}, which scenario "
                          f"{job.scenario.path!r} does not define (drugs: {', '.join(known) or 'none'})")
-    factors = sample_cohort(spec.cohort, job.seeds)
+    factors = sample_cohort(spec.cohort, job.seeds, n_resistant=job.scenario.n_resistant())
     engine_root = job.engine_root if job.engine_root is not None else np.random.SeedSequence(0)
     model = job.scenario.build(n, factors, engine_root, job.patient_ids, method=job.method)
     types = list(model.cell_types)

@@ -145,17 +145,39 @@ def trial_mapping(
     }
 
 
-def check_trial_size(build: TwinBuild) -> None:
-    """Refuse a twin with more resistant cell types than the trial layer's cohort can vary per patient."""
-    from oncoresist.trial.cohort import RESISTANT_SLOTS
+def run_cohort(
+    build: TwinBuild,
+    strategies: Sequence[str],
+    *,
+    patients: int,
+    seed: int | None,
+    out_dir: str | Path | None = None,
+    follow_up_days: float = 1095.0,
+) -> Path:
+    """Write the twin's scenario and a trial file with one arm per strategy to a folder, run it
+    through the trial layer (per-patient Parquet under ``results/``) and return the folder."""
+    import yaml
 
-    n_res = len(build.routes)
-    if n_res > RESISTANT_SLOTS:
-        raise OncoresistError(
-            f"--strategies: the twin has {n_res} resistant cell types but the trial layer varies at most "
-            f"{RESISTANT_SLOTS} per patient (oncoresist.trial.cohort.RESISTANT_SLOTS); build it without --strategies "
-            "and run it with 'oncoresist simulate', or keep fewer routes with a stricter --min-evidence"
-        )
+    from oncoresist._io import write_text_atomic
+    from oncoresist.trial.run import run_trial
+    from oncoresist.trial.spec import parse_trial
+    from oncoresist.twin.export import header
+
+    if patients <= 0:
+        raise OncoresistError("--patients: the number of patients per strategy must be positive")
+    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-twin-"))
+    out.mkdir(parents=True, exist_ok=True)
+    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days)
+    scenario = build.scenario.model_copy(update={"treatment": []})
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    write_text_atomic(
+        out / "scenario.yaml",
+        header(build) + yaml.safe_dump({"schema_version": scenario.schema_version, **data}, sort_keys=False, width=120),
+    )
+    write_text_atomic(out / "trial.yaml", yaml.safe_dump(mapping, sort_keys=False))
+    spec = parse_trial(mapping, source=str(out / "trial.yaml"), base_dir=out)
+    run_trial(spec, out_dir=out / "results", seed=seed)
+    return out
 
 
 def compare_strategies(
@@ -187,31 +209,16 @@ def compare_strategies(
     quant
         Quantitative knowledge for published frequencies at progression (default :func:`load_quant`).
     """
-    import yaml
-
-    from oncoresist._io import write_text_atomic
     from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.run import load_results, run_trial
-    from oncoresist.trial.spec import parse_trial
-    from oncoresist.twin.export import header
+    from oncoresist.trial.run import load_results
 
-    if patients <= 0:
-        raise OncoresistError("--patients: the number of patients per strategy must be positive")
     if not strategies:
         raise OncoresistError("--strategies: give at least one strategy")
-    check_trial_size(build)
-    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-twin-"))
-    out.mkdir(parents=True, exist_ok=True)
+    out = run_cohort(build, strategies, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up_days)
     mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days)
-    scenario = build.scenario.model_copy(update={"treatment": []})
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
-    write_text_atomic(
-        out / "scenario.yaml",
-        header(build) + yaml.safe_dump({"schema_version": scenario.schema_version, **data}, sort_keys=False, width=120),
-    )
-    write_text_atomic(out / "trial.yaml", yaml.safe_dump(mapping, sort_keys=False))
+    from oncoresist.trial.spec import parse_trial
+
     spec = parse_trial(mapping, source=str(out / "trial.yaml"), base_dir=out)
-    run_trial(spec, out_dir=out / "results", seed=seed)
     results, _, _ = load_results(out / "results")
     an = TrialAnalyser(endpoint="pfs", reference_arm=spec.arms[0].name).fit(results)
     medians = an.medians_.copy()
@@ -224,36 +231,35 @@ def mechanism_shares(build: TwinBuild, results: pd.DataFrame, *, quant: QuantKno
     """Share of progressions per dominant cell type and strategy, beside published shares at progression.
 
     The published share is matched by the route's alteration (e.g. EGFR T790M), the first drug
-    and the tumour type; ``published`` is the fraction, ``published_ci`` its 95% CI (or range).
+    and the tumour type (the largest series when several match); ``published`` is the fraction,
+    ``published_ci`` its 95% CI (or range). Routes with a published share are listed even when
+    no simulated progression was theirs.
     """
     import pandas as pd
 
     from oncoresist.knowledge.quant import load_quant
+    from oncoresist.twin.calibrate import published_share
 
     q = quant if quant is not None else load_quant()
     ann = build.annotation
-    first = ann.drug[0]
-    alt_of = {r.name: r.alterations[0].name for r in build.routes if len(r.alterations) == 1}
+    published = {}
+    for r in build.routes:
+        f = published_share(q, r, ann.drug[0], ann.tumor)
+        if f is not None:
+            published[r.name] = (f.value, f.ci95 or f.range, f"{f.id} ({f.source})")
     rows = []
     progressed = results[results["pfs_event"].astype(bool)]
     for arm, grp in progressed.groupby("arm", sort=False):
         counts = grp["dominant_at_pfs"].value_counts()
-        for cell, n in counts.items():
-            pub, ci, src = None, None, ""
-            alt = alt_of.get(str(cell))
-            if alt is not None:
-                try:
-                    freqs = q.frequencies_for(alteration=alt, drug=first, tumor=ann.tumor)
-                except OncoresistError:
-                    freqs = []
-                if freqs:
-                    f = freqs[0]
-                    pub, ci, src = f.value, f.ci95 or f.range, f"{f.id} ({f.source})"
+        cells = [str(c) for c in counts.index] + [c for c in published if c not in counts.index]
+        for cell in cells:
+            n = int(counts.get(cell, 0))
+            pub, ci, src = published.get(cell, (None, None, ""))
             rows.append(
                 {
                     "strategy": arm,
                     "cell_type": cell,
-                    "progressions": int(n),
+                    "progressions": n,
                     "share": n / len(grp),
                     "published": pub,
                     "published_ci": ci,

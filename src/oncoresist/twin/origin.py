@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-OriginKind = Literal["knowledge fact", "published table", "default assumption"]
-ORIGIN_KINDS: tuple[str, ...] = ("knowledge fact", "published table", "default assumption")
+OriginKind = Literal["knowledge fact", "published table", "default assumption", "calibrated"]
+ORIGIN_KINDS: tuple[str, ...] = ("knowledge fact", "published table", "default assumption", "calibrated")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ class Origin:
         The value written there.
     kind
         ``"knowledge fact"`` (a curated fact or option), ``"published table"`` (a number of the
-        quantitative knowledge read from a cited table or paper) or ``"default assumption"``.
+        quantitative knowledge read from a cited table or paper), ``"default assumption"``, or
+        ``"calibrated"`` (an assumed rate fitted to a published share at progression, see
+        :mod:`oncoresist.twin.calibrate`).
     source
         Fact ids, quantitative entry ids and their citations, or the rationale of the assumption.
     """

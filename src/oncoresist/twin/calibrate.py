@@ -1,0 +1,312 @@
+"""Calibrating a twin's assumed emergence rates to published shares of mechanisms at progression.
+
+The builder knows the emergence rate of a point mutation from its codon (per-bp rate × routes ×
+CpG factor), but not the rate of a copy-number gain or of a lineage switch: those are default
+assumptions. Where the quantitative knowledge has the share of progressions a mechanism explains
+on the first drug (e.g. Yu et al. 2013: MET amplification 5%, small-cell transformation 3%), this
+module fits a multiplier on each such *assumed* rate so that a virtual cohort under continuous
+first-line treatment reproduces that share.
+
+Routes whose rate comes from the knowledge are never fitted: their share at progression is a
+prediction, reported beside its published value (``held_out``). A route with an assumed rate and
+no published share of its own takes the multiplier of a fitted route of the same mechanism class
+(``tied``); one with neither keeps its default and is listed as ``unfitted``.
+
+The fit is a damped fixed-point iteration on the multipliers, ``m ← m · (target / share)^damping``,
+using the same patients (same seed: common random numbers) at every step, with shares smoothed by
+half a progression so that an unseen route has a finite share. A published share of 0 is fitted
+at its continuity-corrected value ``0.5 / (n + 1)``.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oncoresist.errors import OncoresistError
+from oncoresist.twin.origin import Origin
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.quant import ProgressionFrequency, QuantKnowledge
+    from oncoresist.twin.builder import ResistanceRoute, TwinBuild
+
+_ASSUMED = "default assumption"
+
+
+@dataclass(frozen=True)
+class ShareTarget:
+    """A published share at progression matched to one cell type of the twin."""
+
+    cell_type: str
+    frequency_id: str
+    source: str
+    published: float
+    interval: tuple[float, float] | None
+    target: float
+    """The value fitted (``published``, or ``0.5/(n+1)`` when the published share is 0)."""
+    n: int | None
+
+
+@dataclass
+class Calibration:
+    """The outcome of :func:`calibrate_twin`.
+
+    Attributes
+    ----------
+    build
+        The calibrated twin (a new :class:`~oncoresist.twin.builder.TwinBuild`).
+    fitted
+        Targets whose cell type's emergence rate was fitted.
+    held_out
+        Targets whose cell type's rate comes from the knowledge (not fitted): predictions.
+    tied
+        Cell type → the fitted cell type whose multiplier it shares (same mechanism class).
+    unfitted
+        Cell types with an assumed rate and neither a published share nor a fitted sibling.
+    multipliers
+        Final multiplier of each fitted (and tied) cell type's emergence rate.
+    shares
+        Share of progressions per cell type in the last iteration's cohort.
+    history
+        Shares of the fitted cell types at each iteration.
+    """
+
+    build: TwinBuild
+    fitted: list[ShareTarget]
+    held_out: list[ShareTarget]
+    tied: dict[str, str]
+    unfitted: list[str]
+    multipliers: dict[str, float]
+    shares: dict[str, float]
+    history: list[dict[str, float]] = field(default_factory=list)
+    patients: int = 0
+    seed: int | None = None
+    iterations: int = 0
+    converged: bool = False
+    drug: str = ""
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per published share: fitted or held out, target, simulated share, interval, source."""
+        rows = []
+        for role, targets in (("fitted", self.fitted), ("held out (predicted)", self.held_out)):
+            for t in targets:
+                share = self.shares.get(t.cell_type, 0.0)
+                lo, hi = t.interval if t.interval else (None, None)
+                rows.append(
+                    {
+                        "cell_type": t.cell_type,
+                        "role": role,
+                        "published": t.published,
+                        "interval": t.interval,
+                        "simulated": share,
+                        "within_interval": None if lo is None or hi is None else bool(lo <= share <= hi),
+                        "multiplier": self.multipliers.get(t.cell_type),
+                        "source": f"{t.frequency_id} ({t.source})",
+                    }
+                )
+        return rows
+
+
+def published_share(
+    q: QuantKnowledge, route: ResistanceRoute, drug: str, tumor: str | None
+) -> ProgressionFrequency | None:
+    """The published share at progression for a one-alteration route on ``drug``: the largest series."""
+    if len(route.alterations) != 1:
+        return None
+    try:
+        found = q.frequencies_for(alteration=route.alterations[0].name, drug=drug, tumor=tumor)
+    except OncoresistError:
+        return None
+    found = [f for f in found if f.fraction is not None or f.n or f.range]
+    if not found:
+        return None
+    return max(found, key=lambda f: f.n or 0)
+
+
+def _emergence_paths(build: TwinBuild, name: str) -> list[Origin]:
+    prefix = f"transitions.sensitive->{name}."
+    return [o for o in build.origins if o.path.startswith(prefix)]
+
+
+def _assumed_rate(build: TwinBuild, name: str) -> bool:
+    return any(o.kind == _ASSUMED for o in _emergence_paths(build, name))
+
+
+def _target(f: ProgressionFrequency, cell_type: str) -> ShareTarget:
+    interval = f.ci95 or f.range
+    value = f.value
+    target = value if value > 0 else 0.5 / ((f.n or 0) + 1)
+    return ShareTarget(cell_type, f.id, f.source, value, interval, target, f.n)
+
+
+def plan(build: TwinBuild, q: QuantKnowledge) -> tuple[list[ShareTarget], list[ShareTarget], dict[str, str], list[str]]:
+    """(fitted, held_out, tied, unfitted) for a twin: which rates the calibration may change."""
+    ann = build.annotation
+    drug = ann.drug[0]
+    fitted, held, unmatched = [], [], []
+    for r in build.routes:
+        f = published_share(q, r, drug, ann.tumor)
+        assumed = _assumed_rate(build, r.name)
+        if f is not None:
+            (fitted if assumed else held).append(_target(f, r.name))
+        elif assumed:
+            unmatched.append(r)
+    mech = {r.name: r.mechanism for r in build.routes}
+    leaders: dict[str, str] = {}
+    for t in fitted:
+        leaders.setdefault(mech[t.cell_type], t.cell_type)
+    tied = {r.name: leaders[r.mechanism] for r in unmatched if r.mechanism in leaders}
+    unfitted = [r.name for r in unmatched if r.name not in tied]
+    return fitted, held, tied, unfitted
+
+
+def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dict[str, str]) -> TwinBuild:
+    """A copy of ``build`` with each named cell type's emergence rate (and pre-existing count) scaled.
+
+    ``note`` gives, per cell type, the text recorded as the origin of its new rate.
+    """
+    from oncoresist.model.load import load_scenario
+    from oncoresist.twin.builder import TwinBuild
+
+    data = build.scenario.model_dump(mode="json", exclude_defaults=True)
+    origins = [o for o in build.origins if not any(
+        o.path.startswith(f"transitions.sensitive->{n}.") or o.path == f"cell_types.{n}.initial" for n in multipliers
+    )]
+    initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
+    added = 0.0
+    for tr in data["transitions"]:
+        name = tr["target"]
+        if tr.get("source") != "sensitive" or name not in multipliers:
+            continue
+        m = multipliers[name]
+        key = "probability" if tr["kind"] == "mutation" else "rate"
+        old = float(tr[key])
+        tr[key] = old * m
+        origins.append(Origin(f"transitions.sensitive->{name}.{key}", tr[key], "calibrated",
+                              f"{note[name]}; x{m:.3g} on the builder's {old:.3g}"))
+        if initial[name] > 0:
+            new = float(round(initial[name] * m))
+            added += new - initial[name]
+            initial[name] = new
+        origins.append(Origin(f"cell_types.{name}.initial", initial[name], "calibrated",
+                              "pre-existing cells scaled with the calibrated rate" if initial[name] > 0
+                              else "none at diagnosis (a transformed lineage arises under treatment)"))
+    for c in data["cell_types"]:
+        c["initial"] = initial[c["name"]]
+    sens = next(c for c in data["cell_types"] if c["name"] == "sensitive")
+    sens["initial"] = float(max(sens["initial"] - added, 1.0))
+    scenario = load_scenario({"schema_version": build.scenario.schema_version, **data})
+    return TwinBuild(scenario, origins, build.annotation, list(build.skipped), list(build.routes))
+
+
+def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str, float], int]:
+    """(raw shares, shares smoothed by half a progression, number of progressions)."""
+    prog = results[results["pfs_event"].astype(bool)]
+    counts = prog["dominant_at_pfs"].value_counts()
+    n = len(prog)
+    raw = {t: float(counts.get(t, 0)) / n if n else 0.0 for t in types}
+    return raw, {t: (float(counts.get(t, 0)) + 0.5) / (n + 1) for t in types}, n
+
+
+def _close(share: float, target: float, n: int, tolerance: float) -> bool:
+    """Within ``tolerance`` on the log scale, or within two binomial standard errors of ``n`` progressions."""
+    return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
+
+
+def calibrate_twin(
+    build: TwinBuild,
+    *,
+    patients: int = 400,
+    seed: int | None = 0,
+    iterations: int = 8,
+    damping: float = 0.8,
+    tolerance: float = 0.1,
+    follow_up_days: float = 1095.0,
+    quant: QuantKnowledge | None = None,
+    out_dir: str | Path | None = None,
+) -> Calibration:
+    """Fit the twin's assumed emergence rates to published shares at progression on the first drug.
+
+    Parameters
+    ----------
+    build
+        From :func:`oncoresist.twin.build_twin`.
+    patients
+        Virtual patients per iteration (continuous first drug; the same patients at every step).
+    seed
+        Root seed of the cohort (recorded in the result).
+    iterations
+        Most fixed-point steps; stops earlier when every fitted share is within ``tolerance``
+        (absolute difference of natural logs) of its target, or within two binomial standard
+        errors of it (the cohort's own sampling noise).
+    damping
+        Exponent of each multiplicative step (``1`` = full step).
+    follow_up_days
+        Follow-up of the calibration cohort.
+    quant
+        Quantitative knowledge (default :func:`~oncoresist.knowledge.quant.load_quant`).
+    out_dir
+        Where the iterations' cohorts are written (default: a temporary folder).
+
+    Returns
+    -------
+    Calibration
+        With the calibrated twin, or the unchanged twin when nothing can be fitted.
+    """
+    from oncoresist.knowledge.quant import load_quant
+    from oncoresist.trial.run import load_results
+    from oncoresist.twin.compare import run_cohort
+
+    if patients <= 0:
+        raise OncoresistError("--calibrate-patients: the number of patients must be positive")
+    if iterations < 0:
+        raise OncoresistError("calibration iterations must be >= 0")
+    q = quant if quant is not None else load_quant()
+    fitted, held, tied, unfitted = plan(build, q)
+    drug = build.annotation.drug[0]
+    types = [c.name for c in build.scenario.cell_types]
+    base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
+    mult = {t.cell_type: 1.0 for t in fitted}
+    history: list[dict[str, float]] = []
+    current = build
+    shares: dict[str, float] = {}
+    converged = False
+    step = 0
+    while True:
+        folder = run_cohort(current, ["continuous"], patients=patients, seed=seed,
+                            out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
+        results, _, _ = load_results(folder / "results")
+        shares, smooth, n_prog = _shares(results, types)
+        history.append({t.cell_type: shares[t.cell_type] for t in fitted})
+        if n_prog == 0:
+            raise OncoresistError(
+                f"calibration: no progression among {patients} patients on {drug} within {follow_up_days:g} days; "
+                "lengthen the follow-up or give more patients"
+            )
+        converged = all(_close(smooth[t.cell_type], t.target, n_prog, tolerance) for t in fitted)
+        if converged or step >= iterations or not fitted:
+            break
+        for t in fitted:
+            mult[t.cell_type] *= min(max((t.target / smooth[t.cell_type]) ** damping, 1 / 50), 50)
+        full = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
+        notes = {}
+        for t in fitted:
+            notes[t.cell_type] = (f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} "
+                                  f"{t.target:.3g}")
+        for c, lead in tied.items():
+            notes[c] = f"tied to {lead} (same mechanism class, no published share of its own)"
+        current = apply_multipliers(build, full, notes)
+        step += 1
+    final_mult = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
+    if fitted:  # record where the fit ended in every calibrated origin
+        achieved = "; ".join(f"{t.cell_type} simulated {shares[t.cell_type]:.3g}" for t in fitted)
+        tail = (f" [calibration: {patients} patients, seed {seed}, {step} step(s), "
+                f"{'converged' if converged else 'NOT converged'}: {achieved}]")
+        current.origins = [
+            Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
+        ]
+    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
+                       converged, drug)
