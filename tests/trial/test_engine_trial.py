@@ -54,3 +54,37 @@ def test_mismatched_drug_and_tracking_are_reported(egfr_trial, tmp_path):
     bad.write_text(yaml.safe_dump(data))
     with pytest.raises(TrialError, match=r"monitor.ctdna.track.EGFR T790M"):
         run_trial(load_trial(bad), out_dir=tmp_path / "o2", patients=2, seed=1)
+
+
+def test_confirmed_ctdna_calls_suppress_false_detections(egfr_trial, tmp_path):
+    """A tracked mutation that no cell carries can only be 'detected' by false-positive calls: at a
+    per-call FPR of 0.2 most patients get one, far fewer get two in a row (confirm_draws: 2)."""
+    scen = yaml.safe_load((EXAMPLES / "scenarios" / "egfr_nsclc.yaml").read_text())
+    base = scen["cell_types"][0]
+    scen["cell_types"].append({"name": "decoy", "initial": 0, "birth": base["birth"], "death": base["death"]})
+    sp = tmp_path / "scenario.yaml"
+    sp.write_text(yaml.safe_dump(scen))
+    rates = {}
+    for confirm in (1, 2):
+        data = yaml.safe_load(egfr_trial.read_text())
+        data["arms"] = data["arms"][:1]
+        data["arms"][0]["scenario"] = str(sp)
+        data["monitor"]["ctdna"].update({"track": {"decoy": ["decoy"]}, "false_positive_rate": 0.2,
+                                         "confirm_draws": confirm})
+        p = tmp_path / f"t{confirm}.yaml"
+        p.write_text(yaml.safe_dump(data))
+        run_trial(load_trial(p), out_dir=tmp_path / f"o{confirm}", patients=40, seed=3)
+        res, _, _ = load_results(tmp_path / f"o{confirm}")
+        first = res["ctdna_first:decoy"]
+        rates[confirm] = float(first.notna().mean())
+        if confirm == 2:  # a confirmed call needs an earlier positive draw: never at the first draw
+            assert (first.dropna() >= 28).all()
+    # ~14 draws, per-call FPR at most 0.2 (less: read counts are discrete): many have a false call
+    assert rates[1] > 0.4, rates
+    assert rates[2] < rates[1] / 2, rates
+    bad = yaml.safe_load(egfr_trial.read_text())
+    bad["monitor"]["ctdna"]["confirm_draws"] = 0
+    bp = tmp_path / "bad.yaml"
+    bp.write_text(yaml.safe_dump(bad))
+    with pytest.raises(TrialError, match="confirm_draws"):
+        load_trial(bp)

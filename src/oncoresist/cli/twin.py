@@ -40,6 +40,16 @@ def twin(
         Path | None, typer.Option("--out-dir", help="Folder for the cohort runs (default: a temporary folder).")
     ] = None,
     follow_up: Annotated[float, typer.Option("--follow-up", help="Follow-up (days).")] = 1095.0,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate",
+            help="Fit assumed emergence rates to published shares of mechanisms at progression on the first drug.",
+        ),
+    ] = False,
+    calibrate_patients: Annotated[
+        int, typer.Option("--calibrate-patients", help="Virtual patients per calibration step.")
+    ] = 400,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
 ) -> None:
@@ -60,6 +70,17 @@ def twin(
         strategy_specs(built, names)  # bad names fail before anything is written
         if patients <= 0:
             raise OncoresistError("--patients: the number of patients per strategy must be positive")
+    if calibrate and calibrate_patients <= 0:
+        raise OncoresistError("--calibrate-patients: the number of patients must be positive")
+    calibration = None
+    if calibrate:
+        from oncoresist.twin.calibrate import calibrate_twin
+
+        calibration = calibrate_twin(
+            built, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
+            out_dir=None if out_dir is None else out_dir / "calibration",
+        )
+        built = calibration.build
     if out_scenario is not None:
         write_scenario(built, out_scenario)
     if strategies is not None:
@@ -69,20 +90,65 @@ def twin(
     if html is not None:
         from oncoresist.twin.report import write_html
 
-        write_html(built, html, comparison)
+        write_html(built, html, comparison, calibration)
     if json_out:
         data = build_to_dict(built)
         if comparison is not None:
             data["comparison"] = _comparison_dict(comparison)
+        if calibration is not None:
+            data["calibration"] = _calibration_dict(calibration)
         typer.echo(json.dumps(data, indent=2, default=str))
         return
     _print_table(built)
+    if calibration is not None:
+        _print_calibration(calibration)
     if comparison is not None:
         _print_comparison(comparison)
     if out_scenario is not None:
         console().print(f"scenario written to {out_scenario}")
     if html is not None:
         console().print(f"report written to {html}")
+
+
+def _calibration_dict(cal: object) -> dict[str, object]:
+    from oncoresist.twin.calibrate import Calibration
+
+    assert isinstance(cal, Calibration)
+    return {
+        "drug": cal.drug,
+        "patients": cal.patients,
+        "seed": cal.seed,
+        "iterations": cal.iterations,
+        "converged": cal.converged,
+        "targets": cal.table(),
+        "tied": cal.tied,
+        "unfitted": cal.unfitted,
+        "multipliers": cal.multipliers,
+    }
+
+
+def _print_calibration(cal: object) -> None:
+    from rich.table import Table
+
+    from oncoresist.twin.calibrate import Calibration
+
+    assert isinstance(cal, Calibration)
+    table = Table(title=f"Calibration on continuous {cal.drug}: share of progressions vs published "
+                        f"({cal.patients} patients, seed {cal.seed}, {cal.iterations} step(s), "
+                        f"{'converged' if cal.converged else 'NOT converged'})")
+    for col in ("cell type", "role", "published", "simulated", "rate x", "source"):
+        table.add_column(col)
+    for r in cal.table():
+        interval = "" if r["interval"] is None else f" ({r['interval'][0]:.0%}-{r['interval'][1]:.0%})"
+        mult = "-" if r["multiplier"] is None else f"{r['multiplier']:.3g}"
+        table.add_row(r["cell_type"], r["role"], f"{r['published']:.0%}{interval}", f"{r['simulated']:.0%}", mult,
+                      r["source"])
+    con = console()
+    con.print(table)
+    for c, lead in cal.tied.items():
+        con.print(f"[dim]{c}: rate tied to {lead} (same mechanism class, no published share)[/]")
+    if cal.unfitted:
+        con.print(f"[yellow]assumed rates left at their defaults (no published share): {', '.join(cal.unfitted)}[/]")
 
 
 def _comparison_dict(cmp: object) -> dict[str, object]:
@@ -147,7 +213,8 @@ def _print_table(built: object) -> None:
         f"[bold]{', '.join(ann.alterations)}[/] on {', '.join(ann.drug)} in {ann.tumor or 'any tumour'}: "
         f"verdict [bold]{ann.verdict}[/]; {len(built.scenario.cell_types)} cell types"
     )
-    style = {"knowledge fact": "green", "published table": "cyan", "default assumption": "yellow"}
+    style = {"knowledge fact": "green", "published table": "cyan", "default assumption": "yellow",
+             "calibrated": "magenta"}
     table = Table(title="Origin of every number", show_lines=False)
     for col in ("path", "value", "kind", "source"):
         table.add_column(col, overflow="fold")

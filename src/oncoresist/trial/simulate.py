@@ -102,6 +102,8 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     detected = {k: np.zeros(n, bool) for k in tracked}
     vaf = {k: np.zeros(n) for k in tracked}
     first_det = {k: np.full(n, np.nan) for k in tracked}
+    streak = {k: np.zeros(n, dtype=np.int32) for k in tracked}  # consecutive positive draws
+    confirm = int(mon.ctdna.confirm_draws)
     tf = np.zeros(n)
     cum = {d: np.zeros(n) for d in drugs}
     cum_at_pfs = {d: np.full(n, np.nan) for d in drugs}
@@ -150,7 +152,9 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
             res = assay.draw(tumour_ge, mutant_ge, normal_ml, u[:, k, 1:], cparams)
             tf = res["tumour_fraction"]
             for j, name in enumerate(tracked):
-                hit = res["detected"][:, j] & alive
+                positive = res["detected"][:, j] & alive
+                streak[name] = np.where(positive, streak[name] + 1, 0)
+                hit = positive & (streak[name] >= confirm)
                 first_det[name][hit & np.isnan(first_det[name])] = t
                 detected[name] |= hit
                 vaf[name] = res["vaf"][:, j]

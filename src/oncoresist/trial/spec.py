@@ -201,6 +201,11 @@ class CtdnaSpec(_Strict):
     depth: int = Field(10_000, gt=0)
     error_rate: float = Field(1e-5, gt=0, lt=0.5)
     false_positive_rate: float = Field(0.01, gt=0, lt=1)
+    confirm_draws: int = Field(
+        1, ge=1, le=12,
+        description="consecutive positive draws that make a detection (1: every positive call counts; 2: a call "
+        "is confirmed by the next draw, the detection dated at the confirming draw)",
+    )
     seq_efficiency: float = Field(0.5, gt=0, le=1)
     track: dict[str, list[str]] = Field(
         default_factory=dict,

@@ -57,6 +57,8 @@ class StrategyComparison:
     summary: pd.DataFrame
     out_dir: Path
     strategies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seed: int | None = None
+    """Root seed of the cohort (the trial layer's streams)."""
     analyser: Any = None
     """The fitted :class:`~oncoresist.trial.analysis.TrialAnalyser` (PFS), for figures."""
 
@@ -140,7 +142,7 @@ def trial_mapping(
         "cohort": {**COHORT, "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA}},
         "monitor": {
             "imaging": {"every_days": 56, "n_lesions": 2},
-            "ctdna": {"every_days": 28, "track": tracked_mutations(build)},
+            "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
         },
     }
 
@@ -222,18 +224,34 @@ def compare_strategies(
     results, _, _ = load_results(out / "results")
     an = TrialAnalyser(endpoint="pfs", reference_arm=spec.arms[0].name).fit(results)
     medians = an.medians_.copy()
-    mech = mechanism_shares(build, results, quant=quant)
     arms = {a.name: mapping["arms"][i]["strategy"] for i, a in enumerate(spec.arms)}
-    return StrategyComparison(medians, mech, an.summary, out, strategies=arms, analyser=an)
+    first = build.annotation.drug[0]
+    mono = {name for name, st in arms.items() if _first_line(st) == [first]}
+    mech = mechanism_shares(build, results, quant=quant, comparable=mono)
+    return StrategyComparison(medians, mech, an.summary, out, strategies=arms, seed=seed, analyser=an)
 
 
-def mechanism_shares(build: TwinBuild, results: pd.DataFrame, *, quant: QuantKnowledge | None = None) -> pd.DataFrame:
+def _first_line(strategy: dict[str, Any]) -> list[str]:
+    """The drugs a strategy mapping gives first."""
+    if "lines" in strategy:
+        return list(strategy["lines"][0])
+    return list(strategy.get("drugs", []))
+
+
+def mechanism_shares(
+    build: TwinBuild,
+    results: pd.DataFrame,
+    *,
+    quant: QuantKnowledge | None = None,
+    comparable: set[str] | None = None,
+) -> pd.DataFrame:
     """Share of progressions per dominant cell type and strategy, beside published shares at progression.
 
     The published share is matched by the route's alteration (e.g. EGFR T790M), the first drug
     and the tumour type (the largest series when several match); ``published`` is the fraction,
     ``published_ci`` its 95% CI (or range). Routes with a published share are listed even when
-    no simulated progression was theirs.
+    no simulated progression was theirs. ``comparable`` names the strategies whose first line is
+    the first drug alone, like the published series (default: all); the others get no published value.
     """
     import pandas as pd
 
@@ -251,10 +269,13 @@ def mechanism_shares(build: TwinBuild, results: pd.DataFrame, *, quant: QuantKno
     progressed = results[results["pfs_event"].astype(bool)]
     for arm, grp in progressed.groupby("arm", sort=False):
         counts = grp["dominant_at_pfs"].value_counts()
-        cells = [str(c) for c in counts.index] + [c for c in published if c not in counts.index]
+        cells = [str(c) for c in counts.index]
+        if comparable is None or arm in comparable:
+            cells += [c for c in published if c not in counts.index]
         for cell in cells:
             n = int(counts.get(cell, 0))
-            pub, ci, src = published.get(cell, (None, None, ""))
+            pub, ci, src = published.get(cell, (None, None, "")) if comparable is None or arm in comparable else (
+                None, None, "")
             rows.append(
                 {
                     "strategy": arm,

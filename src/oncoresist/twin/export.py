@@ -19,7 +19,9 @@ def header(build: TwinBuild) -> str:
         f" | drugs: {', '.join(ann.drug)} | tumour: {ann.tumor or 'any'}",
         f"Knowledge version {ann.knowledge_version}, oncoresist {ann.oncoresist_version}. Research use only.",
         f"Numbers: {counts['knowledge fact']} from knowledge facts, {counts['published table']} from published"
-        f" tables, {counts['default assumption']} DEFAULT ASSUMPTIONS (list: oncoresist twin ... --json).",
+        f" tables, {counts['default assumption']} DEFAULT ASSUMPTIONS"
+        + (f", {counts['calibrated']} calibrated to published shares" if counts["calibrated"] else "")
+        + " (list: oncoresist twin ... --json).",
         "Cell types (one per resistance route the knowledge lists for these drugs in this tumour):",
     ]
     for r in build.routes:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from oncoresist.twin.builder import TwinBuild
 
 if TYPE_CHECKING:
+    from oncoresist.twin.calibrate import Calibration
     from oncoresist.twin.compare import StrategyComparison
 
 DISCLAIMER = (
@@ -26,6 +27,7 @@ h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;
 text-align:left;vertical-align:top}th{background:#f3f3f3}.disclaimer{background:#fff4e5;border:1px solid #f0b46c;
 padding:.6em 1em}.k-knowledge{color:#1b6e1b}.k-published{color:#1f5f99}.k-default{color:#a05a00;font-weight:600}
+.k-calibrated{color:#7a1f7a;font-weight:600}.out{color:#b00020;font-weight:600}
 pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%}
 """
 
@@ -91,7 +93,8 @@ def _scenario(build: TwinBuild) -> str:
         "<h3>Resistance routes (one cell type each)</h3>",
         _table(["cell type", "mechanism", "facts (evidence: sources)"], rows),
     ]
-    css = {"knowledge fact": "k-knowledge", "published table": "k-published", "default assumption": "k-default"}
+    css = {"knowledge fact": "k-knowledge", "published table": "k-published", "default assumption": "k-default",
+           "calibrated": "k-calibrated"}
     rows = [
         [_e(o.path), _e(_fmt(o.value)), f'<span class="{css[o.kind]}">{_e(o.kind)}</span>', _e(o.source)]
         for o in build.origins
@@ -189,19 +192,55 @@ def _comparison(cmp: StrategyComparison) -> str:
     return "".join(parts)
 
 
-def to_html(build: TwinBuild, comparison: StrategyComparison | None = None) -> str:
+def _calibration(cal: Calibration) -> str:
+    rows = []
+    for r in cal.table():
+        interval = "" if r["interval"] is None else f" ({r['interval'][0]:.0%}–{r['interval'][1]:.0%})"
+        inside = r["within_interval"]
+        sim = _e(f"{r['simulated']:.0%}")
+        rows.append([
+            _e(r["cell_type"]), _e(r["role"]), _e(f"{r['published']:.0%}{interval}"),
+            sim if inside is not False else f'<span class="out">{sim} (outside)</span>',
+            _e("–" if r["multiplier"] is None else f"{r['multiplier']:.3g}"), _e(r["source"]),
+        ])
+    parts = [
+        f"<p>Rates the knowledge does not give (copy-number gains, lineage switches, gene-level mutations) were "
+        f"fitted so that a cohort of {cal.patients} virtual patients on continuous {_e(cal.drug)} (seed {cal.seed}) "
+        f"reproduces the published share of progressions each mechanism explains; {cal.iterations} step(s), "
+        f"{'converged' if cal.converged else '<b>not converged</b>'}. Rates that follow from the knowledge "
+        f"(a point mutation's codon) were not fitted: their shares are predictions (<i>held out</i>).</p>",
+        _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows),
+    ]
+    if cal.tied:
+        parts.append("<p>" + "; ".join(f"{_e(c)} shares the multiplier of {_e(lead)} (same mechanism class, "
+                                       "no published share of its own)" for c, lead in cal.tied.items()) + ".</p>")
+    if cal.unfitted:
+        parts.append(f"<p>Assumed rates left at their defaults (no published share): {_e(', '.join(cal.unfitted))}."
+                     "</p>")
+    return "".join(parts)
+
+
+def to_html(
+    build: TwinBuild, comparison: StrategyComparison | None = None, calibration: Calibration | None = None
+) -> str:
     """The report as one HTML string (inline CSS and figures; no external resources)."""
+    from oncoresist import __version__
     title = f"oncoresist twin: {', '.join(build.annotation.alterations)} on {', '.join(build.annotation.drug)}"
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         f"<h1>{_e(title)}</h1>",
         f'<p class="disclaimer">{_e(DISCLAIMER)}</p>',
-        f"<p>Generated {now}; knowledge {_e(build.annotation.knowledge_version)}.</p>",
+        f"<p>Generated {now} by oncoresist {_e(__version__)}; knowledge {_e(build.annotation.knowledge_version)}"
+        + (f"; strategy cohort seed {_e(comparison.seed)}" if comparison is not None else "")
+        + (f"; calibration seed {_e(calibration.seed)}" if calibration is not None else "")
+        + ".</p>",
         "<h2>Annotation</h2>",
         _annotation(build),
         "<h2>Scenario</h2>",
         _scenario(build),
     ]
+    if calibration is not None:
+        body += ["<h2>Calibration to published shares at progression</h2>", _calibration(calibration)]
     if comparison is not None:
         body += ["<h2>Strategy comparison</h2>", _comparison(comparison)]
     return (
@@ -210,8 +249,13 @@ def to_html(build: TwinBuild, comparison: StrategyComparison | None = None) -> s
     )
 
 
-def write_html(build: TwinBuild, path: str | os.PathLike[str], comparison: StrategyComparison | None = None) -> Path:
+def write_html(
+    build: TwinBuild,
+    path: str | os.PathLike[str],
+    comparison: StrategyComparison | None = None,
+    calibration: Calibration | None = None,
+) -> Path:
     """Write :func:`to_html` atomically; return the path."""
     from oncoresist._io import write_text_atomic
 
-    return write_text_atomic(path, to_html(build, comparison))
+    return write_text_atomic(path, to_html(build, comparison, calibration))
