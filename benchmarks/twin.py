@@ -7,6 +7,7 @@ Usage::
 
     .venv/bin/python benchmarks/twin.py                      # 2000 patients, limit 120 s
     .venv/bin/python benchmarks/twin.py --patients 200 --limit 30
+    .venv/bin/python benchmarks/twin.py --calibrate          # also fit assumed rates first (400 patients/step)
 
 Prints one JSON line (wall time, CPU time, patients, machine) and exits 1 if over the limit.
 """
@@ -32,6 +33,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--limit", type=float, default=120.0, help="wall-time limit (s) asserted")
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
+    ap.add_argument("--calibrate", action="store_true", help="run the command with --calibrate")
     args = ap.parse_args()
 
     from typer.testing import CliRunner
@@ -46,7 +48,7 @@ def main() -> int:
         "--strategies", STRATEGIES, "--patients", str(args.patients), "--seed", str(args.seed),
         "--out-scenario", str(work / "twin.yaml"), "--out-dir", str(work / "runs"),
         "--html", str(work / "report.html"), "--json",
-    ]  # fmt: skip
+    ] + (["--calibrate"] if args.calibrate else [])  # fmt: skip
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     res = CliRunner().invoke(app, argv)
@@ -63,7 +65,11 @@ def main() -> int:
         "wall_s": round(wall, 2),
         "cpu_s": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 2),
         "limit_s": args.limit,
+        "calibrate": args.calibrate,
         "medians_months": {row["strategy"]: row["median"] for row in data["comparison"]["summary"]},
+        "t790m_share_continuous": next(
+            (m["share"] for m in data["comparison"]["mechanisms"]
+             if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),
         "cpus": os.cpu_count(),
         "machine": platform.platform(),
         "python": platform.python_version(),

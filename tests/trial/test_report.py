@@ -19,6 +19,7 @@ def test_trial_and_report_cli(zhang_trial, tmp_path):
     assert "data:image/png;base64," in page and "data:image/svg+xml;base64," in page
     assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from outside
     assert "<style>" in page
+    assert "Published lead times" in page and "PMID:29045530" in page and "6.7 months" in page
     for stem in ("km_pfs", "km_os", "swimmer", "lead_time", "dose"):
         assert (out / "figures" / f"{stem}.png").stat().st_size > 1000
         assert (out / "figures" / f"{stem}.svg").stat().st_size > 1000

@@ -121,6 +121,22 @@ def _extra_table(patients: Any) -> Any:
     return pd.DataFrame(rows).set_index("arm").fillna("–")
 
 
+def _published_lead_table() -> Any:
+    """Published lead times of plasma detection over progression (other settings; see the note)."""
+    import pandas as pd
+
+    from oncoresist.monitor.literature import published_lead_times
+
+    rows = [
+        {"setting": p.setting, "mutation": p.mutation,
+         "lead time": f"{p.statistic} {p.months:g} months (~{p.days:.0f} days)"
+         + ("" if not p.ci95_months else f", 95% CI {p.ci95_months[0]}–{p.ci95_months[1] or 'NA'}"),
+         "to": p.endpoint, "N": p.n or "–", "sampling": p.sampling, "source": f"{p.citation}; {p.source}"}
+        for p in published_lead_times()
+    ]
+    return pd.DataFrame(rows).set_index("setting")
+
+
 def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
     """Write a self-contained HTML report of the trial in ``out_dir`` to ``html``."""
     import jinja2
@@ -138,6 +154,7 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
         if an.logrank_ is not None:
             logrank[endpoint] = f"χ² = {an.logrank_.test_statistic:.2f}, p = {an.logrank_.p_value:.3g}"
     tables["extra"] = _html(_extra_table(patients))
+    tables["published_lead"] = _html(_published_lead_table())
     env = jinja2.Environment(loader=jinja2.PackageLoader("oncoresist.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = env.get_template("trial.html.j2").render(

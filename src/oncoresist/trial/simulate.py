@@ -75,7 +75,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
                            cells_per_cm3=mon.imaging.cells_per_cm3)
     assay = CtdnaAssay(tube_ml=mon.ctdna.tube_ml, depth=mon.ctdna.depth, error_rate=mon.ctdna.error_rate,
                        false_positive_rate=mon.ctdna.false_positive_rate, seq_efficiency=mon.ctdna.seq_efficiency)
-    cparams = CtdnaParams()
+    cparams = CtdnaParams(q_d=mon.ctdna.shedding_per_death)
     tracked = list(mon.ctdna.track)
     mut_cols = []
     for mname in tracked:

@@ -207,6 +207,10 @@ class CtdnaSpec(_Strict):
         "is confirmed by the next draw, the detection dated at the confirming draw)",
     )
     seq_efficiency: float = Field(0.5, gt=0, le=1)
+    shedding_per_death: float = Field(
+        1.4e-4, gt=0, le=1,
+        description="genome equivalents shed into blood per tumour-cell death (Avanzini et al. 2020: 1.4e-4)",
+    )
     track: dict[str, list[str]] = Field(
         default_factory=dict,
         description="mutation name -> cell types (of the scenario) that carry it",
