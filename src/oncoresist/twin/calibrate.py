@@ -146,7 +146,9 @@ def plan(build: TwinBuild, q: QuantKnowledge) -> tuple[list[ShareTarget], list[S
     """(fitted, held_out, tied, unfitted) for a twin: which rates the calibration may change."""
     ann = build.annotation
     drug = ann.drug[0]
-    fitted, held, unmatched = [], [], []
+    fitted: list[ShareTarget] = []
+    held: list[ShareTarget] = []
+    unmatched: list[ResistanceRoute] = []
     for r in build.routes:
         f = published_share(q, r, drug, ann.tumor)
         assumed = _assumed_rate(build, r.name)
