@@ -90,3 +90,22 @@ def test_a_second_cpg_factor_is_refused(tmp_path: Path, kb: Knowledge) -> None:
     with pytest.raises(KnowledgeError) as err:
         load_quant(data_dir=data, kb=kb)
     assert "already defined" in one_line(err)
+
+
+def test_published_outcomes(quant: QuantKnowledge, tmp_path: Path, kb: Knowledge) -> None:
+    comparator = quant.outcomes_for(drug="gefitinib", tumor="LUAD")
+    assert [o.id for o in comparator] == ["flaura-standard-egfr-tki"] and comparator[0].months == 10.2
+    osi = quant.outcomes["flaura-osimertinib"]
+    assert (osi.months, osi.hazard_ratio, osi.hazard_ratio_ci95) == (18.9, 0.46, (0.37, 0.57))
+    assert osi.hazard_ratio_vs == "flaura-standard-egfr-tki" and osi.source == "PMID:29151359"
+    assert quant.outcomes_for(drug="imatinib", tumor="NSCLC") == []
+    data = private_copy(QUANT_DIR, tmp_path / "data_quant")
+    (data / "zz_test.yaml").write_text(
+        'schema_version: "1"\noutcomes:\n  - id: bad\n    endpoint: median_pfs\n    months: 5\n    drugs: [erlotinib]\n'
+        "    tumors: [NSCLC]\n    population: a made-up arm for the test\n    hazard_ratio: 0.5\n"
+        "    hazard_ratio_vs: nowhere\n    source: PMID:29151359\n    where: test\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as err:
+        load_quant(data_dir=data, kb=kb)
+    assert "hazard_ratio_vs" in one_line(err) and "nowhere" in one_line(err)

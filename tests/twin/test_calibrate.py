@@ -95,3 +95,34 @@ def test_calibration_needs_progressions(egfr, tmp_path: Path) -> None:  # type: 
         calibrate_twin(egfr, patients=20, seed=0, follow_up_days=10, out_dir=tmp_path)
     with pytest.raises(OncoresistError, match="patients"):
         calibrate_twin(egfr, patients=0)
+
+
+def test_time_scale_is_fitted_to_the_comparator_median(calibrated: Calibration) -> None:
+    """FLAURA's comparator (erlotinib or gefitinib): median PFS 10.2 months (PMID:29151359)."""
+    assert calibrated.time_target is not None and calibrated.time_target.id == "flaura-standard-egfr-tki"
+    assert calibrated.median_months == pytest.approx(10.2, rel=0.05)
+    # the builder's Bozic rates give ~27 months; the fit speeds net growth up
+    assert calibrated.growth_factor > 1.5
+    o = calibrated.build.origin("cell_types.*.death")
+    assert o.kind == "calibrated" and "PMID:29151359" in o.source
+    b = calibrated.build.defaults
+    assert b.birth - b.death == pytest.approx(calibrated.growth_factor * (0.14 - 0.13))
+    assert all(c.death == pytest.approx(b.death) for c in calibrated.build.scenario.cell_types)
+
+
+def test_interpolated_median() -> None:
+    from oncoresist.twin.calibrate import interpolated_median_days
+
+    # 10 patients: 4 seen at the scan of day 56, 4 at day 112, 2 never
+    times = [56] * 4 + [112] * 4 + [300] * 2
+    events = [True] * 8 + [False] * 2
+    # half the patients lie 1/4 of the way into (56, 112]
+    assert interpolated_median_days(times, events, 56.0) == pytest.approx(56 + 0.25 * 56)
+    assert interpolated_median_days(times, [True] * 4 + [False] * 6, 56.0) == float("inf")
+
+
+def test_impossible_time_scale_is_one_line(egfr) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.twin.calibrate import rebuild
+
+    with pytest.raises(OncoresistError, match="death rate"):
+        rebuild(egfr, 20.0, load_quant())

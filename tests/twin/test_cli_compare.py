@@ -116,3 +116,11 @@ def test_cml_twin_with_many_routes_runs_and_t315i_share_is_in_the_published_rang
     assert t315i["published_ci"] == (0.02, 0.20)
     assert 0.02 <= t315i["share"] <= 0.20
     assert len(m) >= 10  # many kinase-domain mutations share the progressions
+
+
+def test_single_drug_strategies(egfr) -> None:  # type: ignore[no-untyped-def]
+    specs = strategy_specs(egfr, ["continuous:osimertinib", "adaptive:erlotinib"])
+    assert specs["continuous:osimertinib"] == {"kind": "continuous", "drugs": ["osimertinib"]}
+    assert specs["adaptive:erlotinib"] == {"kind": "adaptive", "drugs": ["erlotinib"]}
+    with pytest.raises(OncoresistError, match="not one of the twin's drugs"):
+        strategy_specs(egfr, ["continuous:imatinib"])

@@ -44,7 +44,8 @@ def twin(
         bool,
         typer.Option(
             "--calibrate",
-            help="Fit assumed emergence rates to published shares of mechanisms at progression on the first drug.",
+            help="Fit assumed emergence rates to published shares of mechanisms at progression on the first drug, "
+            "and net growth to a published median PFS on it.",
         ),
     ] = False,
     calibrate_patients: Annotated[
@@ -124,6 +125,11 @@ def _calibration_dict(cal: object) -> dict[str, object]:
         "tied": cal.tied,
         "unfitted": cal.unfitted,
         "multipliers": cal.multipliers,
+        "time_scale": None if cal.time_target is None else {
+            "target": cal.time_target.id, "source": cal.time_target.source,
+            "published_median_months": cal.time_target.months, "simulated_median_months": cal.median_months,
+            "growth_factor": cal.growth_factor,
+        },
     }
 
 
@@ -145,6 +151,11 @@ def _print_calibration(cal: object) -> None:
                       r["source"])
     con = console()
     con.print(table)
+    if cal.time_target is not None:
+        t = cal.time_target
+        con.print(f"time scale: net growth x{cal.growth_factor:.3g} so that the median time to progression on "
+                  f"continuous {cal.drug} is {cal.median_months:.1f} months "
+                  f"(published {t.months:g}: {t.id}, {t.source})")
     for c, lead in cal.tied.items():
         con.print(f"[dim]{c}: rate tied to {lead} (same mechanism class, no published share)[/]")
     if cal.unfitted:

@@ -302,6 +302,33 @@ class ProgressionFrequency(_Model):
         return (self.range[0] + self.range[1]) / 2
 
 
+class PublishedOutcome(_Model):
+    """A published trial outcome of one arm (median progression-free survival), for calibration and checks."""
+
+    id: EntryId
+    endpoint: Literal["median_pfs"]
+    months: float = Field(gt=0)
+    ci95_months: tuple[float, float] | None = None
+    drugs: list[str] = Field(min_length=1, description="The arm's drugs (any one of them was given).")
+    tumors: list[str] = Field(min_length=1)
+    population: str = Field(min_length=10)
+    n: int | None = Field(default=None, gt=0)
+    hazard_ratio: float | None = Field(default=None, gt=0)
+    hazard_ratio_ci95: tuple[float, float] | None = None
+    hazard_ratio_vs: str | None = Field(default=None, description="Id of the comparator arm's outcome.")
+    source: SourceId
+    where: str = Field(min_length=3)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _hr(self) -> PublishedOutcome:
+        if (self.hazard_ratio is None) != (self.hazard_ratio_vs is None):
+            raise ValueError("give hazard_ratio and hazard_ratio_vs together")
+        if self.hazard_ratio_ci95 is not None and self.hazard_ratio is None:
+            raise ValueError("hazard_ratio_ci95 needs hazard_ratio")
+        return self
+
+
 class PhenotypeRateDefault(_Provenanced):
     """A default rate for a non-genetic mechanism (state switching, transformation)."""
 
@@ -335,10 +362,11 @@ class QuantFile(_Model):
     nucleotide_changes: list[VariantNucleotideChanges] = Field(default_factory=list)
     frequencies: list[ProgressionFrequency] = Field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
+    outcomes: list[PublishedOutcome] = Field(default_factory=list)
 
 
 _SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
-             "phenotype_defaults")
+             "phenotype_defaults", "outcomes")
 
 
 # ------------------------------------------------------------------ index
@@ -373,6 +401,7 @@ class QuantKnowledge:
     nucleotide_changes: dict[str, VariantNucleotideChanges] = field(default_factory=dict)
     frequencies: list[ProgressionFrequency] = field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
+    outcomes: dict[str, PublishedOutcome] = field(default_factory=dict)
     #: (section, id) -> file label
     defined_in: dict[tuple[str, str], str] = field(default_factory=dict)
     #: derived single-nucleotide routes per canonical alteration name
@@ -531,6 +560,20 @@ class QuantKnowledge:
                 continue
             out.append(f)
         return out
+
+    def outcomes_for(self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs") -> list[
+        PublishedOutcome
+    ]:
+        """Published outcomes of arms that gave ``drug``, in ``tumor`` (OncoTree-related), largest arm first."""
+        drug_name = self._drug(drug)
+        found = [
+            o
+            for o in self.outcomes.values()
+            if o.endpoint == endpoint
+            and drug_name in o.drugs
+            and (tumor is None or any(self._related_tumors(tumor, t) for t in o.tumors))
+        ]
+        return sorted(found, key=lambda o: -(o.n or 0))
 
     def _drug_class_set(self, drug: str) -> set[str]:
         try:
@@ -726,6 +769,16 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
         for j, t in enumerate(f.tumors):
             chk.tumor(where, f"tumors.{j}", t)
         q.frequencies.append(f)
+    elif section == "outcomes":
+        o: PublishedOutcome = entry
+        chk.source(where, "source", o.source)
+        for j, d in enumerate(o.drugs):
+            chk.drug(where, f"drugs.{j}", d)
+        for j, t in enumerate(o.tumors):
+            chk.tumor(where, f"tumors.{j}", t)
+        if o.hazard_ratio_vs is not None and o.hazard_ratio_vs not in q.outcomes:
+            chk.fail(where, "hazard_ratio_vs", f"no outcome {o.hazard_ratio_vs!r} defined before this one")
+        q.outcomes[o.id] = o
     elif section == "phenotype_defaults":
         chk.source(where, "source", entry.source)
         q.phenotype_defaults.append(entry)

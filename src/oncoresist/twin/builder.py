@@ -121,6 +121,10 @@ class TwinBuild:
     annotation: AnnotationResult
     skipped: list[str] = field(default_factory=list)
     routes: list[ResistanceRoute] = field(default_factory=list)
+    defaults: TwinDefaults = field(default_factory=lambda: TwinDefaults())
+    """The assumptions the scenario was built with (a calibration rebuilds with changed ones)."""
+    knowledge: Knowledge | None = field(default=None, repr=False, compare=False)
+    quant: QuantKnowledge | None = field(default=None, repr=False, compare=False)
 
     def origin(self, path: str) -> Origin:
         """The origin of one path (KeyError if the builder wrote no such value)."""
@@ -405,7 +409,7 @@ def build_twin(
         "treatment": treatment,
     }
     scenario = load_scenario(data)
-    return TwinBuild(scenario, rec.origins, annotation, skipped, routes)
+    return TwinBuild(scenario, rec.origins, annotation, skipped, routes, d, kb, q)
 
 
 def _profile_source(annotation: AnnotationResult) -> str:

@@ -16,6 +16,16 @@ The fit is a damped fixed-point iteration on the multipliers, ``m ← m · (targ
 using the same patients (same seed: common random numbers) at every step, with shares smoothed by
 half a progression so that an unseen route has a finite share. A published share of 0 is fitted
 at its continuity-corrected value ``0.5 / (n + 1)``.
+
+**Time scale.** Growth and death rates are assumptions too (Bozic et al.'s colorectal values). When
+the quantitative knowledge has a published median progression-free survival for an arm that gave
+the first drug in this tumour type (e.g. FLAURA's comparator, 10.2 months), the same iteration also
+fits one factor ``g`` on every cell type's net growth ``b − d`` (the death rate becomes
+``b − g·(b − d)``; the twin is rebuilt, so pre-existing mutant counts follow) until the cohort's
+median time to progression matches it: ``g ← g · (simulated / published)^damping``. The simulated
+median is read off the empirical distribution of progression times interpolated between scans
+(progression happened between the last scan and the one that saw it), so it moves smoothly with
+``g`` instead of jumping by a scan interval.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.twin.origin import Origin
 
 if TYPE_CHECKING:
-    from oncoresist.knowledge.quant import ProgressionFrequency, QuantKnowledge
+    from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
     from oncoresist.twin.builder import ResistanceRoute, TwinBuild
 
 _ASSUMED = "default assumption"
@@ -87,10 +97,16 @@ class Calibration:
     iterations: int = 0
     converged: bool = False
     drug: str = ""
+    time_target: PublishedOutcome | None = None
+    """The published median PFS the time scale was fitted to (``None``: time scale not fitted)."""
+    growth_factor: float = 1.0
+    """Factor on every cell type's net growth ``b − d`` (1: the builder's defaults)."""
+    median_months: float | None = None
+    """The calibration cohort's median time to progression (months, interpolated between scans)."""
 
     def table(self) -> list[dict[str, Any]]:
         """One row per published share: fitted or held out, target, simulated share, interval, source."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for role, targets in (("fitted", self.fitted), ("held out (predicted)", self.held_out)):
             for t in targets:
                 share = self.shares.get(t.cell_type, 0.0)
@@ -170,8 +186,9 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
 
     ``note`` gives, per cell type, the text recorded as the origin of its new rate.
     """
+    from dataclasses import replace
+
     from oncoresist.model.load import load_scenario
-    from oncoresist.twin.builder import TwinBuild
 
     data = build.scenario.model_dump(mode="json", exclude_defaults=True)
     origins = [o for o in build.origins if not any(
@@ -201,7 +218,7 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
     sens = next(c for c in data["cell_types"] if c["name"] == "sensitive")
     sens["initial"] = float(max(sens["initial"] - added, 1.0))
     scenario = load_scenario({"schema_version": build.scenario.schema_version, **data})
-    return TwinBuild(scenario, origins, build.annotation, list(build.skipped), list(build.routes))
+    return replace(build, scenario=scenario, origins=origins)
 
 
 def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str, float], int]:
@@ -218,19 +235,83 @@ def _close(share: float, target: float, n: int, tolerance: float) -> bool:
     return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
 
 
+DAYS_PER_MONTH = 30.4375
+
+
+def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float:
+    """Median time to progression from scan-detected events, interpolated within scan intervals.
+
+    An event seen at scan time ``t`` happened in ``(t − scan_days, t]``; the empirical distribution
+    of event times is taken as linear within each interval. ``inf`` if half the patients never
+    progressed.
+    """
+    import numpy as np
+
+    t = np.asarray(times, float)[np.asarray(events, bool)]
+    n = len(np.asarray(times))
+    if n == 0 or len(t) < n / 2:
+        return math.inf
+    grid = np.unique(t)
+    frac = np.array([(t <= g).sum() for g in grid]) / n
+    k = int(np.argmax(frac >= 0.5))
+    before = frac[k - 1] if k > 0 else 0.0
+    start = max(grid[k] - scan_days, grid[k - 1] if k > 0 else 0.0)
+    return float(start + (0.5 - before) / (frac[k] - before) * (grid[k] - start))
+
+
+def time_target(q: QuantKnowledge, build: TwinBuild) -> PublishedOutcome | None:
+    """The published median PFS of an arm that gave the twin's first drug in its tumour type."""
+    found = q.outcomes_for(drug=build.annotation.drug[0], tumor=build.annotation.tumor)
+    return found[0] if found else None
+
+
+def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBuild:
+    """The twin rebuilt with every cell type's net growth ``b − d`` scaled by ``growth_factor``."""
+    from dataclasses import replace
+
+    from oncoresist.twin.builder import build_twin
+
+    if growth_factor == 1.0:
+        return build
+    d = build.defaults
+    death = d.birth - growth_factor * (d.birth - d.death)
+    if not 0 <= death < d.birth:
+        raise OncoresistError(
+            f"calibration: the time scale needs net growth x{growth_factor:.3g}, which makes the death rate "
+            f"{death:.3g} (birth {d.birth:g}); the published median cannot be reached with these defaults"
+        )
+    ann = build.annotation
+    return build_twin(list(ann.alterations), drugs=list(ann.drug), tumor=ann.tumor, knowledge=build.knowledge,
+                      quant=build.quant or q, defaults=replace(d, death=death))
+
+
+def _time_origins(build: TwinBuild, target: PublishedOutcome, g: float, drug: str) -> TwinBuild:
+    from dataclasses import replace
+
+    old = build.defaults
+    text = (f"fitted so that the median time to progression on continuous {drug} matches {target.id} "
+            f"({target.source}: {target.months:g} months): net growth b-d x{g:.3g} on the builder's "
+            f"{old.birth:g}-{old.birth - (old.birth - old.death) / g:.3g}")
+    origins = [Origin(o.path, o.value, "calibrated", text) if o.path == "cell_types.*.death" else o
+               for o in build.origins]
+    return replace(build, origins=origins)
+
+
 def calibrate_twin(
     build: TwinBuild,
     *,
     patients: int = 400,
     seed: int | None = 0,
-    iterations: int = 8,
+    iterations: int = 10,
     damping: float = 0.8,
     tolerance: float = 0.1,
+    time_scale: bool = True,
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
 ) -> Calibration:
-    """Fit the twin's assumed emergence rates to published shares at progression on the first drug.
+    """Fit the twin's assumed rates to published shares at progression (and its time scale to a
+    published median PFS) on continuous first-line treatment.
 
     Parameters
     ----------
@@ -243,9 +324,11 @@ def calibrate_twin(
     iterations
         Most fixed-point steps; stops earlier when every fitted share is within ``tolerance``
         (absolute difference of natural logs) of its target, or within two binomial standard
-        errors of it (the cohort's own sampling noise).
+        errors of it (the cohort's own sampling noise), and the median within 5% of its target.
     damping
         Exponent of each multiplicative step (``1`` = full step).
+    time_scale
+        Also fit the net growth rate to a published median PFS when the knowledge has one.
     follow_up_days
         Follow-up of the calibration cohort.
     quant
@@ -260,39 +343,49 @@ def calibrate_twin(
     """
     from oncoresist.knowledge.quant import load_quant
     from oncoresist.trial.run import load_results
-    from oncoresist.twin.compare import run_cohort
+    from oncoresist.twin.compare import SCAN_DAYS, run_cohort
 
     if patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
-    q = quant if quant is not None else load_quant()
+    q = quant if quant is not None else (build.quant or load_quant())
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
+    target = time_target(q, build) if time_scale else None
     types = [c.name for c in build.scenario.cell_types]
     base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
     mult = {t.cell_type: 1.0 for t in fitted}
+    g = 1.0
     history: list[dict[str, float]] = []
     current = build
     shares: dict[str, float] = {}
     converged = False
+    median = math.nan
     step = 0
     while True:
         folder = run_cohort(current, ["continuous"], patients=patients, seed=seed,
                             out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
         results, _, _ = load_results(folder / "results")
         shares, smooth, n_prog = _shares(results, types)
-        history.append({t.cell_type: shares[t.cell_type] for t in fitted})
+        median = interpolated_median_days(results["pfs_time"], results["pfs_event"], SCAN_DAYS) / DAYS_PER_MONTH
+        history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
+                        "growth_factor": g})
         if n_prog == 0:
             raise OncoresistError(
                 f"calibration: no progression among {patients} patients on {drug} within {follow_up_days:g} days; "
                 "lengthen the follow-up or give more patients"
             )
         converged = all(_close(smooth[t.cell_type], t.target, n_prog, tolerance) for t in fitted)
-        if converged or step >= iterations or not fitted:
+        if target is not None:
+            converged &= abs(median - target.months) <= 0.05 * target.months
+        if converged or step >= iterations or (not fitted and target is None):
             break
         for t in fitted:
             mult[t.cell_type] *= min(max((t.target / smooth[t.cell_type]) ** damping, 1 / 50), 50)
+        if target is not None:
+            ratio = (median if math.isfinite(median) else 3 * follow_up_days / DAYS_PER_MONTH) / target.months
+            g *= min(max(ratio**damping, 1 / 3), 3)
         full = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
         notes = {}
         for t in fitted:
@@ -300,15 +393,21 @@ def calibrate_twin(
                                   f"{t.target:.3g}")
         for c, lead in tied.items():
             notes[c] = f"tied to {lead} (same mechanism class, no published share of its own)"
-        current = apply_multipliers(build, full, notes)
+        current = rebuild(build, g, q)
+        if full:
+            current = apply_multipliers(current, full, notes)
         step += 1
     final_mult = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
-    if fitted:  # record where the fit ended in every calibrated origin
+    if target is not None and g != 1.0:
+        current = _time_origins(current, target, g, drug)
+    if fitted or target is not None:  # record where the fit ended in every calibrated origin
         achieved = "; ".join(f"{t.cell_type} simulated {shares[t.cell_type]:.3g}" for t in fitted)
+        if target is not None:
+            achieved += ("; " if achieved else "") + f"median {median:.3g} months"
         tail = (f" [calibration: {patients} patients, seed {seed}, {step} step(s), "
                 f"{'converged' if converged else 'NOT converged'}: {achieved}]")
         current.origins = [
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ]
     return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
-                       converged, drug)
+                       converged, drug, target, g, median)

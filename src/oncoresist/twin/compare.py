@@ -31,6 +31,8 @@ COHORT: dict[str, Any] = {
     "kill": {"dist": "lognormal", "median": 1.0, "sigma": 0.2},
     "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5},
 }
+SCAN_DAYS = 56.0
+"""Imaging interval of the twin's cohorts (days): every 8 weeks."""
 INITIAL_SIGMA = 0.7
 """Sigma of the log of the burden at diagnosis across the cohort (assumption, as in the example trials)."""
 
@@ -93,7 +95,8 @@ def tracked_mutations(build: TwinBuild) -> dict[str, list[str]]:
 def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The trial-layer strategy mapping for each named strategy, drugs in the order given.
 
-    ``continuous`` and ``adaptive`` give the first drug; ``sequential`` each drug in turn at
+    ``continuous`` and ``adaptive`` give the first drug (``continuous:DRUG``, ``adaptive:DRUG``
+    give that one of the twin's drugs instead); ``sequential`` each drug in turn at
     progression; ``ctdna-guided`` also switches when plasma shows a tracked mutation of a type
     that resists the current line; ``combination`` gives every drug together.
     """
@@ -101,8 +104,17 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
     tracked = tracked_mutations(build)
     out: dict[str, dict[str, Any]] = {}
     for s in strategies:
+        kind, _, one = s.partition(":")
+        if one and kind in {"continuous", "adaptive"}:
+            if one not in drugs:
+                raise OncoresistError(f"--strategies: {s!r} names {one!r}, not one of the twin's drugs: "
+                                      f"{', '.join(drugs)}")
+            out[s] = {"kind": kind, "drugs": [one]}
+            continue
         if s not in STRATEGIES:
-            raise OncoresistError(f"--strategies: unknown strategy {s!r}; use {', '.join(STRATEGIES)}")
+            raise OncoresistError(
+                f"--strategies: unknown strategy {s!r}; use {', '.join(STRATEGIES)} (or continuous:DRUG, adaptive:DRUG)"
+            )
         if s == "continuous":
             out[s] = {"kind": "continuous", "drugs": [drugs[0]]}
         elif s == "adaptive":
@@ -141,7 +153,7 @@ def trial_mapping(
         "arms": [{"name": s, "scenario": "scenario.yaml", "strategy": spec} for s, spec in specs.items()],
         "cohort": {**COHORT, "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA}},
         "monitor": {
-            "imaging": {"every_days": 56, "n_lesions": 2},
+            "imaging": {"every_days": SCAN_DAYS, "n_lesions": 2},
             "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
         },
     }

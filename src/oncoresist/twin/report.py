@@ -211,6 +211,14 @@ def _calibration(cal: Calibration) -> str:
         f"(a point mutation's codon) were not fitted: their shares are predictions (<i>held out</i>).</p>",
         _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows),
     ]
+    if cal.time_target is not None:
+        t = cal.time_target
+        parts.append(
+            f"<p>Time scale: every cell type's net growth (birth − death, Bozic et al.'s colorectal values in the "
+            f"builder) was multiplied by {cal.growth_factor:.3g} so that the median time to progression on continuous "
+            f"{_e(cal.drug)} is {cal.median_months:.1f} months, against {t.months:g} months published "
+            f"({_e(t.id)}, {_e(t.source)}; {_e(t.population)}).</p>"
+        )
     if cal.tied:
         parts.append("<p>" + "; ".join(f"{_e(c)} shares the multiplier of {_e(lead)} (same mechanism class, "
                                        "no published share of its own)" for c, lead in cal.tied.items()) + ".</p>")
