@@ -94,8 +94,13 @@ def twin_tour(con: Console) -> Path:
         f"EGFR L858R NSCLC on erlotinib then osimertinib: {len(built.scenario.cell_types)} cell types; numbers: "
         + ", ".join(f"{n} {k}" for k, n in kinds.items())
     )
-    con.print("Calibrating assumed rates to published shares at progression (400 patients, seed 2026) ...")
+    con.print("Calibrating assumed rates to published shares at progression, and the time scale to a published "
+              "median PFS (400 patients, seed 2026) ...")
     cal = calibrate_twin(built, patients=400, seed=2026, out_dir=OUT / "twin" / "calibration")
+    if cal.time_target is not None:
+        con.print(f"  time scale: median {cal.median_months:.1f} months on continuous {cal.drug} "
+                  f"(published {cal.time_target.months:g}, {cal.time_target.source}); "
+                  f"net growth x{cal.growth_factor:.2f}")
     for row in cal.table():
         con.print(
             f"  {row['cell_type']}: {row['role']}, published {row['published']:.0%}, simulated {row['simulated']:.0%}"

@@ -400,12 +400,9 @@ def calibrate_twin(
     final_mult = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
     if target is not None and g != 1.0:
         current = _time_origins(current, target, g, drug)
-    if fitted or target is not None:  # record where the fit ended in every calibrated origin
-        achieved = "; ".join(f"{t.cell_type} simulated {shares[t.cell_type]:.3g}" for t in fitted)
-        if target is not None:
-            achieved += ("; " if achieved else "") + f"median {median:.3g} months"
-        tail = (f" [calibration: {patients} patients, seed {seed}, {step} step(s), "
-                f"{'converged' if converged else 'NOT converged'}: {achieved}]")
+    if fitted or target is not None:  # record the run in every calibrated origin (results: the calibration table)
+        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
+                f"{'converged' if converged else 'NOT converged'}]")
         current.origins = [
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ]
