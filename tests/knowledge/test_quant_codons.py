@@ -67,29 +67,31 @@ def test_undecided_context_is_stated(quant: QuantKnowledge) -> None:
     assert any("neighbouring codon" in a for a in e255k.assumptions)
 
 
-def test_an_ambiguous_codon_must_be_pinned(tmp_path: Path, kb: Knowledge) -> None:
+def _load_error(tmp_path: Path, kb: Knowledge, text: str) -> str:
+    """The one-line error of loading the packaged data plus ``text`` as ``zz_test.yaml``."""
     data = private_copy(QUANT_DIR, tmp_path / "data_quant")
-    (data / "zz_test.yaml").write_text(
-        'schema_version: "1"\nnucleotide_changes:\n  - id: abl1-v299l-codon\n    alteration: ABL1 V299L\n'
-        "    transcript: ENST00000318560\n    hgvs_c: c.895G>C\n    source: cgi:biomarkers-per-variant\n",
-        encoding="utf-8",
-    )
+    (data / "zz_test.yaml").write_text('schema_version: "1"\n' + text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as err:
         load_quant(data_dir=data, kb=kb)
-    msg = one_line(err)
+    return one_line(err)
+
+
+def test_an_ambiguous_codon_must_be_pinned(tmp_path: Path, kb: Knowledge) -> None:
+    msg = _load_error(
+        tmp_path, kb,
+        "nucleotide_changes:\n  - id: abl1-v299l-codon\n    alteration: ABL1 V299L\n"
+        "    transcript: ENST00000318560\n    hgvs_c: c.895G>C\n    source: cgi:biomarkers-per-variant\n",
+    )
     assert "abl1-v299l-codon" in msg and "pin the reference codon" in msg
 
 
 def test_a_second_cpg_factor_is_refused(tmp_path: Path, kb: Knowledge) -> None:
-    data = private_copy(QUANT_DIR, tmp_path / "data_quant")
-    (data / "zz_test.yaml").write_text(
-        'schema_version: "1"\nsubstitution_factors:\n  - id: another\n    context: cpg_transition\n    factor: 10\n'
+    msg = _load_error(
+        tmp_path, kb,
+        "substitution_factors:\n  - id: another\n    context: cpg_transition\n    factor: 10\n"
         "    compared_with: other transitions\n    source: DOI:10.1186/s12864-020-6674-1\n",
-        encoding="utf-8",
     )
-    with pytest.raises(KnowledgeError) as err:
-        load_quant(data_dir=data, kb=kb)
-    assert "already defined" in one_line(err)
+    assert "already defined" in msg
 
 
 def test_published_outcomes(quant: QuantKnowledge, tmp_path: Path, kb: Knowledge) -> None:
@@ -99,13 +101,10 @@ def test_published_outcomes(quant: QuantKnowledge, tmp_path: Path, kb: Knowledge
     assert (osi.months, osi.hazard_ratio, osi.hazard_ratio_ci95) == (18.9, 0.46, (0.37, 0.57))
     assert osi.hazard_ratio_vs == "flaura-standard-egfr-tki" and osi.source == "PMID:29151359"
     assert quant.outcomes_for(drug="imatinib", tumor="NSCLC") == []
-    data = private_copy(QUANT_DIR, tmp_path / "data_quant")
-    (data / "zz_test.yaml").write_text(
-        'schema_version: "1"\noutcomes:\n  - id: bad\n    endpoint: median_pfs\n    months: 5\n    drugs: [erlotinib]\n'
+    msg = _load_error(
+        tmp_path, kb,
+        "outcomes:\n  - id: bad\n    endpoint: median_pfs\n    months: 5\n    drugs: [erlotinib]\n"
         "    tumors: [NSCLC]\n    population: a made-up arm for the test\n    hazard_ratio: 0.5\n"
         "    hazard_ratio_vs: nowhere\n    source: PMID:29151359\n    where: test\n",
-        encoding="utf-8",
     )
-    with pytest.raises(KnowledgeError) as err:
-        load_quant(data_dir=data, kb=kb)
-    assert "hazard_ratio_vs" in one_line(err) and "nowhere" in one_line(err)
+    assert "hazard_ratio_vs" in msg and "nowhere" in msg
