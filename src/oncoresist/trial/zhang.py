@@ -12,8 +12,9 @@ public re-implementations of the paper's model (listed in ``docs/trials.md``); t
 checked against the paper's own table here. Time unit: days (the rates are read as per day —
 an assumption). Model units are converted to cells with ``cells_per_unit`` so that imaging works.
 
-The engine has no competition term, which is why this model lives here (see the report of the
-trials work): it drives the same policies, monitors and trial runner as engine scenarios.
+The engine's Lotka–Volterra competition has fixed carrying capacities; here K_T+ follows another
+type's count (1.5·x_TP) and K_TP the drug, which the engine does not express — which is why this
+model lives here: it drives the same policies, monitors and trial runner as engine scenarios.
 """
 
 from __future__ import annotations
