@@ -213,3 +213,29 @@ def test_cml_routes_and_t315i_folds(curated_kb, quant) -> None:  # type: ignore[
     # T315I arises by one single-nucleotide route (ABL1 c.944C>T)
     tr = next(t for t in b.scenario.transitions if t.target == "ABL1_T315I")
     assert tr.probability == pytest.approx(1e-9 / 3)
+
+
+def test_a_compound_route_arises_from_its_parent_clone(curated_kb, quant) -> None:  # type: ignore[no-untyped-def]
+    """Ex19del on erlotinib then osimertinib: the fact for T790M + C797S (PMID:26181354) makes a cell
+    type that arises from the T790M clone by C797S alone, not from sensitive cells by both at once."""
+    built = build_twin(["EGFR exon 19 deletion"], drugs="erlotinib,osimertinib", tumor="NSCLC",
+                       knowledge=curated_kb, quant=quant)
+    tr = next(t for t in built.scenario.transitions if t.target == "EGFR_T790M+EGFR_C797S")
+    assert tr.source == "EGFR_T790M"
+    c797s = quant.variant_rate("EGFR C797S", "bozic2013-point-mutation-rate")
+    assert tr.probability == pytest.approx(c797s.value)
+    o = built.origin("transitions.EGFR_T790M->EGFR_T790M+EGFR_C797S.probability[EGFR C797S]")
+    assert o.kind == "published table"
+    with pytest.raises(KeyError):  # T790M is the parent's, not acquired again
+        built.origin("transitions.EGFR_T790M->EGFR_T790M+EGFR_C797S.probability[EGFR T790M]")
+    init = {c.name: c.initial for c in built.scenario.cell_types}
+    # seeded from the parent's growth: far fewer than the parent itself
+    assert 0 <= init["EGFR_T790M+EGFR_C797S"] < init["EGFR_T790M"] / 1000
+    # under osimertinib the double mutant is selected: it outgrows its share of the parent
+    data = built.scenario.model_dump(mode="json")
+    data["treatment"] = [{"drug": "osimertinib", "dose": 1.0}]
+    sc = load_scenario(data)
+    res = simulate(sc, t_end=720, engine="ode")
+    i = res.cell_types.index("EGFR_T790M+EGFR_C797S")
+    j = res.cell_types.index("EGFR_T790M")
+    assert res.total[0, -1] > 0 and res.final[0, i] > res.final[0, j]

@@ -386,11 +386,20 @@ def build_twin(
     cell_types: list[dict[str, Any]] = []
     transitions: list[dict[str, Any]] = []
     seeded = 0.0
-    for route in routes:
-        ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec)
-        cell_types.append(ct)
-        transitions.append(tr)
+    parents = nested_parents(routes)
+    compiled: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    start: dict[str, float] = {}
+    # parents first (fewer alterations), so a nested route can seed from its parent's count
+    for route in sorted(routes, key=lambda r: len(r.alterations)):
+        parent = parents.get(route.name)
+        ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec,
+                                    parent=parent, parent_count=start.get(parent.name, 0.0) if parent else 0.0)
+        compiled[route.name] = (ct, tr)
+        start[route.name] = n0
         seeded += n0
+    for route in routes:
+        cell_types.append(compiled[route.name][0])
+        transitions.append(compiled[route.name][1])
     burden_cells = float(round(d.burden))
     rec("burden", burden_cells, _ASSUMED, d.why("burden"))
     sensitive_n = rec(
@@ -412,6 +421,29 @@ def build_twin(
     return TwinBuild(scenario, rec.origins, annotation, skipped, routes, d, kb, q)
 
 
+def nested_parents(routes: Sequence[ResistanceRoute]) -> dict[str, ResistanceRoute]:
+    """Route → the route it arises from: the largest other route whose alterations are a strict subset
+    of its own and whose extra alterations are all point changes (e.g. EGFR T790M for T790M + C797S).
+
+    Resistance acquired in steps (C797S in a T790M clone under osimertinib) then follows the
+    sequence instead of needing both changes at once in a sensitive cell.
+    """
+    out: dict[str, ResistanceRoute] = {}
+    for r in routes:
+        names = {a.name for a in r.alterations}
+        best: ResistanceRoute | None = None
+        for other in routes:
+            sub = {a.name for a in other.alterations}
+            extra = [a for a in r.alterations if a.name not in sub]
+            if other is r or not sub < names or not all(a.kind in _POINT_KINDS for a in extra):
+                continue
+            if best is None or len(other.alterations) > len(best.alterations):
+                best = other
+        if best is not None:
+            out[r.name] = best
+    return out
+
+
 def _profile_source(annotation: AnnotationResult) -> str:
     sens = [f for f in annotation.findings if f.effect == "sensitivity"]
     if sens:
@@ -428,8 +460,16 @@ def _compile_route(
     tumor: str | None,
     d: TwinDefaults,
     rec: _Recorder,
+    *,
+    parent: ResistanceRoute | None = None,
+    parent_count: float = 0.0,
 ) -> tuple[dict[str, Any], dict[str, Any], float]:
-    """(cell type, transition into it, its initial count) for one route."""
+    """(cell type, transition into it, its initial count) for one route.
+
+    With a ``parent`` route the transition starts from the parent's cell type and needs only the
+    alterations the parent lacks; the pre-existing count is the mean accumulated while the parent
+    grew to ``parent_count``.
+    """
     p = f"cell_types.{route.name}"
     resisted = route.drugs(kb, drugs)
     rec(f"{p}.mechanisms", route.mechanism, "knowledge fact", route.fact_source())
@@ -484,16 +524,21 @@ def _compile_route(
         rate, origin = _switch_rate(q, d)
         rec(f"transitions.sensitive->{route.name}.rate", rate, _ASSUMED, origin)
         return ct, {"kind": "switch", "source": "sensitive", "target": route.name, "rate": rate}, 0.0
-    prob = _mutation_probability(route, q, d, rec, p)
+    source = "sensitive" if parent is None else parent.name
+    prob = _mutation_probability(route, q, d, rec, p, source=source,
+                                 skip={a.name for a in parent.alterations} if parent else set())
     n0 = 0.0
-    if d.preexisting:
-        m = d.burden
+    m = d.burden if parent is None else parent_count
+    if d.preexisting and m > 1:
         n0 = float(round(prob * d.birth / (d.birth - d.death) * m * math.log(m)))
-        rec(f"{p}.initial", n0, _ASSUMED, d.why("preexisting"))
+        why = d.why("preexisting") + ("" if parent is None else f", M = the {parent.name} cells at diagnosis")
+        rec(f"{p}.initial", n0, _ASSUMED, why)
+    elif d.preexisting:
+        rec(f"{p}.initial", 0.0, _ASSUMED, f"arises from {source}, which has no cells at diagnosis")
     else:
         rec(f"{p}.initial", 0.0, _ASSUMED, "no pre-existing resistant cells (preexisting=False)")
     ct["initial"] = n0
-    return ct, {"kind": "mutation", "source": "sensitive", "target": route.name, "probability": prob}, n0
+    return ct, {"kind": "mutation", "source": source, "target": route.name, "probability": prob}, n0
 
 
 def _switch_rate(q: QuantKnowledge, d: TwinDefaults) -> tuple[float, str]:
@@ -507,14 +552,26 @@ def _switch_rate(q: QuantKnowledge, d: TwinDefaults) -> tuple[float, str]:
     return 1e-8, "no phenotype default for lineage_plasticity in the quantitative knowledge"
 
 
-def _mutation_probability(route: ResistanceRoute, q: QuantKnowledge, d: TwinDefaults, rec: _Recorder, p: str) -> float:
-    """Probability per division of acquiring every alteration of the route (independent events)."""
+def _mutation_probability(
+    route: ResistanceRoute,
+    q: QuantKnowledge,
+    d: TwinDefaults,
+    rec: _Recorder,
+    p: str,
+    *,
+    source: str = "sensitive",
+    skip: set[str] | None = None,
+) -> float:
+    """Probability per division of acquiring every alteration of the route not in ``skip`` (independent
+    events), in a cell of type ``source``."""
     rate = q.mutation_rates.get(d.rate_id)
     if rate is None:
         raise OncoresistError(f"defaults.rate_id: no mutation rate {d.rate_id!r} in the quantitative knowledge")
     prob = 1.0
     for a in route.alterations:
-        path = f"transitions.sensitive->{route.name}.probability[{a.name}]"
+        if skip and a.name in skip:
+            continue
+        path = f"transitions.{source}->{route.name}.probability[{a.name}]"
         if a.kind in _POINT_KINDS:
             vr = q.variant_rate(a.name, d.rate_id) if a.kind == "protein" else None
             if vr is not None:

@@ -142,9 +142,13 @@ def published_share(
     return max(found, key=lambda f: f.n or 0)
 
 
+def _is_emergence(path: str, name: str) -> bool:
+    """Whether ``path`` is a number of the transition into cell type ``name`` (from any source)."""
+    return path.startswith("transitions.") and f"->{name}." in path
+
+
 def _emergence_paths(build: TwinBuild, name: str) -> list[Origin]:
-    prefix = f"transitions.sensitive->{name}."
-    return [o for o in build.origins if o.path.startswith(prefix)]
+    return [o for o in build.origins if _is_emergence(o.path, name)]
 
 
 def _assumed_rate(build: TwinBuild, name: str) -> bool:
@@ -192,19 +196,19 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
 
     data = build.scenario.model_dump(mode="json", exclude_defaults=True)
     origins = [o for o in build.origins if not any(
-        o.path.startswith(f"transitions.sensitive->{n}.") or o.path == f"cell_types.{n}.initial" for n in multipliers
+        _is_emergence(o.path, n) or o.path == f"cell_types.{n}.initial" for n in multipliers
     )]
     initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
     added = 0.0
     for tr in data["transitions"]:
         name = tr["target"]
-        if tr.get("source") != "sensitive" or name not in multipliers:
+        if name not in multipliers:
             continue
         m = multipliers[name]
         key = "probability" if tr["kind"] == "mutation" else "rate"
         old = float(tr[key])
         tr[key] = old * m
-        origins.append(Origin(f"transitions.sensitive->{name}.{key}", tr[key], "calibrated",
+        origins.append(Origin(f"transitions.{tr['source']}->{name}.{key}", tr[key], "calibrated",
                               f"{note[name]}; x{m:.3g} on the builder's {old:.3g}"))
         if initial[name] > 0:
             new = float(round(initial[name] * m))
