@@ -124,3 +124,21 @@ def test_single_drug_strategies(egfr) -> None:  # type: ignore[no-untyped-def]
     assert specs["adaptive:erlotinib"] == {"kind": "adaptive", "drugs": ["erlotinib"]}
     with pytest.raises(OncoresistError, match="not one of the twin's drugs"):
         strategy_specs(egfr, ["continuous:imatinib"])
+
+
+def test_cli_calibrate_json(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, [*ARGS, "--calibrate", "--calibrate-patients", "60", "--strategies",
+                                   "continuous", "--patients", "20", "--seed", "2", "--json",
+                                   "--out-dir", str(tmp_path / "runs")])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    cal = data["calibration"]
+    assert cal["patients"] == 60 and cal["seed"] == 2 and cal["drug"] == "erlotinib"
+    roles = {t["cell_type"]: t["role"] for t in cal["targets"]}
+    assert roles["EGFR_T790M"].startswith("held out") and roles["MET_amplification"] == "fitted"
+    assert cal["time_scale"]["target"] == "flaura-standard-egfr-tki"
+    kinds = {o["kind"] for o in data["origins"]}
+    assert "calibrated" in kinds
+    assert (tmp_path / "runs" / "calibration" / "iteration-0" / "results").is_dir()
+    bad = CliRunner().invoke(app, [*ARGS, "--calibrate", "--calibrate-patients", "0"])
+    assert bad.exit_code == 2 and "--calibrate-patients" in bad.output and "Traceback" not in bad.output
