@@ -368,7 +368,7 @@ def calibrate_twin(
     median = math.nan
     step = 0
     while True:
-        folder = run_cohort(current, ["continuous"], patients=patients, seed=seed,
+        folder, _ = run_cohort(current, ["continuous"], patients=patients, seed=seed,
                             out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
         results, _, _ = load_results(folder / "results")
         shares, smooth, n_prog = _shares(results, types)

@@ -167,9 +167,10 @@ def run_cohort(
     seed: int | None,
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
-) -> Path:
+) -> tuple[Path, dict[str, Any]]:
     """Write the twin's scenario and a trial file with one arm per strategy to a folder, run it
-    through the trial layer (per-patient Parquet under ``results/``) and return the folder."""
+    through the trial layer (per-patient Parquet under ``results/``); return the folder and the
+    trial mapping."""
     import yaml
 
     from oncoresist._io import write_text_atomic
@@ -191,7 +192,7 @@ def run_cohort(
     write_text_atomic(out / "trial.yaml", yaml.safe_dump(mapping, sort_keys=False))
     spec = parse_trial(mapping, source=str(out / "trial.yaml"), base_dir=out)
     run_trial(spec, out_dir=out / "results", seed=seed)
-    return out
+    return out, mapping
 
 
 def compare_strategies(
@@ -228,15 +229,13 @@ def compare_strategies(
 
     if not strategies:
         raise OncoresistError("--strategies: give at least one strategy")
-    out = run_cohort(build, strategies, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up_days)
-    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days)
-    from oncoresist.trial.spec import parse_trial
-
-    spec = parse_trial(mapping, source=str(out / "trial.yaml"), base_dir=out)
+    out, mapping = run_cohort(
+        build, strategies, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up_days
+    )
     results, _, _ = load_results(out / "results")
-    an = TrialAnalyser(endpoint="pfs", reference_arm=spec.arms[0].name).fit(results)
+    arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
+    an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)
     medians = an.medians_.copy()
-    arms = {a.name: mapping["arms"][i]["strategy"] for i, a in enumerate(spec.arms)}
     first = build.annotation.drug[0]
     mono = {name for name, st in arms.items() if _first_line(st) == [first]}
     mech = mechanism_shares(build, results, quant=quant, comparable=mono)
