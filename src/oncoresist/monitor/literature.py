@@ -39,8 +39,10 @@ class PublishedLeadTime(BaseModel):
 
     @property
     def days(self) -> float:
-        """The figure in days (30.44 days per month)."""
-        return self.months * 30.44
+        """The figure in days (30.4375 days per month, as the trial analysis converts)."""
+        from oncoresist.trial.analysis import DAYS_PER_MONTH
+
+        return self.months * DAYS_PER_MONTH
 
 
 class _File(BaseModel):

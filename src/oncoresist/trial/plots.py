@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DAYS_PER_MONTH = 30.4375
+from oncoresist.trial.analysis import DAYS_PER_MONTH
 
 
 def _ax(ax: Any, size: tuple[float, float] = (6.4, 4.0)) -> Any:

@@ -239,9 +239,6 @@ def _close(share: float, target: float, n: int, tolerance: float) -> bool:
     return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
 
 
-DAYS_PER_MONTH = 30.4375
-
-
 def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float:
     """Median time to progression from scan-detected events, interpolated within scan intervals.
 
@@ -346,6 +343,7 @@ def calibrate_twin(
         With the calibrated twin, or the unchanged twin when nothing can be fitted.
     """
     from oncoresist.knowledge.quant import load_quant
+    from oncoresist.trial.analysis import DAYS_PER_MONTH
     from oncoresist.trial.run import load_results
     from oncoresist.twin.compare import SCAN_DAYS, run_cohort
 
