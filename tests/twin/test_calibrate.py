@@ -126,3 +126,10 @@ def test_impossible_time_scale_is_one_line(egfr) -> None:  # type: ignore[no-unt
 
     with pytest.raises(OncoresistError, match="death rate"):
         rebuild(egfr, 20.0, load_quant())
+
+
+def test_no_seed_draws_one_root_and_records_it(egfr, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a = calibrate_twin(egfr, patients=40, seed=None, iterations=0, time_scale=False, out_dir=tmp_path / "a")
+    assert isinstance(a.seed, int)
+    b = calibrate_twin(egfr, patients=40, seed=a.seed, iterations=0, time_scale=False, out_dir=tmp_path / "b")
+    assert a.shares == b.shares and a.history == b.history

@@ -73,6 +73,12 @@ def twin(
             raise OncoresistError("--patients: the number of patients per strategy must be positive")
     if calibrate and calibrate_patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
+    if seed is None and (calibrate or strategies is not None):
+        import numpy as np
+
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        if not json_out:
+            console().print(f"seed entropy {seed} (pass --seed {seed} to repeat)")
     calibration = None
     if calibrate:
         from oncoresist.twin.calibrate import calibrate_twin

@@ -321,7 +321,8 @@ def calibrate_twin(
     patients
         Virtual patients per iteration (continuous first drug; the same patients at every step).
     seed
-        Root seed of the cohort (recorded in the result).
+        Root seed of the cohort, the same at every step (``None``: OS entropy, drawn once and
+        recorded in the result).
     iterations
         Most fixed-point steps; stops earlier when every fitted share is within ``tolerance``
         (absolute difference of natural logs) of its target, or within two binomial standard
@@ -352,6 +353,10 @@ def calibrate_twin(
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
     q = quant if quant is not None else (build.quant or load_quant())
+    if seed is None:  # one root for every step (common random numbers), recorded in the result
+        import numpy as np
+
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
