@@ -239,3 +239,12 @@ def test_a_compound_route_arises_from_its_parent_clone(curated_kb, quant) -> Non
     i = res.cell_types.index("EGFR_T790M+EGFR_C797S")
     j = res.cell_types.index("EGFR_T790M")
     assert res.total[0, -1] > 0 and res.final[0, i] > res.final[0, j]
+
+
+def test_on_target_changes_of_another_driver_are_left_out(curated_kb, quant) -> None:  # type: ignore[no-untyped-def]
+    """ROS1 G2032R resists crizotinib in ROS1-rearranged NSCLC; in an ALK-rearranged tumour it is not
+    a route (crizotinib's target there is ALK), and the builder says why."""
+    built = build_twin(["EML4::ALK"], drugs="crizotinib,lorlatinib", tumor="NSCLC", knowledge=curated_kb, quant=quant)
+    names = [r.name for r in built.routes]
+    assert "ALK_G1202R" in names and not any(n.startswith(("ROS1", "MET_D")) for n in names)
+    assert any(s.startswith("ros1-g2032r-crizotinib: an on-target change in ROS1") for s in built.skipped)

@@ -174,12 +174,14 @@ def resistance_routes(
     ``d.min_evidence``. Alterations the profile already has are the background, not the route; a
     fact that needs a *different* sensitising driver (e.g. an exon 19 deletion when the profile has
     L858R; see :func:`_sensitising_drivers`), or a compound fact that adds a fusion the profile does
-    not have (the fusion is another driver's background), does not apply. Facts with the same remaining alterations
-    merge.
+    not have (the fusion is another driver's background), does not apply; nor does an on-target change
+    in a gene the profile does not alter (ROS1 G2032R resists crizotinib in ROS1-rearranged tumours,
+    not in an ALK-rearranged one). Facts with the same remaining alterations merge.
     """
     from oncoresist.profile.alteration import parse_alteration
 
     have = {a.name for a in profile_alts}
+    profile_genes = {g for a in profile_alts for g in (a.gene, a.partner5, a.partner3) if g}
     drug_set = set(drugs)
     sensitising = _sensitising_drivers(kb, drug_set)
     routes: dict[str, ResistanceRoute] = {}
@@ -205,6 +207,13 @@ def resistance_routes(
             continue
         if f.mechanism not in SUPPORTED:
             skipped.append(f"{f.id}: mechanism {f.mechanism} has no compiled form in the twin builder")
+            continue
+        genes = {g for a in new for g in (a.gene, a.partner5, a.partner3) if g}
+        if f.mechanism in ON_TARGET and not genes & profile_genes:
+            skipped.append(
+                f"{f.id}: an on-target change in {', '.join(sorted(genes))}, a gene this profile does not alter "
+                "(the drug's target here is another)"
+            )
             continue
         name = _cell_name(new)
         route = routes.get(name)
