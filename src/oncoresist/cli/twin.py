@@ -156,7 +156,11 @@ def _print_calibration(cal: object) -> None:
         table.add_row(r["cell_type"], r["role"], f"{r['published']:.0%}{interval}", f"{r['simulated']:.0%}", mult,
                       r["source"])
     con = console()
-    con.print(table)
+    if cal.table():
+        con.print(table)
+    else:
+        con.print(f"calibration: the knowledge has no published share at progression on {cal.drug} for this "
+                  "twin's routes; no rate was fitted")
     if cal.time_target is not None:
         t = cal.time_target
         con.print(f"time scale: net growth x{cal.growth_factor:.3g} so that the median time to progression on "

@@ -360,6 +360,8 @@ def calibrate_twin(
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
+    if not fitted and not held and target is None:  # nothing to fit or to compare: no cohort to run
+        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, seed, 0, True, drug)
     types = [c.name for c in build.scenario.cell_types]
     base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
     mult = {t.cell_type: 1.0 for t in fitted}

@@ -209,7 +209,9 @@ def _calibration(cal: Calibration) -> str:
         f"reproduces the published share of progressions each mechanism explains; {cal.iterations} step(s), "
         f"{'converged' if cal.converged else '<b>not converged</b>'}. Rates that follow from the knowledge "
         f"(a point mutation's codon) were not fitted: their shares are predictions (<i>held out</i>).</p>",
-        _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows),
+        _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows) if rows else
+        f"<p>The knowledge has no published share at progression on {_e(cal.drug)} for this twin's routes: no "
+        "rate was fitted.</p>",
     ]
     if cal.time_target is not None:
         t = cal.time_target
