@@ -74,9 +74,9 @@ def twin(
     if calibrate and calibrate_patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
     if seed is None and (calibrate or strategies is not None):
-        import numpy as np
+        from oncoresist.random import as_seed_sequence
 
-        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        seed = int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
         if not json_out:
             console().print(f"seed entropy {seed} (pass --seed {seed} to repeat)")
     calibration = None

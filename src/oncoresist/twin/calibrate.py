@@ -41,7 +41,7 @@ from oncoresist.twin.origin import Origin
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
-    from oncoresist.twin.builder import ResistanceRoute, TwinBuild
+    from oncoresist.twin.builder import ResistanceRoute, TwinBuild, TwinDefaults
 
 _ASSUMED = "default assumption"
 
@@ -234,6 +234,11 @@ def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str,
     return raw, {t: (float(counts.get(t, 0)) + 0.5) / (n + 1) for t in types}, n
 
 
+def _with_tied(mult: dict[str, float], tied: dict[str, str]) -> dict[str, float]:
+    """The fitted multipliers plus, for each tied cell type, its leader's."""
+    return {**mult, **{c: mult[lead] for c, lead in tied.items()}}
+
+
 def _close(share: float, target: float, n: int, tolerance: float) -> bool:
     """Within ``tolerance`` on the log scale, or within two binomial standard errors of ``n`` progressions."""
     return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
@@ -286,13 +291,14 @@ def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBu
                       quant=build.quant or q, defaults=replace(d, death=death))
 
 
-def _time_origins(build: TwinBuild, target: PublishedOutcome, g: float, drug: str) -> TwinBuild:
+def _time_origins(
+    build: TwinBuild, target: PublishedOutcome, g: float, drug: str, original: TwinDefaults
+) -> TwinBuild:
     from dataclasses import replace
 
-    old = build.defaults
     text = (f"fitted so that the median time to progression on continuous {drug} matches {target.id} "
             f"({target.source}: {target.months:g} months): net growth b-d x{g:.3g} on the builder's "
-            f"{old.birth:g}-{old.birth - (old.birth - old.death) / g:.3g}")
+            f"{original.birth:g}-{original.death:g}")
     origins = [Origin(o.path, o.value, "calibrated", text) if o.path == "cell_types.*.death" else o
                for o in build.origins]
     return replace(build, origins=origins)
@@ -354,9 +360,9 @@ def calibrate_twin(
         raise OncoresistError("calibration iterations must be >= 0")
     q = quant if quant is not None else (build.quant or load_quant())
     if seed is None:  # one root for every step (common random numbers), recorded in the result
-        import numpy as np
+        from oncoresist.random import as_seed_sequence
 
-        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        seed = int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
@@ -365,6 +371,10 @@ def calibrate_twin(
     types = [c.name for c in build.scenario.cell_types]
     base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
     mult = {t.cell_type: 1.0 for t in fitted}
+    notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
+             for t in fitted}
+    notes.update({c: f"tied to {lead} (same mechanism class, no published share of its own)"
+                  for c, lead in tied.items()})
     g = 1.0
     history: list[dict[str, float]] = []
     current = build
@@ -395,25 +405,20 @@ def calibrate_twin(
         if target is not None:
             ratio = (median if math.isfinite(median) else 3 * follow_up_days / DAYS_PER_MONTH) / target.months
             g *= min(max(ratio**damping, 1 / 3), 3)
-        full = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
-        notes = {}
-        for t in fitted:
-            notes[t.cell_type] = (f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} "
-                                  f"{t.target:.3g}")
-        for c, lead in tied.items():
-            notes[c] = f"tied to {lead} (same mechanism class, no published share of its own)"
         current = rebuild(build, g, q)
-        if full:
-            current = apply_multipliers(current, full, notes)
+        if mult:
+            current = apply_multipliers(current, _with_tied(mult, tied), notes)
         step += 1
-    final_mult = {**mult, **{c: mult[lead] for c, lead in tied.items()}}
+    final_mult = _with_tied(mult, tied)
     if target is not None and g != 1.0:
-        current = _time_origins(current, target, g, drug)
+        current = _time_origins(current, target, g, drug, build.defaults)
     if fitted or target is not None:  # record the run in every calibrated origin (results: the calibration table)
+        from dataclasses import replace
+
         tail = (f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
                 f"{'converged' if converged else 'NOT converged'}]")
-        current.origins = [
+        current = replace(current, origins=[
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
-        ]
+        ])
     return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
                        converged, drug, target, g, median)
