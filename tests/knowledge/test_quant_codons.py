@@ -19,7 +19,7 @@ def quant(kb: Knowledge) -> QuantKnowledge:
     return load_quant(kb=kb)
 
 
-def test_cgi_entries_are_the_tables_rows(quant: QuantKnowledge) -> None:
+def test_cgi_entries_are_the_tables_rows(quant: QuantKnowledge, cgi_tsv: Path) -> None:
     table: dict[str, set[tuple[str, str]]] = {}
     for row in cgi_rows():
         if row.get("cDNA"):
