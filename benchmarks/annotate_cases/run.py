@@ -1,0 +1,120 @@
+"""Score the annotator on the independent clinical check cases (clinical_cases.yaml beside this file).
+
+    python benchmarks/annotate_cases/run.py [--cases FILE] [--misses] [--json]
+
+Uses the default knowledge (whatever ``oncoresist.knowledge.load_knowledge()`` selects; the knowledge version is
+printed). The cases were written from drug labels, the NCCN CML mutation table and clinical papers, not from the
+curated YAML or the CIViC/CGI snapshots, so agreement here is not a round trip. Figures printed, last:
+
+- ``resistance_recall``: resistant cases called ``resistant``;
+- ``specificity_approved``: approved-use cases not called ``resistant`` (an error fails too);
+- ``sensitive_called_approved``: approved-use cases called ``sensitive`` (stricter: ``unknown`` fails);
+- ``mechanism_right``: resistant cases called resistant whose best resistance finding has an accepted mechanism class;
+- ``next_option_hit``: resistant cases with a scored next line, called resistant, where one of the first five options
+  names a drug of that line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import oncoresist
+from oncoresist.errors import OncoresistError
+from oncoresist.knowledge.loader import load_knowledge
+
+HERE = Path(__file__).resolve().parent
+
+
+def _drugs(case: dict[str, Any]) -> list[str]:
+    d = case["drug"]
+    return [d] if isinstance(d, str) else list(d)
+
+
+def score(cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str], str]:
+    kb = load_knowledge()
+    annotate = oncoresist.annotate
+    misses: list[str] = []
+    n = {"res": 0, "res_hit": 0, "ok": 0, "ok_sens": 0, "ok_notres": 0, "mech_n": 0, "mech_hit": 0, "opt_n": 0, "opt_hit": 0}
+    for case in cases:
+        cid, expect = case["id"], case["expect"]
+        try:
+            res = annotate(case["alterations"], drug=_drugs(case), tumor=case.get("tumor"), knowledge=kb)
+            out = res.to_dict()
+            verdict = out["verdict"]
+        except OncoresistError as exc:
+            out, verdict = {}, f"error: {str(exc).splitlines()[0][:120]}"
+        if expect == "resistant":
+            n["res"] += 1
+            if verdict != "resistant":
+                misses.append(f"{cid}: expected resistant, got {verdict}")
+                continue
+            n["res_hit"] += 1
+            rfind = [f for f in out["findings"] if f["effect"] in ("resistance", "reduced_sensitivity")]
+            n["mech_n"] += 1
+            top = rfind[0]["mechanism"] if rfind else None
+            if top in case["mechanism"]:
+                n["mech_hit"] += 1
+            else:
+                misses.append(f"{cid}: mechanism {top} not in {case['mechanism']}")
+            if case.get("next"):
+                n["opt_n"] += 1
+                named = {d for o in out["options"][:5] for d in o["therapy"]}
+                if named & set(case["next"]):
+                    n["opt_hit"] += 1
+                else:
+                    shown = [" + ".join(o["therapy"]) for o in out["options"][:5]]
+                    misses.append(f"{cid}: no option from {case['next']} (offered {shown})")
+        else:
+            n["ok"] += 1
+            if verdict == "sensitive":
+                n["ok_sens"] += 1
+            else:
+                misses.append(f"{cid}: expected sensitive, got {verdict}")
+            if verdict in ("sensitive", "unknown"):
+                n["ok_notres"] += 1
+
+    def ratio(a: str, b: str) -> float:
+        return n[a] / n[b] if n[b] else float("nan")
+
+    figures = {
+        "resistance_recall": ratio("res_hit", "res"),
+        "specificity_approved": ratio("ok_notres", "ok"),
+        "sensitive_called_approved": ratio("ok_sens", "ok"),
+        "mechanism_right": ratio("mech_hit", "mech_n"),
+        "next_option_hit": ratio("opt_hit", "opt_n"),
+        "n_resistant": n["res"],
+        "n_approved": n["ok"],
+        "n_option_scored": n["opt_n"],
+    }
+    return figures, misses, kb.version
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=Path, default=HERE / "clinical_cases.yaml")
+    ap.add_argument("--misses", action="store_true", help="list every miss")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    cases = yaml.safe_load(args.cases.read_text())["cases"]
+    figures, misses, version = score(cases)
+    if args.json:
+        print(json.dumps({"knowledge_version": version, **figures, "misses": misses}, indent=2))
+        return 0
+    print(f"knowledge_version: {version}")
+    print(f"oncoresist_version: {oncoresist.__version__}")
+    if args.misses:
+        for m in misses:
+            print(f"  miss  {m}")
+    for k, v in figures.items():
+        print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
