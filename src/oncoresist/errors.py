@@ -22,6 +22,12 @@ Hierarchy::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class OncoresistError(ValueError):
     """Base class for errors caused by bad input (a file, an argument, a name).
@@ -78,3 +84,29 @@ class ImportFormatError(InputFileError):
 
 class PopulationCeilingError(InvalidArgument):
     """A simulated population would exceed the engine's documented ceiling."""
+
+
+MAX_MESSAGE_CHARS = 400
+"""One-line messages are cut to this many characters (a 20 MB bad field is never echoed whole)."""
+
+
+def one_line(message: object, *, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` on one line (whitespace collapsed), cut to ``limit`` characters."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def validation_message(exc: ValidationError, *, source: str | None = None,
+                       loc: Callable[[tuple[Any, ...]], str] | None = None) -> str:
+    """The one-line message of a pydantic ``ValidationError``: ``source: field.path: reason (and N more)``.
+
+    The single formatter every reader uses. ``loc`` turns the first error's location tuple into
+    the field text (default: the parts joined with ``.``), so a reader can name entries its own way.
+    """
+    errors = exc.errors()
+    first = errors[0]
+    where = loc(tuple(first["loc"])) if loc is not None else ".".join(str(p) for p in first["loc"])
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    parts = [p for p in (source, where) if p]
+    return one_line(": ".join([*parts, msg]) + more)

@@ -10,6 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from oncoresist._io import atomic_path
+from oncoresist._version import __version__
+from oncoresist.errors import InputFileError
+
 META_KEY = b"oncoresist"
 CONC_PREFIX = "conc:"
 
@@ -60,8 +64,6 @@ class SimulationResult:
 
     def metadata(self) -> dict[str, Any]:
         """What the Parquet schema metadata stores."""
-        from oncoresist._version import __version__
-
         return {
             "oncoresist_version": __version__,
             "engine": self.engine,
@@ -135,8 +137,6 @@ class SimulationResult:
 
         path = Path(path)
         table = self._wide_table()
-        from oncoresist._io import atomic_path
-
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp)
         return path
@@ -144,14 +144,21 @@ class SimulationResult:
 
 def read_result(path: str | os.PathLike[str]) -> SimulationResult:
     """Read a result written by :meth:`SimulationResult.to_parquet`."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from oncoresist.errors import OncoresistError
-
-    table = pq.read_table(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(f"{p}: no such file" if not p.exists() else f"{p}: not a file", param="path")
+    try:
+        table = pq.read_table(p)
+    except (pa.ArrowException, OSError) as exc:
+        first = " ".join(str(exc).split())[:160]
+        raise InputFileError(f"{p}: not a Parquet file written by `oncoresist simulate` ({first})",
+                             param="path") from None
     raw = (table.schema.metadata or {}).get(META_KEY)
     if raw is None:
-        raise OncoresistError(f"{path}: not an oncoresist simulation result (no metadata)")
+        raise InputFileError(f"{p}: not an oncoresist simulation result (no metadata)", param="path")
     meta = json.loads(raw)
     types, drugs = tuple(meta["cell_types"]), tuple(meta["drugs"])
     rep = table.column("replicate").to_numpy()

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DAYS_PER_MONTH = 30.4375
+from oncoresist.units import DAYS_PER_MONTH
+
+__all__ = ["DAYS_PER_MONTH", "ENDPOINTS", "TrialAnalyser"]
 ENDPOINTS = {"pfs": ("pfs_time", "pfs_event"), "os": ("os_time", "os_event"),
              "failure": ("failure_time", "failure_event")}
 
