@@ -151,5 +151,5 @@ def test_bad_replicate_params_are_rejected(kwargs: dict[str, Any], match: str) -
 
 
 def test_replicate_params_must_be_the_dataclass() -> None:
-    with pytest.raises(InvalidArgument, match="^replicate_params: .*ReplicateParameters"):
+    with pytest.raises(InvalidArgument, match=r"^replicate_params: .*ReplicateParameters"):
         Simulator(rich_scenario(), n_replicates=2, replicate_params={"birth": [1, 1]})  # type: ignore[arg-type]
