@@ -80,7 +80,7 @@ def user_message(exc: BaseException, flags: Mapping[str, str] | None = None) -> 
     """The one-line message for a user error, with a leading parameter name spelt as its flag."""
     text = one_line(exc)
     param = getattr(exc, "param", None)
-    if flags and param in flags and text.startswith(f"{param}:"):
+    if flags and isinstance(param, str) and param in flags and text.startswith(f"{param}:"):
         text = flags[param] + text[len(param):]
     return text
 

@@ -61,7 +61,7 @@ class TrialRun:
     @property
     def seed_entropy(self) -> str | list[str]:
         """Root entropy (a decimal string; a list for list entropy, e.g. from a Generator)."""
-        return self.seed.get("entropy", "")  # type: ignore[no-any-return]
+        return self.seed.get("entropy", "")
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
