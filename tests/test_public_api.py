@@ -35,3 +35,9 @@ def test_load_knowledge_is_the_loader() -> None:
     from oncoresist.knowledge import load_knowledge
 
     assert oncoresist.load_knowledge is load_knowledge
+
+
+def test_knowledge_repr_is_short() -> None:
+    kb = oncoresist.load_knowledge()
+    text = repr(kb)
+    assert len(text) < 200 and f"{len(kb.facts)} facts" in text  # was 356 KB

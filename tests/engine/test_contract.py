@@ -173,3 +173,13 @@ def test_progress_reports_do_not_change_the_result(engine: str) -> None:
     else:
         np.testing.assert_array_equal(a.counts, b.counts)
     assert seen[-1] == 1.0 and len(seen) > 3
+
+
+def test_result_repr_is_short_and_summary_matches_the_counts() -> None:
+    res = simulate(rich_scenario(), engine="tau", n_replicates=4, seed=3, **KW)
+    text = repr(res)
+    assert len(text) < 300 and "4 replicate(s)" in text and "tau" in text
+    s = res.summary
+    np.testing.assert_allclose(s["mean"].to_numpy(), res.final.astype(float).mean(axis=0))
+    d = res.to_dict()
+    assert d["n_replicates"] == 4 and d["t_end"] == 6.0 and list(d["final_mean"]) == list(res.cell_types)

@@ -57,6 +57,28 @@ class SimulationResult:
     def n_replicates(self) -> int:
         return int(self.counts.shape[0])
 
+    def __repr__(self) -> str:
+        span = f"{self.times[0]:g}–{self.times[-1]:g} days" if self.times.size else "no times"
+        return (f"<SimulationResult {self.engine}: {self.n_replicates} replicate(s), {self.times.size} times "
+                f"({span}), types {', '.join(self.cell_types)}; seed entropy {self.seed.get('entropy', '…')}>")
+
+    @property
+    def summary(self) -> Any:
+        """Per cell type: mean, median, 10% and 90% of the final counts over replicates (a DataFrame)."""
+        import pandas as pd
+
+        final = self.final.astype(float)
+        return pd.DataFrame({"mean": final.mean(axis=0), "median": np.median(final, axis=0),
+                             "p10": np.percentile(final, 10, axis=0), "p90": np.percentile(final, 90, axis=0)},
+                            index=pd.Index(self.cell_types, name="cell_type"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready digest: engine, shape, seed, final counts per type (not the whole trajectory)."""
+        return {"engine": self.engine, "n_replicates": self.n_replicates, "n_times": int(self.times.size),
+                "t_end": float(self.times[-1]) if self.times.size else None, "cell_types": list(self.cell_types),
+                "drugs": list(self.drugs), "seed": self.seed,
+                "final_mean": dict(zip(self.cell_types, self.final.astype(float).mean(axis=0).tolist(), strict=True))}
+
     @property
     def total(self) -> np.ndarray:
         """Total burden ``[replicate, time]``."""
