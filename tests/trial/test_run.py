@@ -213,3 +213,19 @@ def test_ctrl_c_before_the_first_batch_leaves_nothing(zhang_trial, tmp_path, mon
     with pytest.raises(TrialInterrupted, match="nothing was written"):
         run_trial(load_trial(zhang_trial), out_dir=out, seed=1)
     assert not out.exists()
+
+
+def test_simulate_batch_has_no_silent_default_seed(zhang_trial):
+    """Before: a BatchJob without an engine root silently used SeedSequence(0)."""
+    import dataclasses
+
+    from oncoresist.errors import InvalidArgument
+    from oncoresist.trial.models import open_scenario
+    from oncoresist.trial.run import _jobs
+    from oncoresist.trial.simulate import simulate_batch
+
+    spec = load_trial(zhang_trial)
+    scenarios = [open_scenario(spec.scenario_path(a)) for a in spec.arms]
+    _, _, job = next(_jobs(spec, scenarios, 4, np.random.SeedSequence(1), 4, set(), 0, "auto"))
+    with pytest.raises(InvalidArgument, match=r"^engine_root: "):
+        simulate_batch(dataclasses.replace(job, engine_root=None))

@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from oncoresist._io import atomic_path, check_output_file, write_text_atomic
+from oncoresist.monitor.literature import published_lead_times
+from oncoresist.trial.analysis import TrialAnalyser
+from oncoresist.trial.plots import plot_muller, plot_swimmer, plot_timeline
+from oncoresist.trial.run import load_results
 
 DISCLAIMER = (
     "Research software, not a medical device. A virtual trial is the output of a mathematical model with "
@@ -37,10 +41,6 @@ def make_figures(out_dir: str | Path) -> dict[str, dict[str, str]]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.plots import plot_muller, plot_swimmer, plot_timeline
-    from oncoresist.trial.run import load_results
 
     patients, timelines, _meta = load_results(out_dir)
     fig_dir = Path(out_dir) / "figures"
@@ -128,8 +128,6 @@ def _published_lead_table() -> Any:
     """Published lead times of plasma detection over progression (other settings; see the note)."""
     import pandas as pd
 
-    from oncoresist.monitor.literature import published_lead_times
-
     rows = [
         {"setting": p.setting, "mutation": p.mutation,
          "lead time": f"{p.statistic} {p.months:g} months (~{p.days:.0f} days)"
@@ -146,9 +144,6 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
     ``html`` is checked (its folder must exist and be writable) before any figure is drawn.
     """
     import jinja2
-
-    from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.run import load_results
 
     path = check_output_file(html, param="html", suffixes=(".html", ".htm"))
     patients, _timelines, meta = load_results(out_dir)
