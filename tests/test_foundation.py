@@ -66,7 +66,7 @@ def test_seed_normalisation_is_reproducible() -> None:
     ss = as_seed_sequence(7)
     assert as_seed_sequence(ss) is ss
     child = ss.spawn(3)[2]
-    assert seed_record(child) == {"entropy": "7", "spawn_key": [2]}
+    assert seed_record(child) == {"entropy": "7", "spawn_key": [2], "pool_size": 4}
 
 
 def test_seed_from_generator_advances_and_is_deterministic() -> None:

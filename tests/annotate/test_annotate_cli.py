@@ -135,9 +135,10 @@ def test_vcf_single_sample():
 
 
 @pytest.mark.slow
-def test_ten_thousand_maf_samples_fast(tmp_path):
+def test_ten_thousand_maf_samples_all_annotated(tmp_path):
+    """Scale, not speed: every sample of a 10,000-sample MAF gets a row. The timing is measured by
+    ``benchmarks/annotate_maf.py`` (docs/benchmarks.md), not asserted here (no wall-clock asserts)."""
     import sys
-    import time
 
     sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
     import annotate_maf
@@ -148,10 +149,10 @@ def test_ten_thousand_maf_samples_fast(tmp_path):
     maf = tmp_path / "big.maf"
     annotate_maf.write_maf(maf, 10_000, 8)
     kb = load_knowledge(include_imports=False)
-    t0 = time.perf_counter()
     samples = read_maf(maf, kb).samples
     results = write_results(annotate_samples(samples.values(), drug="erlotinib", tumor="NSCLC", knowledge=kb),
                             tmp_path / "r.parquet")  # fmt: skip
-    elapsed = time.perf_counter() - t0
     assert results == 10_000
-    assert elapsed < 10, f"{elapsed:.1f} s for 10,000 samples"
+    table = pd.read_parquet(tmp_path / "r.parquet")
+    assert table["sample"].nunique() == 10_000
+    assert set(table["verdict"]) <= {"resistant", "sensitive", "unknown"} and (table["verdict"] == "resistant").any()

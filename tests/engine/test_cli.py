@@ -21,7 +21,7 @@ def test_simulate_then_plot(tmp_path: Path) -> None:
     res = runner.invoke(app, ["simulate", str(sc), "--replicates", "3", "--seed", "42", "--engine", "tau",
                               "--t-end", "5", "--out", str(out)])  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "seed entropy: 42" in res.output
+    assert "seed entropy 42 (pass --seed 42" in res.output
     result = read_result(out)
     assert result.n_replicates == 3 and result.times[-1] == 5.0 and result.seed["entropy"] == "42"
     fig = tmp_path / "fig.png"

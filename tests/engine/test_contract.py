@@ -11,6 +11,7 @@ import pytest
 
 from engine.scenarios import rich_scenario
 from oncoresist.engine import ENGINES, SimulationResult, Simulator, read_result, simulate
+from oncoresist.errors import InvalidArgument
 
 KW = {"t_end": 6.0, "times": [0.0, 3.0, 6.0]}
 
@@ -149,12 +150,14 @@ def test_auto_picks_by_population() -> None:
 
 def test_bad_arguments() -> None:
     sc = rich_scenario()
-    with pytest.raises(ValueError, match="engine"):
-        simulate(sc, t_end=1.0, engine="magic")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="t_end"):
-        simulate(sc, t_end=-1.0)
-    with pytest.raises(ValueError, match="n_replicates"):
-        simulate(sc, t_end=1.0, n_replicates=0)
+    cases = [({"t_end": 1.0, "engine": "magic"}, "engine"), ({"t_end": -1.0}, "t_end"), ({"t_end": 0}, "t_end"),
+             ({"t_end": "5"}, "t_end"), ({"t_end": 1.0, "n_replicates": 0}, "n_replicates"),
+             ({"t_end": 1.0, "seed": -1}, "seed"), ({"t_end": 1.0, "dt": 0.0}, "dt"),
+             ({"t_end": 1.0, "times": [-1.0, 0.0]}, "times")]
+    for kwargs, param in cases:
+        with pytest.raises(InvalidArgument, match=rf"^{param}: ") as info:
+            simulate(sc, **kwargs)  # type: ignore[arg-type]
+        assert info.value.param == param and "--" not in str(info.value)  # names the parameter, not a flag
     with pytest.raises(TypeError):
         simulate(sc, 1.0)  # type: ignore[misc]
 
@@ -170,3 +173,13 @@ def test_progress_reports_do_not_change_the_result(engine: str) -> None:
     else:
         np.testing.assert_array_equal(a.counts, b.counts)
     assert seen[-1] == 1.0 and len(seen) > 3
+
+
+def test_result_repr_is_short_and_summary_matches_the_counts() -> None:
+    res = simulate(rich_scenario(), engine="tau", n_replicates=4, seed=3, **KW)
+    text = repr(res)
+    assert len(text) < 300 and "4 replicate(s)" in text and "tau" in text
+    s = res.summary
+    np.testing.assert_allclose(s["mean"].to_numpy(), res.final.astype(float).mean(axis=0))
+    d = res.to_dict()
+    assert d["n_replicates"] == 4 and d["t_end"] == 6.0 and list(d["final_mean"]) == list(res.cell_types)

@@ -10,6 +10,7 @@ import pytest
 from tests.engine.scenarios import rich_scenario
 
 from oncoresist.engine import ReplicateParameters, Simulator, simulate
+from oncoresist.errors import InvalidArgument
 
 TIMES = np.arange(0.0, 8.5, 0.5)
 # Powers of two: scaling is exact in floating point whatever the order of the products, so a
@@ -150,5 +151,5 @@ def test_bad_replicate_params_are_rejected(kwargs: dict[str, Any], match: str) -
 
 
 def test_replicate_params_must_be_the_dataclass() -> None:
-    with pytest.raises(TypeError, match="ReplicateParameters"):
+    with pytest.raises(InvalidArgument, match=r"^replicate_params: .*ReplicateParameters"):
         Simulator(rich_scenario(), n_replicates=2, replicate_params={"birth": [1, 1]})  # type: ignore[arg-type]

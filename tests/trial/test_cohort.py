@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from oncoresist.errors import InvalidArgument
 from oncoresist.trial.cohort import RESISTANT_SLOTS, patient_seeds, sample_cohort
 from oncoresist.trial.spec import CohortSpec, Distribution
 
@@ -29,5 +30,19 @@ def test_more_types_than_slots_get_independent_factors() -> None:
 
 def test_negative_count_is_refused() -> None:
     seeds = patient_seeds(np.random.SeedSequence(7), 1, 3)[0]
-    with pytest.raises(ValueError, match="n_resistant"):
+    with pytest.raises(InvalidArgument, match=r"^n_resistant: "):
         sample_cohort(_cohort(), seeds, n_resistant=-1)
+
+
+def test_patient_seeds_do_not_depend_on_the_roots_spawn_counter() -> None:
+    """A root the caller already spawned from gives the same patient streams as a fresh one
+    (so a resumed run, rebuilt from the seed record, matches the original)."""
+    used = np.random.SeedSequence(7)
+    used.spawn(3)
+    a = patient_seeds(used, 2, 4)
+    b = patient_seeds(np.random.SeedSequence(7), 2, 4)
+    fresh = np.random.SeedSequence(7)
+    c = [arm.spawn(4) for arm in fresh.spawn(2)]  # numpy's own spawning, from a fresh root
+    for x, y, z in zip(a, b, c, strict=True):
+        assert [s.spawn_key for s in x] == [s.spawn_key for s in y] == [s.spawn_key for s in z]
+    assert used.n_children_spawned == 3

@@ -37,8 +37,13 @@ def test_engine_trial_is_batch_independent(egfr_trial, tmp_path):
     assert rho > 0.9
     # the resistant factors are per type and independent
     assert not np.allclose(a["param:resistant_fraction:T790M"], a["param:resistant_fraction:MET_amp"])
-    # osimertinib kills T790M cells: on erlotinib T790M dominates more progressions
+    # osimertinib kills T790M cells (the scenario's osimertinib EC50 for T790M is low; FLAURA, Soria et al.
+    # 2018): T790M dominates most erlotinib progressions and none on osimertinib
     assert set(a["arm"]) == {"erlotinib", "osimertinib"}
+    prog = a[a["pfs_event"]]
+    share = prog.groupby("arm")["dominant_at_pfs"].apply(lambda s: float((s == "T790M").mean()))
+    assert share["erlotinib"] > 0.5, share
+    assert share.get("osimertinib", 0.0) == 0.0, share
     assert (tl_a.filter(like="cells:").to_numpy() >= 0).all()
 
 
@@ -88,3 +93,17 @@ def test_confirmed_ctdna_calls_suppress_false_detections(egfr_trial, tmp_path):
     bp.write_text(yaml.safe_dump(bad))
     with pytest.raises(TrialError, match="confirm_draws"):
         load_trial(bp)
+
+
+def test_cohort_above_the_population_ceiling_fails_and_leaves_nothing(egfr_trial, tmp_path):
+    """Before: 1e30 initial cells wrapped int64 to negative counts and PFS 'not reached', exit 0."""
+    from oncoresist.errors import PopulationCeilingError
+
+    data = yaml.safe_load(egfr_trial.read_text())
+    data["cohort"]["initial_cells"] = {"dist": "fixed", "value": 1e30}
+    p = tmp_path / "huge.yaml"
+    p.write_text(yaml.safe_dump(data))
+    out = tmp_path / "o"
+    with pytest.raises(PopulationCeilingError, match=r"cohort\.initial_cells"):
+        run_trial(load_trial(p), out_dir=out, patients=2, seed=1)
+    assert not out.exists()

@@ -23,8 +23,11 @@ class EngineChoice(StrEnum):
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", exists=False)]
 
 
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
 @app.command("simulate", no_args_is_help=True)
-@error_boundary
+@error_boundary(flags={"t_end": "--t-end", "n_replicates": "--replicates", "path": "--out"})
 def simulate_cmd(
     scenario: ScenarioArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file.")] = Path("run.parquet"),
@@ -36,13 +39,15 @@ def simulate_cmd(
     """Simulate a scenario under its treatment schedule and write trajectories to Parquet."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from oncoresist._io import check_output_file
     from oncoresist.engine import simulate
     from oncoresist.model import load_scenario
-    from oncoresist.random import as_seed_sequence
+    from oncoresist.random import as_seed_sequence, describe_seed
 
+    check_output_file(out, param="out", suffixes=(".parquet",))
     sc = load_scenario(scenario)
     ss = as_seed_sequence(seed)
-    console().print(f"seed entropy: {ss.entropy}  (pass --seed {ss.entropy} to repeat this run)")
+    console().print(describe_seed(ss))
     columns = (TextColumn("simulating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
     with Progress(*columns, console=err_console(), transient=True) as bar:
         task = bar.add_task("run", total=1.0)
@@ -56,16 +61,17 @@ def simulate_cmd(
 
 
 @app.command("plot", no_args_is_help=True)
-@error_boundary
+@error_boundary(flags={"path": "RUN"})
 def plot_cmd(
     run: Annotated[Path, typer.Argument(help="A Parquet file written by `oncoresist simulate`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output image (PNG, PDF or SVG).")] = Path("fig.png"),
 ) -> None:
     """Plot burden per cell type (log scale) and a Muller plot of clone fractions."""
-    from oncoresist._io import atomic_path
+    from oncoresist._io import atomic_path, check_output_file
     from oncoresist.engine import read_result
     from oncoresist.engine.plotting import summary_figure
 
+    check_output_file(out, param="out", suffixes=PLOT_SUFFIXES)
     fig = summary_figure(read_result(run))
     with atomic_path(out, suffix=out.suffix) as tmp:
         fig.savefig(tmp, dpi=120)

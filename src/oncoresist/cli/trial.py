@@ -9,11 +9,11 @@ import typer
 
 from oncoresist.cli import app
 from oncoresist.cli._args import SeedOpt
-from oncoresist.cli._common import console, error_boundary, fail
+from oncoresist.cli._common import console, error_boundary
 
 
 @app.command("trial")
-@error_boundary
+@error_boundary(flags={"out_dir": "--out"})
 def trial(
     trial_file: Annotated[Path, typer.Argument(help="Trial YAML (arms, cohort, monitoring, follow-up).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (resumed if it holds this run).")],
@@ -28,13 +28,10 @@ def trial(
     """Run a virtual trial; per-patient results stream to Parquet in --out."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from oncoresist.random import describe_seed, seed_from_record
     from oncoresist.trial.run import run_trial
     from oncoresist.trial.spec import load_trial
 
-    if patients is not None and patients <= 0:
-        fail("--patients: must be a positive number of patients per arm")
-    if backend not in ("local", "dask"):
-        fail(f"--backend: unknown backend {backend!r}; use local or dask")
     spec = load_trial(trial_file)
     con = console()
     with Progress(TextColumn("[bold]trial"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -43,7 +40,7 @@ def trial(
         run = run_trial(spec, out_dir=out, patients=patients, seed=seed, batch_size=batch_size, backend=backend,
                         workers=workers, scheduler=scheduler, method=method,
                         progress=lambda done, total: bar.update(task, completed=done, total=total))
-    con.print(f"seed entropy {run.seed_entropy} (pass --seed {run.seed_entropy} to repeat)")
+    con.print(describe_seed(seed_from_record(run.seed)))
     con.print(f"[green]{run.n_patients} patients[/green] in {run.n_batches} batches "
               f"({run.n_resumed} resumed) → {run.out_dir}")
     _print_summary(run.out_dir)
@@ -71,7 +68,7 @@ def _print_summary(out_dir: Path) -> None:
 
 
 @app.command("report")
-@error_boundary
+@error_boundary(flags={"html": "--html", "run_dir": "RUN_DIR"})
 def report(
     run_dir: Annotated[Path, typer.Argument(help="Output directory of `oncoresist trial`.")],
     html: Annotated[Path, typer.Option("--html", help="HTML file to write (self-contained).")],

@@ -15,6 +15,12 @@ Packed parameters (built by :mod:`oncoresist.engine._pack`):
 
 The PK state is ``depot[D]``, ``conc[D]`` and the regimen ``dose[D]``,
 ``interval[D]``, ``next_dose[D]`` (``inf``: no more doses).
+
+Population ceiling: both kernels stop as soon as a replicate's total passes
+:data:`oncoresist.units.POPULATION_CEILING` (checked after every tau step, and at every
+segment end of the SSA) and return ``-1``; the simulator turns that into a
+:class:`~oncoresist.errors.PopulationCeilingError`. Counts are int64; one tau step
+(at most 0.5 day) cannot grow 1e15 cells past 9.2e18, so counts never wrap.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from numba import njit
 
 from oncoresist.model import pd as _pd
 from oncoresist.model import pk as _pk
+from oncoresist.units import POPULATION_CEILING
+
+CEILING = float(POPULATION_CEILING)
 
 _OPTS = {"cache": True, "nogil": True}
 
@@ -177,6 +186,14 @@ def daughter_type(rng, i, div_off, div_tgt, div_p):
 
 
 @njit(**_OPTS)
+def _over_ceiling(counts):
+    total = 0.0
+    for i in range(counts.shape[0]):
+        total += counts[i]
+    return total > CEILING
+
+
+@njit(**_OPTS)
 def ssa_run(
     rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
@@ -280,6 +297,8 @@ def ssa_run(
         t = seg_end
         advance_pk(depot, conc, pkp, h)
         rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
+        if _over_ceiling(counts):
+            return -1
     return events
 
 
@@ -489,6 +508,8 @@ def tau_run(
         advance_pk(depot, conc, pkp, h)
         rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
         steps += 1
+        if _over_ceiling(counts):
+            return -1
     return steps
 
 

@@ -15,6 +15,15 @@ from scipy.integrate import solve_ivp
 
 from oncoresist.engine import _kernels as kern
 from oncoresist.engine._pack import Packed
+from oncoresist.units import POPULATION_CEILING
+
+
+def _ceiling(_t: float, y: np.ndarray) -> float:
+    return float(np.sum(y)) - POPULATION_CEILING
+
+
+_ceiling.terminal = True  # type: ignore[attr-defined]
+_ceiling.direction = 1.0  # type: ignore[attr-defined]
 
 
 def ode_run(
@@ -34,7 +43,12 @@ def ode_run(
     rtol: float = 1e-8,
     atol: float = 1e-9,
 ) -> int:
-    """Advance one replicate's mean field from ``t0`` to ``t1`` in place (kernel interface)."""
+    """Advance one replicate's mean field from ``t0`` to ``t1`` in place (kernel interface).
+
+    Returns the number of dose segments integrated, or ``-1`` when the total population
+    reached :data:`~oncoresist.units.POPULATION_CEILING` (a terminal event: integration stops
+    there, the state is the population at the crossing and nothing later is recorded).
+    """
     nt, nd, ns = p.tp.shape[0], pkp.shape[0], p.sws.shape[0]
     b, d, sw, cnow, work = np.empty(nt), np.empty(nt), np.empty(ns), np.empty(nd), np.empty(nd)
     rec = kern.record(t0, counts, conc, rec_times, 0, out_counts, out_conc)
@@ -50,7 +64,8 @@ def ode_run(
 
         stop = int(np.searchsorted(rec_times, seg_end, side="right"))
         t_eval = np.unique(np.append(rec_times[rec:stop], seg_end))
-        sol = solve_ivp(rhs, (t, seg_end), counts, method="LSODA", t_eval=t_eval, rtol=rtol, atol=atol)
+        sol = solve_ivp(rhs, (t, seg_end), counts, method="LSODA", t_eval=t_eval, rtol=rtol, atol=atol,
+                        events=_ceiling)
         if not sol.success:  # pragma: no cover - LSODA failures are numerical, not user errors
             raise RuntimeError(f"ODE integration failed: {sol.message}")
         ys = np.maximum(sol.y, 0.0)
@@ -61,6 +76,9 @@ def ode_run(
                     out_counts[rec] = ys[:, q]
                     out_conc[rec] = cnow
                     rec += 1
+        if sol.status == 1:  # the ceiling event fired
+            counts[:] = np.maximum(sol.y_events[0][-1], 0.0)
+            return -1
         counts[:] = ys[:, -1]
         kern.advance_pk(depot, conc, pkp, seg_end - t)
         t = seg_end

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from oncoresist.engine.result import SimulationResult
+from oncoresist.model import compile_scenario
 
 
 def _colours(n: int) -> list[Any]:
@@ -46,8 +47,6 @@ def plot_burden(result: SimulationResult, ax: Any = None) -> Any:
 
 
 def _parents(result: SimulationResult) -> list[int]:
-    from oncoresist.model import compile_scenario
-
     return compile_scenario(result.scenario).parents()
 
 

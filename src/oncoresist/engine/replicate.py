@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from oncoresist.errors import InvalidArgument
 from oncoresist.model.compile import CompiledModel
 
 ArrayLike = float | np.ndarray | list[float] | list[list[float]]
@@ -92,7 +93,7 @@ class ReplicateParameters:
 
         Raises
         ------
-        ValueError
+        InvalidArgument
             A field with the wrong shape, a non-finite value, a negative value, or a
             zero where the field must be positive; transition probabilities summing
             above 1.
@@ -108,7 +109,7 @@ class ReplicateParameters:
             np.add.at(per_source.T, model.div_src, p.T)
             if np.any(per_source > 1.0 + 1e-12):
                 q, i = np.argwhere(per_source > 1.0 + 1e-12)[0]
-                raise ValueError(
+                raise InvalidArgument(
                     f"replicate_params.transitions: replicate {q}'s transition probabilities out of cell type "
                     f"{model.cell_types[i]!r} sum to {per_source[q, i]:.3g} > 1; use smaller multipliers"
                 )
@@ -130,8 +131,9 @@ def _expand(
         arr = np.broadcast_to(arr.reshape((r,) + (1,) * len(rest)), full)
     elif arr.shape != full:
         want = f"one number, shape ({r},) or ({', '.join(map(str, full))}) = [R, {', '.join(dims)}]"
-        raise ValueError(f"replicate_params.{name} has shape {arr.shape}; expected {want}")
+        raise InvalidArgument(f"replicate_params.{name} has shape {arr.shape}; expected {want}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or (not zero_ok and np.any(arr == 0)):
         kind = "non-negative" if zero_ok else "positive"
-        raise ValueError(f"replicate_params.{name} must be finite and {kind} (multipliers of the scenario's values)")
+        raise InvalidArgument(f"replicate_params.{name} must be finite and {kind} "
+                              "(multipliers of the scenario's values)", param="replicate_params")
     return np.ascontiguousarray(arr)

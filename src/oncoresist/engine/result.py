@@ -10,6 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from oncoresist._io import atomic_path
+from oncoresist._version import __version__
+from oncoresist.errors import InputFileError
+
 META_KEY = b"oncoresist"
 CONC_PREFIX = "conc:"
 
@@ -53,6 +57,28 @@ class SimulationResult:
     def n_replicates(self) -> int:
         return int(self.counts.shape[0])
 
+    def __repr__(self) -> str:
+        span = f"{self.times[0]:g}–{self.times[-1]:g} days" if self.times.size else "no times"
+        return (f"<SimulationResult {self.engine}: {self.n_replicates} replicate(s), {self.times.size} times "
+                f"({span}), types {', '.join(self.cell_types)}; seed entropy {self.seed.get('entropy', '…')}>")
+
+    @property
+    def summary(self) -> Any:
+        """Per cell type: mean, median, 10% and 90% of the final counts over replicates (a DataFrame)."""
+        import pandas as pd
+
+        final = self.final.astype(float)
+        return pd.DataFrame({"mean": final.mean(axis=0), "median": np.median(final, axis=0),
+                             "p10": np.percentile(final, 10, axis=0), "p90": np.percentile(final, 90, axis=0)},
+                            index=pd.Index(self.cell_types, name="cell_type"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready digest: engine, shape, seed, final counts per type (not the whole trajectory)."""
+        return {"engine": self.engine, "n_replicates": self.n_replicates, "n_times": int(self.times.size),
+                "t_end": float(self.times[-1]) if self.times.size else None, "cell_types": list(self.cell_types),
+                "drugs": list(self.drugs), "seed": self.seed,
+                "final_mean": dict(zip(self.cell_types, self.final.astype(float).mean(axis=0).tolist(), strict=True))}
+
     @property
     def total(self) -> np.ndarray:
         """Total burden ``[replicate, time]``."""
@@ -60,8 +86,6 @@ class SimulationResult:
 
     def metadata(self) -> dict[str, Any]:
         """What the Parquet schema metadata stores."""
-        from oncoresist._version import __version__
-
         return {
             "oncoresist_version": __version__,
             "engine": self.engine,
@@ -135,8 +159,6 @@ class SimulationResult:
 
         path = Path(path)
         table = self._wide_table()
-        from oncoresist._io import atomic_path
-
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp)
         return path
@@ -144,14 +166,21 @@ class SimulationResult:
 
 def read_result(path: str | os.PathLike[str]) -> SimulationResult:
     """Read a result written by :meth:`SimulationResult.to_parquet`."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from oncoresist.errors import OncoresistError
-
-    table = pq.read_table(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(f"{p}: no such file" if not p.exists() else f"{p}: not a file", param="path")
+    try:
+        table = pq.read_table(p)
+    except (pa.ArrowException, OSError) as exc:
+        first = " ".join(str(exc).split())[:160]
+        raise InputFileError(f"{p}: not a Parquet file written by `oncoresist simulate` ({first})",
+                             param="path") from None
     raw = (table.schema.metadata or {}).get(META_KEY)
     if raw is None:
-        raise OncoresistError(f"{path}: not an oncoresist simulation result (no metadata)")
+        raise InputFileError(f"{p}: not an oncoresist simulation result (no metadata)", param="path")
     meta = json.loads(raw)
     types, drugs = tuple(meta["cell_types"]), tuple(meta["drugs"])
     rep = table.column("replicate").to_numpy()

@@ -16,6 +16,7 @@ from oncoresist.engine.simulator import (
     EngineName,
     Simulator,
 )
+from oncoresist.errors import InvalidArgument
 from oncoresist.model.load import ScenarioLike
 from oncoresist.random import SeedLike
 
@@ -31,9 +32,9 @@ def default_times(t_end: float) -> np.ndarray:
 
 def _parse_t_end(t_end: float) -> float:
     if isinstance(t_end, bool) or not isinstance(t_end, int | float | np.floating | np.integer):
-        raise TypeError("t_end must be a number of days")
+        raise InvalidArgument(f"t_end: must be a number of days, not {type(t_end).__name__}", param="t_end")
     if not (t_end > 0 and math.isfinite(t_end)):
-        raise ValueError("t_end must be a positive, finite number of days")
+        raise InvalidArgument(f"t_end: must be a positive, finite number of days, got {t_end!r}", param="t_end")
     return float(t_end)
 
 

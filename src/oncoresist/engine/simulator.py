@@ -14,10 +14,14 @@ from oncoresist.engine import _kernels as kern
 from oncoresist.engine._pack import Packed, pack, pk_params, scale_pk, scaled
 from oncoresist.engine.ode import ode_run
 from oncoresist.engine.replicate import KINETIC, ReplicateParameters
+from oncoresist.engine.result import SimulationResult
+from oncoresist.errors import InvalidArgument, PopulationCeilingError, ScenarioError
 from oncoresist.model.compile import CompiledModel, compile_scenario
 from oncoresist.model.load import ScenarioLike, load_scenario
 from oncoresist.model.pk import CONSTANT, sample_pk
-from oncoresist.random import SeedLike, as_seed_sequence
+from oncoresist.provenance import provenance
+from oncoresist.random import SeedLike, as_seed_sequence, child_seed, generator, seed_record
+from oncoresist.units import POPULATION_CEILING
 
 EngineName = Literal["auto", "ssa", "tau", "ode"]
 ENGINES = ("ssa", "tau", "ode")
@@ -29,6 +33,9 @@ DEFAULT_THRESHOLD = 1000
 """Types below this many cells are simulated event by event in the hybrid tau engine."""
 DEFAULT_THINNING_STEP = 0.25
 """Length (days) of the pieces over which the SSA bounds a time-varying exposure."""
+MAX_STEP_GROWTH = math.log(1000.0)
+"""A tau step never spans more than ``ln(1000)/birth`` days, so one step grows a type at most
+about 1000-fold in expectation (int64 safety below :data:`~oncoresist.units.POPULATION_CEILING`)."""
 
 
 def choose_engine(model: CompiledModel, t_end: float) -> str:
@@ -47,7 +54,7 @@ def replicate_seed(root: np.random.SeedSequence, k: int, stream: int) -> np.rand
     Stream 0 draws the patient's PK parameters, stream 1 the dynamics. Equal to
     ``root.spawn(k + 1)[k].spawn(stream + 1)[stream]`` on a fresh ``root``.
     """
-    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k, stream), pool_size=root.pool_size)
+    return child_seed(root, k, stream)
 
 
 class Simulator:
@@ -120,22 +127,26 @@ class Simulator:
             self._own_seeds: list[np.random.SeedSequence] | None = list(replicate_seeds)
             ids = list(range(len(self._own_seeds)))
             if seed is not None or replicate_ids is not None:
-                raise ValueError("give either seed/replicate_ids or replicate_seeds, not both")
+                raise InvalidArgument("replicate_seeds: give either seed/replicate_ids or replicate_seeds, not both",
+                                      param="replicate_seeds")
         else:
             self._own_seeds = None
             n = _positive_int(n_replicates, "n_replicates")
             ids = list(range(n)) if replicate_ids is None else list(replicate_ids)
         if not ids or any(int(k) < 0 for k in ids):
-            raise ValueError("replicate_ids must be non-empty and non-negative")
+            raise InvalidArgument("replicate_ids: must be non-empty and non-negative", param="replicate_ids")
         self.replicate_ids = np.array(ids, dtype=np.int64)
         self.seed_sequence = as_seed_sequence(seed) if replicate_seeds is None else self._own_seeds[0]  # type: ignore[index]
         self.dt = _positive(dt, "dt")
+        b_max = float(np.max(self.model.birth, initial=0.0))
+        if b_max * self.dt > MAX_STEP_GROWTH:  # only for birth rates above ~14/day
+            self.dt = MAX_STEP_GROWTH / b_max
         self.threshold = _positive_int(threshold, "threshold")
         self.thinning_step = _positive(thinning_step, "thinning_step")
         self.n_threads = n_threads or os.cpu_count() or 1
         self._packed = pack(self.model)
         if replicate_params is not None and not isinstance(replicate_params, ReplicateParameters):
-            raise TypeError("replicate_params must be a ReplicateParameters")
+            raise InvalidArgument("replicate_params: must be a ReplicateParameters", param="replicate_params")
         self.replicate_params = replicate_params
         self._mult = {} if replicate_params is None else replicate_params.expand(self.model, len(self.replicate_ids))
         kinetic = any(k in self._mult for k in KINETIC)
@@ -155,11 +166,10 @@ class Simulator:
     # -- state ----------------------------------------------------------------
     def _stream(self, q: int, stream: int) -> np.random.Generator:
         if self._own_seeds is not None:
-            own = self._own_seeds[q]
-            ss = np.random.SeedSequence(own.entropy, spawn_key=(*own.spawn_key, stream), pool_size=own.pool_size)
+            ss = child_seed(self._own_seeds[q], stream)
         else:
             ss = replicate_seed(self.seed_sequence, int(self.replicate_ids[q]), stream)
-        return np.random.Generator(np.random.PCG64(ss))
+        return generator(ss)
 
     def _init_state(self, initial: np.ndarray | Sequence[float] | None) -> None:
         m, r = self.model, len(self.replicate_ids)
@@ -167,9 +177,16 @@ class Simulator:
         dtype = np.float64 if self.engine == "ode" else np.int64
         init = m.initial if initial is None else np.asarray(initial, dtype=float)
         if init.shape not in ((m.n_types,), (r, m.n_types)) or np.any(init < 0) or not np.all(np.isfinite(init)):
-            raise ValueError(f"initial must be non-negative with shape ({m.n_types},) or ({r}, {m.n_types})")
+            raise InvalidArgument(f"initial: must be non-negative with shape ({m.n_types},) or ({r}, {m.n_types})",
+                                  param="initial")
+        totals = init.sum(axis=-1)
+        if np.any(totals > POPULATION_CEILING):
+            raise PopulationCeilingError(
+                f"initial: {float(np.max(totals)):.3g} initial cells exceed the engines' population ceiling "
+                f"{POPULATION_CEILING:g} (in a trial: lower cohort.initial_cells)", param="initial")
         if dtype is np.int64 and np.any(init != np.round(init)):
-            raise ValueError("initial counts must be whole numbers of cells for stochastic engines")
+            raise InvalidArgument("initial: counts must be whole numbers of cells for stochastic engines",
+                                  param="initial")
         self._counts = np.array(np.broadcast_to(init.astype(dtype), (r, m.n_types)), order="C")
         self._depot = np.zeros((r, nd))
         self._conc = np.zeros((r, nd))
@@ -256,7 +273,7 @@ class Simulator:
         """
         mask = np.asarray(mask, bool)
         if mask.shape != (self.n_replicates,):
-            raise ValueError(f"mask must have shape ({self.n_replicates},)")
+            raise InvalidArgument(f"mask: must have shape ({self.n_replicates},)", param="mask")
         if remove_cells:
             self._counts[mask] = 0
         self._stopped |= mask
@@ -269,11 +286,9 @@ class Simulator:
             try:
                 return self.model.drugs.index(drug)
             except ValueError:
-                from oncoresist.errors import ScenarioError
-
                 raise ScenarioError(f"unknown drug {drug!r} (defined: {', '.join(self.model.drugs)})") from None
         if not 0 <= int(drug) < self.model.n_drugs:
-            raise IndexError(f"drug index {drug} out of range")
+            raise InvalidArgument(f"drug: index {drug} out of range (0..{self.model.n_drugs - 1})", param="drug")
         return int(drug)
 
     # -- control --------------------------------------------------------------
@@ -298,10 +313,10 @@ class Simulator:
         r = self.n_replicates
         doses = np.broadcast_to(np.asarray(dose, dtype=float), (r,)) if np.ndim(dose) == 0 else np.asarray(dose, float)
         if doses.shape != (r,) or not np.all(np.isfinite(doses)) or np.any(doses < 0):
-            raise ValueError(f"dose must be finite and non-negative, one number or shape ({r},)")
+            raise InvalidArgument(f"dose: must be finite and non-negative, one number or shape ({r},)", param="dose")
         mask = np.ones(r, bool) if replicate_mask is None else np.asarray(replicate_mask, bool)
         if mask.shape != (r,):
-            raise ValueError(f"replicate_mask must have shape ({r},)")
+            raise InvalidArgument(f"replicate_mask: must have shape ({r},)", param="replicate_mask")
         if interval is not None:
             _positive(interval, "interval")
         self._set(j, doses, float(interval) if interval is not None else None, mask)
@@ -336,7 +351,7 @@ class Simulator:
         ``progress`` is called with the number of replicates finished.
         """
         if not t >= self.t:
-            raise ValueError(f"cannot advance to t={t} before the current time {self.t}")
+            raise InvalidArgument(f"t: cannot advance to t={t} before the current time {self.t}", param="t")
         sched = self.model.schedule
         while True:
             nxt = sched[self._sched][0] if self._sched < len(sched) else math.inf
@@ -367,14 +382,33 @@ class Simulator:
             self.t, t1, self._counts[q], self._depot[q], self._conc[q], self._dose[q], self._interval[q],
             self._next[q], self._pkp[q],
         )  # fmt: skip
-        if self.engine == "ode":
-            ode_run(packed, *args, rec, self._out_counts[q, a:b], self._out_conc[q, a:b])  # type: ignore[call-arg]  # mypy miscounts *args
-            return
         outs = (rec, self._out_counts[q, a:b], self._out_conc[q, a:b])
-        if self.engine == "ssa":
-            kern.ssa_run(self._rngs[q], *args, *packed.args(), *outs, self.thinning_step)
+        if self.engine == "ode":
+            status = ode_run(packed, *args, *outs)  # type: ignore[call-arg]  # mypy miscounts *args
+        elif self.engine == "ssa":
+            status = kern.ssa_run(self._rngs[q], *args, *packed.args(), *outs, self.thinning_step)
         else:
-            kern.tau_run(self._rngs[q], *args, *packed.args(), *outs, self.dt, self.threshold)
+            status = kern.tau_run(self._rngs[q], *args, *packed.args(), *outs, self.dt, self.threshold)
+        if status < 0:
+            self._ceiling_error(q, t1, a, b)
+
+    def _ceiling_error(self, q: int, t1: float, a: int, b: int) -> None:
+        """Replicate ``q`` passed the population ceiling before ``t1``: name the largest type."""
+        m = self.model
+        written = np.flatnonzero(self._out_counts[q, a:b].sum(axis=1) > 0)
+        last = float(self.times[a + written[-1]]) if written.size else self.t
+        later = self.times[a + written[-1] + 1:b] if written.size else self.times[a:b]
+        nxt = float(later[0]) if later.size else t1
+        counts = self._counts[q].astype(float)
+        p = self._packed_for(q)
+        birth, death = p.tp[:, 0], p.tp[:, 1] + p.tp[:, 2]
+        i = int(np.argmax(counts))
+        raise PopulationCeilingError(
+            f"cell_types.{i}.birth: replicate {int(self.replicate_ids[q])} passed the engines' population ceiling "
+            f"{POPULATION_CEILING:g} cells between day {last:g} and day {nxt:g} ({m.cell_types[i]!r}: "
+            f"{counts[i]:.3g} cells, birth {birth[i]:g}/day, death {death[i]:g}/day); lower the birth rate, raise "
+            "drug kill, shorten the horizon, or set competition.carrying_capacity so that growth saturates",
+            param="birth")
 
     def _run_to(self, t1: float, progress: Callable[[int], None] | None) -> None:
         a = self._n_recorded
@@ -402,12 +436,8 @@ class Simulator:
         self.t = t1
         self._n_recorded = b
 
-    def result(self) -> Any:
+    def result(self) -> SimulationResult:
         """The recorded trajectories so far as a :class:`SimulationResult`."""
-        from oncoresist.engine.result import SimulationResult
-        from oncoresist.provenance import provenance
-        from oncoresist.random import seed_record
-
         n = self._n_recorded
         if self._own_seeds is not None:
             seed: dict[str, Any] = {"replicate_seeds": [seed_record(s) for s in self._own_seeds]}
@@ -438,7 +468,7 @@ def _parse_times(times: Sequence[float] | np.ndarray | None) -> np.ndarray:
         return np.array([0.0])
     arr = np.unique(np.asarray(times, dtype=float))
     if arr.size and (not np.all(np.isfinite(arr)) or arr[0] < 0):
-        raise ValueError("times must be finite and non-negative")
+        raise InvalidArgument("times: must be finite and non-negative", param="times")
     return arr
 
 
@@ -446,17 +476,18 @@ def _parse_engine(engine: str, model: CompiledModel, horizon: float) -> str:
     if engine == "auto":
         return choose_engine(model, horizon)
     if engine not in ENGINES:
-        raise ValueError(f"engine must be one of auto, {', '.join(ENGINES)}; got {engine!r}")
+        raise InvalidArgument(f"engine: must be one of auto, {', '.join(ENGINES)}; got {engine!r}", param="engine")
     return engine
 
 
 def _positive(x: float, name: str) -> float:
-    if not (x > 0 and math.isfinite(x)):
-        raise ValueError(f"{name} must be a positive number")
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating) or not (
+            x > 0 and math.isfinite(x)):
+        raise InvalidArgument(f"{name}: must be a positive number, got {x!r}", param=name)
     return float(x)
 
 
 def _positive_int(x: int, name: str) -> int:
     if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < 1:
-        raise ValueError(f"{name} must be a positive integer")
+        raise InvalidArgument(f"{name}: must be a positive integer, got {x!r}", param=name)
     return int(x)

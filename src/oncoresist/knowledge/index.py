@@ -56,6 +56,10 @@ class Knowledge:
     _drug_alias: dict[str, str] = field(default_factory=dict, repr=False)
     _tumor_alias: dict[str, str] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
+                f"{len(self.drugs)} drugs, {len(self.sources)} sources, {len(self.imports)} imports>")
+
     # ------------------------------------------------------------------ build
     @classmethod
     def build(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from oncoresist.model.scenario import MAX_POPULATION
+from oncoresist.units import MAX_INITIAL_POPULATION as MAX_POPULATION
+from oncoresist.units import POPULATION_CEILING
 
 if TYPE_CHECKING:
     from oncoresist.model.scenario import Scenario
@@ -76,6 +77,10 @@ def check_references(sc: Scenario) -> None:
 
     if sc.competition is not None:
         cap = sc.competition.carrying_capacity
+        caps = cap.values() if isinstance(cap, dict) else [cap]
+        if any(c > POPULATION_CEILING for c in caps):
+            raise ValueError(f"competition.carrying_capacity: at most the engines' population ceiling "
+                             f"{POPULATION_CEILING:g} cells")
         if isinstance(cap, dict):
             for name in cap:
                 need_type(name, f"competition.carrying_capacity.{name}")

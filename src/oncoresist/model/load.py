@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from oncoresist.errors import ScenarioError
+from oncoresist.errors import ScenarioError, validation_message
 from oncoresist.model.scenario import Scenario
 
 ScenarioLike = Scenario | Mapping[str, Any] | str | os.PathLike[str]
@@ -31,12 +31,7 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
 
 
 def _format(exc: ValidationError, origin: str, data: Any) -> str:
-    err = exc.errors()[0]
-    path = _path(tuple(err["loc"]), data)
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    where = f"{path}: " if path else ""
-    return f"invalid scenario {origin}: {where}{msg}{more}"
+    return validation_message(exc, source=f"invalid scenario {origin}", loc=lambda loc: _path(loc, data))
 
 
 def load_scenario(source: ScenarioLike) -> Scenario:

@@ -15,9 +15,12 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from oncoresist.model._checks import check_references
+from oncoresist.units import MAX_INITIAL_POPULATION
+
 SCHEMA_VERSION: Final = 1
-MAX_POPULATION = 1e13
-"""Largest total initial population accepted (cells)."""
+MAX_POPULATION: Final = MAX_INITIAL_POPULATION
+"""Largest total initial population accepted (cells); see :mod:`oncoresist.units`."""
 
 NonNeg = Annotated[float, Field(ge=0.0)]
 Pos = Annotated[float, Field(gt=0.0)]
@@ -258,7 +261,5 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        from oncoresist.model._checks import check_references
-
         check_references(self)
         return self

@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oncoresist.errors import KnowledgeError
+from oncoresist.errors import KnowledgeError, validation_message
+from oncoresist.units import DAYS_PER_MONTH
 
 LEAD_TIMES = Path(__file__).parent / "data" / "lead_times.yaml"
 
@@ -40,8 +41,6 @@ class PublishedLeadTime(BaseModel):
     @property
     def days(self) -> float:
         """The figure in days (30.4375 days per month, as the trial analysis converts)."""
-        from oncoresist.trial.analysis import DAYS_PER_MONTH
-
         return self.months * DAYS_PER_MONTH
 
 
@@ -68,6 +67,4 @@ def _read(path: str) -> tuple[PublishedLeadTime, ...]:
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read published lead times ({' '.join(str(exc).split())})") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise KnowledgeError(f"{path}: field {loc!r}: {err['msg']}") from None
+        raise KnowledgeError(validation_message(exc, source=path)) from None

@@ -10,6 +10,12 @@ import io
 from pathlib import Path
 from typing import Any
 
+from oncoresist._io import atomic_path, check_output_file, write_text_atomic
+from oncoresist.monitor.literature import published_lead_times
+from oncoresist.trial.analysis import TrialAnalyser
+from oncoresist.trial.plots import plot_muller, plot_swimmer, plot_timeline
+from oncoresist.trial.run import load_results
+
 DISCLAIMER = (
     "Research software, not a medical device. A virtual trial is the output of a mathematical model with "
     "assumed and calibrated parameters; it is not clinical evidence and must not guide the care of any patient."
@@ -23,7 +29,8 @@ def _save(fig: Any, stem: Path) -> dict[str, str]:
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, dpi=130 if fmt == "png" else None, bbox_inches="tight")
         data = buf.getvalue()
-        stem.with_suffix(f".{fmt}").write_bytes(data)
+        with atomic_path(stem.with_suffix(f".{fmt}")) as tmp:
+            tmp.write_bytes(data)
         out[fmt] = base64.b64encode(data).decode("ascii")
     return out
 
@@ -34,10 +41,6 @@ def make_figures(out_dir: str | Path) -> dict[str, dict[str, str]]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.plots import plot_muller, plot_swimmer, plot_timeline
-    from oncoresist.trial.run import load_results
 
     patients, timelines, _meta = load_results(out_dir)
     fig_dir = Path(out_dir) / "figures"
@@ -125,8 +128,6 @@ def _published_lead_table() -> Any:
     """Published lead times of plasma detection over progression (other settings; see the note)."""
     import pandas as pd
 
-    from oncoresist.monitor.literature import published_lead_times
-
     rows = [
         {"setting": p.setting, "mutation": p.mutation,
          "lead time": f"{p.statistic} {p.months:g} months (~{p.days:.0f} days)"
@@ -138,12 +139,13 @@ def _published_lead_table() -> Any:
 
 
 def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
-    """Write a self-contained HTML report of the trial in ``out_dir`` to ``html``."""
+    """Write a self-contained HTML report of the trial in ``out_dir`` to ``html``.
+
+    ``html`` is checked (its folder must exist and be writable) before any figure is drawn.
+    """
     import jinja2
 
-    from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.run import load_results
-
+    path = check_output_file(html, param="html", suffixes=(".html", ".htm"))
     patients, _timelines, meta = load_results(out_dir)
     figs = make_figures(out_dir)
     tables = {}
@@ -162,9 +164,4 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
         n_patients=len(patients), arms=list(dict.fromkeys(patients["arm"])),
         spec=meta.get("parameters", {}).get("spec", {}),
     )
-    path = Path(html)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, page)

@@ -15,7 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DAYS_PER_MONTH = 30.4375
+from oncoresist.errors import InvalidArgument
+from oncoresist.units import DAYS_PER_MONTH
+
+__all__ = ["DAYS_PER_MONTH", "ENDPOINTS", "TrialAnalyser"]
 ENDPOINTS = {"pfs": ("pfs_time", "pfs_event"), "os": ("os_time", "os_event"),
              "failure": ("failure_time", "failure_event")}
 
@@ -62,7 +65,7 @@ class TrialAnalyser:
             return 1.0 / DAYS_PER_MONTH
         if self.time_unit == "days":
             return 1.0
-        raise ValueError(f"time_unit must be 'months' or 'days', not {self.time_unit!r}")
+        raise InvalidArgument(f"time_unit: must be 'months' or 'days', not {self.time_unit!r}", param="time_unit")
 
     def fit(self, results: pd.DataFrame) -> TrialAnalyser:
         """Fit every statistic to per-patient ``results`` (as written by a trial run)."""
@@ -70,13 +73,14 @@ class TrialAnalyser:
         from lifelines.statistics import multivariate_logrank_test
 
         if self.endpoint not in ENDPOINTS:
-            raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, not {self.endpoint!r}")
+            raise InvalidArgument(f"endpoint: must be one of {', '.join(ENDPOINTS)}, not {self.endpoint!r}",
+                                  param="endpoint")
         tcol, ecol = ENDPOINTS[self.endpoint]
         scale = self._scale()
         arms = list(dict.fromkeys(results["arm"]))
         ref = self.reference_arm or arms[0]
         if ref not in arms:
-            raise ValueError(f"reference_arm {ref!r} is not among the arms {arms}")
+            raise InvalidArgument(f"reference_arm: {ref!r} is not among the arms {arms}", param="reference_arm")
         self.arms_ = arms
         self.reference_arm_ = ref
         self.km_: dict[str, Any] = {}

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from oncoresist.errors import InvalidArgument
+from oncoresist.random import child_seed, child_seeds, generator
 from oncoresist.trial.spec import CohortSpec, Distribution
 
 FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "resistant_fraction")
@@ -25,19 +27,19 @@ COHORT, MONITOR, EXTRA_RESISTANT = 0, 1, 2
 
 def patient_seeds(root: np.random.SeedSequence, n_arms: int, n_per_arm: int) -> list[list[np.random.SeedSequence]]:
     """Per-arm lists of per-patient seed sequences (spawned from ``root`` on the client)."""
-    return [arm.spawn(n_per_arm) for arm in root.spawn(n_arms)]
+    return [child_seeds(child_seed(root, a), n_per_arm) for a in range(n_arms)]
 
 
 def child(seq: np.random.SeedSequence, k: int) -> np.random.SeedSequence:
     """The ``k``-th child of ``seq`` without touching ``seq``'s spawn counter."""
-    return np.random.SeedSequence(entropy=seq.entropy, spawn_key=(*seq.spawn_key, k), pool_size=seq.pool_size)
+    return child_seed(seq, k)
 
 
 def uniforms(seqs: Sequence[np.random.SeedSequence], k: int, shape: tuple[int, ...]) -> np.ndarray:
     """``(n, *shape)`` uniforms in (0, 1), patient ``i`` from child ``k`` of its own stream."""
     out = np.empty((len(seqs), *shape))
     for i, s in enumerate(seqs):
-        out[i] = np.random.Generator(np.random.PCG64(child(s, k))).random(shape)
+        out[i] = generator(child_seed(s, k)).random(shape)
     # keep strictly inside (0, 1) for inverse CDFs
     return np.clip(out, 1e-15, 1 - 1e-15)
 
@@ -73,7 +75,7 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
     ``i``'s factors for the first types are the same whatever the scenario's number of types.
     """
     if n_resistant < 0:
-        raise ValueError(f"n_resistant must be >= 0, got {n_resistant}")
+        raise InvalidArgument(f"n_resistant: must be >= 0, got {n_resistant}", param="n_resistant")
     u = uniforms(seqs, COHORT, (len(FACTORS) - 1 + RESISTANT_SLOTS,))
     out: dict[str, np.ndarray] = {}
     for j, name in enumerate(FACTORS[:-1]):

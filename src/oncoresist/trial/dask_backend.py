@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from oncoresist.trial.simulate import simulate_batch
+
 RETRIES = 3
 
 
@@ -19,8 +21,6 @@ def run_on_dask(jobs: Iterator[tuple[int, int, Any]], write: Callable[[int, int,
                 connect_timeout: float = 30.0) -> None:
     """Submit every job, write each result on the client as it completes."""
     from dask.distributed import Client, LocalCluster, as_completed
-
-    from oncoresist.trial.simulate import simulate_batch
 
     cluster = None
     if scheduler:

@@ -6,8 +6,10 @@ Layout of the output directory::
     patients/arm-AA-batch-BBBBBB.parquet  one row per patient (written atomically, batch by batch)
     timelines/arm-AA-batch-BBBBBB.parquet visit-by-visit records of the first few patients of each arm
 
-A killed run started again with the same arguments and ``--out`` skips the batches already on
-disk. Per-patient seed sequences are spawned on the client from the root, so the results are
+``run.json`` ``status`` is ``partial`` until every batch is on disk, then ``complete``; a killed,
+interrupted or failed run started again with the same arguments and ``--out`` skips the batches
+already on disk. A run that wrote no batch leaves nothing behind. Per-patient seed sequences are
+spawned on the client from the root, so the results are
 identical whatever the backend, batch size or number of workers.
 """
 
@@ -15,39 +17,56 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+from oncoresist._io import atomic_path, check_output_dir, write_text_atomic
+from oncoresist.engine.simulator import ENGINES
+from oncoresist.errors import InvalidArgument, OutputError
+from oncoresist.provenance import provenance
+from oncoresist.random import SeedLike, as_seed_sequence, child_seed, seed_from_record, seed_record
 from oncoresist.trial.cohort import patient_seeds
 from oncoresist.trial.models import ScenarioHandle, open_scenario
-from oncoresist.trial.simulate import BatchJob, simulate_batch
+from oncoresist.trial.simulate import BatchJob, check_arm_drugs, simulate_batch
 from oncoresist.trial.spec import TrialError, TrialSpec
 
 DEFAULT_BATCH_SIZE = 2000
+BACKENDS = ("local", "dask")
+METHODS = ("auto", *ENGINES)
+COMPLETE, PARTIAL = "complete", "partial"
+"""``run.json`` ``status``: every batch on disk, or a resumable partial run (killed, interrupted or failed)."""
+
+
+class TrialInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_trial`; the message says what was kept (the CLI prints it, exit 130)."""
 
 
 @dataclass(frozen=True)
 class TrialRun:
-    """Where a finished run lives, with counts."""
+    """Where a finished run lives, with counts and the root seed it used."""
 
     out_dir: Path
     n_patients: int
     n_batches: int
     n_resumed: int
-    seed_entropy: int
+    seed: dict[str, Any] = field(default_factory=dict)
+    """:func:`oncoresist.random.seed_record` of the root (``seed_from_record`` regenerates it)."""
+
+    @property
+    def seed_entropy(self) -> str | list[str]:
+        """Root entropy (a decimal string; a list for list entropy, e.g. from a Generator)."""
+        return self.seed.get("entropy", "")
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
 
 
 def _spec_hash(spec: TrialSpec, scenarios: list[ScenarioHandle]) -> str:
@@ -61,7 +80,7 @@ def _jobs(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.ran
           done: set[tuple[int, int]], timeline_patients: int, method: str) -> Iterator[tuple[int, int, BatchJob]]:
     seeds = patient_seeds(root, len(spec.arms), n)
     for a in range(len(spec.arms)):
-        engine_root = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, len(spec.arms) + a))
+        engine_root = child_seed(root, len(spec.arms) + a)
         for b, start in enumerate(range(0, n, batch_size)):
             if (a, b) in done:
                 continue
@@ -70,6 +89,35 @@ def _jobs(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.ran
                                  patient_ids=np.arange(start, stop), seeds=tuple(seeds[a][start:stop]),
                                  engine_root=engine_root,
                                  timeline_patients=timeline_patients, method=method)
+
+
+def _positive_int(x: object, name: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, int | np.integer) or x <= 0:
+        raise InvalidArgument(f"{name}: must be a positive whole number, got {x!r}", param=name)
+    return int(x)
+
+
+def _done_batches(out: Path) -> set[tuple[int, int]]:
+    return {(int(p.name[4:6]), int(p.name[13:19])) for p in (out / "patients").glob("arm-*-batch-*.parquet")}
+
+
+def _read_previous(meta_path: Path) -> dict[str, Any] | None:
+    if not meta_path.is_file():
+        return None
+    try:
+        previous = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        return None  # an unreadable record holds nothing to resume
+    return previous if isinstance(previous, dict) else None
+
+
+def _discard(out: Path, created: bool) -> None:
+    """Remove what a run that wrote no batch left (so a corrected rerun starts clean)."""
+    for name in ("patients", "timelines"):
+        shutil.rmtree(out / name, ignore_errors=True)
+    (out / "run.json").unlink(missing_ok=True)
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = None, seed: SeedLike = None,
@@ -87,59 +135,84 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
     patients : int, optional
         Patients per arm (default ``spec.patients_per_arm``).
     seed : None, int, SeedSequence or Generator
-        Root seed; ``None`` draws OS entropy (recorded in ``run.json``; a resumed run reuses it).
+        Root seed; ``None`` draws OS entropy, or reuses the seed recorded in ``run.json`` when
+        resuming. Any form is recorded exactly (entropy and spawn key) and resumes exactly.
     batch_size : int
         Patients per batch (vectorised together; the unit of Parquet output and of Dask tasks).
     backend : {"local", "dask"}
         In this process, or on a Dask cluster (``scheduler`` address, or a LocalCluster with ``workers``).
+    method : {"auto", "ssa", "tau", "ode"}
+        Engine for every patient.
     progress : callable(done_patients, total_patients), optional
         Called after each batch.
+
+    Every argument, the output folder and every arm's drugs are checked before anything is
+    written. A run that fails or is interrupted after some batches are on disk is left as a
+    *partial* run (``run.json`` ``status: partial``; the same call resumes it); one that wrote no
+    batch leaves nothing behind, so a corrected rerun is never blocked.
 
     Returns
     -------
     TrialRun
+
+    Raises
+    ------
+    InvalidArgument, OutputError, TrialError
+        Before any work, naming the parameter. :class:`TrialInterrupted` on Ctrl-C.
     """
-    n = spec.patients_per_arm if patients is None else patients
-    if n <= 0:
-        raise TrialError("patients: the number of patients per arm must be positive")
-    if batch_size <= 0:
-        raise TrialError("batch_size: must be positive")
-    if backend not in {"local", "dask"}:
-        raise TrialError(f"backend: unknown backend {backend!r}; use local or dask")
-    out = Path(out_dir)
+    n = spec.patients_per_arm if patients is None else _positive_int(patients, "patients")
+    batch_size = _positive_int(batch_size, "batch_size")
+    if backend not in BACKENDS:
+        raise InvalidArgument(f"backend: unknown backend {backend!r}; use local or dask", param="backend")
+    if method not in METHODS:
+        raise InvalidArgument(f"method: unknown engine method {method!r}; use one of {', '.join(METHODS)}",
+                              param="method")
+    if workers is not None:
+        _positive_int(workers, "workers")
+    if isinstance(timeline_patients, bool) or not isinstance(timeline_patients, int) or timeline_patients < 0:
+        raise InvalidArgument(f"timeline_patients: must be a whole number >= 0, got {timeline_patients!r}",
+                              param="timeline_patients")
+    out = check_output_dir(out_dir, param="out_dir")
     scenarios = [open_scenario(spec.scenario_path(a)) for a in spec.arms]
+    for a in range(len(spec.arms)):
+        check_arm_drugs(spec, a, scenarios[a])
     spec_hash = _spec_hash(spec, scenarios)
     meta_path = out / "run.json"
-    previous: dict[str, Any] | None = json.loads(meta_path.read_text()) if meta_path.is_file() else None
-    if previous is not None and seed is None:
-        root = np.random.SeedSequence(int(previous["seed"]["entropy"]))
-    else:
-        root = as_seed_sequence(seed)
+    previous = _read_previous(meta_path)
+    done = _done_batches(out) if previous is not None else set()
+    if previous is not None and not done:
+        previous = None  # a start that wrote no batch holds nothing to resume or protect
+    resume_seed = previous is not None and seed is None
+    root = seed_from_record(previous["seed"]) if resume_seed else as_seed_sequence(seed)  # type: ignore[index]
     settings = {"patients_per_arm": n, "batch_size": batch_size, "seed": seed_record(root), "spec_hash": spec_hash,
                 "method": method}
     if previous is not None:
+        old_seed = previous.get("seed")
+        if isinstance(old_seed, dict):  # records written before pool_size was stored
+            previous["seed"] = seed_record(seed_from_record(old_seed))
         for k, v in settings.items():
             if previous.get(k) != v:
-                raise TrialError(f"out: {out} holds a different run ({k} differs: {previous.get(k)!r} vs {v!r}); "
-                                 "use a new --out directory or the original settings to resume")
-    (out / "patients").mkdir(parents=True, exist_ok=True)
-    (out / "timelines").mkdir(exist_ok=True)
-    if previous is None:
-        from oncoresist.provenance import provenance
-
-        record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
-                            **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
-        tmp = meta_path.with_name(".run.json.tmp")
-        tmp.write_text(json.dumps(record, indent=2, default=str))
-        os.replace(tmp, meta_path)
+                raise TrialError(f"out_dir: {out} holds a different run ({k} differs: {previous.get(k)!r} vs {v!r}); "
+                                 "use a new output directory or the original settings to resume")
+    created = not out.exists()
+    record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
+                        **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+    n_batches = len(spec.arms) * -(-n // batch_size)
+    total = len(spec.arms) * n
+    try:
+        (out / "patients").mkdir(parents=True, exist_ok=True)
+        (out / "timelines").mkdir(exist_ok=True)
+        if previous is None:
+            write_text_atomic(meta_path, json.dumps({**record, "status": PARTIAL}, indent=2, default=str))
+    except OSError as exc:
+        raise OutputError(f"out_dir: cannot write {out}: {exc.strerror or exc}", param="out_dir") from None
 
     for sub in ("patients", "timelines"):  # partial files of a killed run
         for tmp_file in (out / sub).glob(".*.tmp"):
             tmp_file.unlink(missing_ok=True)
-    done = {(int(p.name[4:6]), int(p.name[13:19])) for p in (out / "patients").glob("arm-*-batch-*.parquet")}
-    n_batches = len(spec.arms) * -(-n // batch_size)
-    total = len(spec.arms) * n
+    n_resumed = len(done)
     count = sum(min(batch_size, n - b * batch_size) for _, b in done)
+    written = set(done)
     if progress:
         progress(count, total)
 
@@ -149,20 +222,37 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
         if len(tl):
             _atomic_parquet(tl, out / "timelines" / f"arm-{a:02d}-batch-{b:06d}.parquet")
         _atomic_parquet(df, out / "patients" / f"arm-{a:02d}-batch-{b:06d}.parquet")
+        written.add((a, b))
         count += len(df)
         if progress:
             progress(count, total)
 
     jobs = _jobs(spec, scenarios, n, root, batch_size, done, timeline_patients, method)
-    if backend == "local":
-        for a, b, job in jobs:
-            write(a, b, simulate_batch(job))
-    else:
-        from oncoresist.trial.dask_backend import run_on_dask
+    try:
+        if backend == "local":
+            for a, b, job in jobs:
+                write(a, b, simulate_batch(job))
+        else:
+            from oncoresist.trial.dask_backend import run_on_dask
 
-        run_on_dask(jobs, write, workers=workers, scheduler=scheduler)
+            run_on_dask(jobs, write, workers=workers, scheduler=scheduler)
+    except BaseException as exc:
+        if not written:
+            _discard(out, created)
+            if isinstance(exc, KeyboardInterrupt):
+                raise TrialInterrupted("interrupted before any batch finished; nothing was written") from None
+            raise
+        what = (f"{len(written)} of {n_batches} batches are kept in {out} as a partial run (run.json status "
+                f"'partial'); run the same command again to resume")
+        if isinstance(exc, KeyboardInterrupt):
+            raise TrialInterrupted(f"interrupted; {what}") from None
+        if isinstance(exc, TrialError | InvalidArgument):
+            raise type(exc)(f"{exc} ({what})", param=getattr(exc, "param", None)) from None
+        raise
     _account(out, spec, n)
-    return TrialRun(out, total, n_batches, len(done), int(root.entropy))  # type: ignore[arg-type]
+    final = _read_previous(meta_path) or {**record}
+    write_text_atomic(meta_path, json.dumps({**final, "status": COMPLETE}, indent=2, default=str))
+    return TrialRun(out, total, n_batches, n_resumed, seed_record(root))
 
 
 def _account(out: Path, spec: TrialSpec, n: int) -> None:
@@ -183,6 +273,9 @@ def load_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[
     files = sorted((out / "patients").glob("arm-*-batch-*.parquet"))
     if not files:
         raise TrialError(f"{out}: no patient results yet")
+    if meta.get("status", COMPLETE) != COMPLETE:
+        raise TrialError(f"{out}: a partial run ({len(files)} batches on disk); run the same `oncoresist trial` "
+                         "command (or run_trial call) again to finish it before analysing")
     patients = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     tl_files = sorted((out / "timelines").glob("arm-*.parquet"))
     timelines = pd.concat([pd.read_parquet(f) for f in tl_files], ignore_index=True) if tl_files else pd.DataFrame()

@@ -12,13 +12,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from oncoresist.errors import InvalidArgument
 from oncoresist.monitor.ctdna import CtdnaAssay, CtdnaParams, normal_ge_per_ml, steady_state_ge
 from oncoresist.monitor.imaging import ImagingModel
 from oncoresist.monitor.recist import RecistTracker
 from oncoresist.strategy.base import Observation
 from oncoresist.trial.cohort import FACTORS, MONITOR, sample_cohort, uniforms
 from oncoresist.trial.models import ScenarioHandle
-from oncoresist.trial.spec import TrialSpec, build_policy
+from oncoresist.trial.spec import TrialError, TrialSpec, build_policy
+
+
+def check_arm_drugs(spec: TrialSpec, arm_index: int, scenario: ScenarioHandle) -> None:
+    """Raise :class:`TrialError` when arm ``arm_index``'s strategy gives a drug its scenario lacks."""
+    arm = spec.arms[arm_index]
+    known = scenario.drugs()
+    missing = [d for d in build_policy(arm.strategy).drugs() if d not in known]
+    if missing:
+        raise TrialError(f"arms.{arm_index}.strategy: arm {arm.name!r} gives {', '.join(missing)}, which scenario "
+                         f"{scenario.path!r} does not define (drugs: {', '.join(known) or 'none'})")
 
 
 @dataclass(frozen=True)
@@ -57,16 +68,12 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     policy = build_policy(arm.strategy)
     pstate = policy.start(n)
     drugs = policy.drugs()
-    known = job.scenario.drugs()
-    missing = [d for d in drugs if d not in known]
-    if missing:
-        from oncoresist.trial.spec import TrialError
-
-        raise TrialError(f"arm {arm.name!r}: strategy gives {', '.join(missing)}, which scenario "
-                         f"{job.scenario.path!r} does not define (drugs: {', '.join(known) or 'none'})")
+    check_arm_drugs(spec, job.arm_index, job.scenario)
+    if job.engine_root is None:
+        raise InvalidArgument("engine_root: a BatchJob needs the arm's engine seed (spawned by run_trial); "
+                              "there is no silent default", param="engine_root")
     factors = sample_cohort(spec.cohort, job.seeds, n_resistant=job.scenario.n_resistant())
-    engine_root = job.engine_root if job.engine_root is not None else np.random.SeedSequence(0)
-    model = job.scenario.build(n, factors, engine_root, job.patient_ids, method=job.method)
+    model = job.scenario.build(n, factors, job.engine_root, job.patient_ids, method=job.method)
     types = list(model.cell_types)
 
     mon = spec.monitor

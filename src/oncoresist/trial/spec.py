@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from oncoresist.errors import OncoresistError
+from oncoresist.errors import OncoresistError, one_line, validation_message
+from oncoresist.strategy.policies import POLICIES
 
 
 class TrialError(OncoresistError):
@@ -303,15 +304,12 @@ def _format(exc: ValidationError, source: str) -> str:
     # drop the discriminator tag pydantic inserts after "strategy" (arms.0.strategy.adaptive.stop_fraction)
     parts = [x for i, x in enumerate(parts) if not (i > 0 and parts[i - 1] == "strategy" and x in _KINDS)]
     loc = ".".join(str(x) for x in parts)
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "union_tag_invalid":
-        from oncoresist.strategy.policies import POLICIES
-
-        msg = f"unknown strategy {err['input'].get('kind')!r}; expected one of {', '.join(POLICIES)}" \
-            if isinstance(err.get("input"), dict) else msg
+    if err["type"] == "union_tag_invalid" and isinstance(err.get("input"), dict):
         loc = loc + ".kind" if not loc.endswith("kind") else loc
-    extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{source}: {loc}: {msg}{extra}"
+        msg = f"unknown strategy {err['input'].get('kind')!r}; expected one of {', '.join(POLICIES)}"
+        extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        return one_line(f"{source}: {loc}: {msg}{extra}")
+    return validation_message(exc, source=source, loc=lambda _: loc)
 
 
 def parse_trial(data: dict[str, Any], *, source: str = "trial", base_dir: Path | None = None,

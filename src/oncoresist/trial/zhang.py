@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from oncoresist.errors import InvalidArgument
+
 CELL_TYPES = ("T+", "TP", "T-")
 DRUG = "abiraterone"
 
@@ -112,7 +114,7 @@ class ZhangModel:
     def set_dose(self, drug: str, dose: np.ndarray) -> None:
         """Abiraterone on (dose > 0) or off, per patient."""
         if drug != DRUG:
-            raise ValueError(f"the Zhang model knows only {DRUG!r}, not {drug!r}")
+            raise InvalidArgument(f"drug: the Zhang model knows only {DRUG!r}, not {drug!r}", param="drug")
         self.dose = np.asarray(dose, float).copy()
 
     def remove(self, mask: np.ndarray) -> None:
