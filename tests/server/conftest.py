@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+from fastapi.testclient import TestClient
 
-from fastapi.testclient import TestClient  # noqa: E402
+from oncoresist.knowledge.loader import load_knowledge
+from oncoresist.server import ServerSettings, create_app
 
-from oncoresist.knowledge.loader import load_knowledge  # noqa: E402
-from oncoresist.server import ServerSettings, create_app  # noqa: E402
 
 @pytest.fixture(scope="session")
 def kb():  # type: ignore[no-untyped-def]

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server._helpers import maf_text
 
 from oncoresist.server import ServerSettings, create_app
+from server._helpers import maf_text
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")

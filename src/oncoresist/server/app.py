@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,6 +63,27 @@ def make_templates(knowledge_version: str) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def _docs(app: FastAPI) -> None:
+    """Interactive docs at /docs from the packaged Swagger UI (swagger-ui-bundle): no network needed."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    kwargs: dict[str, Any] = {}
+    try:
+        import swagger_ui_bundle
+    except ImportError:  # pragma: no cover - the dependency is declared; fall back to FastAPI's CDN page
+        pass
+    else:
+        app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+        kwargs = {"swagger_js_url": "/docs-static/swagger-ui-bundle.js",
+                  "swagger_css_url": "/docs-static/swagger-ui.css",
+                  "swagger_favicon_url": "/docs-static/favicon-32x32.png"}  # fmt: skip
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="oncoresist API", **kwargs)
+
+
 def create_app(settings: ServerSettings | None = None, *, knowledge: Any = None) -> FastAPI:
     """The app. The knowledge is loaded here, once (or passed in), and shared read-only by every request.
 
@@ -77,7 +99,8 @@ def create_app(settings: ServerSettings | None = None, *, knowledge: Any = None)
 
     s = settings or ServerSettings()
     kb = knowledge if knowledge is not None else load_knowledge()
-    job_root = Path(tempfile.mkdtemp(prefix="oncoresist-jobs-", dir=s.job_dir))
+    # created at the first job, removed at shutdown
+    job_root = Path(s.job_dir or tempfile.gettempdir()) / f"oncoresist-jobs-{secrets.token_hex(6)}"
     jobs = JobManager(job_root, max_jobs=s.max_jobs, max_queued=s.max_queued, max_finished=s.max_finished,
                       batch_size=DEFAULT_BATCH_SIZE)  # fmt: skip
     state = AppState(settings=s, knowledge=kb, jobs=jobs, results=ResultStore())
@@ -89,13 +112,15 @@ def create_app(settings: ServerSettings | None = None, *, knowledge: Any = None)
         finally:
             jobs.shutdown()
 
-    app = FastAPI(title="oncoresist", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="oncoresist", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # fmt: skip
     app.state.oncoresist = state
     app.state.templates = make_templates(kb.version)
     errors.install(app)
     for r in (annotate_routes.router, knowledge_routes.router, twin_routes.router, ui_routes.router):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _docs(app)
     # outermost first: headers + log, then the token, then the body limit
     app.add_middleware(BodyLimitMiddleware, max_bytes=s.max_upload_bytes)
     app.add_middleware(TokenMiddleware, token=s.token)

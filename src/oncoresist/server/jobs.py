@@ -153,7 +153,7 @@ class JobManager:
                 )
             job_id = f"{next(self._counter):04d}-{secrets.token_hex(8)}"
             d = self.root / job_id
-            d.mkdir(parents=True)
+            d.mkdir(parents=True, mode=0o700)
             per_arm = -(-int(spec["patients"]) // self.batch_size)
             job = Job(job_id, spec, d, total_batches=per_arm * len(spec["strategies"]))
             self._jobs[job_id] = job
