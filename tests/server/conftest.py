@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from oncoresist.knowledge.loader import load_knowledge

@@ -120,6 +120,7 @@ def test_bad_uploads_are_clear_4xx_and_leave_nothing(
     assert r.status_code == status, r.text
     err = r.json()["error"]
     assert words in err and "\n" not in err
+    assert r.json()["field"] in ("file", "format", "body")
     assert "/tmp" not in err and "upload-" not in err  # the temporary path never shows
     assert not any(upload_dir.iterdir())
 

@@ -57,6 +57,7 @@ class AppState:
     knowledge: Knowledge
     jobs: JobManager
     results: ResultStore
+    alteration_names: list[str] | None = None
 
 
 def get_state(request: Request) -> AppState:

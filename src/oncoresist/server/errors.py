@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from oncoresist.errors import OncoresistError, UnknownNameError
+from oncoresist.errors import ImportFormatError, OncoresistError, UnknownNameError
 from oncoresist.server.jobs import JobLimitError, UnknownJobError
 from oncoresist.server.service import NotFoundNameError
 from oncoresist.server.uploads import BadUploadError, UploadTooLargeError
@@ -39,6 +39,8 @@ def error_body(exc: OncoresistError) -> dict[str, Any]:
         body["field"] = body["field"] or exc.kind
     if isinstance(exc, BadUploadError):
         body["field"] = exc.field
+    if isinstance(exc, ImportFormatError) and body["field"] is None:
+        body["field"] = "file"
     return body
 
 

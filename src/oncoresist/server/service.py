@@ -122,20 +122,20 @@ def suggest(state: AppState, kind: str, prefix: str, limit: int = 12) -> list[di
         pool = [(d, d) for d in kb.drugs]
     elif kind == "tumor":
         pool = [(code, f"{code}: {t.name}") for code, t in kb.tumors.items()]
-    else:
-        pool = [(a, a) for a in _alteration_names(state)]
+    else:  # gene symbols while the gene is typed, then the alterations the knowledge names
+        pool = [(g, g) for g in kb.genes] if " " not in p else []
+        pool += [(a, a) for a in _alteration_names(state)]
     starts = [(v, lab) for v, lab in pool if v.lower().startswith(p) or lab.lower().startswith(p)]
     inside = [(v, lab) for v, lab in pool if p in lab.lower() and (v, lab) not in starts] if p else []
     return [{"value": v, "label": lab} for v, lab in (sorted(starts) + sorted(inside))[:limit]]
 
 
 def _alteration_names(state: AppState) -> list[str]:
-    cached: list[str] | None = getattr(state, "_alteration_names", None)
-    if cached is None:
-        names = {a for f in state.knowledge.facts for a in f.alterations if " " in a and len(a) < 60}
-        cached = sorted(names)
-        state._alteration_names = cached  # type: ignore[attr-defined]
-    return cached
+    if state.alteration_names is None:  # built once, on first use (a benign race: same list either way)
+        state.alteration_names = sorted(
+            {a for f in state.knowledge.facts for a in f.alterations if " " in a and len(a) < 60}
+        )
+    return state.alteration_names
 
 
 def submit_twin(state: AppState, req: TwinRequest) -> Job:

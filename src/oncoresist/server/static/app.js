@@ -57,3 +57,13 @@
     setTimeout(poll, 500);
   }
 })();
+
+// a link to a collapsed sample opens it
+(function () {
+  function openTarget() {
+    const el = location.hash && document.getElementById(location.hash.slice(1));
+    if (el && el.tagName === "DETAILS") { el.open = true; el.querySelector("summary").focus(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
