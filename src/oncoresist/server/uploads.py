@@ -28,6 +28,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class UploadTooLargeError(OncoresistError):
     """The upload is over the size or row limit (HTTP 413)."""
 
+    field = "file"
+
 
 class BadUploadError(OncoresistError):
     """The upload is empty, binary, not UTF-8, or of an unknown format (HTTP 422)."""
