@@ -234,7 +234,11 @@ class JobManager:
         if job.cancel_requested.is_set():
             self._finish(job, "cancelled", "cancelled")
             return
-        w = self._acquire()
+        try:
+            w = self._acquire()
+        except Exception as exc:  # a worker process that cannot start
+            self._finish(job, "failed", "failed", f"no twin worker process could be started ({type(exc).__name__})")
+            return
         job.state, job.stage, job.started = "running", "starting", time.time()
         conn: Connection = w.conn
         try:

@@ -155,5 +155,5 @@ def submit_twin(state: AppState, req: TwinRequest) -> Job:
     except OncoresistError as exc:
         raise FieldError("strategies", str(exc).removeprefix("--strategies: ")) from None
     seed = req.seed if req.seed is not None else int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
-    spec = req.model_dump() | {"drugs": drugs, "seed": seed}
+    spec = req.model_dump() | {"drugs": drugs, "seed": seed, "knowledge_version": state.knowledge.version}
     return state.jobs.submit(spec)

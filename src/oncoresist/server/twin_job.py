@@ -59,6 +59,11 @@ def run_twin_job(spec: dict[str, Any], job_dir: Path, stage: Callable[[str], Non
 
     stage("building the twin")
     kb = load_knowledge()
+    expected = spec.get("knowledge_version")
+    if expected is not None and kb.version != expected:
+        raise OncoresistError(
+            f"the knowledge changed since the server started ({expected} -> {kb.version}); restart the server"
+        )
     built = build_twin(
         spec["alterations"], drugs=spec["drugs"], tumor=spec.get("tumor"), knowledge=kb,
         defaults=TwinDefaults(min_evidence=spec.get("min_evidence", "C")),
