@@ -78,3 +78,16 @@ def test_bad_twin_requests_fail_before_queuing(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["field"] == "patients"
     assert client.get("/api/v1/jobs/0000-deadbeef").status_code == 404
     assert client.app.state.oncoresist.jobs._jobs == {}  # type: ignore[attr-defined]
+
+
+def test_a_worker_refuses_a_changed_knowledge(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from oncoresist.errors import OncoresistError
+    from oncoresist.server.twin_job import run_twin_job
+
+    spec = {**TWIN, "drugs": ["osimertinib"], "follow_up_days": 1095.0, "knowledge_version": "curated-000000000000"}
+    stages: list[str] = []
+    with pytest.raises(OncoresistError, match="knowledge changed"):
+        run_twin_job(spec, tmp_path, stages.append)
+    assert not any(tmp_path.iterdir())
