@@ -1,0 +1,170 @@
+"""The UI in a real browser: Playwright driving Debian's chromium against a live server on 127.0.0.1.
+
+Screenshots are written to ``test-artifacts/server/`` (or ``$ONCORESIST_ARTIFACTS``). Skipped with the
+reason when chromium or the playwright package is absent (``.ci/run`` installs chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from oncoresist.server import ServerSettings, create_app
+from server._helpers import maf_text
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if CHROMIUM is None:
+    pytest.skip("no chromium executable (apt-get install chromium; .ci/run does it)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("ONCORESIST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+pytestmark = pytest.mark.network
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    tmp = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    settings = ServerSettings(port=port, max_jobs=1, max_queued=1, max_patients=50, max_rows=1000, job_dir=tmp,
+                              upload_dir=tmp)  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def _shot(page: Page, name: str) -> Path:
+    out = ARTIFACTS / "server"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_annotate_a_profile_from_the_form(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("note")).to_contain_text("not a medical device")
+    page.get_by_label("Alterations, one per line").fill("EGFR L858R")
+    # keyboard: the suggestion field adds an alteration with Enter
+    entry = page.get_by_label("Add an alteration", exact=False)
+    entry.focus()
+    page.keyboard.type("EGFR T790M")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Alterations, one per line")).to_have_value("EGFR L858R\nEGFR T790M")
+    page.get_by_label("Drug(s)", exact=False).fill("erlotinib")
+    page.get_by_label("Tumour type", exact=False).fill("NSCLC")
+    page.get_by_role("button", name="Annotate").click()
+    expect(page.get_by_test_id("verdict")).to_have_text("resistant")
+    t790m = page.get_by_role("region", name="EGFR T790M")
+    expect(t790m).to_contain_text("resistance")
+    expect(t790m).to_contain_text("On-target mutation")
+    expect(t790m.get_by_role("link", name="PMID:15737014")).to_have_attribute(
+        "href", "https://pubmed.ncbi.nlm.nih.gov/15737014/")  # fmt: skip
+    expect(page.get_by_role("cell", name="osimertinib", exact=True)).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("not a medical device")
+    _shot(page, "annotate-profile")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="JSON").click()
+    assert '"verdict": "resistant"' in Path(dl.value.path()).read_text()
+
+
+def test_autocompletion_offers_knowledge_names(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Drug(s)", exact=False).press_sequentially("osimer", delay=20)
+    expect(page.locator("#drug-list option[value='osimertinib']")).to_have_count(1)
+
+
+def test_upload_a_maf(page: Page, tmp_path: Path) -> None:
+    maf = tmp_path / "two-samples.maf"
+    maf.write_text(maf_text([("EGFR", "p.L858R", "Missense_Mutation", "TUMOUR-A"),
+                             ("EGFR", "p.T790M", "Missense_Mutation", "TUMOUR-A"),
+                             ("EGFR", "p.L858R", "Missense_Mutation", "TUMOUR-B")]))  # fmt: skip
+    page.goto("/")
+    page.get_by_label("MAF, VCF", exact=False).set_input_files(str(maf))
+    page.get_by_label("Drug(s)", exact=False).fill("erlotinib")
+    page.get_by_role("button", name="Annotate").click()
+    expect(page.get_by_test_id("batch-summary")).to_contain_text("2 sample(s) from 3 row(s)")
+    rows = page.locator("table.samples tbody tr")
+    expect(rows.filter(has_text="TUMOUR-A")).to_contain_text("resistant")
+    expect(rows.filter(has_text="TUMOUR-B")).to_contain_text("sensitive")
+    _shot(page, "annotate-maf")
+
+
+def test_bad_upload_shows_a_clear_message(page: Page, tmp_path: Path) -> None:
+    bad = tmp_path / "wrong.maf"
+    bad.write_text("gene\tchange\nEGFR\tT790M\n")
+    page.goto("/")
+    page.get_by_label("MAF, VCF", exact=False).set_input_files(str(bad))
+    page.get_by_label("Drug(s)", exact=False).fill("erlotinib")
+    page.get_by_role("button", name="Annotate").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Hugo_Symbol")
+    expect(alert).to_contain_text("wrong.maf")
+
+
+def test_user_input_is_escaped(page: Page) -> None:
+    page.goto("/explain?q=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E")
+    expect(page.get_by_role("alert")).to_contain_text("<script>")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_twin_job_runs_to_completion(page: Page) -> None:
+    page.goto("/twin")
+    page.get_by_label("Alterations, one per line").fill("EGFR L858R")
+    page.get_by_label("Drugs on the table", exact=False).fill("osimertinib")
+    page.get_by_label("Tumour type").fill("NSCLC")
+    page.get_by_label("Virtual patients per strategy", exact=False).fill("8")
+    page.get_by_label("Seed", exact=False).fill("7")
+    page.get_by_role("button", name="Start the job").click()
+    expect(page.get_by_label("Progress")).to_be_visible()
+    expect(page.get_by_test_id("job-state")).to_have_text("done", timeout=300_000)
+    expect(page.get_by_test_id("summary")).to_contain_text("continuous")
+    expect(page.get_by_test_id("origins").locator("tbody tr").first).to_be_visible()
+    km = page.get_by_role("img", name="Kaplan-Meier", exact=False)
+    expect(km).to_be_visible()
+    assert page.evaluate("document.querySelector('figure img').naturalWidth") > 100
+    expect(page.get_by_role("note")).to_contain_text("not a medical device")
+    _shot(page, "twin-job")

@@ -1,0 +1,69 @@
+"""``oncoresist serve``: defaults, the token rule off loopback, what it prints; /docs without network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from oncoresist.cli import app
+from oncoresist.server import is_loopback
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+
+    def fake_run(web: Any, **kwargs: Any) -> None:
+        calls.append({"app": web, **kwargs})
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.delenv("ONCORESIST_TOKEN", raising=False)
+    return calls
+
+
+def test_loopback_default_needs_no_token(runs: list[dict[str, Any]]) -> None:
+    r = CliRunner().invoke(app, ["serve"])
+    assert r.exit_code == 0, r.output
+    assert runs[0]["host"] == "127.0.0.1" and runs[0]["port"] == 8000 and runs[0]["access_log"] is False
+    assert "not a medical device" in r.output and "token" not in r.output
+    assert runs[0]["app"].state.oncoresist.settings.token is None
+
+
+def test_off_loopback_a_token_is_generated_and_printed(runs: list[dict[str, Any]]) -> None:
+    r = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9001"])
+    assert r.exit_code == 0, r.output
+    token = runs[0]["app"].state.oncoresist.settings.token
+    assert token and len(token) >= 24 and token in r.output and "generated" in r.output
+    with TestClient(runs[0]["app"]) as c:
+        assert c.get("/api/v1/knowledge/version").status_code == 401
+
+
+def test_token_from_the_environment(runs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONCORESIST_TOKEN", "from-env-123")
+    r = CliRunner().invoke(app, ["serve", "--host", "10.0.0.5"])
+    assert r.exit_code == 0 and "$ONCORESIST_TOKEN" in r.output
+    assert runs[0]["app"].state.oncoresist.settings.token == "from-env-123"
+
+
+def test_bad_port_is_a_usage_error(runs: list[dict[str, Any]]) -> None:
+    r = CliRunner().invoke(app, ["serve", "--port", "70000"])
+    assert r.exit_code == 2 and not runs
+
+
+@pytest.mark.parametrize(("host", "loop"), [("127.0.0.1", True), ("127.3.4.5", True), ("::1", True),
+                                            ("localhost", True), ("0.0.0.0", False), ("192.168.1.2", False),
+                                            ("::", False), ("example.org", False)])  # fmt: skip
+def test_is_loopback(host: str, loop: bool) -> None:
+    assert is_loopback(host) is loop
+
+
+def test_docs_are_served_without_network(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-static/swagger-ui-bundle.js" in page.text and "cdn." not in page.text
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "oncoresist"
