@@ -136,7 +136,8 @@ MarketingStatus = Literal["marketed", "withdrawn"]
 #: how a drug damages DNA (the key of the DNA-repair inference rule, :mod:`.derive`)
 DnaDamage = Literal[
     "platinum",  # platinum adducts and cross-links
-    "o6_alkylator",  # methylating / chloroethylating at O6-guanine (MGMT-repaired)
+    "methylating_agent",  # monofunctional methylation (O6-methylguanine: MGMT-repaired, MMR-dependent kill)
+    "chloroethylnitrosourea",  # O6-chloroethylguanine then interstrand cross-links (MGMT-repaired)
     "nitrogen_mustard",  # bifunctional alkylation, interstrand cross-links
     "alkylator_other",
     "topoisomerase_i",
@@ -201,6 +202,8 @@ class Drug(_Model):
         for flag in PHARMACOLOGY_FLAGS:
             if getattr(self, flag) is not None and not (self.flag_sources.get(flag) or self.sources):
                 raise ValueError(f"{flag} is set without a source: add flag_sources.{flag} (label section or table)")
+        if self.dna_damage not in (None, "parp_inhibitor") and not self.dna_damaging:
+            raise ValueError(f"dna_damage {self.dna_damage!r} needs dna_damaging: true")
         for flag in self.flag_sources:
             if getattr(self, flag) is None:
                 raise ValueError(f"flag_sources.{flag} given but {flag} is not set")
