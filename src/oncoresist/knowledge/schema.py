@@ -153,13 +153,16 @@ class Approval(_Model):
     """One regulatory approval: agency, year of the first approval of the drug, and the label's product name."""
 
     agency: Agency
-    year: int = Field(ge=1940, le=2026)
+    year: int | None = Field(
+        ge=1940, le=2026, description="Year of the agency's first approval of the drug; None: not verified."
+    )
     label: str = Field(min_length=2, description="Product name on the label, e.g. 'Voranigo'.")
     note: str = ""
 
     def source_id(self, drug: str) -> str:
         """The citation of this approval, e.g. ``label:Voranigo (vorasidenib), FDA 2024``."""
-        return f"label:{self.label} ({drug}), {self.agency} {self.year}"
+        year = "(year not recorded)" if self.year is None else str(self.year)
+        return f"label:{self.label} ({drug}), {self.agency} {year}"
 
 
 class Drug(_Model):
