@@ -17,8 +17,10 @@ from knowledge._helpers import CGI_TSV, CIVIC_TSV, cgi_rows, civic_rows
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import Approval, Drug
 from oncoresist.knowledge.vocabulary import (
+    drug_targets,
     next_generation_classes,
     next_generation_drugs,
+    pending_targets,
     regimens,
     resolve_class,
     resolve_therapy,
@@ -208,3 +210,14 @@ def test_every_cgi_drug_resolves_except_the_documented_residue(kb: Knowledge) ->
         f"new unresolved: {sorted(unresolved - set(RESIDUE['cgi']))}; "
         f"now resolved: {sorted(set(RESIDUE['cgi']) - unresolved)}"
     )
+
+
+def test_pending_targets_name_known_drugs_and_add_only_resolvable_genes(kb: Knowledge) -> None:
+    table = pending_targets()
+    assert "revumenib" in table and "MEN1" in table["revumenib"]
+    for drug in table:
+        assert drug in kb.drugs, drug
+    for drug in ("revumenib", "axitinib", "osimertinib"):
+        got = drug_targets(kb, drug)
+        assert got[: len(kb.drugs[drug].targets)] == kb.drugs[drug].targets
+        assert all(kb.resolve_gene(g) == g for g in got)

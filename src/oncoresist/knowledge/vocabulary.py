@@ -169,3 +169,31 @@ def next_generation_drugs(kb: Knowledge, drug: str) -> dict[str, list[str]]:
             if members:
                 out.setdefault(later, members)
     return out
+
+
+# ------------------------------------------------------------------ targets
+
+PENDING_TARGETS_FILE = Path(__file__).parent / "data_vocabulary" / "pending_targets.yaml"
+
+
+@lru_cache(maxsize=1)
+def pending_targets() -> dict[str, tuple[str, ...]]:
+    """Targets recorded for drugs whose gene entities another layer defines (drug -> HGNC symbols)."""
+    try:
+        raw = yaml.safe_load(PENDING_TARGETS_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{PENDING_TARGETS_FILE}: cannot read the pending targets: {exc}") from None
+    table = raw.get("pending_targets") or {}
+    if not isinstance(table, dict):
+        raise KnowledgeError(f"{PENDING_TARGETS_FILE}: 'pending_targets:' must be a mapping of drug -> [genes]")
+    return {str(k): tuple(str(g) for g in v) for k, v in table.items()}
+
+
+def drug_targets(kb: Knowledge, drug: str) -> list[str]:
+    """``Drug.targets`` plus the pending targets whose genes resolve in ``kb`` (HGNC symbols, in order)."""
+    out = list(kb.drugs[drug].targets)
+    for g in pending_targets().get(drug, ()):
+        sym = kb.resolve_gene(g)
+        if sym is not None and sym not in out:
+            out.append(sym)
+    return out
