@@ -24,6 +24,7 @@ from oncoresist.knowledge.vocabulary import (
     regimens,
     resolve_class,
     resolve_therapy,
+    status_note,
 )
 
 RESIDUE = yaml.safe_load((Path(__file__).parent / "vocabulary_residue.yaml").read_text(encoding="utf-8"))
@@ -221,3 +222,12 @@ def test_pending_targets_name_known_drugs_and_add_only_resolvable_genes(kb: Know
         got = drug_targets(kb, drug)
         assert got[: len(kb.drugs[drug].targets)] == kb.drugs[drug].targets
         assert all(kb.resolve_gene(g) == g for g in got)
+
+
+def test_status_note(kb: Knowledge) -> None:
+    assert status_note(kb.drugs["vorasidenib"]) == "approved (FDA 2024: Voranigo)"
+    assert status_note(kb.drugs["olaratumab"]).endswith("; withdrawn from the market")
+    assert status_note(kb.drugs["camizestrant"]).startswith("investigational")
+    assert status_note(kb.drugs["jq1"]).startswith("a research compound")
+    assert status_note(kb.drugs["metformin"]) == "approved outside oncology"
+    assert status_note(kb.drugs["icotinib"]) == "regulatory status not recorded"

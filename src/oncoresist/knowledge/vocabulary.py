@@ -24,6 +24,7 @@ import yaml
 
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge.index import Knowledge, normalize_name
+from oncoresist.knowledge.schema import Drug
 
 REGIMENS_FILE = Path(__file__).parent / "data_vocabulary" / "regimens.yaml"
 
@@ -197,3 +198,32 @@ def drug_targets(kb: Knowledge, drug: str) -> list[str]:
         if sym is not None and sym not in out:
             out.append(sym)
     return out
+
+
+# ------------------------------------------------------------------ status wording
+
+_STATUS_WORDS = {
+    "investigational": "investigational (no FDA or EMA approval recorded)",
+    "preclinical": "a research compound (not developed clinically)",
+    "non_oncology": "approved outside oncology",
+}
+
+
+def status_note(drug: Drug) -> str:
+    """One phrase on a drug's regulatory standing, for reports and 'no knowledge' reasons.
+
+    ``"approved (FDA 2024: Voranigo)"``, ``"approved (FDA 2016: Lartruvo); withdrawn"``,
+    ``"investigational (no FDA or EMA approval recorded)"``, ``"regulatory status not recorded"``.
+    """
+    if drug.approvals and drug.status != "non_oncology":
+        first = ", ".join(
+            f"{a.agency} {a.year if a.year is not None else '(year not recorded)'}: {a.label}" for a in drug.approvals
+        )
+        text = f"approved ({first})"
+    elif drug.status is not None:
+        text = _STATUS_WORDS.get(drug.status, drug.status)
+    else:
+        text = "regulatory status not recorded"
+    if drug.withdrawn:
+        text += "; withdrawn from the market"
+    return text
