@@ -163,6 +163,14 @@ def test_generations_propose_later_class_members(kb: Knowledge) -> None:
 def test_therapy_terms(kb: Knowledge) -> None:
     t = resolve_therapy(kb, "Regorafenib Anhydrous")
     assert t is not None and t.kind == "drug" and t.drugs == ("regorafenib",) and t.how == "salt form"
+    for text, generic in (
+        ("tarlatamab-dlle", "tarlatamab"),
+        ("fam-trastuzumab deruxtecan-nxki", "trastuzumab deruxtecan"),
+        ("Osimertinib Mesylate", "osimertinib"),
+    ):
+        t = resolve_therapy(kb, text)
+        assert t is not None and t.drugs == (generic,), text
+    assert resolve_therapy(kb, "osimertinib-abcdx") is None
     t = resolve_therapy(kb, "FOLFOX-4 Regimen")
     assert t is not None and t.kind == "regimen" and set(t.drugs) == {"leucovorin", "fluorouracil", "oxaliplatin"}
     t = resolve_therapy(kb, "Dabrafenib/Trametinib Regimen")

@@ -83,7 +83,23 @@ def _common_gene(kb: Knowledge, fact: Fact, direction: str) -> str | None:
     return genes.pop() if len(genes) == 1 else None
 
 
-def _carry(kb: Knowledge, fact: Fact) -> tuple[list[str], str, str] | None:
+class _Members:
+    """Drugs a fact covers, with each class's members computed once (``Knowledge.drugs_in_class`` is O(drugs))."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.by_class: dict[str, set[str]] = {}
+        for name in kb.drugs:
+            for c in kb.classes_of(name):
+                self.by_class.setdefault(c, set()).add(name)
+
+    def of(self, fact: Fact) -> set[str]:
+        out = set(fact.drugs)
+        for c in fact.drug_classes:
+            out |= self.by_class.get(c, set())
+        return out
+
+
+def _carry(kb: Knowledge, fact: Fact, members: _Members) -> tuple[list[str], str, str] | None:
     """(drugs the fact carries to, property field, property wording) or ``None``."""
     if fact.mechanism == "drug_efflux":
         gene = _common_gene(kb, fact, "gain")
@@ -99,7 +115,7 @@ def _carry(kb: Knowledge, fact: Fact) -> tuple[list[str], str, str] | None:
         drugs = [n for n, d in kb.drugs.items() if d.cyp_route == gene]
         return drugs, "cyp_route", f"metabolised mainly by {gene}"
     if fact.mechanism == "dna_repair":
-        base = kb.fact_drugs(fact)
+        base = members.of(fact)
         kinds = {kb.drugs[n].dna_damage for n in base if n in kb.drugs}
         if len(kinds) != 1 or None in kinds:
             return None
@@ -128,20 +144,24 @@ def derive_facts(kb: Knowledge) -> list[Fact]:
         and f.therapy_mode == "each"
     ]
     keys = {tuple(sorted(f.alterations)) for f in bases}
+    members = _Members(kb)
     observed: set[tuple[tuple[str, ...], str]] = set()
+    wanted = {a for key in keys for a in key}
     for f in kb.facts:
+        if f.alterations[0] not in wanted:
+            continue
         key = tuple(sorted(f.alterations))
         if key in keys and not is_derived(f):
-            for d in kb.fact_drugs(f):
+            for d in members.of(f):
                 observed.add((key, d))
     out: list[Fact] = []
     seen_ids = {f.id for f in kb.facts}
     for f in bases:
-        plan = _carry(kb, f)
+        plan = _carry(kb, f, members)
         if plan is None:
             continue
         drugs, flag, wording = plan
-        base_drugs = kb.fact_drugs(f)
+        base_drugs = members.of(f)
         key = tuple(sorted(f.alterations))
         for name in sorted(drugs):
             if name in base_drugs or (key, name) in observed:

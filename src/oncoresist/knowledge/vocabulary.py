@@ -3,7 +3,8 @@
 :meth:`Knowledge.resolve_drug` knows generic names, brand names and codes. This module adds
 what a molecular tumour board report or a CIViC/CGI row may name instead:
 
-* a salt or form of a drug (``Regorafenib Anhydrous``, ``Pictilisib Bismesylate``);
+* a salt or form of a drug (``Regorafenib Anhydrous``, ``Pictilisib Bismesylate``) or a biologic with
+  its FDA suffix (``tarlatamab-dlle``, ``fam-trastuzumab deruxtecan-nxki``);
 * a drug class by its id, name or one of its synonyms (``MEK inhibitor``, ``Platinum Compound``);
 * a named regimen (``FOLFOX``, ``R-CHOP``; ``data_vocabulary/regimens.yaml``) or drugs joined by
   ``/`` or ``+`` (``Dabrafenib/Trametinib Regimen``);
@@ -92,6 +93,10 @@ def resolve_class(kb: Knowledge, text: str) -> str | None:
     return class_aliases(kb).get(normalize_name(text))
 
 
+#: the four-letter suffix FDA adds to a biologic's name (``amivantamab-vmjw``, ``fam-trastuzumab deruxtecan-nxki``)
+_BIOLOGIC_SUFFIX_RE = re.compile(r"-[a-z]{4}$")
+
+
 def _drug(kb: Knowledge, text: str) -> tuple[str, str] | None:
     name = kb.resolve_drug(text)
     if name is not None:
@@ -101,6 +106,11 @@ def _drug(kb: Knowledge, text: str) -> tuple[str, str] | None:
         name = kb.resolve_drug(" ".join(words))
         if name is not None:
             return name, "salt form"
+        stem = _BIOLOGIC_SUFFIX_RE.sub("", " ".join(words))
+        if stem != " ".join(words):
+            name = kb.resolve_drug(stem)
+            if name is not None:
+                return name, "biologic suffix"
     return None
 
 
