@@ -144,6 +144,11 @@ def test_every_drug_class_of_a_drug_exists_and_resolves_by_name(kb: Knowledge) -
     assert resolve_class(kb, "Platinum Compound") == "platinum"
     assert resolve_class(kb, "Epidermal Growth Factor Receptor Tyrosine Kinase Inhibitor") == "egfr_tki"
     assert resolve_class(kb, "EGFR inhibitor 3rd gen") == "egfr_tki_gen3"
+    # CGI "Drug family" wording
+    assert resolve_class(kb, "EGFR TK inhibitor") == "egfr_tki"
+    assert resolve_class(kb, "ERBB2 mAb inhibitor") == "her2_antibody"
+    assert resolve_class(kb, "novel MEK inhibitor") == "mek_inhibitor"
+    assert resolve_class(kb, "PARP inhibitors") == "parp_inhibitor"
     assert resolve_class(kb, "no such class") is None
 
 

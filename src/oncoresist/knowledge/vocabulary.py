@@ -89,8 +89,19 @@ def class_aliases(kb: Knowledge) -> dict[str, str]:
 
 
 def resolve_class(kb: Knowledge, text: str) -> str | None:
-    """Class id for a class id, name or synonym (case and ``_``/space insensitive), or ``None``."""
-    return class_aliases(kb).get(normalize_name(text))
+    """Class id for a class id, name or synonym (case and ``_``/space insensitive), or ``None``.
+
+    A leading ``novel`` and a plural ``inhibitors`` are read away (``novel MEK inhibitor``,
+    ``PARP inhibitors``); a parenthesised remark is ignored.
+    """
+    aliases = class_aliases(kb)
+    n = normalize_name(re.sub(r"\s*\(.*?\)", "", text))
+    hit = aliases.get(n)
+    if hit is None:
+        n = re.sub(r"^novel ", "", n)
+        n = re.sub(r"\binhibitors$", "inhibitor", n)
+        hit = aliases.get(n)
+    return hit
 
 
 #: the four-letter suffix FDA adds to a biologic's name (``amivantamab-vmjw``, ``fam-trastuzumab deruxtecan-nxki``)
