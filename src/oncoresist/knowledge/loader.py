@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge.derive import add_derived_facts
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import (
     ID_RE,
@@ -301,6 +302,7 @@ def _load_cached(
     if import_paths:
         version += f"+imports-{_digest(import_paths)}"
     kb = Knowledge.build(parts, imported, version=version)
+    add_derived_facts(kb)  # inferred pharmacology facts (knowledge.derive)
     if validate:
         problems = check(kb)
         if problems:
