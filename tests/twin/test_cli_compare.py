@@ -72,8 +72,8 @@ def test_strategy_specs(egfr) -> None:  # type: ignore[no-untyped-def]
     assert specs["sequential"]["lines"] == [["erlotinib"], ["osimertinib"]]
     assert specs["combination"]["drugs"] == ["erlotinib", "osimertinib"]
     # switch off erlotinib when plasma shows a point mutation of a type that resists it (T790M, D761Y)
-    assert "EGFR T790M" in specs["ctdna-guided"]["switch_on"][0]
-    assert "EGFR C797S" not in specs["ctdna-guided"]["switch_on"][0]  # resists osimertinib, not erlotinib
+    assert "EGFR T790M" in specs["ctdna_guided"]["switch_on"][0]
+    assert "EGFR C797S" not in specs["ctdna_guided"]["switch_on"][0]  # resists osimertinib, not erlotinib
     with pytest.raises(OncoresistError, match="unknown strategy"):
         strategy_specs(egfr, ["magic"])
 
@@ -141,7 +141,7 @@ def test_cli_calibrate_json(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     cal = data["calibration"]
-    assert cal["patients"] == 60 and cal["seed"] == 2 and cal["drug"] == "erlotinib"
+    assert cal["patients"] == 60 and cal["seed"] == {"entropy": "2", "spawn_key": []} and cal["drug"] == "erlotinib"
     roles = {t["cell_type"]: t["role"] for t in cal["targets"]}
     assert roles["EGFR_T790M"].startswith("held out") and roles["MET_amplification"] == "fitted"
     assert cal["time_scale"]["target"] == "flaura-standard-egfr-tki"

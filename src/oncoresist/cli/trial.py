@@ -46,7 +46,7 @@ def trial(
     con.print(f"seed entropy {run.seed_entropy} (pass --seed {run.seed_entropy} to repeat)")
     con.print(f"[green]{run.n_patients} patients[/green] in {run.n_batches} batches "
               f"({run.n_resumed} resumed) → {run.out_dir}")
-    _print_summary(run.out_dir)
+    _print_summary(out)
 
 
 def _print_summary(out_dir: Path) -> None:

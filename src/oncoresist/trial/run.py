@@ -35,13 +35,20 @@ DEFAULT_BATCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class TrialRun:
-    """Where a finished run lives, with counts."""
+    """Where a finished run lives, with counts; with ``out_dir=None`` the results themselves.
 
-    out_dir: Path
+    ``patients``, ``timelines`` and ``record`` are what :func:`load_results` would read back; they
+    are set only for an in-memory run (``out_dir`` is then ``None``).
+    """
+
+    out_dir: Path | None
     n_patients: int
     n_batches: int
     n_resumed: int
-    seed_entropy: int
+    seed_entropy: int | list[int]
+    patients: pd.DataFrame | None = None
+    timelines: pd.DataFrame | None = None
+    record: dict[str, Any] | None = None
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -72,7 +79,7 @@ def _jobs(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.ran
                                  timeline_patients=timeline_patients, method=method)
 
 
-def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = None, seed: SeedLike = None,
+def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: int | None = None, seed: SeedLike = None,
               batch_size: int = DEFAULT_BATCH_SIZE, backend: str = "local", workers: int | None = None,
               scheduler: str | None = None, timeline_patients: int = 3, method: str = "auto",
               progress: Callable[[int, int], None] | None = None) -> TrialRun:
@@ -82,8 +89,9 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
     ----------
     spec : TrialSpec
         The validated trial.
-    out_dir : path
+    out_dir : path or None
         Output directory (created; an existing run there with the same settings is resumed).
+        ``None``: nothing is written; the results are returned in memory (``TrialRun.patients``).
     patients : int, optional
         Patients per arm (default ``spec.patients_per_arm``).
     seed : None, int, SeedSequence or Generator
@@ -106,9 +114,12 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
         raise TrialError("batch_size: must be positive")
     if backend not in {"local", "dask"}:
         raise TrialError(f"backend: unknown backend {backend!r}; use local or dask")
-    out = Path(out_dir)
-    scenarios = [open_scenario(spec.scenario_path(a)) for a in spec.arms]
+    scenarios = [open_scenario(spec.scenario_source(a)) for a in spec.arms]
     spec_hash = _spec_hash(spec, scenarios)
+    if out_dir is None:
+        return _run_in_memory(spec, scenarios, n, as_seed_sequence(seed), batch_size, backend, workers, scheduler,
+                              timeline_patients, method, progress, spec_hash)
+    out = Path(out_dir)
     meta_path = out / "run.json"
     previous: dict[str, Any] | None = json.loads(meta_path.read_text()) if meta_path.is_file() else None
     if previous is not None and seed is None:
@@ -163,6 +174,47 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
         run_on_dask(jobs, write, workers=workers, scheduler=scheduler)
     _account(out, spec, n)
     return TrialRun(out, total, n_batches, len(done), int(root.entropy))  # type: ignore[arg-type]
+
+
+def _run_in_memory(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.random.SeedSequence,
+                   batch_size: int, backend: str, workers: int | None, scheduler: str | None,
+                   timeline_patients: int, method: str, progress: Callable[[int, int], None] | None,
+                   spec_hash: str) -> TrialRun:
+    """The same batches and seeds as a run to disk, collected in memory in file order."""
+    from oncoresist.provenance import provenance
+
+    settings = {"patients_per_arm": n, "batch_size": batch_size, "seed": seed_record(root), "spec_hash": spec_hash,
+                "method": method}
+    record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
+                        **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+    parts: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    total = len(spec.arms) * n
+
+    def keep(a: int, b: int, result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+        parts[(a, b)] = result
+        if progress:
+            progress(sum(len(p[0]) for p in parts.values()), total)
+
+    jobs = _jobs(spec, scenarios, n, root, batch_size, set(), timeline_patients, method)
+    if backend == "local":
+        for a, b, job in jobs:
+            keep(a, b, simulate_batch(job))
+    else:
+        from oncoresist.trial.dask_backend import run_on_dask
+
+        run_on_dask(jobs, keep, workers=workers, scheduler=scheduler)
+    keys = sorted(parts)
+    patients = pd.concat([parts[k][0] for k in keys], ignore_index=True)
+    tls = [parts[k][1] for k in keys if len(parts[k][1])]
+    timelines = pd.concat(tls, ignore_index=True) if tls else pd.DataFrame()
+    if len(timelines):
+        timelines = timelines.sort_values(["patient_id", "time"], kind="stable")
+        rank = {arm.name: i for i, arm in enumerate(spec.arms)}
+        timelines = timelines.sort_values("arm", key=lambda c: c.map(rank), kind="stable").reset_index(drop=True)
+    record = json.loads(json.dumps(record, default=str))
+    ent = root.entropy
+    entropy: int | list[int] = int(ent) if isinstance(ent, int) else [int(x) for x in ent]  # type: ignore[union-attr]
+    return TrialRun(None, total, len(keys), 0, entropy, patients, timelines, record)
 
 
 def _account(out: Path, spec: TrialSpec, n: int) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from oncoresist.errors import OncoresistError
+from oncoresist.model.scenario import Scenario
 
 
 class TrialError(OncoresistError):
@@ -234,8 +235,10 @@ ENDPOINTS: tuple[Endpoint, ...] = ("pfs", "os", "response", "ctdna_lead_time", "
 
 
 class ArmSpec(_Strict):
+    """One arm: a name, a strategy and its scenario (a file path, or a :class:`Scenario` object in memory)."""
+
     name: str = Field(min_length=1)
-    scenario: Path
+    scenario: Path | Scenario
     strategy: StrategySpec
 
 
@@ -289,7 +292,13 @@ class TrialSpec(_Strict):
             raise ValueError(f"reference_arm {self.reference_arm!r} is not an arm")
         return self
 
+    def scenario_source(self, arm: ArmSpec) -> Path | Scenario:
+        """The arm's scenario: a :class:`Scenario` object as given, or its file path resolved."""
+        return arm.scenario if isinstance(arm.scenario, Scenario) else self.scenario_path(arm)
+
     def scenario_path(self, arm: ArmSpec) -> Path:
+        if isinstance(arm.scenario, Scenario):
+            raise TrialError(f"arms: arm {arm.name!r} holds a Scenario object, not a file path")
         p = Path(arm.scenario)
         return p if p.is_absolute() or self._base_dir is None else self._base_dir / p
 
@@ -326,6 +335,8 @@ def parse_trial(data: dict[str, Any], *, source: str = "trial", base_dir: Path |
     spec._base_dir = base_dir
     if check_files:
         for i, arm in enumerate(spec.arms):
+            if isinstance(arm.scenario, Scenario):
+                continue
             path = spec.scenario_path(arm)
             if not path.is_file():
                 raise TrialError(f"{source}: arms.{i}.scenario: scenario file {str(path)!r} does not exist")

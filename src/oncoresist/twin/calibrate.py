@@ -31,13 +31,15 @@ median is read off the empirical distribution of progression times interpolated 
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
+from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+from oncoresist.twin.compare import SCAN_DAYS, run_cohort
 from oncoresist.twin.origin import Origin
+from oncoresist.twin.targets import published_share
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
@@ -93,7 +95,8 @@ class Calibration:
     shares: dict[str, float]
     history: list[dict[str, float]] = field(default_factory=list)
     patients: int = 0
-    seed: int | None = None
+    seed: dict[str, object] | None = None
+    """The calibration cohort's root seed record (``oncoresist.random.seed_record``: entropy, spawn key)."""
     iterations: int = 0
     converged: bool = False
     drug: str = ""
@@ -124,22 +127,6 @@ class Calibration:
                     }
                 )
         return rows
-
-
-def published_share(
-    q: QuantKnowledge, route: ResistanceRoute, drug: str, tumor: str | None
-) -> ProgressionFrequency | None:
-    """The published share at progression for a one-alteration route on ``drug``: the largest series."""
-    if len(route.alterations) != 1:
-        return None
-    try:
-        found = q.frequencies_for(alteration=route.alterations[0].name, drug=drug, tumor=tumor)
-    except OncoresistError:
-        return None
-    found = [f for f in found if f.fraction is not None or f.n or f.range]
-    if not found:
-        return None
-    return max(found, key=lambda f: f.n or 0)
 
 
 def _is_emergence(path: str, name: str) -> bool:
@@ -308,7 +295,7 @@ def calibrate_twin(
     build: TwinBuild,
     *,
     patients: int = 400,
-    seed: int | None = 0,
+    seed: SeedLike = None,
     iterations: int = 10,
     damping: float = 0.8,
     tolerance: float = 0.1,
@@ -327,8 +314,8 @@ def calibrate_twin(
     patients
         Virtual patients per iteration (continuous first drug; the same patients at every step).
     seed
-        Root seed of the cohort, the same at every step (``None``: OS entropy, drawn once and
-        recorded in the result).
+        Root seed of the cohort, the same at every step: ``None`` (OS entropy, drawn once and
+        recorded in the result), an int, a ``SeedSequence`` or a ``Generator``.
     iterations
         Most fixed-point steps; stops earlier when every fitted share is within ``tolerance``
         (absolute difference of natural logs) of its target, or within two binomial standard
@@ -342,7 +329,7 @@ def calibrate_twin(
     quant
         Quantitative knowledge (default :func:`~oncoresist.knowledge.quant.load_quant`).
     out_dir
-        Where the iterations' cohorts are written (default: a temporary folder).
+        Where the iterations' cohorts are written (default: nothing is written; cohorts run in memory).
 
     Returns
     -------
@@ -351,25 +338,21 @@ def calibrate_twin(
     """
     from oncoresist.knowledge.quant import load_quant
     from oncoresist.trial.analysis import DAYS_PER_MONTH
-    from oncoresist.trial.run import load_results
-    from oncoresist.twin.compare import SCAN_DAYS, run_cohort
 
     if patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
     q = quant if quant is not None else (build.quant or load_quant())
-    if seed is None:  # one root for every step (common random numbers), recorded in the result
-        from oncoresist.random import as_seed_sequence
-
-        seed = int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
+    root = as_seed_sequence(seed)  # one root for every step (common random numbers), recorded in the result
+    record = seed_record(root)
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
     if not fitted and not held and target is None:  # nothing to fit or to compare: no cohort to run
-        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, seed, 0, True, drug)
+        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, record, 0, True, drug)
     types = [c.name for c in build.scenario.cell_types]
-    base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
+    base = Path(out_dir) if out_dir is not None else None
     mult = {t.cell_type: 1.0 for t in fitted}
     notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
              for t in fitted}
@@ -383,9 +366,9 @@ def calibrate_twin(
     median = math.nan
     step = 0
     while True:
-        folder, _ = run_cohort(current, ["continuous"], patients=patients, seed=seed,
-                            out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
-        results, _, _ = load_results(folder / "results")
+        results, _, _ = run_cohort(current, ["continuous"], patients=patients, seed=root,
+                                   out_dir=None if base is None else base / f"iteration-{step}",
+                                   follow_up_days=follow_up_days)
         shares, smooth, n_prog = _shares(results, types)
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], SCAN_DAYS) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
@@ -415,10 +398,11 @@ def calibrate_twin(
     if fitted or target is not None:  # record the run in every calibrated origin (results: the calibration table)
         from dataclasses import replace
 
-        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
+        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {record['entropy']}"
+                f"{' spawn key ' + str(record['spawn_key']) if record['spawn_key'] else ''}, {step} step(s), "
                 f"{'converged' if converged else 'NOT converged'}]")
         current = replace(current, origins=[
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ])
-    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
+    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, record, step,
                        converged, drug, target, g, median)
