@@ -332,12 +332,20 @@ class PublishedOutcome(_Model):
     hazard_ratio: float | None = Field(default=None, gt=0)
     hazard_ratio_ci95: tuple[float, float] | None = None
     hazard_ratio_vs: str | None = Field(default=None, description="Id of the comparator arm's outcome.")
+    objective_response: float | None = Field(default=None, ge=0, le=1, description="Objective response rate.")
+    scan_schedule: list[dict[str, float]] | None = Field(
+        default=None,
+        description="Tumour assessments: phases {every_days, until_days}, as the trial's imaging ScanPhase list.",
+    )
+    scan_schedule_source: str = Field(default="", description="Where the schedule was read, or that it was not.")
     source: SourceId
     where: str = Field(min_length=3)
     note: str = ""
 
     @model_validator(mode="after")
     def _hr(self) -> PublishedOutcome:
+        if self.scan_schedule is not None and len(self.scan_schedule_source) < 10:
+            raise ValueError("scan_schedule needs scan_schedule_source (where it was read, or that it was not)")
         if (self.hazard_ratio is None) != (self.hazard_ratio_vs is None):
             raise ValueError("give hazard_ratio and hazard_ratio_vs together")
         if self.hazard_ratio_ci95 is not None and self.hazard_ratio is None:

@@ -38,7 +38,7 @@ class BatchJob:
 def schedule(spec: TrialSpec, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Decision times, and which of them are scans and blood draws."""
     t_end = spec.follow_up_days
-    img = np.arange(0.0, t_end + 1e-9, spec.monitor.imaging.every_days)
+    img = np.asarray(spec.monitor.imaging.scan_times(t_end), dtype=float)
     ct_every = spec.monitor.ctdna.every_days
     ct = np.arange(0.0, t_end + 1e-9, ct_every) if ct_every else np.empty(0)
     mk_every = spec.monitor.marker.every_days

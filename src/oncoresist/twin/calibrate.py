@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
-from oncoresist.twin.compare import SCAN_DAYS, run_cohort
+from oncoresist.trial.spec import ImagingSpec
+from oncoresist.twin.compare import imaging_schedule, run_cohort
 from oncoresist.twin.origin import Origin
-from oncoresist.twin.targets import published_share
+from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
@@ -231,14 +232,24 @@ def _close(share: float, target: float, n: int, tolerance: float) -> bool:
     return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
 
 
-def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float:
+def interpolated_median_days(times: Any, events: Any, scan_days: float | Any) -> float:
     """Median time to progression from scan-detected events, interpolated within scan intervals.
 
-    An event seen at scan time ``t`` happened in ``(t − scan_days, t]``; the empirical distribution
-    of event times is taken as linear within each interval. ``inf`` if half the patients never
-    progressed.
+    An event seen at scan time ``t`` happened in ``(previous scan, t]`` (``scan_days``: a fixed
+    interval, or the array of scan times); the empirical distribution of event times is taken as
+    linear within each interval. ``inf`` if half the patients never progressed.
     """
     import numpy as np
+
+    if np.ndim(scan_days) > 0:
+        scans = np.sort(np.asarray(scan_days, float))
+
+        def previous(g: float) -> float:
+            i = int(np.searchsorted(scans, g - 1e-9)) - 1
+            return float(scans[i]) if i >= 0 else 0.0
+    else:
+        def previous(g: float) -> float:
+            return g - float(scan_days)
 
     t = np.asarray(times, float)[np.asarray(events, bool)]
     n = len(np.asarray(times))
@@ -248,14 +259,8 @@ def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float
     frac = np.array([(t <= g).sum() for g in grid]) / n
     k = int(np.argmax(frac >= 0.5))
     before = frac[k - 1] if k > 0 else 0.0
-    start = max(grid[k] - scan_days, grid[k - 1] if k > 0 else 0.0)
+    start = max(previous(float(grid[k])), grid[k - 1] if k > 0 else 0.0)
     return float(start + (0.5 - before) / (frac[k] - before) * (grid[k] - start))
-
-
-def time_target(q: QuantKnowledge, build: TwinBuild) -> PublishedOutcome | None:
-    """The published median PFS of an arm that gave the twin's first drug in its tumour type."""
-    found = q.outcomes_for(drug=build.annotation.drug[0], tumor=build.annotation.tumor)
-    return found[0] if found else None
 
 
 def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBuild:
@@ -352,6 +357,7 @@ def calibrate_twin(
     if not fitted and not held and target is None:  # nothing to fit or to compare: no cohort to run
         return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, record, 0, True, drug)
     types = [c.name for c in build.scenario.cell_types]
+    scans = ImagingSpec.model_validate(imaging_schedule(build, q)).scan_times(follow_up_days)
     base = Path(out_dir) if out_dir is not None else None
     mult = {t.cell_type: 1.0 for t in fitted}
     notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
@@ -370,7 +376,7 @@ def calibrate_twin(
                                    out_dir=None if base is None else base / f"iteration-{step}",
                                    follow_up_days=follow_up_days)
         shares, smooth, n_prog = _shares(results, types)
-        median = interpolated_median_days(results["pfs_time"], results["pfs_event"], SCAN_DAYS) / DAYS_PER_MONTH
+        median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
                         "growth_factor": g})
         if n_prog == 0:

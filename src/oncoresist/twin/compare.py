@@ -19,7 +19,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.model.scenario import ECFold, EmaxReduction
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.builder import TwinBuild
-from oncoresist.twin.targets import published_share
+from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +36,18 @@ COHORT: dict[str, Any] = {
     "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5},
 }
 SCAN_DAYS = 56.0
-"""Imaging interval of the twin's cohorts (days): every 8 weeks."""
+"""Imaging interval of the twin's cohorts (days) when the modelled trial's schedule is not known: every 8 weeks."""
+
+
+def imaging_schedule(build: TwinBuild, q: QuantKnowledge | None = None) -> dict[str, Any]:
+    """The imaging block for the twin's cohorts: the schedule of the published trial that gave the
+    first drug in this tumour type (``outcomes.yaml``: ``scan_schedule``, with its source), else every
+    :data:`SCAN_DAYS` days."""
+    target = time_target(q if q is not None else build.quant, build)
+    if target is not None and target.scan_schedule:
+        return {"schedule": target.scan_schedule, "schedule_source": f"{target.id}: {target.scan_schedule_source}",
+                "n_lesions": 2}
+    return {"every_days": SCAN_DAYS, "n_lesions": 2}
 INITIAL_SIGMA = 0.7
 """Sigma of the log of the burden at diagnosis across the cohort (assumption, as in the example trials)."""
 
@@ -171,7 +182,7 @@ def trial_mapping(
         "arms": [{"name": s, "scenario": scenario, "strategy": spec} for s, spec in specs.items()],
         "cohort": {**COHORT, "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA}},
         "monitor": {
-            "imaging": {"every_days": SCAN_DAYS, "n_lesions": 2},
+            "imaging": imaging_schedule(build),
             "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
         },
     }

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from oncoresist.errors import OncoresistError
 
 if TYPE_CHECKING:
-    from oncoresist.knowledge.quant import ProgressionFrequency, QuantKnowledge
-    from oncoresist.twin.builder import ResistanceRoute
+    from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
+    from oncoresist.twin.builder import ResistanceRoute, TwinBuild
 
 
 def published_share(
@@ -25,3 +25,13 @@ def published_share(
     if not found:
         return None
     return max(found, key=lambda f: f.n or 0)
+
+
+def time_target(q: QuantKnowledge | None, build: TwinBuild) -> PublishedOutcome | None:
+    """The published median PFS of an arm that gave the twin's first drug in its tumour type."""
+    if q is None:
+        from oncoresist.knowledge.quant import load_quant
+
+        q = load_quant()
+    found = q.outcomes_for(drug=build.annotation.drug[0], tumor=build.annotation.tumor)
+    return found[0] if found else None
