@@ -149,7 +149,9 @@ def cgi_agreement(kb) -> Agreement:  # type: ignore[no-untyped-def]
                 ag.not_imported[f"{why}: {row['Alteration']}"] += 1
                 continue
             ag.imported += 1
-            tumors = [t.strip() for t in row["Primary Tumor acronym"].split(";")]
+            # CGI's acronyms are its own, not OncoTree codes (its CM is cutaneous melanoma, OncoTree's CM
+            # conjunctival melanoma): resolve the tumour names; unresolved names fall back to the fact's mapped code
+            tumors = [t.strip() for t in row["Primary Tumor type"].split(";")]
             miss = next((m for f in facts if (m := _check_fact(f, tumors, kb))), None)
             if miss:
                 ag.misses.append(
