@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from oncoresist.errors import OncoresistError
 
@@ -75,13 +75,21 @@ class Measurement(BaseModel):
     depth: int | None = Field(default=None, ge=1, description="Reads covering the locus (ctDNA VAF only).")
     below_detection: bool = Field(default=False, description="Reported as below the assay's detection limit.")
 
-    @model_validator(mode="after")
-    def _check(self) -> Measurement:
-        if self.kind in FRACTION_KINDS and self.value > 1.0:
-            raise ValueError(f"value {self.value} of kind {self.kind.value} must be a fraction in [0, 1]")
-        if self.depth is not None and self.kind is not MeasurementKind.ctdna_vaf:
-            raise ValueError(f"depth is only meaningful for ctdna_vaf, not {self.kind.value}")
-        return self
+    @field_validator("value")
+    @classmethod
+    def _fraction(cls, value: float, info: ValidationInfo) -> float:
+        kind = info.data.get("kind")
+        if kind in FRACTION_KINDS and value > 1.0:
+            raise ValueError(f"value {value} of kind {kind.value} must be a fraction in [0, 1]")
+        return value
+
+    @field_validator("depth")
+    @classmethod
+    def _depth(cls, depth: int | None, info: ValidationInfo) -> int | None:
+        kind = info.data.get("kind")
+        if depth is not None and kind is not None and kind is not MeasurementKind.ctdna_vaf:
+            raise ValueError(f"depth is only meaningful for ctdna_vaf, not {kind.value}")
+        return depth
 
     @property
     def track(self) -> tuple[MeasurementKind, str | None]:
@@ -99,11 +107,13 @@ class TreatmentPeriod(BaseModel):
     dose: float | None = Field(default=None, ge=0.0)
     dose_unit: str | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> TreatmentPeriod:
-        if self.stop_days is not None and self.stop_days < self.start_days:
-            raise ValueError(f"stop_days {self.stop_days} is before start_days {self.start_days}")
-        return self
+    @field_validator("stop_days")
+    @classmethod
+    def _stop(cls, stop: float | None, info: ValidationInfo) -> float | None:
+        start = info.data.get("start_days")
+        if stop is not None and start is not None and stop < start:
+            raise ValueError(f"stop_days {stop} is before start_days {start}")
+        return stop
 
     def covers(self, t: float) -> bool:
         return self.start_days <= t and (self.stop_days is None or t <= self.stop_days)
