@@ -108,7 +108,7 @@ def read_series_csv(path: str | Path) -> Series:
                 raise SeriesError(f"{path}: row {i}, field below_detection: {bd!r} is not true/false")
             m = Measurement(time_days=float(t), kind=MeasurementKind(kind), value=float(value),
                             target=rec.get("target") or None,
-                            depth=_number(path, i, "depth", rec.get("depth", ""), integer=True),  # type: ignore[arg-type]
+                            depth=_number(path, i, "depth", rec.get("depth", ""), integer=True),
                             below_detection=bd in _TRUE)
         except ValidationError as exc:
             loc, msg = _first_error(exc)
