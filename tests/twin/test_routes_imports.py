@@ -22,15 +22,12 @@ TWINS = {
 }
 
 
-@pytest.fixture(scope="module")
-def full_kb(full_import_dir: Path) -> Knowledge:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ONCORESIST_DATA_DIR", str(full_import_dir))
-    try:
-        kb = load_knowledge()
-    finally:
-        mp.undo()
-    return kb
+@pytest.fixture(scope="module", params=["snapshot imports", "bundled default"])
+def full_kb(request: pytest.FixtureRequest, civic_tsv: Path, cgi_tsv: Path) -> Knowledge:
+    """Curated + CIViC + CGI: imported from ../shared/data, and the package's bundled default knowledge."""
+    if request.param == "bundled default":
+        return load_knowledge("default")
+    return load_knowledge(imports=request.getfixturevalue("full_import_dir"))
 
 
 @pytest.mark.parametrize("which", list(TWINS))
