@@ -50,6 +50,8 @@ def main() -> int:
     ap.add_argument("--cal-seed", type=int, default=0)
     ap.add_argument("--cal-patients", type=int, default=400)
     ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
+    ap.add_argument("--variation", choices=["assumed", "laleh"], default="assumed",
+                    help="cohort spreads: the stated assumptions, or those derived from Laleh et al. 2022")
     args = ap.parse_args()
 
     from oncoresist import __version__
@@ -63,9 +65,16 @@ def main() -> int:
         kb = _knowledge(args.knowledge, Path(tmp))
         q = load_quant()
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q)
+        cohort = None
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
+        if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
+            from oncoresist.twin.variation import load_variation
+
+            d = cal.build.defaults
+            cohort = load_variation().cohort(d.birth, d.death)  # the calibrated twin's defaults
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         arms = ["continuous:erlotinib", "continuous:osimertinib"]
-        cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed)
+        cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, cohort=cohort)
     s = cmp.summary
     osi = s.loc["continuous:osimertinib"]
     erl = s.loc["continuous:erlotinib"]
@@ -83,9 +92,11 @@ def main() -> int:
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
+        "variation": args.variation,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
-        "growth_factor": round(cal.growth_factor, 3), "calibration_median_months": round(cal.median_months or 0, 2),
+        "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
+        "calibration_median_months": round(cal.median_months or 0, 2),
         "erlotinib_median_months": {"model": [round(float(erl[k]), 2) for k in ("median", "median_lower",
                                                                                 "median_upper")],
                                     "published": pub_c.months, "role": "calibrated"},

@@ -308,6 +308,7 @@ def calibrate_twin(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
+    cohort: dict[str, Any] | None = None,
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a
     published median PFS) on continuous first-line treatment.
@@ -335,6 +336,8 @@ def calibrate_twin(
         Quantitative knowledge (default :func:`~oncoresist.knowledge.quant.load_quant`).
     out_dir
         Where the iterations' cohorts are written (default: nothing is written; cohorts run in memory).
+    cohort
+        Between-patient distributions of the calibration cohort (default the comparison's ``COHORT``).
 
     Returns
     -------
@@ -374,7 +377,7 @@ def calibrate_twin(
     while True:
         results, _, _ = run_cohort(current, ["continuous"], patients=patients, seed=root,
                                    out_dir=None if base is None else base / f"iteration-{step}",
-                                   follow_up_days=follow_up_days)
+                                   follow_up_days=follow_up_days, cohort=cohort)
         shares, smooth, n_prog = _shares(results, types)
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,

@@ -166,7 +166,7 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
 
 def trial_mapping(
     build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0,
-    scenario: Any = "scenario.yaml",
+    scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The trial file (as a mapping) that runs the twin's scenario under each strategy.
 
@@ -180,7 +180,10 @@ def trial_mapping(
         "patients_per_arm": patients,
         "follow_up_days": follow_up_days,
         "arms": [{"name": s, "scenario": scenario, "strategy": spec} for s, spec in specs.items()],
-        "cohort": {**COHORT, "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA}},
+        "cohort": {
+            **(COHORT if cohort is None else cohort),
+            "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA},
+        },
         "monitor": {
             "imaging": imaging_schedule(build),
             "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
@@ -196,6 +199,7 @@ def run_cohort(
     seed: SeedLike,
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
+    cohort: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run the twin's scenario under each strategy through the trial layer.
 
@@ -215,7 +219,7 @@ def run_cohort(
     if patients <= 0:
         raise OncoresistError("patients: the number of patients per strategy must be positive")
     scenario = build.scenario.model_copy(update={"treatment": []})
-    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days)
+    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort)
     if out_dir is None:
         spec = parse_trial({**mapping, "arms": [{**a, "scenario": scenario} for a in mapping["arms"]]},
                            source="twin strategies")
@@ -250,6 +254,7 @@ def compare_strategies(
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
+    cohort: dict[str, Any] | None = None,
 ) -> StrategyComparison:
     """Run a virtual cohort around the twin's scenario for each strategy and summarise.
 
@@ -270,6 +275,10 @@ def compare_strategies(
         Follow-up from the start of treatment.
     quant
         Quantitative knowledge for published frequencies at progression (default :func:`load_quant`).
+    cohort
+        Between-patient distributions (trial ``cohort`` block without ``initial_cells``; default
+        :data:`COHORT`; :meth:`oncoresist.twin.variation.CohortVariation.cohort` gives the spreads
+        derived from real lesion series).
     """
     from oncoresist.trial.analysis import TrialAnalyser, endpoint_table
 
@@ -277,7 +286,8 @@ def compare_strategies(
         raise OncoresistError("strategies: give at least one strategy")
     root = as_seed_sequence(seed)
     results, timelines, mapping = run_cohort(
-        build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days
+        build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days,
+        cohort=cohort,
     )
     arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
     an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)
