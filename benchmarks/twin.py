@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-STRATEGIES = "continuous,sequential,adaptive,ctdna-guided,combination"
+STRATEGIES = "continuous,sequential,adaptive,ctdna_guided,combination"
 
 
 def main() -> int:
@@ -67,6 +67,10 @@ def main() -> int:
         "limit_s": args.limit,
         "calibrate": args.calibrate,
         "medians_months": {row["strategy"]: row["median"] for row in data["comparison"]["summary"]},
+        "strategy_failure_months": {row["strategy"]: row["strategy_failure_median"]
+                                    for row in data["comparison"]["endpoints"]},
+        "ctdna_lead_median_days": {row["strategy"]: row["ctdna_lead_median_days"]
+                                   for row in data["comparison"]["endpoints"]},
         "t790m_share_continuous": next(
             (m["share"] for m in data["comparison"]["mechanisms"]
              if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),

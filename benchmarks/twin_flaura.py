@@ -1,25 +1,46 @@
-"""FLAURA from the twin: calibrate on the comparator, predict the osimertinib arm from mechanism.
+"""FLAURA from the twin: calibrate on the comparator only, predict the osimertinib arm from mechanism.
 
-Builds the EGFR L858R twin for erlotinib and osimertinib in NSCLC from the knowledge, calibrates it
-(``calibrate_twin``: assumed emergence rates to Yu et al. 2013's shares at progression, net growth
-to FLAURA's comparator median PFS of 10.2 months), then runs continuous erlotinib and continuous
-osimertinib in other virtual patients and compares the predicted osimertinib arm with the published
-one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018, PMID:29151359).
+Builds the EGFR L858R twin for erlotinib and osimertinib in NSCLC from the knowledge (osimertinib's
+and erlotinib's action on every EGFR route from Robichaux et al. 2021's table), calibrates it on the
+comparator only (``calibrate_twin``: the assumed emergence rates to Yu et al. 2013's shares at
+progression on first-generation TKIs, net growth to FLAURA's comparator median PFS of 10.2 months),
+then runs continuous erlotinib and continuous osimertinib in other virtual patients, scanned on
+FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the predicted osimertinib
+arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
+PMID:29151359). Nothing is fitted to the osimertinib arm.
 
 Usage::
 
-    .venv/bin/python benchmarks/twin_flaura.py                # 2000 patients per arm, seed 11
+    .venv/bin/python benchmarks/twin_flaura.py                       # curated knowledge, 2000 per arm
+    .venv/bin/python benchmarks/twin_flaura.py --knowledge full      # + CIViC and CGI imports (../shared/data)
 
-Prints one JSON line.
+Prints ``osimertinib_median_months:`` and ``hazard_ratio:`` lines, then one JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import tempfile
 from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _knowledge(which: str, tmp: Path):  # type: ignore[no-untyped-def]
+    import os
+
+    from oncoresist.knowledge.loader import load_knowledge
+
+    if which == "curated":
+        return load_knowledge(include_imports=False)
+    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
+
+    curated = load_knowledge(include_imports=False)
+    write_import(import_civic(SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv", curated), tmp)
+    write_import(import_cgi(SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv", curated), tmp)
+    os.environ["ONCORESIST_DATA_DIR"] = str(tmp)
+    return load_knowledge()
 
 
 def main() -> int:
@@ -27,39 +48,77 @@ def main() -> int:
     ap.add_argument("--patients", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--cal-seed", type=int, default=0)
+    ap.add_argument("--cal-patients", type=int, default=400)
+    ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
+    ap.add_argument("--variation", choices=["assumed", "laleh"], default="assumed",
+                    help="cohort spreads: the stated assumptions, or those derived from Laleh et al. 2022")
     args = ap.parse_args()
 
     from oncoresist import __version__
     from oncoresist.knowledge.quant import load_quant
+    from oncoresist.trial.analysis import endpoint_table
     from oncoresist.twin import build_twin
     from oncoresist.twin.calibrate import calibrate_twin
     from oncoresist.twin.compare import compare_strategies
 
-    work = Path(tempfile.mkdtemp(prefix="twin-flaura-"))
-    q = load_quant()
-    built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", quant=q)
-    cal = calibrate_twin(built, patients=400, seed=args.cal_seed, out_dir=work / "cal")
-    arms = ["continuous:erlotinib", "continuous:osimertinib"]
-    cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, out_dir=work / "trial")
+    with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
+        kb = _knowledge(args.knowledge, Path(tmp))
+        q = load_quant()
+        built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q)
+        cohort = None
+        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
+        if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
+            from oncoresist.twin.variation import load_variation
+
+            d = cal.build.defaults
+            cohort = load_variation().cohort(d.birth, d.death)  # the calibrated twin's defaults
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+        arms = ["continuous:erlotinib", "continuous:osimertinib"]
+        cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, cohort=cohort)
     s = cmp.summary
     osi = s.loc["continuous:osimertinib"]
+    erl = s.loc["continuous:erlotinib"]
     pub = q.outcomes["flaura-osimertinib"]
-    mech = cmp.mechanisms
+    pub_c = q.outcomes["flaura-standard-egfr-tki"]
+    res = cmp.patients
+    assert res is not None
+    resp = res.groupby("arm", sort=False)["best_response"].agg(orr=lambda b: float((b <= 1).mean()),
+                                                                cr=lambda b: float((b == 0).mean()))
+    pfs_m = res.assign(m=res["pfs_time"] / 30.4375).groupby("arm", sort=False)["m"].quantile([0.25, 0.75]).unstack()
+    ends = endpoint_table(res)
+    print(f"osimertinib_median_months: {float(osi['median']):.2f} (95% CI {float(osi['median_lower']):.2f}-"
+          f"{float(osi['median_upper']):.2f}; published {pub.months}, 95% CI 15.2-21.4)")
+    print(f"hazard_ratio: {float(osi['hr']):.3f} (95% CI {float(osi['hr_lower']):.3f}-{float(osi['hr_upper']):.3f}; "
+          f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
-        "benchmark": "twin_flaura", "oncoresist": __version__, "patients_per_arm": args.patients,
+        "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
+        "variation": args.variation,
+        "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
-        "growth_factor": round(cal.growth_factor, 3), "calibration_median_months": round(cal.median_months or 0, 2),
-        "erlotinib_median_months": {"model": float(s.loc["continuous:erlotinib", "median"]), "published": 10.2,
-                                    "role": "calibrated"},
-        "osimertinib_median_months": {"model": float(osi["median"]), "published": pub.months, "role": "predicted"},
+        "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
+        "calibration_median_months": round(cal.median_months or 0, 2),
+        "erlotinib_median_months": {"model": [round(float(erl[k]), 2) for k in ("median", "median_lower",
+                                                                                "median_upper")],
+                                    "published": pub_c.months, "role": "calibrated"},
+        "osimertinib_median_months": {"model": [round(float(osi[k]), 2) for k in ("median", "median_lower",
+                                                                                  "median_upper")],
+                                      "published": pub.months, "role": "predicted"},
         "hazard_ratio": {"model": [round(float(osi[k]), 3) for k in ("hr", "hr_lower", "hr_upper")],
                          "published": [pub.hazard_ratio, *(pub.hazard_ratio_ci95 or [])]},
+        "objective_response": {arm: {"model": round(r.orr, 3), "complete": round(r.cr, 3)}
+                               for arm, r in resp.iterrows()},
+        "objective_response_published": {"continuous:erlotinib": pub_c.objective_response,
+                                         "continuous:osimertinib": pub.objective_response},
+        "pfs_iqr_months": {arm: [round(float(r[0.25]), 2), round(float(r[0.75]), 2)] for arm, r in pfs_m.iterrows()},
+        "strategy_failure_median_months": {arm: round(float(r["strategy_failure_median"]), 2)
+                                           for arm, r in ends.iterrows()},
         "mechanisms_at_progression": {
             arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
-            for arm, g in mech.groupby("strategy", sort=False)
+            for arm, g in cmp.mechanisms.groupby("strategy", sort=False)
         },
+        "osimertinib_folds": {c.name: {m.drugs[0]: round(m.fold, 3) for m in c.modifiers if hasattr(m, "fold")}
+                              for c in cal.build.scenario.cell_types if c.modifiers},
     }))
-    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -21,12 +21,11 @@ _spec.loader.exec_module(check_layers)
 
 _GRAMMAR = "alteration grammar moves to a base module (helper grammar)"
 KNOWN: dict[str, str] = {
-    "cycle: oncoresist.knowledge.importers._common <-> oncoresist.knowledge.importers.infer": "helper kb",
-    "cycle: oncoresist.twin.calibrate <-> oncoresist.twin.compare": "helper twin",
     "upward: oncoresist.knowledge.explain -> oncoresist.annotate.matching":
         "explain moves to annotate/ (helper reason)",
     "upward: oncoresist.knowledge.explain -> oncoresist.profile.alteration": _GRAMMAR,
     "upward: oncoresist.knowledge.importers._common -> oncoresist.profile.alteration": _GRAMMAR,
+    "upward: oncoresist.knowledge.data_quant.transcribe_potency_tables -> oncoresist.profile.alteration": _GRAMMAR,
     "upward: oncoresist.knowledge.importers.cgi -> oncoresist.profile.alteration": _GRAMMAR,
     "upward: oncoresist.knowledge.importers.civic -> oncoresist.profile.alteration": _GRAMMAR,
     "upward: oncoresist.knowledge.importers.infer -> oncoresist.profile.alteration": _GRAMMAR,

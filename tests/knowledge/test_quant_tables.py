@@ -1,10 +1,9 @@
 """Potency read from primary tables (not CIViC transcriptions): provenance, documented gaps, twin origins.
 
-No primary table of Gainor 2016, Redaelli 2009, O'Hare 2009 or an osimertinib Ba/F3 panel could be read
-with the tools available (docs/quantitative_knowledge.md, "Primary tables"), so the packaged data hold no
-entry of this kind yet. These tests fix the rules such an entry must meet (a named table, a source with a
-url whose ``confirmed_by`` names that table) and check that the gaps the documentation lists are real;
-whoever adds table numbers updates the documented gaps and adds spot-value tests here.
+Robichaux et al. 2021 (EGFR) and Hauser et al. 2018 (ABL1) are transcribed (spot values re-read from the
+shared files in test_quant_primary_tables.py); no ALK table could be read (docs/quantitative_knowledge.md).
+These tests fix the rules such an entry must meet (a named table, a source with a url whose
+``confirmed_by`` names that table) and check that the gaps the documentation lists are real.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from oncoresist.twin import build_twin
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "quantitative_knowledge.md"
 #: drugs the documentation lists as having no potency number on their resistance variants
-DOCUMENTED_GAPS = ("osimertinib", "lorlatinib", "bosutinib")
+DOCUMENTED_GAPS = ("lorlatinib",)
 #: (profile, drugs, tumour) of the three twins the issue names
 TWINS = (
     (["EGFR L858R"], "erlotinib,osimertinib", "NSCLC"),
@@ -161,8 +160,9 @@ def test_twin_table_origins_name_registered_entries(
             assert e.source in o.source and e.table in o.source
 
 
-def test_egfr_c797s_osimertinib_fold_is_still_an_assumption(curated_kb: Knowledge, quant: QuantKnowledge) -> None:
+def test_egfr_c797s_osimertinib_fold_comes_from_robichaux(curated_kb: Knowledge, quant: QuantKnowledge) -> None:
     profile, drugs, tumor = TWINS[0]
     build = build_twin(profile, drugs=drugs, tumor=tumor, knowledge=curated_kb, quant=quant)
     origin = build.origin("cell_types.EGFR_C797S.modifiers.ec50_fold.osimertinib")
-    assert origin.kind == "default assumption" and "no exact number" in origin.source
+    assert origin.kind == "published table" and "robichaux2021-osimertinib-l858r-c797s" in origin.source
+    assert float(origin.value) > 100  # C797S resists osimertinib (label/guideline knowledge), by the table's number

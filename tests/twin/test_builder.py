@@ -52,19 +52,23 @@ def test_egfr_cell_types_are_the_knowledge_routes(egfr) -> None:  # type: ignore
 def test_t790m_fold_from_the_potency_table(egfr) -> None:  # type: ignore[no-untyped-def]
     t790m = _type(egfr, "EGFR_T790M")
     folds = _folds(t790m)
-    # Yasuda 2013 (CIViC transcription): erlotinib IC50 4155 nM on L858R+T790M vs 6 nM on L858R
+    # Yasuda 2013 (CIViC transcription): erlotinib IC50 4155 nM on L858R+T790M vs 6 nM on L858R; it agrees
+    # with Robichaux 2021's bound (no response at the top dose: > ~540-fold), so the exact value is used
     assert folds["erlotinib"] == pytest.approx(4155 / 6)
-    assert "osimertinib" not in folds  # no potency number; the option osimertinib-after-t790m says it works
     o = egfr.origin("cell_types.EGFR_T790M.modifiers.ec50_fold.erlotinib")
     assert o.kind == "published table" and "PMID:24353160" in o.source
+    # osimertinib: Robichaux 2021 Fig. 2a, L858R/T790M against L858R in the same panel - no loss of potency
     o = egfr.origin("cell_types.EGFR_T790M.modifiers.ec50_fold.osimertinib")
-    assert o.value == 1.0 and o.kind == "knowledge fact" and "osimertinib-after-t790m" in o.source
+    assert o.kind == "published table" and "robichaux2021-osimertinib-l858r-t790m" in o.source
+    assert folds["osimertinib"] < 2
 
 
 def test_c797s_met_and_sclc_effects(egfr) -> None:  # type: ignore[no-untyped-def]
     c797s = _type(egfr, "EGFR_C797S")
-    assert _folds(c797s) == {"osimertinib": TwinDefaults().unmeasured_fold}
-    assert egfr.origin("cell_types.EGFR_C797S.modifiers.ec50_fold.osimertinib").kind == "default assumption"
+    folds = _folds(c797s)
+    # Robichaux 2021: L858R/C797S resists osimertinib (> 100-fold) and not erlotinib (C797S is the covalent site)
+    assert folds["osimertinib"] > 100 and folds["erlotinib"] < 2
+    assert egfr.origin("cell_types.EGFR_C797S.modifiers.ec50_fold.osimertinib").kind == "published table"
     met = _type(egfr, "MET_amplification")
     (mod,) = met.modifiers
     assert isinstance(mod, EmaxReduction) and sorted(mod.drugs or []) == ["erlotinib", "osimertinib"]
@@ -131,6 +135,8 @@ def test_scenario_round_trips_and_runs(egfr, tmp_path: Path) -> None:  # type: i
 
 
 def _with_t790m_ic50(tmp_path: Path, ic50: str) -> Path:
+    """A copy of the data with Yasuda's T790M IC50 edited and Robichaux's censored T790M erlotinib
+    entry removed (its bound would otherwise overrule a contradicting number)."""
     data = tmp_path / "data_quant"
     shutil.copytree(QUANT_DIR, data)
     f = data / "potency_egfr.yaml"
@@ -139,6 +145,11 @@ def _with_t790m_ic50(tmp_path: Path, ic50: str) -> Path:
     head, tail = text.split(anchor)
     assert "ic50_nM: 4155\n" in tail
     f.write_text(head + anchor + tail.replace("ic50_nM: 4155\n", f"ic50_nM: {ic50}\n", 1))
+    g = data / "potency_egfr_robichaux2021.yaml"
+    text = g.read_text()
+    anchor = "- id: robichaux2021-erlotinib-l858r-t790m\n"
+    head, tail = text.split(anchor)
+    g.write_text(head + tail[tail.index("- id: "):])
     return data
 
 
@@ -204,12 +215,15 @@ def test_cml_routes_and_t315i_folds(curated_kb, quant) -> None:  # type: ignore[
     # ponatinib: an exact fold (Pemovska 2015, PMID:25686603)
     assert folds["ponatinib"] == pytest.approx(quant.fold_shift("ponatinib", ["BCR::ABL1", "ABL1 T315I"], "BCR::ABL1"))
     assert b.origin("cell_types.ABL1_T315I.modifiers.ec50_fold.ponatinib").kind == "published table"
-    # imatinib: the data give only a lower bound (>25, O'Hare 2005); a fact says resistance -> the default
+    # imatinib: Hauser 2018's table (9773 nM on T315I; the CIViC transcriptions give only lower bounds)
     o = b.origin("cell_types.ABL1_T315I.modifiers.ec50_fold.imatinib")
-    assert folds["imatinib"] == TwinDefaults().unmeasured_fold
-    assert o.kind == "default assumption" and ">25" in o.source and "PMID:15930265" in o.source
-    # E255K on imatinib: an exact published fold (O'Hare 2005)
-    assert _folds(next(c for c in b.scenario.cell_types if c.name == "ABL1_E255K"))["imatinib"] == pytest.approx(20.0)
+    assert o.kind == "published table" and "hauser2018-imatinib-t315i" in o.source
+    assert folds["imatinib"] > 25  # consistent with O'Hare 2005's bound (>25, PMID:15930265)
+    # ponatinib stays active on T315I (its label indication), imatinib does not
+    assert folds["ponatinib"] < 5 < folds["imatinib"]
+    # E255K on imatinib: the table's number wins over the O'Hare transcription (20-fold)
+    e255k = b.origin("cell_types.ABL1_E255K.modifiers.ec50_fold.imatinib")
+    assert "hauser2018-imatinib-e255k" in e255k.source and e255k.value == pytest.approx(2487 / 199, rel=0.02)
     # T315I arises by one single-nucleotide route (ABL1 c.944C>T)
     tr = next(t for t in b.scenario.transitions if t.target == "ABL1_T315I")
     assert tr.probability == pytest.approx(1e-9 / 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from oncoresist.errors import OncoresistError
@@ -129,7 +130,23 @@ def test_impossible_time_scale_is_one_line(egfr) -> None:  # type: ignore[no-unt
 
 
 def test_no_seed_draws_one_root_and_records_it(egfr, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    a = calibrate_twin(egfr, patients=40, seed=None, iterations=0, time_scale=False, out_dir=tmp_path / "a")
-    assert isinstance(a.seed, int)
-    b = calibrate_twin(egfr, patients=40, seed=a.seed, iterations=0, time_scale=False, out_dir=tmp_path / "b")
+    a = calibrate_twin(egfr, patients=40, seed=None, iterations=0, time_scale=False)
+    assert a.seed is not None and a.seed["spawn_key"] == []
+    again = np.random.SeedSequence(int(str(a.seed["entropy"])))
+    b = calibrate_twin(egfr, patients=40, seed=again, iterations=0, time_scale=False, out_dir=tmp_path / "b")
     assert a.shares == b.shares and a.history == b.history
+
+
+def test_seed_forms_int_seedsequence_generator_and_spawned(egfr) -> None:  # type: ignore[no-untyped-def]
+    """SeedLike (issue 14): an int and SeedSequence(int) are the same stream; a Generator and a spawned
+    child are accepted and recorded (a spawned child keeps its spawn key, so it differs from its parent)."""
+    kw = {"patients": 30, "iterations": 0, "time_scale": False}
+    by_int = calibrate_twin(egfr, seed=7, **kw)
+    by_ss = calibrate_twin(egfr, seed=np.random.SeedSequence(7), **kw)
+    assert by_int.history == by_ss.history and by_int.seed == by_ss.seed
+    child = np.random.SeedSequence(7).spawn(1)[0]
+    by_child = calibrate_twin(egfr, seed=child, **kw)
+    assert by_child.seed is not None and by_child.seed["spawn_key"] == [0]
+    assert calibrate_twin(egfr, seed=np.random.SeedSequence(7).spawn(1)[0], **kw).history == by_child.history
+    by_gen = calibrate_twin(egfr, seed=np.random.default_rng(7), **kw)
+    assert by_gen.seed is not None and by_gen.history

@@ -18,6 +18,7 @@ SCHEMAS: dict[str, str] = {
     "profile": "oncoresist.profile.schema:Profile",
     "scenario": "oncoresist.model.scenario:Scenario",
     "trial": "oncoresist.trial.spec:TrialSpec",
+    "series": "oncoresist.fit.series:Series",
 }
 
 SchemaName = Enum("SchemaName", {k.replace("-", "_"): k for k in SCHEMAS}, type=str)  # type: ignore[misc]

@@ -43,7 +43,7 @@ def trial(
     con.print(describe_seed(seed_from_record(run.seed)))
     con.print(f"[green]{run.n_patients} patients[/green] in {run.n_batches} batches "
               f"({run.n_resumed} resumed) → {run.out_dir}")
-    _print_summary(run.out_dir)
+    _print_summary(out)
 
 
 def _print_summary(out_dir: Path) -> None:

@@ -32,7 +32,7 @@ def twin(
     ] = "C",
     strategies: Annotated[
         str | None,
-        typer.Option(help="Compare strategies: continuous,sequential,adaptive,ctdna-guided,combination."),
+        typer.Option(help="Compare strategies: continuous,sequential,adaptive,ctdna_guided,combination."),
     ] = None,
     patients: Annotated[int, typer.Option("--patients", "-n", help="Virtual patients per strategy.")] = 200,
     seed: SeedOpt = None,
@@ -185,10 +185,13 @@ def _comparison_dict(cmp: object) -> dict[str, object]:
     summary = cmp.summary.reset_index().rename(columns={"arm": "strategy"})
     return {
         "time_unit": "months",
-        "out_dir": str(cmp.out_dir),
+        "out_dir": None if cmp.out_dir is None else str(cmp.out_dir),
         "strategies": cmp.strategies,
         "summary": json.loads(summary.to_json(orient="records")),
         "mechanisms": json.loads(cmp.mechanisms.to_json(orient="records")),
+        "endpoints": [] if cmp.endpoints is None else json.loads(
+            cmp.endpoints.reset_index().rename(columns={"arm": "strategy"}).to_json(orient="records")),
+        "seed": cmp.seed,
     }
 
 
@@ -218,6 +221,16 @@ def _print_comparison(cmp: object) -> None:
         )
     con = console()
     con.print(table)
+    if cmp.endpoints is not None:
+        ranked = Table(title="Ranked by time to strategy failure (months, 95% CI; RECIST PD for every strategy)")
+        ends = cmp.endpoints
+        lines = sorted({c.split("_")[0] for c in ends.columns if c.startswith("line") and c.endswith("_median")})
+        keys = ["strategy_failure", "recist_pfs", "pfs2", *[f"{ln}_pfs" for ln in lines]]
+        for col in ("strategy", "strategy failure", "PFS (RECIST)", "PFS2", *[f"{ln} PFS" for ln in lines]):
+            ranked.add_column(col)
+        for arm, r in ends.iterrows():
+            ranked.add_row(str(arm), *[_median_cell(r.to_dict(), k) for k in keys])
+        con.print(ranked)
     mech = Table(title="Mechanism at progression (dominant cell type) vs published share")
     for col in ("strategy", "cell type", "share", "published (95% CI)", "source"):
         mech.add_column(col)
@@ -225,7 +238,22 @@ def _print_comparison(cmp: object) -> None:
         pub = "-" if r.published is None or r.published != r.published else f"{r.published:.0%} {r.published_ci}"
         mech.add_row(str(r.strategy), str(r.cell_type), f"{r.share:.0%}", pub, str(r.published_source))
     con.print(mech)
-    con.print(f"[dim]cohort runs in {cmp.out_dir}[/]")
+    if cmp.out_dir is not None:
+        con.print(f"[dim]cohort runs in {cmp.out_dir}[/]")
+
+
+def _median_cell(row: dict[str, float], key: str) -> str:
+    """'median (lower-upper)' in months for one endpoint of the ranked table; '-' where not defined."""
+    import math
+
+    med = row.get(f"{key}_median")
+    if med is None or med != med:
+        return "-"
+
+    def m(v: float | None) -> str:
+        return "NR" if v is None or not math.isfinite(v) else f"{v:.1f}"
+
+    return f"{m(med)} ({m(row.get(f'{key}_lower'))}-{m(row.get(f'{key}_upper'))})"
 
 
 def _print_table(built: object) -> None:

@@ -33,7 +33,7 @@ def fast_constructor(model: Any) -> Callable[[dict[str, Any]], Any]:
     made a load of the bundle take seconds.)
     """
     if _has_nested_models(model):  # nested models (e.g. Drug.approvals) need real construction
-        return model.model_validate  # type: ignore[no-any-return]
+        return model.model_validate
     defaults: dict[str, Any] = {
         name: (_list_default if f.default_factory is not None else (lambda d=f.default: d))
         for name, f in model.model_fields.items()

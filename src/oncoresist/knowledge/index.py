@@ -78,12 +78,6 @@ class Knowledge:
     _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __repr__(self) -> str:
-        return (
-            f"Knowledge(version={self.version!r}, facts={len(self.facts)}, options={len(self.options)}, "
-            f"genes={len(self.genes)}, drugs={len(self.drugs)}, tumors={len(self.tumors)})"
-        )
-
-    def __repr__(self) -> str:
         return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
                 f"{len(self.drugs)} drugs, {len(self.sources)} sources, {len(self.imports)} imports>")
 

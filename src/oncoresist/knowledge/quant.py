@@ -159,10 +159,26 @@ class PotencyEntry(_Model):
     transcribed_by: str | None = Field(
         default=None, pattern=r"^civic:EID\d+$", description="Public transcription the number was read from."
     )
+    log10_fold_replicates: list[float] = Field(
+        default_factory=list, description="Per-replicate log10(IC50 variant / IC50 reference), as the table gives them."
+    )
+    replicate_qualifiers: list[Literal["=", ">", "<"]] = Field(
+        default_factory=list,
+        description="Per replicate: '>' no response at the top dose (censored), '<' below the lowest dose."
+    )
+    log10_fold_sd: float | None = Field(default=None, ge=0, description="Spread of the replicates (SD of log10).")
+    ddg_exp_kcal_mol: float | None = Field(default=None, description="Experimental ddG the table states, kcal/mol.")
     note: str = ""
+
+    @property
+    def primary(self) -> bool:
+        """True when the number was read from the paper's own table (not a CIViC transcription)."""
+        return self.transcribed_by is None
 
     @model_validator(mode="after")
     def _value(self) -> PotencyEntry:
+        if self.replicate_qualifiers and len(self.replicate_qualifiers) != len(self.log10_fold_replicates):
+            raise ValueError("replicate_qualifiers needs one qualifier per value of log10_fold_replicates")
         if self.ic50_nM is None and self.fold_change is None:
             raise ValueError("give ic50_nM or fold_change (or both)")
         if self.ic50_nM is None and (self.ic50_qualifier != "=" or self.reference_ic50_nM is not None):
@@ -316,12 +332,20 @@ class PublishedOutcome(_Model):
     hazard_ratio: float | None = Field(default=None, gt=0)
     hazard_ratio_ci95: tuple[float, float] | None = None
     hazard_ratio_vs: str | None = Field(default=None, description="Id of the comparator arm's outcome.")
+    objective_response: float | None = Field(default=None, ge=0, le=1, description="Objective response rate.")
+    scan_schedule: list[dict[str, float]] | None = Field(
+        default=None,
+        description="Tumour assessments: phases {every_days, until_days}, as the trial's imaging ScanPhase list.",
+    )
+    scan_schedule_source: str = Field(default="", description="Where the schedule was read, or that it was not.")
     source: SourceId
     where: str = Field(min_length=3)
     note: str = ""
 
     @model_validator(mode="after")
     def _hr(self) -> PublishedOutcome:
+        if self.scan_schedule is not None and len(self.scan_schedule_source) < 10:
+            raise ValueError("scan_schedule needs scan_schedule_source (where it was read, or that it was not)")
         if (self.hazard_ratio is None) != (self.hazard_ratio_vs is None):
             raise ValueError("give hazard_ratio and hazard_ratio_vs together")
         if self.hazard_ratio_ci95 is not None and self.hazard_ratio is None:
@@ -390,6 +414,37 @@ class VariantRate:
     factor_id: str | None = None
 
 
+
+WILD_TYPE = "wild-type"
+
+
+def _wild_type(text: str, resolve_gene: Callable[[str], str | None]) -> str | None:
+    """``'<GENE> wild-type'`` (a potency table's native-kinase comparator) -> canonical key, else ``None``."""
+    gene, _, rest = text.strip().partition(" ")
+    if rest.strip().lower() != WILD_TYPE:
+        return None
+    return f"{resolve_gene(gene) or gene.upper()} {WILD_TYPE}"
+
+
+def _ratio(e: PotencyEntry, r: PotencyEntry, common_reference: bool) -> tuple[float, str] | None:
+    """IC50(e) / IC50(r) from two entries of one experiment, with the combined qualifier."""
+    ef, rf = e.fold(), r.fold()
+    num: float
+    den: float
+    nq: str
+    dq: str
+    if e.ic50_nM is not None and r.ic50_nM is not None:
+        num, nq, den, dq = e.ic50_nM, e.ic50_qualifier, r.ic50_nM, r.ic50_qualifier
+    elif common_reference and ef is not None and rf is not None:
+        (num, nq), (den, dq) = ef, rf
+    else:
+        return None
+    if dq == "=":
+        return num / den, nq
+    if nq == "=":
+        return num / den, {">": "<", "<": ">"}[dq]
+    return None
+
 @dataclass
 class QuantKnowledge:
     """Quantitative knowledge, indexed; built by :func:`load_quant`."""
@@ -416,7 +471,8 @@ class QuantKnowledge:
     # ---------------------------------------------------------- keys
     def _alt_key(self, alterations: str | Sequence[str]) -> AltKey:
         items = [alterations] if isinstance(alterations, str) else list(alterations)
-        return frozenset(parse_alteration(a, self._resolve_gene).name for a in items)
+        resolve = self._resolve_gene
+        return frozenset(_wild_type(a, resolve) or parse_alteration(a, resolve).name for a in items)
 
     def _drug(self, drug: str) -> str:
         return self._resolve_drug(drug) or drug.strip().lower()
@@ -441,34 +497,44 @@ class QuantKnowledge:
     ) -> tuple[float, str, tuple[str, ...]] | None:
         """IC50(variant) / IC50(reference) for ``drug`` with its qualifier and the entry ids used.
 
-        Candidates, each from one source: a fold change an entry states against the same
-        reference; an entry's paired reference IC50; two entries of the same source, table and
-        assay. The first exact value (file order) wins; if every candidate is a lower bound (the
-        variant's IC50 was above the top dose, qualifier '>'), the largest bound is returned.
-        Upper bounds and censored reference IC50s give no candidate. ``None`` when nothing fits.
+        Candidates, each from one source, table and assay: a fold change an entry states against
+        the same reference; an entry's paired reference IC50; two entries' IC50s; or two entries'
+        fold changes against a common comparator (e.g. L858R/T790M and L858R, both against
+        wild-type EGFR in Robichaux et al. 2021's panel). Qualifiers combine: a censored variant
+        gives a lower bound (``>``), a censored reference an upper bound (``<``, dropped), both
+        censored nothing. Choice: the first exact value read from a paper's own table (file
+        order); else the first exact value of a transcription (CIViC) that no primary-table
+        bound contradicts; else the largest lower bound. ``None`` when nothing fits.
         """
         ref_key = self._alt_key(reference)
         entries = self.potency_all(drug, variant)
         refs = self.potency_all(drug, reference)
-        candidates: list[tuple[float, str, tuple[str, ...]]] = []
+        candidates: list[tuple[float, str, tuple[str, ...], bool]] = []
         for e in entries:
             folded = e.fold()
             if folded is not None and self._alt_key(e.reference) == ref_key:
-                candidates.append((folded[0], folded[1], (e.id,)))
-            elif e.ic50_nM is not None:
-                for r in refs:
-                    if (
-                        r.ic50_nM is not None
-                        and r.ic50_qualifier == "="
-                        and (r.source, r.table, r.assay) == (e.source, e.table, e.assay)
-                    ):
-                        candidates.append((e.ic50_nM / r.ic50_nM, e.ic50_qualifier, (e.id, r.id)))
-                        break
+                candidates.append((folded[0], folded[1], (e.id,), e.primary))
+                continue
+            for r in refs:
+                if (r.source, r.table, r.assay) != (e.source, e.table, e.assay):
+                    continue
+                pair = _ratio(e, r, self._alt_key(e.reference) == self._alt_key(r.reference))
+                if pair is not None:
+                    candidates.append((pair[0], pair[1], (e.id, r.id), e.primary and r.primary))
+                    break
         candidates = [c for c in candidates if c[1] != "<"]
-        exact = [c for c in candidates if c[1] == "="]
-        if exact:
-            return exact[0]
-        return max(candidates, key=lambda c: c[0]) if candidates else None
+        bounds = [c[0] for c in candidates if c[1] == ">" and c[3]]
+        for c in candidates:
+            if c[1] == "=" and c[3]:
+                return c[0], c[1], c[2]
+        for c in candidates:
+            if c[1] == "=" and all(c[0] >= b for b in bounds):
+                return c[0], c[1], c[2]
+        lower = [c for c in candidates if c[1] == ">"]
+        if lower:
+            best = max(lower, key=lambda c: c[0])
+            return best[0], best[1], best[2]
+        return None
 
     def fold_shift(self, drug: str, variant: str | Sequence[str], reference: str | Sequence[str]) -> float | None:
         """IC50(variant) / IC50(reference) for ``drug`` from one source, or ``None``.
@@ -736,7 +802,11 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
             genes |= {g for g in (alt.gene, alt.partner5, alt.partner3) if g}
             names.append(alt.name)
         for j, text in enumerate(e.reference):
-            chk.alteration(where, f"reference.{j}", text)
+            wt = _wild_type(text, chk.kb.resolve_gene)
+            if wt is None:
+                chk.alteration(where, f"reference.{j}", text)
+            elif wt.split(" ")[0] != e.gene:
+                chk.fail(where, f"reference.{j}", f"{text!r} is not the wild type of {e.gene}")
         if e.gene not in genes:
             chk.fail(where, "gene", f"{e.gene} is not among the genes of {e.alterations}")
         q.potency_entries.append(e)

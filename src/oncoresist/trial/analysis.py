@@ -20,7 +20,13 @@ from oncoresist.units import DAYS_PER_MONTH
 
 __all__ = ["DAYS_PER_MONTH", "ENDPOINTS", "TrialAnalyser"]
 ENDPOINTS = {"pfs": ("pfs_time", "pfs_event"), "os": ("os_time", "os_event"),
-             "failure": ("failure_time", "failure_event")}
+             "failure": ("failure_time", "failure_event"),
+             "recist_pfs": ("recist_pfs_time", "recist_pfs_event"),
+             "pfs2": ("pfs2_time", "pfs2_event"),
+             "strategy_failure": ("strategy_failure_time", "strategy_failure_event")}
+"""Time-to-event endpoints: ``pfs`` (the strategy's own progression rule), ``recist_pfs`` (RECIST PD,
+the same rule for every strategy), ``pfs2``, ``strategy_failure`` (PD on the last line, exhaustion or
+death), ``failure`` (exhaustion or death), ``os``."""
 
 
 class TrialAnalyser:
@@ -28,8 +34,8 @@ class TrialAnalyser:
 
     Parameters
     ----------
-    endpoint : {"pfs", "os", "failure"}
-        Which time-to-event endpoint.
+    endpoint : {"pfs", "recist_pfs", "pfs2", "strategy_failure", "failure", "os"}
+        Which time-to-event endpoint (see :data:`ENDPOINTS`).
     alpha : float
         1 − confidence level of intervals.
     reference_arm : str, optional
@@ -212,3 +218,48 @@ def _median_ci(km: Any) -> tuple[float, float]:
 
     ci = median_survival_times(km.confidence_interval_)
     return float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
+
+
+def km_median(times: Any, events: Any, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Kaplan-Meier median with its confidence interval (same units as ``times``; ``inf`` = not reached)."""
+    from lifelines import KaplanMeierFitter
+
+    km = KaplanMeierFitter(alpha=alpha).fit(np.asarray(times, float), np.asarray(events, bool))
+    lo, hi = _median_ci(km)
+    return float(km.median_survival_time_), lo, hi
+
+
+def endpoint_table(results: pd.DataFrame, *, alpha: float = 0.05, time_unit: str = "months") -> pd.DataFrame:
+    """Per arm, ranked by median time to strategy failure: KM medians (CI) of strategy failure,
+    RECIST PFS, PFS2 and each line's own PFS, with ctDNA lead time and mean cumulative dose.
+
+    Every column uses the same RECIST definition of progression whatever the strategy (the
+    ``strategy_failure``, ``recist_pfs``, ``pfs2`` and ``line*_pfs`` columns of a trial run).
+    """
+    scale = 1.0 / DAYS_PER_MONTH if time_unit == "months" else 1.0
+    lines = sorted({int(c[4:-9]) for c in results.columns if c.startswith("line") and c.endswith("_pfs_time")})
+    rows = []
+    for arm, sub in results.groupby("arm", sort=False):
+        row: dict[str, Any] = {"arm": arm, "n": len(sub)}
+        cols = [("strategy_failure", "strategy_failure"), ("recist_pfs", "recist_pfs"), ("pfs2", "pfs2")]
+        cols += [(f"line{k}_pfs", f"line{k}_pfs") for k in lines]
+        for name, col in cols:
+            t, e = f"{col}_time", f"{col}_event"
+            if t not in sub:
+                continue
+            ok = sub[t].notna()
+            if not ok.any():
+                row.update({f"{name}_n": 0, f"{name}_median": np.nan, f"{name}_lower": np.nan,
+                            f"{name}_upper": np.nan})
+                continue
+            med, lo, hi = km_median(sub.loc[ok, t] * scale, sub.loc[ok, e], alpha)
+            row.update({f"{name}_n": int(ok.sum()), f"{name}_median": med, f"{name}_lower": lo, f"{name}_upper": hi})
+        lead = sub["ctdna_lead_time"].dropna() if "ctdna_lead_time" in sub else pd.Series(dtype=float)
+        row["ctdna_lead_median_days"] = float(lead.median()) if len(lead) else np.nan
+        row["ctdna_lead_n"] = len(lead)
+        for c in sub.columns:
+            if c.startswith("dose:"):
+                row[c] = float(sub[c].mean())
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("arm")
+    return table.sort_values("strategy_failure_median", ascending=False, kind="stable")

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from oncoresist.errors import ScenarioError
+from oncoresist.model.scenario import Scenario
 
 
 class SteppableModel(Protocol):
@@ -95,10 +96,12 @@ class ScenarioHandle:
         return EngineModel(self, n, factors, engine_root, patient_ids, method=method)
 
 
-def open_scenario(path: str | Path) -> ScenarioHandle:
-    """Read and validate a scenario file for a trial arm."""
+def open_scenario(path: str | Path | Scenario) -> ScenarioHandle:
+    """Read and validate a scenario file for a trial arm (a :class:`Scenario` object is used as is)."""
     import yaml
 
+    if isinstance(path, Scenario):
+        return ScenarioHandle(f"<in memory: {path.name}>", "engine", path.model_dump(mode="json"))
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text())

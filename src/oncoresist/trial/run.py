@@ -49,14 +49,21 @@ class TrialInterrupted(KeyboardInterrupt):
 
 @dataclass(frozen=True)
 class TrialRun:
-    """Where a finished run lives, with counts and the root seed it used."""
+    """Where a finished run lives, with counts and the root seed it used; with ``out_dir=None`` the results.
 
-    out_dir: Path
+    ``patients``, ``timelines`` and ``record`` are what :func:`load_results` would read back; they
+    are set only for an in-memory run (``out_dir`` is then ``None``).
+    """
+
+    out_dir: Path | None
     n_patients: int
     n_batches: int
     n_resumed: int
     seed: dict[str, Any] = field(default_factory=dict)
     """:func:`oncoresist.random.seed_record` of the root (``seed_from_record`` regenerates it)."""
+    patients: pd.DataFrame | None = None
+    timelines: pd.DataFrame | None = None
+    record: dict[str, Any] | None = None
 
     @property
     def seed_entropy(self) -> str | list[str]:
@@ -120,7 +127,7 @@ def _discard(out: Path, created: bool) -> None:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = None, seed: SeedLike = None,
+def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: int | None = None, seed: SeedLike = None,
               batch_size: int = DEFAULT_BATCH_SIZE, backend: str = "local", workers: int | None = None,
               scheduler: str | None = None, timeline_patients: int = 3, method: str = "auto",
               progress: Callable[[int, int], None] | None = None) -> TrialRun:
@@ -130,8 +137,9 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
     ----------
     spec : TrialSpec
         The validated trial.
-    out_dir : path
+    out_dir : path or None
         Output directory (created; an existing run there with the same settings is resumed).
+        ``None``: nothing is written; the results are returned in memory (``TrialRun.patients``).
     patients : int, optional
         Patients per arm (default ``spec.patients_per_arm``).
     seed : None, int, SeedSequence or Generator
@@ -172,11 +180,18 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
     if isinstance(timeline_patients, bool) or not isinstance(timeline_patients, int) or timeline_patients < 0:
         raise InvalidArgument(f"timeline_patients: must be a whole number >= 0, got {timeline_patients!r}",
                               param="timeline_patients")
-    out = check_output_dir(out_dir, param="out_dir")
-    scenarios = [open_scenario(spec.scenario_path(a)) for a in spec.arms]
+    scenarios = [open_scenario(spec.scenario_source(a)) for a in spec.arms]
     for a in range(len(spec.arms)):
         check_arm_drugs(spec, a, scenarios[a])
+    if out_dir is None:
+        return _run_in_memory(spec, scenarios, n, as_seed_sequence(seed), batch_size, backend, workers, scheduler,
+                              timeline_patients, method, progress, _spec_hash(spec, scenarios))
+    out = check_output_dir(out_dir, param="out_dir")
     spec_hash = _spec_hash(spec, scenarios)
+    if out_dir is None:
+        return _run_in_memory(spec, scenarios, n, as_seed_sequence(seed), batch_size, backend, workers, scheduler,
+                              timeline_patients, method, progress, spec_hash)
+    out = Path(out_dir)
     meta_path = out / "run.json"
     previous = _read_previous(meta_path)
     done = _done_batches(out) if previous is not None else set()
@@ -253,6 +268,43 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
     final = _read_previous(meta_path) or {**record}
     write_text_atomic(meta_path, json.dumps({**final, "status": COMPLETE}, indent=2, default=str))
     return TrialRun(out, total, n_batches, n_resumed, seed_record(root))
+
+
+def _run_in_memory(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.random.SeedSequence,
+                   batch_size: int, backend: str, workers: int | None, scheduler: str | None,
+                   timeline_patients: int, method: str, progress: Callable[[int, int], None] | None,
+                   spec_hash: str) -> TrialRun:
+    """The same batches and seeds as a run to disk, collected in memory in file order."""
+    settings = {"patients_per_arm": n, "batch_size": batch_size, "seed": seed_record(root), "spec_hash": spec_hash,
+                "method": method}
+    record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
+                        **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+    parts: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    total = len(spec.arms) * n
+
+    def keep(a: int, b: int, result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+        parts[(a, b)] = result
+        if progress:
+            progress(sum(len(p[0]) for p in parts.values()), total)
+
+    jobs = _jobs(spec, scenarios, n, root, batch_size, set(), timeline_patients, method)
+    if backend == "local":
+        for a, b, job in jobs:
+            keep(a, b, simulate_batch(job))
+    else:
+        from oncoresist.trial.dask_backend import run_on_dask
+
+        run_on_dask(jobs, keep, workers=workers, scheduler=scheduler)
+    keys = sorted(parts)
+    patients = pd.concat([parts[k][0] for k in keys], ignore_index=True)
+    tls = [parts[k][1] for k in keys if len(parts[k][1])]
+    timelines = pd.concat(tls, ignore_index=True) if tls else pd.DataFrame()
+    if len(timelines):
+        timelines = timelines.sort_values(["patient_id", "time"], kind="stable")
+        rank = {arm.name: i for i, arm in enumerate(spec.arms)}
+        timelines = timelines.sort_values("arm", key=lambda c: c.map(rank), kind="stable").reset_index(drop=True)
+    record = json.loads(json.dumps({**record, "status": COMPLETE}, default=str))
+    return TrialRun(None, total, len(keys), 0, seed_record(root), patients, timelines, record)
 
 
 def _account(out: Path, spec: TrialSpec, n: int) -> None:

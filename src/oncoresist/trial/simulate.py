@@ -49,7 +49,7 @@ class BatchJob:
 def schedule(spec: TrialSpec, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Decision times, and which of them are scans and blood draws."""
     t_end = spec.follow_up_days
-    img = np.arange(0.0, t_end + 1e-9, spec.monitor.imaging.every_days)
+    img = np.asarray(spec.monitor.imaging.scan_times(t_end), dtype=float)
     ct_every = spec.monitor.ctdna.every_days
     ct = np.arange(0.0, t_end + 1e-9, ct_every) if ct_every else np.empty(0)
     mk_every = spec.monitor.marker.every_days
@@ -122,6 +122,12 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     switch_t = np.full(n, np.nan)
     nadir_cells = np.full(n, np.inf)
     n_switch = np.zeros(n, np.int16)
+    # endpoints by one rule for every strategy: RECIST PD (first per line), whatever the policy decides
+    n_lines = max(len(getattr(policy, "lines", [[]])), 1)
+    line_start = np.full((n, n_lines), np.nan)
+    line_start[:, 0] = 0.0
+    line_pd = np.full((n, n_lines), np.nan)
+    rows = np.arange(n)
     dominant = np.full(n, -1, dtype=np.int64)
     tl_rows: list[dict] = []
     tl_sel = np.flatnonzero(np.asarray(job.patient_ids) < job.timeline_patients)
@@ -173,6 +179,10 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
             ctdna_sampled=sampled, ctdna_detected={k2: v.copy() for k2, v in detected.items()},
             ctdna_vaf={k2: v.copy() for k2, v in vaf.items()}, tumour_fraction=tf.copy(), marker=marker,
         )
+        on_line = np.minimum(np.asarray(pstate.line, dtype=np.int64), n_lines - 1)
+        if imaged and k > 0:
+            pd_now = alive & (recist == 3) & np.isnan(line_pd[rows, on_line])
+            line_pd[rows[pd_now], on_line[pd_now]] = t
         dec = policy.decide(obs, pstate)
         prog = dec.progression & alive & np.isnan(pfs_t)
         pfs_t[prog] = t
@@ -184,6 +194,8 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         sw = dec.switched & alive
         switch_t[sw & np.isnan(switch_t)] = t
         n_switch += sw
+        moved = sw & (np.asarray(dec.line) < n_lines) & (np.asarray(dec.line) != on_line)
+        line_start[rows[moved], np.asarray(dec.line)[moved]] = t
         if sw.any():
             tracker.rebaseline(sod, sw)
         for d in drugs:
@@ -227,6 +239,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         "dominant_at_pfs": np.array([types[k] if k >= 0 else "" for k in dominant], dtype=object),
         "first_switch_time": switch_t, "n_switches": n_switch,
     }
+    out.update(_line_endpoints(line_start, line_pd, exhaust_t, death_t, t_end))
     res_types: list[str] = list(getattr(model, "resistant_types", []))
     for name in FACTORS:
         val = np.asarray(factors[name])
@@ -252,3 +265,47 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         tl.insert(0, "arm", arm.name)
     return df, tl
 
+
+
+def _line_endpoints(line_start: np.ndarray, line_pd: np.ndarray, exhaust_t: np.ndarray, death_t: np.ndarray,
+                    t_end: float) -> dict[str, np.ndarray]:
+    """Per-patient endpoints by the same RECIST rule for every strategy (times in days from day 0).
+
+    ``recist_pfs``: first RECIST PD on any line, or death. ``pfs{k}`` (k = 1..lines): the k-th
+    progression (RECIST PD on line k or a later line) or death, from day 0 (PFS2 as the EMA
+    defines it: second objective progression or death). ``line{k}_start`` and ``line{k}_pd``:
+    when line k began and its first RECIST PD (NaN: not reached). ``line{k}_pfs``: PFS on line k
+    from its start (event: PD or death on the line; censored when the line ended by a switch
+    without PD, e.g. a ctDNA-guided switch, or at the end of follow-up). ``strategy_failure``:
+    RECIST PD on the last line, the strategy exhausted, or death (time to failure of the whole
+    strategy; for a one-line strategy the first RECIST PD).
+    """
+    n, n_lines = line_pd.shape
+    dead = ~np.isnan(death_t)
+    out: dict[str, np.ndarray] = {}
+    first_pd = np.nanmin(np.where(np.isnan(line_pd), np.inf, line_pd), axis=1)
+    first_pd = np.where(np.isinf(first_pd), np.nan, first_pd)
+    ev = ~np.isnan(first_pd) | dead
+    out["recist_pfs_time"] = np.where(ev, np.fmin(first_pd, death_t), t_end)
+    out["recist_pfs_event"] = ev
+    pd_sorted = np.sort(np.where(np.isnan(line_pd), np.inf, line_pd), axis=1)
+    for k in range(n_lines):
+        kth = np.where(np.isinf(pd_sorted[:, k]), np.nan, pd_sorted[:, k])
+        ev = ~np.isnan(kth) | dead
+        out[f"pfs{k + 1}_time"] = np.where(ev, np.fmin(kth, death_t), t_end)
+        out[f"pfs{k + 1}_event"] = ev
+    for k in range(n_lines):
+        start, pd_k = line_start[:, k], line_pd[:, k]
+        nxt = line_start[:, k + 1] if k + 1 < n_lines else np.full(n, np.nan)
+        end = np.fmin(np.fmin(pd_k, death_t), np.fmin(nxt, t_end))
+        ev = ~np.isnan(start) & (~np.isnan(pd_k) | (dead & (np.isnan(nxt) | (death_t <= nxt))))
+        out[f"line{k + 1}_start"] = start
+        out[f"line{k + 1}_pd"] = pd_k
+        out[f"line{k + 1}_pfs_time"] = np.where(np.isnan(start), np.nan, end - start)
+        out[f"line{k + 1}_pfs_event"] = ev
+    last_pd = line_pd[:, n_lines - 1]
+    fail = np.fmin(np.fmin(last_pd, exhaust_t), death_t)
+    ev = ~np.isnan(fail)
+    out["strategy_failure_time"] = np.where(ev, fail, t_end)
+    out["strategy_failure_event"] = ev
+    return out

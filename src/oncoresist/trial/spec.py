@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from oncoresist.errors import OncoresistError, one_line, validation_message
+from oncoresist.model.scenario import Scenario
 from oncoresist.strategy.policies import POLICIES
 
 
@@ -187,13 +188,55 @@ class CohortSpec(_Strict):
 
 
 # --- monitoring ---------------------------------------------------------------------------
+class ScanPhase(_Strict):
+    """One phase of a tumour-assessment schedule: scans every ``every_days`` until ``until_days``."""
+
+    every_days: float = Field(gt=0)
+    until_days: float | None = Field(None, gt=0, description="End of this phase (None: to the end of follow-up).")
+
+
 class ImagingSpec(_Strict):
+    """Scans: every ``every_days``, or a trial's published schedule in phases (``schedule``)."""
+
     every_days: float = Field(56.0, gt=0)
+    schedule: list[ScanPhase] | None = Field(
+        None, min_length=1,
+        description="phases in order, e.g. every 42 days until day 546, then every 84 days; replaces every_days",
+    )
+    schedule_source: str | None = Field(None, description="Where the schedule was published (or that it was not "
+                                                          "confirmed).")
     noise_cv: float = Field(0.05, ge=0)
     noise_sd_mm: float = Field(1.0, ge=0)
     detection_limit_mm: float = Field(5.0, ge=0)
     n_lesions: int = Field(1, ge=1)
     cells_per_cm3: float = Field(1e9, gt=0)
+
+
+    @model_validator(mode="after")
+    def _phases(self) -> ImagingSpec:
+        if self.schedule:
+            ends = [ph.until_days for ph in self.schedule]
+            if any(e is None for e in ends[:-1]):
+                raise ValueError("schedule: only the last phase may omit until_days")
+            done = [e for e in ends if e is not None]
+            if done != sorted(done) or len(set(done)) != len(done):
+                raise ValueError("schedule: until_days must increase from phase to phase")
+        return self
+
+    def scan_times(self, t_end: float) -> list[float]:
+        """Scan days from day 0 (the baseline scan) to ``t_end``."""
+        import numpy as np
+
+        if not self.schedule:
+            return list(np.arange(0.0, t_end + 1e-9, self.every_days))
+        times = [0.0]
+        for ph in self.schedule:
+            stop = min(ph.until_days if ph.until_days is not None else t_end, t_end)
+            t = times[-1] + ph.every_days
+            while t <= stop + 1e-9:
+                times.append(t)
+                t += ph.every_days
+        return times
 
 
 class CtdnaSpec(_Strict):
@@ -235,8 +278,10 @@ ENDPOINTS: tuple[Endpoint, ...] = ("pfs", "os", "response", "ctdna_lead_time", "
 
 
 class ArmSpec(_Strict):
+    """One arm: a name, a strategy and its scenario (a file path, or a :class:`Scenario` object in memory)."""
+
     name: str = Field(min_length=1)
-    scenario: Path
+    scenario: Path | Scenario
     strategy: StrategySpec
 
 
@@ -290,7 +335,13 @@ class TrialSpec(_Strict):
             raise ValueError(f"reference_arm {self.reference_arm!r} is not an arm")
         return self
 
+    def scenario_source(self, arm: ArmSpec) -> Path | Scenario:
+        """The arm's scenario: a :class:`Scenario` object as given, or its file path resolved."""
+        return arm.scenario if isinstance(arm.scenario, Scenario) else self.scenario_path(arm)
+
     def scenario_path(self, arm: ArmSpec) -> Path:
+        if isinstance(arm.scenario, Scenario):
+            raise TrialError(f"arms: arm {arm.name!r} holds a Scenario object, not a file path")
         p = Path(arm.scenario)
         return p if p.is_absolute() or self._base_dir is None else self._base_dir / p
 
@@ -324,6 +375,8 @@ def parse_trial(data: dict[str, Any], *, source: str = "trial", base_dir: Path |
     spec._base_dir = base_dir
     if check_files:
         for i, arm in enumerate(spec.arms):
+            if isinstance(arm.scenario, Scenario):
+                continue
             path = spec.scenario_path(arm)
             if not path.is_file():
                 raise TrialError(f"{source}: arms.{i}.scenario: scenario file {str(path)!r} does not exist")

@@ -55,6 +55,13 @@ class TwinDefaults:
         Kill (per day, on death) at full exposure, EC50 and Hill coefficient of every drug on the
         sensitive clone, under constant exposure ``dose`` (1.0 = the standard dose): reused from
         the calibrated trial scenario, not drug-specific.
+    exposure_over_wt_ic50
+        Exposure at the standard dose in units of the drug's IC50 on the *wild-type* target. Where a
+        potency table measured the patient's driver and the wild type side by side (Robichaux et al.
+        2021 for EGFR), the sensitive clone's EC50 for that drug is ``IC50(driver)/IC50(WT) /
+        exposure_over_wt_ic50`` instead of ``drug_ec50``: doses of targeted inhibitors are limited by
+        wild-type inhibition (on-target toxicity), so the table's mutant/wild-type ratio is the
+        drug's window. One number for every drug (1.0: the standard dose half-inhibits wild type).
     unmeasured_fold
         EC50 fold for a drug that a fact lists as resisted by an on-target change when the
         potency data have no number.
@@ -82,6 +89,7 @@ class TwinDefaults:
     drug_ec50: float = 0.1
     hill: float = 1.0
     dose: float = 1.0
+    exposure_over_wt_ic50: float = 1.0
     unmeasured_fold: float = 1000.0
     emax_reduction: float = 0.95
     per_route_default: int = 1
@@ -103,6 +111,10 @@ _WHY = {
     "drug_emax": "kill at full exposure, reused from the calibrated trial scenario; the same for every drug",
     "drug_ec50": "exposure units relative to the standard dose; the same for every drug",
     "hill": "Hill coefficient 1",
+    "exposure_over_wt_ic50": (
+        "assumption: the standard dose gives an exposure of 1.0 x the drug's wild-type IC50 (doses are limited by "
+        "wild-type inhibition), the same for every drug"
+    ),
     "dose": "first drug given continuously at the standard dose (constant exposure 1.0)",
     "unmeasured_fold": "a fact lists resistance but the potency data have no exact number for this drug and variant",
     "emax_reduction": "no quantitative knowledge of how much a bypass/downstream route lowers the kill",
@@ -233,21 +245,44 @@ def _sensitising_drivers(kb: Knowledge, drugs: set[str]) -> set[str]:
     background (``BCR::ABL1`` in ``[BCR::ABL1, ABL1 T315I]``); the others are the resistance change.
     EGFR T790M is sensitising for osimertinib but the resistance change for erlotinib, so it is a
     route, not a driver; an EGFR exon 19 deletion is only ever background, so it is a driver.
+
+    Evidence and therapy context decide which sensitivity facts count, so that imports can add
+    routes but never remove established ones: a fact for a combination never makes a single-drug
+    sensitising driver (CIViC EID277, T790M on erlotinib + pemetrexed), and an imported sensitivity
+    fact does not count for an alteration that a curated resistance fact for the same drug lists
+    with evidence at least as strong (a level-C case report does not override curated evidence).
     """
     from oncoresist.profile.alteration import parse_alteration
 
     sens: dict[str, set[str]] = {}
+    imported_sens: list[tuple[set[str], set[str], int]] = []
     res: list[tuple[set[str], set[str]]] = []
+    curated_res: dict[tuple[str, str], int] = {}
     for f in kb.facts:
         fdrugs = kb.fact_drugs(f) & drugs
         if not fdrugs:
             continue
         names = {parse_alteration(t, kb.resolve_gene).name for t in f.alterations}
+        rank = EVIDENCE_RANK[f.evidence_level]
         if f.effect == "sensitivity":
+            if f.therapy_mode == "combination":
+                continue
+            if f.record is not None:
+                imported_sens.append((names, fdrugs, rank))
+                continue
             for dname in fdrugs:
                 sens.setdefault(dname, set()).update(names)
         else:
             res.append((names, fdrugs))
+            if f.record is None:
+                for n in names:
+                    for dname in fdrugs:
+                        key = (n, dname)
+                        curated_res[key] = min(rank, curated_res.get(key, rank))
+    for names, fdrugs, rank in imported_sens:
+        for dname in fdrugs:
+            kept = {n for n in names if curated_res.get((n, dname), len(EVIDENCE_RANK)) > rank}
+            sens.setdefault(dname, set()).update(kept)
     resisting: set[str] = set()
     for names, fdrugs in res:
         resisting |= {n for n in names if not any(n in sens.get(dname, set()) for dname in fdrugs)}
@@ -272,6 +307,23 @@ def _fold(
         if detail is not None:
             return detail
     return None
+
+
+def _window_ec50(q: QuantKnowledge, drug: str, alts: Sequence[Alteration], d: TwinDefaults) -> tuple[float, str] | None:
+    """The sensitive clone's EC50 for ``drug`` from a table's driver/wild-type ratio, with its source."""
+    genes = {a.gene for a in alts if a.gene and a.kind != "fusion"}
+    if len(genes) != 1:
+        return None
+    background = [a.name for a in alts]
+    detail = q.fold_shift_detail(drug, background, [f"{genes.pop()} wild-type"])
+    if detail is None or detail[1] != "=":
+        return None
+    value = detail[0] / d.exposure_over_wt_ic50
+    src = (
+        f"IC50(driver)/IC50(wild type) {detail[0]:.3g}: {_quant_source(q, detail[2])}; "
+        f"/ exposure_over_wt_ic50 {d.exposure_over_wt_ic50:g} ({d.why('exposure_over_wt_ic50')})"
+    )
+    return value, src
 
 
 def _quant_source(q: QuantKnowledge, ids: Sequence[str]) -> str:
@@ -374,6 +426,11 @@ def build_twin(
     drug_specs = []
     for name in drug_list:
         p = f"drugs.{name}.effect"
+        ec50 = _window_ec50(q, name, alts, d)
+        if ec50 is None:
+            ec50_value = rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, d.why("drug_ec50"))
+        else:
+            ec50_value = rec(f"{p}.ec50", ec50[0], "published table", ec50[1])
         drug_specs.append(
             {
                 "name": name,
@@ -381,7 +438,7 @@ def build_twin(
                 "effect": {
                     "acts_on": "death",
                     "emax": rec(f"{p}.emax", d.drug_emax, _ASSUMED, d.why("drug_emax")),
-                    "ec50": rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, d.why("drug_ec50")),
+                    "ec50": ec50_value,
                     "hill": rec(f"{p}.hill", d.hill, _ASSUMED, d.why("hill")),
                 },
             }

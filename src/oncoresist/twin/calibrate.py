@@ -31,13 +31,16 @@ median is read off the empirical distribution of progression times interpolated 
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
+from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+from oncoresist.trial.spec import ImagingSpec
+from oncoresist.twin.compare import imaging_schedule, run_cohort
 from oncoresist.twin.origin import Origin
+from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
@@ -93,7 +96,8 @@ class Calibration:
     shares: dict[str, float]
     history: list[dict[str, float]] = field(default_factory=list)
     patients: int = 0
-    seed: int | None = None
+    seed: dict[str, object] | None = None
+    """The calibration cohort's root seed record (``oncoresist.random.seed_record``: entropy, spawn key)."""
     iterations: int = 0
     converged: bool = False
     drug: str = ""
@@ -124,22 +128,6 @@ class Calibration:
                     }
                 )
         return rows
-
-
-def published_share(
-    q: QuantKnowledge, route: ResistanceRoute, drug: str, tumor: str | None
-) -> ProgressionFrequency | None:
-    """The published share at progression for a one-alteration route on ``drug``: the largest series."""
-    if len(route.alterations) != 1:
-        return None
-    try:
-        found = q.frequencies_for(alteration=route.alterations[0].name, drug=drug, tumor=tumor)
-    except OncoresistError:
-        return None
-    found = [f for f in found if f.fraction is not None or f.n or f.range]
-    if not found:
-        return None
-    return max(found, key=lambda f: f.n or 0)
 
 
 def _is_emergence(path: str, name: str) -> bool:
@@ -244,14 +232,24 @@ def _close(share: float, target: float, n: int, tolerance: float) -> bool:
     return abs(math.log(share / target)) <= tolerance or abs(share - target) <= 2 * math.sqrt(target * (1 - target) / n)
 
 
-def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float:
+def interpolated_median_days(times: Any, events: Any, scan_days: float | Any) -> float:
     """Median time to progression from scan-detected events, interpolated within scan intervals.
 
-    An event seen at scan time ``t`` happened in ``(t − scan_days, t]``; the empirical distribution
-    of event times is taken as linear within each interval. ``inf`` if half the patients never
-    progressed.
+    An event seen at scan time ``t`` happened in ``(previous scan, t]`` (``scan_days``: a fixed
+    interval, or the array of scan times); the empirical distribution of event times is taken as
+    linear within each interval. ``inf`` if half the patients never progressed.
     """
     import numpy as np
+
+    if np.ndim(scan_days) > 0:
+        scans = np.sort(np.asarray(scan_days, float))
+
+        def previous(g: float) -> float:
+            i = int(np.searchsorted(scans, g - 1e-9)) - 1
+            return float(scans[i]) if i >= 0 else 0.0
+    else:
+        def previous(g: float) -> float:
+            return g - float(scan_days)
 
     t = np.asarray(times, float)[np.asarray(events, bool)]
     n = len(np.asarray(times))
@@ -261,14 +259,8 @@ def interpolated_median_days(times: Any, events: Any, scan_days: float) -> float
     frac = np.array([(t <= g).sum() for g in grid]) / n
     k = int(np.argmax(frac >= 0.5))
     before = frac[k - 1] if k > 0 else 0.0
-    start = max(grid[k] - scan_days, grid[k - 1] if k > 0 else 0.0)
+    start = max(previous(float(grid[k])), grid[k - 1] if k > 0 else 0.0)
     return float(start + (0.5 - before) / (frac[k] - before) * (grid[k] - start))
-
-
-def time_target(q: QuantKnowledge, build: TwinBuild) -> PublishedOutcome | None:
-    """The published median PFS of an arm that gave the twin's first drug in its tumour type."""
-    found = q.outcomes_for(drug=build.annotation.drug[0], tumor=build.annotation.tumor)
-    return found[0] if found else None
 
 
 def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBuild:
@@ -308,7 +300,7 @@ def calibrate_twin(
     build: TwinBuild,
     *,
     patients: int = 400,
-    seed: int | None = 0,
+    seed: SeedLike = None,
     iterations: int = 10,
     damping: float = 0.8,
     tolerance: float = 0.1,
@@ -316,6 +308,7 @@ def calibrate_twin(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
+    cohort: dict[str, Any] | None = None,
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a
     published median PFS) on continuous first-line treatment.
@@ -327,8 +320,8 @@ def calibrate_twin(
     patients
         Virtual patients per iteration (continuous first drug; the same patients at every step).
     seed
-        Root seed of the cohort, the same at every step (``None``: OS entropy, drawn once and
-        recorded in the result).
+        Root seed of the cohort, the same at every step: ``None`` (OS entropy, drawn once and
+        recorded in the result), an int, a ``SeedSequence`` or a ``Generator``.
     iterations
         Most fixed-point steps; stops earlier when every fitted share is within ``tolerance``
         (absolute difference of natural logs) of its target, or within two binomial standard
@@ -342,7 +335,9 @@ def calibrate_twin(
     quant
         Quantitative knowledge (default :func:`~oncoresist.knowledge.quant.load_quant`).
     out_dir
-        Where the iterations' cohorts are written (default: a temporary folder).
+        Where the iterations' cohorts are written (default: nothing is written; cohorts run in memory).
+    cohort
+        Between-patient distributions of the calibration cohort (default the comparison's ``COHORT``).
 
     Returns
     -------
@@ -351,25 +346,22 @@ def calibrate_twin(
     """
     from oncoresist.knowledge.quant import load_quant
     from oncoresist.trial.analysis import DAYS_PER_MONTH
-    from oncoresist.trial.run import load_results
-    from oncoresist.twin.compare import SCAN_DAYS, run_cohort
 
     if patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
     q = quant if quant is not None else (build.quant or load_quant())
-    if seed is None:  # one root for every step (common random numbers), recorded in the result
-        from oncoresist.random import as_seed_sequence
-
-        seed = int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
+    root = as_seed_sequence(seed)  # one root for every step (common random numbers), recorded in the result
+    record = seed_record(root)
     fitted, held, tied, unfitted = plan(build, q)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
     if not fitted and not held and target is None:  # nothing to fit or to compare: no cohort to run
-        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, seed, 0, True, drug)
+        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, record, 0, True, drug)
     types = [c.name for c in build.scenario.cell_types]
-    base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
+    scans = ImagingSpec.model_validate(imaging_schedule(build, q)).scan_times(follow_up_days)
+    base = Path(out_dir) if out_dir is not None else None
     mult = {t.cell_type: 1.0 for t in fitted}
     notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
              for t in fitted}
@@ -383,11 +375,11 @@ def calibrate_twin(
     median = math.nan
     step = 0
     while True:
-        folder, _ = run_cohort(current, ["continuous"], patients=patients, seed=seed,
-                            out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
-        results, _, _ = load_results(folder / "results")
+        results, _, _ = run_cohort(current, ["continuous"], patients=patients, seed=root,
+                                   out_dir=None if base is None else base / f"iteration-{step}",
+                                   follow_up_days=follow_up_days, cohort=cohort)
         shares, smooth, n_prog = _shares(results, types)
-        median = interpolated_median_days(results["pfs_time"], results["pfs_event"], SCAN_DAYS) / DAYS_PER_MONTH
+        median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
                         "growth_factor": g})
         if n_prog == 0:
@@ -415,10 +407,11 @@ def calibrate_twin(
     if fitted or target is not None:  # record the run in every calibrated origin (results: the calibration table)
         from dataclasses import replace
 
-        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
+        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {record['entropy']}"
+                f"{' spawn key ' + str(record['spawn_key']) if record['spawn_key'] else ''}, {step} step(s), "
                 f"{'converged' if converged else 'NOT converged'}]")
         current = replace(current, origins=[
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ])
-    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
+    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, record, step,
                        converged, drug, target, g, median)

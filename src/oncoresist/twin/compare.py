@@ -1,14 +1,15 @@
 """Strategy comparison for one patient's twin: a virtual cohort per strategy, through the trial layer.
 
-The built scenario (without its fixed schedule: the strategy is the schedule) is written next to
-a generated trial file with one arm per strategy, run with :func:`oncoresist.trial.run.run_trial`
-and analysed with :class:`oncoresist.trial.analysis.TrialAnalyser`. The cohort's between-patient
+The built scenario (without its fixed schedule: the strategy is the schedule) is passed as a
+:class:`~oncoresist.model.scenario.Scenario` object to a trial spec with one arm per strategy, run in
+memory with :func:`oncoresist.trial.run.run_trial` (``out_dir=None``; with an ``out_dir`` the
+scenario, trial file and per-patient Parquet are written there too) and analysed with
+:class:`oncoresist.trial.analysis.TrialAnalyser`. The cohort's between-patient
 distributions (:data:`COHORT`) are assumptions reused from ``examples/trials/ctdna_guided_egfr.yaml``.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
 from oncoresist.model.scenario import ECFold, EmaxReduction
+from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.builder import TwinBuild
+from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from oncoresist.knowledge.quant import QuantKnowledge
 
-STRATEGIES: tuple[str, ...] = ("continuous", "sequential", "adaptive", "ctdna-guided", "combination")
+STRATEGIES: tuple[str, ...] = ("continuous", "sequential", "adaptive", "ctdna_guided", "combination")
+"""Strategy names: the trial layer's policy kinds (one vocabulary for the twin, the trial file and the CLI)."""
 
 #: Between-patient variation (factors on the twin's values; assumptions reused from the example trials).
 COHORT: dict[str, Any] = {
@@ -32,7 +36,18 @@ COHORT: dict[str, Any] = {
     "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5},
 }
 SCAN_DAYS = 56.0
-"""Imaging interval of the twin's cohorts (days): every 8 weeks."""
+"""Imaging interval of the twin's cohorts (days) when the modelled trial's schedule is not known: every 8 weeks."""
+
+
+def imaging_schedule(build: TwinBuild, q: QuantKnowledge | None = None) -> dict[str, Any]:
+    """The imaging block for the twin's cohorts: the schedule of the published trial that gave the
+    first drug in this tumour type (``outcomes.yaml``: ``scan_schedule``, with its source), else every
+    :data:`SCAN_DAYS` days."""
+    target = time_target(q if q is not None else build.quant, build)
+    if target is not None and target.scan_schedule:
+        return {"schedule": target.scan_schedule, "schedule_source": f"{target.id}: {target.scan_schedule_source}",
+                "n_lesions": 2}
+    return {"every_days": SCAN_DAYS, "n_lesions": 2}
 INITIAL_SIGMA = 0.7
 """Sigma of the log of the burden at diagnosis across the cohort (assumption, as in the example trials)."""
 
@@ -51,23 +66,30 @@ class StrategyComparison:
     summary
         The trial analyser's summary table (medians, HRs, ctDNA lead time, dose).
     out_dir
-        Where the scenario, trial file and per-patient results were written.
+        Where the scenario, trial file and per-patient results were written (``None``: in memory only).
+    patients, timelines
+        The per-patient results and the sample timelines (as :func:`~oncoresist.trial.run.load_results`
+        would read them back).
     """
 
     medians: pd.DataFrame
     mechanisms: pd.DataFrame
     summary: pd.DataFrame
-    out_dir: Path
+    out_dir: Path | None
     strategies: dict[str, dict[str, Any]] = field(default_factory=dict)
-    seed: int | None = None
-    """Root seed of the cohort (the trial layer's streams)."""
+    seed: dict[str, object] | None = None
+    """Root seed record of the cohort (``oncoresist.random.seed_record``: entropy and spawn key)."""
     analyser: Any = None
     """The fitted :class:`~oncoresist.trial.analysis.TrialAnalyser` (PFS), for figures."""
+    patients: pd.DataFrame | None = None
+    timelines: pd.DataFrame | None = None
+    endpoints: pd.DataFrame | None = None
+    """Per strategy: time to strategy failure (the ranking endpoint) with PFS per line beside it."""
 
     @property
-    def results_dir(self) -> Path:
-        """The trial output folder (``load_results`` reads it)."""
-        return self.out_dir / "results"
+    def results_dir(self) -> Path | None:
+        """The trial output folder (``load_results`` reads it), or ``None`` for an in-memory run."""
+        return None if self.out_dir is None else self.out_dir / "results"
 
 
 def _resisted(build: TwinBuild, drug: str) -> list[str]:
@@ -97,7 +119,7 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
 
     ``continuous`` and ``adaptive`` give the first drug (``continuous:DRUG``, ``adaptive:DRUG``
     give that one of the twin's drugs instead); ``sequential`` each drug in turn at
-    progression; ``ctdna-guided`` also switches when plasma shows a tracked mutation of a type
+    progression; ``ctdna_guided`` also switches when plasma shows a tracked mutation of a type
     that resists the current line; ``combination`` gives every drug together.
     """
     drugs = [d.name for d in build.scenario.drugs]
@@ -107,13 +129,15 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
         kind, _, one = s.partition(":")
         if one and kind in {"continuous", "adaptive"}:
             if one not in drugs:
-                raise OncoresistError(f"--strategies: {s!r} names {one!r}, not one of the twin's drugs: "
+                raise OncoresistError(f"strategies: {s!r} names {one!r}, not one of the twin's drugs: "
                                       f"{', '.join(drugs)}")
             out[s] = {"kind": kind, "drugs": [one]}
             continue
         if s not in STRATEGIES:
+            hint = f"; did you mean {s.replace('-', '_')!r}?" if s.replace("-", "_") in STRATEGIES else ""
             raise OncoresistError(
-                f"--strategies: unknown strategy {s!r}; use {', '.join(STRATEGIES)} (or continuous:DRUG, adaptive:DRUG)"
+                f"strategies: unknown strategy {s!r}{hint} use {', '.join(STRATEGIES)} "
+                "(or continuous:DRUG, adaptive:DRUG)"
             )
         if s == "continuous":
             out[s] = {"kind": "continuous", "drugs": [drugs[0]]}
@@ -123,11 +147,11 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
             out[s] = {"kind": "sequential", "lines": [[d] for d in drugs]}
         elif s == "combination":
             if len(drugs) < 2:
-                raise OncoresistError("--strategies: combination needs at least two --drugs")
+                raise OncoresistError("strategies: combination needs at least two drugs")
             out[s] = {"kind": "combination", "drugs": drugs}
         else:
             if len(drugs) < 2:
-                raise OncoresistError("--strategies: ctdna-guided needs at least two --drugs (lines to switch)")
+                raise OncoresistError("strategies: ctdna_guided needs at least two drugs (lines to switch)")
             switch_on: dict[int, list[str]] = {}
             for i, d in enumerate(drugs[:-1]):
                 resist = set(_resisted(build, d))
@@ -135,25 +159,33 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
                 if muts:
                     switch_on[i] = muts
             if not switch_on:
-                raise OncoresistError("--strategies: ctdna-guided needs a trackable mutation that resists a line")
+                raise OncoresistError("strategies: ctdna_guided needs a trackable mutation that resists a line")
             out[s] = {"kind": "ctdna_guided", "lines": [[d] for d in drugs], "switch_on": switch_on}
     return out
 
 
 def trial_mapping(
-    build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0
+    build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0,
+    scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The trial file (as a mapping) that runs the twin's scenario under each strategy."""
+    """The trial file (as a mapping) that runs the twin's scenario under each strategy.
+
+    ``scenario`` is what each arm names: a file name (written beside the trial file) or a
+    :class:`~oncoresist.model.scenario.Scenario` object (in memory).
+    """
     specs = strategy_specs(build, strategies)
     burden = float(sum(c.initial for c in build.scenario.cell_types))
     return {
         "name": f"twin strategies: {build.scenario.name}",
         "patients_per_arm": patients,
         "follow_up_days": follow_up_days,
-        "arms": [{"name": s, "scenario": "scenario.yaml", "strategy": spec} for s, spec in specs.items()],
-        "cohort": {**COHORT, "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA}},
+        "arms": [{"name": s, "scenario": scenario, "strategy": spec} for s, spec in specs.items()],
+        "cohort": {
+            **(COHORT if cohort is None else cohort),
+            "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA},
+        },
         "monitor": {
-            "imaging": {"every_days": SCAN_DAYS, "n_lesions": 2},
+            "imaging": imaging_schedule(build),
             "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
         },
     }
@@ -164,26 +196,43 @@ def run_cohort(
     strategies: Sequence[str],
     *,
     patients: int,
-    seed: int | None,
+    seed: SeedLike,
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
-) -> tuple[Path, dict[str, Any]]:
-    """Write the twin's scenario and a trial file with one arm per strategy to a folder, run it
-    through the trial layer (per-patient Parquet under ``results/``); return the folder and the
-    trial mapping."""
+    cohort: dict[str, Any] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Run the twin's scenario under each strategy through the trial layer.
+
+    In memory by default (the scenario object goes straight into the trial spec; nothing is
+    written). With ``out_dir`` the scenario and the trial file are written there as well and the
+    per-patient Parquet goes to ``out_dir/results`` (``oncoresist report`` reads it).
+
+    Returns
+    -------
+    (patients, timelines, mapping)
+        Per-patient results, sample timelines, and the trial mapping (arms name the scenario file,
+        ``scenario.yaml``, whether or not it was written).
+    """
+    from oncoresist.trial.run import load_results, run_trial
+    from oncoresist.trial.spec import parse_trial
+
+    if patients <= 0:
+        raise OncoresistError("patients: the number of patients per strategy must be positive")
+    scenario = build.scenario.model_copy(update={"treatment": []})
+    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort)
+    if out_dir is None:
+        spec = parse_trial({**mapping, "arms": [{**a, "scenario": scenario} for a in mapping["arms"]]},
+                           source="twin strategies")
+        run = run_trial(spec, out_dir=None, seed=seed)
+        assert run.patients is not None and run.timelines is not None
+        return run.patients, run.timelines, mapping
     import yaml
 
     from oncoresist._io import write_text_atomic
-    from oncoresist.trial.run import run_trial
-    from oncoresist.trial.spec import parse_trial
     from oncoresist.twin.export import header
 
-    if patients <= 0:
-        raise OncoresistError("--patients: the number of patients per strategy must be positive")
-    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-twin-"))
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days)
-    scenario = build.scenario.model_copy(update={"treatment": []})
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     write_text_atomic(
         out / "scenario.yaml",
@@ -192,7 +241,8 @@ def run_cohort(
     write_text_atomic(out / "trial.yaml", yaml.safe_dump(mapping, sort_keys=False))
     spec = parse_trial(mapping, source=str(out / "trial.yaml"), base_dir=out)
     run_trial(spec, out_dir=out / "results", seed=seed)
-    return out, mapping
+    results, timelines, _ = load_results(out / "results")
+    return results, timelines, mapping
 
 
 def compare_strategies(
@@ -200,10 +250,11 @@ def compare_strategies(
     strategies: Sequence[str] = STRATEGIES,
     *,
     patients: int = 200,
-    seed: int | None = None,
+    seed: SeedLike = None,
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
+    cohort: dict[str, Any] | None = None,
 ) -> StrategyComparison:
     """Run a virtual cohort around the twin's scenario for each strategy and summarise.
 
@@ -216,30 +267,37 @@ def compare_strategies(
     patients
         Patients per strategy.
     seed
-        Root seed (the trial layer's streams; same seed, same result).
+        Root seed of the trial layer's streams: ``None`` (OS entropy, recorded in the result), an
+        int, a ``SeedSequence`` or a ``Generator``; same seed, same result.
     out_dir
-        Folder for the scenario, trial file and per-patient Parquet (default: a new temporary folder).
+        Folder for the scenario, trial file and per-patient Parquet (default: in memory, nothing written).
     follow_up_days
         Follow-up from the start of treatment.
     quant
         Quantitative knowledge for published frequencies at progression (default :func:`load_quant`).
+    cohort
+        Between-patient distributions (trial ``cohort`` block without ``initial_cells``; default
+        :data:`COHORT`; :meth:`oncoresist.twin.variation.CohortVariation.cohort` gives the spreads
+        derived from real lesion series).
     """
-    from oncoresist.trial.analysis import TrialAnalyser
-    from oncoresist.trial.run import load_results
+    from oncoresist.trial.analysis import TrialAnalyser, endpoint_table
 
     if not strategies:
-        raise OncoresistError("--strategies: give at least one strategy")
-    out, mapping = run_cohort(
-        build, strategies, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up_days
+        raise OncoresistError("strategies: give at least one strategy")
+    root = as_seed_sequence(seed)
+    results, timelines, mapping = run_cohort(
+        build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days,
+        cohort=cohort,
     )
-    results, _, _ = load_results(out / "results")
     arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
     an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)
     medians = an.medians_.copy()
     first = build.annotation.drug[0]
     mono = {name for name, st in arms.items() if _first_line(st) == [first]}
     mech = mechanism_shares(build, results, quant=quant, comparable=mono)
-    return StrategyComparison(medians, mech, an.summary, out, strategies=arms, seed=seed, analyser=an)
+    return StrategyComparison(medians, mech, an.summary, None if out_dir is None else Path(out_dir), strategies=arms,
+                              seed=seed_record(root), analyser=an, patients=results, timelines=timelines,
+                              endpoints=endpoint_table(results))
 
 
 def _first_line(strategy: dict[str, Any]) -> list[str]:
@@ -267,7 +325,6 @@ def mechanism_shares(
     import pandas as pd
 
     from oncoresist.knowledge.quant import load_quant
-    from oncoresist.twin.calibrate import published_share
 
     q = quant if quant is not None else load_quant()
     ann = build.annotation

@@ -177,8 +177,10 @@ def _comparison(cmp: StrategyComparison) -> str:
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         parts.append(_img(fig))
         plt.close(fig)
-    _, timelines, _ = load_results(cmp.results_dir)
-    if len(timelines):
+    timelines = cmp.timelines
+    if timelines is None and cmp.results_dir is not None:
+        _, timelines, _ = load_results(cmp.results_dir)
+    if timelines is not None and len(timelines):
         parts.append("<h3>Sample timelines (first patient per strategy)</h3>")
         for arm, tl in timelines.groupby("arm", sort=False):
             pid = tl["patient_id"].iloc[0]

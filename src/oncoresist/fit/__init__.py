@@ -1,0 +1,33 @@
+"""Fitting a patient's own measurements: longitudinal series, growth laws, resistance-aware fits, forecasts.
+
+Layer 4 (imports ``engine``, ``model``, ``monitor`` and below). See ``docs/fit.md``.
+
+Public API
+----------
+- :class:`Series`, :class:`Measurement`, :class:`MeasurementKind`, :class:`TreatmentPeriod`,
+  :class:`SeriesError` — the longitudinal record (``oncoresist.fit.series``);
+- :func:`read_laleh_table`, :func:`read_laleh` — the Laleh et al. 2022 lesion table (``oncoresist.fit.laleh``);
+- :data:`LAWS`, :data:`CLASSICAL_LAWS`, :func:`fit_lesion`, :func:`fit_laws`, :class:`LawFit` — classical growth
+  laws and the bi-exponential sensitive + resistant law, least squares (``oncoresist.fit.laws``).
+"""
+
+from __future__ import annotations
+
+from oncoresist.fit.laleh import read_laleh, read_laleh_table
+from oncoresist.fit.laws import CLASSICAL_LAWS, LAWS, LawFit, fit_laws, fit_lesion
+from oncoresist.fit.series import Measurement, MeasurementKind, Series, SeriesError, TreatmentPeriod
+
+__all__ = [
+    "CLASSICAL_LAWS",
+    "LAWS",
+    "LawFit",
+    "Measurement",
+    "MeasurementKind",
+    "Series",
+    "SeriesError",
+    "TreatmentPeriod",
+    "fit_laws",
+    "fit_lesion",
+    "read_laleh",
+    "read_laleh_table",
+]

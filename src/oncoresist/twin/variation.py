@@ -1,0 +1,125 @@
+"""Between-patient variation of the twin's cohorts, derived from real lesion series (Laleh et al. 2022).
+
+The reader and the per-lesion fits are :mod:`oncoresist.fit` (``read_laleh_table``, ``fit_laws`` with
+the bi-exponential sensitive + resistant law ``V = v0·(f·e^(−d·t) + (1 − f)·e^(g·t))``); this module
+turns the fitted population into the spreads the twin's cohort draws from:
+
+- **net growth** of the resistant part ``g`` (per day), **kill** ``d`` (per day, the net regression
+  rate of the sensitive part) and **resistant fraction** ``1 − f`` at the first measurement;
+- spread = robust SD of the log (1.4826 × median absolute deviation) over converged fits whose
+  parameter is inside its bounds (``g, d > 1e-4`` per day, ``0.001 < f < 0.999``);
+- **units.** Lesion volume = 0.52 × diameter³ (the paper's ellipsoid); volume ∝ cells (1e9 cells per
+  cm³, the imaging model's assumption), so rates per day and fractions carry over unchanged and
+  only their spreads are used (the lesions come from chemotherapy and immunotherapy trials, not from
+  the twin's drugs, so their medians are not);
+- **mapping onto the cohort factors** (stated approximations): the cohort's ``growth`` factor
+  multiplies birth rates, so a spread σ_g of log net growth is a spread ``σ_g·(b − d)/b`` of the
+  birth factor (first order in the factor); ``kill`` multiplies every drug's Emax: σ of log ``d``
+  (the sensitive part's net regression is kill minus growth; used as is); ``resistant_fraction``
+  multiplies each resistant type's initial count: σ of log ``1 − f``;
+- each lesion is taken as one patient (the table's ids are patient-lesions; lesions of one patient
+  are not pooled).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from oncoresist.errors import OncoresistError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LALEH_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "longitudinal" / "laleh2022" / \
+    "flat_patient_data.csv"
+"""Where the shared Laleh table lies next to a checkout (read-only; not shipped)."""
+
+
+@dataclass(frozen=True)
+class CohortVariation:
+    """Spreads (SD of the log) of the fitted lesion population and the cohort factors they give."""
+
+    net_growth_log_sd: float
+    kill_log_sd: float
+    resistant_fraction_log_sd: float
+    n_growth: int
+    n_kill: int
+    n_fraction: int
+    n_lesions: int
+    source: str
+
+    def cohort(self, birth: float, death: float) -> dict[str, Any]:
+        """The twin's cohort block (lognormal factors, median 1) for cell types with these rates."""
+        if not birth > death >= 0:
+            raise OncoresistError(f"birth ({birth:g}) must exceed death ({death:g}) to map a net growth spread")
+        return {
+            "growth": {"dist": "lognormal", "median": 1.0, "sigma": self.net_growth_log_sd * (birth - death) / birth},
+            "kill": {"dist": "lognormal", "median": 1.0, "sigma": self.kill_log_sd},
+            "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": self.resistant_fraction_log_sd},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _robust_log_sd(values: np.ndarray) -> float:
+    logs = np.log(values)
+    return float(1.4826 * np.median(np.abs(logs - np.median(logs))))
+
+
+def derive_variation(fits: pd.DataFrame, *, source: str = "") -> CohortVariation:
+    """Spreads from the ``biexponential`` rows of :func:`oncoresist.fit.laws.fit_laws` (see the module)."""
+    need = {"law", "converged", "f", "d", "g"}
+    if not need <= set(fits.columns):
+        raise OncoresistError(f"fits: missing column(s) {', '.join(sorted(need - set(fits.columns)))}")
+    bi = fits[(fits["law"] == "biexponential") & fits["converged"].astype(bool)]
+    g = bi["g"].to_numpy(float)
+    d = bi["d"].to_numpy(float)
+    f = bi["f"].to_numpy(float)
+    g, d, rf = g[g > 1e-4], d[d > 1e-4], 1.0 - f[(f > 1e-3) & (f < 0.999)]
+    if min(len(g), len(d), len(rf)) < 20:
+        raise OncoresistError(f"fits: too few usable bi-exponential fits ({len(g)}, {len(d)}, {len(rf)}; need 20)")
+    return CohortVariation(_robust_log_sd(g), _robust_log_sd(d), _robust_log_sd(rf), len(g), len(d), len(rf),
+                           int(bi["lesion_id"].nunique()) if "lesion_id" in bi else len(bi), source)
+
+
+def laleh_variation(path: str | Path | None = None, *, n_jobs: int = 1) -> CohortVariation:
+    """Read the Laleh table, fit every lesion with the bi-exponential law and derive the spreads."""
+    from oncoresist.fit.laleh import LALEH_SOURCE, read_laleh_table
+    from oncoresist.fit.laws import fit_laws
+
+    p = Path(path) if path is not None else LALEH_CSV
+    if not p.is_file():
+        raise OncoresistError(f"path: the Laleh table {str(p)!r} does not exist")
+    fits = fit_laws(read_laleh_table(p), laws=["biexponential"], min_points=3, n_jobs=n_jobs)
+    return derive_variation(fits, source=f"{LALEH_SOURCE}; bi-exponential fits of {p.name}")
+
+
+def best_response_fraction(fits: pd.DataFrame, table: pd.DataFrame) -> dict[str, float]:
+    """Observed RECIST-like best response of the lesions (for checking a cohort against the data):
+    share with a best diameter change <= -30% (PR or better) and <= -100% + 1 mm (CR)."""
+    first = table.groupby("lesion_id")["diameter_mm"].first()
+    best = table.groupby("lesion_id")["diameter_mm"].min()
+    change = (best - first) / first.replace(0, math.nan)
+    return {"pr_or_better": float((change <= -0.30).mean()), "complete": float((best <= 0).mean()),
+            "n": float(change.notna().sum())}
+
+
+VARIATION_FILE = Path(__file__).resolve().parent / "data" / "cohort_variation.yaml"
+
+
+def load_variation(path: str | Path | None = None) -> CohortVariation:
+    """The packaged spreads (``twin/data/cohort_variation.yaml``, derived by :func:`laleh_variation`)."""
+    import yaml
+
+    p = Path(path) if path is not None else VARIATION_FILE
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        return CohortVariation(**data)
+    except (OSError, TypeError, yaml.YAMLError) as exc:
+        raise OncoresistError(f"path: cannot read cohort variation {str(p)!r}: {exc}") from None
