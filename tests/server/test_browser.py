@@ -101,7 +101,7 @@ def test_annotate_a_profile_from_the_form(page: Page) -> None:
     t790m = page.get_by_role("region", name="EGFR T790M")
     expect(t790m).to_contain_text("resistance")
     expect(t790m).to_contain_text("On-target mutation")
-    expect(t790m.get_by_role("link", name="PMID:15737014")).to_have_attribute(
+    expect(t790m.get_by_role("link", name="PMID:15737014").first).to_have_attribute(
         "href", "https://pubmed.ncbi.nlm.nih.gov/15737014/")  # fmt: skip
     expect(page.get_by_role("cell", name="osimertinib", exact=True)).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("not a medical device")
