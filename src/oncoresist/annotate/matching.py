@@ -1,6 +1,6 @@
 """Does an observed alteration satisfy a knowledge pattern?
 
-Both sides are :class:`~oncoresist.profile.alteration.Alteration` objects from the
+Both sides are :class:`~oncoresist.alteration.Alteration` objects from the
 one grammar; a fact's alteration is a *pattern*, a profile's is an *observation*.
 The rules (documented in ``docs/annotate.md``):
 
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from oncoresist.profile.alteration import Alteration, ProteinChange
+from oncoresist.alteration import Alteration, ProteinChange
 from oncoresist.profile.exons import exon_range
 
 KnownSpecific = Callable[[Alteration], bool]
