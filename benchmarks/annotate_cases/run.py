@@ -40,7 +40,8 @@ def score(cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str], str
     kb = load_knowledge()
     annotate = oncoresist.annotate
     misses: list[str] = []
-    n = {"res": 0, "res_hit": 0, "ok": 0, "ok_sens": 0, "ok_notres": 0, "mech_n": 0, "mech_hit": 0, "opt_n": 0, "opt_hit": 0}
+    keys = ("res", "res_hit", "ok", "ok_sens", "ok_notres", "mech_n", "mech_hit", "opt_n", "opt_hit")
+    n = dict.fromkeys(keys, 0)
     for case in cases:
         cid, expect = case["id"], case["expect"]
         try:

@@ -5,12 +5,12 @@ Built once by :func:`oncoresist.knowledge.load_knowledge`; read-only afterwards.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from oncoresist.alteration import parse_alteration
 from oncoresist.errors import UnknownNameError
 from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
 from oncoresist.knowledge.oncotree import ROOT as TUMOR_ROOT
@@ -26,6 +26,7 @@ from oncoresist.knowledge.schema import (
     Source,
     TumorType,
 )
+from oncoresist.suggest import closest
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.selection import Selection
@@ -225,9 +226,7 @@ class Knowledge:
 
     @staticmethod
     def _suggest(token: str, names: Iterable[str], n: int = 3) -> list[str]:
-        pool = {k.lower(): k for k in names}
-        hits = difflib.get_close_matches(token.lower(), list(pool), n=n, cutoff=0.6)
-        return [pool[h] for h in hits]
+        return closest(token, names, n=n)
 
     def gene(self, token: str) -> str:
         """Resolve a gene or raise :class:`UnknownNameError` with the closest names."""
@@ -356,8 +355,6 @@ class Knowledge:
         return out
 
     def facts_by_gene(self) -> dict[str, list[Fact]]:
-        from oncoresist.profile.alteration import parse_alteration
-
         out: dict[str, list[Fact]] = defaultdict(list)
         for f in self.facts:
             for a in f.alterations:

@@ -172,7 +172,8 @@ def _dump(path: Path, header: str, entries: list[dict[str, object]]) -> None:
 
 def main(potency_dir: Path) -> None:
     sys.path.insert(0, str(HERE.parents[2]))
-    from oncoresist.profile.alteration import AlterationSyntaxError, parse_alteration
+    from oncoresist.alteration import parse_alteration
+    from oncoresist.errors import AlterationSyntaxError
 
     names = set()
     tsv = potency_dir / "robichaux2021_egfr/robichaux2021_fig2a_log10_ic50_ratio.tsv"
