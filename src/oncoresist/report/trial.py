@@ -93,12 +93,22 @@ def _survival_table(an: Any) -> Any:
     s = an.summary
     rows = []
     for arm, r in s.iterrows():
-        hr = "reference" if arm == an.reference_arm_ else (
-            "–" if pd.isna(r.get("hr")) else f"{r['hr']:.2f} ({r['hr_lower']:.2f}–{r['hr_upper']:.2f})")
+        hr = (
+            "reference"
+            if arm == an.reference_arm_
+            else ("–" if pd.isna(r.get("hr")) else f"{r['hr']:.2f} ({r['hr_lower']:.2f}–{r['hr_upper']:.2f})")
+        )
         med = f"{months(r['median'])} ({months(r['median_lower'])}–{months(r['median_upper'])})"
-        rows.append({"arm": arm, "N": int(r["n"]), "events": int(r["events"]),
-                     f"median, {an.time_unit} (95% CI)": med,
-                     "hazard ratio (95% CI)": hr, "p (Wald)": "" if pd.isna(r.get("p")) else f"{r['p']:.2g}"})
+        rows.append(
+            {
+                "arm": arm,
+                "N": int(r["n"]),
+                "events": int(r["events"]),
+                f"median, {an.time_unit} (95% CI)": med,
+                "hazard ratio (95% CI)": hr,
+                "p (Wald)": "" if pd.isna(r.get("p")) else f"{r['p']:.2g}",
+            }
+        )
     return pd.DataFrame(rows).set_index("arm")
 
 
@@ -110,10 +120,14 @@ def _extra_table(patients: Any) -> Any:
     rows = []
     for arm, sub in patients.groupby("arm", sort=False):
         lead = sub["ctdna_lead_time"].dropna()
-        row = {"arm": arm, "objective response (PR/CR)": f"{np.mean(sub['best_response'] <= 1):.0%}",
-               "ctDNA before progression": f"{len(lead)} of {int(sub['pfs_event'].sum())}",
-               "lead time, days (median, IQR)": "–" if not len(lead) else
-               f"{lead.median():.0f} ({lead.quantile(0.25):.0f}–{lead.quantile(0.75):.0f})"}
+        row = {
+            "arm": arm,
+            "objective response (PR/CR)": f"{np.mean(sub['best_response'] <= 1):.0%}",
+            "ctDNA before progression": f"{len(lead)} of {int(sub['pfs_event'].sum())}",
+            "lead time, days (median, IQR)": "–"
+            if not len(lead)
+            else f"{lead.median():.0f} ({lead.quantile(0.25):.0f}–{lead.quantile(0.75):.0f})",
+        }
         for c in sub.columns:
             if c.startswith("dose:") and sub[c].sum() > 0:
                 row[f"cumulative {c.removeprefix('dose:')} (MTD-days)"] = f"{sub[c].mean():.0f}"
@@ -128,10 +142,16 @@ def _published_lead_table() -> Any:
     from oncoresist.monitor.literature import published_lead_times
 
     rows = [
-        {"setting": p.setting, "mutation": p.mutation,
-         "lead time": f"{p.statistic} {p.months:g} months (~{p.days:.0f} days)"
-         + ("" if not p.ci95_months else f", 95% CI {p.ci95_months[0]}–{p.ci95_months[1] or 'NA'}"),
-         "to": p.endpoint, "N": p.n or "–", "sampling": p.sampling, "source": f"{p.citation}; {p.source}"}
+        {
+            "setting": p.setting,
+            "mutation": p.mutation,
+            "lead time": f"{p.statistic} {p.months:g} months (~{p.days:.0f} days)"
+            + ("" if not p.ci95_months else f", 95% CI {p.ci95_months[0]}–{p.ci95_months[1] or 'NA'}"),
+            "to": p.endpoint,
+            "N": p.n or "–",
+            "sampling": p.sampling,
+            "source": f"{p.citation}; {p.source}",
+        }
         for p in published_lead_times()
     ]
     return pd.DataFrame(rows).set_index("setting")
@@ -155,11 +175,18 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
             logrank[endpoint] = f"χ² = {an.logrank_.test_statistic:.2f}, p = {an.logrank_.p_value:.3g}"
     tables["extra"] = _html(_extra_table(patients))
     tables["published_lead"] = _html(_published_lead_table())
-    env = jinja2.Environment(loader=jinja2.PackageLoader("oncoresist.report", "templates"),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("oncoresist.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
     page = env.get_template("trial.html.j2").render(
-        meta=meta, figs=figs, tables=tables, logrank=logrank, disclaimer=DISCLAIMER,
-        n_patients=len(patients), arms=list(dict.fromkeys(patients["arm"])),
+        meta=meta,
+        figs=figs,
+        tables=tables,
+        logrank=logrank,
+        disclaimer=DISCLAIMER,
+        n_patients=len(patients),
+        arms=list(dict.fromkeys(patients["arm"])),
         spec=meta.get("parameters", {}).get("spec", {}),
     )
     path = Path(html)
