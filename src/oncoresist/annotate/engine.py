@@ -21,7 +21,7 @@ from oncoresist.annotate.aggregate import Match, build_finding, finding_key
 from oncoresist.annotate.matching import index_keys, matches
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
-from oncoresist.annotate.scope import TumorScope
+from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, weigh
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
@@ -95,6 +95,9 @@ class Annotator:
         self._applicable: dict[frozenset[str], dict[int, list[str]]] = {}
         self._ctx_cache: dict[tuple[Alteration, frozenset[str]], tuple[tuple[int, int], ...]] = {}
         self._weighed: dict[tuple[object, ...], Weighed] = {}
+        self._sens_cache: dict[Alteration, dict[int, frozenset[int]]] = {}
+        self._sens_sat: dict[tuple[object, ...], dict[int, list[str]]] = {}
+        self._defeated: dict[tuple[object, ...], bool] = {}
         self._finding_cache: dict[tuple[object, ...], Finding] = {}
         # facts with an unparsable pattern can never be satisfied
         self._n_slots = [len(p) if all(a is not None for a in p) else -1 for p in self._fact_pats]
@@ -237,6 +240,62 @@ class Annotator:
                 out[owner] = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
         return out
 
+    def _sens_pairs(self, alt: Alteration) -> dict[int, frozenset[int]]:
+        """Sensitivity facts whose patterns ``alt`` satisfies: fact index -> slots (cached)."""
+        hit = self._sens_cache.get(alt)
+        if hit is None:
+            acc: dict[int, set[int]] = {}
+            for owner, slot in self.fact_matches(alt):
+                if self._facts[owner].effect == "sensitivity" and self._n_slots[owner] > 0:
+                    acc.setdefault(owner, set()).add(slot)
+            hit = self._sens_cache[alt] = {k: frozenset(v) for k, v in acc.items()}
+        return hit
+
+    def sensitivity_satisfied(self, alts: Sequence[Alteration], focus: Sequence[Alteration]) -> dict[int, list[str]]:
+        """Sensitivity facts satisfied by ``alts`` that involve one of ``focus``: index -> observation names."""
+        per_alt = [(a, p) for a in alts if (p := self._sens_pairs(a))]
+        key = (tuple(a for a, _p in per_alt), tuple(focus))
+        hit = self._sens_sat.get(key)
+        if hit is not None:
+            return hit
+        out: dict[int, list[str]] = {}
+        for f in focus:
+            for i in self._sens_pairs(f):
+                if i in out:
+                    continue
+                n = self._n_slots[i]
+                names: dict[int, str] = {}
+                for a, pairs in per_alt:
+                    for slot in pairs.get(i, ()):
+                        names.setdefault(slot, a.name)
+                if len(names) == n:
+                    out[i] = list(dict.fromkeys(names[k] for k in sorted(names)))
+        if len(self._sens_sat) > 100_000:
+            self._sens_sat.clear()
+        self._sens_sat[key] = out
+        return out
+
+    def defeated(self, alts: Sequence[Alteration], therapy: frozenset[str], tumor: str | None) -> bool:
+        """Whether a decisive resistance-side finding of ``alts`` defeats ``therapy`` (verdict rule)."""
+        rel = tuple(a for a in alts if self._ctx_matches(a, therapy))
+        key = (rel, therapy, tumor)
+        hit = self._defeated.get(key)
+        if hit is None:
+            sat = self.satisfied(rel, therapy)
+            facts = [self._facts[i] for i in sat]
+            if not any(f.effect in RESISTANCE_SIDE for f in facts):
+                hit = False
+            elif len(therapy) == 1 and all(f.effect in RESISTANCE_SIDE for f in facts):
+                # nothing to weigh against: defeated when any resistance fact applies with full standing
+                hit = any(self.scope.best(tumor, f.tumors) in DECIDING for f in facts)
+            else:
+                w = self.evaluate(rel, therapy, tumor)
+                hit = any(g.effect in RESISTANCE_SIDE and g.status == "decisive" for g in w.findings)
+            if len(self._defeated) > 200_000:
+                self._defeated.clear()
+            self._defeated[key] = hit
+        return hit
+
     def _findings(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> list[Finding]:
         app = self.applicable(given)
         groups: dict[tuple[object, ...], list[tuple[Fact, Match]]] = {}
@@ -295,6 +354,7 @@ class Annotator:
 
     def evaluate(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> Weighed:
         """Findings and verdict of ``alts`` under ``given`` (drugs together) in ``tumor``; cached."""
+        alts = [a for a in alts if self._ctx_matches(a, given)]  # only these can change the outcome
         key = (tuple(alts), given, tumor)
         hit = self._weighed.get(key)
         if hit is None:

@@ -19,10 +19,10 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
 Every candidate is then annotated itself against the whole profile (same verdict rule): a
 therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
-subset of them, are never offered. Ranking: evidence level + tumour penalty, then basis
-(curated, combination, sensitivity evidence, next generation, class switch), then how many
-findings the therapy addresses. Drugs the knowledge marks as withdrawn or not marketed carry
-a warning.
+subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
+level, then tumour standing, then basis (curated, combination, sensitivity evidence, next
+generation, class switch), then how many findings the therapy addresses. Drugs the
+knowledge marks as withdrawn or not marketed carry a warning.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from oncoresist.profile.alteration import Alteration, parse_alteration
 if TYPE_CHECKING:
     from oncoresist.annotate.engine import Annotator
 
+#: at most this many options are listed (the best ranked that no finding defeats)
+MAX_OPTIONS = 12
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
 _BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3, "class_switch": 4}
@@ -78,6 +80,7 @@ class OptionDeriver:
         self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
+        self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
 
     # ------------------------------------------------------------ curated
     def curated_for(self, f: Finding, by_alt: dict[str, Alteration], tumor: str | None) -> list[int]:
@@ -190,6 +193,39 @@ class OptionDeriver:
                         )))  # fmt: skip
         return out
 
+    def _from_sensitivity(
+        self, i: int, obs_names: tuple[str, ...], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached)."""
+        key = (i, obs_names, tumor)
+        hit = self._sens_cache.get(key)
+        if hit is not None:
+            return hit
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        fact = self.ann.facts[i]
+        rel = self.ann.scope.best(tumor, fact.tumors)
+        if rel in FULL or rel == "descendant":
+            db, rid = database_of(fact)
+            where = "" if not fact.tumors else f", recorded in {', '.join(fact.tumors[:3])}"
+            if fact.therapy_mode == "combination":
+                therapies = [] if fact.drug_classes else [tuple(sorted(fact.drugs))]
+                basis = "combination" if len(fact.drugs) > 1 else "sensitivity_evidence"
+            else:
+                therapies = [(d,) for d in sorted(self.ann.fact_drugs(i))]
+                basis = "sensitivity_evidence"
+            summary = _short(fact.summary)
+            for t in therapies:
+                out.append((t, _Candidate(
+                    basis=basis, level=fact.evidence_level, relation=rel,
+                    rationale=(f"{db} {rid} (level {fact.evidence_level}{where}): sensitivity of "
+                               f"{' + '.join(obs_names)} to {' + '.join(t)}. {summary}"),
+                    addresses=list(obs_names), sources=list(fact.sources), records=[fact.id],
+                )))  # fmt: skip
+        if len(self._sens_cache) > 200_000:
+            self._sens_cache.clear()
+        self._sens_cache[key] = out
+        return out
+
     # ------------------------------------------------------------ derive
     def derive(
         self, findings: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
@@ -205,14 +241,16 @@ class OptionDeriver:
         by_alt = {a.name: a for a in alts}
         names = frozenset(by_alt)
         known = [a for a in alts if self.ann.fact_matches(a)]
-        sat = self.ann.satisfied(known)
-        sens = [(i, obs) for i, obs in sat.items() if self.ann.facts[i].effect == "sensitivity"]
+        focus = [by_alt[n] for f in targets for n in f.observed if n in by_alt]
+        sens = [(i, tuple(obs)) for i, obs in self.ann.sensitivity_satisfied(known, focus).items()]
         cands: dict[tuple[str, ...], list[_Candidate]] = {}
+        extra: dict[tuple[str, ...], list[str]] = {}
 
-        def add(therapy: tuple[str, ...], c: _Candidate) -> None:
+        def add(therapy: tuple[str, ...], c: _Candidate, addresses: list[str] | None = None) -> None:
             if set(therapy) <= given:
                 return
             cands.setdefault(therapy, []).append(c)
+            extra.setdefault(therapy, []).extend(c.addresses if addresses is None else addresses)
 
         for f in targets:
             fobs = set(f.observed)
@@ -226,41 +264,28 @@ class OptionDeriver:
                     relation="any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
-            for i, obs in sens:
-                obs_names = [a.name for a in obs]
+            for i, obs_names in sens:
                 if not fobs & set(obs_names):
                     continue
-                fact = self.ann.facts[i]
-                rel = self.ann.scope.best(tumor, fact.tumors)
-                if rel not in FULL and rel != "descendant":
-                    continue
-                db, rid = database_of(fact)
-                where = "" if not fact.tumors else f", recorded in {', '.join(fact.tumors[:3])}"
-                if fact.therapy_mode == "combination":
-                    if fact.drug_classes:
-                        continue
-                    therapies = [tuple(sorted(fact.drugs))]
-                    basis = "combination" if len(fact.drugs) > 1 else "sensitivity_evidence"
-                else:
-                    therapies = [(d,) for d in sorted(self.ann.fact_drugs(i))]
-                    basis = "sensitivity_evidence"
-                for t in therapies:
-                    add(t, _Candidate(
-                        basis=basis, level=fact.evidence_level, relation=rel,
-                        rationale=(f"{db} {rid} (level {fact.evidence_level}{where}): sensitivity of "
-                                   f"{' + '.join(obs_names)} to {' + '.join(t)}. {_short(fact.summary)}"),
-                        addresses=[n for n in f.observed if n in obs_names], sources=list(fact.sources),
-                        records=[fact.id],
-                    ))  # fmt: skip
+                for t, c in self._from_sensitivity(i, obs_names, tumor):
+                    add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
                 add(t, c)
 
-        out: list[TherapyOption] = []
+        ranked = []
         for therapy, items in cands.items():
-            w = self.ann.evaluate(known, frozenset(therapy), tumor)
-            if any(g.effect in _RESISTANCE_SIDE and g.status == "decisive" for g in w.findings):
-                continue
             items.sort(key=lambda c: c.rank)
+            b = items[0]
+            n_addr = len(set(extra[therapy]))
+            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), _BASIS_ORDER[b.basis], -n_addr,
+                            therapy), therapy, items))  # fmt: skip
+        ranked.sort(key=lambda t: t[0])
+        out: list[TherapyOption] = []
+        for _rank, therapy, items in ranked:
+            if len(out) >= MAX_OPTIONS:
+                break
+            if self.ann.defeated(known, frozenset(therapy), tumor):
+                continue
             best = items[0]
             warnings = []
             for d in therapy:
@@ -270,21 +295,12 @@ class OptionDeriver:
                     warnings.append(f"{d}: {str(status).replace('_', ' ')} (per the knowledge)")
             out.append(TherapyOption(
                 therapy=list(therapy), rationale=best.rationale,
-                addresses=list(dict.fromkeys(a for c in items for a in c.addresses)),
+                addresses=list(dict.fromkeys(extra[therapy])),
                 evidence_level=best.level,
                 option_ids=tuple(dict.fromkeys(r for c in items for r in c.records)),
                 sources=tuple(dict.fromkeys(s for c in items for s in c.sources)),
                 basis=best.basis, tumor_relation=best.relation, warnings=tuple(warnings),
             ))  # fmt: skip
-        out.sort(
-            key=lambda o: (
-                EVIDENCE_RANK[o.evidence_level],
-                PENALTY.get(o.tumor_relation, 0),
-                _BASIS_ORDER[o.basis],
-                -len(o.addresses),
-                o.therapy,
-            )
-        )
         if len(self._cache) > 100_000:
             self._cache.clear()
         self._cache[key] = out

@@ -24,6 +24,8 @@ from oncoresist.knowledge.index import Knowledge
 
 #: relations under which a fact applies to the query with full standing
 FULL = frozenset({"any", "same", "ancestor", "not_assessed"})
+#: relations under which a finding may decide the verdict (a subtype's evidence decides, one tier lower)
+DECIDING = FULL | {"descendant"}
 #: standing penalty (in evidence tiers) per relation; see docs/annotate.md
 PENALTY: dict[str, int] = {
     "any": 0, "same": 0, "ancestor": 0, "not_assessed": 0, "descendant": 1, "sibling": 2, "unrelated": 3,
