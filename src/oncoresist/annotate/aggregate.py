@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from oncoresist.annotate.result import EvidenceItem, Finding
 from oncoresist.annotate.scope import FULL, PENALTY, TumorScope
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
+from oncoresist.profile.alteration import Alteration
 
 _DB_ORDER = {"curated": 0, "derived": 1, "civic": 2, "cgi": 3}
 
@@ -40,12 +41,31 @@ def database_of(fact: Fact) -> tuple[str, str]:
     return (db or "import", rid or rec)
 
 
+#: how broad a pattern is (lower: more specific); see :func:`pattern_breadth`
+BREADTH = {"exact": 0, "codon": 1, "class": 2, "gene": 3}
+
+
+def pattern_breadth(alt: Alteration | None) -> str:
+    """``exact`` (a protein change, fusion, copy-number or expression state), ``codon`` (one
+    codon), ``class`` (a codon range or an exon class), ``gene`` (any mutation of the gene)."""
+    if alt is None:
+        return "exact"
+    if alt.kind == "codon":
+        single = alt.codon_end is None or alt.codon_end == alt.codon_start
+        return "codon" if single else "class"
+    if alt.kind == "exon":
+        return "class"
+    if alt.kind == "mutation":
+        return "gene"
+    return "exact"
+
+
 def finding_key(fact: Fact, m: Match) -> tuple[object, ...]:
     mech = None if fact.effect == "sensitivity" else fact.mechanism
     return (m.observed, m.drugs, fact.effect, mech)
 
 
-def evidence_item(fact: Fact, m: Match, scope: TumorScope, tumor: str | None) -> EvidenceItem:
+def evidence_item(fact: Fact, m: Match, scope: TumorScope, tumor: str | None, breadth: str = "exact") -> EvidenceItem:
     db, rid = database_of(fact)
     rel = scope.best(tumor, fact.tumors)
     return EvidenceItem(
@@ -58,11 +78,12 @@ def evidence_item(fact: Fact, m: Match, scope: TumorScope, tumor: str | None) ->
         sources=tuple(fact.sources),
         preclinical=fact.evidence_level in ("D", "E"),
         regimen=fact.therapy_mode == "combination" and len(m.drugs) > 1,
+        pattern=breadth,
     )
 
 
-def _item_rank(e: EvidenceItem) -> tuple[int, int, int, str]:
-    return (EVIDENCE_RANK[e.evidence_level] + PENALTY[e.relation], EVIDENCE_RANK[e.evidence_level],
+def _item_rank(e: EvidenceItem) -> tuple[int, int, int, int, str]:
+    return (EVIDENCE_RANK[e.evidence_level] + PENALTY[e.relation], BREADTH[e.pattern], EVIDENCE_RANK[e.evidence_level],
             _DB_ORDER.get(e.database, 9), e.fact_id)  # fmt: skip
 
 
@@ -72,10 +93,17 @@ def _origin(origins: set[str]) -> str:
     return "both"
 
 
-def build_finding(facts: Sequence[Fact], matches: Sequence[Match], scope: TumorScope, tumor: str | None) -> Finding:
+def build_finding(
+    facts: Sequence[Fact],
+    matches: Sequence[Match],
+    scope: TumorScope,
+    tumor: str | None,
+    breadths: Sequence[str] | None = None,
+) -> Finding:
     """One finding from facts sharing (alterations, drugs, effect, mechanism)."""
+    bs = list(breadths) if breadths is not None else ["exact"] * len(facts)
     items = sorted(
-        ((evidence_item(f, m, scope, tumor), f) for f, m in zip(facts, matches, strict=True)),
+        ((evidence_item(f, m, scope, tumor, b), f) for f, m, b in zip(facts, matches, bs, strict=True)),
         key=lambda t: _item_rank(t[0]),
     )
     best_item, best_fact = items[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oncoresist.annotate.engine import Annotator
@@ -151,6 +152,9 @@ def annotate_samples(
             raise OncoresistError(f"no drug given for sample {sp.sample!r}: pass --drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
         res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
+        if not sp.alterations:  # every row of the sample was rejected (or it had none): keep it, say so
+            status = getattr(sp, "status", None) or "no alterations read (all rows rejected or none given)"
+            res = replace(res, status=str(status), verdict_reason=f"nothing to annotate: {status}")
         if on_result is not None:
             on_result(res)
         yield res

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from oncoresist._version import __version__
-from oncoresist.annotate.aggregate import Match, build_finding, finding_key
+from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
 from oncoresist.annotate.matching import index_keys, matches
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
@@ -99,6 +99,10 @@ class Annotator:
         self._sens_sat: dict[tuple[object, ...], dict[int, list[str]]] = {}
         self._defeated: dict[tuple[object, ...], bool] = {}
         self._finding_cache: dict[tuple[object, ...], Finding] = {}
+        self._breadth = [
+            max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact")
+            for pats in self._fact_pats
+        ]
         # facts with an unparsable pattern can never be satisfied
         self._n_slots = [len(p) if all(a is not None for a in p) else -1 for p in self._fact_pats]
         self.options = OptionDeriver(self)
@@ -311,8 +315,9 @@ class Annotator:
                 if len(self._finding_cache) > 200_000:
                     self._finding_cache.clear()
                 hit = self._finding_cache[ck] = build_finding(
-                    [f for f, _m in members], [m for _f, m in members], self.scope, tumor
-                )
+                    [f for f, _m in members], [m for _f, m in members], self.scope, tumor,
+                    [self._breadth[m.fact] for _f, m in members],
+                )  # fmt: skip
             out.append(hit)
         return out
 
@@ -325,7 +330,7 @@ class Annotator:
 
         def why(drug: str, f: Finding) -> str | None:
             for g in findings:
-                if (g.effect == "sensitivity" and drug in g.drugs and set(g.observed) & set(f.observed)
+                if (g.effect == "sensitivity" and g.drugs == [drug] and set(g.observed) & set(f.observed)
                         and g.standing == "applies"):  # fmt: skip
                     return f"has sensitivity evidence on {g.alteration} (level {g.evidence_level})"
             d = kb.drugs.get(drug)

@@ -245,10 +245,12 @@ class OptionDeriver:
         sens = [(i, tuple(obs)) for i, obs in self.ann.sensitivity_satisfied(known, focus).items()]
         cands: dict[tuple[str, ...], list[_Candidate]] = {}
         extra: dict[tuple[str, ...], list[str]] = {}
+        seen: dict[frozenset[str], tuple[str, ...]] = {}
 
         def add(therapy: tuple[str, ...], c: _Candidate, addresses: list[str] | None = None) -> None:
             if set(therapy) <= given:
                 return
+            therapy = seen.setdefault(frozenset(therapy), therapy)  # one entry per drug set, first spelling kept
             cands.setdefault(therapy, []).append(c)
             extra.setdefault(therapy, []).extend(c.addresses if addresses is None else addresses)
 

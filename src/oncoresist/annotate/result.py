@@ -31,6 +31,7 @@ class EvidenceItem:
     sources: tuple[str, ...]
     preclinical: bool
     regimen: bool  # a combination-level fact about the drugs given together
+    pattern: str = "exact"  # how broad the fact's broadest pattern is: exact | codon | class | gene
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +43,7 @@ class EvidenceItem:
             "tumor_relation": self.relation,
             "preclinical": self.preclinical,
             "regimen": self.regimen,
+            "pattern": self.pattern,
             "sources": list(self.sources),
         }
 

@@ -6,7 +6,9 @@ Each finding has a *strength*: the best, over its evidence, of the evidence leve
 subtype; 2 in a sibling; 3 elsewhere). Lower is stronger.
 
 1. **Standing.** Findings whose evidence was all recorded in sibling or unrelated tumour types
-   are reported (``lower_standing``) but do not decide.
+   are reported (``lower_standing``) but do not decide, unless no finding has evidence from the
+   query tumour, its ancestors, its subtypes or any tumour: then they are weighed (with their
+   tumour penalty) and the verdict reason says so.
 2. **Regimens.** For drugs given together: a per-drug finding on alterations that
    regimen-level evidence (a combination fact about the drugs given) also covers is
    ``outranked`` (unless the per-drug evidence is more than one tier stronger); a per-drug
@@ -18,7 +20,10 @@ subtype; 2 in a sibling; 3 elsewhere). Lower is stronger.
 3. **Contrary evidence on the same alteration(s)** (resistance vs sensitivity for the same
    drug, where the sensitivity evidence names every alteration the resistance finding is
    about; a fusion that a kinase-domain change of the same gene sits in does not count):
-   the stronger side wins, the weaker is ``outweighed``; equal strength is ``tied``.
+   the stronger side wins, the weaker is ``outweighed``; at equal strength the evidence whose
+   patterns are more specific wins (a protein change over one codon over a codon range or exon
+   class over any mutation of the gene: ``KIT D816V`` resistance over ``KIT codons 788-828``
+   sensitivity); otherwise the two are ``tied``.
 4. **A resistance finding on an added alteration** (a co-occurring or acquired change the
    sensitivity evidence does not name) decides against sensitivity evidence, unless it is only
    preclinical/inferential (strength ≥ 3: level D/E, or weaker through tumour standing) while
@@ -36,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from oncoresist.annotate.aggregate import BREADTH
 from oncoresist.annotate.result import Conflict, Finding, Verdict
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.knowledge.schema import EVIDENCE_RANK
@@ -66,11 +72,31 @@ def strength(f: Finding) -> int:
     return min(EVIDENCE_RANK[e.evidence_level] + PENALTY.get(e.relation, 0) for e in f.evidence)
 
 
+def breadth(f: Finding) -> int:
+    """How broad the patterns of the finding's strongest evidence are (0 exact … 3 gene level)."""
+    if not f.evidence:
+        return 0
+    best = strength(f)
+    return min(
+        BREADTH.get(e.pattern, 0)
+        for e in f.evidence
+        if EVIDENCE_RANK[e.evidence_level] + PENALTY.get(e.relation, 0) == best
+    )
+
+
+_WHERE = {
+    "descendant": ", recorded in a subtype of the query tumour",
+    "sibling": ", recorded in a sibling tumour type",
+    "unrelated": ", recorded in another tumour type",
+    "not_assessed": " (tumour-agnostic query)",
+}
+
+
 def _label(f: Finding) -> str:
     mech = f" ({f.mechanism})" if f.mechanism else ""
-    return f"{f.alteration}: {f.effect.replace('_', ' ')}{mech} to {' + '.join(f.drugs)}, level {f.evidence_level}" + (
-        f", recorded in {f.tumor_relation} tumour type" if f.tumor_relation not in ("same", "any", "ancestor") else ""
-    )
+    effect = f.effect.replace("_", " ")
+    where = _WHERE.get(f.tumor_relation, "")
+    return f"{f.alteration}: {effect}{mech} to {' + '.join(f.drugs)}, level {f.evidence_level}{where}"
 
 
 def decides(f: Finding) -> bool:
@@ -97,6 +123,9 @@ def weigh(
               for f in fs]  # fmt: skip
     notes = [""] * len(fs)
     against: dict[int, int] = {}
+    if fs and all(x == "lower_standing" for x in status):  # nothing recorded in this tumour: weigh what there is
+        status = ["decisive"] * len(fs)
+        notes = ["only evidence from other tumour types applies (lower standing)"] * len(fs)
 
     # 2. regimens
     if len(given) >= 2:
@@ -132,9 +161,10 @@ def weigh(
                 continue
             if not set(fs[r].drugs) & set(fs[s].drugs) or not core(fs[r]) <= set(fs[s].observed):
                 continue
-            if st[s] < st[r]:
+            br, bs = breadth(fs[r]), breadth(fs[s])
+            if st[s] < st[r] or (st[s] == st[r] and bs < br):
                 status[r], against[r] = "outweighed", s
-            elif st[r] < st[s]:
+            elif st[r] < st[s] or (st[r] == st[s] and br < bs):
                 status[s], against[s] = "outweighed", r
             else:
                 status[r], status[s] = "tied", "tied"
