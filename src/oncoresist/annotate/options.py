@@ -188,8 +188,10 @@ class OptionDeriver:
                             rationale=(f"{m} is a later-generation {fam_name} (generation {md.generation} after "
                                        f"{d}'s {drug.generation}) and the knowledge holds no evidence that "
                                        f"{f.alteration} defeats it; inferred from the drug generation only, "
-                                       "no variant-specific data"),
-                            addresses=[f.alteration], sources=list(md.sources), records=[f"drug:{m}"],
+                                       f"no variant-specific data (sources: {md.name}'s own where the knowledge "
+                                       f"has them, and the evidence that {f.alteration} defeats {d})"),
+                            addresses=[f.alteration], sources=list(dict.fromkeys([*md.sources, *f.sources])),
+                            records=[f"drug:{m}"],
                         )))  # fmt: skip
         return out
 
