@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from oncoresist.alteration import parse_alteration
 from oncoresist.annotate.matching import is_activating, matches
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.loader import load_knowledge
-from oncoresist.profile.alteration import parse_alteration
 from oncoresist.profile.exons import exon_range, exon_table
 from oncoresist.profile.observed import parse_observed
 

@@ -1,43 +1,79 @@
-"""Does an observed alteration satisfy a knowledge pattern?
+"""Does an observed alteration satisfy a knowledge pattern, and how surely?
 
-Both sides are :class:`~oncoresist.profile.alteration.Alteration` objects from the
-one grammar; a fact's alteration is a *pattern*, a profile's is an *observation*.
-The rules (documented in ``docs/annotate.md``):
+Both sides are :class:`~oncoresist.alteration.Alteration` objects from the one
+grammar; a fact's alteration is a *pattern*, a profile's is an *observation*.
+:func:`match_kind` answers ``"exact"`` (the observation is, or implies, the
+pattern), ``"possible"`` (the observation is less specific than the pattern, or
+disagrees with it only in the stated reference residue: "possible, depends on
+the exact variant"), or ``None``. :func:`matches` is ``match_kind(...) == "exact"``.
+:func:`reference_mismatch` words the warning for a reference residue that
+contradicts the knowledge (``EGFR T858R`` against a fact on ``EGFR L858R``).
 
-============== ===============================================================
-pattern        observations that satisfy it
-============== ===============================================================
-protein        the same change: same positions, same kind, same new residues
-               (``G719X``: any missense at 719); reference residues are compared
-               only when both sides state them
-codon / range  a non-synonymous protein change overlapping the codon(s); an
-               observed codon inside the range
-exon           an observed exon class of that exon (``mutation`` takes any
-               change); a concrete change lying inside the exon's protein range
-               (``profile/data/exons.yaml``): deletions for *deletion*,
-               insertions/duplications for *insertion*, any non-synonymous change
-               for *mutation*; *skipping* only from an explicit observation
-mutation       any non-synonymous change, codon, exon class or mutation of the
-               gene; qualified patterns are stricter (see :func:`is_activating`,
-               :func:`is_truncating`; *reversion*, *secondary*, *ITD*, *splice* and
-               domain qualifiers only from an observation with the same qualifier)
-fusion         ``A::B``: the same ordered partners; ``B fusion``: any fusion with
-               the gene as a partner; a change observed inside a fusion
-               (``BCR-ABL1 T315I``) implies that fusion
-expression     expression or overexpression
-others         the same kind (amplification, loss, overexpression,
-               underexpression), the same isoform, methylation state or phenotype
-============== ===============================================================
+Variant meaning uses the gene's role (``role``: a look-up from gene symbol to
+``oncogene`` / ``tumor_suppressor`` / ``both``, e.g. :func:`role_lookup` over the
+knowledge's genes; roles and their source are in ``knowledge/data/entities``).
+A *null* change (nonsense, frameshift, canonical ±1/±2 splice site, start loss:
+the "null variant" classes of the ACMG/AMP criterion PVS1, Richards et al. 2015,
+PMID:25741868) in a tumour suppressor (or a gene with both roles) is a
+loss-of-function change. The rules (also in ``docs/annotate.md``):
+
+=============== ========================================= ==========================================
+pattern         exact                                     possible
+=============== ========================================= ==========================================
+protein         the same change (``G719X``: any missense  a codon, exon class or gene-level mutation
+                at 719); reference residues compared      that contains it; the same change with a
+                when both sides state them                different stated reference residue
+codon / range   a non-synonymous change overlapping the   a wider codon range, an exon class or a
+                codon(s); an observed codon inside it     gene-level mutation
+exon            an observed class of that exon            a gene-level mutation; an observed codon
+                (``mutation`` takes any); a concrete      in the exon; ``mutation`` of the exon for
+                change inside the exon's protein range    a deletion/insertion class; a splice site
+                (``profile/data/exons.yaml``) that fits   change for *skipping*
+mutation        any non-synonymous change, codon, exon    gene-level or unspecific input for a
+                class or mutation of the gene; qualified  qualified pattern (see ``_qualified``);
+                patterns: see ``_qualified``              never for *reversion* / *secondary*
+loss            loss; an inactivating mutation; a null    a gene-level mutation or a missense change
+                change or pathogenic variant in a         in a tumour suppressor; a null change in
+                tumour suppressor                         a gene without a recorded role
+fusion          ``A::B``: the same ordered partners;      ``A::B`` pattern, gene-level fusion input
+                ``B fusion``: any fusion of B; a change
+                inside a fusion implies the fusion
+expression /    expression or overexpression              amplification
+overexpression  (overexpression: overexpression only)
+others          the same kind (amplification,
+                underexpression), isoform, methylation
+                state or phenotype
+=============== ========================================= ==========================================
+
+A pattern with a phase (``in cis``) or an origin (``germline``) is matched exactly
+only by an observation stating the same; an observation without it is a
+possible match; a contrary statement is no match.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
-from oncoresist.profile.alteration import Alteration, ProteinChange
+from oncoresist.alteration import Alteration, ProteinChange
 from oncoresist.profile.exons import exon_range
 
+if TYPE_CHECKING:
+    from oncoresist.knowledge.index import Knowledge
+
 KnownSpecific = Callable[[Alteration], bool]
+RoleLookup = Callable[[str], str | None]
+MatchKind = Literal["exact", "possible"]
+
+_TSG = ("tumor_suppressor", "both")
+_ONC = ("oncogene", "both")
+_NULL_QUALIFIERS = ("inactivating", "nonsense", "frameshift", "splice")
+
+
+def role_lookup(kb: Knowledge) -> RoleLookup:
+    """Gene symbol → role recorded in the knowledge (``None`` when not recorded)."""
+    roles = {sym: g.role for sym, g in kb.genes.items() if g.role is not None}
+    return roles.get
 
 
 def is_nonsynonymous(alt: Alteration) -> bool:
@@ -46,10 +82,10 @@ def is_nonsynonymous(alt: Alteration) -> bool:
 
 
 def is_truncating(alt: Alteration) -> bool:
-    """Nonsense, frameshift or splice-site changes, or an observation called inactivating."""
+    """Null changes: nonsense, frameshift, start loss, canonical splice site, or a mutation called inactivating."""
     if alt.kind == "protein" and alt.protein is not None:
-        return alt.protein.kind in ("nonsense", "fs")
-    return alt.kind == "mutation" and alt.qualifier in ("inactivating", "splice")
+        return alt.protein.kind in ("nonsense", "fs", "start_loss")
+    return alt.kind == "mutation" and alt.qualifier in _NULL_QUALIFIERS
 
 
 def is_activating(alt: Alteration, known_specific: KnownSpecific) -> bool:
@@ -63,7 +99,7 @@ def is_activating(alt: Alteration, known_specific: KnownSpecific) -> bool:
     significance are not counted.
     """
     if alt.kind == "mutation":
-        return alt.qualifier == "activating"
+        return alt.qualifier in ("activating", "itd", "kinase_domain")
     if alt.kind == "protein":
         if not is_nonsynonymous(alt) or is_truncating(alt):
             return False
@@ -73,22 +109,30 @@ def is_activating(alt: Alteration, known_specific: KnownSpecific) -> bool:
     return False
 
 
-def _same_change(p: ProteinChange, o: ProteinChange) -> bool:
-    if p.start != o.start:
-        return False
-    if p.ref and o.ref and p.ref != o.ref:
-        return False
-    if p.kind == "missense" and p.alt == "X":
-        return o.kind == "missense"
-    if p.kind != o.kind:
-        return False
-    if p.kind == "fs":
-        return True
-    return p.end == o.end and p.alt == o.alt
+def _gene_level(o: Alteration) -> bool:
+    """An unspecific mutation call: ``KRAS mutation``, ``BRCA2 pathogenic variant``, ``EGFR activating mutation``."""
+    return o.kind == "mutation" and o.qualifier in (None, "activating", "pathogenic")
 
 
 def _span(pc: ProteinChange) -> tuple[int, int]:
     return (pc.start, max(pc.start, pc.end))
+
+
+def _same_change(p: ProteinChange, o: ProteinChange) -> MatchKind | None:
+    if p.start != o.start:
+        return None
+    ref_differs = bool(p.ref and o.ref and p.ref != o.ref)
+    if p.kind == "missense" and p.alt == "X":
+        same = o.kind == "missense"
+    elif p.kind != o.kind:
+        return None
+    elif p.kind in ("fs", "start_loss", "ext"):
+        same = True
+    else:
+        same = p.end == o.end and p.alt == o.alt
+    if not same:
+        return None
+    return "possible" if ref_differs else "exact"
 
 
 def _exon_class_fits(change: str | None, pc: ProteinChange) -> bool:
@@ -96,91 +140,263 @@ def _exon_class_fits(change: str | None, pc: ProteinChange) -> bool:
         return False
     if change == "mutation":
         return True
-    removed = pc.end - pc.start + 1
     if change == "deletion":
-        return pc.kind == "del" or (pc.kind == "delins" and len(pc.alt) < removed)
+        return pc.kind == "del" or (pc.kind == "delins" and pc.length_change < 0)
     if change == "insertion":
-        return pc.kind in ("ins", "dup") or (pc.kind == "delins" and len(pc.alt) > removed)
+        return pc.kind in ("ins", "dup") or (pc.kind == "delins" and pc.length_change > 0)
     return False
 
 
-def _fusion_match(p: Alteration, o: Alteration) -> bool:
+def _fusion_kind(p: Alteration, o: Alteration) -> MatchKind | None:
+    partners = p.partner5 and p.partner3
     if o.kind == "fusion":
-        if p.partner5 and p.partner3:
-            return (o.partner5, o.partner3) == (p.partner5, p.partner3)
-        return p.gene in (o.gene, o.partner5, o.partner3)
+        if partners:
+            if (o.partner5, o.partner3) == (p.partner5, p.partner3):
+                return "exact"
+            if not (o.partner5 and o.partner3) and o.gene in (p.partner5, p.partner3):
+                return "possible"  # "ALK fusion" observed, fact on EML4::ALK
+            return None
+        return "exact" if p.gene in (o.gene, o.partner5, o.partner3) else None
     if o.fusion_context:
-        partners = o.fusion_context.split("::")
-        if p.partner5 and p.partner3:
-            return o.fusion_context == f"{p.partner5}::{p.partner3}"
-        return p.gene in partners
-    return False
+        if partners:
+            return "exact" if o.fusion_context == f"{p.partner5}::{p.partner3}" else None
+        return "exact" if p.gene in o.fusion_context.split("::") else None
+    return None
 
 
-def _mutation_match(p: Alteration, o: Alteration, known_specific: KnownSpecific) -> bool:
-    q = p.qualifier
+def _protein_kind(p: Alteration, o: Alteration) -> MatchKind | None:
+    assert p.protein is not None
+    pp = p.protein
+    if o.kind == "protein" and o.protein is not None:
+        return _same_change(pp, o.protein)
+    s, e = _span(pp)
+    if o.kind == "codon" and o.codon_start is not None:
+        oe = o.codon_end if o.codon_end is not None else o.codon_start
+        return "possible" if o.codon_start <= s and e <= oe else None
+    if o.kind == "exon":
+        rng = exon_range(p.gene, o.exon)
+        if rng is None or not (rng[0] <= s and e <= rng[1]):
+            return None
+        return "possible" if o.exon_change == "mutation" or _exon_class_fits(o.exon_change, pp) else None
     if o.kind == "mutation":
-        return q is None or o.qualifier == q
+        if o.qualifier is None or o.qualifier == "pathogenic":
+            return "possible"
+        if o.qualifier in ("activating", "kinase_domain", "ligand_binding_domain", "dna_binding_domain", "secondary"):
+            return None if pp.kind in ("nonsense", "fs", "start_loss", "synonymous") else "possible"
+        if o.qualifier in ("inactivating", "nonsense", "frameshift"):
+            want = {"nonsense": ("nonsense",), "frameshift": ("fs",)}.get(o.qualifier, ("nonsense", "fs", "start_loss"))
+            return "possible" if pp.kind in want else None
+    return None
+
+
+def _codon_kind(p: Alteration, o: Alteration) -> MatchKind | None:
+    assert p.codon_start is not None
+    lo, hi = p.codon_start, p.codon_end if p.codon_end is not None else p.codon_start
+    if o.kind == "protein" and is_nonsynonymous(o):
+        assert o.protein is not None
+        s, e = _span(o.protein)
+        if not (s <= hi and e >= lo):
+            return None
+        if p.codon_ref and lo == hi and o.protein.ref and o.protein.ref != p.codon_ref:
+            return "possible"  # same codon, another reference residue: a warning (reference_mismatch)
+        return "exact"
+    if o.kind == "codon" and o.codon_start is not None:
+        oe = o.codon_end if o.codon_end is not None else o.codon_start
+        if not (o.codon_start <= hi and oe >= lo):
+            return None
+        if p.codon_ref and o.codon_ref and p.codon_ref != o.codon_ref:
+            return "possible"
+        return "exact" if lo <= o.codon_start and oe <= hi else "possible"
+    if o.kind == "exon":
+        rng = exon_range(p.gene, o.exon)
+        return "possible" if rng is not None and rng[0] <= hi and lo <= rng[1] else None
+    return "possible" if _gene_level(o) else None
+
+
+def _exon_kind(p: Alteration, o: Alteration) -> MatchKind | None:
+    if o.kind == "exon":
+        if o.exon != p.exon:
+            return None
+        if p.exon_change == "mutation" or o.exon_change == p.exon_change:
+            return "exact"
+        return "possible" if o.exon_change == "mutation" and p.exon_change != "skipping" else None
+    rng = exon_range(p.gene, p.exon)
+    if o.kind == "protein" and o.protein is not None:
+        if rng is None:
+            return None
+        s, e = _span(o.protein)
+        return "exact" if rng[0] <= s and e <= rng[1] and _exon_class_fits(p.exon_change, o.protein) else None
+    if o.kind == "codon" and o.codon_start is not None:
+        oe = o.codon_end if o.codon_end is not None else o.codon_start
+        return "possible" if rng is not None and rng[0] <= o.codon_start and oe <= rng[1] else None
+    if p.exon_change == "skipping":
+        return "possible" if o.kind == "mutation" and o.qualifier in (None, "splice", "pathogenic") else None
+    return "possible" if _gene_level(o) else None
+
+
+def _qualified(p: Alteration, o: Alteration, known: KnownSpecific, role: str | None) -> MatchKind | None:
+    """A mutation pattern with qualifier ``q`` against an observation of the same gene."""
+    q = p.qualifier
     if o.kind == "protein" and not is_nonsynonymous(o):
-        return False
-    if o.kind not in ("protein", "codon", "exon"):
-        return False
+        return None
+    if o.kind not in ("protein", "codon", "exon", "mutation"):
+        return None
     if q is None:
-        return True
+        return "exact"
+    if o.kind == "mutation" and o.qualifier == q:
+        return "exact"
+    if q in ("reversion", "secondary"):
+        return None  # only an observation called so: a plain mutation is not a reversion
+    unspecific = o.kind == "mutation" and o.qualifier is None
     if q == "activating":
-        return is_activating(o, known_specific)
+        if is_activating(o, known) or (o.kind == "mutation" and o.qualifier == "pathogenic" and role in _ONC):
+            return "exact"
+        if is_truncating(o):
+            return None
+        return (
+            "possible" if unspecific or o.kind in ("protein", "codon", "exon") or o.qualifier == "pathogenic" else None
+        )
     if q == "inactivating":
-        return is_truncating(o)
-    return False
+        if is_truncating(o) or (o.kind == "mutation" and o.qualifier == "pathogenic" and role in _TSG):
+            return "exact"
+        return "possible" if unspecific or (role in _TSG and o.kind == "protein") else None
+    if q == "pathogenic":
+        if (is_truncating(o) and role in _TSG) or (role in _ONC and is_activating(o, known)):
+            return "exact"
+        return "possible" if unspecific or is_nonsynonymous(o) or o.kind in ("codon", "exon", "mutation") else None
+    if q in ("nonsense", "frameshift", "splice"):
+        pk = {"nonsense": "nonsense", "frameshift": "fs"}.get(q)
+        if pk and o.kind == "protein" and o.protein is not None and o.protein.kind == pk:
+            return "exact"
+        return (
+            "possible"
+            if unspecific or (o.kind == "mutation" and o.qualifier in ("inactivating", "pathogenic"))
+            else None
+        )
+    return "possible" if unspecific else None  # itd, kinase_domain, ... : only the same qualifier is exact
 
 
-def matches(pattern: Alteration, observed: Alteration, known_specific: KnownSpecific | None = None) -> bool:
-    """True when ``observed`` satisfies the knowledge ``pattern`` (rules in the module docstring)."""
-    p, o = pattern, observed
-    known = known_specific or (lambda _a: False)
-    if p.kind == "phenotype":
-        return o.kind == "phenotype" and o.qualifier == p.qualifier
-    if p.kind == "fusion":
-        return _fusion_match(p, o)
-    if o.gene != p.gene:
-        return False
+def _loss_kind(o: Alteration, role: str | None) -> MatchKind | None:
+    if o.kind == "loss":
+        return "exact"
+    if o.kind == "mutation" and o.qualifier == "inactivating":
+        return "exact"
+    if is_truncating(o) or (o.kind == "mutation" and o.qualifier == "pathogenic"):
+        if role in _TSG:
+            return "exact"
+        return "possible" if role is None else None
+    if role in _TSG and ((o.kind == "mutation" and o.qualifier is None) or is_nonsynonymous(o)):
+        return "possible"
+    return None
+
+
+def _core_kind(p: Alteration, o: Alteration, known: KnownSpecific, role: str | None) -> MatchKind | None:
     match p.kind:
         case "protein":
-            assert p.protein is not None
-            return o.kind == "protein" and o.protein is not None and _same_change(p.protein, o.protein)
+            return _protein_kind(p, o)
         case "codon":
-            assert p.codon_start is not None
-            lo, hi = p.codon_start, p.codon_end if p.codon_end is not None else p.codon_start
-            if o.kind == "protein" and is_nonsynonymous(o):
-                assert o.protein is not None
-                s, e = _span(o.protein)
-                if p.codon_ref and lo == hi and o.protein.ref and o.protein.ref != p.codon_ref:
-                    return False
-                return s <= hi and e >= lo
-            if o.kind == "codon" and o.codon_start is not None:
-                oe = o.codon_end if o.codon_end is not None else o.codon_start
-                if p.codon_ref and o.codon_ref and p.codon_ref != o.codon_ref:
-                    return False
-                return lo <= o.codon_start and oe <= hi
-            return False
+            return _codon_kind(p, o)
         case "exon":
-            if o.kind == "exon":
-                return o.exon == p.exon and (p.exon_change == "mutation" or o.exon_change == p.exon_change)
-            if o.kind == "protein" and o.protein is not None:
-                rng = exon_range(p.gene, p.exon)
-                if rng is None:
-                    return False
-                s, e = _span(o.protein)
-                return rng[0] <= s and e <= rng[1] and _exon_class_fits(p.exon_change, o.protein)
-            return False
+            return _exon_kind(p, o)
         case "mutation":
-            return _mutation_match(p, o, known)
+            return _qualified(p, o, known, role)
+        case "loss":
+            return _loss_kind(o, role)
         case "expression":
-            return o.kind in ("expression", "overexpression")
+            if o.kind in ("expression", "overexpression"):
+                return "exact"
+            return "possible" if o.kind == "amplification" else None
+        case "overexpression":
+            if o.kind == "overexpression":
+                return "exact"
+            return "possible" if o.kind in ("amplification", "expression") else None
         case "isoform" | "methylation":
-            return o.kind == p.kind and o.qualifier == p.qualifier
+            return "exact" if o.kind == p.kind and o.qualifier == p.qualifier else None
         case _:
-            return o.kind == p.kind
+            return "exact" if o.kind == p.kind else None
+
+
+def match_kind(
+    pattern: Alteration,
+    observed: Alteration,
+    known_specific: KnownSpecific | None = None,
+    *,
+    role: RoleLookup | None = None,
+) -> MatchKind | None:
+    """``"exact"``, ``"possible"`` or ``None`` for ``observed`` against the knowledge ``pattern``.
+
+    Parameters
+    ----------
+    pattern, observed
+        The fact's alteration and the profile's.
+    known_specific
+        True for an observation the knowledge names specifically (for *activating*).
+    role
+        Gene symbol → ``oncogene`` / ``tumor_suppressor`` / ``both`` (or ``None``);
+        without it, no change is read as loss of function from the gene's role.
+    """
+    p, o = pattern, observed
+    known = known_specific or _never
+    if p.kind == "phenotype":
+        return "exact" if o.kind == "phenotype" and o.qualifier == p.qualifier else None
+    if p.kind == "fusion":
+        kind = _fusion_kind(p, o)
+    elif o.gene != p.gene:
+        return None
+    else:
+        kind = _core_kind(p, o, known, role(p.gene) if role is not None and p.gene else None)
+    if kind is None:
+        return None
+    for attr in ("phase", "origin"):
+        want, have = getattr(p, attr), getattr(o, attr)
+        if want is not None:
+            if have is not None and have != want:
+                return None
+            if have is None:
+                kind = "possible"
+    return kind
+
+
+def _never(_alt: Alteration) -> bool:
+    return False
+
+
+def matches(
+    pattern: Alteration,
+    observed: Alteration,
+    known_specific: KnownSpecific | None = None,
+    *,
+    role: RoleLookup | None = None,
+) -> bool:
+    """True when ``observed`` satisfies (is or implies) the knowledge ``pattern``: :func:`match_kind` is exact."""
+    return match_kind(pattern, observed, known_specific, role=role) == "exact"
+
+
+def reference_mismatch(pattern: Alteration, observed: Alteration) -> str | None:
+    """A warning when ``observed`` states another reference residue than the knowledge at the same codon.
+
+    ``EGFR T858R`` against a fact on ``EGFR L858R`` → ``"EGFR T858R: the knowledge has L858
+    (EGFR L858R), the input T858; check the reference residue (or the transcript)"``.
+    ``None`` when the genes or codons differ, or either side states no reference residue.
+    """
+    if pattern.gene != observed.gene or pattern.gene is None:
+        return None
+    p_ref, p_pos = _ref_at(pattern)
+    o_ref, o_pos = _ref_at(observed)
+    if not p_ref or not o_ref or p_pos is None or p_pos != o_pos or p_ref == o_ref:
+        return None
+    return (
+        f"{observed.name}: the knowledge has {p_ref}{p_pos} ({pattern.name}), the input {o_ref}{o_pos}; "
+        "check the reference residue (or the transcript)"
+    )
+
+
+def _ref_at(alt: Alteration) -> tuple[str, int | None]:
+    if alt.kind == "protein" and alt.protein is not None:
+        return alt.protein.ref, alt.protein.start
+    if alt.kind == "codon" and alt.codon_ref and alt.codon_start == alt.codon_end:
+        return alt.codon_ref, alt.codon_start
+    return "", None
 
 
 def index_keys(alt: Alteration) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ Built once by :func:`oncoresist.knowledge.load_knowledge`; read-only afterwards.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from oncoresist.knowledge.schema import (
     Source,
     TumorType,
 )
+from oncoresist.suggest import closest
 
 
 def normalize_name(name: str) -> str:
@@ -143,9 +143,7 @@ class Knowledge:
 
     @staticmethod
     def _suggest(token: str, names: Iterable[str], n: int = 3) -> list[str]:
-        pool = {k.lower(): k for k in names}
-        hits = difflib.get_close_matches(token.lower(), list(pool), n=n, cutoff=0.6)
-        return [pool[h] for h in hits]
+        return closest(token, names, n=n)
 
     def gene(self, token: str) -> str:
         """Resolve a gene or raise :class:`UnknownNameError` with the closest names."""

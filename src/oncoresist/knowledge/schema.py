@@ -12,7 +12,7 @@ import re
 from functools import partial
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1"
 
@@ -95,8 +95,11 @@ class Mechanism(_Model):
     examples: list[str] = Field(default_factory=list)
 
 
+GeneRole = Literal["oncogene", "tumor_suppressor", "both"]
+
+
 class Gene(_Model):
-    """A gene by its HGNC symbol, with the aliases that resolve to it."""
+    """A gene by its HGNC symbol, with the aliases that resolve to it and its role in cancer."""
 
     symbol: str = Field(pattern=r"^[A-Z0-9][A-Za-z0-9\-:.]*$")
     name: str = ""
@@ -106,6 +109,20 @@ class Gene(_Model):
         description="Pathway memberships used to infer mechanism classes of imported facts, "
         "e.g. MAPK, PI3K_AKT, RTK, DNA_repair, apoptosis, drug_transport, drug_metabolism.",
     )
+    role: GeneRole | None = Field(
+        default=None,
+        description="Role in cancer: oncogene, tumor_suppressor or both; truncating changes in a "
+        "tumour suppressor (or 'both') match loss-of-function facts. None: no role recorded.",
+    )
+    role_source: str | None = Field(
+        default=None, min_length=3, description="Where the role comes from (required when role is set)."
+    )
+
+    @model_validator(mode="after")
+    def _role_has_source(self) -> Gene:
+        if self.role is not None and not self.role_source:
+            raise ValueError(f"gene {self.symbol}: 'role' needs a 'role_source'")
+        return self
 
 
 class DrugClass(_Model):

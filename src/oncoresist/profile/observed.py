@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from oncoresist.profile.alteration import Alteration, GeneResolver, parse_alteration
+from oncoresist.alteration import Alteration, GeneResolver, parse_alteration
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge

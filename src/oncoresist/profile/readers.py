@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oncoresist.alteration import Alteration, parse_alteration, parse_protein_change
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError, OncoresistError
-from oncoresist.profile.alteration import Alteration, parse_alteration, parse_protein_change
 from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, lenient_resolver, parse_observed
 
 if TYPE_CHECKING:

@@ -1,0 +1,295 @@
+"""Parsing alterations as clinicians, reports and databases write them.
+
+One grammar serves the curated knowledge (fact alterations are *patterns*) and
+tumour profiles (observed alterations). Examples that parse::
+
+    EGFR T790M            EGFR p.Thr790Met       EGFR:p.T790M       BCR-ABL1 T315I
+    EGFR E746_A750del     EGFR D770_N771insSVD   KRAS G12 (codon)   KIT codons 557-561
+    EGFR exon 19 deletion EGFR ex19del / del19   EGFR ex20ins       MET exon 14 skipping   METex14
+    EML4::ALK             EML4-ALK fusion        ALK fusion         ALK-rearranged
+    MET amplification     PTEN loss              ABCB1 overexpression
+    AR-V7 expression      p95HER2                MGMT promoter unmethylated  EGFRvIII
+    KRAS G12/G13 (adjacent codons: a range)       FLT3 ITD / FLT3-ITD (not a fusion)
+    BRCA1 reversion mutation  KRAS mutation      EGFR-mutant        NRAS activating mutation
+    TP53 nonsense mutation    RB1 frameshift     NF1 splice site mutation   MET c.3028+1G>A   MET X1010_splice
+    BRCA2 pathogenic variant  germline BRCA1 mutation   BRCA1 mutation (germline)   gBRCA2 mutation
+    EGFR C797S in cis     EGFR C797S in trans with T790M   PTEN p.M1? (start loss)
+    NKX2-1 amplification  H3-3A K27M  HLA-A loss  (hyphenated HGNC symbols: the gene vocabulary decides)
+    small cell transformation  EMT
+
+The result is an :class:`Alteration` with a canonical ``name`` (``EGFR T790M``,
+``EGFR exon 19 deletion``, ``EML4::ALK``...) that parses back to the same
+alteration. Gene symbols are resolved through an optional resolver (the
+knowledge base's gene index: HER2 → ERBB2); without one, HGNC-like tokens are
+upper-cased and accepted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
+from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
+from oncoresist.alteration.vocabulary import (
+    EXON_KIND,
+    EXON_TOKENS,
+    HYPHEN_SUFFIXES,
+    ISOFORM_TOKENS,
+    ISOFORM_WORDS,
+    NOT_ALTERATIONS,
+    PHENOTYPE_LOOKUP,
+    PHENOTYPES,
+    WORDS,
+    WORDS_EXTRA,
+)
+from oncoresist.errors import AlterationSyntaxError
+
+__all__ = [
+    "AA1", "AA3", "PHENOTYPES", "Alteration", "GeneResolver", "Kind", "ProteinChange",
+    "parse_alteration", "parse_protein_change",
+]  # fmt: skip
+
+GeneResolver = Callable[[str], str | None]
+
+_MAX_TEXT = 500  # longer input is not an alteration
+_SHOW = 60  # characters of bad input echoed in a message
+
+_AA1_RE = r"[ACDEFGHIKLMNPQRSTVWYU*X]"
+_AA3_RE = "(?:" + "|".join(AA3) + ")"
+_AA_RE = rf"(?:{_AA3_RE}|{_AA1_RE})"
+_CODON_PAIR_RE = re.compile(rf"(?:p\.)?{_AA_RE}(?P<a>\d+)\s*/\s*(?:p\.)?{_AA_RE}(?P<b>\d+)")
+_CODON_RANGE_RE = re.compile(
+    r"^codons?\s+(?P<start>\d{1,6})\s*(?:[-_]|to)\s*(?P<end>\d{1,6})$|^codon\s+(?P<one>\d{1,6})$"
+)
+_EXON_RE = re.compile(r"^(?:exon|ex)\s*(?P<n>\d{1,3})\s*(?P<kind>[a-z ]*?)(?:\s+variants?)?$")
+_EXON_SHORT_RE = re.compile(r"^(?:(?P<k1>del|ins|dup)\s*(?P<n1>\d{1,3})|(?P<n2>\d{1,3})\s*(?P<k2>del|ins|dup))$")
+_SPLICE_CODON_RE = re.compile(r"^(?:p\.)?[X*]?(?P<codon>[1-9]\d{0,5})_splice$", re.IGNORECASE)
+_CDNA_RE = re.compile(
+    r"^c\.(?P<pos>[-*]?\d{1,6})(?P<off>[+-]\d{1,6})?"
+    r"(?:_[-*]?\d{1,6}(?:[+-]\d{1,6})?)?"
+    r"(?P<change>[ACGTacgt]>[ACGTacgt]|del[ACGTacgt]*|dup[ACGTacgt]*|ins[ACGTacgt]+|delins[ACGTacgt]+)$"
+)
+_ORIGIN_RES = (
+    re.compile(r"^(?P<o>germline|somatic)\s+(?P<rest>.+)$", re.IGNORECASE),
+    re.compile(r"^(?P<rest>.+?)\s+\((?P<o>germline|somatic)\)$", re.IGNORECASE),
+    re.compile(r"^(?P<rest>\S+)\s+(?P<o>germline|somatic)(?:\s+(?P<tail>.+))?$", re.IGNORECASE),
+)
+_PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
+_TRAILING_WORD_RE = re.compile(r"^(?P<core>.+?)\s+(?:mutation|mutant|mutated|variant|substitution)s?$", re.IGNORECASE)
+_PAREN_CDNA_RE = re.compile(r"\s*\((?:c\.|g\.)[^()]*\)$")
+_NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
+
+
+def _show(text: str) -> str:
+    """``text`` for an error message: quoted, at most ~60 characters."""
+    return repr(text if len(text) <= _SHOW else text[: _SHOW - 3] + "...")
+
+
+def _resolve(token: str, resolver: GeneResolver | None) -> str | None:
+    if not token or len(token) > 40:
+        return None
+    if resolver is None:
+        return token.upper() if _NO_RESOLVER_SYMBOL_RE.fullmatch(token) else None
+    return resolver(token)
+
+
+def _split_fusion(token: str, resolver: GeneResolver | None) -> tuple[str, str] | None:
+    for sep in ("::", "--", "-", "/"):
+        if sep in token:
+            parts = token.split(sep)
+            if len(parts) == 2 and all(len(x) >= 2 and x[0].isalpha() for x in parts):
+                a, b = _resolve(parts[0], resolver), _resolve(parts[1], resolver)
+                if a and b and "::" not in a and "::" not in b:
+                    return a, b
+    return None
+
+
+def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alteration:
+    """Parse one alteration string.
+
+    Parameters
+    ----------
+    text
+        The alteration as written, e.g. ``"EGFR p.Thr790Met"``.
+    resolve_gene
+        Maps a gene token (symbol or alias) to its HGNC symbol, or returns ``None``
+        for an unknown gene. Without it, tokens are upper-cased and accepted.
+
+    Raises
+    ------
+    AlterationSyntaxError
+        When the text is empty, names an unknown gene, or the change cannot be read
+        (the message quotes at most ~60 characters of the input).
+    """
+    raw = " ".join(str(text).replace("\u2013", "-").replace("\u2011", "-").replace("\u2014", "-").split())
+    if not raw:
+        raise AlterationSyntaxError("empty alteration")
+    if len(raw) > _MAX_TEXT:
+        raise AlterationSyntaxError(f"cannot read {_show(raw)}: an alteration is at most {_MAX_TEXT} characters")
+    low = raw.lower().rstrip(".")
+    if low in PHENOTYPE_LOOKUP:
+        return Alteration(kind="phenotype", qualifier=PHENOTYPE_LOOKUP[low], text=raw)
+    body = _PAREN_CDNA_RE.sub("", raw) if not raw.lower().startswith("c.") else raw
+
+    origin: Origin | None = None
+    for rx in _ORIGIN_RES:
+        m = rx.match(body)
+        if m:
+            origin = "germline" if m["o"].lower() == "germline" else "somatic"
+            tail = m.groupdict().get("tail")
+            body = f"{m['rest']} {tail}" if tail else m["rest"]
+            break
+    phase: Phase | None = None
+    m = _PHASE_RE.match(body)
+    if m and " " in m["rest"]:
+        phase = "cis" if m["p"].lower() == "cis" else "trans"
+        body = m["rest"]
+
+    alt = _parse_core(body, raw, resolve_gene, origin)
+    if alt.kind == "phenotype" and (origin or phase):
+        raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
+    if origin is None and alt.origin is None and phase is None:
+        return alt
+    return dataclasses.replace(alt, origin=origin or alt.origin, phase=phase, text=raw)
+
+
+def _gene_and_rest(body: str) -> tuple[str, str]:
+    # split the gene token from the change: "EGFR T790M", "EGFR:p.T790M", "EGFR:T790M"
+    m = re.match(r"^(?P<gene>[^\s:]+(?:::[^\s:]+)?)(?:\s+|:(?!:))(?P<rest>.+)$", body)
+    return (m["gene"], m["rest"].strip()) if m else (body, "")
+
+
+def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: Origin | None) -> Alteration:
+    gene_token, rest = _gene_and_rest(body)
+    upper = gene_token.upper()
+    if upper in ISOFORM_TOKENS:
+        iso_gene, iso_name = ISOFORM_TOKENS[upper]
+        if rest and rest.lower() not in {"expression", "expressed", "positive", "overexpression"}:
+            raise AlterationSyntaxError(f"cannot read {_show(raw)}: {iso_name} takes no change, only 'expression'")
+        return Alteration(kind="isoform", gene=iso_gene, qualifier=iso_name, text=raw)
+    if upper in EXON_TOKENS and not rest:
+        g, n, change = EXON_TOKENS[upper]
+        return Alteration(kind="exon", gene=_resolve(g, resolve_gene) or g, exon=n, exon_change=change, text=raw)
+    if upper in EXON_TOKENS and rest.lower() in ("skipping", "skipping mutation", "alteration", "mutation"):
+        g, n, change = EXON_TOKENS[upper]
+        return Alteration(kind="exon", gene=_resolve(g, resolve_gene) or g, exon=n, exon_change=change, text=raw)
+
+    # germline / somatic written as a one-letter prefix: gBRCA2, sBRCA1 (only where the token itself is no known gene)
+    if origin is None and len(gene_token) > 2 and gene_token[0] in "gs" and gene_token[1].isupper():
+        whole = resolve_gene(gene_token) if resolve_gene is not None else None
+        if whole in (None, gene_token.upper()) and _resolve(gene_token[1:], resolve_gene) is not None:
+            prefixed: Origin = "germline" if gene_token[0] == "g" else "somatic"
+            alt = _parse_core(f"{gene_token[1:]} {rest}".strip(), raw, resolve_gene, prefixed)
+            return dataclasses.replace(alt, origin=prefixed)
+
+    fusion: tuple[str, str] | None = None
+    gene: str | None = None
+    iso_m = re.fullmatch(r"([A-Za-z0-9]+)-([Vv]\d{1,2})", gene_token)
+    if iso_m and _resolve(iso_m[1], resolve_gene):
+        gene = _resolve(iso_m[1], resolve_gene)
+        if rest and rest.lower() not in {"expression", "expressed", "positive", "overexpression"}:
+            raise AlterationSyntaxError(f"cannot read {_show(raw)}: an isoform takes 'expression'")
+        return Alteration(kind="isoform", gene=gene, qualifier=f"{gene}-{iso_m[2].upper()}", text=raw)
+
+    if "::" not in gene_token:
+        gene = _resolve(gene_token, resolve_gene)
+    if gene is None:
+        suffix = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9.\-]*?)[-/]([A-Za-z]+)", gene_token)
+        if suffix and suffix[2].lower() in HYPHEN_SUFFIXES and _resolve(suffix[1], resolve_gene):
+            return _parse_core(f"{suffix[1]} {suffix[2].lower()} {rest}".strip(), raw, resolve_gene, origin)
+    if gene is not None and "::" in gene:  # an alias such as BCR-ABL → BCR::ABL1
+        p5, p3 = gene.split("::", 1)
+        fusion = (p5, p3)
+    elif gene is None:
+        fusion = _split_fusion(gene_token, resolve_gene)
+        if fusion is None:
+            if not rest and gene_token.lower() in WORDS:
+                raise AlterationSyntaxError(f"cannot read {_show(raw)}: name the gene, e.g. 'MET {gene_token.lower()}'")
+            raise AlterationSyntaxError(f"unknown gene {_show(gene_token)} in alteration {_show(raw)}")
+
+    rest_low = rest.lower()
+    if fusion is not None:
+        p5, p3 = fusion
+        if not rest_low or (rest_low in WORDS and WORDS[rest_low][0] == "fusion"):
+            return Alteration(kind="fusion", gene=p3, partner5=p5, partner3=p3, text=raw)
+        # a change inside a fusion: BCR-ABL1 T315I → ABL1 T315I in BCR::ABL1
+        inner = _parse_change(p3, rest, raw, origin)
+        return dataclasses.replace(inner, fusion_context=f"{p5}::{p3}", text=raw)
+    assert gene is not None
+    return _parse_change(gene, rest, raw, origin)
+
+
+def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alteration:
+    rest_low = rest.lower()
+    if not rest:
+        if origin is not None:  # "germline BRCA1": a germline mutation of the gene
+            return Alteration(kind="mutation", gene=gene, text=raw)
+        raise AlterationSyntaxError(
+            f"cannot read {_show(raw)}: give a change after the gene, e.g. '{gene} amplification' or a protein change"
+        )
+    if rest_low in NOT_ALTERATIONS:
+        raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
+    word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)
+    if word is not None:
+        kind, qual = word
+        return Alteration(kind=kind, gene=gene, qualifier=qual, text=raw)
+    iso_word = ISOFORM_WORDS.get((gene, rest_low.removesuffix(" expression")))
+    if iso_word is not None:
+        return Alteration(kind="isoform", gene=gene, qualifier=iso_word, text=raw)
+    sc = _SPLICE_CODON_RE.match(rest)
+    if sc:
+        return Alteration(kind="mutation", gene=gene, qualifier="splice", codon_start=int(sc["codon"]), text=raw)
+    cd = _CDNA_RE.match(rest)
+    if cd:
+        off = cd["off"]
+        if off is None:
+            raise AlterationSyntaxError(
+                f"cannot read {_show(raw)}: a coding (c.) change needs its transcript to be read; "
+                "give the protein change (p.), e.g. 'EGFR p.T790M'"
+            )
+        canonical = abs(int(off)) <= 2 and not cd["pos"].startswith(("-", "*"))
+        hgvs_c = "c." + rest[2:].replace("a", "A").replace("c", "C").replace("g", "G").replace("t", "T")
+        hgvs_c = re.sub(r"(DELINS|DEL|DUP|INS)", lambda x: x[1].lower(), hgvs_c)
+        return Alteration(
+            kind="mutation", gene=gene, qualifier="splice" if canonical else "splice_region", hgvs_c=hgvs_c, text=raw
+        )
+    pair = _CODON_PAIR_RE.fullmatch(rest)
+    if pair and int(pair["b"]) == int(pair["a"]) + 1:  # "G12/G13": adjacent codons = a codon range
+        return Alteration(kind="codon", gene=gene, codon_start=int(pair["a"]), codon_end=int(pair["b"]), text=raw)
+    pc = parse_protein_change(rest)
+    if pc is not None:
+        return Alteration(kind="protein", gene=gene, protein=pc, text=raw)
+    bc = bare_codon(rest)
+    if bc is not None:
+        return Alteration(kind="codon", gene=gene, codon_ref=bc[0], codon_start=bc[1], codon_end=bc[1], text=raw)
+    cr = _CODON_RANGE_RE.match(rest_low)
+    if cr:
+        s = int(cr["start"] or cr["one"])
+        e = int(cr["end"] or cr["one"])
+        if e < s:
+            raise AlterationSyntaxError(f"cannot read {_show(raw)}: codon range end before start")
+        return Alteration(kind="codon", gene=gene, codon_start=s, codon_end=e, text=raw)
+    ex = _EXON_RE.match(rest_low) or re.fullmatch(r"ex(?P<n>\d{1,3})(?P<kind>del|ins|mut|skip|dup)", rest_low)
+    k = (ex["kind"] or "mutation").strip() if ex else ""
+    if ex and k in EXON_KIND:
+        return Alteration(kind="exon", gene=gene, exon=int(ex["n"]), exon_change=EXON_KIND[k], text=raw)
+    short = _EXON_SHORT_RE.match(rest_low)
+    if short:  # del19, 19del, ins20
+        n = int(short["n1"] or short["n2"])
+        return Alteration(kind="exon", gene=gene, exon=n, exon_change=EXON_KIND[short["k1"] or short["k2"]], text=raw)
+    tw = _TRAILING_WORD_RE.match(rest)
+    if tw:  # "KRAS G12C mutation", "EGFR exon 19 deletion mutation"
+        inner = _parse_change(gene, tw["core"], raw, origin)
+        if inner.kind in ("protein", "codon", "exon"):
+            return inner
+    if ex:
+        raise AlterationSyntaxError(
+            f"cannot read {_show(raw)}: exon change must be deletion, insertion, mutation or skipping"
+        )
+    raise AlterationSyntaxError(
+        f"cannot read {_show(raw)}: expected a protein change (T790M, p.Thr790Met, E746_A750del), "
+        "a codon (G12), 'exon N deletion|insertion|skipping', or a word such as amplification, "
+        "loss, overexpression, fusion, mutation"
+    )

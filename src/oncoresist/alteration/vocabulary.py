@@ -1,0 +1,193 @@
+"""The words of the grammar: change words, phenotypes, named isoforms and exon classes (data, not logic)."""
+
+from __future__ import annotations
+
+from oncoresist.alteration.model import Kind
+
+PHENOTYPES: dict[str, tuple[str, ...]] = {
+    "small cell transformation": (
+        "small cell transformation", "small-cell transformation", "sclc transformation",
+        "transformation to small cell lung cancer", "small cell lung cancer transformation",
+        "small cell histologic transformation",
+    ),
+    "neuroendocrine transformation": (
+        "neuroendocrine transformation", "neuroendocrine differentiation", "nepc transformation",
+        "treatment-emergent neuroendocrine prostate cancer", "t-nepc",
+    ),
+    "squamous transformation": ("squamous transformation", "squamous cell transformation"),
+    "epithelial-mesenchymal transition": (
+        "emt", "epithelial-mesenchymal transition", "epithelial to mesenchymal transition",
+        "epithelial mesenchymal transition",
+    ),
+    "drug-tolerant persister state": (
+        "drug-tolerant persister state", "drug-tolerant persisters", "drug tolerant persister",
+        "persister state", "dtp state",
+    ),
+    "cancer stem cell state": ("cancer stem cell state", "cancer stem cells", "stem-like state", "csc"),
+    "tumor hypoxia": ("tumor hypoxia", "tumour hypoxia", "hypoxia"),
+    "poor drug penetration": ("poor drug penetration", "sanctuary site", "pharmacological sanctuary"),
+    "polyclonal resistance": ("polyclonal resistance", "multiple resistant subclones"),
+}  # fmt: skip
+PHENOTYPE_LOOKUP = {syn: canon for canon, syns in PHENOTYPES.items() for syn in syns}
+
+_M: Kind = "mutation"
+#: change words after a gene: (kind, qualifier)
+WORDS: dict[str, tuple[Kind, str | None]] = {
+    "amplification": ("amplification", None),
+    "amplified": ("amplification", None),
+    "amp": ("amplification", None),
+    "gain": ("amplification", None),
+    "copy number gain": ("amplification", None),
+    "high-level amplification": ("amplification", None),
+    "focal amplification": ("amplification", None),
+    "loss": ("loss", None),
+    "deletion": ("loss", None),
+    "deleted": ("loss", None),
+    "homozygous deletion": ("loss", None),
+    "homozygous loss": ("loss", None),
+    "deep deletion": ("loss", None),
+    "copy number loss": ("loss", None),
+    "loss of function": ("loss", None),
+    "loss-of-function": ("loss", None),
+    "inactivation": ("loss", None),
+    "biallelic loss": ("loss", None),
+    "biallelic inactivation": ("loss", None),
+    "loss of expression": ("loss", None),
+    "overexpression": ("overexpression", None),
+    "over-expression": ("overexpression", None),
+    "overexpressed": ("overexpression", None),
+    "high expression": ("overexpression", None),
+    "upregulation": ("overexpression", None),
+    "expression": ("expression", None),
+    "expressed": ("expression", None),
+    "positive": ("expression", None),
+    "underexpression": ("underexpression", None),
+    "low expression": ("underexpression", None),
+    "downregulation": ("underexpression", None),
+    "mutation": (_M, None),
+    "mutations": (_M, None),
+    "mutant": (_M, None),
+    "mutated": (_M, None),
+    "mut": (_M, None),
+    "any mutation": (_M, None),
+    "variant": (_M, None),
+    "variants": (_M, None),
+    "somatic mutation": (_M, None),
+    "activating mutation": (_M, "activating"),
+    "activating mutations": (_M, "activating"),
+    "gain-of-function mutation": (_M, "activating"),
+    "inactivating mutation": (_M, "inactivating"),
+    "inactivating mutations": (_M, "inactivating"),
+    "loss-of-function mutation": (_M, "inactivating"),
+    "loss of function mutation": (_M, "inactivating"),
+    "truncating mutation": (_M, "inactivating"),
+    "truncating mutations": (_M, "inactivating"),
+    "truncating variant": (_M, "inactivating"),
+    "truncation": (_M, "inactivating"),
+    "pathogenic variant": (_M, "pathogenic"),
+    "pathogenic variants": (_M, "pathogenic"),
+    "pathogenic mutation": (_M, "pathogenic"),
+    "likely pathogenic variant": (_M, "pathogenic"),
+    "pathogenic or likely pathogenic variant": (_M, "pathogenic"),
+    "pathogenic": (_M, "pathogenic"),
+    "deleterious mutation": (_M, "pathogenic"),
+    "deleterious variant": (_M, "pathogenic"),
+    "oncogenic mutation": (_M, "pathogenic"),
+    "oncogenic mutations": (_M, "pathogenic"),
+    "nonsense": (_M, "nonsense"),
+    "nonsense mutation": (_M, "nonsense"),
+    "nonsense variant": (_M, "nonsense"),
+    "stop-gain": (_M, "nonsense"),
+    "stop gain": (_M, "nonsense"),
+    "stop-gained": (_M, "nonsense"),
+    "frameshift": (_M, "frameshift"),
+    "frame-shift": (_M, "frameshift"),
+    "frameshift mutation": (_M, "frameshift"),
+    "frame-shift mutation": (_M, "frameshift"),
+    "frameshift variant": (_M, "frameshift"),
+    "frameshift deletion": (_M, "frameshift"),
+    "frameshift insertion": (_M, "frameshift"),
+    "splice site mutation": (_M, "splice"),
+    "splice-site mutation": (_M, "splice"),
+    "splice site variant": (_M, "splice"),
+    "splice-site variant": (_M, "splice"),
+    "splice mutation": (_M, "splice"),
+    "splice site": (_M, "splice"),
+    "splice": (_M, "splice"),
+    "splice donor variant": (_M, "splice"),
+    "splice acceptor variant": (_M, "splice"),
+    "splice region variant": (_M, "splice_region"),
+    "reversion mutation": (_M, "reversion"),
+    "reversion mutations": (_M, "reversion"),
+    "reversion": (_M, "reversion"),
+    "secondary mutation": (_M, "secondary"),
+    "kinase domain mutation": (_M, "kinase_domain"),
+    "kinase domain mutations": (_M, "kinase_domain"),
+    "tyrosine kinase domain mutation": (_M, "kinase_domain"),
+    "tkd": (_M, "kinase_domain"),
+    "tkd mutation": (_M, "kinase_domain"),
+    "dna binding domain mutation": (_M, "dna_binding_domain"),
+    "dna-binding domain mutation": (_M, "dna_binding_domain"),
+    "itd": (_M, "itd"),
+    "internal tandem duplication": (_M, "itd"),
+    "itd mutation": (_M, "itd"),
+    "ligand-binding domain mutation": (_M, "ligand_binding_domain"),
+    "ligand binding domain mutation": (_M, "ligand_binding_domain"),
+    "fusion": ("fusion", None),
+    "fusions": ("fusion", None),
+    "rearrangement": ("fusion", None),
+    "rearranged": ("fusion", None),
+    "translocation": ("fusion", None),
+    "fusion positive": ("fusion", None),
+    "fusion-positive": ("fusion", None),
+    "rearrangement positive": ("fusion", None),
+    "promoter methylation": ("methylation", "methylated"),
+    "promoter methylated": ("methylation", "methylated"),
+    "promoter hypermethylation": ("methylation", "methylated"),
+    "methylated": ("methylation", "methylated"),
+    "methylation": ("methylation", "methylated"),
+    "promoter unmethylated": ("methylation", "unmethylated"),
+    "unmethylated": ("methylation", "unmethylated"),
+    "promoter unmethylation": ("methylation", "unmethylated"),
+}
+
+#: one-word change suffixes written with a hyphen after the gene: EGFR-mutant, ALK-rearranged, FLT3-ITD
+HYPHEN_SUFFIXES = {
+    "mutant",
+    "mutated",
+    "mutation",
+    "amplified",
+    "rearranged",
+    "positive",
+    "itd",
+    "tkd",
+    "fusion",
+    "deleted",
+    "null",
+    "loss",
+}
+WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {"null": ("loss", None)}
+
+#: words that describe no alteration at all (a clear error rather than a silent miss)
+NOT_ALTERATIONS = {"wild-type", "wildtype", "wild type", "wt", "negative", "normal", "not detected"}
+
+# Named isoforms / truncated forms written as one token.
+ISOFORM_TOKENS: dict[str, tuple[str, str]] = {
+    "P95HER2": ("ERBB2", "p95HER2"),
+    "P95-HER2": ("ERBB2", "p95HER2"),
+    "P95ERBB2": ("ERBB2", "p95HER2"),
+    "EGFRVIII": ("EGFR", "EGFRvIII"),
+    "EGFRV3": ("EGFR", "EGFRvIII"),
+}
+# Named isoforms written as gene + word: "EGFR vIII".
+ISOFORM_WORDS: dict[tuple[str, str], str] = {("EGFR", "viii"): "EGFRvIII", ("EGFR", "v3"): "EGFRvIII"}
+#: named exon classes written as one token: METex14 (MET exon 14 skipping alterations)
+EXON_TOKENS: dict[str, tuple[str, int, str]] = {"METEX14": ("MET", 14, "skipping")}
+
+EXON_KIND = {
+    "deletion": "deletion", "deletions": "deletion", "del": "deletion", "dels": "deletion",
+    "insertion": "insertion", "insertions": "insertion", "ins": "insertion",
+    "mutation": "mutation", "mutations": "mutation", "mut": "mutation", "alteration": "mutation",
+    "skipping": "skipping", "skip": "skipping", "skipping mutation": "skipping", "skipping alteration": "skipping",
+    "duplication": "insertion", "dup": "insertion",
+}  # fmt: skip
