@@ -17,6 +17,8 @@ from oncoresist.annotate.scope import FULL, PENALTY, TumorScope
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
 from oncoresist.profile.alteration import Alteration
 
+#: strength penalty of evidence the input matches only possibly (gene-level input, other reference residue)
+POSSIBLE_PENALTY = 1
 _DB_ORDER = {"curated": 0, "derived": 1, "civic": 2, "cgi": 3}
 
 
@@ -79,12 +81,22 @@ def evidence_item(fact: Fact, m: Match, scope: TumorScope, tumor: str | None, br
         preclinical=fact.evidence_level in ("D", "E"),
         regimen=fact.therapy_mode == "combination" and len(m.drugs) > 1,
         pattern=breadth,
+        match=m.match,
+    )
+
+
+def item_strength(e: EvidenceItem) -> int:
+    """Level rank + tumour penalty + :data:`POSSIBLE_PENALTY` for a possible match (lower: stronger)."""
+    return (
+        EVIDENCE_RANK[e.evidence_level]
+        + PENALTY.get(e.relation, 0)
+        + (POSSIBLE_PENALTY if e.match == "possible" else 0)
     )
 
 
 def _item_rank(e: EvidenceItem) -> tuple[int, int, int, int, str]:
-    return (EVIDENCE_RANK[e.evidence_level] + PENALTY[e.relation], BREADTH[e.pattern], EVIDENCE_RANK[e.evidence_level],
-            _DB_ORDER.get(e.database, 9), e.fact_id)  # fmt: skip
+    return (item_strength(e), BREADTH[e.pattern], EVIDENCE_RANK[e.evidence_level], _DB_ORDER.get(e.database, 9),
+            e.fact_id)  # fmt: skip
 
 
 def _origin(origins: set[str]) -> str:
@@ -109,9 +121,7 @@ def build_finding(
     best_item, best_fact = items[0]
     m0 = matches[0]
     sources = list(dict.fromkeys(s for e, _f in items for s in e.sources))
-    quality = "possible" if any(m.match == "possible" for m in matches) and all(
-        m.match != "exact" for m in matches
-    ) else "exact"  # fmt: skip
+    quality = "exact" if any(m.match == "exact" for m in matches) else "possible"
     warnings = tuple(dict.fromkeys(w for m in matches for w in m.warnings))
     rel = best_item.relation
     return Finding(

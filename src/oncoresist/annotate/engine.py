@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from oncoresist._version import __version__
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
-from oncoresist.annotate.matching import index_keys, matches
+from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
 from oncoresist.annotate.scope import DECIDING, TumorScope
@@ -92,6 +92,8 @@ class Annotator:
         self._fact_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
         self._opt_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
         self._known_cache: dict[Alteration, bool] = {}
+        self._maybe: dict[tuple[int, Alteration], frozenset[tuple[int, int]]] = {}
+        self._role = role_lookup(kb)
         self._applicable: dict[frozenset[str], dict[int, list[str]]] = {}
         self._ctx_cache: dict[tuple[Alteration, frozenset[str]], tuple[tuple[int, int], ...]] = {}
         self._weighed: dict[tuple[object, ...], Weighed] = {}
@@ -159,27 +161,47 @@ class Annotator:
         return hit
 
     def _lookup(
-        self, alt: Alteration, index: dict[str, list[_Pattern]], cache: dict[Alteration, tuple[tuple[int, int], ...]]
+        self,
+        alt: Alteration,
+        index: dict[str, list[_Pattern]],
+        cache: dict[Alteration, tuple[tuple[int, int], ...]],
+        *,
+        possible: bool = True,
     ) -> tuple[tuple[int, int], ...]:
+        """(owner, slot) of the patterns ``alt`` satisfies; with ``possible``, "possible" matches too
+        (gene- or codon-level input below a specific pattern; :func:`~.matching.match_kind`)."""
         hit = cache.get(alt)
         if hit is None:
             seen: dict[tuple[int, int], None] = {}
+            maybe: set[tuple[int, int]] = set()
             for key in index_keys(alt):
                 for p in index.get(key, ()):
                     k = (p.owner, p.slot)
-                    if k not in seen and matches(p.alt, alt, self.known_specific):
+                    if k in seen:
+                        continue
+                    kind = match_kind(p.alt, alt, self.known_specific, role=self._role)
+                    if kind == "exact" or (kind == "possible" and possible):
                         seen[k] = None
+                        if kind == "possible":
+                            maybe.add(k)
             hit = tuple(seen)
             cache[alt] = hit
+            if maybe:
+                self._maybe[(id(cache), alt)] = frozenset(maybe)
         return hit
+
+    def possible_pairs(self, alt: Alteration) -> frozenset[tuple[int, int]]:
+        """The (fact, slot) matches of ``alt`` that are only "possible"."""
+        self.fact_matches(alt)
+        return self._maybe.get((id(self._fact_cache), alt), frozenset())
 
     def fact_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
         """(fact index, pattern slot) of every fact pattern the observation satisfies."""
         return self._lookup(alt, self._fact_index, self._fact_cache)
 
     def option_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
-        """(option index, pattern slot) of every option pattern the observation satisfies."""
-        return self._lookup(alt, self._opt_index, self._opt_cache)
+        """(option index, pattern slot) of every option pattern the observation satisfies exactly."""
+        return self._lookup(alt, self._opt_index, self._opt_cache, possible=False)
 
     def recognised(self, alt: Alteration) -> bool:
         """Whether any fact or option pattern matches the observation."""
@@ -229,19 +251,41 @@ class Annotator:
 
         With ``drugs``, only facts concerning those drugs are considered.
         """
+        return {i: obs for i, (obs, _kind) in self.satisfied_kinds(alts, drugs).items()}
+
+    def satisfied_kinds(
+        self, alts: Sequence[Alteration], drugs: frozenset[str] | None = None
+    ) -> dict[int, tuple[list[Alteration], str]]:
+        """Like :meth:`satisfied`, with ``"exact"`` or ``"possible"`` (some pattern only possibly matched)."""
         per_fact: dict[int, dict[int, int]] = {}
         single: dict[int, int] = {}
+        maybe: set[int] = set()
         for ai, alt in enumerate(alts):
             pairs = self.fact_matches(alt) if drugs is None else self._ctx_matches(alt, drugs)
+            poss = self.possible_pairs(alt)
             for owner, slot in pairs:
                 if self._n_slots[owner] == 1:
-                    single.setdefault(owner, ai)
+                    if owner in single:
+                        if (owner, slot) not in poss and owner in maybe:  # an exact match beats a possible one
+                            single[owner] = ai
+                            maybe.discard(owner)
+                        continue
+                    single[owner] = ai
+                    if (owner, slot) in poss:
+                        maybe.add(owner)
                 else:
-                    per_fact.setdefault(owner, {}).setdefault(slot, ai)
-        out: dict[int, list[Alteration]] = {owner: [alts[ai]] for owner, ai in single.items()}
+                    slots = per_fact.setdefault(owner, {})
+                    if slot not in slots:
+                        slots[slot] = ai
+                        if (owner, slot) in poss:
+                            maybe.add(owner)
+        out: dict[int, tuple[list[Alteration], str]] = {
+            owner: ([alts[ai]], "possible" if owner in maybe else "exact") for owner, ai in single.items()
+        }
         for owner, slots in per_fact.items():
             if len(slots) == self._n_slots[owner]:
-                out[owner] = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
+                obs = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
+                out[owner] = (obs, "possible" if owner in maybe else "exact")
         return out
 
     def _sens_pairs(self, alt: Alteration) -> dict[int, frozenset[int]]:
@@ -249,8 +293,13 @@ class Annotator:
         hit = self._sens_cache.get(alt)
         if hit is None:
             acc: dict[int, set[int]] = {}
+            poss = self.possible_pairs(alt)
             for owner, slot in self.fact_matches(alt):
-                if self._facts[owner].effect == "sensitivity" and self._n_slots[owner] > 0:
+                if (
+                    self._facts[owner].effect == "sensitivity"
+                    and self._n_slots[owner] > 0
+                    and (owner, slot) not in poss
+                ):
                     acc.setdefault(owner, set()).add(slot)
             hit = self._sens_cache[alt] = {k: frozenset(v) for k, v in acc.items()}
         return hit
@@ -303,9 +352,15 @@ class Annotator:
     def _findings(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> list[Finding]:
         app = self.applicable(given)
         groups: dict[tuple[object, ...], list[tuple[Fact, Match]]] = {}
-        for i, obs in self.satisfied(alts, given).items():
+        for i, (obs, kind) in self.satisfied_kinds(alts, given).items():
             fact = self._facts[i]
-            m = Match(i, tuple(a.name for a in obs), tuple(app[i]), next((a.gene for a in obs if a.gene), None))
+            warnings: tuple[str, ...] = ()
+            if kind == "possible":
+                warnings = tuple(
+                    w for a in obs for p in self.fact_patterns(i) if (w := reference_mismatch(p, a)) is not None
+                )
+            gene = next((a.gene for a in obs if a.gene), None)
+            m = Match(i, tuple(a.name for a in obs), tuple(app[i]), gene, kind, warnings)
             groups.setdefault(finding_key(fact, m), []).append((fact, m))
         out = []
         for members in groups.values():

@@ -11,6 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+#: evidence items detailed per finding in the JSON form (strongest first; ``databases`` lists every record)
+EVIDENCE_SHOWN = 25
+
 Verdict = Literal["resistant", "sensitive", "unknown"]
 #: How a finding entered the verdict (see docs/annotate.md, "Verdict rule").
 Status = Literal["decisive", "outweighed", "tied", "overcome", "outranked", "lower_standing"]
@@ -32,6 +35,7 @@ class EvidenceItem:
     preclinical: bool
     regimen: bool  # a combination-level fact about the drugs given together
     pattern: str = "exact"  # how broad the fact's broadest pattern is: exact | codon | class | gene
+    match: str = "exact"  # exact | possible (the input is less specific than the fact, or its reference differs)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +48,7 @@ class EvidenceItem:
             "preclinical": self.preclinical,
             "regimen": self.regimen,
             "pattern": self.pattern,
+            "match": self.match,
             "sources": list(self.sources),
         }
 
@@ -112,7 +117,7 @@ class Finding:
             "warnings": list(self.warnings),
             "n_evidence": len(self.evidence),
             "databases": {db: {"n": len(ids), "records": ids} for db, ids in by_db.items()},
-            "evidence": [e.to_dict() for e in self.evidence],
+            "evidence": [e.to_dict() for e in self.evidence[:EVIDENCE_SHOWN]],
         }
 
 

@@ -3,7 +3,9 @@
 Each finding has a *strength*: the best, over its evidence, of the evidence level's rank
 (A 0 … E 4) plus a tumour-standing penalty (:data:`oncoresist.annotate.scope.PENALTY`:
 0 when the evidence was recorded in the query tumour, an ancestor, or any tumour; 1 in a
-subtype; 2 in a sibling; 3 elsewhere). Lower is stronger.
+subtype; 2 in a sibling; 3 elsewhere) plus 1 when the input only *possibly* matches the
+fact (gene- or codon-level input below a specific variant; another reference residue).
+Lower is stronger.
 
 1. **Standing.** Findings whose evidence was all recorded in sibling or unrelated tumour types
    are reported (``lower_standing``) but do not decide, unless no finding has evidence from the
@@ -41,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from oncoresist.annotate.aggregate import BREADTH
+from oncoresist.annotate.aggregate import BREADTH, item_strength
 from oncoresist.annotate.result import Conflict, Finding, Verdict
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.knowledge.schema import EVIDENCE_RANK
@@ -69,7 +71,7 @@ def strength(f: Finding) -> int:
     """Best (lowest) level rank + tumour penalty over the finding's evidence."""
     if not f.evidence:
         return EVIDENCE_RANK[f.evidence_level] + PENALTY.get(f.tumor_relation, 0)
-    return min(EVIDENCE_RANK[e.evidence_level] + PENALTY.get(e.relation, 0) for e in f.evidence)
+    return min(item_strength(e) for e in f.evidence)
 
 
 def breadth(f: Finding) -> int:
@@ -77,11 +79,7 @@ def breadth(f: Finding) -> int:
     if not f.evidence:
         return 0
     best = strength(f)
-    return min(
-        BREADTH.get(e.pattern, 0)
-        for e in f.evidence
-        if EVIDENCE_RANK[e.evidence_level] + PENALTY.get(e.relation, 0) == best
-    )
+    return min(BREADTH.get(e.pattern, 0) for e in f.evidence if item_strength(e) == best)
 
 
 _WHERE = {
