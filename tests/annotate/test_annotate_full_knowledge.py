@@ -117,9 +117,7 @@ def test_tumour_scope_keeps_other_tumours_with_lower_standing(kb):
 def test_valid_drug_without_knowledge_is_unrecognised_with_reason(kb):
     ann_drugs = {d for f in kb.facts for d in f.drugs} | {d for o in kb.options for d in o.therapy}
     classes = {c for f in kb.facts for c in f.drug_classes}
-    idle = next(
-        (d for d in sorted(kb.drugs) if d not in ann_drugs and not (kb.classes_of(d) & classes)), None
-    )
+    idle = next((d for d in sorted(kb.drugs) if d not in ann_drugs and not (kb.classes_of(d) & classes)), None)
     if idle is None:
         pytest.skip("every drug in the knowledge has facts")
     res = run(kb, ["EGFR T790M"], idle, "NSCLC")

@@ -256,7 +256,8 @@ class Annotator:
     def satisfied_kinds(
         self, alts: Sequence[Alteration], drugs: frozenset[str] | None = None
     ) -> dict[int, tuple[list[Alteration], str]]:
-        """Like :meth:`satisfied`, with ``"exact"`` or ``"possible"`` (some pattern only possibly matched)."""
+        """Like :meth:`satisfied`, with ``"exact"``, ``"possible"`` (some pattern only possibly matched) or
+        ``"implied"`` (every pattern but a fusion that a matched change of a partner gene presupposes)."""
         per_fact: dict[int, dict[int, int]] = {}
         single: dict[int, int] = {}
         maybe: set[int] = set()
@@ -283,10 +284,26 @@ class Annotator:
             owner: ([alts[ai]], "possible" if owner in maybe else "exact") for owner, ai in single.items()
         }
         for owner, slots in per_fact.items():
+            obs = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
             if len(slots) == self._n_slots[owner]:
-                obs = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
                 out[owner] = (obs, "possible" if owner in maybe else "exact")
+            elif len(slots) == self._n_slots[owner] - 1 and self._implied_fusion(owner, slots, obs) is not None:
+                out[owner] = (obs, "implied")
         return out
+
+    def _implied_fusion(self, owner: int, slots: dict[int, int], obs: Sequence[Alteration]) -> Alteration | None:
+        """The one unmatched pattern of fact ``owner`` when it is a fusion that a matched kinase change
+        of one of its partner genes presupposes (``ABL1 T315I`` lies in ``BCR::ABL1``), else ``None``."""
+        missing = [k for k in range(self._n_slots[owner]) if k not in slots]
+        if len(missing) != 1:
+            return None
+        pat = self._fact_pats[owner][missing[0]]
+        if pat is None or pat.kind != "fusion":
+            return None
+        partners = {pat.gene, pat.partner5, pat.partner3} - {None}
+        if any(a.kind in ("protein", "codon", "exon") and a.gene in partners for a in obs):
+            return pat
+        return None
 
     def _sens_pairs(self, alt: Alteration) -> dict[int, frozenset[int]]:
         """Sensitivity facts whose patterns ``alt`` satisfies: fact index -> slots (cached)."""
@@ -355,7 +372,12 @@ class Annotator:
         for i, (obs, kind) in self.satisfied_kinds(alts, given).items():
             fact = self._facts[i]
             warnings: tuple[str, ...] = ()
-            if kind == "possible":
+            if kind == "implied":
+                fusion = next((p for p in self.fact_patterns(i) if p.kind == "fusion"), None)
+                names = ", ".join(a.name for a in obs)
+                warnings = (f"assumes {fusion.name if fusion else 'the fusion'} (not given), in which {names} lies",)
+                kind = "possible"
+            elif kind == "possible":
                 warnings = tuple(
                     w for a in obs for p in self.fact_patterns(i) if (w := reference_mismatch(p, a)) is not None
                 )
