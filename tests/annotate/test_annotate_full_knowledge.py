@@ -50,7 +50,7 @@ def test_no_two_findings_identical_egfr_l858r_t790m_erlotinib(kb):
     assert t790m.evidence_level == "A" and len(t790m.evidence) >= 3
     assert all(f.mechanism is None for f in res.findings if f.effect == "sensitivity")
     d = res.to_dict()["findings"][0]
-    assert d["n_evidence"] == len(d["evidence"]) and all("tumor_relation" in e for e in d["evidence"])
+    assert min(d["n_evidence"], 25) == len(d["evidence"]) and all("tumor_relation" in e for e in d["evidence"])
 
 
 def test_abl1_t315i_imatinib_is_a_few_findings_not_a_hundred(kb):

@@ -102,14 +102,16 @@ def annotate(
         list or joined with ``+``. Default: the profile's ``drugs``.
     tumor
         OncoTree code or common name (``NSCLC``, ``melanoma``). Default: the profile's.
-        Without a tumour type, tumour-specific facts apply everywhere.
+        Without a tumour type the query is tumour-agnostic: evidence from any tumour is
+        weighed, and each piece keeps the tumour types it was recorded in.
     knowledge
         The knowledge to use; default :func:`oncoresist.knowledge.load_knowledge`.
 
     Returns
     -------
     AnnotationResult
-        Verdict, findings ranked by evidence, options, unrecognised inputs;
+        Verdict (weighed by the rule of docs/annotate.md), aggregated findings, conflicts,
+        options derived from the knowledge, unrecognised inputs with reasons;
         ``result.to_dict()`` is the JSON contract of ``oncoresist annotate --json``.
 
     Raises
