@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 Every test runs with ``ONCORESIST_DATA_DIR`` pointing at an empty temporary folder,
-so no test reads or writes the user's real import directory. The public CIViC and
+so no test reads or writes the user's real data folder (where ``kb import`` writes
+knowledge versions), and without the user's knowledge selection. The public CIViC and
 CGI snapshots are read from ``../shared/data`` (relative to the repository root);
 tests that need them are skipped where that folder is absent.
 """
@@ -20,9 +21,15 @@ CGI_TSV = SHARED_DATA / "cgi" / "cgi_biomarkers_per_variant.tsv"
 
 @pytest.fixture(autouse=True)
 def import_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty import directory for this test (``ONCORESIST_DATA_DIR``)."""
+    """An empty per-user data folder for this test (``ONCORESIST_DATA_DIR``; ``kb import`` writes versions there).
+
+    The knowledge selection of the user running the tests (``ONCORESIST_KNOWLEDGE``, the config
+    file) is cleared too, so every test loads the default knowledge unless it selects another.
+    """
     path = tmp_path_factory.mktemp("imports")
     monkeypatch.setenv("ONCORESIST_DATA_DIR", str(path))
+    monkeypatch.delenv("ONCORESIST_KNOWLEDGE", raising=False)
+    monkeypatch.setenv("ONCORESIST_CONFIG", str(path / "no-config.toml"))
     return path
 
 

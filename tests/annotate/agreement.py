@@ -19,7 +19,8 @@ CGI: rows with Association "Resistant" (expected ``resistant``) or "Responsive"
 (``sensitive``). The alteration is the row's ``individual_mutation`` (the one variant a
 per-variant row stands for) or else its ``Alteration``; CGI's ``GENE:change`` is written
 ``GENE change`` (the only rewriting). Drugs in ``[A,B]`` are taken one at a time, ``A + B``
-together; the tumour is the ``Primary Tumor acronym``.
+together; the tumour is the ``Primary Tumor type`` name (CGI's acronyms are its own, not
+OncoTree codes), the acronym only as a fallback.
 
 Classes of miss: ``unparsed`` (the grammar refuses the text), ``unknown name`` (a gene, drug
 or tumour the curated vocabulary lacks; unknown tumours are not misses: the query runs
@@ -157,7 +158,10 @@ def cgi_agreement(kb: Any) -> Agreement:
                 sets = [[d.strip()] for d in raw[1:-1].split(",") if d.strip()]
             else:
                 sets = [[d.strip() for d in raw.split("+") if d.strip()]]
-            tumor = _tumour(kb, [t.strip() for t in row["Primary Tumor acronym"].split(";")], ag)
+            # CGI's acronyms are its own, not OncoTree codes (its CM is cutaneous melanoma, OncoTree's CM
+            # conjunctival melanoma): the tumour type names first, the acronyms only as a fallback
+            names = [t.strip() for t in row.get("Primary Tumor type", "").split(";")]
+            tumor = _tumour(kb, names + [t.strip() for t in row["Primary Tumor acronym"].split(";")], ag)
             ag.add(
                 exp, _outcome(kb, alts, sets, tumor, exp), f"row{n} {text!r} / {raw} / {row['Primary Tumor acronym']}"
             )

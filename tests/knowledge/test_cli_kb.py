@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,18 +24,32 @@ def _one_line_error(res) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def with_imports(full_import_dir: Path, import_dir: Path) -> Path:
-    """The test's import dir holding the full CIViC and CGI imports."""
-    for name in ("civic.json", "cgi.json"):
-        shutil.copy(full_import_dir / name, import_dir / name)
+def with_imports(import_dir: Path) -> Path:
+    """The default knowledge: the curated layer plus the bundled CIViC and CGI snapshots (nothing to set up)."""
     return import_dir
 
 
-def test_import_civic_writes_and_reports(civic_tsv: Path, import_dir: Path) -> None:
-    res = _run("kb", "import", "civic", str(civic_tsv))
+def _versions(import_dir: Path) -> list[str]:
+    root = import_dir / "versions"
+    return sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
+
+
+def test_import_civic_writes_a_new_version_and_changes_nothing_else(civic_tsv: Path, import_dir: Path) -> None:
+    before = _run("annotate", "EGFR T790M", "--drug", "erlotinib", "--tumor", "NSCLC", "--json")
+    res = _run("kb", "import", "civic", str(civic_tsv), "--name", "civic-test")
     assert res.exit_code == 0, res.output
     assert "imported" in res.stdout and "Does Not Support" in res.stdout
-    assert (import_dir / "civic.json").is_file()
+    assert "--knowledge civic-test" in res.stdout
+    assert (import_dir / "versions" / "civic-test" / "version.json").is_file()
+    assert _versions(import_dir) == ["civic-test"]
+    # the import is not used until it is selected: the default's output is byte-for-byte the same
+    after = _run("annotate", "EGFR T790M", "--drug", "erlotinib", "--tumor", "NSCLC", "--json")
+    assert after.stdout == before.stdout
+    assert json.loads(after.stdout)["knowledge_version"].startswith("default:")
+    chosen = _run("annotate", "EGFR T790M", "--drug", "erlotinib", "--tumor", "NSCLC", "--json",
+                  "--knowledge", "civic-test")  # fmt: skip
+    assert chosen.exit_code == 0, chosen.output
+    assert json.loads(chosen.stdout)["knowledge_version"].startswith("civic-test:curated-")
 
 
 def test_import_cgi_json_report(cgi_tsv: Path, import_dir: Path) -> None:
@@ -45,33 +58,71 @@ def test_import_cgi_json_report(cgi_tsv: Path, import_dir: Path) -> None:
     report = json.loads(res.stdout)
     assert report["rows"] == 1442
     assert report["rows_imported"] + report["rows_skipped"] == 1442
-    assert report["written"] == str(import_dir / "cgi.json")
+    # default name: source, release date (the CGI table has none: the day of the import) and the table's sha256
+    [name] = _versions(import_dir)
+    assert name.startswith("cgi-") and name.endswith("-6c1a86c7")
+    assert report["written"] == str(import_dir / "versions" / name)
     assert {"reason", "rows", "examples"} <= set(report["skipped"][0])
+    assert report["diseases"]["distinct"] == len(report["diseases"]["unmapped_diseases"]) + sum(
+        report["diseases"][k] for k in ("by_table", "by_name", "tumor_agnostic")
+    )
+
+
+def test_import_existing_name_is_refused(cgi_tsv: Path, import_dir: Path) -> None:
+    assert _run("kb", "import", "cgi", str(cgi_tsv), "--name", "mine").exit_code == 0
+    manifest = (import_dir / "versions" / "mine" / "version.json").read_bytes()
+    res = _run("kb", "import", "cgi", str(cgi_tsv), "--name", "mine")
+    assert res.exit_code == 2
+    assert "already exists" in _one_line_error(res)
+    assert (import_dir / "versions" / "mine" / "version.json").read_bytes() == manifest
+    assert _run("kb", "import", "cgi", str(cgi_tsv), "--name", "default").exit_code == 2  # reserved
 
 
 def test_import_missing_file_is_usage_error(tmp_path: Path, import_dir: Path) -> None:
     res = _run("kb", "import", "civic", str(tmp_path / "none.tsv"))
     assert res.exit_code == 2
     assert "no such file" in _one_line_error(res)
-    assert not (import_dir / "civic.json").exists()
+    assert _versions(import_dir) == []
 
 
-def test_import_truncated_keeps_previous(civic_tsv: Path, tmp_path: Path, import_dir: Path) -> None:
-    assert _run("kb", "import", "civic", str(civic_tsv)).exit_code == 0
-    before = (import_dir / "civic.json").read_bytes()
+def test_import_truncated_writes_nothing(civic_tsv: Path, tmp_path: Path, import_dir: Path) -> None:
+    assert _run("kb", "import", "civic", str(civic_tsv), "--name", "good").exit_code == 0
+    before = (import_dir / "versions" / "good" / "version.json").read_bytes()
     data = civic_tsv.read_bytes()
     cut = tmp_path / "cut.tsv"
     cut.write_bytes(data[: len(data) // 3])
-    res = _run("kb", "import", "civic", str(cut))
+    res = _run("kb", "import", "civic", str(cut), "--name", "bad")
     assert res.exit_code == 2
     msg = _one_line_error(res)
     assert "cut.tsv" in msg and "line" in msg
-    assert (import_dir / "civic.json").read_bytes() == before
+    assert _versions(import_dir) == ["good"]
+    assert (import_dir / "versions" / "good" / "version.json").read_bytes() == before
 
 
 def test_import_unknown_source_is_usage_error() -> None:
     res = _run("kb", "import", "oncokb", "x.tsv")
     assert res.exit_code == 2
+
+
+def test_versions_lists_and_marks_the_selection(cgi_tsv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _run("kb", "import", "cgi", str(cgi_tsv), "--name", "v1").exit_code == 0
+    rows = json.loads(_run("kb", "versions", "--json").stdout)
+    assert [r["name"] for r in rows] == ["default", "curated", "v1"]
+    assert [r["name"] for r in rows if r["selected"]] == ["default"]
+    monkeypatch.setenv("ONCORESIST_KNOWLEDGE", "v1")
+    rows = json.loads(_run("kb", "versions", "--json").stdout)
+    [sel] = [r for r in rows if r["selected"]]
+    assert sel["name"] == "v1" and sel["selected_by"] == "$ONCORESIST_KNOWLEDGE"
+    res = _run("kb", "stats", "--json")
+    assert json.loads(res.stdout)["knowledge_version"].startswith("v1:")
+
+
+def test_unknown_version_is_one_line_with_suggestions(cgi_tsv: Path) -> None:
+    assert _run("kb", "import", "cgi", str(cgi_tsv), "--name", "mycgi").exit_code == 0
+    res = _run("kb", "stats", "--knowledge", "mycgj")
+    assert res.exit_code == 2
+    msg = _one_line_error(res)
+    assert "unknown knowledge version" in msg and "mycgi" in msg
 
 
 def test_validate_with_imports(with_imports: Path) -> None:
@@ -80,7 +131,7 @@ def test_validate_with_imports(with_imports: Path) -> None:
     assert "knowledge is valid" in res.stdout
 
 
-def test_validate_invalid_import_exits_1(import_dir: Path) -> None:
+def test_validate_invalid_import_exits_1(tmp_path: Path) -> None:
     doc = {
         "schema_version": "1",
         "facts": [
@@ -98,13 +149,16 @@ def test_validate_invalid_import_exits_1(import_dir: Path) -> None:
             }
         ],
     }
-    (import_dir / "civic.json").write_text(json.dumps(doc))
-    res = _run("kb", "validate")
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "civic.json").write_text(json.dumps(doc))
+    res = _run("kb", "validate", "--knowledge", str(folder))
     assert res.exit_code == 1
     assert "unknown drug 'notadrug'" in res.stderr
-    res = _run("kb", "show", "EGFR")  # browsing an invalid knowledge is the same failure
+    res = _run("kb", "show", "EGFR", "--knowledge", str(folder))  # browsing an invalid knowledge is the same failure
     assert res.exit_code == 1
     assert "invalid knowledge" in _one_line_error(res)
+    assert _run("kb", "validate").exit_code == 0  # the default is not affected
 
 
 def test_stats_still_works(with_imports: Path) -> None:

@@ -281,7 +281,7 @@ def test_write_import_is_atomic(civic_import: ImportResult, tmp_path: Path, monk
     def boom(*_a: object, **_k: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("oncoresist.knowledge.importers.store.json.dump", boom)
+    monkeypatch.setattr("oncoresist.knowledge.importers.store.json.dumps", boom)
     with pytest.raises(OSError):
         write_import(civic_import, tmp_path)
     assert path.read_bytes() == before
@@ -293,7 +293,7 @@ def test_write_import_refuses_an_import_that_breaks_the_knowledge(civic_import: 
     before = good.read_bytes()
     bad_fact = civic_import.facts[0].model_copy(update={"drugs": ["notadrug"], "drug_classes": []})
     bad = ImportResult(source="civic", path="bad.tsv", sha256="0", facts=[bad_fact])
-    with pytest.raises(ImportFormatError, match=r"unknown drug 'notadrug'.*previous import kept"):
+    with pytest.raises(ImportFormatError, match=r"unknown drug 'notadrug'.*nothing written"):
         write_import(bad, tmp_path)
     assert good.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["civic.json"]

@@ -46,7 +46,8 @@ def _add_fact(data_copy: Path, **over: object) -> None:
 
 def test_copy_loads(data_copy: Path) -> None:
     kb = load_knowledge(data_dir=data_copy, include_imports=False)
-    assert kb.facts and kb.version.startswith("curated-")
+    assert kb.facts and kb.version.startswith("curated:curated-")
+    assert kb.version.endswith("+oncotree-2025-10-03")
 
 
 def test_bad_yaml_names_file_and_line(data_copy: Path) -> None:
@@ -94,7 +95,7 @@ def _fact(**over: object) -> dict:
 
 def test_unknown_drug_in_an_imported_fact(import_dir: Path) -> None:
     (import_dir / "civic.json").write_text(json.dumps(_import_doc([_fact(drugs=["notadrug"])])))
-    msg = _load_error()
+    msg = _load_error(imports=import_dir)
     assert "civic.json" in msg and "civic-eid999999" in msg and "unknown drug 'notadrug'" in msg
 
 
@@ -107,16 +108,16 @@ def test_imports_never_override_curated(import_dir: Path) -> None:
         drug_classes=[{"id": "imported_unclassified", "name": "imported"}],
     )
     (import_dir / "civic.json").write_text(json.dumps(doc))
-    kb = load_knowledge()
+    kb = load_knowledge(imports=import_dir)
     assert kb.genes["EGFR"] == curated.genes["EGFR"]
     assert kb.drugs["erlotinib"] == curated.drugs["erlotinib"]
     assert any(f.id == "civic-eid999999" for f in kb.facts)
-    assert "+imports-" in kb.version
+    assert kb.version.startswith(f"path:{import_dir}:curated-") and "+civic." in kb.version
 
 
 def test_corrupt_import_json_is_one_line(import_dir: Path) -> None:
     (import_dir / "cgi.json").write_text('{"facts": [')
-    msg = _load_error()
+    msg = _load_error(imports=import_dir)
     assert "cgi.json" in msg and "kb import" in msg
 
 
@@ -134,7 +135,7 @@ def test_importer_written_file_with_a_bad_field_is_still_caught(import_dir: Path
     doc = _import_doc([_fact(effect="resists")])
     doc["meta"]["writer"] = "oncoresist.knowledge.importers"
     (import_dir / "civic.json").write_text(json.dumps(doc))
-    msg = _load_error()
+    msg = _load_error(imports=import_dir)
     assert "civic.json" in msg and "civic-eid999999" in msg and "'effect'" in msg
 
 

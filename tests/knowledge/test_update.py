@@ -2,8 +2,10 @@
 
 The server also serves broken variants: a body shorter than its Content-Length
 (connection closed mid-stream), a body cut mid-row without a length, a wrong
-header, too few rows, and a 404. Each failure must leave the previous import
-byte-for-byte intact, with no temporary file left behind.
+header, too few rows, and a 404. A good download becomes a new named knowledge
+version (the bundled CGI layer kept, the new CIViC layer added); each failure must
+write no version, leave the earlier ones byte-for-byte intact, and leave no
+temporary file behind.
 """
 
 from __future__ import annotations
@@ -79,23 +81,36 @@ def server(civic_tsv: Path) -> Iterator[str]:
         httpd.server_close()
 
 
+def _entries(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+
+
 @pytest.fixture
 def previous(server: str, import_dir: Path) -> bytes:
-    """A first, successful update; returns the bytes of the import it wrote."""
-    result, path = update_civic(f"{server}/good.tsv", directory=import_dir, timeout=30)
-    assert path == import_dir / "civic.json"
+    """A first, successful update; returns the bytes of the version manifest it wrote."""
+    result, path = update_civic(f"{server}/good.tsv", name="first", timeout=30)
+    assert path == import_dir / "versions" / "first"
     assert len(result.facts) > 2000
-    return path.read_bytes()
+    return (path / "version.json").read_bytes()
 
 
-def test_update_writes_the_import(server: str, import_dir: Path, previous: bytes) -> None:
+def test_update_writes_a_new_version(server: str, import_dir: Path, previous: bytes) -> None:
+    import gzip
     import json
 
-    doc = json.loads(previous)
+    from oncoresist.knowledge import load_knowledge
+
+    manifest = json.loads(previous)
+    layers = {layer["source"]: layer for layer in manifest["layers"]}
+    assert layers["cgi"].get("bundled") is True  # the base's other layer, by reference
+    assert layers["civic"]["release_date"] == "2026-05-26" and layers["civic"]["rows"] == 4854
+    doc = json.loads(gzip.decompress((import_dir / "versions" / "first" / "civic.json.gz").read_bytes()))
     assert doc["meta"]["path"] == f"{server}/good.tsv"
-    assert doc["meta"]["rows"] == 4854
     assert any(f["id"] == "civic-eid238" for f in doc["facts"])
-    assert sorted(p.name for p in import_dir.iterdir()) == ["civic.json"]
+    assert _entries(import_dir / "versions") == ["first"]
+    kb = load_knowledge("first")
+    assert kb.version.startswith("first:curated-") and "+civic-2026-05-26.6228a090+" in kb.version
+    assert load_knowledge().version.startswith("default:")  # the default is untouched
 
 
 @pytest.mark.parametrize(
@@ -108,17 +123,17 @@ def test_update_writes_the_import(server: str, import_dir: Path, previous: bytes
         ("/missing.tsv", DownloadError, "HTTP 404"),
     ],
 )
-def test_failed_update_keeps_previous_import(
+def test_failed_update_writes_nothing(
     server: str, import_dir: Path, previous: bytes, path: str, error: type[Exception], match: str
 ) -> None:
     with pytest.raises(error, match=match) as exc:
-        update_civic(f"{server}{path}", directory=import_dir, timeout=30)
-    assert "previous import kept" in str(exc.value)
-    assert (import_dir / "civic.json").read_bytes() == previous
-    assert sorted(p.name for p in import_dir.iterdir()) == ["civic.json"]
+        update_civic(f"{server}{path}", name="second", timeout=30)
+    assert "nothing written" in str(exc.value)
+    assert (import_dir / "versions" / "first" / "version.json").read_bytes() == previous
+    assert _entries(import_dir / "versions") == ["first"]
 
 
-def test_connection_refused_keeps_previous_import(import_dir: Path, previous: bytes) -> None:
+def test_connection_refused_writes_nothing(import_dir: Path, previous: bytes) -> None:
     import socket
 
     s = socket.socket()
@@ -126,18 +141,19 @@ def test_connection_refused_keeps_previous_import(import_dir: Path, previous: by
     port = s.getsockname()[1]
     s.close()  # nothing listens there now
     with pytest.raises(DownloadError, match="cannot connect"):
-        update_civic(f"http://127.0.0.1:{port}/x.tsv", directory=import_dir, timeout=5)
-    assert (import_dir / "civic.json").read_bytes() == previous
+        update_civic(f"http://127.0.0.1:{port}/x.tsv", name="second", timeout=5)
+    assert _entries(import_dir / "versions") == ["first"]
+    assert (import_dir / "versions" / "first" / "version.json").read_bytes() == previous
 
 
 def test_cli_update(server: str, import_dir: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["kb", "update", "--url", f"{server}/good.tsv", "--json"])
     assert res.exit_code == 0, res.output
-    assert (import_dir / "civic.json").is_file()
-    before = (import_dir / "civic.json").read_bytes()
-    res = runner.invoke(app, ["kb", "update", "--url", f"{server}/interrupted.tsv"])
+    [name] = _entries(import_dir / "versions")
+    assert name == "civic-2026-05-26-6228a090"  # default name: source, release date, sha256 of the table
+    res = runner.invoke(app, ["kb", "update", "--url", f"{server}/interrupted.tsv", "--name", "other"])
     assert res.exit_code == 2
     assert res.stderr.startswith("error: ") and res.stderr.count("\n") == 1
-    assert "previous import kept" in res.stderr
-    assert (import_dir / "civic.json").read_bytes() == before
+    assert "nothing written" in res.stderr
+    assert _entries(import_dir / "versions") == [name]

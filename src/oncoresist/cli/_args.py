@@ -13,3 +13,12 @@ SeedOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output file.")]
+KnowledgeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--knowledge",
+        "-k",
+        help="Knowledge version: default (curated + bundled CIViC/CGI), curated, a name from 'kb versions', "
+        "or a folder. Omitted: $ONCORESIST_KNOWLEDGE, else the config file, else default.",
+    ),
+]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from oncoresist.cli import app
+from oncoresist.cli._args import KnowledgeOpt
 from oncoresist.cli._common import error_boundary, fail
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def annotate(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Batch table, .tsv or .parquet.", rich_help_panel=_OUT)
     ] = None,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Annotate a tumour profile: verdict for the drug(s), mechanisms with sources, and options.
 
@@ -51,7 +53,7 @@ def annotate(
     from oncoresist.annotate.inputs import collect_inputs
     from oncoresist.knowledge.loader import load_knowledge
 
-    kb = load_knowledge()
+    kb = load_knowledge(knowledge)
     inputs = collect_inputs(
         kb, alterations=alterations or (), profile=profile, maf=maf, vcf=vcf, table=table, sample=sample
     )

@@ -10,9 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from oncoresist.cli import app
+from oncoresist.cli._args import KnowledgeOpt
 from oncoresist.cli._common import console, error_boundary, fail
 
-kb_app = typer.Typer(help="The resistance knowledge base: validate, stats, show, import, update.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="The resistance knowledge base: validate, stats, show, versions, import, update, bundle.", no_args_is_help=True
+)
 app.add_typer(kb_app, name="kb")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -21,13 +24,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 @kb_app.command("validate")
 @error_boundary
 def validate(
-    curated_only: Annotated[bool, typer.Option("--curated-only", help="Ignore imports.")] = False,
+    curated_only: Annotated[bool, typer.Option("--curated-only", help="The curated layer alone.")] = False,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Check every knowledge file; name file, entry and field of each problem (exit 1 if any)."""
     from oncoresist.knowledge import load_knowledge
     from oncoresist.knowledge.validate import check
 
-    kb = load_knowledge(include_imports=not curated_only, validate=False)
+    kb = load_knowledge("curated" if curated_only else knowledge, validate=False)
     problems = check(kb)
     for p in problems:
         typer.echo(f"error: {p}", err=True)
@@ -44,12 +48,13 @@ def validate(
 def stats(
     as_json: JsonOpt = False,
     curated_only: Annotated[bool, typer.Option("--curated-only", help="Count the curated layer only.")] = False,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
-    """Coverage: facts per mechanism class, genes, drugs, sources."""
+    """Coverage: facts per mechanism class, genes, drugs, sources; how imported diseases map onto the OncoTree."""
     from oncoresist.knowledge import load_knowledge
     from oncoresist.knowledge.stats import coverage
 
-    cov = coverage(load_knowledge(include_imports=not curated_only), curated_only=curated_only)
+    cov = coverage(load_knowledge("curated" if curated_only else knowledge), curated_only=curated_only)
     if as_json:
         typer.echo(json.dumps(cov, indent=2))
         return
@@ -66,6 +71,18 @@ def stats(
         f"facts {cov['facts']} (resistance {cov['resistance_facts']}), genes {cov['genes_in_facts']}, "
         f"drugs {cov['drugs_in_facts']}, options {cov['options']}, sources {cov['sources']}"
     )
+    tm = cov["tumors"]
+    con.print(
+        f"tumour types {tm['types']} (OncoTree {tm['oncotree_release']}: {tm['oncotree']}); facts by scope: "
+        + ", ".join(f"{k} {v}" for k, v in tm["facts_by_scope"].items())
+    )
+    for src, d in tm["imported_diseases"].items():
+        con.print(
+            f"{src} diseases: {d['distinct']} distinct; mapped by table {d['by_table']}, by name {d['by_name']}, "
+            f"tumour-agnostic {d['tumor_agnostic']}; unmapped {d['unmapped']} ({d['rows_unmapped']} facts)"
+        )
+    if tm["unmapped"]:
+        con.print("unmapped (own code, no OncoTree parent): " + "; ".join(tm["unmapped"]))
 
 
 # ---------------------------------------------------------------- import / update
@@ -111,50 +128,108 @@ def _report(summary: dict[str, Any], written: str, as_json: bool) -> None:
     con.print(f"written: {written}")
 
 
-def _run_import(kind: str, path: str, as_json: bool) -> None:
+NameOpt = Annotated[
+    str | None,
+    typer.Option("--name", help="Name of the new knowledge version (default <source>-<release date>-<sha8>)."),
+]
+BaseOpt = Annotated[
+    str, typer.Option("--base", help="Version whose other layers the new one keeps: default, curated or a name.")
+]
+
+
+def _run_import(kind: str, path: str, name: str | None, base: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
+    from oncoresist.knowledge.importers import create_version, default_version_name, import_cgi, import_civic
 
     p = Path(path)
     if not p.is_file():
         fail(f"{path}: no such file; give the path of the {kind.upper()} TSV")
     with _knowledge_errors_exit_1():
         result = (import_civic if kind == "civic" else import_cgi)(p)
-    written = write_import(result)
+    written = create_version(name or default_version_name(result), [result], base=base)
     _report(result.summary(), str(written), as_json)
+    if not as_json:
+        console().print(f"select it with --knowledge {written.name} (or ONCORESIST_KNOWLEDGE={written.name})")
 
 
 @import_app.command("civic")
 @error_boundary
-def import_civic_cmd(path: PathArg, as_json: JsonFlag = False) -> None:
-    """Import CIViC evidence (AcceptedClinicalEvidenceSummaries.tsv) into the import directory."""
-    _run_import("civic", path, as_json)
+def import_civic_cmd(path: PathArg, name: NameOpt = None, base: BaseOpt = "default", as_json: JsonFlag = False) -> None:
+    """Import CIViC evidence (AcceptedClinicalEvidenceSummaries.tsv) as a new knowledge version."""
+    _run_import("civic", path, name, base, as_json)
 
 
 @import_app.command("cgi")
 @error_boundary
-def import_cgi_cmd(path: PathArg, as_json: JsonFlag = False) -> None:
-    """Import the CGI biomarkers table (cgi_biomarkers_per_variant.tsv) into the import directory."""
-    _run_import("cgi", path, as_json)
+def import_cgi_cmd(path: PathArg, name: NameOpt = None, base: BaseOpt = "default", as_json: JsonFlag = False) -> None:
+    """Import the CGI biomarkers table (cgi_biomarkers_per_variant.tsv) as a new knowledge version."""
+    _run_import("cgi", path, name, base, as_json)
 
 
 @kb_app.command("update")
 @error_boundary
 def update(
     url: Annotated[str | None, typer.Option("--url", help="Download from here instead of CIViC's nightly URL.")] = None,
+    name: NameOpt = None,
+    base: BaseOpt = "default",
     min_facts: Annotated[
         int, typer.Option("--min-facts", min=0, help="Refuse a download that yields fewer facts.")
     ] = 500,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Network timeout in seconds.")] = 60.0,
     as_json: JsonFlag = False,
 ) -> None:
-    """Download the current CIViC nightly evidence TSV, verify it, and replace the CIViC import atomically."""
+    """Download the current CIViC nightly evidence TSV, verify it, and write it as a new knowledge version."""
     from oncoresist.knowledge.update import CIVIC_NIGHTLY_URL, update_civic
 
     with _knowledge_errors_exit_1():
-        result, path = update_civic(url or CIVIC_NIGHTLY_URL, min_facts=min_facts, timeout=timeout)
+        result, path = update_civic(
+            url or CIVIC_NIGHTLY_URL, name=name, base=base, min_facts=min_facts, timeout=timeout
+        )
     _report(result.summary(), str(path), as_json)
+    if not as_json:
+        console().print(f"select it with --knowledge {path.name} (or ONCORESIST_KNOWLEDGE={path.name})")
+
+
+@kb_app.command("versions")
+@error_boundary
+def versions(as_json: JsonOpt = False, knowledge: KnowledgeOpt = None) -> None:
+    """List the knowledge versions (default, curated, those made by kb import / kb update); mark the selected one."""
+    from oncoresist.knowledge.versions import list_versions
+
+    rows = list_versions(knowledge)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Knowledge versions")
+    for col in ("", "name", "layers", "created", "base"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        mark = "*" if r["selected"] else ""
+        table.add_row(mark, escape(r["name"]), escape(" + ".join(r["layers"])), r.get("created_at") or "",
+                      r.get("base") or "")  # fmt: skip
+    con = console()
+    con.print(table)
+    sel = next((r for r in rows if r["selected"]), None)
+    if sel is not None:
+        con.print(f"* selected ({escape(sel['selected_by'])})")
+
+
+@kb_app.command("bundle")
+@error_boundary
+def bundle(
+    shared: Annotated[str, typer.Argument(help="Folder holding civic/, cgi/ and oncotree/ (e.g. ../shared/data).")],
+    check: Annotated[bool, typer.Option("--check", help="Only check that the shipped bundle is a rebuild.")] = False,
+) -> None:
+    """Recompile the bundled default knowledge from the pinned snapshots (maintainers; reproducible)."""
+    from oncoresist.knowledge.bundle import main as bundle_main
+
+    code = bundle_main([shared, *(["--check"] if check else [])])
+    if code:
+        raise typer.Exit(code)
 
 
 # ---------------------------------------------------------------- browsing
@@ -162,20 +237,21 @@ LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Facts shown per e
 AllOpt = Annotated[bool, typer.Option("--all", help="Show every fact (no --limit).")]
 
 
-def _browse(query: str, limit: int, show_all: bool) -> dict[str, Any]:
+def _browse(query: str, limit: int, show_all: bool, knowledge: str | None) -> dict[str, Any]:
     from oncoresist.annotate.explain import browse
     from oncoresist.knowledge import load_knowledge
 
     with _knowledge_errors_exit_1():
-        kb = load_knowledge()
+        kb = load_knowledge(knowledge)
     return browse(kb, query, limit=None if show_all else limit)
 
 
 def _browse_and_print(
-    query: str, limit: int, show_all: bool, as_json: bool, render: Callable[[dict[str, Any]], None]
-) -> None:
+    query: str, limit: int, show_all: bool, as_json: bool, render: Callable[[dict[str, Any]], None],
+    knowledge: str | None = None,
+) -> None:  # fmt: skip
     """Browse the knowledge for ``query``; print the result as JSON or with ``render``."""
-    out = _browse(query, limit, show_all)
+    out = _browse(query, limit, show_all, knowledge)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
@@ -213,9 +289,10 @@ def show(
     as_json: JsonOpt = False,
     limit: LimitOpt = 25,
     show_all: AllOpt = False,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Show an entity (aliases resolve) and the facts that involve it."""
-    _browse_and_print(name, limit, show_all, as_json, _print_entity)
+    _browse_and_print(name, limit, show_all, as_json, _print_entity, knowledge)
 
 
 def _print_entity(out: dict[str, Any]) -> None:
@@ -246,9 +323,10 @@ def explain(
     as_json: JsonOpt = False,
     limit: LimitOpt = 12,
     show_all: AllOpt = False,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Explain the resistance mechanisms behind an alteration, gene, drug or mechanism class, with sources."""
-    _browse_and_print(query, limit, show_all, as_json, _print_explanation)
+    _browse_and_print(query, limit, show_all, as_json, _print_explanation, knowledge)
 
 
 def _print_explanation(out: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from oncoresist.cli import app
-from oncoresist.cli._args import SeedOpt
+from oncoresist.cli._args import KnowledgeOpt, SeedOpt
 from oncoresist.cli._common import console, error_boundary
 
 _EVIDENCE = ("A", "B", "C", "D", "E")
@@ -53,6 +53,7 @@ def twin(
     ] = 400,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Build the evolutionary scenario the knowledge implies for a profile and drugs; list every number's origin."""
     from oncoresist.errors import OncoresistError
@@ -62,7 +63,12 @@ def twin(
     level = min_evidence.strip().upper()
     if level not in _EVIDENCE:
         raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
-    built = build_twin(alterations, drugs=drugs, tumor=tumor, burden=burden, defaults=TwinDefaults(min_evidence=level))
+    from oncoresist.knowledge import load_knowledge
+
+    built = build_twin(
+        alterations, drugs=drugs, tumor=tumor, burden=burden, defaults=TwinDefaults(min_evidence=level),
+        knowledge=None if knowledge is None else load_knowledge(knowledge),
+    )  # fmt: skip
     names = [x.strip() for x in strategies.split(",") if x.strip()] if strategies is not None else []
     comparison = None
     if strategies is not None:

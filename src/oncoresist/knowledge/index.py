@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from oncoresist.errors import UnknownNameError
+from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
+from oncoresist.knowledge.oncotree import ROOT as TUMOR_ROOT
+from oncoresist.knowledge.oncotree import OncoTree
 from oncoresist.knowledge.schema import (
     Drug,
     DrugClass,
@@ -23,6 +26,13 @@ from oncoresist.knowledge.schema import (
     TumorType,
 )
 from oncoresist.suggest import closest
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.selection import Selection
+
+
+#: how :meth:`Knowledge.tumor_relation` places a fact's tumour type relative to the query's
+TumorRelation = Literal["same", "ancestor", "descendant", "sibling", "unrelated"]
 
 
 def normalize_name(name: str) -> str:
@@ -52,9 +62,26 @@ class Knowledge:
     duplicates: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: import metadata per import file
     imports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: how this knowledge was selected (name, how, layers); set by the loader
+    selection: Selection | None = field(default=None, repr=False)
+    #: the OncoTree release of the tumour vocabulary ("" when built without one)
+    oncotree_release: str = ""
+    #: curated tumour entries that disagree with the OncoTree: (file, code, message)
+    tumor_conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     _gene_alias: dict[str, str] = field(default_factory=dict, repr=False)
     _drug_alias: dict[str, str] = field(default_factory=dict, repr=False)
     _tumor_alias: dict[str, str] = field(default_factory=dict, repr=False)
+    _tumor_code_alias: dict[str, str] = field(default_factory=dict, repr=False)
+    _tumor_children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _tumor_tissue: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _tumor_overlay_parents: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Knowledge(version={self.version!r}, facts={len(self.facts)}, options={len(self.options)}, "
+            f"genes={len(self.genes)}, drugs={len(self.drugs)}, tumors={len(self.tumors)})"
+        )
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -64,8 +91,21 @@ class Knowledge:
         imported: Iterable[tuple[str, KnowledgeFile, dict[str, Any]]] = (),
         *,
         version: str = "unversioned",
+        oncotree: OncoTree | None = None,
     ) -> Knowledge:
+        """Merge the layers: the OncoTree nodes, then curated files, then imports (first definition wins).
+
+        A curated tumour entry whose code is an OncoTree code adds its synonyms (and its
+        name, when it differs) to the OncoTree node; the OncoTree's name and parent stay.
+        """
         kb = cls(version=version)
+        if oncotree is not None:
+            kb.oncotree_release = oncotree.release
+            for t in oncotree.nodes:
+                kb.tumors[t.code] = t
+                kb.defined_in[("tumor", t.code)] = ONCOTREE_LABEL
+            kb._oncotree_codes = frozenset(kb.tumors)
+            kb._tumor_code_alias = dict(oncotree.code_aliases)
         for label, kf in curated:
             kb._add_file(label, kf, curated=True)
         for label, kf, meta in imported:
@@ -86,6 +126,9 @@ class Knowledge:
         for kind, table, items, key_attr in sections:
             for item in items:
                 key = getattr(item, key_attr)
+                if kind == "tumor" and curated and key in self._oncotree_codes:
+                    self._overlay_tumor(label, item)
+                    continue
                 if key in table:
                     if curated and kind != "source":  # one citation may be listed by several files
                         self.duplicates.append((kind, key, self.defined_in[(kind, key)], label))
@@ -109,6 +152,53 @@ class Knowledge:
             self.options.append(opt)
             self.defined_in[("option", opt.id)] = label
 
+    def _overlay_tumor(self, label: str, item: TumorType) -> None:
+        """Add a curated entry's synonyms (and a differing name) to the OncoTree node of its code."""
+        node = self.tumors[item.code]
+        extra = [s for s in item.synonyms if s not in node.synonyms]
+        if normalize_name(item.name) != normalize_name(node.name) and item.name not in node.synonyms:
+            extra.append(item.name)
+        if extra:
+            self.tumors[item.code] = node.model_copy(update={"synonyms": [*node.synonyms, *extra]})
+            self.defined_in.setdefault(("tumor synonyms", item.code), label)
+        if item.parent:
+            self._tumor_overlay_parents.append((label, item.code, item.parent))
+
+    def _index_tumors(self) -> None:
+        children: dict[str, list[str]] = defaultdict(list)
+        for code, t in self.tumors.items():
+            if t.parent:
+                children[t.parent].append(code)
+        self._tumor_children = {k: sorted(v) for k, v in children.items()}
+        for label, code, parent in self._tumor_overlay_parents:  # ancestry must agree with the OncoTree
+            if parent not in self.tumor_ancestors(code)[1:]:
+                chain = " > ".join(reversed(self.tumor_ancestors(code)))
+                msg = f"parent {parent!r} is not an OncoTree ancestor of {code} ({chain})"
+                self.tumor_conflicts.append((label, code, msg))
+        names: dict[str, set[str]] = defaultdict(set)
+        for code, tumor in self.tumors.items():
+            names[normalize_name(tumor.name)].add(code)
+        for code in self.tumors:
+            self._tumor_alias.setdefault(code.lower(), code)
+            self._tumor_alias.setdefault(normalize_name(code), code)  # DOID_7474 is looked up as "doid 7474"
+        for name, codes in names.items():
+            if len(codes) == 1:  # a name two OncoTree nodes share (germ cell tumours of ovary and testis) is ambiguous
+                self._tumor_alias.setdefault(name, next(iter(codes)))
+        for code, tumor in self.tumors.items():
+            for syn in tumor.synonyms:
+                key = normalize_name(syn)
+                owner = self._tumor_alias.setdefault(key, code)
+                if owner != code:
+                    self.tumor_conflicts.append(
+                        (
+                            self.defined_in.get(("tumor synonyms", code)) or self.defined_in.get(("tumor", code), "?"),
+                            code,
+                            f"synonym {syn!r} already names {owner} ({self.tumors[owner].name})",
+                        )
+                    )
+        for old, code in self._tumor_code_alias.items():
+            self._tumor_alias.setdefault(old.lower(), code)
+
     def _index(self) -> None:
         for sym in self.genes:
             self._gene_alias.setdefault(sym.upper(), sym)
@@ -120,13 +210,7 @@ class Knowledge:
         for name, drug in self.drugs.items():
             for syn in drug.synonyms:
                 self._drug_alias.setdefault(normalize_name(syn), name)
-        for code, tumor in self.tumors.items():
-            self._tumor_alias.setdefault(code.lower(), code)
-            self._tumor_alias.setdefault(normalize_name(code), code)  # DOID_7474 is looked up as "doid 7474"
-            self._tumor_alias.setdefault(normalize_name(tumor.name), code)
-        for code, tumor in self.tumors.items():
-            for syn in tumor.synonyms:
-                self._tumor_alias.setdefault(normalize_name(syn), code)
+        self._index_tumors()
 
     # ------------------------------------------------------------ resolution
     def resolve_gene(self, token: str) -> str | None:
@@ -165,7 +249,7 @@ class Knowledge:
         """Resolve a tumour type or raise :class:`UnknownNameError` with the closest names."""
         code = self.resolve_tumor(token)
         if code is None:
-            names = list(self.tumors) + [t.name for t in self.tumors.values()]
+            names = list(self.tumors) + [t.name for t in self.tumors.values()] + list(self._tumor_code_alias)
             names += [s for t in self.tumors.values() for s in t.synonyms]
             raise UnknownNameError("tumor type", token, self._suggest(token, names))
         return code
@@ -196,14 +280,71 @@ class Knowledge:
         return sorted(n for n in self.drugs if class_id in self.classes_of(n))
 
     def tumor_ancestors(self, code: str) -> list[str]:
-        """The tumour type and its parents up the OncoTree, most specific first."""
+        """The tumour type and its parents up the OncoTree, most specific first (ending at ``TISSUE``).
+
+        An old OncoTree code (``GBM``) is read as its current code (``GB``); a code the
+        knowledge does not know is its own only ancestor.
+        """
         out: list[str] = []
-        cur: str | None = code
+        cur: str | None = code if code in self.tumors else self._tumor_code_alias.get(code, code)
         while cur and cur not in out:
             out.append(cur)
             t = self.tumors.get(cur)
             cur = t.parent if t else None
         return out
+
+    def tumor_descendants(self, code: str) -> list[str]:
+        """The tumour type and every type below it in the OncoTree (the code first, then breadth first)."""
+        start = code if code in self.tumors else self._tumor_code_alias.get(code, code)
+        out = [start]
+        seen = {start}
+        i = 0
+        while i < len(out):
+            for child in self._tumor_children.get(out[i], ()):
+                if child not in seen:
+                    seen.add(child)
+                    out.append(child)
+            i += 1
+        return out
+
+    def tumor_tissue(self, code: str) -> str | None:
+        """The OncoTree tissue (the level-1 node below ``TISSUE``, e.g. ``LUNG``) of a type; None above or outside."""
+        hit = self._tumor_tissue.get(code)
+        if hit is None and code not in self._tumor_tissue:
+            chain = self.tumor_ancestors(code)
+            hit = chain[-2] if len(chain) >= 2 and chain[-1] == TUMOR_ROOT else None
+            self._tumor_tissue[code] = hit
+        return hit
+
+    def tumor_relation(self, query: str, fact_code: str) -> TumorRelation:
+        """Where a fact recorded in ``fact_code`` stands for a query about ``query`` (both OncoTree codes).
+
+        - ``"same"``: the same type (old codes read as current ones);
+        - ``"ancestor"``: the fact's type is above the query's (``NSCLC`` or ``TISSUE`` for a
+          ``LUAD`` query): the fact applies;
+        - ``"descendant"``: the fact's type is below the query's (``SKCM`` for a ``MEL`` query):
+          it may apply, with a lower standing;
+        - ``"sibling"``: neither is above the other but both lie in the same OncoTree tissue
+          (``LUSC`` or ``SCLC`` for a ``LUAD`` query, both in ``LUNG``): lower standing;
+        - ``"unrelated"``: different tissues, or a type outside the tree (an unmapped import).
+        """
+        q = self.tumor_ancestors(query)
+        f = self.tumor_ancestors(fact_code)
+        if q[0] == f[0]:
+            return "same"
+        if f[0] in q:
+            return "ancestor"
+        if q[0] in f:
+            return "descendant"
+        tq, tf = self.tumor_tissue(q[0]), self.tumor_tissue(f[0])
+        if tq is not None and tq == tf:
+            return "sibling"
+        return "unrelated"
+
+    def is_tumor_agnostic(self, codes: Iterable[str]) -> bool:
+        """Whether a fact's tumour list means "any tumour type": empty, or the OncoTree root ``TISSUE``."""
+        codes = list(codes)
+        return not codes or TUMOR_ROOT in codes
 
     def fact_drugs(self, fact: Fact | Option) -> set[str]:
         """Drugs a fact applies to: named drugs plus every member of its drug classes."""

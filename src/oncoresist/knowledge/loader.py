@@ -1,17 +1,24 @@
-"""Reading curated YAML and imported JSON into one :class:`Knowledge` object.
+"""Reading the layers of a knowledge version into one :class:`Knowledge` object.
 
-Curated files live in ``oncoresist/knowledge/data/`` (any ``*.yaml`` below it,
-read in sorted order). Imports (CIViC, CGI) live as JSON in the per-user data
-directory (:func:`import_dir`) and are merged at load. Loading validates every
-model (pydantic) and every cross-reference (:mod:`.validate`); the first error is
-raised as a :class:`~oncoresist.errors.KnowledgeError` naming file, entry and field.
+The curated layer is the OncoTree (:mod:`.oncotree`) plus the YAML files in
+``oncoresist/knowledge/data/`` (any ``*.yaml`` below it, read in sorted order). On top
+come the layers of the selected version (:mod:`.selection`): by default the CIViC and
+CGI snapshots compiled into ``knowledge/bundled/``. Loading validates every curated
+model (pydantic) and every cross-reference (:mod:`.validate`); the first error is raised
+as a :class:`~oncoresist.errors.KnowledgeError` naming file, entry and field.
+
+Pinned layers (the bundle, versions written by ``kb import``) were validated in full
+when they were written; their files are checked against the sha256 their manifest
+records and then built without repeating pydantic validation, and the cross-reference
+check is skipped when the curated layer is the one they were checked against (its
+digest is recorded as ``validated_with``). Anything else is validated in full.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
@@ -20,7 +27,10 @@ import yaml
 from pydantic import ValidationError
 
 from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge._construct import fast_constructor
 from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.oncotree import BUNDLE_DIR, ONCOTREE_FILE, read_oncotree
+from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
 from oncoresist.knowledge.schema import (
     ID_RE,
     MECHANISM_IDS,
@@ -32,9 +42,11 @@ from oncoresist.knowledge.schema import (
     Origin,
     TherapyMode,
 )
+from oncoresist.knowledge.selection import DATA_ENV, Layer, Selection, data_root, folder_selection, resolve_selection
 
 DATA_DIR = Path(__file__).parent / "data"
-IMPORT_ENV = "ONCORESIST_DATA_DIR"
+#: kept for callers of the old name: the per-user data folder's environment variable
+IMPORT_ENV = DATA_ENV
 
 try:  # the C loader is ~10x faster
     _YamlLoader: Any = yaml.CSafeLoader
@@ -43,13 +55,12 @@ except AttributeError:  # pragma: no cover
 
 
 def import_dir() -> Path:
-    """Where imported facts are kept: ``$ONCORESIST_DATA_DIR`` or the platformdirs user data dir."""
-    env = os.environ.get(IMPORT_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
+    """The per-user data folder (``$ONCORESIST_DATA_DIR`` or the platformdirs user data dir).
 
-    return Path(platformdirs.user_data_dir("oncoresist", appauthor=False))
+    Loading never reads import files from here by itself: named versions live in its
+    ``versions/`` folder and are loaded only when selected (:mod:`.selection`).
+    """
+    return data_root()
 
 
 def _entry_label(section: str, item: Any, index: int) -> str:
@@ -179,33 +190,23 @@ def _trusted_facts(items: Any) -> list[Fact] | None:
     return out
 
 
-def _list_default() -> list[str]:
-    return []
+_construct_fact = fast_constructor(Fact)
 
 
-#: per field: a factory of its default (``Fact.model_construct`` is slow: it inspects
-#: each default factory's signature on every call)
-_FACT_DEFAULTS: dict[str, Any] = {
-    name: (_list_default if field.default_factory is not None else (lambda d=field.default: d))
-    for name, field in Fact.model_fields.items()
-    if not field.is_required()
+def _construct_file(payload: dict[str, Any]) -> KnowledgeFile:
+    """A :class:`KnowledgeFile` of an already validated document, built without validation."""
+    sections: dict[str, Any] = {"facts": [_construct_fact(f) for f in payload.get("facts", [])]}
+    for name, construct in _ENTITY_CONSTRUCTORS.items():  # mechanisms and options: curated snapshot only
+        sections[name] = [construct(item) for item in payload.get(name, [])]
+    kf: KnowledgeFile = _construct_knowledge_file({"schema_version": "1", **sections})
+    return kf
+
+
+_ENTITY_CONSTRUCTORS: dict[str, Any] = {
+    name: fast_constructor(KnowledgeFile.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
+    for name in ("mechanisms", "genes", "drug_classes", "drugs", "tumors", "sources", "options")
 }
-
-
-def _construct_fact(data: dict[str, Any]) -> Fact:
-    """What ``Fact.model_construct(**data)`` does for this model, without its per-call overhead."""
-    values = {name: data[name] if name in data else _FACT_DEFAULTS[name]() for name in _FACT_NAMES}
-    obj = _new_fact(Fact)
-    _setattr(obj, "__dict__", values)
-    _setattr(obj, "__pydantic_fields_set__", set(data))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", None)
-    return obj
-
-
-_FACT_NAMES = tuple(Fact.model_fields)
-_new_fact = Fact.__new__
-_setattr = object.__setattr__
+_construct_knowledge_file = fast_constructor(KnowledgeFile)
 
 
 def read_import_file(path: Path) -> tuple[KnowledgeFile, dict[str, Any]]:
@@ -218,12 +219,25 @@ def read_import_file(path: Path) -> tuple[KnowledgeFile, dict[str, Any]]:
     validated in full, and cross-references are checked afterwards by :mod:`.validate`.
     """
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = path.read_bytes()
+        payload = json.loads(gzip.decompress(data) if path.suffix == ".gz" else data)
+    except (OSError, EOFError, gzip.BadGzipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise KnowledgeError(f"{path}: unreadable import ({exc}); re-run 'oncoresist kb import'") from None
+    return import_payload(payload, path)
+
+
+def import_payload(payload: Any, path: Path, *, trusted: bool = False) -> tuple[KnowledgeFile, dict[str, Any]]:
+    """An import document as a :class:`KnowledgeFile` plus its ``meta``.
+
+    ``trusted``: the document's hash matched the one recorded when it was validated in
+    full; its facts and entities are built without any check.
+    """
     if not isinstance(payload, dict):
         raise KnowledgeError(f"{path}: an import must be a JSON object; re-run 'oncoresist kb import'")
+    payload = dict(payload)
     meta = dict(payload.pop("meta", {}) or {})
+    if trusted:
+        return _construct_file(payload), meta
     try:
         if meta.get("writer") == IMPORT_WRITER:
             facts = _trusted_facts(payload.get("facts", []))
@@ -243,66 +257,133 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()[:12]
 
 
+#: the curated layer compiled into the bundle (used only while its digest matches the YAML's)
+CURATED_SNAPSHOT = BUNDLE_DIR / "curated.json.gz"
+
+
+def curated_snapshot(data_dir: Path | None = None) -> dict[str, Any]:
+    """The curated files as validated documents, for the bundle: ``{"digest", "files": [{"label", "doc"}]}``."""
+    root = data_dir or DATA_DIR
+    files = []
+    for path in curated_files(root):
+        label = str(path.relative_to(root.parent))
+        kf = read_knowledge_file(path, label)
+        files.append({"label": label, "doc": kf.model_dump(mode="json", exclude_defaults=True)})
+    return {"digest": curated_digest(root), "files": files}
+
+
+def _curated_parts(root: Path, digest: str) -> list[tuple[str, KnowledgeFile]]:
+    """The curated files: from the compiled snapshot when its digest is this layer's, else parsed from YAML."""
+    if root == DATA_DIR and CURATED_SNAPSHOT.is_file():
+        try:
+            snap = json.loads(gzip.decompress(CURATED_SNAPSHOT.read_bytes()))
+        except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError):
+            snap = None
+        if isinstance(snap, dict) and snap.get("digest") == digest:
+            return [(f["label"], _construct_file(f["doc"])) for f in snap["files"]]
+    parts: list[tuple[str, KnowledgeFile]] = []
+    for path in curated_files(root):
+        label = str(path.relative_to(root.parent)) if root in path.parents else str(path)
+        parts.append((label, read_knowledge_file(path, label)))
+    return parts
+
+
+def curated_digest(data_dir: Path | None = None, oncotree: Path = ONCOTREE_FILE) -> str:
+    """The digest that names the curated layer: its YAML files and the OncoTree release (12 hex digits)."""
+    return _digest([*curated_files(data_dir), oncotree])
+
+
 def load_knowledge(
+    selection: str | Path | None = None,
     *,
     data_dir: Path | None = None,
-    include_imports: bool = True,
+    include_imports: bool | None = None,
     imports: Path | None = None,
     validate: bool = True,
 ) -> Knowledge:
-    """Load the curated knowledge, merged with any CIViC/CGI imports.
+    """Load a knowledge version: the curated layer plus the selected version's layers.
 
     Parameters
     ----------
+    selection
+        ``"default"`` (curated + the bundled CIViC and CGI snapshots), ``"curated"``, the
+        name of a version made by ``kb import`` / ``kb update``, or a folder path. None:
+        ``$ONCORESIST_KNOWLEDGE``, else the config file, else ``"default"``
+        (:func:`oncoresist.knowledge.selection.resolve_selection`).
     data_dir
         Folder of curated YAML (default: the packaged data).
     include_imports
-        Merge imported facts from ``imports`` (default: :func:`import_dir`).
+        ``False``: the curated layer alone (same as ``selection="curated"``).
+    imports
+        A folder of import JSON files to load on top of the curated layer (same as
+        passing the folder as ``selection``).
     validate
         Check every cross-reference; raise :class:`KnowledgeError` on the first problem.
+
+    The result's ``version`` names the selection and every layer:
+    ``default:curated-<digest>+oncotree-2025-10-03+civic-2026-05-26.6228a090+cgi.6c1a86c7``.
     """
-    return _load_cached(
-        str(data_dir or DATA_DIR),
-        include_imports,
-        str(imports or import_dir()),
-        validate,
-        _stamp(data_dir or DATA_DIR, imports or import_dir()),
-    )
+    if imports is not None:
+        sel = folder_selection(Path(imports), f"path:{imports}", "argument")
+    elif include_imports is False:
+        sel = Selection(name="curated", how="argument")
+    else:
+        sel = resolve_selection(selection)
+    root = data_dir or DATA_DIR
+    return _load_cached(str(root), sel, validate, _stamp(root, sel))
 
 
-def _stamp(data_dir: Path, imports: Path) -> tuple[float, ...]:
+def _stamp(data_dir: Path, sel: Selection) -> tuple[int, ...]:
     """Modification times that invalidate the in-process cache."""
     stamps = [p.stat().st_mtime_ns for p in curated_files(data_dir)]
-    if imports.is_dir():
-        stamps += [p.stat().st_mtime_ns for p in sorted(imports.glob("*.json"))]
-    return tuple(float(s) for s in stamps)
+    for layer in sel.layers:
+        stamps.append(layer.path.stat().st_mtime_ns if layer.path.exists() else -1)
+    return tuple(stamps)
+
+
+def _read_layer(layer: Layer) -> tuple[KnowledgeFile, dict[str, Any], str]:
+    """One layer's file, its meta and its version label; a pinned layer must have its recorded sha256."""
+    try:
+        data = layer.path.read_bytes()
+    except OSError as exc:
+        raise KnowledgeError(f"{layer.path}: cannot read this knowledge layer ({exc.strerror})") from None
+    if layer.sha256 is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != layer.sha256:
+            raise KnowledgeError(
+                f"{layer.path}: sha256 {actual[:12]}... differs from the {layer.sha256[:12]}... its manifest records; "
+                "the file was changed after it was written (rebuild it, or select another --knowledge)"
+            )
+    try:
+        payload = json.loads(gzip.decompress(data) if layer.path.suffix == ".gz" else data)
+    except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{layer.path}: unreadable import ({exc}); re-run 'oncoresist kb import'") from None
+    kf, meta = import_payload(payload, layer.path, trusted=layer.sha256 is not None)
+    label = layer.label or f"{layer.source}.{hashlib.sha256(data).hexdigest()[:8]}"
+    return kf, meta, label
 
 
 @lru_cache(maxsize=4)
-def _load_cached(
-    data_dir: str, include_imports: bool, imports: str, validate: bool, _stamp: tuple[float, ...]
-) -> Knowledge:
-    from oncoresist.knowledge.validate import check
-
+def _load_cached(data_dir: str, sel: Selection, validate: bool, _stamp: tuple[int, ...]) -> Knowledge:
     root = Path(data_dir)
-    files = curated_files(root)
-    parts: list[tuple[str, KnowledgeFile]] = []
-    for path in files:
-        label = str(path.relative_to(root.parent)) if root in path.parents else str(path)
-        parts.append((label, read_knowledge_file(path, label)))
+    digest = curated_digest(root)
+    parts = _curated_parts(root, digest)
+    oncotree = read_oncotree()
+    labels = [f"curated-{digest}", ONCOTREE_LABEL]
     imported: list[tuple[str, KnowledgeFile, dict[str, Any]]] = []
-    import_paths: list[Path] = []
-    if include_imports and Path(imports).is_dir():
-        for path in sorted(Path(imports).glob("*.json")):
-            kf, meta = read_import_file(path)
-            imported.append((str(path), kf, meta))
-            import_paths.append(path)
-    version = f"curated-{_digest(files)}"
-    if import_paths:
-        version += f"+imports-{_digest(import_paths)}"
-    kb = Knowledge.build(parts, imported, version=version)
-    if validate:
+    for layer in sel.layers:
+        kf, meta, label = _read_layer(layer)
+        imported.append((str(layer.path), kf, {**meta, "layer": label, "bundled": layer.bundled}))
+        labels.append(label)
+    kb = Knowledge.build(parts, imported, version=f"{sel.name}:{'+'.join(labels)}", oncotree=oncotree)
+    kb.selection = sel
+    if validate and not (sel.validated_with == digest and sel.layers):
+        from oncoresist.knowledge.validate import check  # deferred: a pinned load does not need it
+
         problems = check(kb)
         if problems:
             raise KnowledgeError(str(problems[0]))
+    elif validate and kb.tumor_conflicts:
+        file, code, msg = kb.tumor_conflicts[0]
+        raise KnowledgeError(f"{file}: tumor {code}: {msg}")
     return kb

@@ -6,11 +6,19 @@ from collections import Counter
 from typing import Any
 
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.knowledge.schema import MECHANISM_IDS
+from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
+from oncoresist.knowledge.oncotree import ROOT
+from oncoresist.knowledge.schema import MECHANISM_IDS, Fact
 
 
 def coverage(kb: Knowledge, *, curated_only: bool = False) -> dict[str, Any]:
     """Counts per mechanism class, effect, evidence level; genes, drugs, facts and sources.
+
+    ``tumors`` says how the tumour scope of the facts sits on the OncoTree: facts by
+    scope (``tumor_agnostic``: recorded for ``TISSUE``, the OncoTree root; ``unspecified``:
+    no tumour given; ``oncotree``: an OncoTree type; ``unmapped``: a type an import could
+    not map, kept under its own code without a parent), each import layer's disease
+    mapping (by table, by name, tumour-agnostic, unmapped) and the unmapped types.
 
     ``resistance_facts`` counts facts whose effect is ``resistance`` or
     ``reduced_sensitivity``; ``genes_in_facts`` and ``drugs_in_facts`` count the
@@ -45,6 +53,7 @@ def coverage(kb: Knowledge, *, curated_only: bool = False) -> dict[str, Any]:
         "drugs_in_facts": len(drugs),
         "options": len(kb.options),
         "sources": len(sources),
+        "tumors": tumor_scope(kb, facts),
         "entities": {
             "genes": len(kb.genes),
             "drugs": len(kb.drugs),
@@ -52,4 +61,30 @@ def coverage(kb: Knowledge, *, curated_only: bool = False) -> dict[str, Any]:
             "tumors": len(kb.tumors),
             "mechanisms": len(kb.mechanisms),
         },
+    }
+
+
+def tumor_scope(kb: Knowledge, facts: list[Fact]) -> dict[str, Any]:
+    """Facts by tumour scope, the imports' disease mapping, and the tumour types outside the OncoTree."""
+    in_tree = {c for c in kb.tumors if kb.tumor_ancestors(c)[-1] == ROOT}
+    scope: Counter[str] = Counter()
+    for f in facts:
+        if not f.tumors:
+            scope["unspecified"] += 1
+        elif ROOT in f.tumors:
+            scope["tumor_agnostic"] += 1
+        elif all(t in in_tree for t in f.tumors):
+            scope["oncotree"] += 1
+        else:
+            scope["unmapped"] += 1
+    outside = sorted(c for c in kb.tumors if c not in in_tree)
+    return {
+        "types": len(kb.tumors),
+        "oncotree": sum(1 for c in kb.tumors if kb.defined_in.get(("tumor", c)) == ONCOTREE_LABEL),
+        "oncotree_release": kb.oncotree_release,
+        "facts_by_scope": {k: scope.get(k, 0) for k in ("oncotree", "tumor_agnostic", "unspecified", "unmapped")},
+        "imported_diseases": {
+            str(meta.get("source", label)): meta["diseases"] for label, meta in kb.imports.items() if "diseases" in meta
+        },
+        "unmapped": [f"{c} ({kb.tumors[c].name})" for c in outside],
     }

@@ -90,6 +90,8 @@ def check(kb: Knowledge) -> list[Problem]:
     for code, tumor in kb.tumors.items():
         if tumor.parent and tumor.parent not in kb.tumors:
             out.append(Problem(where("tumor", code), f"tumor {code}", "parent", f"unknown tumor type {tumor.parent!r}"))
+    for file, code, message in kb.tumor_conflicts:
+        out.append(Problem(file, f"tumor {code}", "parent" if message.startswith("parent") else "synonyms", message))
 
     # many facts share alterations (imports repeat them thousands of times): parse each text once
     parsed: dict[str, AlterationSyntaxError | None] = {}
@@ -150,7 +152,9 @@ def _check_item(
         out.append(Problem(w, e, "drugs", "a fact needs drugs or drug_classes"))
     for i, t in enumerate(item.tumors):
         if t not in kb.tumors:
-            out.append(Problem(w, e, f"tumors[{i}]", _unknown("tumor", t, kb)))
+            current = kb.resolve_tumor(t)
+            hint = f"{t!r} is not a current OncoTree code; use {current!r}" if current else ""
+            out.append(Problem(w, e, f"tumors[{i}]", _unknown("tumor", t, kb) or hint))
     is_import = isinstance(item, Fact) and item.record is not None
     if not is_import:
         for i, s in enumerate(item.sources):

@@ -12,25 +12,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError
+from oncoresist.knowledge.importers.diseases import NOT_MAPPABLE, DiseaseMap, disease_map
+from oncoresist.knowledge.importers.infer import MechanismRules
+from oncoresist.knowledge.importers.result import WILD_TYPE, ImportResult, Skip
 from oncoresist.knowledge.index import Knowledge, normalize_name
+from oncoresist.knowledge.loader import load_knowledge
 from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
 from oncoresist.profile.alteration import Alteration, parse_alteration
 
-if TYPE_CHECKING:
-    from oncoresist.knowledge.importers.infer import MechanismRules
-
 #: drug class given to drugs the curated knowledge does not know (and no family tells more)
 UNCLASSIFIED = "imported_unclassified"
-#: at most this many examples are kept per skip reason
-MAX_EXAMPLES = 3
-
 _NEW_GENE_RE = re.compile(r"^[A-Z0-9]+(?:orf[0-9]+)?[A-Z0-9]*(?:-[A-Z0-9]+)*$")
 _DRUG_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9\- ]*$")
 #: salt and hydrate words dropped from drug names before look-up ("Imatinib Mesylate" -> imatinib)
@@ -41,71 +38,8 @@ _SALTS = {
     "fumarate", "succinate", "camsylate", "calcium", "hcl",
 }  # fmt: skip
 
-#: skip reason of a profile that states the absence of an alteration
-WILD_TYPE = "wild-type profile (absence of an alteration)"
-
 #: words that mark a therapy token as a class of drugs rather than one drug
 _CLASS_WORDS = ("inhibitor", "inhibitors", "chemotherapy", "agent", "agents", "therapy", "antibody", "analog")
-
-
-class Skip(Exception):  # noqa: N818 - a control-flow signal, not an error
-    """Raised while translating a row: the row is skipped for ``reason``."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-
-
-@dataclass
-class ImportResult:
-    """What one import produced: facts, the entities they need, and every skipped row with its reason."""
-
-    source: str
-    path: str
-    sha256: str
-    rows: int = 0
-    rows_imported: int = 0
-    facts: list[Fact] = field(default_factory=list)
-    genes: dict[str, Gene] = field(default_factory=dict)
-    drugs: dict[str, Drug] = field(default_factory=dict)
-    drug_classes: dict[str, DrugClass] = field(default_factory=dict)
-    tumors: dict[str, TumorType] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    skipped: Counter[str] = field(default_factory=Counter)
-    examples: dict[str, list[str]] = field(default_factory=dict)
-    mechanism_rules: Counter[str] = field(default_factory=Counter)
-
-    def skip(self, reason: str, example: str) -> None:
-        """Count a skipped row under ``reason`` and keep a few examples."""
-        self.skipped[reason] += 1
-        ex = self.examples.setdefault(reason, [])
-        if len(ex) < MAX_EXAMPLES:
-            ex.append(example)
-
-    def summary(self) -> dict[str, Any]:
-        """Counts for the import report (also stored as the import file's ``meta``)."""
-        by_effect = Counter(f.effect for f in self.facts)
-        return {
-            "source": self.source,
-            "path": self.path,
-            "sha256": self.sha256,
-            "rows": self.rows,
-            "rows_imported": self.rows_imported,
-            "rows_skipped": sum(self.skipped.values()),
-            "facts": len(self.facts),
-            "facts_by_effect": dict(sorted(by_effect.items())),
-            "new_entities": {
-                "genes": len(self.genes),
-                "drugs": len(self.drugs),
-                "drug_classes": len(self.drug_classes),
-                "tumors": len(self.tumors),
-            },
-            "skipped": [
-                {"reason": r, "rows": n, "examples": self.examples.get(r, [])} for r, n in self.skipped.most_common()
-            ],
-            "mechanism_rules": dict(self.mechanism_rules.most_common()),
-        }
 
 
 def plan_names(plans: list[DrugPlan], kind: str) -> list[str]:
@@ -155,7 +89,9 @@ def inferred_fact(
 
 
 #: translates one row (its number from 1, the row, the builder, the rules) into facts, or raises :class:`Skip`
-RowTranslator = Callable[[int, dict[str, str], "EntityBuilder", "MechanismRules"], list[Fact]]
+RowTranslator = Callable[[int, dict[str, str], "EntityBuilder", MechanismRules], list[Fact]]
+
+__all__ = ["WILD_TYPE", "DrugPlan", "EntityBuilder", "ImportResult", "Skip", "run_import"]
 
 
 def run_import(
@@ -168,6 +104,7 @@ def run_import(
     translate: RowTranslator,
     skip_detail: Callable[[int, dict[str, str]], str],
     class_map: dict[str, str] | None = None,
+    release_date: Callable[[list[dict[str, str]]], str | None] | None = None,
 ) -> ImportResult:
     """Read a ``what`` TSV and translate each row; every row is imported or counted as skipped with its reason.
 
@@ -189,20 +126,21 @@ def run_import(
         The example recorded for a skipped row when the :class:`Skip` gives none.
     class_map
         Drug-class labels of the source → curated class ids.
+    release_date
+        Rows → the table's release date (``YYYY-MM-DD``), when the table says it.
 
     Raises
     ------
     ImportFormatError
         The file is not such a TSV, or is truncated (file and line named).
     """
-    from oncoresist.knowledge.importers.infer import MechanismRules
-    from oncoresist.knowledge.loader import load_knowledge
-
     path = Path(path)
-    kb = kb or load_knowledge(include_imports=False)
+    kb = kb or load_knowledge("curated")
     rows = list(read_tsv(path, columns, what=what))
     result = ImportResult(source=source, path=str(path), sha256=file_sha256(path))
-    builder = EntityBuilder(kb, result, class_map=class_map)
+    if release_date is not None:
+        result.release_date = release_date([row for _n, row in rows])
+    builder = EntityBuilder(kb, result, class_map=class_map, diseases=disease_map())
     rules = MechanismRules(kb, result)
     for n, (_lineno, row) in enumerate(rows, start=1):
         result.rows += 1
@@ -298,9 +236,16 @@ class EntityBuilder:
     skipped row leaves no orphan entity behind.
     """
 
-    def __init__(self, kb: Knowledge, result: ImportResult, class_map: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        kb: Knowledge,
+        result: ImportResult,
+        class_map: dict[str, str] | None = None,
+        diseases: DiseaseMap | None = None,
+    ) -> None:
         self.kb = kb
         self.result = result
+        self.diseases = diseases or DiseaseMap({})
         self.class_map = {normalize_name(k): v for k, v in (class_map or {}).items()}
         self._class_names = {normalize_name(dc.name): cid for cid, dc in kb.drug_classes.items()}
         self._parse_cache: dict[str, Alteration | AlterationSyntaxError] = {}
@@ -406,20 +351,28 @@ class EntityBuilder:
                 return code
         return None
 
-    def tumor(self, name: str, code: str) -> tuple[str, TumorType | None]:
-        """A curated code for ``name``; else ``code`` (made unique against curated codes) as a new entity."""
-        hit = self.resolve_tumor_name(name)
+    def tumor(self, name: str, code: str, key: str | None = None) -> tuple[str, TumorType | None]:
+        """The OncoTree code of a source disease, and a new tumour entity when it maps onto none.
+
+        In order: the curated mapping table (``data/disease_oncotree.tsv``; by ``key``, default
+        ``name``; its code ``-`` marks a disease that maps onto no node), then the disease name
+        through the OncoTree names and curated synonyms (:meth:`resolve_tumor_name`). A disease
+        neither finds keeps a minimal entity of its own (``code``, made unique against known
+        codes) with no parent, and is counted as unmapped.
+        """
+        key = (key or name).strip()
+        mapped = self.diseases.lookup(self.result.source, key)
+        if mapped is not None and mapped in self.kb.tumors:
+            self.result.note_disease(key, mapped, "table")
+            return mapped, None
+        hit = None if mapped == NOT_MAPPABLE else self.resolve_tumor_name(name)
         if hit is not None:
+            self.result.note_disease(key, hit, "name")
             return hit, None
         code = re.sub(r"[^A-Z0-9_]+", "_", code.upper()).strip("_") or "UNKNOWN"
-        curated = self.kb.tumors.get(code)
-        if curated is not None:
-            n = normalize_name(name)
-            names = [normalize_name(curated.name), *(normalize_name(s) for s in curated.synonyms)]
-            if n and any(x.startswith(n) for x in names):  # "Gastrointestinal stromal" is GIST
-                return code, None
-            # a curated code with another meaning: keep the import apart
+        if code in self.kb.tumors:  # a known code with another meaning: keep the import apart
             code = f"{self.result.source.upper()}_{code}"
+        self.result.note_disease(key, code, "unmapped")
         if code in self.result.tumors:
             return code, None
         return code, TumorType(code=code, name=name.strip() or code)

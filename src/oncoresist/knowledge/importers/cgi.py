@@ -302,9 +302,9 @@ def tumors(row: dict[str, str], builder: EntityBuilder) -> tuple[list[str], list
     for acr, name in zip(acronyms, names, strict=True):
         if not acr and not name:
             continue
-        if acr.upper() == "CANCER" or name.lower() == "any cancer type":
-            return [], []
-        code, t = builder.tumor(name or acr, acr or name)
+        # the acronym keys the mapping table ("CANCER", "any cancer type" -> TISSUE); the name is matched
+        # against OncoTree names; CGI acronyms are not OncoTree codes (MPN is their nerve sheath tumour)
+        code, t = builder.tumor(name or acr, acr or name, key=acr or name)
         if code not in codes:
             codes.append(code)
             new.append(t)

@@ -51,8 +51,6 @@ EFFECTS = {
     "Reduced Sensitivity": "reduced_sensitivity",
     "Sensitivity/Response": "sensitivity",
 }
-#: CIViC diseases that mean "any cancer": the fact gets no tumour restriction
-ANY_CANCER = {"cancer", "solid tumor"}
 
 #: CIViC variant words the grammar spells differently (lower case, after the gene)
 _VARIANT_SYNONYMS = {
@@ -194,7 +192,15 @@ def import_civic(path: Path | str, kb: Knowledge | None = None) -> ImportResult:
         what="CIViC evidence",
         translate=_facts,
         skip_detail=lambda _n, row: f"EID{row['evidence_id'].strip()}",
+        release_date=release_date,
     )
+
+
+def release_date(rows: list[dict[str, str]]) -> str | None:
+    """The snapshot's date: the latest ``last_review_date`` of its items (``YYYY-MM-DD``), if any."""
+    dates = [r.get("last_review_date", "").strip()[:10] for r in rows]
+    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
+    return max(dates) if dates else None
 
 
 def _facts(_n: int, row: dict[str, str], builder: EntityBuilder, rules: MechanismRules) -> list[Fact]:
@@ -226,15 +232,15 @@ def _fact(row: dict[str, str], eid: str, builder: EntityBuilder, rules: Mechanis
     classes = plan_names(plans, "class")
     interaction = row["therapy_interaction_type"].strip()
     mode = "combination" if interaction == "Combination" and len(drugs) + len(classes) > 1 else "each"
+    source = _source(row, eid)
     disease = row["disease"].strip()
     tumors: list[str] = []
     new_tumors = []
-    if disease and disease.lower() not in ANY_CANCER:
+    if disease:  # "Cancer", "Solid Tumor": the table maps them to TISSUE (any tumour type)
         doid = row["doid"].strip()
         code, new = builder.tumor(disease, f"DOID_{doid}" if doid.isdigit() else f"CIVIC_{disease}")
         tumors.append(code)
         new_tumors.append(new)
-    source = _source(row, eid)
     builder.commit(alterations, plans, new_tumors, [source])
     origin_raw = row["variant_origin"].strip().lower()
     # CIViC does not say whether a resistance alteration was present before treatment: "both"

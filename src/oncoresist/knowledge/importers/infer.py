@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from oncoresist.knowledge.importers._common import ImportResult
+from oncoresist.knowledge.importers.result import ImportResult
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.profile.alteration import Alteration
 

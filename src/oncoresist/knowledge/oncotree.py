@@ -1,0 +1,102 @@
+"""The tumour vocabulary: the full OncoTree, read from the release shipped in ``bundled/``.
+
+OncoTree, Memorial Sloan Kettering Cancer Center (https://oncotree.mskcc.org), release
+2025-10-03, CC BY 4.0. The file is the release's JSON exactly as published (its sha256 is
+recorded in ``bundled/manifest.json``). Every node becomes a :class:`TumorType` with its
+OncoTree code, name and parent; the root ``TISSUE`` stands for "any tumour type"
+(tumour-agnostic scope). Codes the release lists as a node's ``history`` or
+``precursors``, and ``revocations`` that point to exactly one node (``GBM`` → ``GB``),
+resolve to the current code.
+
+OncoTree codes are taken verbatim: two of them (``HCL-V``, ``MDS/MPN``) contain
+characters the curated schema does not allow in codes it defines itself, so the nodes
+are built without schema validation (the release is pinned and checked by its hash).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge._construct import fast_constructor
+from oncoresist.knowledge.schema import TumorType
+
+BUNDLE_DIR = Path(__file__).parent / "bundled"
+ONCOTREE_RELEASE = "2025-10-03"
+ONCOTREE_FILE = BUNDLE_DIR / "oncotree_2025_10_03.json"
+ONCOTREE_ATTRIBUTION = "OncoTree, Memorial Sloan Kettering Cancer Center"
+ONCOTREE_LICENCE = "CC BY 4.0"
+#: the root node: a fact recorded here applies to every tumour type
+ROOT = "TISSUE"
+#: how file labels and ``Knowledge.defined_in`` name the OncoTree layer
+LABEL = f"oncotree-{ONCOTREE_RELEASE}"
+
+
+@dataclass(frozen=True)
+class OncoTree:
+    """The nodes of one OncoTree release, with the old codes that now resolve to them."""
+
+    release: str
+    nodes: list[TumorType]
+    #: old code (history, precursor, unambiguous revocation) -> current code
+    code_aliases: dict[str, str] = field(default_factory=dict)
+    #: code -> the tissue (level-1 node) it belongs to; the root maps to itself
+    tissue: dict[str, str] = field(default_factory=dict)
+
+
+_construct_tumor = fast_constructor(TumorType)
+
+
+def _tumor(code: str, name: str, parent: str | None) -> TumorType:
+    tumor: TumorType = _construct_tumor({"code": code, "name": name, "parent": parent, "synonyms": []})
+    return tumor
+
+
+def parse_oncotree(doc: Any, release: str = ONCOTREE_RELEASE, label: str = "oncotree") -> OncoTree:
+    """Nodes of an OncoTree JSON document (``{"TISSUE": {..., "children": {...}}}``).
+
+    Raises
+    ------
+    KnowledgeError
+        The document is not an OncoTree tree (no ``TISSUE`` root, a node without code or name).
+    """
+    if not isinstance(doc, dict) or ROOT not in doc or not isinstance(doc[ROOT], dict):
+        raise KnowledgeError(f"{label}: not an OncoTree tree (expected a top-level {ROOT!r} node)")
+    nodes: list[TumorType] = []
+    tissue: dict[str, str] = {}
+    old: dict[str, set[str]] = {}
+    todo: list[tuple[dict[str, Any], str | None, str | None]] = [(doc[ROOT], None, None)]
+    while todo:
+        node, parent, tis = todo.pop()
+        code, name = node.get("code"), node.get("name")
+        if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
+            raise KnowledgeError(f"{label}: a node below {parent or 'the root'} has no code or name")
+        nodes.append(_tumor(code, name, parent))
+        tissue[code] = tis or code
+        for key in ("history", "precursors", "revocations"):
+            for c in node.get(key) or []:
+                if isinstance(c, str) and c:
+                    old.setdefault(c, set()).add(code)
+        children = node.get("children") or {}
+        for child in sorted(children.values(), key=lambda n: str(n.get("code")), reverse=True):
+            todo.append((child, code, tis if parent is not None else (child.get("code") or None)))
+    codes = {t.code for t in nodes}
+    dup = [c for c, n in Counter(t.code for t in nodes).items() if n > 1]
+    if dup:
+        raise KnowledgeError(f"{label}: code {dup[0]!r} appears more than once")
+    aliases = {o: next(iter(cur)) for o, cur in sorted(old.items()) if len(cur) == 1 and o not in codes}
+    tissue[ROOT] = ROOT
+    return OncoTree(release=release, nodes=nodes, code_aliases=aliases, tissue=tissue)
+
+
+def read_oncotree(path: Path = ONCOTREE_FILE, release: str = ONCOTREE_RELEASE) -> OncoTree:
+    """Read an OncoTree release (default: the one shipped with the package)."""
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KnowledgeError(f"{path}: cannot read the OncoTree release ({exc})") from None
+    return parse_oncotree(doc, release, label=str(path))
