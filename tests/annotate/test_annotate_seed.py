@@ -144,7 +144,7 @@ def test_reduced_sensitivity_is_reported_as_such(kb):
     hit = [f for f in res.findings if f.fact_id == fact.id]
     assert hit and hit[0].effect == "reduced_sensitivity"
     if {f.effect for f in res.findings} == {"reduced_sensitivity"}:
-        assert res.verdict == "unknown"
+        assert res.verdict == "resistant"  # reduced sensitivity decides, and keeps its own effect
 
 
 def test_combination_fact_needs_all_its_drugs(kb):

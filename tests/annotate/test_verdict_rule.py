@@ -7,6 +7,8 @@ from the rule's text, not from running the code.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from oncoresist.annotate.result import EvidenceItem, Finding
 from oncoresist.annotate.verdict import weigh
 
@@ -141,8 +143,27 @@ def test_overcoming_drug_defeated_itself_does_not_overcome():
     assert w.verdict == "resistant"
 
 
-def test_reduced_sensitivity_alone_is_unknown():
-    assert run(finding("G1 X1Y", "reduced_sensitivity", "B")).verdict == "unknown"
+def test_reduced_sensitivity_decides_resistant_and_keeps_its_effect():
+    w = run(finding("G1 X1Y", "reduced_sensitivity", "B"))
+    assert w.verdict == "resistant" and w.findings[0].effect == "reduced_sensitivity"
+
+
+def test_more_specific_clinical_evidence_governs_a_broader_class():
+    # exon/codon-range sensitivity (level A) against resistance of the exact variant (level B)
+    w = run(finding("G1 X1Y", "sensitivity", "A", pattern="class"), finding("G1 X1Y", "resistance", "B"))
+    assert w.verdict == "resistant"
+    # but a preclinical report on the variant does not govern clinical class evidence
+    w = run(finding("G1 X1Y", "sensitivity", "A", pattern="class"), finding("G1 X1Y", "resistance", "D"))
+    assert w.verdict == "sensitive"
+
+
+def test_evidence_on_the_fusion_is_not_about_a_kinase_change_inside_it():
+    # one observation (G1 X2Z inside the fusion): the sensitivity is about the fusion, the resistance
+    # about the change, so rule 4 applies (clinical resistance on an added alteration decides)
+    sens = replace(finding("G1 X2Z", "sensitivity", "A"), core=("F::G1",))
+    res = replace(finding("G1 X2Z", "resistance", "A"), core=("G1 X2Z",))
+    w = weigh([sens, res], frozenset({"drug-a"}), addresses=never, core=lambda f: frozenset(f.core))
+    assert w.verdict == "resistant" and w.conflicts == []
 
 
 def test_no_findings_is_unknown():

@@ -32,6 +32,11 @@ class Match:
     gene: str | None
     match: str = "exact"
     warnings: tuple[str, ...] = ()
+    #: the observations the fact is *about*: those matched by a non-fusion pattern (a kinase change inside
+    #: a fusion is about the change, not the fusion); the fusion patterns' names when only fusions matched
+    core: tuple[str, ...] = ()
+    #: the mechanism class used (the fact's, or the corrected class of an importer's inferred one)
+    mechanism: str | None = None
 
 
 def database_of(fact: Fact) -> tuple[str, str]:
@@ -63,7 +68,7 @@ def pattern_breadth(alt: Alteration | None) -> str:
 
 
 def finding_key(fact: Fact, m: Match) -> tuple[object, ...]:
-    mech = None if fact.effect == "sensitivity" else fact.mechanism
+    mech = None if fact.effect == "sensitivity" else (m.mechanism or fact.mechanism)
     return (m.observed, m.drugs, fact.effect, mech)
 
 
@@ -129,7 +134,7 @@ def build_finding(
         gene=m0.gene,
         effect=best_fact.effect,
         drugs=list(m0.drugs),
-        mechanism=None if best_fact.effect == "sensitivity" else best_fact.mechanism,
+        mechanism=None if best_fact.effect == "sensitivity" else (m0.mechanism or best_fact.mechanism),
         origin=_origin({f.origin for _e, f in items}),
         evidence_level=best_item.evidence_level,
         sources=sources,
@@ -144,4 +149,5 @@ def build_finding(
         regimen=any(e.regimen for e, _f in items),
         match=quality,
         warnings=warnings,
+        core=tuple(dict.fromkeys(n for m in matches for n in (m.core or m.observed))),
     )

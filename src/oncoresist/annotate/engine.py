@@ -22,7 +22,7 @@ from oncoresist.annotate.matching import index_keys, match_kind, matches, refere
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
 from oncoresist.annotate.scope import DECIDING, TumorScope
-from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, weigh
+from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
 from oncoresist.profile.alteration import Alteration, parse_alteration
@@ -40,9 +40,9 @@ class _Pattern:
 
 
 def finding_order(f: Finding) -> tuple[object, ...]:
-    """Findings that decided first, then by evidence level, effect and alteration."""
-    return (_STATUS_RANK.get(f.status, 9), EVIDENCE_RANK[f.evidence_level], _EFFECT_RANK[f.effect], f.alteration,
-            f.fact_id)  # fmt: skip
+    """Findings that decided first, then by strength (level + tumour standing), level, effect, alteration."""
+    return (_STATUS_RANK.get(f.status, 9), strength(f), EVIDENCE_RANK[f.evidence_level], _EFFECT_RANK[f.effect],
+            f.alteration, f.fact_id)  # fmt: skip
 
 
 class Annotator:
@@ -382,7 +382,13 @@ class Annotator:
                     w for a in obs for p in self.fact_patterns(i) if (w := reference_mismatch(p, a)) is not None
                 )
             gene = next((a.gene for a in obs if a.gene), None)
-            m = Match(i, tuple(a.name for a in obs), tuple(app[i]), gene, kind, warnings)
+            pats = self.fact_patterns(i)
+            core = tuple(
+                a.name for a in obs if any(p.kind != "fusion" and match_kind(p, a, self.known_specific, role=self._role)
+                                           for p in pats)
+            ) or tuple(p.name for p in pats if p.kind == "fusion")  # fmt: skip
+            m = Match(i, tuple(a.name for a in obs), tuple(app[i]), gene, kind, warnings, core,
+                      self._mechanism(fact, obs, app[i]))  # fmt: skip
             groups.setdefault(finding_key(fact, m), []).append((fact, m))
         out = []
         for members in groups.values():
@@ -421,18 +427,22 @@ class Annotator:
 
         return why
 
-    @staticmethod
-    def _core(alts: Sequence[Alteration]) -> Callable[[Finding], frozenset[str]]:
-        """Alterations a finding is about: a fusion is context when another of them lies in one partner."""
-        by_alt = {a.name: a for a in alts}
-
-        def core(f: Finding) -> frozenset[str]:
-            obs = [by_alt[n] for n in f.observed if n in by_alt]
-            genes = {a.gene for a in obs if a.kind != "fusion" and a.gene}
-            keep = [a.name for a in obs if not (a.kind == "fusion" and genes & {a.gene, a.partner5, a.partner3})]
-            return frozenset(keep or f.observed)
-
-        return core
+    def _mechanism(self, fact: Fact, obs: Sequence[Alteration], drugs: Sequence[str]) -> str | None:
+        """The mechanism class of a resistance-side match: the fact's, except that an importer's *inferred*
+        class is corrected when the altered gene is a target of every drug concerned (a change in the
+        drug's own target is ``on_target_mutation``, more of it ``target_amplification``)."""
+        if fact.effect == "sensitivity" or not fact.mechanism_inferred:
+            return fact.mechanism
+        targets = [set(d.targets) for name in drugs if (d := self.knowledge.drugs.get(name)) is not None]
+        genes = {a.gene for a in obs if a.gene and a.kind != "fusion"}
+        if not targets or not genes or not all(genes & t for t in targets):
+            return fact.mechanism
+        kinds = {a.kind for a in obs if a.gene in genes}
+        if kinds <= {"protein", "codon", "exon", "mutation"}:
+            return "on_target_mutation"
+        if kinds <= {"amplification"}:
+            return "target_amplification"
+        return fact.mechanism
 
     def evaluate(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> Weighed:
         """Findings and verdict of ``alts`` under ``given`` (drugs together) in ``tumor``; cached."""
@@ -441,7 +451,12 @@ class Annotator:
         hit = self._weighed.get(key)
         if hit is None:
             findings = self._findings(alts, given, tumor)
-            hit = weigh(findings, given, addresses=self._addresses(findings, alts, given, tumor), core=self._core(alts))
+            hit = weigh(
+                findings,
+                given,
+                addresses=self._addresses(findings, alts, given, tumor),
+                core=lambda f: frozenset(f.core or f.observed),
+            )
             hit.findings.sort(key=finding_order)
             if len(self._weighed) > 200_000:
                 self._weighed.clear()

@@ -85,6 +85,7 @@ class Finding:
     note: str = ""
     match: str = "exact"
     warnings: tuple[str, ...] = ()
+    core: tuple[str, ...] = ()  # the observations the evidence is about (see aggregate.Match.core)
 
     @property
     def databases(self) -> dict[str, list[str]]:

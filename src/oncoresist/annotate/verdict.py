@@ -20,20 +20,21 @@ Lower is stronger.
    with that drug inside the regimen addresses it), and that does not also defeat that drug,
    is ``overcome``.
 3. **Contrary evidence on the same alteration(s)** (resistance vs sensitivity for the same
-   drug, where the sensitivity evidence names every alteration the resistance finding is
-   about; a fusion that a kinase-domain change of the same gene sits in does not count):
-   the stronger side wins, the weaker is ``outweighed``; at equal strength the evidence whose
-   patterns are more specific wins (a protein change over one codon over a codon range or exon
-   class over any mutation of the gene: ``KIT D816V`` resistance over ``KIT codons 788-828``
-   sensitivity); otherwise the two are ``tied``.
+   drug, where the sensitivity evidence is about every alteration the resistance finding is
+   about; evidence on a fusion is not about a kinase change inside it): when both sides have
+   clinical evidence (A–C) matched exactly, the *more specific* one governs (a protein change
+   over one codon over a codon range or exon class over any mutation of the gene:
+   ``PDGFRA D842V`` resistance over ``PDGFRA codons 814-854`` sensitivity); otherwise the
+   stronger side wins and the weaker is ``outweighed``; at equal strength the more specific
+   pattern wins; otherwise the two are ``tied``.
 4. **A resistance finding on an added alteration** (a co-occurring or acquired change the
-   sensitivity evidence does not name) decides against sensitivity evidence, unless it is only
-   preclinical/inferential (strength ≥ 3: level D/E, or weaker through tumour standing) while
-   the sensitivity is validated or clinical (strength ≤ 1: level A/B in the tumour): then it
-   is ``outweighed``.
-5. **Verdict.** Any remaining decisive ``resistance`` finding → ``resistant``; else any
-   remaining decisive resistance-side finding (``reduced_sensitivity``) or a tie → ``unknown``;
-   else any remaining decisive ``sensitivity`` finding → ``sensitive``; else ``unknown``.
+   sensitivity evidence is not about) decides against sensitivity evidence, unless its
+   evidence is only preclinical/inferential (level D/E) while the sensitivity is validated or
+   clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed``.
+5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
+   ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
+   → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
+   finding → ``sensitive``; else ``unknown``.
 
 Outweighed and tied findings are listed in ``conflicts`` with the finding on the other side.
 """
@@ -45,7 +46,7 @@ from dataclasses import dataclass, replace
 
 from oncoresist.annotate.aggregate import BREADTH, item_strength
 from oncoresist.annotate.result import Conflict, Finding, Verdict
-from oncoresist.annotate.scope import FULL, PENALTY
+from oncoresist.annotate.scope import DECIDING, FULL, PENALTY
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 
 RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
@@ -88,6 +89,19 @@ _WHERE = {
     "unrelated": ", recorded in another tumour type",
     "not_assessed": " (tumour-agnostic query)",
 }
+
+
+def best_level(f: Finding) -> int:
+    """Best evidence level rank (A 0 … E 4) among the finding's evidence that may decide."""
+    ranks = [EVIDENCE_RANK[e.evidence_level] for e in f.evidence if e.relation in DECIDING]
+    return min(ranks) if ranks else EVIDENCE_RANK[f.evidence_level]
+
+
+def clinical_breadth(f: Finding) -> int | None:
+    """Pattern breadth of the most specific clinical (A–C), exactly matched, deciding evidence, or ``None``."""
+    b = [BREADTH.get(e.pattern, 0) for e in f.evidence
+         if EVIDENCE_RANK[e.evidence_level] <= 2 and e.relation in DECIDING and e.match == "exact"]  # fmt: skip
+    return min(b) if b else None
 
 
 def _label(f: Finding) -> str:
@@ -157,10 +171,15 @@ def weigh(
         for s in sens:
             if status[r] not in ("decisive", "tied") or status[s] not in ("decisive", "tied"):
                 continue
-            if not set(fs[r].drugs) & set(fs[s].drugs) or not core(fs[r]) <= set(fs[s].observed):
+            if not set(fs[r].drugs) & set(fs[s].drugs) or not core(fs[r]) <= core(fs[s]):
                 continue
             br, bs = breadth(fs[r]), breadth(fs[s])
-            if st[s] < st[r] or (st[s] == st[r] and bs < br):
+            cr, cs = clinical_breadth(fs[r]), clinical_breadth(fs[s])
+            if cr is not None and cs is not None and cr != cs:  # the more specific clinical evidence governs
+                loser = s if cr < cs else r
+                status[loser], against[loser] = "outweighed", r if loser == s else s
+                notes[loser] = "more specific clinical evidence on this variant governs"
+            elif st[s] < st[r] or (st[s] == st[r] and bs < br):
                 status[r], against[r] = "outweighed", s
             elif st[r] < st[s] or (st[r] == st[s] and br < bs):
                 status[s], against[s] = "outweighed", r
@@ -170,7 +189,7 @@ def weigh(
                 against.setdefault(s, r)
     # 4. resistance on an added alteration vs validated/clinical sensitivity
     for r in res:
-        if status[r] != "decisive" or st[r] < PRECLINICAL:
+        if status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
             continue
         for s in sens:
             if status[s] != "decisive" or st[s] > CLINICAL or not set(fs[r].drugs) & set(fs[s].drugs):
@@ -206,14 +225,15 @@ def weigh(
     live = [f for f in out if f.status == "decisive"]
     tied = [f for f in out if f.status == "tied"]
     verdict: Verdict
-    if any(f.effect == "resistance" for f in live):
+    if any(f.effect in RESISTANCE_SIDE for f in live):
         verdict = "resistant"
-        top = min((f for f in live if f.effect == "resistance"), key=strength)
+        top = min(
+            (f for f in live if f.effect in RESISTANCE_SIDE), key=lambda f: (f.effect != "resistance", strength(f))
+        )
         reason = f"decided by {_label(top)}"
-    elif any(f.effect == "reduced_sensitivity" for f in live) or tied:
+    elif tied:
         verdict = "unknown"
-        top = (tied or [f for f in live if f.effect == "reduced_sensitivity"])[0]
-        reason = ("evidence of equal standing disagrees: " if tied else "only reduced sensitivity: ") + _label(top)
+        reason = "evidence of equal standing disagrees: " + _label(tied[0])
     elif live:
         verdict = "sensitive"
         top = min(live, key=strength)
