@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge._construct import fast_constructor
+from oncoresist.knowledge.derive import add_derived_facts
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.oncotree import BUNDLE_DIR, ONCOTREE_FILE, read_oncotree
 from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
@@ -377,6 +378,7 @@ def _load_cached(data_dir: str, sel: Selection, validate: bool, _stamp: tuple[in
         labels.append(label)
     kb = Knowledge.build(parts, imported, version=f"{sel.name}:{'+'.join(labels)}", oncotree=oncotree)
     kb.selection = sel
+    add_derived_facts(kb)  # inferred pharmacology facts (knowledge.derive)
     if validate and not (sel.validated_with == digest and sel.layers):
         from oncoresist.knowledge.validate import check  # deferred: a pinned load does not need it
 

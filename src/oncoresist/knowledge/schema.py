@@ -126,16 +126,69 @@ class Gene(_Model):
 
 
 class DrugClass(_Model):
-    """A class or generation of drugs that a fact or option may name instead of drugs."""
+    """A class or generation of drugs that a fact or option may name instead of drugs.
+
+    Classes that are generations of one lineage share a ``parent`` and carry ``generation``
+    (EGFR TKI 1st/2nd/3rd); :func:`oncoresist.knowledge.vocabulary.next_generation_classes`
+    reads them to propose later-generation members.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     parent: str | None = None
     description: str = ""
+    generation: int | None = Field(default=None, ge=1, le=4, description="Generation within the parent's lineage.")
+    synonyms: list[str] = Field(
+        default_factory=list, description="Other names of the class, as reports and databases write them."
+    )
+
+
+#: regulators whose approvals the vocabulary records
+Agency = Literal["FDA", "EMA"]
+#: ``approved``: an FDA or EMA oncology approval is recorded in ``approvals``; ``investigational``: in
+#: clinical development, no FDA/EMA approval; ``preclinical``: a research (tool) compound;
+#: ``non_oncology``: approved, but not for cancer (named by the databases in repurposing studies)
+DevelopmentStatus = Literal["approved", "investigational", "preclinical", "non_oncology"]
+MarketingStatus = Literal["marketed", "withdrawn"]
+#: how a drug damages DNA (the key of the DNA-repair inference rule, :mod:`.derive`)
+DnaDamage = Literal[
+    "platinum",  # platinum adducts and cross-links
+    "methylating_agent",  # monofunctional methylation (O6-methylguanine: MGMT-repaired, MMR-dependent kill)
+    "chloroethylnitrosourea",  # O6-chloroethylguanine then interstrand cross-links (MGMT-repaired)
+    "nitrogen_mustard",  # bifunctional alkylation, interstrand cross-links
+    "alkylator_other",
+    "topoisomerase_i",
+    "topoisomerase_ii",
+    "parp_inhibitor",  # PARP trapping; kills through homologous-recombination deficiency
+]
+DNA_DAMAGE_KINDS: tuple[str, ...] = DnaDamage.__args__  # type: ignore[attr-defined]
+PharmacologyFlag = Literal["abcb1_substrate", "abcg2_substrate", "cyp_route", "dna_damage"]
+PHARMACOLOGY_FLAGS: tuple[PharmacologyFlag, ...] = PharmacologyFlag.__args__  # type: ignore[attr-defined]
+
+
+class Approval(_Model):
+    """One regulatory approval: agency, year of the first approval of the drug, and the label's product name."""
+
+    agency: Agency
+    year: int | None = Field(
+        ge=1940, le=2026, description="Year of the agency's first approval of the drug; None: not verified."
+    )
+    label: str = Field(min_length=2, description="Product name on the label, e.g. 'Voranigo'.")
+    note: str = ""
+
+    def source_id(self, drug: str) -> str:
+        """The citation of this approval, e.g. ``label:Voranigo (vorasidenib), FDA 2024``."""
+        year = "(year not recorded)" if self.year is None else str(self.year)
+        return f"label:{self.label} ({drug}), {self.agency} {year}"
 
 
 class Drug(_Model):
-    """A drug by generic name, with synonyms (brand names, codes) and pharmacology."""
+    """A drug by generic name, with synonyms (brand names, codes), approvals and pharmacology.
+
+    Pharmacology flags (``abcb1_substrate``, ``abcg2_substrate``, ``cyp_route``, ``dna_damage``)
+    stay ``None`` unless sourced: each set flag needs its source ids in ``flag_sources`` (or, for
+    entries written before ``flag_sources`` existed, in ``sources``).
+    """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9\- ]*$", description="Generic name, lower case.")
     synonyms: list[str] = Field(default_factory=list, description="Brand names, codes, other names.")
@@ -143,10 +196,51 @@ class Drug(_Model):
     targets: list[str] = Field(default_factory=list, description="HGNC symbols of the targets.")
     generation: int | None = Field(default=None, ge=1, le=4)
     dna_damaging: bool = False
+    dna_damage: DnaDamage | None = Field(default=None, description="How the drug damages DNA (sourced).")
     abcb1_substrate: bool | None = None
     abcg2_substrate: bool | None = None
-    cyp_route: str | None = Field(default=None, description="Main CYP enzyme, e.g. CYP3A4.")
+    cyp_route: str | None = Field(default=None, pattern=r"^CYP[0-9][A-Z][0-9]+$", description="Main CYP, e.g. CYP3A4.")
     sources: list[str] = Field(default_factory=list, description="Sources for the pharmacology.")
+    flag_sources: dict[PharmacologyFlag, SourceIds] = Field(
+        default_factory=dict, description="Per pharmacology flag, the source ids that state it."
+    )
+    status: DevelopmentStatus | None = Field(default=None, description="None: not recorded.")
+    approvals: list[Approval] = Field(default_factory=list, description="FDA/EMA approvals (first per agency).")
+    marketing_status: MarketingStatus | None = None
+    marketing_source: str | None = Field(default=None, description="Source of a 'withdrawn' status.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Drug:
+        if self.approvals and self.status not in (None, "approved", "non_oncology"):
+            raise ValueError(f"status {self.status!r} contradicts the approvals recorded; use 'approved'")
+        if self.status == "approved" and not self.approvals:
+            raise ValueError("status 'approved' needs at least one entry in approvals (agency, year, label)")
+        if self.marketing_status == "withdrawn" and not self.marketing_source:
+            raise ValueError("marketing_status 'withdrawn' needs marketing_source (the notice or label that says so)")
+        if self.marketing_source is not None:
+            check_source_id(self.marketing_source, subject="marketing_source")
+        for flag in PHARMACOLOGY_FLAGS:
+            if getattr(self, flag) is not None and not (self.flag_sources.get(flag) or self.sources):
+                raise ValueError(f"{flag} is set without a source: add flag_sources.{flag} (label section or table)")
+        if self.dna_damage not in (None, "parp_inhibitor") and not self.dna_damaging:
+            raise ValueError(f"dna_damage {self.dna_damage!r} needs dna_damaging: true")
+        for flag in self.flag_sources:
+            if getattr(self, flag) is None:
+                raise ValueError(f"flag_sources.{flag} given but {flag} is not set")
+        return self
+
+    @property
+    def is_approved(self) -> bool:
+        """True when an FDA or EMA approval is recorded."""
+        return bool(self.approvals)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.marketing_status == "withdrawn"
+
+    def flag_source(self, flag: str) -> list[str]:
+        """Source ids for one pharmacology flag (``flag_sources``, else the drug's general ``sources``)."""
+        return list(self.flag_sources.get(flag, ())) or list(self.sources)  # type: ignore[call-overload]
 
 
 class TumorType(_Model):
