@@ -67,10 +67,10 @@ def test_shipped_oncotree_is_the_shared_release() -> None:
 def test_default_knowledge_is_curated_plus_both_snapshots() -> None:
     kb = load_knowledge()
     origins = {(f.record or "curated").split(":")[0] for f in kb.facts}
-    assert origins == {"curated", "civic", "cgi"}
+    assert origins == {"curated", "civic", "cgi", "derived"}  # derived: inferred pharmacology facts (knowledge.derive)
     assert kb.version.startswith("default:curated-")
     assert "+civic-2026-05-26.6228a090+cgi.6c1a86c7" in kb.version
-    assert len(kb.curated_facts) == len(load_knowledge("curated").facts)
+    assert len(kb.curated_facts) == len(load_knowledge("curated").curated_facts)
 
 
 def test_pinned_layers_load_as_full_validation_would() -> None:
