@@ -39,6 +39,17 @@ class _Pattern:
     alt: Alteration
 
 
+def _option_fact(opt: Option) -> Fact:
+    """A curated option as a sensitivity fact about its therapy (database ``curated``, record ``option:<id>``)."""
+    return Fact.model_construct(
+        id=f"option:{opt.id}", alterations=list(opt.addresses) or ["(mechanism-level option)"], drugs=list(opt.therapy),
+        drug_classes=[], therapy_mode="combination" if len(opt.therapy) > 1 else "each", tumors=list(opt.tumors),
+        effect="sensitivity", mechanism=opt.mechanism or "on_target_mutation", mechanism_inferred=False,
+        origin="acquired", evidence_level=opt.evidence_level, sources=list(opt.sources),
+        summary=f"Curated option: {opt.rationale}", record=None,
+    )  # fmt: skip
+
+
 def finding_order(f: Finding) -> tuple[object, ...]:
     """Findings that decided first, then by strength (level + tumour standing), level, effect, alteration."""
     return (_STATUS_RANK.get(f.status, 9), strength(f), EVIDENCE_RANK[f.evidence_level], _EFFECT_RANK[f.effect],
@@ -104,6 +115,15 @@ class Annotator:
         self._breadth = [
             max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact")
             for pats in self._fact_pats
+        ]
+        # curated options read as sensitivity evidence for exactly their therapy (given together)
+        self._opt_facts = [_option_fact(o) for o in self._options]
+        self._opt_by_therapy: dict[frozenset[str], list[int]] = defaultdict(list)
+        for j, o in enumerate(self._options):
+            if o.addresses:
+                self._opt_by_therapy[frozenset(o.therapy)].append(j)
+        self._breadth += [
+            max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact") for pats in self._opt_pats
         ]
         # facts with an unparsable pattern can never be satisfied
         self._n_slots = [len(p) if all(a is not None for a in p) else -1 for p in self._fact_pats]
@@ -390,6 +410,15 @@ class Annotator:
             m = Match(i, tuple(a.name for a in obs), tuple(app[i]), gene, kind, warnings, core,
                       self._mechanism(fact, obs, app[i]))  # fmt: skip
             groups.setdefault(finding_key(fact, m), []).append((fact, m))
+        for j in self._opt_by_therapy.get(given, ()):  # curated options for exactly this therapy: evidence for it
+            names = [a for a in alts if any(owner == j for owner, _slot in self.option_matches(a))]
+            if not names:
+                continue
+            fact = self._opt_facts[j]
+            idx = len(self._facts) + j
+            for a in names:
+                m = Match(idx, (a.name,), tuple(sorted(given)), a.gene, "exact", (), (a.name,), None)
+                groups.setdefault(finding_key(fact, m), []).append((fact, m))
         out = []
         for members in groups.values():
             ck = (tuple(m.fact for _f, m in members), members[0][1].observed, members[0][1].drugs, tumor)
@@ -446,7 +475,11 @@ class Annotator:
 
     def evaluate(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> Weighed:
         """Findings and verdict of ``alts`` under ``given`` (drugs together) in ``tumor``; cached."""
-        alts = [a for a in alts if self._ctx_matches(a, given)]  # only these can change the outcome
+        opts = self._opt_by_therapy.get(given, ())
+        alts = [  # only these can change the outcome
+            a for a in alts
+            if self._ctx_matches(a, given) or (opts and any(o in opts for o, _s in self.option_matches(a)))
+        ]  # fmt: skip
         key = (tuple(alts), given, tumor)
         hit = self._weighed.get(key)
         if hit is None:
@@ -497,7 +530,7 @@ class Annotator:
         """
         alts = list(dict.fromkeys(alterations))
         given = frozenset(drugs)
-        known = [a for a in alts if self.fact_matches(a)]
+        known = [a for a in alts if self.recognised(a)]
         weighed = self.evaluate(known, given, tumor)
         recognised = [a for a in alts if self.recognised(a)]
         options = self.options.derive(weighed.findings, recognised, given, tumor)
