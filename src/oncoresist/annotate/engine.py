@@ -112,6 +112,7 @@ class Annotator:
         self._sens_sat: dict[tuple[object, ...], dict[int, list[str]]] = {}
         self._defeated: dict[tuple[object, ...], bool] = {}
         self._finding_cache: dict[tuple[object, ...], Finding] = {}
+        self._match_cache: dict[tuple[object, ...], Match] = {}
         self._breadth = [
             max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact")
             for pats in self._fact_pats
@@ -391,24 +392,12 @@ class Annotator:
         groups: dict[tuple[object, ...], list[tuple[Fact, Match]]] = {}
         for i, (obs, kind) in self.satisfied_kinds(alts, given).items():
             fact = self._facts[i]
-            warnings: tuple[str, ...] = ()
-            if kind == "implied":
-                fusion = next((p for p in self.fact_patterns(i) if p.kind == "fusion"), None)
-                names = ", ".join(a.name for a in obs)
-                warnings = (f"assumes {fusion.name if fusion else 'the fusion'} (not given), in which {names} lies",)
-                kind = "possible"
-            elif kind == "possible":
-                warnings = tuple(
-                    w for a in obs for p in self.fact_patterns(i) if (w := reference_mismatch(p, a)) is not None
-                )
-            gene = next((a.gene for a in obs if a.gene), None)
-            pats = self.fact_patterns(i)
-            core = tuple(
-                a.name for a in obs if any(p.kind != "fusion" and match_kind(p, a, self.known_specific, role=self._role)
-                                           for p in pats)
-            ) or tuple(p.name for p in pats if p.kind == "fusion")  # fmt: skip
-            m = Match(i, tuple(a.name for a in obs), tuple(app[i]), gene, kind, warnings, core,
-                      self._mechanism(fact, obs, app[i]))  # fmt: skip
+            mk = (i, tuple(obs), given, kind)
+            m = self._match_cache.get(mk)
+            if m is None:
+                if len(self._match_cache) > 500_000:
+                    self._match_cache.clear()
+                m = self._match_cache[mk] = self._match(i, obs, tuple(app[i]), kind)
             groups.setdefault(finding_key(fact, m), []).append((fact, m))
         for j in self._opt_by_therapy.get(given, ()):  # curated options for exactly this therapy: evidence for it
             names = [a for a in alts if any(owner == j for owner, _slot in self.option_matches(a))]
@@ -432,6 +421,26 @@ class Annotator:
                 )  # fmt: skip
             out.append(hit)
         return out
+
+    def _match(self, i: int, obs: Sequence[Alteration], drugs: tuple[str, ...], kind: str) -> Match:
+        """The :class:`Match` of fact ``i`` satisfied by ``obs``: warnings, what it is about, mechanism."""
+        fact = self._facts[i]
+        pats = self.fact_patterns(i)
+        warnings: tuple[str, ...] = ()
+        if kind == "implied":
+            fusion = next((p for p in pats if p.kind == "fusion"), None)
+            names = ", ".join(a.name for a in obs)
+            warnings = (f"assumes {fusion.name if fusion else 'the fusion'} (not given), in which {names} lies",)
+            kind = "possible"
+        elif kind == "possible":
+            warnings = tuple(w for a in obs for p in pats if (w := reference_mismatch(p, a)) is not None)
+        gene = next((a.gene for a in obs if a.gene), None)
+        core = tuple(
+            a.name for a in obs
+            if any(p.kind != "fusion" and match_kind(p, a, self.known_specific, role=self._role) for p in pats)
+        ) or tuple(p.name for p in pats if p.kind == "fusion")  # fmt: skip
+        return Match(i, tuple(a.name for a in obs), drugs, gene, kind, warnings, core,
+                     self._mechanism(fact, obs, drugs))  # fmt: skip
 
     def _addresses(
         self, findings: list[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None

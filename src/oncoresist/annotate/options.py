@@ -80,6 +80,8 @@ class OptionDeriver:
         self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
+        self._potency_names: frozenset[str] | None = None
+        self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
         self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
 
     # ------------------------------------------------------------ curated
@@ -155,6 +157,18 @@ class OptionDeriver:
         return out
 
     def _next_generation(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
+        idx = self._potency_index()
+        if self._potency_names is None:
+            self._potency_names = frozenset(n for entries in idx.values() for alts, _e in entries for n in alts)
+        key = (tuple(f.drugs), f.observed, f.mechanism, f.alteration, tuple(f.sources), names & self._potency_names)
+        hit = self._nextgen_cache.get(key)
+        if hit is None:
+            if len(self._nextgen_cache) > 100_000:
+                self._nextgen_cache.clear()
+            hit = self._nextgen_cache[key] = self._next_generation_uncached(f, names)
+        return hit
+
+    def _next_generation_uncached(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
         out: list[tuple[tuple[str, ...], _Candidate]] = []
         for d in f.drugs:
             drug = self.kb.drugs.get(d)
