@@ -104,12 +104,32 @@ def test_huge_input_is_not_echoed_in_full(kb):
 
 def test_oncotator_protein_forms(kb):
     # forms in TCGA MAFs (maftools' tcga_laml.maf.gz): insertions without reference residues, 'E>EYD' delins
-    ins = parse_observed("FLT3 p.599_600insDFREYEY", kb)
+    ins = parse_alteration("FLT3 p.599_600insDFREYEY", kb.resolve_gene)
     assert ins.protein is not None and (ins.protein.kind, ins.protein.start, ins.protein.alt) == ("ins", 599, "DFREYEY")
-    dl = parse_observed("FLT3 p.604_604E>EYDLKWE", kb)
+    dl = parse_alteration("FLT3 p.604_604E>EYDLKWE", kb.resolve_gene)
     assert dl.protein is not None and dl.protein.kind == "delins" and dl.protein.length_change == 6
-    fs = parse_observed("NPM1 p.WQ288fs", kb)
+    fs = parse_alteration("NPM1 p.WQ288fs", kb.resolve_gene)
     assert fs.protein is not None and (fs.protein.kind, fs.protein.start) == ("fs", 288)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # juxtamembrane / TKD1 in-frame gains are FLT3-ITDs (codons 572-630, profile/data/variant_classes.yaml)
+        ("FLT3 p.599_600insDFREYEY", "FLT3 internal tandem duplication"),
+        ("FLT3 p.E598_Y599insDVDFREYE", "FLT3 internal tandem duplication"),
+        ("FLT3 p.R595_L601dup", "FLT3 internal tandem duplication"),
+        ("FLT3 D835Y", "FLT3 D835Y"),  # a TKD point mutation stays itself
+        ("FLT3 p.D600_L601del", "FLT3 D600_L601del"),  # a loss of residues is no duplication
+        ("FLT3 p.N841_I842insGN", "FLT3 N841_I842insGN"),  # outside the window
+        ("NPM1 p.W288Cfs*12", "NPM1 exon 11 mutation"),  # type A
+        ("NPM1 p.L287fs", "NPM1 exon 11 mutation"),
+        ("NPM1 exon 12 mutation", "NPM1 exon 11 mutation"),  # legacy exon numbering
+        ("NPM1 p.I269fs", "NPM1 I269fs"),
+    ],
+)
+def test_variant_classes(kb, text, name):
+    assert parse_observed(text, kb).name == name
 
 
 def test_did_you_mean_prefers_a_swapped_pair():

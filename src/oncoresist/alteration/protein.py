@@ -12,7 +12,7 @@ optional ``p.`` and parentheses)::
     R776fs  R776Gfs*12  Arg776GlyfsTer12  L287fs*?                   frameshifts
     M1?  p.Met1?  p.M1_?                                            start loss
     *394Qext*?  p.Ter394GlnextTer?                                   stop loss
-    599_600insDFREYEY  604_604E>EYDLKWE  594_600FREYEYD>Y  WQ288fs  -287fs   (Oncotator / TCGA MAFs)
+    599_600insDFREYEY  604_604E>EYDLKWE  594_600FREYEYD>Y  WQ288fs  -287fs  SG140del   (Oncotator / TCGA MAFs)
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ _PROT_RE = re.compile(
 # Oncotator / TCGA forms without reference residues on ranges
 _ONC_INS_RE = re.compile(rf"^(?:p\.)?(?P<start>{_POS})_(?P<end>{_POS})ins(?P<ins>{_AA1_RE}+)$")
 _ONC_DELINS_RE = re.compile(rf"^(?:p\.)?(?P<start>{_POS})_(?P<end>{_POS})(?P<ref>{_AA1_RE}+)>(?P<alt>{_AA1_RE}*)$")
+_ONC_MULTIDEL_RE = re.compile(rf"^(?:p\.)?(?P<ref>{_AA1_RE}{{2,}})(?P<start>{_POS})del$")
 _ONC_FS_RE = re.compile(rf"^(?:p\.)?(?:-|{_AA1_RE}{{2,}})?(?P<start>{_POS})fs(?:\*?\d+|\*\?)?$")
 
 _KEYWORDS_RE = re.compile(r"(DELINS|DEL|INS|DUP|FS|EXT)")
@@ -106,6 +107,10 @@ def _oncotator(t: str) -> ProteinChange | None:
         if not alt:
             return ProteinChange(ref[0], s, e, ref[-1], "del")
         return ProteinChange(ref[0], s, e, ref[-1], "delins", alt)
+    m = _ONC_MULTIDEL_RE.match(t)
+    if m:  # SG140del: the residues deleted, numbered from the first
+        ref, s = m["ref"], int(m["start"])
+        return ProteinChange(ref[0], s, s + len(ref) - 1, ref[-1], "del")
     m = _ONC_FS_RE.match(t)
     if m:
         return ProteinChange("", int(m["start"]), int(m["start"]), "", "fs")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oncoresist.errors import OncoresistError
+from oncoresist.errors import ImportFormatError, OncoresistError
 from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ class Inputs:
     samples: list[SampleProfile] = field(default_factory=list)
     bad_rows: list[BadRow] = field(default_factory=list)
     rows: int = 0
+    notes: list[str] = field(default_factory=list)  # reader notes: columns used, calls not counted
 
     def bad_summary(self, first: int = 5) -> str | None:
         """``"3 bad rows skipped; first: file:line: field ...: reason; ..."`` or ``None``."""
@@ -62,6 +63,11 @@ def collect_inputs(
             if not Path(path).is_file():
                 raise OncoresistError(f"file not found: {path}")
             merged.merge(reader(path, kb))
+    if merged.rows and merged.bad_rows and not any(sp.alterations for sp in merged.samples.values()):
+        raise ImportFormatError(
+            f"every row of the input was rejected ({len(merged.bad_rows)} of {merged.rows}); "
+            f"first: {merged.bad_rows[0]}"
+        )
     if single is not None:
         if merged.samples and len(merged.samples) == 1 and not single.sample:
             single.sample = next(iter(merged.samples))
@@ -76,4 +82,4 @@ def collect_inputs(
         if not samples:
             names = ", ".join(list(merged.samples)[:5])
             raise OncoresistError(f"--sample {sample!r} not found; samples include {names}")
-    return Inputs(samples=samples, bad_rows=merged.bad_rows, rows=merged.rows)
+    return Inputs(samples=samples, bad_rows=merged.bad_rows, rows=merged.rows, notes=merged.notes)

@@ -63,6 +63,8 @@ def annotate(
         )
     if inputs.bad_summary():
         typer.echo(f"warning: {inputs.bad_summary()}", err=True)
+    for note in inputs.notes:
+        typer.echo(f"note: {note}", err=True)
     if out is not None:
         _batch(inputs, drug, tumor, out, kb)
     else:

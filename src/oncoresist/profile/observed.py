@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration, GeneResolver, parse_alteration
+from oncoresist.profile.normalise import normalise
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -22,18 +23,47 @@ if TYPE_CHECKING:
 _SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*$")
 
 
+def clip(text: object, limit: int = 60) -> str:
+    """``text`` quoted for a message, cut to about ``limit`` characters (a bad field may be megabytes)."""
+    t = str(text)
+    return repr(t if len(t) <= limit else t[: limit - 3] + "...")
+
+
 @dataclass
 class SampleProfile:
-    """One sample's parsed alterations (plus tumour type and drugs when a file gives them)."""
+    """One sample's parsed alterations (plus tumour type and drugs when a file gives them).
+
+    ``status`` says what reading left: ``ok``, ``no protein-altering rows`` (only silent,
+    intronic ... rows) or ``all rows rejected`` (see the reader's bad rows).
+    """
 
     sample: str
     alterations: list[Alteration] = field(default_factory=list)
     tumor: str | None = None
     drugs: list[str] = field(default_factory=list)
+    status: str = "ok"
 
     def add(self, alt: Alteration) -> None:
         if alt not in self.alterations:
             self.alterations.append(alt)
+
+
+@dataclass
+class SampleStatus:
+    """Row counts of one sample in the files read."""
+
+    rows: int = 0
+    parsed: int = 0
+    skipped: int = 0  # rows without a protein effect (Silent, Intron, UTR, genotype 0/0 ...)
+    rejected: int = 0  # bad rows (see ReadResult.bad_rows)
+
+    @property
+    def label(self) -> str:
+        if self.parsed == 0 and self.rejected > 0:
+            return "all rows rejected"
+        if self.parsed == 0 and self.rows > 0:
+            return "no protein-altering rows"
+        return "ok"
 
 
 @dataclass(frozen=True)
@@ -47,22 +77,45 @@ class BadRow:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: field {self.field!r}: {self.message}"
+        msg = self.message if len(self.message) <= 300 else self.message[:297] + "..."
+        return f"{where}: field {clip(self.field, 40)}: {msg}"
 
 
 @dataclass
 class ReadResult:
-    """Samples read from one or more files, and the rows skipped."""
+    """Samples read from one or more files, the rows skipped, per-sample status and notes.
+
+    ``columns`` names the columns a reader chose (e.g. ``{"protein": "Protein_Change"}``);
+    ``notes`` are one-line facts worth telling the user (calls not counted, columns used).
+    """
 
     samples: dict[str, SampleProfile] = field(default_factory=dict)
     bad_rows: list[BadRow] = field(default_factory=list)
     rows: int = 0
+    status: dict[str, SampleStatus] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
 
     def sample(self, name: str) -> SampleProfile:
         sp = self.samples.get(name)
         if sp is None:
             sp = self.samples[name] = SampleProfile(name)
         return sp
+
+    def count(self, name: str, outcome: str) -> None:
+        """Count one row of sample ``name``: ``parsed``, ``skipped`` or ``rejected``."""
+        st = self.status.get(name)
+        if st is None:
+            st = self.status[name] = SampleStatus()
+            self.sample(name)
+        st.rows += 1
+        setattr(st, outcome, getattr(st, outcome) + 1)
+
+    def finish(self) -> ReadResult:
+        """Set each sample's ``status`` label from the counts."""
+        for name, st in self.status.items():
+            self.sample(name).status = st.label
+        return self
 
     def merge(self, other: ReadResult) -> ReadResult:
         for name, sp in other.samples.items():
@@ -71,8 +124,19 @@ class ReadResult:
                 mine.add(a)
             mine.tumor = mine.tumor or sp.tumor
             mine.drugs = mine.drugs or sp.drugs
+        for name, st in other.status.items():
+            mst = self.status.setdefault(name, SampleStatus())
+            mst.rows += st.rows
+            mst.parsed += st.parsed
+            mst.skipped += st.skipped
+            mst.rejected += st.rejected
         self.bad_rows += other.bad_rows
         self.rows += other.rows
+        self.notes += other.notes
+        self.columns.update(other.columns)
+        for name in other.samples:
+            if name in self.status:
+                self.samples[name].status = self.status[name].label
         return self
 
 
@@ -110,7 +174,7 @@ def parse_observed(text: str, kb: Knowledge, *, strict: bool = True) -> Alterati
     UnknownNameError
         ``strict`` and the gene is unknown (with the closest known names).
     """
-    alt = parse_alteration(text, lenient_resolver(kb))
+    alt = normalise(parse_alteration(text, lenient_resolver(kb)))
     if strict:
         _check_known(alt, kb)
     return alt

@@ -8,18 +8,25 @@ all raises :class:`~oncoresist.errors.ImportFormatError` naming the file and the
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import re
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from oncoresist.alteration import Alteration, parse_alteration, parse_protein_change
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError, OncoresistError
-from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, lenient_resolver, parse_observed
+from oncoresist.profile.normalise import normalise
+from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, clip, lenient_resolver, parse_observed
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
-
-MAF_COLUMNS = ("Hugo_Symbol", "HGVSp_Short", "Variant_Classification", "Tumor_Sample_Barcode")
 
 #: MAF classes with a protein change that must parse.
 MAF_CODING = frozenset(
@@ -111,9 +118,28 @@ def read_profile_file(path: str | Path, kb: Knowledge) -> SampleProfile:
 
 
 # ------------------------------------------------------------------------ MAF
+#: columns every MAF needs
+MAF_REQUIRED = ("Hugo_Symbol", "Variant_Classification", "Tumor_Sample_Barcode")
+#: protein-change columns, in the order they are preferred (GDC/vcf2maf, TCGA/Oncotator, VEP, cBioPortal, ANNOVAR)
+PROTEIN_COLUMNS = (
+    "HGVSp_Short", "Protein_Change", "HGVSp", "amino_acid_change", "Amino_Acid_Change", "AAChange", "aaChange",
+    "AAChange.refGene", "ProteinChange", "protein_change", "HGVSp_VEP",
+)  # fmt: skip
+MAF_COLUMNS = (*MAF_REQUIRED, "HGVSp_Short")  # the GDC spelling (kept for callers that list them)
+
+
+def _open_text(path: Path) -> IO[str]:
+    """A text handle on ``path``, gzip-aware (by the file's magic bytes)."""
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    return path.open(encoding="utf-8", errors="replace")
+
+
 def _leading_comments(path: Path) -> int:
     n = 0
-    with path.open(encoding="utf-8", errors="replace") as fh:
+    with _open_text(path) as fh:
         for line in fh:
             if not line.startswith("#"):
                 break
@@ -121,71 +147,135 @@ def _leading_comments(path: Path) -> int:
     return n
 
 
+def _corrupt(p: Path, exc: BaseException) -> ImportFormatError:
+    what = (
+        "truncated or corrupt compressed file"
+        if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile))
+        else ("not a tab-separated MAF")
+    )
+    return ImportFormatError(f"{p}: {what} ({clip(exc, 80)}); check or re-download the file")
+
+
+def _protein_value(raw: str) -> str:
+    """The HGVS protein change in a MAF cell: ``ENSP...:p.Thr790Met`` and ANNOVAR ``GENE:NM_:exon:c.:p.T790M,...``."""
+    h = raw.strip()
+    if not h or h in (".", "NA", "-", "nan"):
+        return ""
+    if "," in h and "p." in h:
+        h = h.split(",", 1)[0]
+    if ":" in h:
+        tail = h.rsplit(":", 1)[1]
+        h = tail if tail else h
+    return h.replace("%3D", "=")
+
+
 def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
-    """Read a MAF (many samples). Columns used: Hugo_Symbol, HGVSp_Short, Variant_Classification,
-    Tumor_Sample_Barcode. Rows without a protein effect (Silent, Intron, UTR...) are skipped
-    silently; malformed rows are returned in ``bad_rows`` with their line numbers."""
+    """Read a MAF (many samples).
+
+    Columns used: Hugo_Symbol, Variant_Classification, Tumor_Sample_Barcode and the first
+    protein-change column present of :data:`PROTEIN_COLUMNS` (``HGVSp_Short``,
+    ``Protein_Change``, ``HGVSp``, ``amino_acid_change``, ``AAChange`` ...); the result's
+    ``columns["protein"]`` and ``notes`` say which. Rows without a protein effect (Silent,
+    Intron, UTR...) are skipped silently; malformed rows are returned in ``bad_rows`` with
+    their line numbers; every sample seen is in the result, with its ``status``. FLT3
+    internal tandem duplications and NPM1 C-terminal frameshifts become the classes the
+    knowledge names (:mod:`oncoresist.profile.normalise`).
+    """
     import pandas as pd
 
     p = Path(path)
-    skip = _leading_comments(p)
     try:
-        header = pd.read_csv(p, sep="\t", skiprows=skip, nrows=0).columns
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"{p}: not a tab-separated MAF: {exc}") from None
-    missing = [c for c in MAF_COLUMNS if c not in header]
+        skip = _leading_comments(p)
+        header = pd.read_csv(p, sep="\t", skiprows=skip, nrows=0, quoting=3).columns
+    except (ValueError, OSError, EOFError, zlib.error) as exc:  # pandas' parser errors are ValueErrors
+        raise _corrupt(p, exc) from None
+    by_lower = {str(c).strip().lower(): str(c) for c in header}
+    missing = [c for c in MAF_REQUIRED if c.lower() not in by_lower]
     if missing:
-        raise ImportFormatError(f"{p}: MAF lacks column(s) {', '.join(missing)}; needs {', '.join(MAF_COLUMNS)}")
-    df = pd.read_csv(p, sep="\t", skiprows=skip, usecols=list(MAF_COLUMNS), dtype=str, keep_default_na=False, quoting=3)
+        raise ImportFormatError(
+            f"{p}: MAF lacks column(s) {', '.join(missing)}; needs {', '.join(MAF_REQUIRED)} and a protein column "
+            f"({', '.join(PROTEIN_COLUMNS[:5])} ...)"
+        )
+    protein_cols = list(dict.fromkeys(by_lower[c.lower()] for c in PROTEIN_COLUMNS if c.lower() in by_lower))
+    if not protein_cols:
+        raise ImportFormatError(
+            f"{p}: MAF has no protein-change column; give one of {', '.join(PROTEIN_COLUMNS[:6])} ..."
+        )
+    used = [by_lower[c.lower()] for c in MAF_REQUIRED] + protein_cols
+    try:
+        df = pd.read_csv(p, sep="\t", skiprows=skip, usecols=used, dtype=str, keep_default_na=False, quoting=3)
+    except (ValueError, OSError, EOFError, zlib.error) as exc:
+        raise _corrupt(p, exc) from None
     resolve = lenient_resolver(kb)
     gene_cache: dict[str, str | None] = {}
-    alt_cache: dict[tuple[str, str, str], Alteration | str | None] = {}
+    alt_cache: dict[tuple[str, str, str], Alteration | tuple[str, str] | None] = {}
     out = ReadResult(rows=len(df))
+    out.columns["protein"] = protein_cols[0]
+    extra = f" (then {', '.join(protein_cols[1:])} where it is empty)" if len(protein_cols) > 1 else ""
+    out.notes.append(f"{p.name}: protein changes read from column {protein_cols[0]}{extra}")
     first_line = skip + 2  # 1-based, after the header
-    cols = [df[c].tolist() for c in MAF_COLUMNS]
-    for i, (sym, hgvsp, vclass, sample) in enumerate(zip(*cols, strict=True)):
+    syms, vclasses, samples = (df[by_lower[c.lower()]].tolist() for c in MAF_REQUIRED)
+    prot = [df[c].tolist() for c in protein_cols]
+    for i in range(len(df)):
         line = first_line + i
-        if not sample.strip():
+        sample = samples[i].strip()
+        if not sample:
             out.bad_rows.append(BadRow(str(p), line, "Tumor_Sample_Barcode", "empty sample barcode"))
             continue
-        key = (sym, hgvsp, vclass)
-        alt = alt_cache.get(key, "")
-        if alt == "":
-            alt = alt_cache[key] = _maf_alteration(sym, hgvsp, vclass, resolve, gene_cache)
-        if isinstance(alt, str):
-            fld, msg = alt.split("|", 1)
-            out.bad_rows.append(BadRow(str(p), line, fld, msg))
+        h = ""
+        col = protein_cols[0]
+        for c, values in zip(protein_cols, prot, strict=True):
+            h = _protein_value(values[i])
+            if h:
+                col = c
+                break
+        key = (syms[i], h, vclasses[i])
+        if key in alt_cache:
+            alt = alt_cache[key]
+        else:
+            alt = alt_cache[key] = _maf_alteration(syms[i], h, vclasses[i], col, resolve, gene_cache)
+        if isinstance(alt, tuple):
+            out.bad_rows.append(BadRow(str(p), line, alt[0], alt[1]))
+            out.count(sample, "rejected")
             continue
-        sp = out.sample(sample.strip())
-        if alt is not None:
-            sp.add(alt)
-    return out
+        if alt is None:
+            out.count(sample, "skipped")
+            continue
+        out.count(sample, "parsed")
+        out.sample(sample).add(alt)
+    return out.finish()
 
 
 def _maf_alteration(
-    sym: str, hgvsp: str, vclass: str, resolve: Any, gene_cache: dict[str, str | None]
-) -> Alteration | str | None:
-    """The alteration of one MAF row, ``None`` to skip silently, or ``"field|message"``."""
+    sym: str, h: str, vclass: str, col: str, resolve: Any, gene_cache: dict[str, str | None]
+) -> Alteration | tuple[str, str] | None:
+    """The alteration of one MAF row, ``None`` to skip silently, or ``(field, message)``."""
     vclass = vclass.strip()
     if vclass in MAF_NONCODING:
         return None
     sym = sym.strip()
     if not sym or sym == "Unknown":
-        return "Hugo_Symbol|empty gene symbol"
+        return ("Hugo_Symbol", "empty gene symbol")
     if sym not in gene_cache:
         gene_cache[sym] = resolve(sym) or sym
-    gene = gene_cache[sym]
-    h = hgvsp.strip()
-    pc = parse_protein_change(h) if h and h not in (".", "NA") else None
+    gene = gene_cache[sym] or sym
+    pc = parse_protein_change(h) if h else None
     if pc is not None:
         if pc.kind == "synonymous":
             return None
-        return Alteration(kind="protein", gene=gene, protein=pc, text=f"{sym} {h}")
+        return normalise(Alteration(kind="protein", gene=gene, protein=pc, text=f"{sym} {h}"))
     if vclass in MAF_SPLICE:
-        return Alteration(kind="mutation", gene=gene, qualifier="splice", text=f"{sym} {h or vclass}")
+        m = _SPLICE_CODON_RE.match(h)
+        codon = int(m[1]) if m else None
+        return Alteration(
+            kind="mutation", gene=gene, qualifier="splice", codon_start=codon, text=f"{sym} {h or vclass}"
+        )
     if vclass in MAF_CODING:
-        return f"HGVSp_Short|cannot read protein change {h!r} for {sym} {vclass}"
-    return f"Variant_Classification|unknown class {vclass!r}"
+        return (col, f"cannot read protein change {clip(h)} for {clip(sym, 20)} {vclass}")
+    return ("Variant_Classification", f"unknown class {clip(vclass)}")
+
+
+_SPLICE_CODON_RE = re.compile(r"^(?:p\.)?[X*]?([1-9]\d{0,5})_splice$", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------------ VCF
@@ -199,21 +289,77 @@ def _csq_fields(description: str) -> list[str]:
     return [f.strip().strip("'\" ") for f in d.split("|")]
 
 
+@contextmanager
+def _captured_fd2() -> Iterator[list[str]]:
+    """Collect what C code (htslib, under cyvcf2) writes to file descriptor 2, instead of showing it."""
+    lines: list[str] = []
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except OSError:
+        yield lines
+        return
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            lines += [x for x in tmp.read().decode("utf-8", "replace").splitlines() if x.strip()]
+
+
+def _check_vcf_header(p: Path) -> None:
+    try:
+        with _open_text(p) as fh:
+            first = fh.readline(200)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportFormatError(f"{p}: cannot read as VCF ({clip(exc, 80)})") from None
+    if not first.startswith("##fileformat=VCF"):
+        raise ImportFormatError(
+            f"{p}: not a VCF: the first line must be '##fileformat=VCFv4.x' (found {clip(first.strip(), 40)})"
+        )
+
+
 def read_vcf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     """Read a VCF annotated by VEP (INFO/CSQ) or SnpEff (INFO/ANN) with cyvcf2.
 
     One profile per sample column (a variant belongs to a sample whose genotype carries
-    it); without sample columns, one profile named after the file. Only PASS (or
-    unfiltered) records are read. The canonical transcript (VEP ``CANONICAL=YES``) is
-    preferred, else the first annotation with a protein change.
+    it: 0/1, 1/1 ...; calls with genotype 0/0 or a missing genotype are counted in
+    ``notes``, not carried); without sample columns, one profile named after the file.
+    Only PASS (or unfiltered) records are read. The canonical transcript (VEP
+    ``CANONICAL=YES``) is preferred, else the first annotation with a protein change.
+    Low-level parser (htslib) warnings are collected into ``notes``, not printed.
     """
-    from cyvcf2 import VCF
+    import warnings
 
     p = Path(path)
+    _check_vcf_header(p)
+    with _captured_fd2() as c_warnings, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = _read_vcf(p, kb)
+    if c_warnings:
+        out.notes.append(
+            f"{p.name}: {len(c_warnings)} low-level VCF parser message(s) hidden; first: {clip(c_warnings[0], 100)}"
+        )
+    return out
+
+
+def _read_vcf(p: Path, kb: Knowledge | None) -> ReadResult:
+    from cyvcf2 import VCF
+
     try:
         vcf = VCF(str(p))
-    except (OSError, Exception) as exc:  # cyvcf2 raises plain Exception on bad files
-        raise ImportFormatError(f"{p}: cannot read as VCF: {exc}") from None
+    except Exception as exc:
+        raise ImportFormatError(f"{p}: cannot read as VCF ({clip(exc, 80)})") from None
+    try:
+        return _vcf_records(p, vcf, kb)
+    finally:
+        vcf.close()
+
+
+def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
     key, fields = None, []
     for tag in ("CSQ", "ANN"):
         try:
@@ -223,7 +369,6 @@ def read_vcf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
         key, fields = tag, _csq_fields(desc)
         break
     if key is None:
-        vcf.close()
         raise ImportFormatError(
             f"{p}: VCF has no INFO/CSQ (Ensembl VEP) or INFO/ANN (SnpEff) annotation; "
             "annotate it first, e.g. 'vep --hgvs --symbol --canonical' or 'snpEff ann'"
@@ -234,38 +379,66 @@ def read_vcf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
         names = {"gene": "Gene_Name", "hgvsp": "HGVS.p", "csq": "Annotation", "canonical": ""}
     col = {k: fields.index(v) if v in fields else None for k, v in names.items()}
     if col["gene"] is None or col["hgvsp"] is None:
-        vcf.close()
         raise ImportFormatError(
             f"{p}: INFO/{key} lacks {names['gene']} or {names['hgvsp']} fields; re-run the annotator"
         )
+    has_samples = bool(vcf.samples)
     samples = list(vcf.samples) or [p.stem]
     header_lines = vcf.raw_header.count("\n")
     resolve = lenient_resolver(kb)
     out = ReadResult()
+    out.columns["protein"] = f"INFO/{key} {names['hgvsp']}"
     for sp_name in samples:
         out.sample(sp_name)
-    for n, v in enumerate(vcf):
-        line = header_lines + n + 1
-        out.rows += 1
-        if v.FILTER not in (None, "PASS", "."):
-            continue
-        ann = v.INFO.get(key)
-        if not ann:
-            continue
-        alt = _vcf_alteration(str(ann), col, key, resolve)
-        if alt is None:
-            continue
-        if isinstance(alt, str):
-            out.bad_rows.append(BadRow(str(p), line, f"INFO/{key}", alt))
-            continue
-        carriers = samples if not vcf.samples else [s for s, g in zip(samples, v.gt_types, strict=True) if g in (1, 3)]
-        for s in carriers:
-            out.sample(s).add(alt)
-    vcf.close()
-    return out
+    hom_ref = dict.fromkeys(samples, 0)
+    no_call = dict.fromkeys(samples, 0)
+    n = -1
+    try:
+        for n, v in enumerate(vcf):
+            line = header_lines + n + 1
+            out.rows += 1
+            if v.FILTER not in (None, "PASS", "."):
+                continue
+            if has_samples:
+                gts = list(v.gt_types)
+                carriers = [s for s, g in zip(samples, gts, strict=True) if g in (1, 3)]
+                for s, g in zip(samples, gts, strict=True):
+                    if g == 0:
+                        hom_ref[s] += 1
+                    elif g == 2:
+                        no_call[s] += 1
+            else:
+                carriers = samples
+            ann = v.INFO.get(key)
+            if not ann:
+                continue
+            alt = _vcf_alteration(str(ann), col, resolve)
+            if alt is None:
+                for s in carriers:
+                    out.count(s, "skipped")
+                continue
+            if isinstance(alt, str):
+                out.bad_rows.append(BadRow(str(p), line, f"INFO/{key}", alt))
+                for s in carriers:
+                    out.count(s, "rejected")
+                continue
+            for s in carriers:
+                out.count(s, "parsed")
+                out.sample(s).add(alt)
+    except ImportFormatError:
+        raise
+    except Exception as exc:
+        raise ImportFormatError(f"{p}: VCF record {n + 2} cannot be read ({clip(exc, 80)})") from None
+    for s in samples:
+        if hom_ref[s] or no_call[s]:
+            out.notes.append(
+                f"{p.name}: sample {s}: {hom_ref[s]} PASS call(s) with genotype 0/0 and {no_call[s]} with a "
+                "missing genotype are not counted as carried"
+            )
+    return out.finish()
 
 
-def _vcf_alteration(ann: str, col: dict[str, int | None], key: str, resolve: Any) -> Alteration | str | None:
+def _vcf_alteration(ann: str, col: dict[str, int | None], resolve: Any) -> Alteration | str | None:
     entries = [e.split("|") for e in ann.split(",")]
 
     def get(e: list[str], k: str) -> str:
@@ -287,16 +460,14 @@ def _vcf_alteration(ann: str, col: dict[str, int | None], key: str, resolve: Any
         return "annotation without a gene symbol"
     gene = resolve(sym) or sym
     terms = set(get(chosen, "csq").split("&"))
-    h = get(chosen, "hgvsp").replace("%3D", "=")
-    if ":" in h:
-        h = h.split(":", 1)[1]
+    h = _protein_value(get(chosen, "hgvsp"))
     if h:
         pc = parse_protein_change(h)
         if pc is None:
-            return f"cannot read protein change {h!r} for {sym}"
+            return f"cannot read protein change {clip(h)} for {clip(sym, 20)}"
         if pc.kind == "synonymous":
             return None
-        return Alteration(kind="protein", gene=gene, protein=pc, text=f"{sym} {h}")
+        return normalise(Alteration(kind="protein", gene=gene, protein=pc, text=f"{sym} {h}"))
     if terms & SPLICE_TERMS:
         return Alteration(kind="mutation", gene=gene, qualifier="splice", text=f"{sym} splice")
     return None
@@ -314,12 +485,18 @@ def read_alteration_table(path: str | Path, kb: Knowledge | None = None) -> Read
 
     p = Path(path)
     out = ReadResult()
-    with p.open(encoding="utf-8", newline="") as fh:
-        rows = [(i + 1, line) for i, line in enumerate(fh) if line.strip() and not line.startswith("#")]
+    try:
+        with _open_text(p) as fh:
+            rows = [(i + 1, line) for i, line in enumerate(fh) if line.strip() and not line.startswith("#")]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportFormatError(f"{p}: cannot read the table ({clip(exc, 80)})") from None
     if not rows:
         raise ImportFormatError(f"{p}: empty table; expected a header 'sample<TAB>gene<TAB>alteration'")
     header_line, header = rows[0]
-    cols = [c.strip().lower() for c in next(csv.reader([header], delimiter="\t"))]
+    try:
+        cols = [c.strip().lower() for c in next(csv.reader([header.replace("\0", "")], delimiter="\t"))]
+    except (csv.Error, StopIteration):
+        cols = []
     missing = [c for c in ("sample", "gene", "alteration") if c not in cols]
     if missing:
         raise ImportFormatError(
@@ -329,7 +506,11 @@ def read_alteration_table(path: str | Path, kb: Knowledge | None = None) -> Read
     i_s, i_g, i_a = cols.index("sample"), cols.index("gene"), cols.index("alteration")
     for line_no, line in rows[1:]:
         out.rows += 1
-        cells = next(csv.reader([line.rstrip("\r\n")], delimiter="\t"))
+        try:
+            cells = next(csv.reader([line.rstrip("\r\n")], delimiter="\t"))
+        except (csv.Error, StopIteration) as exc:
+            out.bad_rows.append(BadRow(str(p), line_no, "(line)", f"not a tab-separated row ({clip(exc, 60)})"))
+            continue
         cells += [""] * (len(cols) - len(cells))
         sample, gene, text = cells[i_s].strip(), cells[i_g].strip(), cells[i_a].strip()
         if not sample:
@@ -337,15 +518,18 @@ def read_alteration_table(path: str | Path, kb: Knowledge | None = None) -> Read
             continue
         if not text:
             out.bad_rows.append(BadRow(str(p), line_no, "alteration", "empty alteration"))
+            out.count(sample, "rejected")
             continue
         full = text
         if gene and "::" not in text and not text.upper().startswith(gene.upper()):
             full = f"{gene} {text}"
         extra = {gene.upper(): (kb.resolve_gene(gene) if kb else None) or gene.upper()} if gene else None
         try:
-            alt = parse_alteration(full, lenient_resolver(kb, extra))
+            alt = normalise(parse_alteration(full, lenient_resolver(kb, extra)))
         except OncoresistError as exc:
             out.bad_rows.append(BadRow(str(p), line_no, "alteration", str(exc)))
+            out.count(sample, "rejected")
             continue
+        out.count(sample, "parsed")
         out.sample(sample).add(alt)
-    return out
+    return out.finish()

@@ -1,0 +1,79 @@
+"""Turning concrete variants into the classes the knowledge names (FLT3-ITD, NPM1 exon 11 mutation).
+
+The rules and their sources are data (``profile/data/variant_classes.yaml``);
+every reader and free-text profile applies :func:`normalise` to what it parsed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from oncoresist.alteration import Alteration, parse_alteration
+
+CLASSES_FILE = Path(__file__).parent / "data" / "variant_classes.yaml"
+
+
+@dataclass(frozen=True)
+class VariantClass:
+    """A class of concrete variants: gene, codon window, rule, the alteration it becomes, and its source."""
+
+    id: str
+    gene: str
+    becomes: Alteration
+    rule: str
+    first_codon: int
+    last_codon: int
+    source: str
+
+    def covers(self, alt: Alteration) -> bool:
+        """True when ``alt`` is a concrete change of this class."""
+        pc = alt.protein
+        if alt.kind != "protein" or pc is None or alt.gene != self.gene:
+            return False
+        if not self.first_codon <= pc.start <= self.last_codon:
+            return False
+        if self.rule == "in_frame_gain":
+            return pc.kind in ("ins", "dup", "delins") and pc.length_change > 0
+        if self.rule == "frameshift":
+            return pc.kind == "fs"
+        return False
+
+
+@lru_cache(maxsize=1)
+def variant_classes() -> tuple[VariantClass, ...]:
+    """The classes of ``variant_classes.yaml``."""
+    raw = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        VariantClass(
+            id=c["id"], gene=c["gene"], becomes=parse_alteration(c["becomes"]), rule=c["rule"],
+            first_codon=int(c["first_codon"]), last_codon=int(c["last_codon"]), source=" ".join(c["source"].split()),
+        )
+        for c in raw["classes"]
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _exon_aliases() -> dict[tuple[str, int], int]:
+    raw = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8"))
+    return {(a["gene"], int(a["legacy"])): int(a["knowledge"]) for a in raw.get("exon_aliases", [])}
+
+
+def normalise(alt: Alteration) -> Alteration:
+    """``alt`` as the class the knowledge names, or unchanged (origin, phase and text are kept)."""
+    if alt.kind == "protein":
+        for vc in variant_classes():
+            if vc.covers(alt):
+                return dataclasses.replace(
+                    vc.becomes, origin=alt.origin, phase=alt.phase, fusion_context=alt.fusion_context, text=alt.text
+                )
+        return alt
+    if alt.kind == "exon" and alt.gene is not None and alt.exon is not None:
+        exon = _exon_aliases().get((alt.gene, alt.exon))
+        if exon is not None:
+            return dataclasses.replace(alt, exon=exon)
+    return alt
