@@ -237,3 +237,27 @@ def test_explain_unknown_is_one_line_exit_2() -> None:
     res = _run("explain", "notagene V600E and more")
     assert res.exit_code == 2
     _one_line_error(res)
+
+
+def test_knowledge_option_reaches_annotate_and_twin() -> None:
+    args = ["--tumor", "NSCLC", "--drug", "erlotinib", "EGFR L858R", "EGFR T790M", "--json"]
+    default = json.loads(_run("annotate", *args).stdout)
+    curated = json.loads(_run("annotate", *args, "--knowledge", "curated").stdout)
+    assert default["knowledge_version"].startswith("default:") and "+civic-" in default["knowledge_version"]
+    assert curated["knowledge_version"] == _knowledge_version("curated")
+    assert len(default["findings"]) > len(curated["findings"])  # the snapshots add evidence
+    res = _run("twin", "EGFR L858R", "--drugs", "erlotinib", "--tumor", "NSCLC", "--json", "--knowledge", "curated")
+    assert res.exit_code == 0, res.output
+    assert f'"knowledge_version": "{_knowledge_version("curated")}"' in res.stdout
+
+
+def _knowledge_version(selection: str) -> str:
+    from oncoresist.knowledge import load_knowledge
+
+    return load_knowledge(selection).version
+
+
+def test_unknown_knowledge_on_annotate_is_one_line() -> None:
+    res = _run("annotate", "EGFR T790M", "--drug", "erlotinib", "--knowledge", "no-such-version")
+    assert res.exit_code == 2
+    assert "unknown knowledge version" in _one_line_error(res)

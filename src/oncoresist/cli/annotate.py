@@ -51,9 +51,9 @@ def annotate(
     Research software, not a medical device.
     """
     from oncoresist.annotate.inputs import collect_inputs
-    from oncoresist.knowledge.loader import load_knowledge
+    from oncoresist.cli._knowledge import load_for_command
 
-    kb = load_knowledge(knowledge)
+    kb = load_for_command(knowledge)
     inputs = collect_inputs(
         kb, alterations=alterations or (), profile=profile, maf=maf, vcf=vcf, table=table, sample=sample
     )

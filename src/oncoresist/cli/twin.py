@@ -63,11 +63,11 @@ def twin(
     level = min_evidence.strip().upper()
     if level not in _EVIDENCE:
         raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
-    from oncoresist.knowledge import load_knowledge
+    from oncoresist.cli._knowledge import load_for_command
 
     built = build_twin(
         alterations, drugs=drugs, tumor=tumor, burden=burden, defaults=TwinDefaults(min_evidence=level),
-        knowledge=None if knowledge is None else load_knowledge(knowledge),
+        knowledge=None if knowledge is None else load_for_command(knowledge),
     )  # fmt: skip
     names = [x.strip() for x in strategies.split(",") if x.strip()] if strategies is not None else []
     comparison = None
