@@ -154,9 +154,12 @@ def annotate_samples(
             raise OncoresistError(f"no drug given for sample {sp.sample!r}: pass --drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
         res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
+        read_status = getattr(sp, "status", None)
         if not sp.alterations:  # every row of the sample was rejected (or it had none): keep it, say so
-            status = getattr(sp, "status", None) or "no alterations read (all rows rejected or none given)"
+            status = read_status if read_status not in (None, "", "ok") else "no alterations read"
             res = replace(res, status=str(status), verdict_reason=f"nothing to annotate: {status}")
+        elif read_status not in (None, "", "ok"):  # e.g. some rows rejected: the reader's word
+            res = replace(res, status=str(read_status))
         if on_result is not None:
             on_result(res)
         yield res
