@@ -26,7 +26,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def kb():  # type: ignore[no-untyped-def]
     k = agreement.curated_knowledge()
-    assert not any(f.record for f in k.facts), "the agreement must not load the imports it is compared with"
+    imported = [f for f in k.facts if (f.record or "").startswith(("civic:", "cgi:"))]
+    assert not imported, "the agreement must not load the imports it is compared with"
     return k
 
 
