@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from oncoresist.annotate.engine import Annotator
 
 #: at most this many options are listed (the best ranked that no finding defeats)
-MAX_OPTIONS = 12
+MAX_OPTIONS = 8
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
 _BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3, "class_switch": 4}
