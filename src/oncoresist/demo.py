@@ -94,13 +94,17 @@ def twin_tour(con: Console) -> Path:
         f"EGFR L858R NSCLC on erlotinib then osimertinib: {len(built.scenario.cell_types)} cell types; numbers: "
         + ", ".join(f"{n} {k}" for k, n in kinds.items())
     )
-    con.print("Calibrating assumed rates to published shares at progression, and the time scale to a published "
-              "median PFS (400 patients, seed 2026) ...")
+    con.print(
+        "Calibrating assumed rates to published shares at progression, and the time scale to a published "
+        "median PFS (400 patients, seed 2026) ..."
+    )
     cal = calibrate_twin(built, patients=400, seed=2026, out_dir=OUT / "twin" / "calibration")
     if cal.time_target is not None:
-        con.print(f"  time scale: median {cal.median_months:.1f} months on continuous {cal.drug} "
-                  f"(published {cal.time_target.months:g}, {cal.time_target.source}); "
-                  f"net growth x{cal.growth_factor:.2f}")
+        con.print(
+            f"  time scale: median {cal.median_months:.1f} months on continuous {cal.drug} "
+            f"(published {cal.time_target.months:g}, {cal.time_target.source}); "
+            f"net growth x{cal.growth_factor:.2f}"
+        )
     for row in cal.table():
         con.print(
             f"  {row['cell_type']}: {row['role']}, published {row['published']:.0%}, simulated {row['simulated']:.0%}"
@@ -109,8 +113,9 @@ def twin_tour(con: Console) -> Path:
     cmp = compare_strategies(cal.build, STRATEGIES, patients=500, seed=2026, out_dir=OUT / "twin" / "cohort")
     for arm, r in cmp.summary.iterrows():
         med = r["median"]
-        con.print(f"  {arm}: median time to progression {'NR' if med != med or med == float('inf') else f'{med:.1f}'}"
-                  " months")
+        con.print(
+            f"  {arm}: median time to progression {'NR' if med != med or med == float('inf') else f'{med:.1f}'} months"
+        )
     return write_html(cal.build, OUT / "twin_report.html", cmp, cal)
 
 

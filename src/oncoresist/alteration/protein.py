@@ -137,8 +137,8 @@ def parse_protein_change(text: str) -> ProteinChange | None:
     rest = m["rest"] or ""
     if not rest:
         return None  # a bare codon (G12) is not a concrete change
-    if end < start:
-        return None
+    if end < start or (m["end"] and end == start):
+        return None  # a range runs from one residue to a later one
     if rest.startswith("delins"):
         return ProteinChange(ref, start, end, eref, "delins", aas(m["ins"] or ""))
     if rest.startswith("ins"):

@@ -37,15 +37,26 @@ def trial(
         fail(f"--backend: unknown backend {backend!r}; use local or dask")
     spec = load_trial(trial_file)
     con = console()
-    with Progress(TextColumn("[bold]trial"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=con, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]trial"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=con, transient=True
+    ) as bar:
         task = bar.add_task("patients", total=None)
-        run = run_trial(spec, out_dir=out, patients=patients, seed=seed, batch_size=batch_size, backend=backend,
-                        workers=workers, scheduler=scheduler, method=method,
-                        progress=lambda done, total: bar.update(task, completed=done, total=total))
+        run = run_trial(
+            spec,
+            out_dir=out,
+            patients=patients,
+            seed=seed,
+            batch_size=batch_size,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            method=method,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     con.print(f"seed entropy {run.seed_entropy} (pass --seed {run.seed_entropy} to repeat)")
-    con.print(f"[green]{run.n_patients} patients[/green] in {run.n_batches} batches "
-              f"({run.n_resumed} resumed) → {run.out_dir}")
+    con.print(
+        f"[green]{run.n_patients} patients[/green] in {run.n_batches} batches ({run.n_resumed} resumed) → {run.out_dir}"
+    )
     _print_summary(run.out_dir)
 
 
@@ -65,8 +76,14 @@ def _print_summary(out_dir: Path) -> None:
     for arm, r in s.iterrows():
         hr = "" if "hr" not in r or r["hr"] != r["hr"] else f"{r['hr']:.2f}"
         hr_ci = "" if not hr else f"{r['hr_lower']:.2f}–{r['hr_upper']:.2f}"
-        table.add_row(str(arm), str(int(r["n"])), months(r["median"]),
-                      f"{months(r['median_lower'])}–{months(r['median_upper'])}", hr, hr_ci)
+        table.add_row(
+            str(arm),
+            str(int(r["n"])),
+            months(r["median"]),
+            f"{months(r['median_lower'])}–{months(r['median_upper'])}",
+            hr,
+            hr_ci,
+        )
     console().print(table)
 
 

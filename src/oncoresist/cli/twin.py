@@ -90,7 +90,10 @@ def twin(
         from oncoresist.twin.calibrate import calibrate_twin
 
         calibration = calibrate_twin(
-            built, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
+            built,
+            patients=calibrate_patients,
+            seed=seed,
+            follow_up_days=follow_up,
             out_dir=None if out_dir is None else out_dir / "calibration",
         )
         built = calibration.build
@@ -137,9 +140,13 @@ def _calibration_dict(cal: object) -> dict[str, object]:
         "tied": cal.tied,
         "unfitted": cal.unfitted,
         "multipliers": cal.multipliers,
-        "time_scale": None if cal.time_target is None else {
-            "target": cal.time_target.id, "source": cal.time_target.source,
-            "published_median_months": cal.time_target.months, "simulated_median_months": cal.median_months,
+        "time_scale": None
+        if cal.time_target is None
+        else {
+            "target": cal.time_target.id,
+            "source": cal.time_target.source,
+            "published_median_months": cal.time_target.months,
+            "simulated_median_months": cal.median_months,
             "growth_factor": cal.growth_factor,
         },
     }
@@ -151,27 +158,34 @@ def _print_calibration(cal: object) -> None:
     from oncoresist.twin.calibrate import Calibration
 
     assert isinstance(cal, Calibration)
-    table = Table(title=f"Calibration on continuous {cal.drug}: share of progressions vs published "
-                        f"({cal.patients} patients, seed {cal.seed}, {cal.iterations} step(s), "
-                        f"{'converged' if cal.converged else 'NOT converged'})")
+    table = Table(
+        title=f"Calibration on continuous {cal.drug}: share of progressions vs published "
+        f"({cal.patients} patients, seed {cal.seed}, {cal.iterations} step(s), "
+        f"{'converged' if cal.converged else 'NOT converged'})"
+    )
     for col in ("cell type", "role", "published", "simulated", "rate x", "source"):
         table.add_column(col)
     for r in cal.table():
         interval = "" if r["interval"] is None else f" ({r['interval'][0]:.0%}-{r['interval'][1]:.0%})"
         mult = "-" if r["multiplier"] is None else f"{r['multiplier']:.3g}"
-        table.add_row(r["cell_type"], r["role"], f"{r['published']:.0%}{interval}", f"{r['simulated']:.0%}", mult,
-                      r["source"])
+        table.add_row(
+            r["cell_type"], r["role"], f"{r['published']:.0%}{interval}", f"{r['simulated']:.0%}", mult, r["source"]
+        )
     con = console()
     if cal.table():
         con.print(table)
     else:
-        con.print(f"calibration: the knowledge has no published share at progression on {cal.drug} for this "
-                  "twin's routes; no rate was fitted")
+        con.print(
+            f"calibration: the knowledge has no published share at progression on {cal.drug} for this "
+            "twin's routes; no rate was fitted"
+        )
     if cal.time_target is not None:
         t = cal.time_target
-        con.print(f"time scale: net growth x{cal.growth_factor:.3g} so that the median time to progression on "
-                  f"continuous {cal.drug} is {cal.median_months:.1f} months "
-                  f"(published {t.months:g}: {t.id}, {t.source})")
+        con.print(
+            f"time scale: net growth x{cal.growth_factor:.3g} so that the median time to progression on "
+            f"continuous {cal.drug} is {cal.median_months:.1f} months "
+            f"(published {t.months:g}: {t.id}, {t.source})"
+        )
     for c, lead in cal.tied.items():
         con.print(f"[dim]{c}: rate tied to {lead} (same mechanism class, no published share)[/]")
     if cal.unfitted:
@@ -240,8 +254,12 @@ def _print_table(built: object) -> None:
         f"[bold]{', '.join(ann.alterations)}[/] on {', '.join(ann.drug)} in {ann.tumor or 'any tumour'}: "
         f"verdict [bold]{ann.verdict}[/]; {len(built.scenario.cell_types)} cell types"
     )
-    style = {"knowledge fact": "green", "published table": "cyan", "default assumption": "yellow",
-             "calibrated": "magenta"}
+    style = {
+        "knowledge fact": "green",
+        "published table": "cyan",
+        "default assumption": "yellow",
+        "calibrated": "magenta",
+    }
     table = Table(title="Origin of every number", show_lines=False)
     for col in ("path", "value", "kind", "source"):
         table.add_column(col, overflow="fold")

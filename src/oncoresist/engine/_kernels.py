@@ -178,9 +178,30 @@ def daughter_type(rng, i, div_off, div_tgt, div_p):
 
 @njit(**_OPTS)
 def ssa_run(
-    rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
-    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, h_grid,
+    rng,
+    t0,
+    t1,
+    counts,
+    depot,
+    conc,
+    dose,
+    interval,
+    next_dose,
+    pkp,
+    tp,
+    pdp,
+    comb,
+    div_off,
+    div_tgt,
+    div_p,
+    sws,
+    swp,
+    comp,
+    has_comp,
+    rec_times,
+    out_counts,
+    out_conc,
+    h_grid,
 ):
     """Exact Gillespie direct method with thinning for time-varying exposure.
 
@@ -322,9 +343,31 @@ def _mean_integral(n, r, h):
 
 @njit(**_OPTS)
 def tau_run(
-    rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
-    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max, threshold,
+    rng,
+    t0,
+    t1,
+    counts,
+    depot,
+    conc,
+    dose,
+    interval,
+    next_dose,
+    pkp,
+    tp,
+    pdp,
+    comb,
+    div_off,
+    div_tgt,
+    div_p,
+    sws,
+    swp,
+    comp,
+    has_comp,
+    rec_times,
+    out_counts,
+    out_conc,
+    dt_max,
+    threshold,
 ):
     """Hybrid tau-leaping: exact leaps for large types, exact SSA for small ones.
 
@@ -494,8 +537,27 @@ def tau_run(
 
 @njit(**_OPTS)
 def ode_rhs(
-    s, y, depot0, conc0, pkp, tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    b, d, sw, cnow, work, dy,
+    s,
+    y,
+    depot0,
+    conc0,
+    pkp,
+    tp,
+    pdp,
+    comb,
+    div_off,
+    div_tgt,
+    div_p,
+    sws,
+    swp,
+    comp,
+    has_comp,
+    b,
+    d,
+    sw,
+    cnow,
+    work,
+    dy,
 ):
     """Mean-field derivative ``dy/dt`` at ``s`` days into a dose-free segment."""
     T = tp.shape[0]

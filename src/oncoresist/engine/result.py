@@ -84,8 +84,12 @@ class SimulationResult:
                 "concentration": (("replicate", "time", "drug"), self.concentrations),
                 "final": (("replicate", "cell_type"), self.final),
             },
-            coords={"replicate": reps, "time": self.times, "cell_type": list(self.cell_types),
-                    "drug": list(self.drugs)},
+            coords={
+                "replicate": reps,
+                "time": self.times,
+                "cell_type": list(self.cell_types),
+                "drug": list(self.drugs),
+            },
             attrs={
                 "engine": self.engine,
                 "seed": json.dumps(self.seed),
@@ -103,8 +107,9 @@ class SimulationResult:
             {
                 "replicate": np.repeat(np.arange(r), t * c),
                 "time": np.tile(np.repeat(self.times, c), r),
-                "cell_type": pd.Categorical(np.tile(np.array(self.cell_types, dtype=object), r * t),
-                                            categories=list(self.cell_types)),
+                "cell_type": pd.Categorical(
+                    np.tile(np.array(self.cell_types, dtype=object), r * t), categories=list(self.cell_types)
+                ),
                 "count": self.counts.reshape(-1),
             }
         )
@@ -165,7 +170,14 @@ def read_result(path: str | os.PathLike[str]) -> SimulationResult:
         else np.zeros((r, t, 0))
     )
     return SimulationResult(
-        times=times, counts=counts, concentrations=conc, final=np.asarray(meta["final"], dtype=counts.dtype),
-        cell_types=types, drugs=drugs, engine=meta["engine"], seed=meta["seed"], scenario=meta["scenario"],
+        times=times,
+        counts=counts,
+        concentrations=conc,
+        final=np.asarray(meta["final"], dtype=counts.dtype),
+        cell_types=types,
+        drugs=drugs,
+        engine=meta["engine"],
+        seed=meta["seed"],
+        scenario=meta["scenario"],
         provenance=meta["provenance"],
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from oncoresist.alteration import parse_alteration
 from oncoresist.errors import UnknownNameError
 from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
 from oncoresist.knowledge.oncotree import ROOT as TUMOR_ROOT
@@ -356,8 +357,6 @@ class Knowledge:
         return out
 
     def facts_by_gene(self) -> dict[str, list[Fact]]:
-        from oncoresist.profile.alteration import parse_alteration
-
         out: dict[str, list[Fact]] = defaultdict(list)
         for f in self.facts:
             for a in f.alterations:

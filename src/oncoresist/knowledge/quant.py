@@ -116,9 +116,7 @@ class _Model(BaseModel):
 QUANT_SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n>, hgvs:<...> or cgi:<table>"
 
 EntryId = Annotated[str, AfterValidator(check_id)]
-SourceId = Annotated[
-    str, AfterValidator(partial(check_source_id, pattern=QUANT_SOURCE_RE, forms=QUANT_SOURCE_FORMS))
-]
+SourceId = Annotated[str, AfterValidator(partial(check_source_id, pattern=QUANT_SOURCE_RE, forms=QUANT_SOURCE_FORMS))]
 
 
 class QuantSource(_Model):
@@ -365,8 +363,15 @@ class QuantFile(_Model):
     outcomes: list[PublishedOutcome] = Field(default_factory=list)
 
 
-_SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
-             "phenotype_defaults", "outcomes")
+_SECTIONS = (
+    "potency",
+    "mutation_rates",
+    "substitution_factors",
+    "nucleotide_changes",
+    "frequencies",
+    "phenotype_defaults",
+    "outcomes",
+)
 
 
 # ------------------------------------------------------------------ index
@@ -526,8 +531,10 @@ class QuantKnowledge:
         p = alt.protein
         assert p is not None
         pos = (int(m["pos"]) - 1) % 3
-        codons = [entry.reference_codon] if entry.reference_codon else codons_consistent_with(
-            p.ref, p.alt, pos, m["ref"], m["alt"]
+        codons = (
+            [entry.reference_codon]
+            if entry.reference_codon
+            else codons_consistent_with(p.ref, p.alt, pos, m["ref"], m["alt"])
         )
         verdicts = {cpg_transition(c, pos, m["ref"], m["alt"]) for c in codons}
         return verdicts.pop() if len(verdicts) == 1 else None
@@ -561,9 +568,9 @@ class QuantKnowledge:
             out.append(f)
         return out
 
-    def outcomes_for(self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs") -> list[
-        PublishedOutcome
-    ]:
+    def outcomes_for(
+        self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs"
+    ) -> list[PublishedOutcome]:
         """Published outcomes of arms that gave ``drug``, in ``tumor`` (OncoTree-related), largest arm first."""
         drug_name = self._drug(drug)
         found = [

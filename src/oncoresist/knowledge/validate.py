@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from oncoresist.alteration import parse_alteration
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import MECHANISM_IDS, Fact, Option
@@ -35,8 +36,6 @@ def _unknown(kind: str, token: str, kb: Knowledge) -> str:
 
 def check(kb: Knowledge) -> list[Problem]:
     """Every problem in the knowledge, in file order (empty when valid)."""
-    from oncoresist.profile.alteration import parse_alteration
-
     out: list[Problem] = []
 
     def where(kind: str, key: str) -> str:

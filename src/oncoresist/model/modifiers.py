@@ -50,9 +50,7 @@ class PDArrays:
     immune: np.ndarray  # [n_types]
 
 
-def apply_modifier(
-    mod: Modifier, i: int, arr: PDArrays, drug_index: dict[str, int], dna_damaging: np.ndarray
-) -> None:
+def apply_modifier(mod: Modifier, i: int, arr: PDArrays, drug_index: dict[str, int], dna_damaging: np.ndarray) -> None:
     """Apply one modifier of cell type ``i`` to ``arr`` in place."""
     n_drugs = arr.b_emax.shape[1]
     listed = getattr(mod, "drugs", None)

@@ -126,8 +126,14 @@ class CtdnaAssay:
         k = binom.isf(self.false_positive_rate, np.maximum(cov, 1), self.error_rate)
         return np.where(cov > 0, k + 1, np.inf)
 
-    def draw(self, tumour_ge: np.ndarray, mutant_ge: np.ndarray, normal_ge_ml: np.ndarray,
-             u: np.ndarray, params: CtdnaParams = CtdnaParams()) -> dict[str, np.ndarray]:
+    def draw(
+        self,
+        tumour_ge: np.ndarray,
+        mutant_ge: np.ndarray,
+        normal_ge_ml: np.ndarray,
+        u: np.ndarray,
+        params: CtdnaParams = CtdnaParams(),
+    ) -> dict[str, np.ndarray]:
         """Sample, sequence and call, from pre-drawn uniforms (so each patient keeps its own stream).
 
         Parameters
@@ -161,10 +167,11 @@ class CtdnaAssay:
         with np.errstate(divide="ignore", invalid="ignore"):
             tf = np.where(copies > 0, 2.0 * tumour_ge / copies, 0.0)  # tumour fraction of GE
             mut_frac = np.where(copies[:, None] > 0, mutant_ge / copies[:, None], 0.0)
-        tumour_fraction_obs = np.where(coverage > 0, binom.ppf(u[:, 1], coverage, np.clip(tf, 0, 1)) / np.maximum(
-            coverage, 1), 0.0)
+        tumour_fraction_obs = np.where(
+            coverage > 0, binom.ppf(u[:, 1], coverage, np.clip(tf, 0, 1)) / np.maximum(coverage, 1), 0.0
+        )
         p_read = mut_frac * (1.0 - self.error_rate) + (1.0 - mut_frac) * self.error_rate
-        reads = binom.ppf(u[:, 2:2 + m], coverage[:, None], np.clip(p_read, 0.0, 1.0))
+        reads = binom.ppf(u[:, 2 : 2 + m], coverage[:, None], np.clip(p_read, 0.0, 1.0))
         reads = np.nan_to_num(reads, nan=0.0)
         vaf = np.where(coverage[:, None] > 0, reads / np.maximum(coverage[:, None], 1), 0.0)
         detected = reads >= self.threshold(coverage)[:, None]

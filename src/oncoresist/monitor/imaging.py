@@ -16,8 +16,9 @@ CELLS_PER_CM3 = 1e9
 """Tumour cells per cm³ of tumour (assumption: 1e9 cells ≈ 1 cm³ ≈ 1 g)."""
 
 
-def cells_to_diameter_mm(cells: np.ndarray | float, *, n_lesions: int = 1,
-                         cells_per_cm3: float = CELLS_PER_CM3) -> np.ndarray:
+def cells_to_diameter_mm(
+    cells: np.ndarray | float, *, n_lesions: int = 1, cells_per_cm3: float = CELLS_PER_CM3
+) -> np.ndarray:
     """Sum of diameters (mm) of ``n_lesions`` equal spheres holding ``cells`` cells.
 
     Each lesion has volume ``V = cells / (n_lesions · cells_per_cm3)`` cm³ and diameter
@@ -42,8 +43,9 @@ def cells_to_diameter_mm(cells: np.ndarray | float, *, n_lesions: int = 1,
     return n_lesions * 10.0 * np.cbrt(6.0 * vol_cm3 / np.pi)
 
 
-def diameter_mm_to_cells(sod_mm: np.ndarray | float, *, n_lesions: int = 1,
-                         cells_per_cm3: float = CELLS_PER_CM3) -> np.ndarray:
+def diameter_mm_to_cells(
+    sod_mm: np.ndarray | float, *, n_lesions: int = 1, cells_per_cm3: float = CELLS_PER_CM3
+) -> np.ndarray:
     """Inverse of :func:`cells_to_diameter_mm`."""
     d_cm = np.asarray(sod_mm, dtype=float) / (10.0 * n_lesions)
     return n_lesions * cells_per_cm3 * np.pi * d_cm**3 / 6.0

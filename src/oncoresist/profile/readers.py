@@ -91,11 +91,18 @@ def read_profile_file(path: str | Path, kb: Knowledge) -> SampleProfile:
     from oncoresist.profile.schema import Profile
 
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{p}: not UTF-8 text (byte {exc.start}); save the profile as UTF-8") from None
     try:
         raw = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ImportFormatError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:  # JSONDecodeError, huge integers
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 160 else detail[:157] + "..."
+        raise ImportFormatError(
+            f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {detail}"
+        ) from None
     if isinstance(raw, list):
         raw = {"alterations": raw}
     if not isinstance(raw, dict):
@@ -105,7 +112,7 @@ def read_profile_file(path: str | Path, kb: Knowledge) -> SampleProfile:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"]) or "(file)"
-        raise ImportFormatError(f"{p}: field {loc!r}: {err['msg']} (see 'oncoresist schema profile')") from None
+        raise ImportFormatError(f"{p}: field {clip(loc)}: {err['msg']} (see 'oncoresist schema profile')") from None
     lines = _item_lines(text)
     sp = SampleProfile(profile.sample or p.stem, tumor=profile.tumor, drugs=list(profile.drugs))
     for i, item in enumerate(profile.alteration_texts()):
@@ -137,14 +144,18 @@ def _open_text(path: Path) -> IO[str]:
     return path.open(encoding="utf-8", errors="replace")
 
 
-def _leading_comments(path: Path) -> int:
+_MAX_COLUMNS = 2000
+
+
+def _maf_header(path: Path) -> tuple[int, list[str]]:
+    """Number of leading ``#`` lines and the header's column names."""
     n = 0
     with _open_text(path) as fh:
         for line in fh:
             if not line.startswith("#"):
-                break
+                return n, [c.strip() for c in line.rstrip("\r\n").split("\t")]
             n += 1
-    return n
+    raise ImportFormatError(f"{path}: no header line; a MAF starts with 'Hugo_Symbol<TAB>...'")
 
 
 def _corrupt(p: Path, exc: BaseException) -> ImportFormatError:
@@ -185,10 +196,13 @@ def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
 
     p = Path(path)
     try:
-        skip = _leading_comments(p)
-        header = pd.read_csv(p, sep="\t", skiprows=skip, nrows=0, quoting=3).columns
-    except (ValueError, OSError, EOFError, zlib.error) as exc:  # pandas' parser errors are ValueErrors
+        skip, header = _maf_header(p)
+    except ImportFormatError:
+        raise
+    except (ValueError, OSError, EOFError, zlib.error) as exc:
         raise _corrupt(p, exc) from None
+    if len(header) > _MAX_COLUMNS:
+        raise ImportFormatError(f"{p}: the header has {len(header)} columns; a MAF has far fewer (tab-separated)")
     by_lower = {str(c).strip().lower(): str(c) for c in header}
     missing = [c for c in MAF_REQUIRED if c.lower() not in by_lower]
     if missing:
@@ -204,6 +218,8 @@ def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     used = [by_lower[c.lower()] for c in MAF_REQUIRED] + protein_cols
     try:
         df = pd.read_csv(p, sep="\t", skiprows=skip, usecols=used, dtype=str, keep_default_na=False, quoting=3)
+    except ImportFormatError:
+        raise
     except (ValueError, OSError, EOFError, zlib.error) as exc:
         raise _corrupt(p, exc) from None
     resolve = lenient_resolver(kb)
@@ -338,7 +354,12 @@ def read_vcf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     _check_vcf_header(p)
     with _captured_fd2() as c_warnings, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = _read_vcf(p, kb)
+        try:
+            out = _read_vcf(p, kb)
+        except OncoresistError:
+            raise
+        except (UnicodeError, ValueError, KeyError, IndexError, OSError) as exc:  # cyvcf2 decoding a corrupt header
+            raise ImportFormatError(f"{p}: cannot read as VCF ({clip(exc, 80)})") from None
     if c_warnings:
         out.notes.append(
             f"{p.name}: {len(c_warnings)} low-level VCF parser message(s) hidden; first: {clip(c_warnings[0], 100)}"

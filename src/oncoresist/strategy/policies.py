@@ -76,8 +76,14 @@ class Continuous(_Lines):
 
     kind = "continuous"
 
-    def __init__(self, drugs: Sequence[str], dose: float = 1.0, stop_at_progression: bool = False,
-                 progression: str = "recist", progression_fraction: float = 1.2) -> None:
+    def __init__(
+        self,
+        drugs: Sequence[str],
+        dose: float = 1.0,
+        stop_at_progression: bool = False,
+        progression: str = "recist",
+        progression_fraction: float = 1.2,
+    ) -> None:
         super().__init__([list(drugs)], dose)
         self.stop_at_progression = stop_at_progression
         self.progression = progression
@@ -159,8 +165,15 @@ class Adaptive(_Lines):
 
     kind = "adaptive"
 
-    def __init__(self, drugs: Sequence[str], stop_fraction: float = 0.5, restart_fraction: float = 1.0,
-                 marker: str = "sod", progression_fraction: float = 1.2, dose: float = 1.0) -> None:
+    def __init__(
+        self,
+        drugs: Sequence[str],
+        stop_fraction: float = 0.5,
+        restart_fraction: float = 1.0,
+        marker: str = "sod",
+        progression_fraction: float = 1.2,
+        dose: float = 1.0,
+    ) -> None:
         super().__init__([list(drugs)], dose)
         self.stop_fraction = stop_fraction
         self.restart_fraction = restart_fraction
@@ -236,8 +249,7 @@ class CtdnaGuided(_Lines):
 
     kind = "ctdna_guided"
 
-    def __init__(self, lines: Sequence[Sequence[str]], switch_on: dict[int, Sequence[str]],
-                 dose: float = 1.0) -> None:
+    def __init__(self, lines: Sequence[Sequence[str]], switch_on: dict[int, Sequence[str]], dose: float = 1.0) -> None:
         super().__init__(lines, dose)
         self.switch_on = {int(k): list(v) for k, v in switch_on.items()}
 

@@ -16,8 +16,11 @@ import numpy as np
 import pandas as pd
 
 DAYS_PER_MONTH = 30.4375
-ENDPOINTS = {"pfs": ("pfs_time", "pfs_event"), "os": ("os_time", "os_event"),
-             "failure": ("failure_time", "failure_event")}
+ENDPOINTS = {
+    "pfs": ("pfs_time", "pfs_event"),
+    "os": ("os_time", "os_event"),
+    "failure": ("failure_time", "failure_event"),
+}
 
 
 class TrialAnalyser:
@@ -50,8 +53,9 @@ class TrialAnalyser:
         Mean cumulative dose per arm and drug (MTD-days).
     """
 
-    def __init__(self, endpoint: str = "pfs", alpha: float = 0.05, reference_arm: str | None = None,
-                 time_unit: str = "months") -> None:
+    def __init__(
+        self, endpoint: str = "pfs", alpha: float = 0.05, reference_arm: str | None = None, time_unit: str = "months"
+    ) -> None:
         self.endpoint = endpoint
         self.alpha = alpha
         self.reference_arm = reference_arm
@@ -87,27 +91,44 @@ class TrialAnalyser:
             km.fit(sub[tcol].to_numpy() * scale, sub[ecol].to_numpy().astype(bool))
             self.km_[arm] = km
             lo, hi = _median_ci(km)
-            rows.append({"arm": arm, "n": len(sub), "events": int(sub[ecol].sum()),
-                         "median": km.median_survival_time_, "median_lower": lo, "median_upper": hi})
+            rows.append(
+                {
+                    "arm": arm,
+                    "n": len(sub),
+                    "events": int(sub[ecol].sum()),
+                    "median": km.median_survival_time_,
+                    "median_lower": lo,
+                    "median_upper": hi,
+                }
+            )
         self.medians_ = pd.DataFrame(rows).set_index("arm")
         if len(arms) > 1:
-            self.logrank_ = multivariate_logrank_test(results[tcol].to_numpy(), results["arm"].to_numpy(),
-                                                      results[ecol].to_numpy().astype(bool))
+            self.logrank_ = multivariate_logrank_test(
+                results[tcol].to_numpy(), results["arm"].to_numpy(), results[ecol].to_numpy().astype(bool)
+            )
             hr_rows = []
             for arm in arms:
                 if arm == ref:
                     continue
                 sub = results[results["arm"].isin([ref, arm])]
-                d = pd.DataFrame({"T": sub[tcol].to_numpy() * scale, "E": sub[ecol].to_numpy().astype(int),
-                                  "arm": (sub["arm"] == arm).to_numpy().astype(float)})
+                d = pd.DataFrame(
+                    {
+                        "T": sub[tcol].to_numpy() * scale,
+                        "E": sub[ecol].to_numpy().astype(int),
+                        "arm": (sub["arm"] == arm).to_numpy().astype(float),
+                    }
+                )
                 hr_rows.append({"arm": arm, "reference": ref, **self._cox(CoxPHFitter, d)})
             self.hazard_ratios_ = pd.DataFrame(hr_rows).set_index("arm")
         else:
             self.logrank_ = None
             self.hazard_ratios_ = pd.DataFrame(columns=["reference", "hr", "hr_lower", "hr_upper", "p"])
         lead_cols = [c for c in results.columns if c == "ctdna_lead_time"]
-        self.lead_time_ = results.loc[results[lead_cols[0]].notna(), ["arm", "patient_id", "ctdna_lead_time"]] \
-            if lead_cols else pd.DataFrame(columns=["arm", "patient_id", "ctdna_lead_time"])
+        self.lead_time_ = (
+            results.loc[results[lead_cols[0]].notna(), ["arm", "patient_id", "ctdna_lead_time"]]
+            if lead_cols
+            else pd.DataFrame(columns=["arm", "patient_id", "ctdna_lead_time"])
+        )
         dose_cols = [c for c in results.columns if c.startswith("dose:") or c.startswith("dose_to_pfs:")]
         self.dose_ = results.groupby("arm", sort=False)[dose_cols].mean() if dose_cols else pd.DataFrame()
         return self
@@ -130,8 +151,12 @@ class TrialAnalyser:
         except (ConvergenceError, np.linalg.LinAlgError, ValueError):
             return nan
         s = cph.summary.loc["arm"]
-        return {"hr": float(s["exp(coef)"]), "hr_lower": float(s[f"exp(coef) lower {level}"]),
-                "hr_upper": float(s[f"exp(coef) upper {level}"]), "p": float(s["p"])}
+        return {
+            "hr": float(s["exp(coef)"]),
+            "hr_lower": float(s[f"exp(coef) lower {level}"]),
+            "hr_upper": float(s[f"exp(coef) upper {level}"]),
+            "p": float(s["p"]),
+        }
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -184,8 +209,7 @@ class TrialAnalyser:
                     ax.hist(d, bins=bins, alpha=0.6, label=f"{a} (n={len(d)}, median {np.median(d):.0f} d)")
             ax.legend(fontsize=8)
         else:
-            ax.text(0.5, 0.5, "no ctDNA detection before progression", ha="center", va="center",
-                    transform=ax.transAxes)
+            ax.text(0.5, 0.5, "no ctDNA detection before progression", ha="center", va="center", transform=ax.transAxes)
         ax.set_xlabel("ctDNA lead time over imaging (days)")
         ax.set_ylabel("patients")
         return ax

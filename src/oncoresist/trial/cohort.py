@@ -62,8 +62,9 @@ RESISTANT_SLOTS = 8
 order); types beyond these draw from child :data:`EXTRA_RESISTANT` of the patient's stream."""
 
 
-def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
-                  n_resistant: int = RESISTANT_SLOTS) -> dict[str, np.ndarray]:
+def sample_cohort(
+    cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence], n_resistant: int = RESISTANT_SLOTS
+) -> dict[str, np.ndarray]:
     """Patient parameters: one value per patient for each of :data:`FACTORS`.
 
     ``initial_cells`` is NaN when the cohort does not set it (the scenario's value is kept).
@@ -79,7 +80,7 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
     for j, name in enumerate(FACTORS[:-1]):
         dist = getattr(cohort, name)
         out[name] = np.full(len(seqs), np.nan) if dist is None else _ppf(dist, u[:, j])
-    ur = u[:, len(FACTORS) - 1:]
+    ur = u[:, len(FACTORS) - 1 :]
     if n_resistant > RESISTANT_SLOTS:
         ur = np.concatenate([ur, uniforms(seqs, EXTRA_RESISTANT, (n_resistant - RESISTANT_SLOTS,))], axis=1)
     out["resistant_fraction"] = _ppf(cohort.resistant_fraction, ur)

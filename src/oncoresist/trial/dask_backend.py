@@ -14,9 +14,15 @@ from typing import Any
 RETRIES = 3
 
 
-def run_on_dask(jobs: Iterator[tuple[int, int, Any]], write: Callable[[int, int, Any], None], *,
-                workers: int | None = None, scheduler: str | None = None, retries: int = RETRIES,
-                connect_timeout: float = 30.0) -> None:
+def run_on_dask(
+    jobs: Iterator[tuple[int, int, Any]],
+    write: Callable[[int, int, Any], None],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    retries: int = RETRIES,
+    connect_timeout: float = 30.0,
+) -> None:
     """Submit every job, write each result on the client as it completes."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -26,8 +32,9 @@ def run_on_dask(jobs: Iterator[tuple[int, int, Any]], write: Callable[[int, int,
     if scheduler:
         client = Client(scheduler, timeout=connect_timeout)
     else:
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        )
         client = Client(cluster)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))

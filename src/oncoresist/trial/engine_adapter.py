@@ -57,8 +57,15 @@ class EngineModel:
         Engine.
     """
 
-    def __init__(self, handle: Any, n: int, factors: dict[str, np.ndarray], engine_root: np.random.SeedSequence,
-                 patient_ids: Sequence[int] | np.ndarray, method: str = "auto") -> None:
+    def __init__(
+        self,
+        handle: Any,
+        n: int,
+        factors: dict[str, np.ndarray],
+        engine_root: np.random.SeedSequence,
+        patient_ids: Sequence[int] | np.ndarray,
+        method: str = "auto",
+    ) -> None:
         data = dict(handle.data)
         self._ref = reference_doses(data)
         data["treatment"] = []  # the strategy is the schedule
@@ -85,9 +92,16 @@ class EngineModel:
             transitions=_factor(factors, "mutation", n),
             clearance=_factor(factors, "clearance", n),
         )
-        self.sim = Simulator(scenario, engine=method, seed=engine_root,  # type: ignore[arg-type]
-                             replicate_ids=[int(i) for i in patient_ids], n_threads=1, times=[0.0],
-                             initial=counts if method == "ode" else np.rint(counts), replicate_params=params)
+        self.sim = Simulator(
+            scenario,
+            engine=method,
+            seed=engine_root,  # type: ignore[arg-type]
+            replicate_ids=[int(i) for i in patient_ids],
+            n_threads=1,
+            times=[0.0],
+            initial=counts if method == "ode" else np.rint(counts),
+            replicate_params=params,
+        )
 
     # --- the surface the trial runner uses ---------------------------------------------------
     def advance(self, t: float) -> None:

@@ -75,8 +75,14 @@ class ScenarioHandle:
             return [DRUG]
         return [d["name"] for d in self.data.get("drugs", [])]
 
-    def build(self, n: int, factors: dict[str, np.ndarray], engine_root: np.random.SeedSequence,
-              patient_ids: Sequence[int] | np.ndarray, method: str = "auto") -> SteppableModel:
+    def build(
+        self,
+        n: int,
+        factors: dict[str, np.ndarray],
+        engine_root: np.random.SeedSequence,
+        patient_ids: Sequence[int] | np.ndarray,
+        method: str = "auto",
+    ) -> SteppableModel:
         """A model of ``n`` patients with cohort ``factors``; patient ``i`` uses engine stream ``i`` of
         ``engine_root`` (so its trajectory does not depend on the batch)."""
         if self.kind == "zhang2017_lv":
@@ -86,8 +92,9 @@ class ScenarioHandle:
             init = factors.get("initial_cells")
             if init is not None and not np.all(np.isnan(init)):
                 p = ZhangParams()
-                default = float(np.sum(self.data.get("x0", p.x0))) * float(self.data.get("cells_per_unit",
-                                                                                          p.cells_per_unit))
+                default = float(np.sum(self.data.get("x0", p.x0))) * float(
+                    self.data.get("cells_per_unit", p.cells_per_unit)
+                )
                 f["initial_scale"] = init / default
             return build_zhang(self.data, n, f)
         from oncoresist.trial.engine_adapter import EngineModel

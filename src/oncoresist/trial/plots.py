@@ -42,8 +42,13 @@ def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> A
         for _, r in sub.iterrows():
             end = r["os_time"] / DAYS_PER_MONTH
             ax.barh(y, end, color=colours[arm], alpha=0.25, height=0.7)
-            ax.barh(y, r["pfs_time"] / DAYS_PER_MONTH, color=colours[arm], height=0.7,
-                    label=arm if arm not in first else None)
+            ax.barh(
+                y,
+                r["pfs_time"] / DAYS_PER_MONTH,
+                color=colours[arm],
+                height=0.7,
+                label=arm if arm not in first else None,
+            )
             first.add(arm)
 
             def mark(t: float, m: str, c: str, lab: str, yy: int = y) -> None:
@@ -98,11 +103,23 @@ def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
     vaf_cols = [c for c in timeline.columns if c.startswith("vaf:")]
     if ct.any():
         ax2 = ax.twinx()
-        ax2.semilogy(t[ct], np.maximum(timeline["tumour_fraction"].to_numpy()[ct], 1e-6), "-", color="gray",
-                     lw=1, label="ctDNA tumour fraction")
+        ax2.semilogy(
+            t[ct],
+            np.maximum(timeline["tumour_fraction"].to_numpy()[ct], 1e-6),
+            "-",
+            color="gray",
+            lw=1,
+            label="ctDNA tumour fraction",
+        )
         for j, c in enumerate(vaf_cols):
-            ax2.semilogy(t[ct], np.maximum(timeline[c].to_numpy()[ct], 1e-6), "-", color=f"C{j + 1}", lw=1,
-                         label=f"VAF {c.removeprefix('vaf:')}")
+            ax2.semilogy(
+                t[ct],
+                np.maximum(timeline[c].to_numpy()[ct], 1e-6),
+                "-",
+                color=f"C{j + 1}",
+                lw=1,
+                label=f"VAF {c.removeprefix('vaf:')}",
+            )
             det = timeline[f"detected:{c.removeprefix('vaf:')}"].to_numpy(bool) & ct
             if det.any():
                 k = np.argmax(det)

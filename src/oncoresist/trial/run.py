@@ -57,8 +57,16 @@ def _spec_hash(spec: TrialSpec, scenarios: list[ScenarioHandle]) -> str:
     return h.hexdigest()
 
 
-def _jobs(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.random.SeedSequence, batch_size: int,
-          done: set[tuple[int, int]], timeline_patients: int, method: str) -> Iterator[tuple[int, int, BatchJob]]:
+def _jobs(
+    spec: TrialSpec,
+    scenarios: list[ScenarioHandle],
+    n: int,
+    root: np.random.SeedSequence,
+    batch_size: int,
+    done: set[tuple[int, int]],
+    timeline_patients: int,
+    method: str,
+) -> Iterator[tuple[int, int, BatchJob]]:
     seeds = patient_seeds(root, len(spec.arms), n)
     for a in range(len(spec.arms)):
         engine_root = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, len(spec.arms) + a))
@@ -66,16 +74,36 @@ def _jobs(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, root: np.ran
             if (a, b) in done:
                 continue
             stop = min(start + batch_size, n)
-            yield a, b, BatchJob(spec=spec, arm_index=a, scenario=scenarios[a],
-                                 patient_ids=np.arange(start, stop), seeds=tuple(seeds[a][start:stop]),
-                                 engine_root=engine_root,
-                                 timeline_patients=timeline_patients, method=method)
+            yield (
+                a,
+                b,
+                BatchJob(
+                    spec=spec,
+                    arm_index=a,
+                    scenario=scenarios[a],
+                    patient_ids=np.arange(start, stop),
+                    seeds=tuple(seeds[a][start:stop]),
+                    engine_root=engine_root,
+                    timeline_patients=timeline_patients,
+                    method=method,
+                ),
+            )
 
 
-def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = None, seed: SeedLike = None,
-              batch_size: int = DEFAULT_BATCH_SIZE, backend: str = "local", workers: int | None = None,
-              scheduler: str | None = None, timeline_patients: int = 3, method: str = "auto",
-              progress: Callable[[int, int], None] | None = None) -> TrialRun:
+def run_trial(
+    spec: TrialSpec,
+    *,
+    out_dir: str | Path,
+    patients: int | None = None,
+    seed: SeedLike = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    backend: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeline_patients: int = 3,
+    method: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> TrialRun:
     """Simulate every arm of ``spec`` and stream per-patient results to ``out_dir``.
 
     Parameters
@@ -115,20 +143,32 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path, patients: int | None = No
         root = np.random.SeedSequence(int(previous["seed"]["entropy"]))
     else:
         root = as_seed_sequence(seed)
-    settings = {"patients_per_arm": n, "batch_size": batch_size, "seed": seed_record(root), "spec_hash": spec_hash,
-                "method": method}
+    settings = {
+        "patients_per_arm": n,
+        "batch_size": batch_size,
+        "seed": seed_record(root),
+        "spec_hash": spec_hash,
+        "method": method,
+    }
     if previous is not None:
         for k, v in settings.items():
             if previous.get(k) != v:
-                raise TrialError(f"out: {out} holds a different run ({k} differs: {previous.get(k)!r} vs {v!r}); "
-                                 "use a new --out directory or the original settings to resume")
+                raise TrialError(
+                    f"out: {out} holds a different run ({k} differs: {previous.get(k)!r} vs {v!r}); "
+                    "use a new --out directory or the original settings to resume"
+                )
     (out / "patients").mkdir(parents=True, exist_ok=True)
     (out / "timelines").mkdir(exist_ok=True)
     if previous is None:
         from oncoresist.provenance import provenance
 
-        record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
-                            **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+        record = provenance(
+            "trial",
+            {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
+            **settings,
+            scenarios=[s.path for s in scenarios],
+            arms=[a.name for a in spec.arms],
+        )
         tmp = meta_path.with_name(".run.json.tmp")
         tmp.write_text(json.dumps(record, indent=2, default=str))
         os.replace(tmp, meta_path)
@@ -191,6 +231,7 @@ def load_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[
         rank = {a: i for i, a in enumerate(meta.get("arms", []))}
         timelines = timelines.sort_values("arm", key=lambda s: s.map(rank), kind="stable").reset_index(drop=True)
     order = {name: i for i, name in enumerate(meta.get("arms", []))}
-    patients = patients.sort_values(["arm", "patient_id"], key=lambda s: s.map(order) if s.name == "arm" else s,
-                                    kind="stable").reset_index(drop=True)
+    patients = patients.sort_values(
+        ["arm", "patient_id"], key=lambda s: s.map(order) if s.name == "arm" else s, kind="stable"
+    ).reset_index(drop=True)
     return patients, timelines, meta

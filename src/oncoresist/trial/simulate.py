@@ -62,19 +62,30 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     if missing:
         from oncoresist.trial.spec import TrialError
 
-        raise TrialError(f"arm {arm.name!r}: strategy gives {', '.join(missing)}, which scenario "
-                         f"{job.scenario.path!r} does not define (drugs: {', '.join(known) or 'none'})")
+        raise TrialError(
+            f"arm {arm.name!r}: strategy gives {', '.join(missing)}, which scenario "
+            f"{job.scenario.path!r} does not define (drugs: {', '.join(known) or 'none'})"
+        )
     factors = sample_cohort(spec.cohort, job.seeds, n_resistant=job.scenario.n_resistant())
     engine_root = job.engine_root if job.engine_root is not None else np.random.SeedSequence(0)
     model = job.scenario.build(n, factors, engine_root, job.patient_ids, method=job.method)
     types = list(model.cell_types)
 
     mon = spec.monitor
-    imaging = ImagingModel(noise_cv=mon.imaging.noise_cv, noise_sd_mm=mon.imaging.noise_sd_mm,
-                           detection_limit_mm=mon.imaging.detection_limit_mm, n_lesions=mon.imaging.n_lesions,
-                           cells_per_cm3=mon.imaging.cells_per_cm3)
-    assay = CtdnaAssay(tube_ml=mon.ctdna.tube_ml, depth=mon.ctdna.depth, error_rate=mon.ctdna.error_rate,
-                       false_positive_rate=mon.ctdna.false_positive_rate, seq_efficiency=mon.ctdna.seq_efficiency)
+    imaging = ImagingModel(
+        noise_cv=mon.imaging.noise_cv,
+        noise_sd_mm=mon.imaging.noise_sd_mm,
+        detection_limit_mm=mon.imaging.detection_limit_mm,
+        n_lesions=mon.imaging.n_lesions,
+        cells_per_cm3=mon.imaging.cells_per_cm3,
+    )
+    assay = CtdnaAssay(
+        tube_ml=mon.ctdna.tube_ml,
+        depth=mon.ctdna.depth,
+        error_rate=mon.ctdna.error_rate,
+        false_positive_rate=mon.ctdna.false_positive_rate,
+        seq_efficiency=mon.ctdna.seq_efficiency,
+    )
     cparams = CtdnaParams(q_d=mon.ctdna.shedding_per_death)
     tracked = list(mon.ctdna.track)
     mut_cols = []
@@ -83,8 +94,10 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         if unknown:
             from oncoresist.trial.spec import TrialError
 
-            raise TrialError(f"monitor.ctdna.track.{mname}: cell type(s) {', '.join(unknown)} not in scenario "
-                             f"{job.scenario.path!r} (types: {', '.join(types)})")
+            raise TrialError(
+                f"monitor.ctdna.track.{mname}: cell type(s) {', '.join(unknown)} not in scenario "
+                f"{job.scenario.path!r} (types: {', '.join(types)})"
+            )
         mut_cols.append([types.index(c) for c in mon.ctdna.track[mname]])
 
     times, is_img, is_ct = schedule(spec, policy.extra_decision_times(spec.follow_up_days))
@@ -147,8 +160,11 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         if sampled:
             deaths = np.asarray(model.death_flux(), dtype=float)
             tumour_ge = steady_state_ge(deaths.sum(1), cparams)
-            mutant_ge = np.column_stack([steady_state_ge(deaths[:, cols].sum(1), cparams) for cols in mut_cols]) \
-                if m else np.zeros((n, 0))
+            mutant_ge = (
+                np.column_stack([steady_state_ge(deaths[:, cols].sum(1), cparams) for cols in mut_cols])
+                if m
+                else np.zeros((n, 0))
+            )
             res = assay.draw(tumour_ge, mutant_ge, normal_ml, u[:, k, 1:], cparams)
             tf = res["tumour_fraction"]
             for j, name in enumerate(tracked):
@@ -161,10 +177,17 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         if hasattr(model, "marker"):
             marker = model.marker()
         obs = Observation(
-            time=float(t), imaged=imaged and k > 0, sod_mm=sod.copy(), baseline_mm=tracker.baseline.copy(),
-            nadir_mm=tracker.nadir.copy(), recist=recist if imaged else np.full(n, -1, np.int8),
-            ctdna_sampled=sampled, ctdna_detected={k2: v.copy() for k2, v in detected.items()},
-            ctdna_vaf={k2: v.copy() for k2, v in vaf.items()}, tumour_fraction=tf.copy(), marker=marker,
+            time=float(t),
+            imaged=imaged and k > 0,
+            sod_mm=sod.copy(),
+            baseline_mm=tracker.baseline.copy(),
+            nadir_mm=tracker.nadir.copy(),
+            recist=recist if imaged else np.full(n, -1, np.int8),
+            ctdna_sampled=sampled,
+            ctdna_detected={k2: v.copy() for k2, v in detected.items()},
+            ctdna_vaf={k2: v.copy() for k2, v in vaf.items()},
+            tumour_fraction=tf.copy(),
+            marker=marker,
         )
         dec = policy.decide(obs, pstate)
         prog = dec.progression & alive & np.isnan(pfs_t)
@@ -186,10 +209,19 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
             model.remove(newly_dead)  # after this visit's records: stop simulating the dead
         if n_tl:
             for i in tl_sel:
-                row = {"patient_id": int(job.patient_ids[i]), "time": float(t), "imaged": imaged,
-                       "sod_mm": float(sod[i]), "recist": int(recist[i]) if imaged else -1,
-                       "ctdna_sampled": sampled, "tumour_fraction": float(tf[i]), "line": int(dec.line[i]),
-                       "switched": bool(sw[i]), "progression": bool(prog[i]), "alive": bool(alive[i])}
+                row = {
+                    "patient_id": int(job.patient_ids[i]),
+                    "time": float(t),
+                    "imaged": imaged,
+                    "sod_mm": float(sod[i]),
+                    "recist": int(recist[i]) if imaged else -1,
+                    "ctdna_sampled": sampled,
+                    "tumour_fraction": float(tf[i]),
+                    "line": int(dec.line[i]),
+                    "switched": bool(sw[i]),
+                    "progression": bool(prog[i]),
+                    "alive": bool(alive[i]),
+                }
                 for d in drugs:
                     row[f"dose:{d}"] = float(doses[d][i])
                 for name in tracked:
@@ -210,15 +242,20 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     out = {
         "arm": np.full(n, arm.name, dtype=object),
         "patient_id": np.asarray(job.patient_ids, dtype=np.int64),
-        "pfs_time": pfs_time, "pfs_event": pfs_event,
-        "os_time": np.where(dead, death_t, t_end), "os_event": dead,
+        "pfs_time": pfs_time,
+        "pfs_event": pfs_event,
+        "os_time": np.where(dead, death_t, t_end),
+        "os_event": dead,
         "failure_time": np.where(~np.isnan(exhaust_t) | dead, np.fmin(exhaust_t, death_t), t_end),
         "failure_event": ~np.isnan(exhaust_t) | dead,
-        "response_time": tracker.response_time, "best_response": tracker.best_response.astype(np.int8),
-        "baseline_mm": tracker.baseline, "nadir_mm": tracker.nadir,
+        "response_time": tracker.response_time,
+        "best_response": tracker.best_response.astype(np.int8),
+        "baseline_mm": tracker.baseline,
+        "nadir_mm": tracker.nadir,
         "nadir_cells": nadir_cells,
         "dominant_at_pfs": np.array([types[k] if k >= 0 else "" for k in dominant], dtype=object),
-        "first_switch_time": switch_t, "n_switches": n_switch,
+        "first_switch_time": switch_t,
+        "n_switches": n_switch,
     }
     res_types: list[str] = list(getattr(model, "resistant_types", []))
     for name in FACTORS:
@@ -244,4 +281,3 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     if len(tl):
         tl.insert(0, "arm", arm.name)
     return df, tl
-

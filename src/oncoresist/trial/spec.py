@@ -118,7 +118,12 @@ class DoseReductionSpec(_Strict):
 
 
 StrategySpec = Annotated[
-    ContinuousSpec | CombinationSpec | IntermittentSpec | AdaptiveSpec | SequentialSpec | CtdnaGuidedSpec
+    ContinuousSpec
+    | CombinationSpec
+    | IntermittentSpec
+    | AdaptiveSpec
+    | SequentialSpec
+    | CtdnaGuidedSpec
     | DoseReductionSpec,
     Field(discriminator="kind"),
 ]
@@ -153,8 +158,12 @@ class Distribution(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Distribution:
-        need = {"lognormal": ("median", "sigma"), "normal": ("mean", "sd"), "uniform": ("low", "high"),
-                "fixed": ("value",)}[self.dist]
+        need = {
+            "lognormal": ("median", "sigma"),
+            "normal": ("mean", "sd"),
+            "uniform": ("low", "high"),
+            "fixed": ("value",),
+        }[self.dist]
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
             raise ValueError(f"{self.dist} distribution needs {', '.join(missing)}")
@@ -202,13 +211,17 @@ class CtdnaSpec(_Strict):
     error_rate: float = Field(1e-5, gt=0, lt=0.5)
     false_positive_rate: float = Field(0.01, gt=0, lt=1)
     confirm_draws: int = Field(
-        1, ge=1, le=12,
+        1,
+        ge=1,
+        le=12,
         description="consecutive positive draws that make a detection (1: every positive call counts; 2: a call "
         "is confirmed by the next draw, the detection dated at the confirming draw)",
     )
     seq_efficiency: float = Field(0.5, gt=0, le=1)
     shedding_per_death: float = Field(
-        1.4e-4, gt=0, le=1,
+        1.4e-4,
+        gt=0,
+        le=1,
         description="genome equivalents shed into blood per tumour-cell death (Avanzini et al. 2020: 1.4e-4)",
     )
     track: dict[str, list[str]] = Field(
@@ -307,15 +320,19 @@ def _format(exc: ValidationError, source: str) -> str:
     if err["type"] == "union_tag_invalid":
         from oncoresist.strategy.policies import POLICIES
 
-        msg = f"unknown strategy {err['input'].get('kind')!r}; expected one of {', '.join(POLICIES)}" \
-            if isinstance(err.get("input"), dict) else msg
+        msg = (
+            f"unknown strategy {err['input'].get('kind')!r}; expected one of {', '.join(POLICIES)}"
+            if isinstance(err.get("input"), dict)
+            else msg
+        )
         loc = loc + ".kind" if not loc.endswith("kind") else loc
     extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     return f"{source}: {loc}: {msg}{extra}"
 
 
-def parse_trial(data: dict[str, Any], *, source: str = "trial", base_dir: Path | None = None,
-                check_files: bool = True) -> TrialSpec:
+def parse_trial(
+    data: dict[str, Any], *, source: str = "trial", base_dir: Path | None = None, check_files: bool = True
+) -> TrialSpec:
     """Validate a trial mapping; raise :class:`TrialError` naming the field path."""
     if not isinstance(data, dict):
         raise TrialError(f"{source}: the file must hold a mapping (name, arms, ...)")

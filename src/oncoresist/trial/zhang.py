@@ -78,8 +78,10 @@ class ZhangModel:
         # PSA starts at its equilibrium with the initial burden: PSA* = Σx / σ
         self.psa = self.x.sum(1) / p.psa_decay
         self.dose = np.zeros(self.n)
-        self._r = np.asarray(p.r, float)[None, :] * (np.ones(self.n) if self.growth is None else
-                                                     np.asarray(self.growth, float))[:, None]
+        self._r = (
+            np.asarray(p.r, float)[None, :]
+            * (np.ones(self.n) if self.growth is None else np.asarray(self.growth, float))[:, None]
+        )
         self._a = np.asarray(p.a, float)
 
     def _rhs(self, _t: float, y: np.ndarray) -> np.ndarray:
@@ -142,7 +144,10 @@ def build_zhang(data: dict[str, Any], n: int, factors: dict[str, np.ndarray]) ->
         from oncoresist.errors import ScenarioError
 
         raise ScenarioError(f"zhang2017_lv scenario: unknown field(s) {', '.join(sorted(unknown))}")
-    conv: dict[str, Any] = {k: tuple(tuple(r) for r in v) if k == "a" else (tuple(v) if isinstance(v, list) else v)
-                            for k, v in params.items()}
-    return ZhangModel(n=n, params=ZhangParams(**conv), growth=factors.get("growth"),
-                      x0_scale=factors.get("initial_scale"))
+    conv: dict[str, Any] = {
+        k: tuple(tuple(r) for r in v) if k == "a" else (tuple(v) if isinstance(v, list) else v)
+        for k, v in params.items()
+    }
+    return ZhangModel(
+        n=n, params=ZhangParams(**conv), growth=factors.get("growth"), x0_scale=factors.get("initial_scale")
+    )

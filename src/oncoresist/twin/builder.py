@@ -401,8 +401,18 @@ def build_twin(
     # parents first (fewer alterations), so a nested route can seed from its parent's count
     for route in sorted(routes, key=lambda r: len(r.alterations)):
         parent = parents.get(route.name)
-        ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec,
-                                    parent=parent, parent_count=start.get(parent.name, 0.0) if parent else 0.0)
+        ct, tr, n0 = _compile_route(
+            route,
+            kb,
+            q,
+            drug_list,
+            background,
+            code,
+            d,
+            rec,
+            parent=parent,
+            parent_count=start.get(parent.name, 0.0) if parent else 0.0,
+        )
         compiled[route.name] = (ct, tr)
         start[route.name] = n0
         seeded += n0
@@ -534,8 +544,9 @@ def _compile_route(
         rec(f"transitions.sensitive->{route.name}.rate", rate, _ASSUMED, origin)
         return ct, {"kind": "switch", "source": "sensitive", "target": route.name, "rate": rate}, 0.0
     source = "sensitive" if parent is None else parent.name
-    prob = _mutation_probability(route, q, d, rec, p, source=source,
-                                 skip={a.name for a in parent.alterations} if parent else set())
+    prob = _mutation_probability(
+        route, q, d, rec, p, source=source, skip={a.name for a in parent.alterations} if parent else set()
+    )
     n0 = 0.0
     m = d.burden if parent is None else parent_count
     if d.preexisting and m > 1:

@@ -195,9 +195,11 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
     from oncoresist.model.load import load_scenario
 
     data = build.scenario.model_dump(mode="json", exclude_defaults=True)
-    origins = [o for o in build.origins if not any(
-        _is_emergence(o.path, n) or o.path == f"cell_types.{n}.initial" for n in multipliers
-    )]
+    origins = [
+        o
+        for o in build.origins
+        if not any(_is_emergence(o.path, n) or o.path == f"cell_types.{n}.initial" for n in multipliers)
+    ]
     initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
     added = 0.0
     for tr in data["transitions"]:
@@ -208,15 +210,28 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
         key = "probability" if tr["kind"] == "mutation" else "rate"
         old = float(tr[key])
         tr[key] = old * m
-        origins.append(Origin(f"transitions.{tr['source']}->{name}.{key}", tr[key], "calibrated",
-                              f"{note[name]}; x{m:.3g} on the builder's {old:.3g}"))
+        origins.append(
+            Origin(
+                f"transitions.{tr['source']}->{name}.{key}",
+                tr[key],
+                "calibrated",
+                f"{note[name]}; x{m:.3g} on the builder's {old:.3g}",
+            )
+        )
         if initial[name] > 0:
             new = float(round(initial[name] * m))
             added += new - initial[name]
             initial[name] = new
-        origins.append(Origin(f"cell_types.{name}.initial", initial[name], "calibrated",
-                              "pre-existing cells scaled with the calibrated rate" if initial[name] > 0
-                              else "none at diagnosis (a transformed lineage arises under treatment)"))
+        origins.append(
+            Origin(
+                f"cell_types.{name}.initial",
+                initial[name],
+                "calibrated",
+                "pre-existing cells scaled with the calibrated rate"
+                if initial[name] > 0
+                else "none at diagnosis (a transformed lineage arises under treatment)",
+            )
+        )
     for c in data["cell_types"]:
         c["initial"] = initial[c["name"]]
     sens = next(c for c in data["cell_types"] if c["name"] == "sensitive")
@@ -287,20 +302,27 @@ def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBu
             f"{death:.3g} (birth {d.birth:g}); the published median cannot be reached with these defaults"
         )
     ann = build.annotation
-    return build_twin(list(ann.alterations), drugs=list(ann.drug), tumor=ann.tumor, knowledge=build.knowledge,
-                      quant=build.quant or q, defaults=replace(d, death=death))
+    return build_twin(
+        list(ann.alterations),
+        drugs=list(ann.drug),
+        tumor=ann.tumor,
+        knowledge=build.knowledge,
+        quant=build.quant or q,
+        defaults=replace(d, death=death),
+    )
 
 
-def _time_origins(
-    build: TwinBuild, target: PublishedOutcome, g: float, drug: str, original: TwinDefaults
-) -> TwinBuild:
+def _time_origins(build: TwinBuild, target: PublishedOutcome, g: float, drug: str, original: TwinDefaults) -> TwinBuild:
     from dataclasses import replace
 
-    text = (f"fitted so that the median time to progression on continuous {drug} matches {target.id} "
-            f"({target.source}: {target.months:g} months): net growth b-d x{g:.3g} on the builder's "
-            f"{original.birth:g}-{original.death:g}")
-    origins = [Origin(o.path, o.value, "calibrated", text) if o.path == "cell_types.*.death" else o
-               for o in build.origins]
+    text = (
+        f"fitted so that the median time to progression on continuous {drug} matches {target.id} "
+        f"({target.source}: {target.months:g} months): net growth b-d x{g:.3g} on the builder's "
+        f"{original.birth:g}-{original.death:g}"
+    )
+    origins = [
+        Origin(o.path, o.value, "calibrated", text) if o.path == "cell_types.*.death" else o for o in build.origins
+    ]
     return replace(build, origins=origins)
 
 
@@ -371,10 +393,13 @@ def calibrate_twin(
     types = [c.name for c in build.scenario.cell_types]
     base = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="oncoresist-calibrate-"))
     mult = {t.cell_type: 1.0 for t in fitted}
-    notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
-             for t in fitted}
-    notes.update({c: f"tied to {lead} (same mechanism class, no published share of its own)"
-                  for c, lead in tied.items()})
+    notes = {
+        t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
+        for t in fitted
+    }
+    notes.update(
+        {c: f"tied to {lead} (same mechanism class, no published share of its own)" for c, lead in tied.items()}
+    )
     g = 1.0
     history: list[dict[str, float]] = []
     current = build
@@ -383,13 +408,20 @@ def calibrate_twin(
     median = math.nan
     step = 0
     while True:
-        folder, _ = run_cohort(current, ["continuous"], patients=patients, seed=seed,
-                            out_dir=base / f"iteration-{step}", follow_up_days=follow_up_days)
+        folder, _ = run_cohort(
+            current,
+            ["continuous"],
+            patients=patients,
+            seed=seed,
+            out_dir=base / f"iteration-{step}",
+            follow_up_days=follow_up_days,
+        )
         results, _, _ = load_results(folder / "results")
         shares, smooth, n_prog = _shares(results, types)
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], SCAN_DAYS) / DAYS_PER_MONTH
-        history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
-                        "growth_factor": g})
+        history.append(
+            {**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median, "growth_factor": g}
+        )
         if n_prog == 0:
             raise OncoresistError(
                 f"calibration: no progression among {patients} patients on {drug} within {follow_up_days:g} days; "
@@ -415,10 +447,32 @@ def calibrate_twin(
     if fitted or target is not None:  # record the run in every calibrated origin (results: the calibration table)
         from dataclasses import replace
 
-        tail = (f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
-                f"{'converged' if converged else 'NOT converged'}]")
-        current = replace(current, origins=[
-            Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
-        ])
-    return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, seed, step,
-                       converged, drug, target, g, median)
+        tail = (
+            f" [calibration: {patients} patients on continuous {drug}, seed {seed}, {step} step(s), "
+            f"{'converged' if converged else 'NOT converged'}]"
+        )
+        current = replace(
+            current,
+            origins=[
+                Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o
+                for o in current.origins
+            ],
+        )
+    return Calibration(
+        current,
+        fitted,
+        held,
+        tied,
+        unfitted,
+        final_mult,
+        shares,
+        history,
+        patients,
+        seed,
+        step,
+        converged,
+        drug,
+        target,
+        g,
+        median,
+    )

@@ -107,8 +107,9 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
         kind, _, one = s.partition(":")
         if one and kind in {"continuous", "adaptive"}:
             if one not in drugs:
-                raise OncoresistError(f"--strategies: {s!r} names {one!r}, not one of the twin's drugs: "
-                                      f"{', '.join(drugs)}")
+                raise OncoresistError(
+                    f"--strategies: {s!r} names {one!r}, not one of the twin's drugs: {', '.join(drugs)}"
+                )
             out[s] = {"kind": kind, "drugs": [one]}
             continue
         if s not in STRATEGIES:
@@ -285,8 +286,9 @@ def mechanism_shares(
             cells += [c for c in published if c not in counts.index]
         for cell in cells:
             n = int(counts.get(cell, 0))
-            pub, ci, src = published.get(cell, (None, None, "")) if comparable is None or arm in comparable else (
-                None, None, "")
+            pub, ci, src = (
+                published.get(cell, (None, None, "")) if comparable is None or arm in comparable else (None, None, "")
+            )
             rows.append(
                 {
                     "strategy": arm,

@@ -93,8 +93,12 @@ def _scenario(build: TwinBuild) -> str:
         "<h3>Resistance routes (one cell type each)</h3>",
         _table(["cell type", "mechanism", "facts (evidence: sources)"], rows),
     ]
-    css = {"knowledge fact": "k-knowledge", "published table": "k-published", "default assumption": "k-default",
-           "calibrated": "k-calibrated"}
+    css = {
+        "knowledge fact": "k-knowledge",
+        "published table": "k-published",
+        "default assumption": "k-default",
+        "calibrated": "k-calibrated",
+    }
     rows = [
         [_e(o.path), _e(_fmt(o.value)), f'<span class="{css[o.kind]}">{_e(o.kind)}</span>', _e(o.source)]
         for o in build.origins
@@ -198,19 +202,25 @@ def _calibration(cal: Calibration) -> str:
         interval = "" if r["interval"] is None else f" ({r['interval'][0]:.0%}–{r['interval'][1]:.0%})"
         inside = r["within_interval"]
         sim = _e(f"{r['simulated']:.0%}")
-        rows.append([
-            _e(r["cell_type"]), _e(r["role"]), _e(f"{r['published']:.0%}{interval}"),
-            sim if inside is not False else f'<span class="out">{sim} (outside)</span>',
-            _e("–" if r["multiplier"] is None else f"{r['multiplier']:.3g}"), _e(r["source"]),
-        ])
+        rows.append(
+            [
+                _e(r["cell_type"]),
+                _e(r["role"]),
+                _e(f"{r['published']:.0%}{interval}"),
+                sim if inside is not False else f'<span class="out">{sim} (outside)</span>',
+                _e("–" if r["multiplier"] is None else f"{r['multiplier']:.3g}"),
+                _e(r["source"]),
+            ]
+        )
     parts = [
         f"<p>Rates the knowledge does not give (copy-number gains, lineage switches, gene-level mutations) were "
         f"fitted so that a cohort of {cal.patients} virtual patients on continuous {_e(cal.drug)} (seed {cal.seed}) "
         f"reproduces the published share of progressions each mechanism explains; {cal.iterations} step(s), "
         f"{'converged' if cal.converged else '<b>not converged</b>'}. Rates that follow from the knowledge "
         f"(a point mutation's codon) were not fitted: their shares are predictions (<i>held out</i>).</p>",
-        _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows) if rows else
-        f"<p>The knowledge has no published share at progression on {_e(cal.drug)} for this twin's routes: no "
+        _table(["cell type", "role", "published", "simulated", "rate ×", "source"], rows)
+        if rows
+        else f"<p>The knowledge has no published share at progression on {_e(cal.drug)} for this twin's routes: no "
         "rate was fitted.</p>",
     ]
     if cal.time_target is not None:
@@ -222,11 +232,18 @@ def _calibration(cal: Calibration) -> str:
             f"({_e(t.id)}, {_e(t.source)}; {_e(t.population)}).</p>"
         )
     if cal.tied:
-        parts.append("<p>" + "; ".join(f"{_e(c)} shares the multiplier of {_e(lead)} (same mechanism class, "
-                                       "no published share of its own)" for c, lead in cal.tied.items()) + ".</p>")
+        parts.append(
+            "<p>"
+            + "; ".join(
+                f"{_e(c)} shares the multiplier of {_e(lead)} (same mechanism class, no published share of its own)"
+                for c, lead in cal.tied.items()
+            )
+            + ".</p>"
+        )
     if cal.unfitted:
-        parts.append(f"<p>Assumed rates left at their defaults (no published share): {_e(', '.join(cal.unfitted))}."
-                     "</p>")
+        parts.append(
+            f"<p>Assumed rates left at their defaults (no published share): {_e(', '.join(cal.unfitted))}.</p>"
+        )
     return "".join(parts)
 
 
@@ -235,6 +252,7 @@ def to_html(
 ) -> str:
     """The report as one HTML string (inline CSS and figures; no external resources)."""
     from oncoresist import __version__
+
     title = f"oncoresist twin: {', '.join(build.annotation.alterations)} on {', '.join(build.annotation.drug)}"
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
