@@ -1,172 +1,183 @@
-"""Agreement of the annotator with public evidence (CIViC, CGI), used by the tests and
-runnable on its own: ``python tests/annotate/agreement.py`` prints rates and misses.
+"""Agreement of the annotator, with the CURATED knowledge only, with CIViC and CGI.
 
-For every CIViC accepted level A/B Predictive "Resistance"/"Supports" item, and every
-CGI ``Resistant`` row, that the importer translated (its molecular profile parses),
-the item's alterations are annotated with the item's drug(s) in the item's disease;
-the verdict must be ``resistant``. Items the importer could not translate are listed
-with the importer's reason.
+Not a round trip: the CIViC and CGI snapshots are *not* loaded; each public item is read
+from its raw text and annotated against the hand-curated layer, and the verdict is compared
+with what the item says. Runnable on its own (figures for docs/annotate.md):
+
+    PYTHONPATH=src python tests/annotate/agreement.py [--levels ABCDE]
+
+Items
+-----
+CIViC: Predictive evidence, direction "Supports", significance "Resistance" (expected
+verdict ``resistant``) or "Sensitivity/Response" (expected ``sensitive``), of the evidence
+levels asked for. The alteration is the raw ``molecular_profile`` text (a profile of several
+variants is split at " AND ", CIViC's own conjunction); ``therapies`` are given together
+for "Combination" items and one at a time otherwise (every drug must agree); the tumour is
+the ``disease`` name as the knowledge resolves it (none = a tumour-agnostic query).
+
+CGI: rows with Association "Resistant" (expected ``resistant``) or "Responsive"
+(``sensitive``). The alteration is the row's ``individual_mutation`` (the one variant a
+per-variant row stands for) or else its ``Alteration``; CGI's ``GENE:change`` is written
+``GENE change`` (the only rewriting). Drugs in ``[A,B]`` are taken one at a time, ``A + B``
+together; the tumour is the ``Primary Tumor type`` name (CGI's acronyms are its own, not
+OncoTree codes), the acronym only as a fallback.
+
+Classes of miss: ``unparsed`` (the grammar refuses the text), ``unknown name`` (a gene, drug
+or tumour the curated vocabulary lacks; unknown tumours are not misses: the query runs
+tumour-agnostic and is counted under ``tumour not resolved``), ``no knowledge`` (verdict
+``unknown`` with no finding), ``undecided`` (``unknown`` with findings: a tie, reduced
+sensitivity, or only outweighed evidence), ``opposite`` (the contrary verdict).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
 CIVIC_TSV = SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
 CGI_TSV = SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv"
+MISS_CLASSES = ("unparsed", "unknown name", "no knowledge", "undecided", "opposite")
 
 
 @dataclass
 class Agreement:
     source: str
-    items: int = 0
-    imported: int = 0
-    reproduced: int = 0
-    misses: list[str] = field(default_factory=list)
-    not_imported: Counter[str] = field(default_factory=Counter)
+    items: Counter[str] = field(default_factory=Counter)  # expected verdict -> items
+    agree: Counter[str] = field(default_factory=Counter)
+    misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, class) -> n
+    unresolved_tumour: int = 0
+    examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    @property
-    def rate(self) -> float:
-        return self.reproduced / self.imported if self.imported else 0.0
+    def add(self, expected: str, outcome: str | None, example: str) -> None:
+        self.items[expected] += 1
+        if outcome is None:
+            self.agree[expected] += 1
+            return
+        self.misses[(expected, outcome)] += 1
+        ex = self.examples.setdefault((expected, outcome), [])
+        if len(ex) < 4:
+            ex.append(example)
+
+    def rate(self, expected: str, *, of_parsed: bool = False) -> float:
+        n = self.items[expected]
+        if of_parsed:
+            n -= self.misses[(expected, "unparsed")] + self.misses[(expected, "unknown name")]
+        return self.agree[expected] / n if n else 0.0
 
     def report(self) -> str:
-        lines = [
-            f"{self.source}: {self.reproduced}/{self.imported} translated items reproduced ({100 * self.rate:.1f}%); "
-            f"{self.items} items in all, {self.items - self.imported} not translated by the importer"
-        ]
-        lines += [f"  MISS {m}" for m in self.misses]
-        lines += [f"  not translated ({n}x): {why}" for why, n in self.not_imported.most_common()]
+        lines = [f"{self.source}"]
+        for exp in sorted(self.items):
+            n = self.items[exp]
+            lines.append(
+                f"  expected {exp}: {self.agree[exp]}/{n} agree ({100 * self.rate(exp):.1f}% of all, "
+                f"{100 * self.rate(exp, of_parsed=True):.1f}% of those parsed with known names)"
+            )
+            for cls in MISS_CLASSES:
+                k = self.misses[(exp, cls)]
+                if k:
+                    lines.append(f"    {cls}: {k}  e.g. {'; '.join(self.examples[(exp, cls)][:3])}")
+        lines.append(f"  tumour not resolved (annotated tumour-agnostic): {self.unresolved_tumour}")
         return "\n".join(lines)
 
 
-def build_knowledge(import_dir: Path):  # type: ignore[no-untyped-def]
-    """Import CIViC and CGI into ``import_dir`` and load curated + imported knowledge."""
-    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
+def curated_knowledge():  # type: ignore[no-untyped-def]
+    """The curated layer alone (no imports, whatever the environment selects)."""
     from oncoresist.knowledge.loader import load_knowledge
 
-    base = load_knowledge(include_imports=False)
-    write_import(import_civic(CIVIC_TSV, base), import_dir)
-    write_import(import_cgi(CGI_TSV, base), import_dir)
-    return load_knowledge(imports=import_dir)
+    return load_knowledge(include_imports=False)
 
 
-def _check_fact(fact, tumor_tokens: list[str], kb) -> str | None:  # type: ignore[no-untyped-def]
-    """``None`` when the fact's alterations give ``resistant`` for each of its drugs, else why not."""
+def _outcome(kb: Any, alts: list[str], drug_sets: list[list[str]], tumor: str | None, expected: str) -> str | None:
+    """``None`` when every drug set gives the expected verdict, else the class of the miss."""
     from oncoresist.annotate import annotate
-    from oncoresist.errors import OncoresistError
+    from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 
-    tumor = next((kb.resolve_tumor(t) for t in tumor_tokens if t and kb.resolve_tumor(t)), None)
-    if tumor is None and fact.tumors:
-        tumor = fact.tumors[0]
-    if fact.therapy_mode == "combination":
-        drug_sets = [list(fact.drugs) + [kb.drugs_in_class(c)[0] for c in fact.drug_classes]]
-    else:
-        drug_sets = [[d] for d in sorted(kb.fact_drugs(fact))]
     for drugs in drug_sets:
         try:
-            res = annotate(list(fact.alterations), drug=drugs, tumor=tumor, knowledge=kb)
-        except OncoresistError as exc:
-            return f"{fact.id} {fact.alterations} on {drugs} in {tumor}: error {exc}"
-        if res.verdict != "resistant":
-            return f"{fact.id} {fact.alterations} on {drugs} in {tumor}: {res.verdict}"
+            res = annotate(alts, drug=drugs, tumor=tumor, knowledge=kb)
+        except UnknownNameError:
+            return "unknown name"
+        except AlterationSyntaxError:
+            return "unparsed"
+        if res.verdict == expected:
+            continue
+        if res.verdict == "unknown":
+            return "no knowledge" if not res.findings else "undecided"
+        return "opposite"
     return None
 
 
-def _by_record(kb) -> dict[str, list]:  # type: ignore[no-untyped-def]
-    out: dict[str, list] = {}
-    for f in kb.facts:
-        if f.record and f.effect == "resistance":
-            out.setdefault(f.record, []).append(f)
-    return out
+def _tumour(kb: Any, names: list[str], ag: Agreement) -> str | None:
+    for n in names:
+        if n and (code := kb.resolve_tumor(n)):
+            return str(code)
+    ag.unresolved_tumour += 1
+    return None
 
 
-def _skip_reasons(kb, source: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """example -> reason from the import's meta (examples are EIDs, rows or profile texts)."""
-    out: dict[str, str] = {}
-    for meta in kb.imports.values():
-        if meta.get("source") != source:
-            continue
-        for s in meta.get("skipped", []):
-            for ex in s.get("examples", []):
-                out.setdefault(ex, s["reason"])
-    return out
-
-
-def civic_agreement(kb) -> Agreement:  # type: ignore[no-untyped-def]
-    ag = Agreement("CIViC A/B Predictive Resistance Supports")
-    recs = _by_record(kb)
-    reasons = _skip_reasons(kb, "civic")
+def civic_agreement(kb: Any, levels: str = "AB") -> Agreement:
+    ag = Agreement(f"CIViC Predictive Supports, levels {levels}, curated knowledge only")
+    expect = {"Resistance": "resistant", "Sensitivity/Response": "sensitive"}
     with CIVIC_TSV.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            if (row["evidence_type"], row["significance"], row["evidence_direction"]) != (
-                "Predictive", "Resistance", "Supports"
-            ) or row["evidence_level"] not in ("A", "B"):  # fmt: skip
+            if row["evidence_type"] != "Predictive" or row["evidence_direction"] != "Supports":
                 continue
-            ag.items += 1
-            eid = f"EID{row['evidence_id']}"
-            facts = recs.get(f"civic:{eid}", [])
-            if not facts:
-                why = (
-                    reasons.get(eid)
-                    or reasons.get(row["molecular_profile"])
-                    or "skipped by the importer (reason counted in its import report)"
-                )
-                ag.not_imported[f"{why}: {row['molecular_profile']}"] += 1
+            if row["significance"] not in expect or row["evidence_level"] not in levels:
                 continue
-            ag.imported += 1
-            miss = next((m for f in facts if (m := _check_fact(f, [row["disease"]], kb))), None)
-            if miss:
-                ag.misses.append(
-                    f"civic:{eid} {row['molecular_profile']!r} / {row['therapies']} / {row['disease']}: {miss}"
-                )
-            else:
-                ag.reproduced += 1
+            drugs = [d.strip() for d in row["therapies"].split(",") if d.strip()]
+            if not drugs:
+                continue
+            sets = [drugs] if row["therapy_interaction_type"] == "Combination" else [[d] for d in drugs]
+            alts = [a.strip() for a in row["molecular_profile"].split(" AND ") if a.strip()]
+            tumor = _tumour(kb, [row["disease"]], ag)
+            exp = expect[row["significance"]]
+            ex = f"EID{row['evidence_id']} {row['molecular_profile']!r} / {row['therapies']} / {row['disease']}"
+            ag.add(exp, _outcome(kb, alts, sets, tumor, exp), ex)
     return ag
 
 
-def cgi_agreement(kb) -> Agreement:  # type: ignore[no-untyped-def]
-    ag = Agreement("CGI Resistant")
-    recs = _by_record(kb)
-    reasons = _skip_reasons(kb, "cgi")
+def cgi_agreement(kb: Any) -> Agreement:
+    ag = Agreement("CGI Resistant/Responsive, curated knowledge only")
+    expect = {"Resistant": "resistant", "Responsive": "sensitive"}
     with CGI_TSV.open(encoding="utf-8", newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=1):
-            if row["Association"].strip() != "Resistant":
+            exp = expect.get(row["Association"].strip())
+            if exp is None:
                 continue
-            ag.items += 1
-            facts = recs.get(f"cgi:row{n}", [])
-            if not facts:
-                why = (
-                    reasons.get(f"row {n}")
-                    or reasons.get(row["Alteration"])
-                    or "skipped by the importer (reason counted in its import report)"
-                )
-                ag.not_imported[f"{why}: {row['Alteration']}"] += 1
-                continue
-            ag.imported += 1
-            # CGI's acronyms are its own, not OncoTree codes (its CM is cutaneous melanoma, OncoTree's CM
-            # conjunctival melanoma): resolve the tumour names; unresolved names fall back to the fact's mapped code
-            tumors = [t.strip() for t in row["Primary Tumor type"].split(";")]
-            miss = next((m for f in facts if (m := _check_fact(f, tumors, kb))), None)
-            if miss:
-                ag.misses.append(
-                    f"cgi:row{n} {row['Alteration']!r} / {row['Drug']} / {row['Primary Tumor acronym']}: {miss}"
-                )
+            text = (row.get("individual_mutation") or "").strip() or row["Alteration"].strip()
+            alts = [a.replace(":", " ", 1) for a in text.split(";") if a.strip()]
+            raw = row["Drug"].strip()
+            if raw.startswith("[") and raw.endswith("]"):
+                sets = [[d.strip()] for d in raw[1:-1].split(",") if d.strip()]
             else:
-                ag.reproduced += 1
+                sets = [[d.strip() for d in raw.split("+") if d.strip()]]
+            # CGI's acronyms are its own, not OncoTree codes (its CM is cutaneous melanoma, OncoTree's CM
+            # conjunctival melanoma): the tumour type names first, the acronyms only as a fallback
+            names = [t.strip() for t in row.get("Primary Tumor type", "").split(";")]
+            tumor = _tumour(kb, names + [t.strip() for t in row["Primary Tumor acronym"].split(";")], ag)
+            ag.add(
+                exp, _outcome(kb, alts, sets, tumor, exp), f"row{n} {text!r} / {raw} / {row['Primary Tumor acronym']}"
+            )
     return ag
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - command line
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--levels", default="AB", help="CIViC evidence levels to include (default AB)")
+    args = ap.parse_args(argv)
+    kb = curated_knowledge()
+    print(f"knowledge {kb.version}")
+    print(civic_agreement(kb, args.levels).report())
+    print(cgi_agreement(kb).report())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = build_knowledge(Path(tmp))
-        for ag in (civic_agreement(kb), cgi_agreement(kb)):
-            print(ag.report())
-    sys.exit(0)
+    sys.exit(main())

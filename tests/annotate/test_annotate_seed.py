@@ -144,7 +144,7 @@ def test_reduced_sensitivity_is_reported_as_such(kb):
     hit = [f for f in res.findings if f.fact_id == fact.id]
     assert hit and hit[0].effect == "reduced_sensitivity"
     if {f.effect for f in res.findings} == {"reduced_sensitivity"}:
-        assert res.verdict == "unknown"
+        assert res.verdict == "resistant"  # reduced sensitivity decides, and keeps its own effect
 
 
 def test_combination_fact_needs_all_its_drugs(kb):
@@ -164,5 +164,14 @@ def test_class_fact_applies_to_each_member(kb):
 
 
 def test_and_fact_needs_every_alteration(kb):
+    # a fact on several alterations needs every one of them, exactly ...
+    fact = next(
+        f for f in kb.curated_facts if len(f.alterations) >= 2 and not any("::" in a for a in f.alterations) and f.drugs
+    )
+    res = run(kb, list(fact.alterations[1:]), fact.drugs[0], fact.tumors[0] if fact.tumors else None)
+    assert fact.id not in {i for f in res.findings for i in f.fact_ids}
+    # ... except the fusion a kinase-domain change presupposes: then the match is only "possible", with a warning
     res = run(kb, ["ALK G1202R"], "crizotinib", "NSCLC")
-    assert "eml4-alk-g1202r-crizotinib" not in {f.fact_id for f in res.findings}
+    hit = [f for f in res.findings if "eml4-alk-g1202r-crizotinib" in f.fact_ids]
+    assert hit and all(e.match == "possible" for e in hit[0].evidence if e.fact_id == "eml4-alk-g1202r-crizotinib")
+    assert any("EML4::ALK" in w and "not given" in w for w in hit[0].warnings)

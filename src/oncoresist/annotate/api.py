@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oncoresist.annotate.engine import Annotator
@@ -101,14 +102,16 @@ def annotate(
         list or joined with ``+``. Default: the profile's ``drugs``.
     tumor
         OncoTree code or common name (``NSCLC``, ``melanoma``). Default: the profile's.
-        Without a tumour type, tumour-specific facts apply everywhere.
+        Without a tumour type the query is tumour-agnostic: evidence from any tumour is
+        weighed, and each piece keeps the tumour types it was recorded in.
     knowledge
         The knowledge to use; default :func:`oncoresist.knowledge.load_knowledge`.
 
     Returns
     -------
     AnnotationResult
-        Verdict, findings ranked by evidence, options, unrecognised inputs;
+        Verdict (weighed by the rule of docs/annotate.md), aggregated findings, conflicts,
+        options derived from the knowledge, unrecognised inputs with reasons;
         ``result.to_dict()`` is the JSON contract of ``oncoresist annotate --json``.
 
     Raises
@@ -151,6 +154,12 @@ def annotate_samples(
             raise OncoresistError(f"no drug given for sample {sp.sample!r}: pass --drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
         res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
+        read_status = getattr(sp, "status", None)
+        if not sp.alterations:  # every row of the sample was rejected (or it had none): keep it, say so
+            status = read_status if read_status not in (None, "", "ok") else "no alterations read"
+            res = replace(res, status=str(status), verdict_reason=f"nothing to annotate: {status}")
+        elif read_status not in (None, "", "ok"):  # e.g. some rows rejected: the reader's word
+            res = replace(res, status=str(read_status))
         if on_result is not None:
             on_result(res)
         yield res

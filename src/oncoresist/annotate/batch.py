@@ -13,8 +13,9 @@ from oncoresist.errors import OncoresistError
 
 #: Columns of the batch table, in order.
 COLUMNS = (
-    "sample", "tumor", "drug", "verdict", "resistance", "mechanisms", "sensitivity", "options",
-    "n_findings", "unrecognised", "findings_json", "knowledge_version", "oncoresist_version",
+    "sample", "status", "tumor", "drug", "verdict", "evidence_level", "verdict_reason", "resistance", "mechanisms",
+    "sensitivity", "databases", "conflicts", "options", "n_findings", "unrecognised", "findings_json",
+    "knowledge_version", "oncoresist_version",
 )  # fmt: skip
 
 
@@ -32,18 +33,36 @@ def _findings_json(findings: list[Finding]) -> str:
     return hit[1]
 
 
+def _deciding_level(res: AnnotationResult) -> str:
+    """Best evidence level among the findings that decided the verdict ('' when none did)."""
+    want = {"resistant": ("resistance",), "sensitive": ("sensitivity",)}.get(res.verdict, ())
+    levels = [f.evidence_level for f in res.findings if f.status == "decisive" and f.effect in want]
+    return min(levels) if levels else ""
+
+
 def result_row(res: AnnotationResult) -> dict[str, Any]:
-    """One flat row for a batch table (lists joined with ``;``, combinations with ``+``)."""
-    resist = [f for f in res.findings if f.effect in ("resistance", "reduced_sensitivity")]
-    sens = [f for f in res.findings if f.effect == "sensitivity"]
+    """One flat row for a batch table (lists joined with ``;``, combinations with ``+``).
+
+    ``databases`` names the knowledge databases behind the decisive findings (curated,
+    civic, cgi, ...); ``conflicts`` lists contrary evidence as ``side:alteration:level:resolution``.
+    """
+    live = [f for f in res.findings if f.status == "decisive"]
+    resist = [f for f in live if f.effect in ("resistance", "reduced_sensitivity")]
+    sens = [f for f in live if f.effect == "sensitivity"]
+    dbs = dict.fromkeys(e.database for f in live for e in f.evidence)
     return {
         "sample": res.sample or "",
+        "status": res.status,
         "tumor": res.tumor or "",
         "drug": "+".join(res.drug),
         "verdict": res.verdict,
+        "evidence_level": _deciding_level(res),
+        "verdict_reason": res.verdict_reason,
         "resistance": ";".join(dict.fromkeys(f.alteration for f in resist)),
-        "mechanisms": ";".join(dict.fromkeys(f.mechanism for f in resist)),
+        "mechanisms": ";".join(dict.fromkeys(f.mechanism or "" for f in resist)),
         "sensitivity": ";".join(dict.fromkeys(f.alteration for f in sens)),
+        "databases": ";".join(dbs),
+        "conflicts": ";".join(f"{c.side}:{c.alteration}:{c.evidence_level}:{c.resolution}" for c in res.conflicts),
         "options": ";".join("+".join(o.therapy) for o in res.options),
         "n_findings": len(res.findings),
         "unrecognised": ";".join(res.unrecognised),

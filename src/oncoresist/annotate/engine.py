@@ -1,26 +1,34 @@
-"""Matching observed alterations against the knowledge: facts, verdicts and options.
+"""Matching observed alterations against the knowledge: findings, verdicts and options.
 
 An :class:`Annotator` is built once per :class:`~oncoresist.knowledge.index.Knowledge`
-and pre-indexes every fact and option pattern by gene. Per observed alteration the
-set of matching patterns is cached, and per (drugs, tumour) the applicable facts
-are cached, so that annotating many samples costs little more than a few dict
-look-ups per alteration.
+and pre-indexes every fact and option pattern by gene. Per observed alteration the set of
+matching patterns is cached, and per drug set the facts concerning those drugs are cached;
+the weighed outcome per (recognised alterations, drugs, tumour) is cached too, so that
+annotating many samples costs little more than a few dict look-ups per alteration.
+
+The steps (docs/annotate.md): match facts → aggregate into findings
+(:mod:`.aggregate`) → weigh (:mod:`.verdict`) → derive options (:mod:`.options`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from oncoresist._version import __version__
-from oncoresist.annotate.matching import index_keys, matches
-from oncoresist.annotate.result import AnnotationResult, Finding, TherapyOption, Verdict
+from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
+from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
+from oncoresist.annotate.options import OptionDeriver
+from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
+from oncoresist.annotate.scope import DECIDING, TumorScope
+from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
 from oncoresist.profile.alteration import Alteration, parse_alteration
 
 _EFFECT_RANK = {"resistance": 0, "reduced_sensitivity": 1, "sensitivity": 2}
+_STATUS_RANK = {"decisive": 0, "tied": 1, "outweighed": 2, "overcome": 3, "outranked": 4, "lower_standing": 5}
 _SPECIFIC_KINDS = ("protein", "codon", "exon")
 
 
@@ -29,6 +37,23 @@ class _Pattern:
     owner: int  # index of the fact or option
     slot: int  # index of the pattern within the owner
     alt: Alteration
+
+
+def _option_fact(opt: Option) -> Fact:
+    """A curated option as a sensitivity fact about its therapy (database ``curated``, record ``option:<id>``)."""
+    return Fact.model_construct(
+        id=f"option:{opt.id}", alterations=list(opt.addresses) or ["(mechanism-level option)"], drugs=list(opt.therapy),
+        drug_classes=[], therapy_mode="combination" if len(opt.therapy) > 1 else "each", tumors=list(opt.tumors),
+        effect="sensitivity", mechanism=opt.mechanism or "on_target_mutation", mechanism_inferred=False,
+        origin="acquired", evidence_level=opt.evidence_level, sources=list(opt.sources),
+        summary=f"Curated option: {opt.rationale}", record=None,
+    )  # fmt: skip
+
+
+def finding_order(f: Finding) -> tuple[object, ...]:
+    """Findings that decided first, then by strength (level + tumour standing), level, effect, alteration."""
+    return (_STATUS_RANK.get(f.status, 9), strength(f), EVIDENCE_RANK[f.evidence_level], _EFFECT_RANK[f.effect],
+            f.alteration, f.fact_id)  # fmt: skip
 
 
 class Annotator:
@@ -43,10 +68,10 @@ class Annotator:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         kb = knowledge
+        self.scope = TumorScope(kb)
         self._facts: list[Fact] = list(kb.facts)
         self._options: list[Option] = list(kb.options)
         self._parsed: dict[str, Alteration | None] = {}
-        self._finding_cache: dict[tuple[object, ...], Finding] = {}
         self._fact_pats = [self._parse_all(f.alterations) for f in self._facts]
         self._opt_pats = [self._parse_all(o.addresses) for o in self._options]
         self._fact_index = self._index(self._fact_pats)
@@ -63,7 +88,14 @@ class Annotator:
         for i, fd in enumerate(self._fact_drugs):
             for d in fd:
                 self._by_drug[d].append(i)
+        self._option_drugs = {d for o in self._options for d in o.therapy}
+        self._fact_genes: set[str] = set()
         self._specific: dict[str, list[Alteration]] = defaultdict(list)
+        for pats in self._fact_pats + self._opt_pats:
+            for p in pats:
+                if p is not None and p.gene:
+                    self._fact_genes.add(p.gene)
+                    self._fact_genes.update(g for g in (p.partner5, p.partner3) if g)
         for pats in self._fact_pats:
             for p in pats:
                 if p is not None and p.kind in _SPECIFIC_KINDS and p.gene:
@@ -71,12 +103,32 @@ class Annotator:
         self._fact_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
         self._opt_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
         self._known_cache: dict[Alteration, bool] = {}
-        self._applicable: dict[tuple[frozenset[str], str | None], dict[int, list[str]]] = {}
-        self._option_cache: dict[tuple[object, ...], list[TherapyOption]] = {}
-        self._tumor_names: dict[str, set[str]] | None = None
-        self._ctx_cache: dict[tuple[Alteration, tuple[frozenset[str], str | None]], tuple[tuple[int, int], ...]] = {}
+        self._maybe: dict[tuple[int, Alteration], frozenset[tuple[int, int]]] = {}
+        self._role = role_lookup(kb)
+        self._applicable: dict[frozenset[str], dict[int, list[str]]] = {}
+        self._ctx_cache: dict[tuple[Alteration, frozenset[str]], tuple[tuple[int, int], ...]] = {}
+        self._weighed: dict[tuple[object, ...], Weighed] = {}
+        self._sens_cache: dict[Alteration, dict[int, frozenset[int]]] = {}
+        self._sens_sat: dict[tuple[object, ...], dict[int, list[str]]] = {}
+        self._defeated: dict[tuple[object, ...], bool] = {}
+        self._finding_cache: dict[tuple[object, ...], Finding] = {}
+        self._match_cache: dict[tuple[object, ...], Match] = {}
+        self._breadth = [
+            max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact")
+            for pats in self._fact_pats
+        ]
+        # curated options read as sensitivity evidence for exactly their therapy (given together)
+        self._opt_facts = [_option_fact(o) for o in self._options]
+        self._opt_by_therapy: dict[frozenset[str], list[int]] = defaultdict(list)
+        for j, o in enumerate(self._options):
+            if o.addresses:
+                self._opt_by_therapy[frozenset(o.therapy)].append(j)
+        self._breadth += [
+            max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact") for pats in self._opt_pats
+        ]
         # facts with an unparsable pattern can never be satisfied
         self._n_slots = [len(p) if all(a is not None for a in p) else -1 for p in self._fact_pats]
+        self.options = OptionDeriver(self)
 
     # ------------------------------------------------------------- indexing
     def _parse_all(self, texts: Sequence[str]) -> list[Alteration | None]:
@@ -101,6 +153,26 @@ class Annotator:
                     idx[key].append(_Pattern(owner, slot, p))
         return dict(idx)
 
+    @property
+    def facts(self) -> list[Fact]:
+        return self._facts
+
+    @property
+    def option_entries(self) -> list[Option]:
+        return self._options
+
+    def option_patterns(self, j: int) -> list[Alteration]:
+        return [p for p in self._opt_pats[j] if p is not None]
+
+    def fact_patterns(self, i: int) -> list[Alteration]:
+        return [p for p in self._fact_pats[i] if p is not None]
+
+    def fact_drugs(self, i: int) -> frozenset[str]:
+        return self._fact_drugs[i]
+
+    def members(self, class_id: str) -> frozenset[str]:
+        return self._class_members.get(class_id, frozenset())
+
     def known_specific(self, alt: Alteration) -> bool:
         """Whether the knowledge names this change specifically (protein, codon or exon) for its gene."""
         hit = self._known_cache.get(alt)
@@ -110,147 +182,348 @@ class Annotator:
         return hit
 
     def _lookup(
-        self, alt: Alteration, index: dict[str, list[_Pattern]], cache: dict[Alteration, tuple[tuple[int, int], ...]]
+        self,
+        alt: Alteration,
+        index: dict[str, list[_Pattern]],
+        cache: dict[Alteration, tuple[tuple[int, int], ...]],
+        *,
+        possible: bool = True,
     ) -> tuple[tuple[int, int], ...]:
+        """(owner, slot) of the patterns ``alt`` satisfies; with ``possible``, "possible" matches too
+        (gene- or codon-level input below a specific pattern; :func:`~.matching.match_kind`)."""
         hit = cache.get(alt)
         if hit is None:
             seen: dict[tuple[int, int], None] = {}
+            maybe: set[tuple[int, int]] = set()
             for key in index_keys(alt):
                 for p in index.get(key, ()):
                     k = (p.owner, p.slot)
-                    if k not in seen and matches(p.alt, alt, self.known_specific):
+                    if k in seen:
+                        continue
+                    kind = match_kind(p.alt, alt, self.known_specific, role=self._role)
+                    if kind == "exact" or (kind == "possible" and possible):
                         seen[k] = None
+                        if kind == "possible":
+                            maybe.add(k)
             hit = tuple(seen)
             cache[alt] = hit
+            if maybe:
+                self._maybe[(id(cache), alt)] = frozenset(maybe)
         return hit
+
+    def possible_pairs(self, alt: Alteration) -> frozenset[tuple[int, int]]:
+        """The (fact, slot) matches of ``alt`` that are only "possible"."""
+        self.fact_matches(alt)
+        return self._maybe.get((id(self._fact_cache), alt), frozenset())
 
     def fact_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
         """(fact index, pattern slot) of every fact pattern the observation satisfies."""
         return self._lookup(alt, self._fact_index, self._fact_cache)
 
+    def option_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
+        """(option index, pattern slot) of every option pattern the observation satisfies exactly."""
+        return self._lookup(alt, self._opt_index, self._opt_cache, possible=False)
+
     def recognised(self, alt: Alteration) -> bool:
         """Whether any fact or option pattern matches the observation."""
-        return bool(self.fact_matches(alt)) or bool(self._lookup(alt, self._opt_index, self._opt_cache))
+        return bool(self.fact_matches(alt)) or bool(self.option_matches(alt))
 
     # ------------------------------------------------------------ drugs, tumours
-    def _members(self, class_id: str) -> frozenset[str]:
-        return self._class_members.get(class_id, frozenset())
-
     def tumor_context(self, tumor: str) -> set[str]:
-        """The tumour type, its OncoTree ancestors, and codes of the same name from other sources.
-
-        Two imports may name one tumour type under two codes (an OncoTree code from CGI,
-        a DOID from CIViC); types with the same name are treated as the same type.
-        """
-        if self._tumor_names is None:
-            names: dict[str, set[str]] = defaultdict(set)
-            for code, t in self.knowledge.tumors.items():
-                names[" ".join(t.name.lower().split())].add(code)
-            self._tumor_names = names
-        out: set[str] = set()
-        todo = [tumor]
-        while todo:
-            code = todo.pop()
-            if code in out:
-                continue
-            for anc in self.knowledge.tumor_ancestors(code):
-                if anc in out:
-                    continue
-                out.add(anc)
-                tt = self.knowledge.tumors.get(anc)
-                if tt is not None:
-                    todo.extend(self._tumor_names.get(" ".join(tt.name.lower().split()), ()))
-        return out
+        """The tumour type, its OncoTree ancestors, and codes of the same name from other sources."""
+        return set(self.scope.ancestors(tumor))
 
     def _drug_hit(self, i: int, given: frozenset[str]) -> list[str]:
         fact = self._facts[i]
         if fact.therapy_mode == "combination":
             if not set(fact.drugs) <= given:
                 return []
-            if any(not (self._members(c) & given) for c in fact.drug_classes):
+            if any(not (self.members(c) & given) for c in fact.drug_classes):
                 return []
         return sorted(self._fact_drugs[i] & given)
 
-    def applicable(self, drugs: frozenset[str], tumor: str | None) -> dict[int, list[str]]:
-        """Facts that apply to these drugs in this tumour context: index → drugs they concern."""
-        key = (drugs, tumor)
-        hit = self._applicable.get(key)
+    def applicable(self, drugs: frozenset[str]) -> dict[int, list[str]]:
+        """Facts that concern these drugs (in any tumour type): index → drugs they concern."""
+        hit = self._applicable.get(drugs)
         if hit is None:
-            ancestors = self.tumor_context(tumor) if tumor else None
             hit = {}
-            candidates = sorted({i for d in drugs for i in self._by_drug.get(d, ())})
-            for i in candidates:
-                fact = self._facts[i]
-                if ancestors is not None and fact.tumors and not ancestors.intersection(fact.tumors):
-                    continue
+            for i in sorted({i for d in drugs for i in self._by_drug.get(d, ())}):
                 d = self._drug_hit(i, drugs)
                 if d:
                     hit[i] = d
-            self._applicable[key] = hit
+            self._applicable[drugs] = hit
         return hit
 
     # -------------------------------------------------------------- profile
-    def _ctx_matches(self, alt: Alteration, key: tuple[frozenset[str], str | None]) -> tuple[tuple[int, int], ...]:
-        """(fact, slot) matches of ``alt`` among the facts applicable in context ``key``."""
-        ck = (alt, key)
+    def _ctx_matches(self, alt: Alteration, drugs: frozenset[str]) -> tuple[tuple[int, int], ...]:
+        """(fact, slot) matches of ``alt`` among the facts concerning ``drugs``."""
+        ck = (alt, drugs)
         hit = self._ctx_cache.get(ck)
         if hit is None:
-            app = self.applicable(*key)
+            app = self.applicable(drugs)
             hit = tuple(m for m in self.fact_matches(alt) if m[0] in app)
             if len(self._ctx_cache) > 500_000:
                 self._ctx_cache.clear()
             self._ctx_cache[ck] = hit
         return hit
 
-    def satisfied(
-        self, alts: Sequence[Alteration], context: tuple[frozenset[str], str | None] | None = None
-    ) -> dict[int, list[Alteration]]:
+    def satisfied(self, alts: Sequence[Alteration], drugs: frozenset[str] | None = None) -> dict[int, list[Alteration]]:
         """Facts whose every pattern is satisfied: index → the observations, in pattern order.
 
-        With ``context`` (drugs, tumour), only facts applicable there are considered.
+        With ``drugs``, only facts concerning those drugs are considered.
         """
+        return {i: obs for i, (obs, _kind) in self.satisfied_kinds(alts, drugs).items()}
+
+    def satisfied_kinds(
+        self, alts: Sequence[Alteration], drugs: frozenset[str] | None = None
+    ) -> dict[int, tuple[list[Alteration], str]]:
+        """Like :meth:`satisfied`, with ``"exact"``, ``"possible"`` (some pattern only possibly matched) or
+        ``"implied"`` (every pattern but a fusion that a matched change of a partner gene presupposes)."""
         per_fact: dict[int, dict[int, int]] = {}
         single: dict[int, int] = {}
+        maybe: set[int] = set()
         for ai, alt in enumerate(alts):
-            pairs = self.fact_matches(alt) if context is None else self._ctx_matches(alt, context)
+            pairs = self.fact_matches(alt) if drugs is None else self._ctx_matches(alt, drugs)
+            poss = self.possible_pairs(alt)
             for owner, slot in pairs:
                 if self._n_slots[owner] == 1:
-                    single.setdefault(owner, ai)
+                    if owner in single:
+                        if (owner, slot) not in poss and owner in maybe:  # an exact match beats a possible one
+                            single[owner] = ai
+                            maybe.discard(owner)
+                        continue
+                    single[owner] = ai
+                    if (owner, slot) in poss:
+                        maybe.add(owner)
                 else:
-                    per_fact.setdefault(owner, {}).setdefault(slot, ai)
-        out: dict[int, list[Alteration]] = {owner: [alts[ai]] for owner, ai in single.items()}
+                    slots = per_fact.setdefault(owner, {})
+                    if slot not in slots:
+                        slots[slot] = ai
+                        if (owner, slot) in poss:
+                            maybe.add(owner)
+        out: dict[int, tuple[list[Alteration], str]] = {
+            owner: ([alts[ai]], "possible" if owner in maybe else "exact") for owner, ai in single.items()
+        }
         for owner, slots in per_fact.items():
+            obs = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
             if len(slots) == self._n_slots[owner]:
-                out[owner] = [alts[ai] for ai in dict.fromkeys(slots[s] for s in sorted(slots))]
+                out[owner] = (obs, "possible" if owner in maybe else "exact")
+            elif len(slots) == self._n_slots[owner] - 1 and self._implied_fusion(owner, slots, obs) is not None:
+                out[owner] = (obs, "implied")
         return out
 
-    def _finding(self, i: int, observed: list[Alteration], drugs: list[str]) -> Finding:
-        key = (i, tuple(observed), tuple(drugs))
-        hit = self._finding_cache.get(key)
+    def _implied_fusion(self, owner: int, slots: dict[int, int], obs: Sequence[Alteration]) -> Alteration | None:
+        """The one unmatched pattern of fact ``owner`` when it is a fusion that a matched kinase change
+        of one of its partner genes presupposes (``ABL1 T315I`` lies in ``BCR::ABL1``), else ``None``."""
+        missing = [k for k in range(self._n_slots[owner]) if k not in slots]
+        if len(missing) != 1:
+            return None
+        pat = self._fact_pats[owner][missing[0]]
+        if pat is None or pat.kind != "fusion":
+            return None
+        partners = {pat.gene, pat.partner5, pat.partner3} - {None}
+        if any(a.kind in ("protein", "codon", "exon") and a.gene in partners for a in obs):
+            return pat
+        return None
+
+    def _sens_pairs(self, alt: Alteration) -> dict[int, frozenset[int]]:
+        """Sensitivity facts whose patterns ``alt`` satisfies: fact index -> slots (cached)."""
+        hit = self._sens_cache.get(alt)
         if hit is None:
-            if len(self._finding_cache) > 200_000:
-                self._finding_cache.clear()
-            hit = self._finding_cache[key] = self._make_finding(i, observed, drugs)
+            acc: dict[int, set[int]] = {}
+            poss = self.possible_pairs(alt)
+            for owner, slot in self.fact_matches(alt):
+                if (
+                    self._facts[owner].effect == "sensitivity"
+                    and self._n_slots[owner] > 0
+                    and (owner, slot) not in poss
+                ):
+                    acc.setdefault(owner, set()).add(slot)
+            hit = self._sens_cache[alt] = {k: frozenset(v) for k, v in acc.items()}
         return hit
 
-    def _make_finding(self, i: int, observed: list[Alteration], drugs: list[str]) -> Finding:
+    def sensitivity_satisfied(self, alts: Sequence[Alteration], focus: Sequence[Alteration]) -> dict[int, list[str]]:
+        """Sensitivity facts satisfied by ``alts`` that involve one of ``focus``: index -> observation names."""
+        per_alt = [(a, p) for a in alts if (p := self._sens_pairs(a))]
+        key = (tuple(a for a, _p in per_alt), tuple(focus))
+        hit = self._sens_sat.get(key)
+        if hit is not None:
+            return hit
+        out: dict[int, list[str]] = {}
+        for f in focus:
+            for i in self._sens_pairs(f):
+                if i in out:
+                    continue
+                n = self._n_slots[i]
+                names: dict[int, str] = {}
+                for a, pairs in per_alt:
+                    for slot in pairs.get(i, ()):
+                        names.setdefault(slot, a.name)
+                if len(names) == n:
+                    out[i] = list(dict.fromkeys(names[k] for k in sorted(names)))
+        if len(self._sens_sat) > 100_000:
+            self._sens_sat.clear()
+        self._sens_sat[key] = out
+        return out
+
+    def defeated(self, alts: Sequence[Alteration], therapy: frozenset[str], tumor: str | None) -> bool:
+        """Whether a decisive resistance-side finding of ``alts`` defeats ``therapy`` (verdict rule)."""
+        rel = tuple(a for a in alts if self._ctx_matches(a, therapy))
+        key = (rel, therapy, tumor)
+        hit = self._defeated.get(key)
+        if hit is None:
+            sat = self.satisfied(rel, therapy)
+            facts = [self._facts[i] for i in sat]
+            if not any(f.effect in RESISTANCE_SIDE for f in facts):
+                hit = False
+            elif len(therapy) == 1 and all(f.effect in RESISTANCE_SIDE for f in facts):
+                # nothing to weigh against: defeated when any resistance fact applies with full standing
+                hit = any(self.scope.best(tumor, f.tumors) in DECIDING for f in facts)
+            else:
+                w = self.evaluate(rel, therapy, tumor)
+                hit = any(g.effect in RESISTANCE_SIDE and g.status == "decisive" for g in w.findings)
+            if len(self._defeated) > 200_000:
+                self._defeated.clear()
+            self._defeated[key] = hit
+        return hit
+
+    def _findings(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> list[Finding]:
+        app = self.applicable(given)
+        groups: dict[tuple[object, ...], list[tuple[Fact, Match]]] = {}
+        for i, (obs, kind) in self.satisfied_kinds(alts, given).items():
+            fact = self._facts[i]
+            mk = (i, tuple(obs), given, kind)
+            m = self._match_cache.get(mk)
+            if m is None:
+                if len(self._match_cache) > 500_000:
+                    self._match_cache.clear()
+                m = self._match_cache[mk] = self._match(i, obs, tuple(app[i]), kind)
+            groups.setdefault(finding_key(fact, m), []).append((fact, m))
+        for j in self._opt_by_therapy.get(given, ()):  # curated options for exactly this therapy: evidence for it
+            names = [a for a in alts if any(owner == j for owner, _slot in self.option_matches(a))]
+            if not names:
+                continue
+            fact = self._opt_facts[j]
+            idx = len(self._facts) + j
+            for a in names:
+                m = Match(idx, (a.name,), tuple(sorted(given)), a.gene, "exact", (), (a.name,), None)
+                groups.setdefault(finding_key(fact, m), []).append((fact, m))
+        out = []
+        for members in groups.values():
+            ck = (tuple(m.fact for _f, m in members), members[0][1].observed, members[0][1].drugs, tumor)
+            hit = self._finding_cache.get(ck)
+            if hit is None:
+                if len(self._finding_cache) > 200_000:
+                    self._finding_cache.clear()
+                hit = self._finding_cache[ck] = build_finding(
+                    [f for f, _m in members], [m for _f, m in members], self.scope, tumor,
+                    [self._breadth[m.fact] for _f, m in members],
+                )  # fmt: skip
+            out.append(hit)
+        return out
+
+    def _match(self, i: int, obs: Sequence[Alteration], drugs: tuple[str, ...], kind: str) -> Match:
+        """The :class:`Match` of fact ``i`` satisfied by ``obs``: warnings, what it is about, mechanism."""
         fact = self._facts[i]
-        names = [a.name for a in observed]
-        gene = next((a.gene for a in observed if a.gene), None)
-        return Finding(
-            alteration=" + ".join(names),
-            gene=gene,
-            effect=fact.effect,
-            drugs=drugs,
-            mechanism=fact.mechanism,
-            origin=fact.origin,
-            evidence_level=fact.evidence_level,
-            sources=list(fact.sources),
-            summary=fact.summary,
-            fact_id=fact.id,
-            tumors=list(fact.tumors),
-            observed=tuple(names),
-        )
+        pats = self.fact_patterns(i)
+        warnings: tuple[str, ...] = ()
+        if kind == "implied":
+            fusion = next((p for p in pats if p.kind == "fusion"), None)
+            names = ", ".join(a.name for a in obs)
+            warnings = (f"assumes {fusion.name if fusion else 'the fusion'} (not given), in which {names} lies",)
+            kind = "possible"
+        elif kind == "possible":
+            warnings = tuple(w for a in obs for p in pats if (w := reference_mismatch(p, a)) is not None)
+        gene = next((a.gene for a in obs if a.gene), None)
+        core = tuple(
+            a.name for a in obs
+            if any(p.kind != "fusion" and match_kind(p, a, self.known_specific, role=self._role) for p in pats)
+        ) or tuple(p.name for p in pats if p.kind == "fusion")  # fmt: skip
+        return Match(i, tuple(a.name for a in obs), drugs, gene, kind, warnings, core,
+                     self._mechanism(fact, obs, drugs))  # fmt: skip
+
+    def _addresses(
+        self, findings: list[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> Callable[[str, Finding], str | None]:
+        """The regimen callback of :func:`~oncoresist.annotate.verdict.weigh`."""
+        kb = self.knowledge
+        by_alt = {a.name: a for a in alts}
+
+        def why(drug: str, f: Finding) -> str | None:
+            for g in findings:
+                if (g.effect == "sensitivity" and g.drugs == [drug] and set(g.observed) & set(f.observed)
+                        and g.standing == "applies"):  # fmt: skip
+                    return f"has sensitivity evidence on {g.alteration} (level {g.evidence_level})"
+            d = kb.drugs.get(drug)
+            if d is not None and f.gene and f.gene in d.targets and f.mechanism in _ADDRESSABLE:
+                return f"targets {f.gene}, whose {f.mechanism.replace('_', ' ')} causes the resistance"
+            for j in self.options.curated_for(f, by_alt, tumor):
+                opt = self._options[j]
+                if drug in opt.therapy and set(opt.therapy) <= given:
+                    return f"is part of the curated option {' + '.join(opt.therapy)} for {f.alteration}"
+            return None
+
+        return why
+
+    def _mechanism(self, fact: Fact, obs: Sequence[Alteration], drugs: Sequence[str]) -> str | None:
+        """The mechanism class of a resistance-side match: the fact's, except that an importer's *inferred*
+        class is corrected when the altered gene is a target of every drug concerned (a change in the
+        drug's own target is ``on_target_mutation``, more of it ``target_amplification``)."""
+        if fact.effect == "sensitivity" or not fact.mechanism_inferred:
+            return fact.mechanism
+        targets = [set(d.targets) for name in drugs if (d := self.knowledge.drugs.get(name)) is not None]
+        genes = {a.gene for a in obs if a.gene and a.kind != "fusion"}
+        if not targets or not genes or not all(genes & t for t in targets):
+            return fact.mechanism
+        kinds = {a.kind for a in obs if a.gene in genes}
+        if kinds <= {"protein", "codon", "exon", "mutation"}:
+            return "on_target_mutation"
+        if kinds <= {"amplification"}:
+            return "target_amplification"
+        return fact.mechanism
+
+    def evaluate(self, alts: Sequence[Alteration], given: frozenset[str], tumor: str | None) -> Weighed:
+        """Findings and verdict of ``alts`` under ``given`` (drugs together) in ``tumor``; cached."""
+        opts = self._opt_by_therapy.get(given, ())
+        alts = [  # only these can change the outcome
+            a for a in alts
+            if self._ctx_matches(a, given) or (opts and any(o in opts for o, _s in self.option_matches(a)))
+        ]  # fmt: skip
+        key = (tuple(alts), given, tumor)
+        hit = self._weighed.get(key)
+        if hit is None:
+            findings = self._findings(alts, given, tumor)
+            hit = weigh(
+                findings,
+                given,
+                addresses=self._addresses(findings, alts, given, tumor),
+                core=lambda f: frozenset(f.core or f.observed),
+            )
+            hit.findings.sort(key=finding_order)
+            if len(self._weighed) > 200_000:
+                self._weighed.clear()
+            self._weighed[key] = hit
+        return hit
+
+    def _unrecognised(self, alts: Sequence[Alteration], drugs: Sequence[str]) -> list[Unrecognised]:
+        out = []
+        for a in alts:
+            if self.recognised(a):
+                continue
+            genes = [g for g in (a.gene, a.partner5, a.partner3) if g]
+            known = [g for g in genes if g in self._fact_genes]
+            if genes and not known:
+                why = f"no fact or option in the knowledge names {' or '.join(dict.fromkeys(genes))}"
+            elif genes:
+                why = f"the knowledge has facts on {', '.join(known)}, but none that this change satisfies"
+            else:
+                why = "no fact or option in the knowledge matches it"
+            out.append(Unrecognised(a.name, "alteration", why))
+        for d in drugs:
+            if d not in self._by_drug and d not in self._option_drugs:
+                why = f"{d} is a known drug, but no fact or option in the knowledge concerns it"
+                out.append(Unrecognised(d, "drug", why))
+        return out
 
     def annotate(
         self,
@@ -266,109 +539,26 @@ class Annotator:
         """
         alts = list(dict.fromkeys(alterations))
         given = frozenset(drugs)
-        app = self.applicable(given, tumor)
-        sat = self.satisfied(alts, (given, tumor))
-        findings = [self._finding(i, obs, app[i]) for i, obs in sat.items()]
-        findings.sort(key=lambda f: (EVIDENCE_RANK[f.evidence_level], _EFFECT_RANK[f.effect], f.alteration, f.fact_id))
-        effects = {f.effect for f in findings}
-        verdict: Verdict
-        if "resistance" in effects:
-            verdict = "resistant"
-        elif effects == {"sensitivity"}:
-            verdict = "sensitive"
-        else:
-            verdict = "unknown"
-        options = self._options_for(findings, alts, given, tumor)
-        unrecognised = [a.name for a in alts if not self.recognised(a)]
+        known = [a for a in alts if self.recognised(a)]
+        weighed = self.evaluate(known, given, tumor)
+        recognised = [a for a in alts if self.recognised(a)]
+        options = self.options.derive(weighed.findings, recognised, given, tumor)
+        unrec = self._unrecognised(alts, list(drugs))
         return AnnotationResult(
             tumor=tumor,
             drug=sorted(given) if len(drugs) != len(given) else list(drugs),
-            verdict=verdict,
-            findings=findings,
+            verdict=weighed.verdict,
+            findings=list(weighed.findings),
             options=options,
-            unrecognised=unrecognised,
+            unrecognised=[u.input for u in unrec],
             knowledge_version=self.knowledge.version,
             oncoresist_version=__version__,
             sample=sample,
             alterations=tuple(a.name for a in alts),
+            conflicts=list(weighed.conflicts),
+            verdict_reason=weighed.reason,
+            unrecognised_detail=unrec,
         )
 
-    # -------------------------------------------------------------- options
-    def _option_applies(self, j: int, finding: Finding, given: frozenset[str], tumor: str | None) -> bool:
-        opt = self._options[j]
-        if opt.mechanism is not None and opt.mechanism != finding.mechanism:
-            return False
-        if opt.after_drugs or opt.after_drug_classes:
-            after = set(opt.after_drugs)
-            for c in opt.after_drug_classes:
-                after |= self._members(c)
-            if not after & given:
-                return False
-        return not (opt.tumors and tumor is not None and not self.tumor_context(tumor).intersection(opt.tumors))
-
-    def _defeated(self, j: int, alts: Sequence[Alteration], tumor: str | None) -> bool:
-        """True when a finding in this profile confers resistance to a drug of option ``j``
-        and the option is not a combination whose addresses cover that finding."""
-        opt = self._options[j]
-        therapy = frozenset(opt.therapy)
-        pats = [p for p in self._opt_pats[j] if p is not None]
-        for i, observed in self.satisfied(alts, (therapy, tumor)).items():
-            if self._facts[i].effect != "resistance":
-                continue
-            covered = len(opt.therapy) > 1 and all(
-                any(matches(p, a, self.known_specific) for p in pats) for a in observed
-            )
-            if not covered:
-                return True
-        return False
-
-    def _options_for(
-        self,
-        findings: list[Finding],
-        alts: Sequence[Alteration],
-        given: frozenset[str],
-        tumor: str | None,
-    ) -> list[TherapyOption]:
-        resist = [f for f in findings if f.effect in ("resistance", "reduced_sensitivity")]
-        if not resist or not self._options:
-            return []
-        key = (given, tumor, tuple(alts))
-        hit = self._option_cache.get(key)
-        if hit is not None:
-            return hit
-        by_alt = {a.name: a for a in alts}
-        chosen: dict[tuple[str, ...], list[tuple[Option, list[str]]]] = defaultdict(list)
-        for f in resist:
-            observed = [by_alt[n] for n in f.observed if n in by_alt]
-            cands: dict[int, None] = {}
-            for a in observed:
-                for owner, _slot in self._lookup(a, self._opt_index, self._opt_cache):
-                    cands[owner] = None
-            for j, opt in enumerate(self._options):
-                if not opt.addresses and opt.mechanism == f.mechanism:
-                    cands[j] = None
-            for j in cands:
-                if not self._option_applies(j, f, given, tumor) or self._defeated(j, alts, tumor):
-                    continue
-                opt = self._options[j]
-                pats = [p for p in self._opt_pats[j] if p is not None]
-                named = [a.name for a in observed if any(matches(p, a, self.known_specific) for p in pats)]
-                chosen[tuple(opt.therapy)].append((opt, named or [f.alteration]))
-        out: list[TherapyOption] = []
-        for therapy, items in chosen.items():
-            items.sort(key=lambda t: (EVIDENCE_RANK[t[0].evidence_level], t[0].id))
-            best = items[0][0]
-            addresses = list(dict.fromkeys(n for _o, names in items for n in names))
-            out.append(
-                TherapyOption(
-                    therapy=list(therapy),
-                    rationale=best.rationale,
-                    addresses=addresses,
-                    evidence_level=best.evidence_level,
-                    option_ids=tuple(dict.fromkeys(o.id for o, _n in items)),
-                    sources=tuple(dict.fromkeys(s for o, _n in items for s in o.sources)),
-                )
-            )
-        out.sort(key=lambda o: (EVIDENCE_RANK[o.evidence_level], o.therapy))
-        self._option_cache[key] = out
-        return out
+    def resistance_side(self, findings: Sequence[Finding]) -> list[Finding]:
+        return [f for f in findings if f.effect in RESISTANCE_SIDE and f.status == "decisive"]

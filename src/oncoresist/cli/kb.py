@@ -238,8 +238,8 @@ AllOpt = Annotated[bool, typer.Option("--all", help="Show every fact (no --limit
 
 
 def _browse(query: str, limit: int, show_all: bool, knowledge: str | None) -> dict[str, Any]:
+    from oncoresist.annotate.explain import browse
     from oncoresist.knowledge import load_knowledge
-    from oncoresist.knowledge.explain import browse
 
     with _knowledge_errors_exit_1():
         kb = load_knowledge(knowledge)

@@ -204,8 +204,25 @@ def _construct_file(payload: dict[str, Any]) -> KnowledgeFile:
     return kf
 
 
+def _nested(model: Any) -> bool:
+    """Whether a model has a field holding other models (the fast constructor would leave those as dicts)."""
+    from pydantic import BaseModel
+
+    def has_model(tp: Any) -> bool:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return True
+        return any(has_model(a) for a in getattr(tp, "__args__", ()) or ())
+
+    return any(has_model(f.annotation) for f in model.model_fields.values())
+
+
+def _entity_constructor(model: Any) -> Any:
+    """The fast constructor for flat models; full validation where fields hold models (e.g. drug approvals)."""
+    return model.model_validate if _nested(model) else fast_constructor(model)
+
+
 _ENTITY_CONSTRUCTORS: dict[str, Any] = {
-    name: fast_constructor(KnowledgeFile.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
+    name: _entity_constructor(KnowledgeFile.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
     for name in ("mechanisms", "genes", "drug_classes", "drugs", "tumors", "sources", "options")
 }
 _construct_knowledge_file = fast_constructor(KnowledgeFile)

@@ -36,9 +36,31 @@ def _sources(ids: list[str] | tuple[str, ...], kb: Knowledge | None) -> list[dic
     return out
 
 
-def _mechanism(mid: str, kb: Knowledge | None) -> tuple[str, str]:
+def _mechanism(mid: str | None, kb: Knowledge | None) -> tuple[str, str]:
+    if mid is None:
+        return ("", "")
     m = kb.mechanisms.get(mid) if kb is not None else None
     return (m.name, m.description) if m else (mid.replace("_", " "), "")
+
+
+_STATUS_TEXT = {
+    "decisive": "decided the verdict",
+    "tied": "tied with contrary evidence",
+    "outweighed": "outweighed by stronger contrary evidence",
+    "overcome": "overcome within the regimen",
+    "outranked": "outranked by regimen-level evidence",
+    "lower_standing": "recorded only in other tumour types (lower standing)",
+}
+
+
+def _databases_text(f: dict[str, Any]) -> str:
+    """``curated 1, civic 3 (EID12, EID34, ...), cgi 2``."""
+    parts = []
+    for db, d in f["databases"].items():
+        recs = d["records"]
+        shown = ", ".join(recs[:4]) + (", ..." if len(recs) > 4 else "")
+        parts.append(f"{db} {d['n']} ({shown})")
+    return "; ".join(parts)
 
 
 def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
@@ -48,8 +70,14 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
     findings = []
     for f in result.findings:
         name, desc = _mechanism(f.mechanism, kb)
-        findings.append({**f.to_dict(), "mechanism_name": name, "mechanism_description": desc,
-                         "source_links": _sources(f.sources, kb), "tumors": f.tumors})  # fmt: skip
+        d = f.to_dict()
+        findings.append({**d, "mechanism_name": name, "mechanism_description": desc,
+                         "source_links": _sources(f.sources, kb), "tumors": f.tumors,
+                         "status_text": _STATUS_TEXT.get(f.status, f.status),
+                         "databases_text": _databases_text(d)})  # fmt: skip
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for fd in findings:
+        groups.setdefault(fd["alteration"], []).append(fd)
     options = [{**o.to_dict(), "source_links": _sources(o.sources, kb)} for o in result.options]
     return {
         "r": result.to_dict(),
@@ -57,7 +85,9 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
         "tumor_name": tumor_name,
         "alterations": list(result.alterations),
         "findings": findings,
+        "groups": [{"alteration": a, "findings": fs} for a, fs in groups.items()],
         "options": options,
+        "conflicts": [c.to_dict() for c in result.conflicts],
         "disclaimer": DISCLAIMER,
         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -101,36 +131,55 @@ def to_markdown(result: AnnotationResult, knowledge: Knowledge | None = None) ->
         "## Findings",
         "",
     ]
+    if result.tumor is None:
+        lines += ["*Tumour-agnostic query: no tumour type given; tumour-specific evidence is marked.*", ""]
+    lines += [f"Verdict reason: {result.verdict_reason}", ""] if result.verdict_reason else []
     if ctx["findings"]:
-        lines += [
-            "| Alteration | Effect | Drugs | Mechanism | Origin | Level | Sources |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for f in ctx["findings"]:
-            srcs = ", ".join(f"[{s['id']}]({s['url']})" if s["url"] else s["id"] for s in f["source_links"])
-            lines.append(
-                f"| {_md_escape(f['alteration'])} | {f['effect']} | {', '.join(f['drugs'])} | "
-                f"{f['mechanism']} | {f['origin']} | {f['evidence_level']} | {_md_escape(srcs)} |"
-            )
-        lines.append("")
-        for f in ctx["findings"]:
-            lines.append(f"- **{f['alteration']}** ({f['mechanism_name']}): {f['summary']}")
-        lines.append("")
+        for g in ctx["groups"]:
+            lines += [f"### {_md_escape(g['alteration'])}", "",
+                      "| Effect | Drugs | Mechanism | Level | Tumour | Status | Evidence | Sources |",
+                      "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+            for f in g["findings"]:
+                srcs = ", ".join(f"[{s['id']}]({s['url']})" if s["url"] else s["id"] for s in f["source_links"][:6])
+                more = f" (+{len(f['source_links']) - 6})" if len(f["source_links"]) > 6 else ""
+                lines.append(
+                    f"| {f['effect']} | {', '.join(f['drugs'])} | {f['mechanism'] or '-'} | {f['evidence_level']} | "
+                    f"{f['tumor_relation']} | {f['status']} | {_md_escape(f['databases_text'])} | "
+                    f"{_md_escape(srcs + more)} |"
+                )
+            lines.append("")
+            for f in g["findings"]:
+                label = f" ({f['mechanism_name']})" if f["mechanism_name"] else ""
+                note = f" *{_md_escape(f['note'])}*" if f["note"] else ""
+                lines.append(f"- **{f['effect']}**{label}: {_md_escape(f['summary'])}{note}")
+            lines.append("")
     else:
         lines += ["No knowledge applies to these alterations for the drug(s) given.", ""]
+    if ctx["conflicts"]:
+        lines += ["## Conflicts", ""]
+        for c in ctx["conflicts"]:
+            lines.append(
+                f"- {c['side']} evidence on {_md_escape(c['alteration'])} ({', '.join(c['drugs'])}, level "
+                f"{c['evidence_level']}, {', '.join(c['sources'][:4])}): {c['resolution']}; against {c['against']}"
+            )
+        lines.append("")
     lines += ["## Options", ""]
     if ctx["options"]:
         for o in ctx["options"]:
             srcs = ", ".join(f"[{s['id']}]({s['url']})" if s["url"] else s["id"] for s in o["source_links"])
+            warn = f" **Warning:** {'; '.join(o['warnings'])}." if o["warnings"] else ""
             lines.append(
-                f"- **{' + '.join(o['therapy'])}** (level {o['evidence_level']}; addresses "
-                f"{', '.join(o['addresses'])}): {o['rationale']} {('— ' + srcs) if srcs else ''}".rstrip()
+                f"- **{' + '.join(o['therapy'])}** (level {o['evidence_level']}, {o['basis'].replace('_', ' ')}; "
+                f"addresses {', '.join(o['addresses'])}): {_md_escape(o['rationale'])}{warn} "
+                f"{('— ' + srcs) if srcs else ''}".rstrip()
             )
     else:
         lines.append("None from the knowledge.")
     lines.append("")
-    if r["unrecognised"]:
-        lines += ["## Unrecognised", "", ", ".join(r["unrecognised"]), ""]
+    if r["unrecognised_detail"]:
+        lines += ["## Unrecognised", ""]
+        lines += [f"- {u['input']} ({u['kind']}): {u['reason']}" for u in r["unrecognised_detail"]]
+        lines.append("")
     lines += [
         f"Knowledge version {r['knowledge_version']}; oncoresist {r['oncoresist_version']}.",
         "",
@@ -149,17 +198,19 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
     head = f"[{style}]{result.verdict.upper()}[/] for {' + '.join(r['drug'])}"
     if result.tumor:
         head += f" in {result.tumor}"
+    else:
+        head += " (tumour-agnostic: no tumour type given)"
     if result.sample:
         head = f"{result.sample}: {head}"
     console.print(head)
     if result.findings:
         t = Table(title="Findings (best evidence first)", show_lines=False)
-        for col in ("Alteration", "Effect", "Drugs", "Mechanism", "Origin", "Level", "Sources"):
+        for col in ("Alteration", "Effect", "Drugs", "Mechanism", "Level", "Tumour", "Status", "Evidence"):
             t.add_column(col, overflow="fold")
         for f in result.findings:
             eff = {"resistance": "red", "reduced_sensitivity": "yellow", "sensitivity": "green"}[f.effect]
-            t.add_row(f.alteration, f"[{eff}]{f.effect}[/]", ", ".join(f.drugs), f.mechanism, f.origin,
-                      f.evidence_level, ", ".join(f.sources))  # fmt: skip
+            t.add_row(f.alteration, f"[{eff}]{f.effect}[/]", ", ".join(f.drugs), f.mechanism or "-",
+                      f.evidence_level, f.tumor_relation, f.status, _databases_text(f.to_dict()))  # fmt: skip
         console.print(t)
     else:
         console.print("No knowledge applies to these alterations for the drug(s) given.")
@@ -170,6 +221,11 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
         for o in result.options:
             t.add_row(" + ".join(o.therapy), ", ".join(o.addresses), o.evidence_level, o.rationale)
         console.print(t)
-    if result.unrecognised:
-        console.print(f"[dim]Unrecognised (no knowledge): {', '.join(result.unrecognised)}[/]")
+    if result.verdict_reason:
+        console.print(f"[dim]Verdict: {result.verdict_reason}[/]")
+    for c in result.conflicts:
+        console.print(f"[yellow]Conflict:[/] {c.side} on {c.alteration} (level {c.evidence_level}): {c.resolution}; "
+                      f"against {c.against}")  # fmt: skip
+    for u in result.unrecognised_detail:
+        console.print(f"[dim]Unrecognised {u.kind} {u.input}: {u.reason}[/]")
     console.print(f"[dim]knowledge {result.knowledge_version}; oncoresist {result.oncoresist_version}. {DISCLAIMER}[/]")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from oncoresist.annotate.matching import matches
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
@@ -127,10 +128,6 @@ def _views(kb: Knowledge) -> _Views:
 
 
 def _matches(pattern: Alteration, observed: Alteration) -> bool:
-    try:
-        from oncoresist.annotate.matching import matches
-    except ImportError:  # pragma: no cover - the annotator is a separate part
-        return pattern.name == observed.name
     return matches(pattern, observed) or pattern.name == observed.name
 
 

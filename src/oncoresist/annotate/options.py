@@ -1,0 +1,325 @@
+"""Next options derived from the knowledge, for each resistance finding that decided.
+
+Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
+
+``curated``               a hand-curated option whose patterns match the finding's alterations
+``class_switch``          a curated option for the finding's mechanism class (no alteration named),
+                          e.g. platinum–etoposide after small-cell transformation
+``sensitivity_evidence``  a fact in the knowledge: the profile's alterations, including the
+                          resistant one (or its codon/class), respond to this drug, recorded
+                          in the query tumour, an ancestor, a subtype, or any tumour
+``combination``           the same from a combination-level fact (drugs given together)
+``next_generation``       a later-generation member of the failing drug's class with potency
+                          data (``knowledge/data_quant``) on the variant: IC50 fold change
+                          against the sensitive reference below :data:`POTENT_FOLD` (level D);
+                          for an on-target mutation without such data, a later-generation
+                          member that no evidence in the knowledge shows defeated (level E,
+                          inferred from the generation only, said so in the rationale)
+
+Every candidate is then annotated itself against the whole profile (same verdict rule): a
+therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
+the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
+subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
+level, then tumour standing, then basis (curated, combination, sensitivity evidence, next
+generation, class switch), then how many findings the therapy addresses. Drugs the
+knowledge marks as withdrawn or not marketed carry a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from oncoresist.annotate.aggregate import database_of
+from oncoresist.annotate.matching import matches
+from oncoresist.annotate.result import Finding, TherapyOption
+from oncoresist.annotate.scope import FULL, PENALTY
+from oncoresist.errors import OncoresistError
+from oncoresist.knowledge.schema import EVIDENCE_RANK
+from oncoresist.profile.alteration import Alteration, parse_alteration
+
+if TYPE_CHECKING:
+    from oncoresist.annotate.engine import Annotator
+
+#: at most this many options are listed (the best ranked that no finding defeats)
+MAX_OPTIONS = 8
+#: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
+POTENT_FOLD = 10.0
+_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3, "class_switch": 4}
+_RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
+_MARKETED = (None, "", "marketed", "approved")
+
+
+@dataclass
+class _Candidate:
+    basis: str
+    level: str
+    relation: str
+    rationale: str
+    addresses: list[str]
+    sources: list[str]
+    records: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (EVIDENCE_RANK[self.level] + PENALTY.get(self.relation, 0), _BASIS_ORDER[self.basis])
+
+
+def _short(text: str, n: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class OptionDeriver:
+    """Option derivation over one :class:`~oncoresist.annotate.engine.Annotator`."""
+
+    def __init__(self, annotator: Annotator) -> None:
+        self.ann = annotator
+        self.kb = annotator.knowledge
+        self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
+        self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
+        self._later: dict[str, list[tuple[str, list[str]]]] = {}
+        self._potency_names: frozenset[str] | None = None
+        self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
+        self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
+
+    # ------------------------------------------------------------ curated
+    def curated_for(self, f: Finding, by_alt: dict[str, Alteration], tumor: str | None) -> list[int]:
+        """Indices of curated options that apply to finding ``f``."""
+        observed = [by_alt[n] for n in f.observed if n in by_alt]
+        cands: dict[int, None] = {}
+        for a in observed:
+            for owner, _slot in self.ann.option_matches(a):
+                cands[owner] = None
+        for j, opt in enumerate(self.ann.option_entries):
+            if not opt.addresses and opt.mechanism is not None and opt.mechanism == f.mechanism:
+                cands[j] = None
+        out = []
+        for j in cands:
+            opt = self.ann.option_entries[j]
+            if opt.mechanism is not None and opt.mechanism != f.mechanism:
+                continue
+            if opt.after_drugs or opt.after_drug_classes:
+                after = set(opt.after_drugs)
+                for c in opt.after_drug_classes:
+                    after |= self.ann.members(c)
+                if not after & set(f.drugs):
+                    continue
+            if opt.tumors and tumor is not None and not self.ann.tumor_context(tumor).intersection(opt.tumors):
+                continue
+            out.append(j)
+        return out
+
+    # ------------------------------------------------------------ potency
+    def _potency_index(self) -> dict[str, list[tuple[frozenset[str], Any]]]:
+        if self._potency is None:
+            idx: dict[str, list[tuple[frozenset[str], Any]]] = {}
+            try:
+                from oncoresist.knowledge.quant import load_quant
+
+                q = load_quant(kb=self.kb)
+                entries = list(q.potency_entries)
+            except OncoresistError:  # quantitative tables that do not load give no potency-based options
+                entries = []
+            for e in entries:
+                try:
+                    names = frozenset(parse_alteration(a, self.kb.resolve_gene).name for a in e.alterations)
+                except ValueError:
+                    continue
+                idx.setdefault(e.drug, []).append((names, e))
+            self._potency = idx
+        return self._potency
+
+    def _generation_of(self, class_id: str) -> int | None:
+        """The generation shared by every member of a class, or ``None`` (not a generation class)."""
+        gens = {self.kb.drugs[m].generation for m in self.ann.members(class_id)}
+        return gens.pop() if len(gens) == 1 else None
+
+    def _later_generations(self, drug: str, generation: int) -> list[tuple[str, list[str]]]:
+        """(family, members of its later-generation classes) for each generation class of ``drug``."""
+        hit = self._later.get(drug)
+        if hit is not None:
+            return hit
+        out = []
+        classes = self.kb.drug_classes
+        for c in self.kb.drugs[drug].classes:
+            dc = classes.get(c)
+            if dc is None or dc.parent is None or self._generation_of(c) != generation:
+                continue
+            later: set[str] = set()
+            for c2, dc2 in classes.items():
+                g2 = self._generation_of(c2) if dc2.parent == dc.parent else None
+                if g2 is not None and g2 > generation:
+                    later |= self.ann.members(c2)
+            out.append((dc.parent, sorted(later)))
+        self._later[drug] = out
+        return out
+
+    def _next_generation(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
+        idx = self._potency_index()
+        if self._potency_names is None:
+            self._potency_names = frozenset(n for entries in idx.values() for alts, _e in entries for n in alts)
+        key = (tuple(f.drugs), f.observed, f.mechanism, f.alteration, tuple(f.sources), names & self._potency_names)
+        hit = self._nextgen_cache.get(key)
+        if hit is None:
+            if len(self._nextgen_cache) > 100_000:
+                self._nextgen_cache.clear()
+            hit = self._nextgen_cache[key] = self._next_generation_uncached(f, names)
+        return hit
+
+    def _next_generation_uncached(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        for d in f.drugs:
+            drug = self.kb.drugs.get(d)
+            if drug is None or drug.generation is None:
+                continue
+            for fam, later in self._later_generations(d, drug.generation):
+                for m in later:
+                    md = self.kb.drugs[m]
+                    assert md.generation is not None
+                    fam_name = self.kb.drug_classes[fam].name if fam in self.kb.drug_classes else fam
+                    found = False
+                    for alt_names, entry in self._potency_index().get(m, ()):
+                        if not alt_names <= names or not alt_names & set(f.observed):
+                            continue
+                        fold = entry.fold()
+                        if fold is None or fold[1] == ">" or fold[0] >= POTENT_FOLD:
+                            continue
+                        found = True
+                        out.append(((m,), _Candidate(
+                            basis="next_generation", level="D", relation="any",
+                            rationale=(f"{m} is a later-generation {fam_name} (generation {md.generation} after "
+                                       f"{d}'s {drug.generation}); IC50 on {' + '.join(sorted(alt_names))} is "
+                                       f"{fold[0]:.3g}-fold the reference ({entry.assay}, {entry.source})"),
+                            addresses=[n for n in f.observed if n in alt_names] or [f.alteration],
+                            sources=[entry.source], records=[f"potency:{entry.id}"],
+                        )))  # fmt: skip
+                        break
+                    if not found and f.mechanism == "on_target_mutation":
+                        out.append(((m,), _Candidate(
+                            basis="next_generation", level="E", relation="any",
+                            rationale=(f"{m} is a later-generation {fam_name} (generation {md.generation} after "
+                                       f"{d}'s {drug.generation}) and the knowledge holds no evidence that "
+                                       f"{f.alteration} defeats it; inferred from the drug generation only, "
+                                       f"no variant-specific data (sources: {md.name}'s own where the knowledge "
+                                       f"has them, and the evidence that {f.alteration} defeats {d})"),
+                            addresses=[f.alteration], sources=list(dict.fromkeys([*md.sources, *f.sources])),
+                            records=[f"drug:{m}"],
+                        )))  # fmt: skip
+        return out
+
+    def _from_sensitivity(
+        self, i: int, obs_names: tuple[str, ...], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached)."""
+        key = (i, obs_names, tumor)
+        hit = self._sens_cache.get(key)
+        if hit is not None:
+            return hit
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        fact = self.ann.facts[i]
+        rel = self.ann.scope.best(tumor, fact.tumors)
+        if rel in FULL or rel == "descendant":
+            db, rid = database_of(fact)
+            where = "" if not fact.tumors else f", recorded in {', '.join(fact.tumors[:3])}"
+            if fact.therapy_mode == "combination":
+                therapies = [] if fact.drug_classes else [tuple(sorted(fact.drugs))]
+                basis = "combination" if len(fact.drugs) > 1 else "sensitivity_evidence"
+            else:
+                therapies = [(d,) for d in sorted(self.ann.fact_drugs(i))]
+                basis = "sensitivity_evidence"
+            summary = _short(fact.summary)
+            for t in therapies:
+                out.append((t, _Candidate(
+                    basis=basis, level=fact.evidence_level, relation=rel,
+                    rationale=(f"{db} {rid} (level {fact.evidence_level}{where}): sensitivity of "
+                               f"{' + '.join(obs_names)} to {' + '.join(t)}. {summary}"),
+                    addresses=list(obs_names), sources=list(fact.sources), records=[fact.id],
+                )))  # fmt: skip
+        if len(self._sens_cache) > 200_000:
+            self._sens_cache.clear()
+        self._sens_cache[key] = out
+        return out
+
+    # ------------------------------------------------------------ derive
+    def derive(
+        self, findings: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> list[TherapyOption]:
+        """Options for the decisive resistance-side findings among ``findings``."""
+        targets = [f for f in findings if f.effect in _RESISTANCE_SIDE and f.status == "decisive"]
+        if not targets:
+            return []
+        key = (tuple(alts), given, tumor)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        by_alt = {a.name: a for a in alts}
+        names = frozenset(by_alt)
+        known = [a for a in alts if self.ann.fact_matches(a)]
+        focus = [by_alt[n] for f in targets for n in f.observed if n in by_alt]
+        sens = [(i, tuple(obs)) for i, obs in self.ann.sensitivity_satisfied(known, focus).items()]
+        cands: dict[tuple[str, ...], list[_Candidate]] = {}
+        extra: dict[tuple[str, ...], list[str]] = {}
+        seen: dict[frozenset[str], tuple[str, ...]] = {}
+
+        def add(therapy: tuple[str, ...], c: _Candidate, addresses: list[str] | None = None) -> None:
+            if set(therapy) <= given:
+                return
+            therapy = seen.setdefault(frozenset(therapy), therapy)  # one entry per drug set, first spelling kept
+            cands.setdefault(therapy, []).append(c)
+            extra.setdefault(therapy, []).extend(c.addresses if addresses is None else addresses)
+
+        for f in targets:
+            fobs = set(f.observed)
+            for j in self.curated_for(f, by_alt, tumor):
+                opt = self.ann.option_entries[j]
+                pats = self.ann.option_patterns(j)
+                named = [n for n in f.observed if n in by_alt and any(matches(p, by_alt[n], self.ann.known_specific)
+                                                                      for p in pats)]  # fmt: skip
+                add(tuple(opt.therapy), _Candidate(
+                    basis="curated" if opt.addresses else "class_switch", level=opt.evidence_level,
+                    relation="any" if not opt.tumors else "same", rationale=opt.rationale,
+                    addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
+                ))  # fmt: skip
+            for i, obs_names in sens:
+                if not fobs & set(obs_names):
+                    continue
+                for t, c in self._from_sensitivity(i, obs_names, tumor):
+                    add(t, c, [n for n in f.observed if n in obs_names])
+            for t, c in self._next_generation(f, names):
+                add(t, c)
+
+        ranked = []
+        for therapy, items in cands.items():
+            items.sort(key=lambda c: c.rank)
+            b = items[0]
+            n_addr = len(set(extra[therapy]))
+            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), _BASIS_ORDER[b.basis], -n_addr,
+                            therapy), therapy, items))  # fmt: skip
+        ranked.sort(key=lambda t: t[0])
+        out: list[TherapyOption] = []
+        for _rank, therapy, items in ranked:
+            if len(out) >= MAX_OPTIONS:
+                break
+            if self.ann.defeated(known, frozenset(therapy), tumor):
+                continue
+            best = items[0]
+            warnings = []
+            for d in therapy:
+                drug = self.kb.drugs.get(d)
+                status = getattr(drug, "marketing_status", None) if drug is not None else None
+                if status not in _MARKETED:
+                    warnings.append(f"{d}: {str(status).replace('_', ' ')} (per the knowledge)")
+            out.append(TherapyOption(
+                therapy=list(therapy), rationale=best.rationale,
+                addresses=list(dict.fromkeys(extra[therapy])),
+                evidence_level=best.level,
+                option_ids=tuple(dict.fromkeys(r for c in items for r in c.records)),
+                sources=tuple(dict.fromkeys(s for c in items for s in c.sources)),
+                basis=best.basis, tumor_relation=best.relation, warnings=tuple(warnings),
+            ))  # fmt: skip
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = out
+        return out

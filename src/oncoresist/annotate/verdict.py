@@ -1,0 +1,250 @@
+"""The verdict rule: weighing aggregated findings (documented in docs/annotate.md, "Verdict rule").
+
+Each finding has a *strength*: the best, over its evidence, of the evidence level's rank
+(A 0 … E 4) plus a tumour-standing penalty (:data:`oncoresist.annotate.scope.PENALTY`:
+0 when the evidence was recorded in the query tumour, an ancestor, or any tumour; 1 in a
+subtype; 2 in a sibling; 3 elsewhere) plus 1 when the input only *possibly* matches the
+fact (gene- or codon-level input below a specific variant; another reference residue).
+Lower is stronger.
+
+1. **Standing.** Findings whose evidence was all recorded in sibling or unrelated tumour types
+   are reported (``lower_standing``) but do not decide, unless no finding has evidence from the
+   query tumour, its ancestors, its subtypes or any tumour: then they are weighed (with their
+   tumour penalty) and the verdict reason says so.
+2. **Regimens.** For drugs given together: a per-drug finding on alterations that
+   regimen-level evidence (a combination fact about the drugs given) also covers is
+   ``outranked`` (unless the per-drug evidence is more than one tier stronger); a per-drug
+   resistance finding that another drug of the regimen addresses
+   (that drug has sensitivity evidence on the same alteration, targets the gene whose
+   bypass/amplification/downstream activation causes the resistance, or a curated option
+   with that drug inside the regimen addresses it), and that does not also defeat that drug,
+   is ``overcome``.
+3. **Contrary evidence on the same alteration(s)** (resistance vs sensitivity for the same
+   drug, where the sensitivity evidence is about every alteration the resistance finding is
+   about; evidence on a fusion is not about a kinase change inside it): when both sides have
+   clinical evidence (A–C) matched exactly, the *more specific* one governs (a protein change
+   over one codon over a codon range or exon class over any mutation of the gene:
+   ``PDGFRA D842V`` resistance over ``PDGFRA codons 814-854`` sensitivity); otherwise the
+   stronger side wins and the weaker is ``outweighed``; at equal strength the more specific
+   pattern wins; otherwise the two are ``tied``.
+4. **A resistance finding on an added alteration** (a co-occurring or acquired change the
+   sensitivity evidence is not about) decides against sensitivity evidence, unless its
+   evidence is only preclinical/inferential (level D/E) while the sensitivity is validated or
+   clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed``.
+5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
+   ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
+   → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
+   finding → ``sensitive``; else ``unknown``.
+
+Outweighed and tied findings are listed in ``conflicts`` with the finding on the other side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from oncoresist.annotate.aggregate import BREADTH, item_strength
+from oncoresist.annotate.result import Conflict, Finding, Verdict
+from oncoresist.annotate.scope import DECIDING, FULL, PENALTY
+from oncoresist.knowledge.schema import EVIDENCE_RANK
+
+RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
+#: mechanism classes that a drug aimed at the gene involved overcomes within a regimen
+_ADDRESSABLE = frozenset({"bypass_pathway", "target_amplification", "downstream_pathway", "apoptosis_evasion"})
+#: regimen-level evidence outranks per-drug evidence up to this many tiers stronger than itself
+REGIMEN_BONUS = 1
+#: strength at or above which a resistance finding counts as preclinical / inferential only
+PRECLINICAL = 3
+#: strength at or below which sensitivity evidence counts as validated or clinical
+CLINICAL = 1
+
+
+@dataclass(frozen=True)
+class Weighed:
+    findings: list[Finding]
+    verdict: Verdict
+    reason: str
+    conflicts: list[Conflict]
+
+
+def strength(f: Finding) -> int:
+    """Best (lowest) level rank + tumour penalty over the finding's evidence."""
+    if not f.evidence:
+        return EVIDENCE_RANK[f.evidence_level] + PENALTY.get(f.tumor_relation, 0)
+    return min(item_strength(e) for e in f.evidence)
+
+
+def breadth(f: Finding) -> int:
+    """How broad the patterns of the finding's strongest evidence are (0 exact … 3 gene level)."""
+    if not f.evidence:
+        return 0
+    best = strength(f)
+    return min(BREADTH.get(e.pattern, 0) for e in f.evidence if item_strength(e) == best)
+
+
+_WHERE = {
+    "descendant": ", recorded in a subtype of the query tumour",
+    "sibling": ", recorded in a sibling tumour type",
+    "unrelated": ", recorded in another tumour type",
+    "not_assessed": " (tumour-agnostic query)",
+}
+
+
+def best_level(f: Finding) -> int:
+    """Best evidence level rank (A 0 … E 4) among the finding's evidence that may decide."""
+    ranks = [EVIDENCE_RANK[e.evidence_level] for e in f.evidence if e.relation in DECIDING]
+    return min(ranks) if ranks else EVIDENCE_RANK[f.evidence_level]
+
+
+def clinical_breadth(f: Finding) -> int | None:
+    """Pattern breadth of the most specific clinical (A–C), exactly matched, deciding evidence, or ``None``."""
+    b = [BREADTH.get(e.pattern, 0) for e in f.evidence
+         if EVIDENCE_RANK[e.evidence_level] <= 2 and e.relation in DECIDING and e.match == "exact"]  # fmt: skip
+    return min(b) if b else None
+
+
+def _label(f: Finding) -> str:
+    mech = f" ({f.mechanism})" if f.mechanism else ""
+    effect = f.effect.replace("_", " ")
+    where = _WHERE.get(f.tumor_relation, "")
+    return f"{f.alteration}: {effect}{mech} to {' + '.join(f.drugs)}, level {f.evidence_level}{where}"
+
+
+def decides(f: Finding) -> bool:
+    return f.status == "decisive"
+
+
+def weigh(
+    findings: Sequence[Finding],
+    given: frozenset[str],
+    *,
+    addresses: Callable[[str, Finding], str | None],
+    core: Callable[[Finding], frozenset[str]] = lambda f: frozenset(f.observed),
+) -> Weighed:
+    """Apply the verdict rule to the findings of one profile and therapy.
+
+    ``addresses(drug, finding)`` says why a drug of the regimen overcomes a per-drug
+    resistance finding (a short reason), or ``None``. ``core(finding)`` gives the
+    alterations the finding is about, without the fusion a kinase-domain change sits in
+    (``BCR::ABL1 + ABL1 E255K`` is about ``ABL1 E255K``).
+    """
+    fs = list(findings)
+    st = [strength(f) for f in fs]
+    status = ["decisive" if (f.tumor_relation in FULL or f.tumor_relation == "descendant") else "lower_standing"
+              for f in fs]  # fmt: skip
+    notes = [""] * len(fs)
+    against: dict[int, int] = {}
+    if fs and all(x == "lower_standing" for x in status):  # nothing recorded in this tumour: weigh what there is
+        status = ["decisive"] * len(fs)
+        notes = ["only evidence from other tumour types applies (lower standing)"] * len(fs)
+
+    # 2. regimens
+    if len(given) >= 2:
+        reg = [(set(f.observed), st[i]) for i, f in enumerate(fs) if f.regimen and status[i] == "decisive"]
+        for i, f in enumerate(fs):
+            if status[i] != "decisive" or f.regimen:
+                continue
+            if any(set(f.observed) & ra and rs <= st[i] + REGIMEN_BONUS for ra, rs in reg):
+                status[i] = "outranked"
+                notes[i] = "regimen-level evidence about the drugs given together outranks this per-drug evidence"
+        for i, f in enumerate(fs):
+            if status[i] != "decisive" or f.effect not in RESISTANCE_SIDE:
+                continue
+            for d in sorted(given - set(f.drugs)):
+                why = addresses(d, f)
+                if why is None:
+                    continue
+                defeated = any(
+                    g.effect in RESISTANCE_SIDE and d in g.drugs and set(g.observed) & set(f.observed)
+                    for k, g in enumerate(fs) if status[k] == "decisive"
+                )  # fmt: skip
+                if not defeated:
+                    status[i] = "overcome"
+                    notes[i] = f"overcome within the regimen: {d} {why}"
+                    break
+
+    # 3. contrary evidence on the same alteration(s)
+    res = [i for i, f in enumerate(fs) if f.effect in RESISTANCE_SIDE]
+    sens = [i for i, f in enumerate(fs) if f.effect == "sensitivity"]
+    for r in res:
+        for s in sens:
+            if status[r] not in ("decisive", "tied") or status[s] not in ("decisive", "tied"):
+                continue
+            if not set(fs[r].drugs) & set(fs[s].drugs) or not core(fs[r]) <= core(fs[s]):
+                continue
+            br, bs = breadth(fs[r]), breadth(fs[s])
+            cr, cs = clinical_breadth(fs[r]), clinical_breadth(fs[s])
+            if cr is not None and cs is not None and cr != cs:  # the more specific clinical evidence governs
+                loser = s if cr < cs else r
+                status[loser], against[loser] = "outweighed", r if loser == s else s
+                notes[loser] = "more specific clinical evidence on this variant governs"
+            elif st[s] < st[r] or (st[s] == st[r] and bs < br):
+                status[r], against[r] = "outweighed", s
+            elif st[r] < st[s] or (st[r] == st[s] and br < bs):
+                status[s], against[s] = "outweighed", r
+            else:
+                status[r], status[s] = "tied", "tied"
+                against.setdefault(r, s)
+                against.setdefault(s, r)
+    # 4. resistance on an added alteration vs validated/clinical sensitivity
+    for r in res:
+        if status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
+            continue
+        for s in sens:
+            if status[s] != "decisive" or st[s] > CLINICAL or not set(fs[r].drugs) & set(fs[s].drugs):
+                continue
+            status[r], against[r] = "outweighed", s
+            notes[r] = (
+                "preclinical or inferential evidence on an added alteration does not override validated sensitivity"
+            )
+            break
+
+    out: list[Finding] = []
+    for i, f in enumerate(fs):
+        note = notes[i]
+        if status[i] in ("outweighed", "tied") and not note:
+            other = fs[against[i]]
+            note = ("outweighed by " if status[i] == "outweighed" else "tied with ") + _label(other)
+        out.append(replace(f, status=status[i], note=note) if (status[i], note) != (f.status, f.note) else f)
+
+    conflicts = [
+        Conflict(
+            side="resistance" if f.effect in RESISTANCE_SIDE else "sensitivity",
+            alteration=f.alteration,
+            drugs=list(f.drugs),
+            evidence_level=f.evidence_level,
+            sources=list(f.sources),
+            tumor_relation=f.tumor_relation,
+            resolution=f.status,
+            against=_label(fs[against[i]]) if i in against else "",
+        )
+        for i, f in enumerate(out)
+        if f.status in ("outweighed", "tied")
+    ]
+    live = [f for f in out if f.status == "decisive"]
+    tied = [f for f in out if f.status == "tied"]
+    verdict: Verdict
+    if any(f.effect in RESISTANCE_SIDE for f in live):
+        verdict = "resistant"
+        top = min(
+            (f for f in live if f.effect in RESISTANCE_SIDE), key=lambda f: (f.effect != "resistance", strength(f))
+        )
+        reason = f"decided by {_label(top)}"
+    elif tied:
+        verdict = "unknown"
+        reason = "evidence of equal standing disagrees: " + _label(tied[0])
+    elif live:
+        verdict = "sensitive"
+        top = min(live, key=strength)
+        reason = f"decided by {_label(top)}"
+    else:
+        verdict = "unknown"
+        reason = (
+            "no evidence applies with full standing: " + _label(out[0])
+            if out and all(f.status in ("lower_standing", "overcome", "outranked", "outweighed") for f in out)
+            else "no knowledge applies to these alterations for the drug(s) given"
+        )
+        if not out:
+            reason = "no knowledge applies to these alterations for the drug(s) given"
+    return Weighed(out, verdict, reason, conflicts)
