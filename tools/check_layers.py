@@ -31,7 +31,7 @@ from pathlib import Path
 PACKAGE = "oncoresist"
 LAYERS: dict[str, int] = {
     "errors": 1, "random": 1, "_io": 1, "units": 1, "_version": 1, "provenance": 1,
-    "alteration": 1, "grammar": 1, "vocabulary": 1,
+    "alteration": 1, "grammar": 1, "vocabulary": 1, "suggest": 1,
     "knowledge": 2, "model": 2,
     "profile": 3, "engine": 3, "monitor": 3, "strategy": 3,
     "annotate": 4, "trial": 4, "fit": 4,

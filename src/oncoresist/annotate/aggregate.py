@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from oncoresist.annotate.result import EvidenceItem, Finding
 from oncoresist.annotate.scope import FULL, PENALTY, TumorScope
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
-from oncoresist.profile.alteration import Alteration
+from oncoresist.alteration import Alteration
 
 #: strength penalty of evidence the input matches only possibly (gene-level input, other reference residue)
 POSSIBLE_PENALTY = 1

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult
 from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
-from oncoresist.profile.alteration import Alteration
+from oncoresist.alteration import Alteration
 from oncoresist.profile.observed import SampleProfile, parse_observed
 from oncoresist.profile.schema import Profile
 

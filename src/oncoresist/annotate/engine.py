@@ -25,7 +25,7 @@ from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
-from oncoresist.profile.alteration import Alteration, parse_alteration
+from oncoresist.alteration import Alteration, parse_alteration
 
 _EFFECT_RANK = {"resistance": 0, "reduced_sensitivity": 1, "sensitivity": 2}
 _STATUS_RANK = {"decisive": 0, "tied": 1, "outweighed": 2, "overcome": 3, "outranked": 4, "lower_standing": 5}

@@ -19,7 +19,7 @@ from oncoresist.annotate.matching import matches
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
-from oncoresist.profile.alteration import Alteration, parse_alteration
+from oncoresist.alteration import Alteration, parse_alteration
 
 RESISTANCE = ("resistance", "reduced_sensitivity")
 

@@ -37,7 +37,7 @@ from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
-from oncoresist.profile.alteration import Alteration, parse_alteration
+from oncoresist.alteration import Alteration, parse_alteration
 
 if TYPE_CHECKING:
     from oncoresist.annotate.engine import Annotator

@@ -24,7 +24,7 @@ def coverage(kb: Knowledge, *, curated_only: bool = False) -> dict[str, Any]:
     ``reduced_sensitivity``; ``genes_in_facts`` and ``drugs_in_facts`` count the
     distinct genes and drugs (drug classes expanded) that those facts involve.
     """
-    from oncoresist.profile.alteration import parse_alteration
+    from oncoresist.alteration import parse_alteration
 
     facts = kb.curated_facts if curated_only else kb.facts
     resist = [f for f in facts if f.effect in ("resistance", "reduced_sensitivity")]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.annotate import annotate, annotate_samples
 from oncoresist.errors import OncoresistError, UnknownNameError
-from oncoresist.knowledge.explain import Subject, browse, entity
+from oncoresist.annotate.explain import Subject, browse, entity
 from oncoresist.profile.observed import BadRow
 from oncoresist.profile.schema import Profile
 from oncoresist.server.uploads import BadUploadError, FileFormat, Upload, guess_format, read_upload

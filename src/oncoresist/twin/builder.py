@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
     from oncoresist.knowledge.schema import Fact
     from oncoresist.model.scenario import Scenario
-    from oncoresist.profile.alteration import Alteration
+    from oncoresist.alteration import Alteration
 
 #: Mechanism classes compiled to an EC50 fold shift (the drug binds its target less well).
 ON_TARGET = frozenset({"on_target_mutation", "target_amplification", "target_alteration"})
@@ -190,7 +190,7 @@ def resistance_routes(
     in a gene the profile does not alter (ROS1 G2032R resists crizotinib in ROS1-rearranged tumours,
     not in an ALK-rearranged one). Facts with the same remaining alterations merge.
     """
-    from oncoresist.profile.alteration import parse_alteration
+    from oncoresist.alteration import parse_alteration
 
     have = {a.name for a in profile_alts}
     profile_genes = {g for a in profile_alts for g in (a.gene, a.partner5, a.partner3) if g}
@@ -252,7 +252,7 @@ def _sensitising_drivers(kb: Knowledge, drugs: set[str]) -> set[str]:
     fact does not count for an alteration that a curated resistance fact for the same drug lists
     with evidence at least as strong (a level-C case report does not override curated evidence).
     """
-    from oncoresist.profile.alteration import parse_alteration
+    from oncoresist.alteration import parse_alteration
 
     sens: dict[str, set[str]] = {}
     imported_sens: list[tuple[set[str], set[str], int]] = []
@@ -340,7 +340,7 @@ def _quant_source(q: QuantKnowledge, ids: Sequence[str]) -> str:
 
 def _option_support(kb: Knowledge, drug: str, alts: Sequence[Alteration], tumor: str | None) -> str | None:
     """An option that names ``drug`` as addressing one of ``alts`` (no resistance), else ``None``."""
-    from oncoresist.profile.alteration import parse_alteration
+    from oncoresist.alteration import parse_alteration
 
     names = {a.name for a in alts}
     for o in kb.options:
@@ -399,7 +399,7 @@ def build_twin(
     from oncoresist.annotate.api import annotate, resolve_drugs, resolve_tumor
     from oncoresist.knowledge.loader import load_knowledge
     from oncoresist.knowledge.quant import load_quant
-    from oncoresist.profile.alteration import parse_alteration
+    from oncoresist.alteration import parse_alteration
 
     kb = knowledge if knowledge is not None else load_knowledge()
     d = defaults or TwinDefaults()

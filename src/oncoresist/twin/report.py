@@ -236,7 +236,7 @@ def to_html(
     build: TwinBuild, comparison: StrategyComparison | None = None, calibration: Calibration | None = None
 ) -> str:
     """The report as one HTML string (inline CSS and figures; no external resources)."""
-    from oncoresist import __version__
+    from oncoresist._version import __version__
     title = f"oncoresist twin: {', '.join(build.annotation.alterations)} on {', '.join(build.annotation.drug)}"
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [

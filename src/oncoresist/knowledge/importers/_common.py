@@ -24,7 +24,7 @@ from oncoresist.knowledge.importers.result import WILD_TYPE, ImportResult, Skip
 from oncoresist.knowledge.index import Knowledge, normalize_name
 from oncoresist.knowledge.loader import load_knowledge
 from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
-from oncoresist.profile.alteration import Alteration, parse_alteration
+from oncoresist.alteration import Alteration, parse_alteration
 
 #: drug class given to drugs the curated knowledge does not know (and no family tells more)
 UNCLASSIFIED = "imported_unclassified"

@@ -41,7 +41,7 @@ from oncoresist.knowledge.importers._common import (
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
-from oncoresist.profile.alteration import Alteration
+from oncoresist.alteration import Alteration
 
 COLUMNS = [
     "Alteration", "Alteration type", "Association", "Biomarker", "Drug", "Drug family", "Drug full name",

@@ -38,7 +38,7 @@ from oncoresist.knowledge.importers._common import (
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import Fact, Source
-from oncoresist.profile.alteration import Alteration
+from oncoresist.alteration import Alteration
 
 COLUMNS = [
     "molecular_profile", "disease", "doid", "therapies", "therapy_interaction_type", "evidence_type",

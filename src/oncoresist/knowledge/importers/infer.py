@@ -32,7 +32,7 @@ import re
 
 from oncoresist.knowledge.importers.result import ImportResult
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.profile.alteration import Alteration
+from oncoresist.alteration import Alteration
 
 PATHWAY_MECHANISM: dict[str, str] = {
     "rtk": "bypass_pathway",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from oncoresist import __version__
 from oncoresist.errors import UnknownNameError
-from oncoresist.knowledge.explain import browse
+from oncoresist.annotate.explain import browse
 from oncoresist.server import service
 from oncoresist.server.dependencies import AppState, get_state
 from oncoresist.server.models import ErrorOut, Suggestion, VersionOut

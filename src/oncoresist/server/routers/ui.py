@@ -186,7 +186,7 @@ def job_cancel(job_id: JobId, state: State) -> Response:
 
 @router.get("/explain", response_class=HTMLResponse)
 def explain_page(request: Request, state: State, q: str = "") -> Response:
-    from oncoresist.knowledge.explain import browse
+    from oncoresist.annotate.explain import browse
 
     ctx: dict[str, Any] = {"nav": "explain", "q": q, "out": None}
     if q.strip():
