@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from oncoresist.alteration import Alteration
 from oncoresist.annotate.result import EvidenceItem, Finding
 from oncoresist.annotate.scope import FULL, PENALTY, TumorScope
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
-from oncoresist.alteration import Alteration
 
 #: strength penalty of evidence the input matches only possibly (gene-level input, other reference residue)
 POSSIBLE_PENALTY = 1

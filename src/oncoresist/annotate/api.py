@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from oncoresist.alteration import Alteration
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult
 from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
-from oncoresist.alteration import Alteration
 from oncoresist.profile.observed import SampleProfile, parse_observed
 from oncoresist.profile.schema import Profile
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from oncoresist._version import __version__
+from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.options import OptionDeriver
@@ -25,7 +26,6 @@ from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
-from oncoresist.alteration import Alteration, parse_alteration
 
 _EFFECT_RANK = {"resistance": 0, "reduced_sensitivity": 1, "sensitivity": 2}
 _STATUS_RANK = {"decisive": 0, "tied": 1, "outweighed": 2, "overcome": 3, "outranked": 4, "lower_standing": 5}

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.matching import matches
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
-from oncoresist.alteration import Alteration, parse_alteration
 
 RESISTANCE = ("resistance", "reduced_sensitivity")
 

@@ -31,13 +31,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import database_of
 from oncoresist.annotate.matching import matches
 from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
-from oncoresist.alteration import Alteration, parse_alteration
 
 if TYPE_CHECKING:
     from oncoresist.annotate.engine import Annotator

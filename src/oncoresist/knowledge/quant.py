@@ -26,11 +26,11 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.errors import AlterationSyntaxError, KnowledgeError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.loader import read_yaml_sections
 from oncoresist.knowledge.schema import SOURCE_RE, MechanismId, check_id, check_source_id
-from oncoresist.alteration import Alteration, parse_alteration
 
 QUANT_DIR = Path(__file__).parent / "data_quant"
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.annotate import annotate, annotate_samples
-from oncoresist.errors import OncoresistError, UnknownNameError
 from oncoresist.annotate.explain import Subject, browse, entity
+from oncoresist.errors import OncoresistError, UnknownNameError
 from oncoresist.profile.observed import BadRow
 from oncoresist.profile.schema import Profile
 from oncoresist.server.uploads import BadUploadError, FileFormat, Upload, guess_format, read_upload

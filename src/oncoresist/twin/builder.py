@@ -21,13 +21,13 @@ from oncoresist.model.load import load_scenario
 from oncoresist.twin.origin import Origin
 
 if TYPE_CHECKING:
+    from oncoresist.alteration import Alteration
     from oncoresist.annotate.api import ProfileLike
     from oncoresist.annotate.result import AnnotationResult
     from oncoresist.knowledge.index import Knowledge
     from oncoresist.knowledge.quant import QuantKnowledge
     from oncoresist.knowledge.schema import Fact
     from oncoresist.model.scenario import Scenario
-    from oncoresist.alteration import Alteration
 
 #: Mechanism classes compiled to an EC50 fold shift (the drug binds its target less well).
 ON_TARGET = frozenset({"on_target_mutation", "target_amplification", "target_alteration"})
@@ -396,10 +396,10 @@ def build_twin(
     OncoresistError
         No drug, a bad burden, or a scenario that does not validate.
     """
+    from oncoresist.alteration import parse_alteration
     from oncoresist.annotate.api import annotate, resolve_drugs, resolve_tumor
     from oncoresist.knowledge.loader import load_knowledge
     from oncoresist.knowledge.quant import load_quant
-    from oncoresist.alteration import parse_alteration
 
     kb = knowledge if knowledge is not None else load_knowledge()
     d = defaults or TwinDefaults()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError
 from oncoresist.knowledge.importers.diseases import NOT_MAPPABLE, DiseaseMap, disease_map
 from oncoresist.knowledge.importers.infer import MechanismRules
@@ -24,7 +25,6 @@ from oncoresist.knowledge.importers.result import WILD_TYPE, ImportResult, Skip
 from oncoresist.knowledge.index import Knowledge, normalize_name
 from oncoresist.knowledge.loader import load_knowledge
 from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
-from oncoresist.alteration import Alteration, parse_alteration
 
 #: drug class given to drugs the curated knowledge does not know (and no family tells more)
 UNCLASSIFIED = "imported_unclassified"

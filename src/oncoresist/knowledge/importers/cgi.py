@@ -26,6 +26,7 @@ import itertools
 import re
 from pathlib import Path
 
+from oncoresist.alteration import Alteration
 from oncoresist.errors import AlterationSyntaxError
 from oncoresist.knowledge.importers._common import (
     WILD_TYPE,
@@ -41,7 +42,6 @@ from oncoresist.knowledge.importers._common import (
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
-from oncoresist.alteration import Alteration
 
 COLUMNS = [
     "Alteration", "Alteration type", "Association", "Biomarker", "Drug", "Drug family", "Drug full name",

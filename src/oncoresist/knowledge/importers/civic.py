@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from oncoresist.alteration import Alteration
 from oncoresist.errors import AlterationSyntaxError
 from oncoresist.knowledge.importers._common import (
     WILD_TYPE,
@@ -38,7 +39,6 @@ from oncoresist.knowledge.importers._common import (
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.schema import Fact, Source
-from oncoresist.alteration import Alteration
 
 COLUMNS = [
     "molecular_profile", "disease", "doid", "therapies", "therapy_interaction_type", "evidence_type",

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 
+from oncoresist.alteration import Alteration
 from oncoresist.knowledge.importers.result import ImportResult
 from oncoresist.knowledge.index import Knowledge
-from oncoresist.alteration import Alteration
 
 PATHWAY_MECHANISM: dict[str, str] = {
     "rtk": "bypass_pathway",

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 
 from oncoresist import __version__
-from oncoresist.errors import UnknownNameError
 from oncoresist.annotate.explain import browse
+from oncoresist.errors import UnknownNameError
 from oncoresist.server import service
 from oncoresist.server.dependencies import AppState, get_state
 from oncoresist.server.models import ErrorOut, Suggestion, VersionOut
