@@ -142,6 +142,8 @@ def parse_protein_change(text: str) -> ProteinChange | None:
     if rest.startswith("delins"):
         return ProteinChange(ref, start, end, eref, "delins", aas(m["ins"] or ""))
     if rest.startswith("ins"):
+        if not m["end"]:  # clinical shorthand A763insFQEA: inserted after residue 763
+            return ProteinChange(ref, start, start, ref, "ins", aas(m["ins"] or ""))
         if end != start + 1:
             return None  # an insertion lies between two adjacent residues
         return ProteinChange(ref, start, end, eref, "ins", aas(m["ins"] or ""))
