@@ -30,7 +30,16 @@ def files() -> dict[str, KnowledgeFile]:
 
 def test_the_areas_are_present(files: dict[str, KnowledgeFile]) -> None:
     areas = {n.removeprefix("curated_2026_").removesuffix(".yaml") for n in files}
-    assert {"egfr", "mapk", "alk_ros1_ret_ntrk_met", "abl1_kit", "hem", "breast_prostate", "dna_repair_io"} <= areas
+    assert {
+        "egfr",
+        "mapk",
+        "alk_ros1_ret_ntrk_met",
+        "met_fgfr",
+        "abl1_kit",
+        "hem",
+        "breast_prostate",
+        "dna_repair_io",
+    } <= areas
     assert sum(len(f.facts) for f in files.values()) >= 100
 
 
@@ -99,6 +108,9 @@ CASES = [
     (["BTK C481S"], "pirtobrutinib", "CLLSLL", "sensitive"),
     (["IDH2 R172K"], "vorasidenib", "ODG", "sensitive"),
     (["ETV6::NTRK3"], "repotrectinib", "BRCA", "sensitive"),  # tissue-agnostic
+    (["BCR::ABL1"], "imatinib", "CML", "sensitive"),
+    (["FGFR3 S249C"], "erdafitinib", "BLCA", "sensitive"),
+    (["KIAA1549::BRAF"], "tovorafenib", "PAST", "sensitive"),
 ]
 
 
