@@ -16,7 +16,7 @@ import pytest
 from oncoresist.annotate.api import annotate
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.loader import DATA_DIR, read_knowledge_file
-from oncoresist.knowledge.schema import KnowledgeFile
+from oncoresist.knowledge.schema import Fact, KnowledgeFile, Option
 
 FILES = sorted((DATA_DIR / "facts").glob("curated_2026_*.yaml"))
 CIVIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "civic" / "AcceptedClinicalEvidenceSummaries.tsv"
@@ -46,7 +46,8 @@ def test_the_areas_are_present(files: dict[str, KnowledgeFile]) -> None:
 def test_each_file_defines_the_sources_it_cites(files: dict[str, KnowledgeFile]) -> None:
     for name, kf in files.items():
         defined = {s.id for s in kf.sources}
-        for item in [*kf.facts, *kf.options]:
+        items: list[Fact | Option] = [*kf.facts, *kf.options]
+        for item in items:
             missing = set(item.sources) - defined
             assert not missing, (name, item.id, missing)
         for s in kf.sources:
