@@ -47,6 +47,7 @@ _COMMAND_MODULES = [
     "oncoresist.cli.trial",
     "oncoresist.cli.twin",
     "oncoresist.cli.schema",
+    "oncoresist.cli.fit",
 ]
 
 for _name in _COMMAND_MODULES:
