@@ -46,3 +46,15 @@ def test_bad_series_is_one_line_exit_2(tmp_path: Path) -> None:
     empty.write_text("")
     res = runner.invoke(app, ["fit", str(empty)])
     assert res.exit_code == 2 and "empty" in res.output + (res.stderr or "")
+
+
+def test_unknown_model_is_one_line_exit_2() -> None:
+    res = runner.invoke(app, ["fit", str(EXAMPLE), "--model", "weibull"])
+    assert res.exit_code == 2 and "unknown model 'weibull'" in res.output + (res.stderr or "")
+
+
+def test_cli_help_lists_every_model_choice() -> None:
+    from oncoresist.cli.fit import MODEL_HELP
+    from oncoresist.fit.api import MODEL_CHOICES
+
+    assert all(m in MODEL_HELP for m in MODEL_CHOICES)

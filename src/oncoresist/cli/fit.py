@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,16 +11,17 @@ import typer
 from oncoresist.cli import app
 from oncoresist.cli._args import JsonOpt, SeedOpt
 from oncoresist.cli._common import console, error_boundary
-from oncoresist.fit.api import MODEL_CHOICES
 
-ModelChoice = StrEnum("ModelChoice", {m: m for m in MODEL_CHOICES})  # type: ignore[misc]
+# checked by fit_series (the library's MODEL_CHOICES); not imported here so that --help stays light
+MODEL_HELP = ("resistance, all, or one law: exponential, logistic, classic_bertalanffy, general_bertalanffy, "
+              "gompertz, general_gompertz, biexponential.")
 
 
 @app.command("fit", no_args_is_help=True)
 @error_boundary
 def fit_cmd(
     series: Annotated[Path, typer.Argument(help="Series file: long CSV, JSON or YAML (oncoresist schema series).")],
-    model: Annotated[ModelChoice, typer.Option(help="resistance, a classical law, or all.")] = "resistance",  # type: ignore[assignment]
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "resistance",
     forecast_days: Annotated[float, typer.Option("--forecast-days", help="Horizon after the last measurement (days).")
                              ] = 180.0,
     seed: SeedOpt = None,
@@ -39,7 +39,7 @@ def fit_cmd(
 
     s = read_series(series)
     ss = as_seed_sequence(seed)
-    result, fitter = fit_series(s, model=str(model.value), forecast_days=forecast_days, seed=ss,
+    result, fitter = fit_series(s, model=model, forecast_days=forecast_days, seed=ss,
                                 imaging_target=imaging_target, resistance_targets=resistance_target or None)
     if html is not None:
         from oncoresist.fit.html import render_html
