@@ -48,6 +48,7 @@ _COMMAND_MODULES = [
     "oncoresist.cli.twin",
     "oncoresist.cli.schema",
     "oncoresist.cli.serve",
+    "oncoresist.cli.fit",
 ]
 
 for _name in _COMMAND_MODULES:

@@ -12,7 +12,7 @@ law                           ODE                                         parame
 ``general_bertalanffy``       dV/dt = α·V^λ − β·V                         v0, α ≥ 0, β ≥ 0, λ ∈ [2/3, 1]
 ``gompertz``                  dV/dt = V·(β − α·ln V)                      v0, α ≥ 0, β free
 ``general_gompertz``          dV/dt = V^λ·(β − α·ln V)                    v0, α ≥ 0, β free, λ ∈ [2/3, 1]
-``biexponential``             V = v0·(f·e^(−d·t) + (1 − f)·e^(g·t))       v0, f ∈ [0, 1], d ≥ 0, g ≥ 0
+``biexponential``             V = v0·(f·e^(−d·t) + (1 − f)·e^(g·t))       v0, f ∈ [0, 1], d ∈ [0, 1], g ∈ [0, 0.1]
 ============================  ==========================================  =====================================
 
 The six classical ODEs, their parameter bounds and the choice of fitting the volume on a linear scale
@@ -237,7 +237,8 @@ def _starts_biexp(r0: float, ratio: float) -> list[list[float]]:
     return [[0.9, 0.02, 0.005], [0.5, 0.01, 0.002], [0.99, 0.05, 0.01], [0.1, 0.001, 0.001]]
 
 
-_INF = np.inf
+BIEXP_MAX_GROWTH = 0.1
+"""Upper bound of the resistant growth rate g (per day): a doubling time of about 7 days (an assumption)."""
 LAWS: dict[str, GrowthLaw] = {
     law.name: law
     for law in (
@@ -252,7 +253,7 @@ LAWS: dict[str, GrowthLaw] = {
                   _gompertz, _rs_gompertz, _starts_gompertz),
         GrowthLaw("general_gompertz", ("v0", "alpha", "beta", "lambda"), (_V_MIN, 0.0, -5.0, 2.0 / 3.0),
                   (100.0, 5.0, 5.0, 1.0), _general_gompertz, _rs_general_gompertz, _starts_gompertz_lambda),
-        GrowthLaw("biexponential", ("v0", "f", "d", "g"), (_V_MIN, 0.0, 0.0, 0.0), (100.0, 1.0, 1.0, 1.0),
+        GrowthLaw("biexponential", ("v0", "f", "d", "g"), (_V_MIN, 0.0, 0.0, 0.0), (100.0, 1.0, 1.0, BIEXP_MAX_GROWTH),
                   _biexponential, _rs_v0, _starts_biexp, _biexponential_jac),
     )
 }

@@ -14,6 +14,7 @@ import numpy as np
 
 from oncoresist.monitor.recist import PD, PR
 from oncoresist.strategy.base import Decision, Observation, Policy, PolicyState
+from oncoresist.strategy.model_guided import ModelGuided
 
 
 def _pd(obs: Observation) -> np.ndarray:
@@ -286,6 +287,7 @@ class DoseReduction(_Lines):
 
 
 POLICIES: dict[str, type[Policy]] = {
-    cls.kind: cls for cls in (Continuous, Combination, Intermittent, Adaptive, Sequential, CtdnaGuided, DoseReduction)
+    cls.kind: cls for cls in (Continuous, Combination, Intermittent, Adaptive, Sequential, CtdnaGuided, DoseReduction,
+                              ModelGuided)
 }
 """Policy classes by the ``strategy.kind`` used in trial files."""

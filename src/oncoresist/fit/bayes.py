@@ -1,0 +1,474 @@
+"""Bayesian fit of the resistance-aware model to one patient's series, with emcee, and its forecast.
+
+Why emcee: the model has 5–8 parameters and a closed-form likelihood that is cheap to evaluate
+for many parameter vectors at once, which is what the affine-invariant ensemble sampler
+(Foreman-Mackey et al. 2013, PASP 125:306, DOI:10.1086/670067) needs; no gradients, no compiler
+tool-chain (PyMC/NumPyro would bring PyTensor/JAX for a 5-parameter model). Several independent
+ensembles ("chains", each started at its own local posterior mode) give the between-chain R-hat;
+ArviZ computes R-hat and PSIS-LOO from the ``InferenceData``; the effective sample size is emcee's
+(walkers × kept steps / integrated autocorrelation time).
+
+Usage (lifelines style: settings in the constructor, data in ``fit``, results end in ``_``)::
+
+    fitter = ResistanceFitter(n_chains=4, random_state=7).fit(series)
+    fitter.summary                     # mean, sd, 90% interval, R-hat, ESS per parameter
+    fitter.progression_                # P(progression) by horizon, median and 90% interval of its time
+    fitter.forecast(times)             # posterior-predictive bands of the imaging measurement
+    fitter.plot_forecast(ax=None)
+
+Parameters (the posterior's columns): ``log_d0`` (log true diameter at the first measurement, mm),
+``log10_rho`` (initial resistant fraction), ``kill`` (net decline of sensitive cells on drug, per
+day), ``growth`` (net growth of resistant cells, and of all cells off drug, per day), ``noise_cv``
+(imaging), then ``logit_tf0`` (plasma tumour fraction at t0, when ctDNA is present) and
+``log_m0[<marker>]`` per serum marker. Priors: see :class:`Priors` (kill and growth from the
+population fit of the Laleh et al. 2022 series, ``fit/data/laleh_priors.yaml``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import emcee
+import numpy as np
+import pandas as pd
+import yaml
+from scipy.optimize import minimize
+
+from oncoresist._version import __version__
+from oncoresist.errors import OncoresistError
+from oncoresist.fit.resistance import (
+    DETECTION_LIMIT_MM,
+    IMAGING_SD_MM,
+    PreparedSeries,
+    exposure,
+    imaging_loglik,
+    log_burden,
+    marker_loglik,
+    prepare,
+    recist_progression_time,
+    vaf_loglik,
+)
+from oncoresist.fit.series import Series
+from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+
+CORE_PARAMS = ("log_d0", "log10_rho", "kill", "growth", "noise_cv")
+RHAT_WARN = 1.05
+ESS_WARN = 100.0
+
+
+class FitNotReadyError(OncoresistError):
+    """A result was asked for before ``fit`` was called."""
+
+
+def _load_population() -> dict[str, Any]:
+    text = resources.files("oncoresist.fit").joinpath("data/laleh_priors.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class Priors:
+    """Prior distributions (all independent).
+
+    ``kill`` and ``growth`` are log-normal with the median and log-scale spread of the per-lesion
+    bi-exponential fits of the Laleh et al. 2022 series (``fit/data/laleh_priors.yaml``, made by
+    ``benchmarks/fit_laleh.py --priors``); ``log10_rho`` is uniform on [log10_rho_low, 0].
+    """
+
+    kill_median: float
+    kill_log_sd: float
+    growth_median: float
+    growth_log_sd: float
+    log10_rho_low: float = -7.0
+    noise_cv_median: float = 0.1
+    noise_cv_log_sd: float = 0.5
+    d0_log_sd: float = 1.0
+    tf0_logit_mean: float = -3.0
+    tf0_logit_sd: float = 2.0
+    m0_log_sd: float = 2.0
+
+    @classmethod
+    def from_population(cls) -> Priors:
+        pop = _load_population()
+        return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
+                   growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]))
+
+
+def _lognormal_logpdf(x: np.ndarray, median: float, log_sd: float) -> np.ndarray:
+    """Log-normal log-density up to a constant; −inf for x ≤ 0."""
+    lx = np.log(np.maximum(x, 1e-300))
+    out = -0.5 * ((lx - math.log(median)) / log_sd) ** 2 - lx
+    out[x <= 0] = -np.inf
+    return out
+
+
+class _Posterior:
+    """Log-posterior over a (W, P) array of parameter vectors, for one prepared series."""
+
+    def __init__(self, prep: PreparedSeries, priors: Priors, *, vaf_concentration: float, marker_sigma: float,
+                 d0_anchor: float, m0_anchor: list[float]) -> None:
+        self.prep = prep
+        self.priors = priors
+        self.conc = vaf_concentration
+        self.msig = marker_sigma
+        self.d0_anchor = d0_anchor
+        self.m0_anchor = m0_anchor
+        self.has_vaf = bool(prep.vaf_t)
+        self.names = list(CORE_PARAMS) + (["logit_tf0"] if self.has_vaf else []) + [
+            f"log_m0[{m}]" for m in prep.markers]
+
+    @property
+    def ndim(self) -> int:
+        return len(self.names)
+
+    def log_prior(self, th: np.ndarray) -> np.ndarray:
+        p = self.priors
+        lp = -0.5 * ((th[:, 0] - self.d0_anchor) / p.d0_log_sd) ** 2
+        lp = lp + np.where((th[:, 1] >= p.log10_rho_low) & (th[:, 1] < 0.0), 0.0, -np.inf)
+        lp = lp + _lognormal_logpdf(th[:, 2], p.kill_median, p.kill_log_sd)
+        lp = lp + _lognormal_logpdf(th[:, 3], p.growth_median, p.growth_log_sd)
+        lp = lp + _lognormal_logpdf(th[:, 4], p.noise_cv_median, p.noise_cv_log_sd)
+        j = len(CORE_PARAMS)
+        if self.has_vaf:
+            lp = lp - 0.5 * ((th[:, j] - p.tf0_logit_mean) / p.tf0_logit_sd) ** 2
+            j += 1
+        for i, anchor in enumerate(self.m0_anchor):
+            lp = lp - 0.5 * ((th[:, j + i] - anchor) / p.m0_log_sd) ** 2
+        return lp
+
+    def pointwise(self, th: np.ndarray) -> np.ndarray:
+        """(W, n_obs) pointwise log-likelihood (imaging, then each ctDNA track, then each marker)."""
+        pr = self.prep
+        safe = th.copy()
+        safe[:, 1] = np.clip(safe[:, 1], -12.0, -1e-9)
+        safe[:, 2:5] = np.clip(safe[:, 2:5], 1e-9, None)
+        lx, _ = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.img_on, pr.img_off)
+        parts = [imaging_loglik(lx, safe[:, 0], safe[:, 4], pr.img_d, pr.img_censored)]
+        j = len(CORE_PARAMS)
+        if self.has_vaf:
+            for i in range(len(pr.vaf_t)):
+                lxv, lres = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.vaf_on[i], pr.vaf_off[i])
+                parts.append(vaf_loglik(lxv, lres, safe[:, j], pr.vaf_resistant[i], pr.vaf_k[i], pr.vaf_n[i],
+                                        self.conc))
+            j += 1
+        for i in range(len(pr.mk_t)):
+            lxm, _ = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.mk_on[i], pr.mk_off[i])
+            parts.append(marker_loglik(lxm, safe[:, j + i], pr.mk_logv[i], self.msig))
+        return np.concatenate(parts, axis=1)
+
+    def __call__(self, th: np.ndarray) -> np.ndarray:
+        th = np.atleast_2d(th)
+        lp = self.log_prior(th)
+        ok = np.isfinite(lp)
+        out = np.full(th.shape[0], -np.inf)
+        if ok.any():
+            ll = self.pointwise(th[ok]).sum(axis=1)
+            out[ok] = lp[ok] + np.where(np.isfinite(ll), ll, -np.inf)
+        return out
+
+    def init_scale(self, mode: np.ndarray) -> np.ndarray:
+        """Spread of the initial walker ball around a mode (about a tenth of a typical posterior width)."""
+        scale = np.full(self.ndim, 0.05)
+        scale[0] = 0.01
+        scale[1] = 0.1
+        scale[2:5] = np.maximum(0.05 * np.abs(mode[2:5]), 1e-4)
+        return scale
+
+    def draw_prior(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        p = self.priors
+        cols = [rng.normal(self.d0_anchor, 0.1 * p.d0_log_sd, n), rng.uniform(p.log10_rho_low, -1e-3, n),
+                np.exp(rng.normal(math.log(p.kill_median), p.kill_log_sd, n)),
+                np.exp(rng.normal(math.log(p.growth_median), p.growth_log_sd, n)),
+                np.exp(rng.normal(math.log(p.noise_cv_median), p.noise_cv_log_sd, n))]
+        if self.has_vaf:
+            cols.append(rng.normal(p.tf0_logit_mean, p.tf0_logit_sd, n))
+        cols.extend(rng.normal(a, 0.1, n) for a in self.m0_anchor)
+        return np.column_stack(cols)
+
+
+def _negative(post: _Posterior) -> Any:
+    def f(x: np.ndarray) -> float:
+        v = float(post(x[None, :])[0])
+        return -v if np.isfinite(v) else 1e300
+    return f
+
+
+class ResistanceFitter:
+    """Posterior of the sensitive/resistant mean-field model for one patient (see the module docstring).
+
+    Parameters
+    ----------
+    n_chains : int
+        Independent emcee ensembles (the "chains" of R-hat).
+    n_walkers : int or None
+        Walkers per ensemble (default: 2·n_params + 2, at least 12).
+    n_tune, n_draws : int
+        Steps discarded, steps kept, per walker.
+    thin : int
+        Keep every ``thin``-th kept step.
+    priors : Priors or None
+        Default :meth:`Priors.from_population`.
+    vaf_concentration : float
+        Beta-binomial concentration of mutant-read counts (overdispersion beyond binomial sampling).
+    marker_sigma : float
+        Log-scale SD of serum-marker measurements.
+    imaging_target, resistance_targets, default_depth :
+        Passed to :func:`oncoresist.fit.resistance.prepare`.
+    forecast_days : float
+        Horizon (days after the last measurement) of :attr:`progression_`.
+    random_state : None, int, SeedSequence or Generator
+        Seed; ``None`` draws OS entropy, recorded in :attr:`provenance_`.
+    """
+
+    def __init__(self, *, n_chains: int = 4, n_walkers: int | None = None, n_tune: int = 400, n_draws: int = 400,
+                 thin: int = 2, priors: Priors | None = None, vaf_concentration: float = 1000.0,
+                 marker_sigma: float = 0.25, imaging_target: str | None = None,
+                 resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
+                 forecast_days: float = 365.0, random_state: SeedLike = None) -> None:
+        self.n_chains = n_chains
+        self.n_walkers = n_walkers
+        self.n_tune = n_tune
+        self.n_draws = n_draws
+        self.thin = thin
+        self.priors = priors
+        self.vaf_concentration = vaf_concentration
+        self.marker_sigma = marker_sigma
+        self.imaging_target = imaging_target
+        self.resistance_targets = resistance_targets
+        self.default_depth = default_depth
+        self.forecast_days = forecast_days
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------------------------------- fit
+    def _check_settings(self) -> None:
+        for name in ("n_chains", "n_tune", "n_draws", "thin"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise OncoresistError(f"{name} must be a positive integer, got {value!r}")
+        if self.n_walkers is not None and self.n_walkers < 4:
+            raise OncoresistError(f"n_walkers must be at least 4, got {self.n_walkers}")
+        if self.forecast_days <= 0:
+            raise OncoresistError(f"forecast_days must be positive, got {self.forecast_days}")
+
+    def fit(self, series: Series) -> ResistanceFitter:
+        """Sample the posterior for ``series``; returns ``self``."""
+        self._check_settings()
+        started = time.perf_counter()
+        prep = prepare(series, imaging_target=self.imaging_target, resistance_targets=self.resistance_targets,
+                       default_depth=self.default_depth)
+        priors = self.priors or Priors.from_population()
+        first_d = prep.img_d[~prep.img_censored]
+        d0_anchor = math.log(max(float(first_d[0]) if first_d.size else 5.0, 1.0))
+        post = _Posterior(prep, priors, vaf_concentration=self.vaf_concentration, marker_sigma=self.marker_sigma,
+                          d0_anchor=d0_anchor, m0_anchor=[float(v[0]) for v in prep.mk_logv])
+        ss = as_seed_sequence(self.random_state)
+        self.random_state_ = ss
+        children = ss.spawn(self.n_chains + 2)
+        self._forecast_seed = children[-1]
+        rng0 = np.random.default_rng(children[0])
+        ndim = post.ndim
+        nw = self.n_walkers or max(12, 2 * ndim + 2)
+        # start each chain at its own local mode (from a prior draw), then jitter: distinct starts make R-hat meaningful
+        starts = post.draw_prior(rng0, 8 * self.n_chains)
+        lp0 = post(starts)
+        order = np.argsort(-lp0)
+        modes = []
+        for idx in order[: self.n_chains]:
+            res = minimize(_negative(post), starts[idx], method="Nelder-Mead",
+                           options={"maxiter": 300 * ndim, "xatol": 1e-4, "fatol": 1e-6})
+            modes.append(res.x if np.isfinite(post(res.x[None, :])[0]) else starts[idx])
+        chains, lps, acc, taus = [], [], [], []
+        for c in range(self.n_chains):
+            rng = np.random.default_rng(children[c + 1])
+            p0 = modes[c] + post.init_scale(modes[c]) * rng.standard_normal((nw, ndim))
+            for shrink in (0.5, 0.25, 0.1, 0.05, 0.01):  # walkers outside the prior's support: redraw closer in
+                bad = ~np.isfinite(post(p0))
+                if not bad.any():
+                    break
+                p0[bad] = modes[c] + shrink * post.init_scale(modes[c]) * rng.standard_normal((int(bad.sum()), ndim))
+            p0[~np.isfinite(post(p0))] = modes[c]
+            sampler = emcee.EnsembleSampler(nw, ndim, post, vectorize=True)
+            # emcee draws its moves from a legacy RandomState; give it one seeded from this chain's stream
+            sampler._random = np.random.RandomState(int(rng.integers(2**31)))
+            sampler.run_mcmc(p0, self.n_tune + self.n_draws, progress=False, skip_initial_state_check=True)
+            chain = sampler.get_chain(discard=self.n_tune, thin=self.thin)  # (draws, walkers, ndim)
+            # one chain per ensemble, its draws ordered step by step (all walkers of a step, then the next step)
+            chains.append(chain.reshape(-1, ndim))
+            lps.append(sampler.get_log_prob(discard=self.n_tune, thin=self.thin).reshape(-1))
+            acc.append(float(np.mean(sampler.acceptance_fraction)))
+            # integrated autocorrelation time per parameter, in steps (emcee's estimator; a lower bound when short)
+            emcee_log = logging.getLogger("emcee")
+            level = emcee_log.level
+            emcee_log.setLevel(logging.ERROR)  # the short-chain caveat is reported through R-hat/ESS warnings
+            try:
+                taus.append(np.asarray(sampler.get_autocorr_time(discard=self.n_tune, quiet=True), dtype=float))
+            finally:
+                emcee_log.setLevel(level)
+        samples = np.stack(chains, axis=0)  # (n_chains, kept steps · walkers, ndim)
+        self.prepared_ = prep
+        self.posterior_obj_ = post
+        self.samples_ = samples
+        self.log_prob_ = np.stack(lps, axis=0)
+        self.acceptance_fraction_ = float(np.mean(acc))
+        self.autocorr_time_ = dict(zip(post.names, np.max(taus, axis=0).tolist(), strict=True))
+        # effective draws: per ensemble, walkers × kept steps / τ
+        self._ess_emcee = np.sum([nw * self.n_draws / np.maximum(t, 1.0) for t in taus], axis=0)
+        self.param_names_ = post.names
+        flat = samples.reshape(-1, ndim)
+        self.posterior_ = pd.DataFrame(flat, columns=post.names)
+        self._diagnostics()
+        self._forecast_progression(rng0)
+        self.fit_seconds_ = time.perf_counter() - started
+        self.provenance_ = {
+            "software": {"name": "oncoresist", "version": __version__, "emcee": emcee.__version__},
+            "model": "resistance (sensitive + resistant mean field)",
+            "seed": seed_record(ss),
+            "sampler": {"name": "emcee.EnsembleSampler", "n_chains": self.n_chains, "n_walkers": nw,
+                        "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin},
+            "priors": priors.__dict__,
+            "patient_id": series.patient_id,
+            "imaging_track": {"kind": prep.imaging_kind.value, "target": prep.imaging_target},
+            "ctdna_tracks": {t: ("resistance" if r else "truncal")
+                             for t, r in zip(prep.vaf_targets, prep.vaf_resistant, strict=True)},
+            "fit_seconds": round(self.fit_seconds_, 3),
+        }
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "samples_"):
+            raise FitNotReadyError("call fit(series) first")
+
+    # ---------------------------------------------------------------------------------- diagnostics
+    def _diagnostics(self) -> None:
+        import arviz as az  # deferred: arviz prints a FutureWarning on import and is slow to load
+
+        # chains = the independent ensembles; ArviZ's split-R-hat compares the ensembles and the halves of each
+        # run. ESS is emcee's (walkers × kept steps / integrated autocorrelation time, summed over ensembles):
+        # ArviZ's ESS on step-major draws would count the walkers of one step as independent draws.
+        post = {n: self.samples_[:, :, i] for i, n in enumerate(self.param_names_)}
+        loglik = self.posterior_obj_.pointwise(self.samples_.reshape(-1, self.samples_.shape[2]))
+        loglik = loglik.reshape(self.samples_.shape[0], self.samples_.shape[1], -1)
+        self.idata_ = az.from_dict(posterior=post, log_likelihood={"y": loglik},
+                                   attrs={"inference_library": "emcee", "inference_library_version": emcee.__version__})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rhat = az.rhat(self.idata_)
+            try:
+                loo = az.loo(self.idata_)
+                self.loo_: dict[str, float | str] = {
+                    "elpd_loo": float(loo.elpd_loo), "se": float(loo.se), "p_loo": float(loo.p_loo),
+                    "pareto_k_max": float(np.max(loo.pareto_k))}
+            except (ValueError, TypeError, FloatingPointError) as exc:  # LOO failing is reported, not fatal
+                self.loo_ = {"error": str(exc)}
+        self.rhat_ = {n: float(rhat[n]) for n in self.param_names_}
+        self.ess_ = {n: float(e) for n, e in zip(self.param_names_, self._ess_emcee, strict=True)}
+        flat = self.samples_.reshape(-1, self.samples_.shape[2])
+        q = np.quantile(flat, [0.05, 0.5, 0.95], axis=0)
+        summ = pd.DataFrame({"mean": flat.mean(axis=0), "sd": flat.std(axis=0, ddof=1), "q5%": q[0], "median": q[1],
+                             "q95%": q[2], "r_hat": [self.rhat_[n] for n in self.param_names_],
+                             "ess": [self.ess_[n] for n in self.param_names_],
+                             "autocorr_steps": [self.autocorr_time_[n] for n in self.param_names_]},
+                            index=self.param_names_)
+        self._summary = summ
+        self.warnings_ = []
+        worst = max(self.rhat_.values())
+        if not worst < RHAT_WARN:
+            self.warnings_.append(f"R-hat {worst:.3f} ≥ {RHAT_WARN}: chains disagree; increase n_tune/n_draws")
+        low = min(self.ess_.values())
+        if not low > ESS_WARN:
+            self.warnings_.append(f"ESS {low:.0f} ≤ {ESS_WARN:.0f}: too few effective draws")
+        for w in self.warnings_:
+            warnings.warn(w, RuntimeWarning, stacklevel=3)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Posterior mean, sd, 5%/50%/95% quantiles, R-hat, ESS and autocorrelation time per parameter."""
+        self._check_fitted()
+        return self._summary
+
+    def print_summary(self) -> None:
+        print(self.summary.to_string())
+
+    # ------------------------------------------------------------------------------------ forecast
+    def _trajectories(self, times: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pr = self.prepared_
+        on, off = exposure(times, pr.t0, pr.treatments)
+        lx, lres = log_burden(draws[:, 1], draws[:, 2], draws[:, 3], on, off)
+        return np.exp(np.minimum(draws[:, [0]] + lx / 3.0, 30.0)), np.exp(lres)
+
+    def _draws(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        flat = self.samples_.reshape(-1, self.samples_.shape[2])
+        return flat[rng.choice(flat.shape[0], size=min(n, flat.shape[0]), replace=False)]
+
+    def _forecast_progression(self, rng: np.random.Generator) -> None:
+        pr = self.prepared_
+        t_last = pr.last_time
+        grid = np.arange(pr.t0, t_last + self.forecast_days + 1.0, 1.0)
+        draws = self._draws(2000, rng)
+        diam, _ = self._trajectories(grid, draws)
+        tp = recist_progression_time(grid, diam, t_last)
+        after = tp - t_last
+        hit = np.isfinite(after)
+        q = np.nanquantile(after, [0.05, 0.5, 0.95]) if hit.any() else [math.nan] * 3
+        # the median is only defined when more than half of the draws progress within the horizon
+        self.progression_ = {
+            "from_day": t_last, "horizon_days": self.forecast_days,
+            "p_progression_by_horizon": float(hit.mean()),
+            "median_days": float(np.nanmedian(np.where(hit, after, np.inf))) if hit.mean() > 0.5 else None,
+            "interval_90_days_among_progressing": [float(q[0]), float(q[2])] if hit.any() else None,
+        }
+        self._progression_draws = after
+
+    def p_progression_before(self, day: float) -> float:
+        """Posterior probability of RECIST progression before ``day`` (series time axis)."""
+        self._check_fitted()
+        after = self._progression_draws
+        return float(np.mean(np.isfinite(after) & (after + self.prepared_.last_time < day)))
+
+    def forecast(self, times: Sequence[float] | np.ndarray, *, n_draws: int = 2000,
+                 quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Posterior-predictive quantiles of the imaging measurement (mm of diameter) at ``times``.
+
+        Columns: ``time_days``, ``q<quantile>`` (with measurement noise), ``true_median`` (noise-free
+        median) and ``resistant_share_median``. Uses a generator spawned from the fit's seed, so the
+        same fit gives the same bands.
+        """
+        self._check_fitted()
+        rng = np.random.default_rng(self._forecast_seed)
+        t = np.asarray(times, dtype=float)
+        draws = self._draws(n_draws, rng)
+        diam, share = self._trajectories(t, draws)
+        sd = np.sqrt((draws[:, [4]] * diam) ** 2 + IMAGING_SD_MM**2)
+        noisy = np.maximum(diam + sd * rng.standard_normal(diam.shape), 0.0)
+        noisy = np.where(diam < DETECTION_LIMIT_MM, np.where(noisy < DETECTION_LIMIT_MM, 0.0, noisy), noisy)
+        out = {"time_days": t}
+        for q in quantiles:
+            out[f"q{q:g}"] = np.quantile(noisy, q, axis=0)
+        out["true_median"] = np.median(diam, axis=0)
+        out["resistant_share_median"] = np.median(share, axis=0)
+        return pd.DataFrame(out)
+
+    def plot_forecast(self, ax: Any = None, *, days: float | None = None) -> Any:
+        """Observations, posterior median and 90% predictive band of the imaging track; returns the axes."""
+        import matplotlib.pyplot as plt
+
+        self._check_fitted()
+        pr = self.prepared_
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        grid = np.linspace(pr.t0, pr.last_time + (days if days is not None else self.forecast_days), 200)
+        fc = self.forecast(grid)
+        ax.fill_between(fc["time_days"], fc["q0.05"], fc["q0.95"], alpha=0.25, label="90% predictive band")
+        ax.plot(fc["time_days"], fc["q0.5"], lw=1.5, label="posterior-predictive median")
+        ax.plot(pr.img_t, pr.img_d, "ko", ms=4, label="measured")
+        ax.axvline(pr.last_time, color="grey", ls=":", lw=1)
+        ax.set_xlabel("days")
+        ax.set_ylabel(f"{pr.imaging_kind.value.replace('_', ' ')} (mm)")
+        ax.legend(fontsize=8)
+        return ax

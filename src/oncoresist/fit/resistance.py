@@ -1,0 +1,234 @@
+"""The resistance-aware mean-field model and its observation models, vectorised over parameter draws.
+
+State (Luria–Delbrück-free mean field of a two-type twin scenario, no new resistance arising during
+the fit window): sensitive cells S and resistant cells R, in units of the burden at the first
+measurement t0 (S0 + R0 = 1, R0 = ρ)::
+
+    dS/dt = (g − (g + d)·u(t))·S        dR/dt = g·R
+
+with u(t) = 1 while a treatment period covers t, else 0. Off drug both types grow at the net rate g
+(per day); on drug the sensitive type declines at the net rate d and the resistant type keeps growing
+at g. The solution is closed form: with E_on(t), E_off(t) the days on and off drug since t0,
+x(t) = S + R = (1 − ρ)·exp(g·E_off − d·E_on) + ρ·exp(g·(t − t0)). This is the ODE mean field of the
+engine for two types with net rates b − d (the engine's ``method="ode"``), so the fitted (ρ, d, g)
+are the scenario's initial resistant fraction and net rates.
+
+Observation models (parameters named as in :class:`~oncoresist.fit.bayes.ResistanceFitter`):
+
+- **imaging** (lesion diameter, sum of diameters; a volume V is converted to the diameter
+  (V/0.52)^(1/3)): true diameter D(t) = D0·x(t)^(1/3) (volume ∝ burden); measured
+  D_obs ~ Normal(D, sqrt((cv·D)² + sd_mm²)), as the multiplicative + additive noise of
+  ``monitor.imaging.ImagingModel``; a measurement of 0 mm or flagged below detection contributes
+  P(D_obs < detection limit) (censored), the per-lesion detection limit of the same model.
+- **ctDNA VAF** (per mutation, with read depth n): tumour fraction TF(t) with odds proportional to
+  the burden, TF/(1 − TF) = x(t)·TF0/(1 − TF0); a heterozygous truncal mutation has VAF = TF/2, a
+  resistance mutation VAF = TF/2 · R/(S + R); mutant reads ~ BetaBinomial(n, p, concentration c) with
+  p = VAF·(1 − e) + (1 − VAF)·e and sequencing error e = 1e-5 (``monitor.ctdna.CtdnaAssay``).
+  Plasma ctDNA is taken proportional to the burden, not to the death flux of ``monitor.ctdna``
+  (an assumption: the two differ early on a cytotoxic drug).
+- **serum markers** (PSA, CA-125, BCR::ABL1 ratio): log m ~ Normal(log(m0·x(t)), σ_marker).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import betaln, gammaln, log_ndtr
+
+from oncoresist.fit.laleh import VOLUME_FACTOR
+from oncoresist.fit.series import IMAGING_KINDS, MeasurementKind, Series, SeriesError, TreatmentPeriod
+from oncoresist.monitor.imaging import ImagingModel
+from oncoresist.monitor.recist import PD_ABSOLUTE_MM, PD_RELATIVE
+
+SEQ_ERROR = 1e-5
+"""Per-base sequencing error (``monitor.ctdna.CtdnaAssay.error_rate``)."""
+_IMAGING_DEFAULT = ImagingModel()
+IMAGING_SD_MM = _IMAGING_DEFAULT.noise_sd_mm
+DETECTION_LIMIT_MM = _IMAGING_DEFAULT.detection_limit_mm
+_LOG_CAP = 30.0
+
+
+def exposure(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]) -> tuple[np.ndarray, np.ndarray]:
+    """Days on drug and off drug between ``t0`` and each time (overlapping periods are merged)."""
+    t = np.asarray(times, dtype=float)
+    on = np.zeros_like(t)
+    intervals = sorted((p.start_days, math.inf if p.stop_days is None else p.stop_days) for p in treatments)
+    merged: list[list[float]] = []
+    for a, b in intervals:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        lo = np.maximum(a, t0)
+        hi = np.minimum(b, t)
+        on += np.clip(hi - lo, 0.0, None) * (t > t0)
+    elapsed = np.clip(t - t0, 0.0, None)
+    return on, elapsed - on
+
+
+def log_burden(log10_rho: np.ndarray, kill: np.ndarray, growth: np.ndarray, e_on: np.ndarray,
+               e_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log x(t) and log of the resistant share R/(S+R): draws (W,) × times (T,) → (W, T)."""
+    log_rho = np.log(10.0) * log10_rho[:, None]
+    log_1m = np.log1p(-np.minimum(10.0 ** log10_rho, 1.0 - 1e-12))[:, None]
+    g, d = growth[:, None], kill[:, None]
+    ls = np.minimum(log_1m + g * e_off[None, :] - d * e_on[None, :], _LOG_CAP)
+    lr = np.minimum(log_rho + g * (e_on + e_off)[None, :], _LOG_CAP)
+    lx = np.logaddexp(ls, lr)
+    return lx, lr - lx
+
+
+@dataclass
+class PreparedSeries:
+    """A series turned into arrays for the likelihood (built once per fit)."""
+
+    t0: float
+    treatments: list[TreatmentPeriod]
+    imaging_kind: MeasurementKind
+    imaging_target: str | None
+    img_t: np.ndarray
+    img_d: np.ndarray
+    img_censored: np.ndarray
+    img_on: np.ndarray
+    img_off: np.ndarray
+    vaf_targets: list[str] = field(default_factory=list)
+    vaf_resistant: list[bool] = field(default_factory=list)
+    vaf_t: list[np.ndarray] = field(default_factory=list)
+    vaf_k: list[np.ndarray] = field(default_factory=list)
+    vaf_n: list[np.ndarray] = field(default_factory=list)
+    vaf_on: list[np.ndarray] = field(default_factory=list)
+    vaf_off: list[np.ndarray] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    mk_t: list[np.ndarray] = field(default_factory=list)
+    mk_logv: list[np.ndarray] = field(default_factory=list)
+    mk_on: list[np.ndarray] = field(default_factory=list)
+    mk_off: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.img_t.size + sum(a.size for a in self.vaf_t) + sum(a.size for a in self.mk_t))
+
+    @property
+    def last_time(self) -> float:
+        times = [self.img_t.max()] + [a.max() for a in self.vaf_t] + [a.max() for a in self.mk_t]
+        return float(max(times))
+
+
+MARKER_KINDS = (MeasurementKind.psa, MeasurementKind.ca125, MeasurementKind.bcr_abl1_ratio)
+
+
+def prepare(series: Series, *, imaging_target: str | None = None, resistance_targets: Sequence[str] | None = None,
+            default_depth: int = 1000, treat_from_day0: bool = True) -> PreparedSeries:
+    """Arrays for the likelihood; chooses the imaging track (sum of diameters first).
+
+    Without treatment periods the patient is taken as on drug from day 0 on (``treat_from_day0``),
+    as in trial series whose day 0 is the first dose (the Laleh table). A ctDNA mutation counts as a
+    resistance mutation when listed in ``resistance_targets``; without that list, when its first
+    measurement is 0 or below detection (a mutation absent at baseline), otherwise as truncal.
+    """
+    tracks = series.tracks()
+    img_tracks = [tr for tr in tracks if tr[0] in IMAGING_KINDS and (imaging_target is None or tr[1] == imaging_target)]
+    order = {MeasurementKind.sum_of_diameters: 0, MeasurementKind.lesion_diameter: 1, MeasurementKind.lesion_volume: 2}
+    img_tracks.sort(key=lambda tr: order[tr[0]])
+    if not img_tracks:
+        raise SeriesError(f"series {series.patient_id}: no imaging measurements (sum_of_diameters, lesion_diameter or "
+                          "lesion_volume) to fit" + (f" for target {imaging_target!r}" if imaging_target else ""))
+    kind, target = img_tracks[0]
+    same_kind = [tr for tr in img_tracks if tr[0] is kind]
+    if len(same_kind) > 1 and imaging_target is None and kind is not MeasurementKind.sum_of_diameters:
+        raise SeriesError(f"series {series.patient_id}: several {kind.value} targets "
+                          f"({', '.join(str(t) for _, t in same_kind)}); choose one with imaging_target")
+    ms = series.track(kind, target)
+    t = np.array([m.time_days for m in ms])
+    values = np.array([m.value for m in ms])
+    d = np.cbrt(values / VOLUME_FACTOR) if kind is MeasurementKind.lesion_volume else values
+    censored = np.array([m.below_detection or m.value == 0.0 for m in ms])
+    if t.size < 2:
+        raise SeriesError(f"series {series.patient_id}: {kind.value} has {t.size} measurement(s); "
+                          "at least 2 are needed")
+    all_times = [m.time_days for m in series.measurements]
+    t0 = float(min(all_times))
+    treatments = list(series.treatments) or ([TreatmentPeriod(drug="unspecified", start_days=0.0)]
+                                             if treat_from_day0 else [])
+    on, off = exposure(t, t0, treatments)
+    prep = PreparedSeries(t0, treatments, kind, target, t, d, censored, on, off)
+    res_set = set(resistance_targets) if resistance_targets is not None else None
+    for k2, tgt in tracks:
+        if k2 is MeasurementKind.ctdna_vaf:
+            vs = series.track(k2, tgt)
+            tv = np.array([m.time_days for m in vs])
+            n = np.array([m.depth or default_depth for m in vs], dtype=float)
+            kk = np.array([0.0 if m.below_detection else round(m.value * (m.depth or default_depth)) for m in vs])
+            is_res = (str(tgt) in res_set) if res_set is not None else bool(vs[0].below_detection or vs[0].value == 0)
+            a, b = exposure(tv, t0, treatments)
+            prep.vaf_targets.append(str(tgt))
+            prep.vaf_resistant.append(is_res)
+            prep.vaf_t.append(tv)
+            prep.vaf_k.append(kk)
+            prep.vaf_n.append(n)
+            prep.vaf_on.append(a)
+            prep.vaf_off.append(b)
+        elif k2 in MARKER_KINDS:
+            vs = series.track(k2, tgt)
+            tv = np.array([m.time_days for m in vs])
+            vals = np.array([m.value for m in vs])
+            if np.any(vals <= 0):
+                raise SeriesError(f"series {series.patient_id}: {k2.value} values must be positive for the log-normal "
+                                  "marker model")
+            a, b = exposure(tv, t0, treatments)
+            prep.markers.append(k2.value + (f" {tgt}" if tgt else ""))
+            prep.mk_t.append(tv)
+            prep.mk_logv.append(np.log(vals))
+            prep.mk_on.append(a)
+            prep.mk_off.append(b)
+    return prep
+
+
+def imaging_loglik(lx: np.ndarray, log_d0: np.ndarray, cv: np.ndarray, d_obs: np.ndarray, censored: np.ndarray,
+                   *, sd_mm: float = IMAGING_SD_MM, limit_mm: float = DETECTION_LIMIT_MM) -> np.ndarray:
+    """Pointwise log-likelihood (W, T) of the imaging track."""
+    dtrue = np.exp(np.minimum(log_d0[:, None] + lx / 3.0, _LOG_CAP))
+    sd = np.sqrt((cv[:, None] * dtrue) ** 2 + sd_mm**2)
+    z = (d_obs[None, :] - dtrue) / sd
+    normal = -0.5 * z**2 - np.log(sd) - 0.5 * math.log(2 * math.pi)
+    cens = log_ndtr((limit_mm - dtrue) / sd)
+    return np.where(censored[None, :], cens, normal)
+
+
+def betabinom_logpmf(k: np.ndarray, n: np.ndarray, p: np.ndarray, conc: float) -> np.ndarray:
+    a = p * conc
+    b = (1.0 - p) * conc
+    return (gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + betaln(k + a, n - k + b) - betaln(a, b))
+
+
+def vaf_loglik(lx: np.ndarray, lres: np.ndarray, logit_tf0: np.ndarray, resistant: bool, k: np.ndarray,
+               n: np.ndarray, conc: float) -> np.ndarray:
+    """Pointwise log-likelihood (W, T) of one mutation's mutant-read counts."""
+    log_odds = logit_tf0[:, None] + lx
+    tf = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -50, 50)))
+    vaf = 0.5 * tf * (np.exp(lres) if resistant else 1.0)
+    p = np.clip(vaf * (1 - SEQ_ERROR) + (1 - vaf) * SEQ_ERROR, 1e-12, 1 - 1e-12)
+    return betabinom_logpmf(k[None, :], n[None, :], p, conc)
+
+
+def marker_loglik(lx: np.ndarray, log_m0: np.ndarray, logv: np.ndarray, sigma: float) -> np.ndarray:
+    z = (logv[None, :] - log_m0[:, None] - lx) / sigma
+    return -0.5 * z**2 - math.log(sigma) - 0.5 * math.log(2 * math.pi)
+
+
+def recist_progression_time(times: np.ndarray, diam: np.ndarray, t_from: float, *,
+                            relative: float = PD_RELATIVE, absolute_mm: float = PD_ABSOLUTE_MM) -> np.ndarray:
+    """First time ≥ ``t_from`` with RECIST progression (diameter ≥ (1+20%)·nadir and ≥ nadir + 5 mm).
+
+    ``diam`` is (W, T) on the grid ``times``; the nadir is the running minimum from the first grid time
+    (the fitted trajectory, baseline included). NaN where no progression happens on the grid.
+    """
+    nadir = np.minimum.accumulate(diam, axis=1)
+    pd_ = (diam >= (1.0 + relative) * nadir) & (diam - nadir >= absolute_mm) & (times[None, :] >= t_from)
+    first = np.argmax(pd_, axis=1)
+    hit = pd_[np.arange(diam.shape[0]), first]
+    return np.where(hit, times[first], np.nan)
