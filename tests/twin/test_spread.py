@@ -33,8 +33,8 @@ def fit(calibrated) -> SpreadFit:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def cmp(calibrated, fit):  # type: ignore[no-untyped-def]
-    return compare_strategies(calibrated, ["continuous", "sequential"], patients=PATIENTS, seed=5,
-                              cohort=fit.cohort)
+    return compare_strategies(calibrated, ["continuous", "sequential", "continuous:osimertinib"],
+                              patients=PATIENTS, seed=5, cohort=fit.cohort)
 
 
 def test_scale_variation_keeps_ratios_and_rejects_bad_factors() -> None:
@@ -86,3 +86,11 @@ def test_sequential_differs_from_continuous_on_time_to_strategy_failure(cmp) -> 
     seq = float(ends.loc["sequential", "strategy_failure_median"])
     # osimertinib after erlotinib controls T790M, so the strategy fails later than erlotinib alone
     assert seq > cont * 1.05
+
+
+def test_osimertinib_response_is_predicted_near_the_published_rate(cmp) -> None:  # type: ignore[no-untyped-def]
+    # held out: only the comparator's response was fitted; FLAURA's osimertinib arm responded in 80%
+    res = cmp.patients
+    osi = res[res["arm"] == "continuous:osimertinib"]
+    published = load_quant().outcomes["flaura-osimertinib"].objective_response
+    assert abs(float((osi["best_response"] <= 1).mean()) - published) < 0.1
