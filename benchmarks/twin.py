@@ -71,6 +71,9 @@ def main() -> int:
                                     for row in data["comparison"]["endpoints"]},
         "ctdna_lead_median_days": {row["strategy"]: row["ctdna_lead_median_days"]
                                    for row in data["comparison"]["endpoints"]},
+        "ctdna_lead_n": {row["strategy"]: row.get("ctdna_lead_n") for row in data["comparison"]["endpoints"]},
+        "ctdna_after_pd_n": {row["strategy"]: row.get("ctdna_after_pd_n")
+                             for row in data["comparison"]["endpoints"]},
         "t790m_share_continuous": next(
             (m["share"] for m in data["comparison"]["mechanisms"]
              if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),

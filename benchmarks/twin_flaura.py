@@ -9,6 +9,9 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
+Between-patient spreads (default ``--variation fitted``): Laleh et al. 2022's lesion-fit spreads times
+one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``).
+
 Usage::
 
     .venv/bin/python benchmarks/twin_flaura.py                       # curated knowledge, 2000 per arm
@@ -50,8 +53,9 @@ def main() -> int:
     ap.add_argument("--cal-seed", type=int, default=0)
     ap.add_argument("--cal-patients", type=int, default=400)
     ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
-    ap.add_argument("--variation", choices=["assumed", "laleh"], default="assumed",
-                    help="cohort spreads: the stated assumptions, or those derived from Laleh et al. 2022")
+    ap.add_argument("--variation", choices=["fitted", "assumed", "laleh"], default="fitted",
+                    help="cohort spreads: Laleh et al. 2022's scaled by a factor fitted to the comparator's "
+                         "objective response (default), the stated assumptions, or Laleh's as derived")
     args = ap.parse_args()
 
     from oncoresist import __version__
@@ -66,7 +70,16 @@ def main() -> int:
         q = load_quant()
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q)
         cohort = None
+        spread = None
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
+        if args.variation == "fitted":  # spread factor to the comparator's ORR, then the time scale again
+            from oncoresist.twin.spread import fit_spread_to_response
+            from oncoresist.twin.variation import load_variation
+
+            spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
+                                            seed=args.cal_seed, quant=q)
+            cohort = spread.cohort
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -96,6 +109,9 @@ def main() -> int:
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
+        "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()
+                                                   if k in ("factor", "objective_response", "target", "target_id",
+                                                            "converged", "steps")},
         "calibration_median_months": round(cal.median_months or 0, 2),
         "erlotinib_median_months": {"model": [round(float(erl[k]), 2) for k in ("median", "median_lower",
                                                                                 "median_upper")],

@@ -77,3 +77,24 @@ def test_adaptive_is_judged_by_recist_too(cohort) -> None:  # type: ignore[no-un
     assert (ad.loc[both, "recist_pfs_time"] <= ad.loc[both, "pfs_time"]).all()
     an = TrialAnalyser(endpoint="strategy_failure").fit(cohort)
     assert set(an.medians_.index) == {"continuous", "sequential", "adaptive"}
+
+
+def test_endpoint_table_counts_plasma_detections_after_progression() -> None:
+    import pandas as pd
+
+    from oncoresist.trial.analysis import endpoint_table
+
+    nan = float("nan")
+    # by hand: patient 0 detected 30 d before PD (a lead), 1 and 2 detected 60 and 100 d after PD,
+    # 3 progressed and was never detected, 4 censored (detected after follow-up ended is ignored)
+    df = pd.DataFrame({
+        "arm": ["a"] * 5, "pfs_time": [300.0, 200.0, 250.0, 400.0, 1095.0],
+        "pfs_event": [True, True, True, True, False],
+        "ctdna_first_any": [270.0, 260.0, 350.0, nan, 1100.0],
+        "ctdna_lead_time": [30.0, nan, nan, nan, nan],
+        "strategy_failure_time": [300.0, 200.0, 250.0, 400.0, 1095.0],
+        "strategy_failure_event": [True, True, True, True, False],
+    })
+    row = endpoint_table(df).loc["a"]
+    assert row["ctdna_lead_n"] == 1 and row["ctdna_lead_median_days"] == 30.0
+    assert row["ctdna_after_pd_n"] == 2 and row["ctdna_delay_median_days"] == 80.0

@@ -232,6 +232,8 @@ def km_median(times: Any, events: Any, alpha: float = 0.05) -> tuple[float, floa
 def endpoint_table(results: pd.DataFrame, *, alpha: float = 0.05, time_unit: str = "months") -> pd.DataFrame:
     """Per arm, ranked by median time to strategy failure: KM medians (CI) of strategy failure,
     RECIST PFS, PFS2 and each line's own PFS, with ctDNA lead time and mean cumulative dose.
+    ``ctdna_lead_*`` covers patients detected in plasma at or before progression; ``ctdna_after_pd_n``
+    and ``ctdna_delay_median_days`` the progressed patients first detected only after it.
 
     Every column uses the same RECIST definition of progression whatever the strategy (the
     ``strategy_failure``, ``recist_pfs``, ``pfs2`` and ``line*_pfs`` columns of a trial run).
@@ -257,6 +259,12 @@ def endpoint_table(results: pd.DataFrame, *, alpha: float = 0.05, time_unit: str
         lead = sub["ctdna_lead_time"].dropna() if "ctdna_lead_time" in sub else pd.Series(dtype=float)
         row["ctdna_lead_median_days"] = float(lead.median()) if len(lead) else np.nan
         row["ctdna_lead_n"] = len(lead)
+        if {"ctdna_first_any", "pfs_time", "pfs_event"} <= set(sub.columns):
+            # plasma later than imaging: the part of the cohort a lead-time median leaves out
+            late = sub["pfs_event"].astype(bool) & (sub["ctdna_first_any"] > sub["pfs_time"])
+            row["ctdna_after_pd_n"] = int(late.sum())
+            row["ctdna_delay_median_days"] = float((sub.loc[late, "ctdna_first_any"] -
+                                                    sub.loc[late, "pfs_time"]).median()) if late.any() else np.nan
         for c in sub.columns:
             if c.startswith("dose:"):
                 row[c] = float(sub[c].mean())
