@@ -48,7 +48,21 @@ def _jit(fn: object, **deps: object) -> object:
     return njit(**_OPTS)(clone)
 
 
-hill = _jit(_pd.hill)
+_hill_pow = _jit(_pd.hill)
+
+
+@njit(**_OPTS)
+def hill(c, ec50, h):
+    """:func:`oncoresist.model.pd.hill`, without ``pow`` for a Hill exponent of 1 (bit-identical:
+    ``x ** 1.0 == x`` exactly in IEEE arithmetic)."""
+    if h == 1.0:
+        if c <= 0.0:
+            return 0.0
+        x = c / ec50
+        return x / (1.0 + x)
+    return _hill_pow(c, ec50, h)
+
+
 loewe_effect = _jit(_pd.loewe_effect)
 _gap = _jit(_pk._gap)
 conc_after = _jit(_pk.conc_after, _gap=_gap)
@@ -374,6 +388,8 @@ def tau_run(
     new = np.empty(T, dtype=np.int64)
     arrivals = np.zeros(T, dtype=np.int64)
     extra = np.zeros(T, dtype=np.int64)
+    no_arr_t = np.empty(0)
+    no_arr_k = np.empty(0, dtype=np.int64)
     t = t0
     rec = record(t, counts, conc, rec_times, 0, out_counts, out_conc)
     steps = 0
@@ -441,15 +457,20 @@ def tau_run(
                     arrivals[i] = 0
                 else:
                     n_arr += arrivals[i]
-        arr_t = np.empty(n_arr)
-        arr_k = np.empty(n_arr, dtype=np.int64)
-        m = 0
-        for i in range(T):
-            for _ in range(arrivals[i]):
-                arr_t[m] = rng.random() * h
-                arr_k[m] = i
-                m += 1
-        order = np.argsort(arr_t)
+        if n_arr > 0:  # allocated only in steps with individually timed arrivals
+            arr_t = np.empty(n_arr)
+            arr_k = np.empty(n_arr, dtype=np.int64)
+            m = 0
+            for i in range(T):
+                for _ in range(arrivals[i]):
+                    arr_t[m] = rng.random() * h
+                    arr_k[m] = i
+                    m += 1
+            order = np.argsort(arr_t)
+        else:
+            arr_t = no_arr_t
+            arr_k = no_arr_k
+            order = no_arr_k
         # small types: Gillespie within the step at the averaged rates
         any_small = n_arr > 0
         for i in range(T):
@@ -511,6 +532,46 @@ def tau_run(
         if _over_ceiling(counts):
             return -1
     return steps
+
+
+@njit(**_OPTS)
+def ssa_batch(
+    rngs, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
+    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
+    rec_times, out_counts, out_conc, h_grid,
+):
+    """:func:`ssa_run` for the replicates ``qs`` in one call.
+
+    Per-replicate arrays have the replicate first (``counts[R, T]``, ``pkp[R, D, 5]``,
+    ``out_counts[R, n, T]``, ...); the kinetic arrays ``tp``, ``pdp``, ``div_p``, ``swp`` have a
+    parameter-set axis first and replicate ``q`` uses set ``pidx[q]``. ``rngs`` is a typed list of
+    the replicates' generators; ``status[q]`` receives :func:`ssa_run`'s return value.
+    """
+    for m in range(qs.shape[0]):
+        q = qs[m]
+        p = pidx[q]
+        status[q] = ssa_run(
+            rngs[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
+            tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
+            rec_times, out_counts[q], out_conc[q], h_grid,
+        )
+
+
+@njit(**_OPTS)
+def tau_batch(
+    rngs, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
+    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
+    rec_times, out_counts, out_conc, dt_max, threshold,
+):
+    """:func:`tau_run` for the replicates ``qs`` in one call (layout as :func:`ssa_batch`)."""
+    for m in range(qs.shape[0]):
+        q = qs[m]
+        p = pidx[q]
+        status[q] = tau_run(
+            rngs[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
+            tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
+            rec_times, out_counts[q], out_conc[q], dt_max, threshold,
+        )
 
 
 @njit(**_OPTS)

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
+from numba.typed import List as TypedList
 
 from oncoresist.engine import _kernels as kern
 from oncoresist.engine._pack import Packed, pack, pk_params, scale_pk, scaled
@@ -155,6 +156,7 @@ class Simulator:
             if kinetic
             else None
         )
+        self._stack_kinetics()
         self._stopped = np.zeros(len(self.replicate_ids), bool)
         self.t = 0.0
         self._init_state(initial)
@@ -202,9 +204,30 @@ class Simulator:
                 cl[j], v[j] = sample_pk(pk_rng, cl[j], v[j], m.cv_clearance[j], m.cv_volume[j])
             self._pkp[q] = scale_pk(pk_params(m, cl, v), self._mult, q)
             self._rngs.append(self._stream(q, 1))
+        self._rng_list = TypedList(self._rngs) if self.engine != "ode" else None
         shape = (r, self.times.size)
         self._out_counts = np.zeros((*shape, m.n_types), dtype=dtype)
         self._out_conc = np.zeros((*shape, nd))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_rng_list"] = None  # a numba typed list does not pickle; rebuilt from the generators
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.engine != "ode":
+            self._rng_list = TypedList(self._rngs)
+
+    def _stack_kinetics(self) -> None:
+        """Kinetic arrays with a parameter-set axis first, and each replicate's set (for the batch kernels)."""
+        sets = [self._packed] if self._per is None else self._per
+        self._k_tp = np.ascontiguousarray(np.stack([p.tp for p in sets]))
+        self._k_pdp = np.ascontiguousarray(np.stack([p.pdp for p in sets]))
+        self._k_div_p = np.ascontiguousarray(np.stack([p.div_p for p in sets]))
+        self._k_swp = np.ascontiguousarray(np.stack([p.swp for p in sets]))
+        r = len(self.replicate_ids)
+        self._k_pidx = np.zeros(r, np.int64) if self._per is None else np.arange(r, dtype=np.int64)
 
     @property
     def n_replicates(self) -> int:
@@ -413,28 +436,60 @@ class Simulator:
     def _run_to(self, t1: float, progress: Callable[[int], None] | None) -> None:
         a = self._n_recorded
         b = int(np.searchsorted(self.times, t1, side="right"))
+        if self.engine == "ode":
+            self._run_each(t1, a, b, progress)
+        else:
+            self._run_batch(t1, a, b, progress)
+        self.t = t1
+        self._n_recorded = b
+
+    def _run_each(self, t1: float, a: int, b: int, progress: Callable[[int], None] | None) -> None:
+        for q in range(self.n_replicates):
+            self._run_one(q, t1, a, b)
+            if progress:
+                progress(q + 1)
+
+    def _run_batch(self, t1: float, a: int, b: int, progress: Callable[[int], None] | None) -> None:
+        """All running replicates in one kernel call (or one per thread's share), each with its own stream."""
         r = self.n_replicates
-        first = int(np.argmin(self._stopped))  # a running replicate, if any: compiles on first use
-        rest = [q for q in range(r) if q != first]
-        self._run_one(first, t1, a, b)  # outside the threads
-        done = 1
-        if progress:
-            progress(done)
-        threads = min(self.n_threads, r - 1)
-        if threads > 1 and self.engine != "ode":
+        stopped = np.flatnonzero(self._stopped)
+        self._out_counts[stopped, a:b] = self._counts[stopped, None]
+        self._out_conc[stopped, a:b] = self._conc[stopped, None]
+        running = np.flatnonzero(~self._stopped).astype(np.int64)
+        status = np.zeros(r, np.int64)
+        p = self._packed
+        kernel = kern.ssa_batch if self.engine == "ssa" else kern.tau_batch
+        last = self.thinning_step if self.engine == "ssa" else self.dt
+        extra = () if self.engine == "ssa" else (self.threshold,)
+        rec = self.times[a:b]
+        out_counts, out_conc = self._out_counts[:, a:b], self._out_conc[:, a:b]
+
+        def run(qs: np.ndarray) -> int:
+            kernel(self._rng_list, qs, status, self.t, t1, self._counts, self._depot, self._conc, self._dose,
+                   self._interval, self._next, self._pkp, self._k_pidx, self._k_tp, self._k_pdp, p.comb,
+                   p.div_off, p.div_tgt, self._k_div_p, p.sws, self._k_swp, p.comp, p.has_comp,
+                   rec, out_counts, out_conc, last, *extra)  # fmt: skip
+            return int(qs.size)
+
+        done = stopped.size
+        first, rest = running[:1], running[1:]
+        if first.size:
+            done += run(first)  # outside the threads: compiles on first use
+        threads = min(self.n_threads, rest.size)
+        chunks = np.array_split(rest, 4 * threads) if threads > 1 else [rest]
+        if threads > 1:
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                for _ in pool.map(lambda q: self._run_one(q, t1, a, b), rest):
-                    done += 1
+                for n in pool.map(run, chunks):
+                    done += n
                     if progress:
                         progress(done)
         else:
-            for q in rest:
-                self._run_one(q, t1, a, b)
-                done += 1
-                if progress:
-                    progress(done)
-        self.t = t1
-        self._n_recorded = b
+            done += run(rest)
+            if progress:
+                progress(done)
+        over = np.flatnonzero(status < 0)
+        if over.size:
+            self._ceiling_error(int(over[0]), t1, a, b)
 
     def result(self) -> SimulationResult:
         """The recorded trajectories so far as a :class:`SimulationResult`."""
