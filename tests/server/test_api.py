@@ -80,7 +80,8 @@ def test_upload_maf_returns_one_result_per_sample(client: TestClient, upload_dir
     assert r.status_code == 200, r.text
     body = r.json()
     by_sample = {s["sample"]: s for s in body["samples"]}
-    assert set(by_sample) == {"S1", "S2"}  # S3's only row does not parse: reported, not annotated
+    assert set(by_sample) == {"S1", "S2", "S3"}  # S3's only row does not parse: it stays, with its status
+    assert by_sample["S3"]["verdict"] == "unknown" and not by_sample["S3"]["findings"]
     assert by_sample["S1"]["verdict"] == "resistant"
     assert body["rows"] == 5 and body["bad_rows_total"] == 1
     bad = body["bad_rows"][0]
