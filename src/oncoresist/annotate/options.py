@@ -15,6 +15,11 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
                           for an on-target mutation without such data, a later-generation
                           member that no evidence in the knowledge shows defeated (level E,
                           inferred from the generation only, said so in the rationale)
+``earlier_generation``    for an on-target change that defeats a later-generation drug: an earlier-
+                          generation member of its class that the profile's sensitising change in
+                          the same gene has sensitivity evidence for (its level), e.g. a
+                          first-generation EGFR TKI for C797S without T790M on osimertinib; dropped,
+                          like every candidate, when another finding (T790M) defeats it
 
 Every candidate is then annotated itself against the whole profile (same verdict rule): a
 therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
@@ -46,7 +51,8 @@ if TYPE_CHECKING:
 MAX_OPTIONS = 8
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
-_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3, "class_switch": 4}
+_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3,
+                "earlier_generation": 3, "class_switch": 4}  # fmt: skip
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
 
@@ -80,6 +86,7 @@ class OptionDeriver:
         self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
+        self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
         self._potency_names: frozenset[str] | None = None
         self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
         self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
@@ -154,6 +161,68 @@ class OptionDeriver:
                     later |= self.ann.members(c2)
             out.append((dc.parent, sorted(later)))
         self._later[drug] = out
+        return out
+
+    def _earlier_generations(self, drug: str, generation: int) -> list[tuple[str, list[str]]]:
+        """(family, members of its earlier-generation classes) for each generation class of ``drug``."""
+        hit = self._earlier.get(drug)
+        if hit is not None:
+            return hit
+        out = []
+        classes = self.kb.drug_classes
+        for c in self.kb.drugs[drug].classes:
+            dc = classes.get(c)
+            if dc is None or dc.parent is None or self._generation_of(c) != generation:
+                continue
+            earlier: set[str] = set()
+            for c2, dc2 in classes.items():
+                g2 = self._generation_of(c2) if dc2.parent == dc.parent else None
+                if g2 is not None and g2 < generation:
+                    earlier |= self.ann.members(c2)
+            if earlier:
+                out.append((dc.parent, sorted(earlier)))
+        self._earlier[drug] = out
+        return out
+
+    def _earlier_generation(
+        self, f: Finding, known: Sequence[Alteration], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """Earlier-generation members of the failing drug's class, for an on-target change that
+        defeats a later generation (``EGFR C797S`` on osimertinib without ``T790M``): each with the
+        sensitivity evidence that the profile's *other* changes in the same gene (the sensitising
+        driver) have for it in this tumour. Whether another finding defeats it (``T790M`` for a
+        first-generation drug) is checked afterwards, like every candidate."""
+        if f.mechanism != "on_target_mutation" or f.gene is None:
+            return []
+        plan = [(d, fam, m) for d in f.drugs if (drug := self.kb.drugs.get(d)) is not None and drug.generation
+                for fam, members in self._earlier_generations(d, drug.generation) for m in members]  # fmt: skip
+        if not plan:
+            return []
+        fobs = set(f.observed)
+        drivers = [a for a in known if a.gene == f.gene and a.name not in fobs]
+        if not drivers:
+            return []
+        sens = self.ann.sensitivity_satisfied(known, drivers)
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        for d, fam, m in plan:
+            best: _Candidate | None = None
+            for i, obs in sens.items():
+                if m not in self.ann.fact_drugs(i) or fobs & set(obs):
+                    continue  # evidence about the driver, not about the resistant change
+                for t, c in self._from_sensitivity(i, tuple(obs), tumor):
+                    if t == (m,) and c.basis == "sensitivity_evidence" and (best is None or c.rank < best.rank):
+                        best = c
+            if best is None:
+                continue
+            fam_name = self.kb.drug_classes[fam].name if fam in self.kb.drug_classes else fam
+            gen_m, gen_d = self.kb.drugs[m].generation, self.kb.drugs[d].generation
+            out.append(((m,), _Candidate(
+                basis="earlier_generation", level=best.level, relation=best.relation,
+                rationale=(f"{m} is an earlier-generation {fam_name} (generation {gen_m}, before {d}'s {gen_d}); "
+                           f"{f.alteration} is resistance evidence against {d}, and the profile's sensitising "
+                           f"change has sensitivity evidence for {m}: {best.rationale}"),
+                addresses=[f.alteration], sources=list(best.sources), records=list(best.records),
+            )))  # fmt: skip
         return out
 
     def _next_generation(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
@@ -288,6 +357,8 @@ class OptionDeriver:
                 for t, c in self._from_sensitivity(i, obs_names, tumor):
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
+                add(t, c)
+            for t, c in self._earlier_generation(f, known, tumor):
                 add(t, c)
 
         ranked = []
