@@ -44,3 +44,19 @@ def test_no_earlier_generation_without_a_sensitising_driver() -> None:
     # the resistant change alone: nothing in the profile has sensitivity evidence for an earlier drug
     res = annotate(["EGFR C797S"], drug="osimertinib", tumor="NSCLC")
     assert all(o.basis != "earlier_generation" for o in res.options)
+
+
+def test_genomic_mark_of_small_cell_transformation_gets_the_class_switch() -> None:
+    # combined TP53 + RB1 loss marks EGFR-mutant tumours that transform to small-cell lung cancer
+    # (Marcoux et al., J Clin Oncol 2019); those respond to platinum-etoposide, the curated option
+    # written for "small cell transformation"
+    res = annotate(["EGFR exon 19 deletion", "TP53 loss", "RB1 loss"], drug="osimertinib", tumor="LUAD")
+    assert res.verdict == "resistant"
+    switch = [o for o in res.options if "etoposide" in o.therapy]
+    assert switch and all(o.basis == "class_switch" for o in switch)
+    # stated outright, the transformation gets the same option as a curated match
+    res = annotate(["EGFR exon 19 deletion", "small cell transformation"], drug="osimertinib", tumor="LUAD")
+    assert any("etoposide" in o.therapy and o.basis == "curated" for o in res.options)
+    # a finding of another class does not get it
+    res = annotate(["EGFR exon 19 deletion", "MET amplification"], drug="osimertinib", tumor="LUAD")
+    assert not any("etoposide" in o.therapy for o in res.options)

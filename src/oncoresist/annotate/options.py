@@ -3,8 +3,9 @@
 Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
 
 ``curated``               a hand-curated option whose patterns match the finding's alterations
-``class_switch``          a curated option for the finding's mechanism class (no alteration named),
-                          e.g. platinum–etoposide after small-cell transformation
+``class_switch``          a curated option for the finding's mechanism class (no alteration named, or
+                          only cell states of that class), e.g. platinum–etoposide after small-cell
+                          transformation, also offered for TP53 + RB1 loss read as lineage plasticity
 ``sensitivity_evidence``  a fact in the knowledge: the profile's alterations, including the
                           resistant one (or its codon/class), respond to this drug, recorded
                           in the query tumour, an ancestor, a subtype, or any tumour
@@ -100,7 +101,12 @@ class OptionDeriver:
             for owner, _slot in self.ann.option_matches(a):
                 cands[owner] = None
         for j, opt in enumerate(self.ann.option_entries):
-            if not opt.addresses and opt.mechanism is not None and opt.mechanism == f.mechanism:
+            if opt.mechanism is None or opt.mechanism != f.mechanism:
+                continue
+            # a class switch: an option for a mechanism class (no alteration named), or one that names
+            # only cell states of that class (small cell transformation): a finding of the same class on
+            # other observations (TP53 + RB1 loss, the genomic mark of that transformation) is addressed too
+            if not opt.addresses or all(p.kind == "phenotype" for p in self.ann.option_patterns(j)):
                 cands[j] = None
         out = []
         for j in cands:
@@ -347,7 +353,7 @@ class OptionDeriver:
                 named = [n for n in f.observed if n in by_alt and any(matches(p, by_alt[n], self.ann.known_specific)
                                                                       for p in pats)]  # fmt: skip
                 add(tuple(opt.therapy), _Candidate(
-                    basis="curated" if opt.addresses else "class_switch", level=opt.evidence_level,
+                    basis="curated" if opt.addresses and named else "class_switch", level=opt.evidence_level,
                     relation="any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
