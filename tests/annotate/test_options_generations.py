@@ -8,7 +8,10 @@ T790M defeats first- and second-generation TKIs (gefitinib/erlotinib labels, T79
 
 from __future__ import annotations
 
+import itertools
+
 from oncoresist.annotate import annotate
+from oncoresist.annotate.scope import PENALTY
 from oncoresist.knowledge.loader import load_knowledge
 
 FIRST_GEN = {"gefitinib", "erlotinib"}
@@ -60,3 +63,17 @@ def test_genomic_mark_of_small_cell_transformation_gets_the_class_switch() -> No
     # a finding of another class does not get it
     res = annotate(["EGFR exon 19 deletion", "MET amplification"], drug="osimertinib", tumor="LUAD")
     assert not any("etoposide" in o.therapy for o in res.options)
+
+
+def test_approved_therapies_rank_before_investigational_ones_of_the_same_standing() -> None:
+    kb = load_knowledge()
+    res = annotate(["KRAS G12D"], drug="cetuximab", tumor="COADREAD")
+    assert res.options
+
+    def approved(therapy: list[str]) -> bool:
+        return all(kb.drugs[d].status == "approved" for d in therapy)
+
+    keys = [((o.evidence_level, PENALTY.get(o.tumor_relation, 0)), approved(o.therapy)) for o in res.options]
+    for (lev_a, appr_a), (lev_b, appr_b) in itertools.pairwise(keys):
+        if lev_a == lev_b and not appr_a:
+            assert not appr_b, f"an approved therapy ranks below an investigational one at {lev_a}"

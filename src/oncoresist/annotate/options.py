@@ -26,7 +26,8 @@ Every candidate is then annotated itself against the whole profile (same verdict
 therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
 subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
-level, then tumour standing, then basis (curated, combination, sensitivity evidence, next
+level, then tumour standing, then approved therapies (every drug with a recorded oncology
+approval) before investigational ones, then basis (curated, combination, sensitivity evidence, next
 generation, class switch), then how many findings the therapy addresses. Drugs the
 knowledge marks as withdrawn or not marketed carry a warning.
 """
@@ -88,6 +89,7 @@ class OptionDeriver:
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
         self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
+        self._approved_cache: dict[tuple[str, ...], bool] = {}
         self._potency_names: frozenset[str] | None = None
         self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
         self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
@@ -317,6 +319,15 @@ class OptionDeriver:
         self._sens_cache[key] = out
         return out
 
+    def _approved(self, therapy: tuple[str, ...]) -> bool:
+        """Whether every drug of the therapy has a recorded oncology approval (``status: approved``)."""
+        hit = self._approved_cache.get(therapy)
+        if hit is None:
+            hit = self._approved_cache[therapy] = all(
+                (d := self.kb.drugs.get(name)) is not None and d.status == "approved" for name in therapy
+            )
+        return hit
+
     # ------------------------------------------------------------ derive
     def derive(
         self, findings: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
@@ -372,8 +383,8 @@ class OptionDeriver:
             items.sort(key=lambda c: c.rank)
             b = items[0]
             n_addr = len(set(extra[therapy]))
-            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), _BASIS_ORDER[b.basis], -n_addr,
-                            therapy), therapy, items))  # fmt: skip
+            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), not self._approved(therapy),
+                            _BASIS_ORDER[b.basis], -n_addr, therapy), therapy, items))  # fmt: skip
         ranked.sort(key=lambda t: t[0])
         out: list[TherapyOption] = []
         for _rank, therapy, items in ranked:
