@@ -13,7 +13,7 @@ from knowledge._helpers import CGI_TSV, CIVIC_TSV, SHARED_DATA, one_line, privat
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge import load_knowledge
 from oncoresist.knowledge.importers.diseases import DISEASE_TABLE, NOT_MAPPABLE
-from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.index import AmbiguousNameError, Knowledge
 from oncoresist.knowledge.loader import DATA_DIR
 
 ONCOTREE_JSON = SHARED_DATA / "oncotree" / "oncotree_2025_10_03.json"
@@ -200,3 +200,61 @@ def test_civic_diseases_land_on_their_node(default: Knowledge, disease: str, cod
     facts = [f for f in default.facts if f.record and f.record.startswith("civic:")
              and rows[f.record[len("civic:EID"):]] == disease]  # fmt: skip
     assert facts and all(f.tumors == [code] for f in facts)
+
+
+def _release_node_named(name: str) -> str:
+    """The code of the node the shared release itself names ``name`` (independent of the package)."""
+    if not ONCOTREE_JSON.is_file():
+        pytest.skip(f"OncoTree release not found at {ONCOTREE_JSON}")
+    todo = [json.loads(ONCOTREE_JSON.read_text())["TISSUE"]]
+    while todo:
+        node = todo.pop()
+        if node["name"] == name:
+            return str(node["code"])
+        todo.extend((node.get("children") or {}).values())
+    raise AssertionError(f"no node named {name!r} in the release")
+
+
+@pytest.mark.parametrize(
+    ("written", "oncotree_name"),
+    [
+        # "/" alternatives
+        ("T-lymphoblastic leukaemia", "T-Lymphoblastic Leukemia/Lymphoma"),
+        ("B lymphoblastic lymphoma", "B-Lymphoblastic Leukemia/Lymphoma"),
+        # "cancer" ~ "carcinoma"
+        ("hepatocellular cancer", "Hepatocellular Carcinoma"),
+        ("renal cell cancer", "Renal Cell Carcinoma"),
+        # main type -> the node carrying it highest ("Head and Neck Cancer" is the tissue's main type)
+        ("head and neck cancer", "Head and Neck"),
+        ("cervical cancer", "Cervix"),
+        # the part before a comma
+        ("oligodendroglioma", "Oligodendroglioma, IDH-mutant, and 1p/19q-Codeleted"),
+        # "<histology> of (the) <site>" ~ "<site> <histology>"
+        ("adenocarcinoma of the stomach", "Stomach Adenocarcinoma"),
+        ("squamous cell carcinoma of the lung", "Lung Squamous Cell Carcinoma"),
+        # "<site> cancer" for a tissue
+        ("kidney cancer", "Kidney"),
+    ],
+)  # fmt: skip
+def test_report_wording_of_tumour_names_resolves(default: Knowledge, written: str, oncotree_name: str) -> None:
+    assert default.resolve_tumor(written) == _release_node_named(oncotree_name)
+    assert default.tumor(written) == _release_node_named(oncotree_name)
+
+
+def test_histology_of_site_finds_the_type_below_the_site(default: Knowledge) -> None:
+    code = default.tumor("secretory carcinoma of the salivary gland")
+    assert "Secretory Carcinoma" in default.tumors[code].name
+    assert "SALIVARY" in {default.tumor_tissue(code), *default.tumor_ancestors(code)} or any(
+        "Salivary" in default.tumors[a].name for a in default.tumor_ancestors(code)
+    )
+    # a combined tumour is not named by one of its parts
+    assert default.resolve_tumor("cholangiocarcinoma of the liver") is None
+
+
+def test_a_name_several_tissues_carry_is_an_error_listing_them(default: Knowledge) -> None:
+    with pytest.raises(AmbiguousNameError) as err:
+        default.tumor("germ cell tumour")  # main type of ovarian, testicular, brain, ... nodes
+    msg = str(err.value)
+    assert msg.startswith("ambiguous tumor type")
+    assert _release_node_named("Seminoma") in msg and _release_node_named("Ovarian Germ Cell Tumor") in msg
+    assert default.resolve_tumor("germ cell tumour") is None

@@ -31,7 +31,11 @@ exon            an observed class of that exon            a gene-level mutation;
                 (``profile/data/exons.yaml``) that fits   change for *skipping*
 mutation        any non-synonymous change, codon, exon    gene-level or unspecific input for a
                 class or mutation of the gene; qualified  qualified pattern (see ``_qualified``);
-                patterns: see ``_qualified``              never for *reversion* / *secondary*
+                patterns: see ``_qualified``              never for *reversion* / *secondary*;
+                                                          a *restoring* observation (reversion, or
+                                                          secondary in a tumour suppressor) matches
+                                                          only reversion/secondary patterns, never
+                                                          loss-of-function ones (nor ``loss``)
 loss            loss; an inactivating mutation; a null    a gene-level mutation or a missense change
                 change or pathogenic variant in a         in a tumour suppressor; a null change in
                 tumour suppressor                         a gene without a recorded role
@@ -234,9 +238,26 @@ def _exon_kind(p: Alteration, o: Alteration) -> MatchKind | None:
     return "possible" if _gene_level(o) else None
 
 
+def is_restoring(o: Alteration, role: str | None) -> bool:
+    """An observation that restores the gene's function: a reversion mutation, or a
+    "secondary" mutation of a tumour suppressor (the BRCA1/2 reversions seen after PARP
+    inhibitors or platinum). It is not the loss of function it reverts."""
+    if o.kind != "mutation":
+        return False
+    return o.qualifier == "reversion" or (o.qualifier == "secondary" and role in _TSG)
+
+
 def _qualified(p: Alteration, o: Alteration, known: KnownSpecific, role: str | None) -> MatchKind | None:
     """A mutation pattern with qualifier ``q`` against an observation of the same gene."""
     q = p.qualifier
+    if is_restoring(o, role):
+        # a restoring change satisfies only reversion patterns (and "secondary" ones), never a
+        # plain, pathogenic or inactivating mutation pattern of a tumour suppressor (loss of function)
+        if q in ("reversion", "secondary"):
+            return "exact"
+        if q is None and role not in _TSG:
+            return "possible"
+        return None
     if o.kind == "protein" and not is_nonsynonymous(o):
         return None
     if o.kind not in ("protein", "codon", "exon", "mutation"):
@@ -277,6 +298,8 @@ def _qualified(p: Alteration, o: Alteration, known: KnownSpecific, role: str | N
 
 
 def _loss_kind(o: Alteration, role: str | None) -> MatchKind | None:
+    if is_restoring(o, role):
+        return None  # a restoring change is never the loss of function it reverts
     if o.kind == "loss":
         return "exact"
     if o.kind == "mutation" and o.qualifier == "inactivating":

@@ -3,8 +3,9 @@
 Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
 
 ``curated``               a hand-curated option whose patterns match the finding's alterations
-``class_switch``          a curated option for the finding's mechanism class (no alteration named),
-                          e.g. platinum–etoposide after small-cell transformation
+``class_switch``          a curated option for the finding's mechanism class (no alteration named, or
+                          only cell states of that class), e.g. platinum–etoposide after small-cell
+                          transformation, also offered for TP53 + RB1 loss read as lineage plasticity
 ``sensitivity_evidence``  a fact in the knowledge: the profile's alterations, including the
                           resistant one (or its codon/class), respond to this drug, recorded
                           in the query tumour, an ancestor, a subtype, or any tumour
@@ -15,12 +16,18 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
                           for an on-target mutation without such data, a later-generation
                           member that no evidence in the knowledge shows defeated (level E,
                           inferred from the generation only, said so in the rationale)
+``earlier_generation``    for an on-target change that defeats a later-generation drug: an earlier-
+                          generation member of its class that the profile's sensitising change in
+                          the same gene has sensitivity evidence for (its level), e.g. a
+                          first-generation EGFR TKI for C797S without T790M on osimertinib; dropped,
+                          like every candidate, when another finding (T790M) defeats it
 
 Every candidate is then annotated itself against the whole profile (same verdict rule): a
 therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
 subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
-level, then tumour standing, then basis (curated, combination, sensitivity evidence, next
+level, then tumour standing, then approved therapies (every drug with a recorded oncology
+approval) before investigational ones, then basis (curated, combination, sensitivity evidence, next
 generation, class switch), then how many findings the therapy addresses. Drugs the
 knowledge marks as withdrawn or not marketed carry a warning.
 """
@@ -46,7 +53,8 @@ if TYPE_CHECKING:
 MAX_OPTIONS = 8
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
-_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3, "class_switch": 4}
+_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3,
+                "earlier_generation": 3, "class_switch": 4}  # fmt: skip
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
 
@@ -80,6 +88,8 @@ class OptionDeriver:
         self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
+        self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
+        self._approved_cache: dict[tuple[str, ...], bool] = {}
         self._potency_names: frozenset[str] | None = None
         self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
         self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
@@ -93,7 +103,12 @@ class OptionDeriver:
             for owner, _slot in self.ann.option_matches(a):
                 cands[owner] = None
         for j, opt in enumerate(self.ann.option_entries):
-            if not opt.addresses and opt.mechanism is not None and opt.mechanism == f.mechanism:
+            if opt.mechanism is None or opt.mechanism != f.mechanism:
+                continue
+            # a class switch: an option for a mechanism class (no alteration named), or one that names
+            # only cell states of that class (small cell transformation): a finding of the same class on
+            # other observations (TP53 + RB1 loss, the genomic mark of that transformation) is addressed too
+            if not opt.addresses or all(p.kind == "phenotype" for p in self.ann.option_patterns(j)):
                 cands[j] = None
         out = []
         for j in cands:
@@ -154,6 +169,68 @@ class OptionDeriver:
                     later |= self.ann.members(c2)
             out.append((dc.parent, sorted(later)))
         self._later[drug] = out
+        return out
+
+    def _earlier_generations(self, drug: str, generation: int) -> list[tuple[str, list[str]]]:
+        """(family, members of its earlier-generation classes) for each generation class of ``drug``."""
+        hit = self._earlier.get(drug)
+        if hit is not None:
+            return hit
+        out = []
+        classes = self.kb.drug_classes
+        for c in self.kb.drugs[drug].classes:
+            dc = classes.get(c)
+            if dc is None or dc.parent is None or self._generation_of(c) != generation:
+                continue
+            earlier: set[str] = set()
+            for c2, dc2 in classes.items():
+                g2 = self._generation_of(c2) if dc2.parent == dc.parent else None
+                if g2 is not None and g2 < generation:
+                    earlier |= self.ann.members(c2)
+            if earlier:
+                out.append((dc.parent, sorted(earlier)))
+        self._earlier[drug] = out
+        return out
+
+    def _earlier_generation(
+        self, f: Finding, known: Sequence[Alteration], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """Earlier-generation members of the failing drug's class, for an on-target change that
+        defeats a later generation (``EGFR C797S`` on osimertinib without ``T790M``): each with the
+        sensitivity evidence that the profile's *other* changes in the same gene (the sensitising
+        driver) have for it in this tumour. Whether another finding defeats it (``T790M`` for a
+        first-generation drug) is checked afterwards, like every candidate."""
+        if f.mechanism != "on_target_mutation" or f.gene is None:
+            return []
+        plan = [(d, fam, m) for d in f.drugs if (drug := self.kb.drugs.get(d)) is not None and drug.generation
+                for fam, members in self._earlier_generations(d, drug.generation) for m in members]  # fmt: skip
+        if not plan:
+            return []
+        fobs = set(f.observed)
+        drivers = [a for a in known if a.gene == f.gene and a.name not in fobs]
+        if not drivers:
+            return []
+        sens = self.ann.sensitivity_satisfied(known, drivers)
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        for d, fam, m in plan:
+            best: _Candidate | None = None
+            for i, obs in sens.items():
+                if m not in self.ann.fact_drugs(i) or fobs & set(obs):
+                    continue  # evidence about the driver, not about the resistant change
+                for t, c in self._from_sensitivity(i, tuple(obs), tumor):
+                    if t == (m,) and c.basis == "sensitivity_evidence" and (best is None or c.rank < best.rank):
+                        best = c
+            if best is None:
+                continue
+            fam_name = self.kb.drug_classes[fam].name if fam in self.kb.drug_classes else fam
+            gen_m, gen_d = self.kb.drugs[m].generation, self.kb.drugs[d].generation
+            out.append(((m,), _Candidate(
+                basis="earlier_generation", level=best.level, relation=best.relation,
+                rationale=(f"{m} is an earlier-generation {fam_name} (generation {gen_m}, before {d}'s {gen_d}); "
+                           f"{f.alteration} is resistance evidence against {d}, and the profile's sensitising "
+                           f"change has sensitivity evidence for {m}: {best.rationale}"),
+                addresses=[f.alteration], sources=list(best.sources), records=list(best.records),
+            )))  # fmt: skip
         return out
 
     def _next_generation(self, f: Finding, names: frozenset[str]) -> list[tuple[tuple[str, ...], _Candidate]]:
@@ -242,6 +319,15 @@ class OptionDeriver:
         self._sens_cache[key] = out
         return out
 
+    def _approved(self, therapy: tuple[str, ...]) -> bool:
+        """Whether every drug of the therapy has a recorded oncology approval (``status: approved``)."""
+        hit = self._approved_cache.get(therapy)
+        if hit is None:
+            hit = self._approved_cache[therapy] = all(
+                (d := self.kb.drugs.get(name)) is not None and d.status == "approved" for name in therapy
+            )
+        return hit
+
     # ------------------------------------------------------------ derive
     def derive(
         self, findings: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
@@ -278,7 +364,7 @@ class OptionDeriver:
                 named = [n for n in f.observed if n in by_alt and any(matches(p, by_alt[n], self.ann.known_specific)
                                                                       for p in pats)]  # fmt: skip
                 add(tuple(opt.therapy), _Candidate(
-                    basis="curated" if opt.addresses else "class_switch", level=opt.evidence_level,
+                    basis="curated" if opt.addresses and named else "class_switch", level=opt.evidence_level,
                     relation="any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
@@ -289,14 +375,16 @@ class OptionDeriver:
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
                 add(t, c)
+            for t, c in self._earlier_generation(f, known, tumor):
+                add(t, c)
 
         ranked = []
         for therapy, items in cands.items():
             items.sort(key=lambda c: c.rank)
             b = items[0]
             n_addr = len(set(extra[therapy]))
-            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), _BASIS_ORDER[b.basis], -n_addr,
-                            therapy), therapy, items))  # fmt: skip
+            ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), not self._approved(therapy),
+                            _BASIS_ORDER[b.basis], -n_addr, therapy), therapy, items))  # fmt: skip
         ranked.sort(key=lambda t: t[0])
         out: list[TherapyOption] = []
         for _rank, therapy, items in ranked:

@@ -27,10 +27,16 @@ Lower is stronger.
    ``PDGFRA D842V`` resistance over ``PDGFRA codons 814-854`` sensitivity); otherwise the
    stronger side wins and the weaker is ``outweighed``; at equal strength the more specific
    pattern wins; otherwise the two are ``tied``.
+   3a. Before that: resistance with *variant-level support* (evidence naming the observed change
+   itself, clinical A–C or from at least two level-D records) outweighs sensitivity evidence that
+   is only about the change's codon range, exon class or gene (a ``KIT codons 627-664`` or
+   ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive).
 4. **A resistance finding on an added alteration** (a co-occurring or acquired change the
    sensitivity evidence is not about) decides against sensitivity evidence, unless its
    evidence is only preclinical/inferential (level D/E) while the sensitivity is validated or
-   clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed``.
+   clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed`` — except a
+   secondary change in the same gene as the sensitising one whose resistance has variant-level
+   support (see 3a): it decides.
 5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
    ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
    → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
@@ -104,6 +110,27 @@ def clinical_breadth(f: Finding) -> int | None:
     return min(b) if b else None
 
 
+#: independent variant-level preclinical records that together count as support for a change's resistance
+MULTIPLE_D = 2
+
+
+def variant_support(f: Finding) -> bool:
+    """Whether a resistance finding has *variant-level* support: evidence whose pattern names the
+    observed change itself (breadth ``exact``), matched exactly, recorded where it may decide, that
+    is clinical (A–C) or comes from at least :data:`MULTIPLE_D` records at level D."""
+    items = [e for e in f.evidence
+             if BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation in DECIDING]  # fmt: skip
+    if any(EVIDENCE_RANK[e.evidence_level] <= 2 for e in items):
+        return True
+    return len({(e.database, e.record) for e in items if e.evidence_level == "D"}) >= MULTIPLE_D
+
+
+def variant_level_sensitivity(f: Finding) -> bool:
+    """Whether a sensitivity finding has evidence naming the observed change itself (not only its
+    codon range, exon class or gene)."""
+    return any(BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation in DECIDING for e in f.evidence)
+
+
 def _label(f: Finding) -> str:
     mech = f" ({f.mechanism})" if f.mechanism else ""
     effect = f.effect.replace("_", " ")
@@ -175,7 +202,11 @@ def weigh(
                 continue
             br, bs = breadth(fs[r]), breadth(fs[s])
             cr, cs = clinical_breadth(fs[r]), clinical_breadth(fs[s])
-            if cr is not None and cs is not None and cr != cs:  # the more specific clinical evidence governs
+            if variant_support(fs[r]) and not variant_level_sensitivity(fs[s]):
+                # class- or gene-level sensitivity is no evidence that this very change is sensitive
+                status[s], against[s] = "outweighed", r
+                notes[s] = "variant-level resistance evidence on this change governs over class-level sensitivity"
+            elif cr is not None and cs is not None and cr != cs:  # the more specific clinical evidence governs
                 loser = s if cr < cs else r
                 status[loser], against[loser] = "outweighed", r if loser == s else s
                 notes[loser] = "more specific clinical evidence on this variant governs"
@@ -194,6 +225,8 @@ def weigh(
         for s in sens:
             if status[s] != "decisive" or st[s] > CLINICAL or not set(fs[r].drugs) & set(fs[s].drugs):
                 continue
+            if fs[r].gene is not None and fs[r].gene == fs[s].gene and variant_support(fs[r]):
+                continue  # a secondary on-target change with variant-level support beats the driver's sensitivity
             status[r], against[r] = "outweighed", s
             notes[r] = (
                 "preclinical or inferential evidence on an added alteration does not override validated sensitivity"

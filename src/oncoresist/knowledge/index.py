@@ -5,6 +5,7 @@ Built once by :func:`oncoresist.knowledge.load_knowledge`; read-only afterwards.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from oncoresist.alteration import parse_alteration
 from oncoresist.errors import UnknownNameError
 from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
 from oncoresist.knowledge.oncotree import ROOT as TUMOR_ROOT
-from oncoresist.knowledge.oncotree import OncoTree
+from oncoresist.knowledge.oncotree import OncoTree, loose_key, name_forms
 from oncoresist.knowledge.schema import (
     Drug,
     DrugClass,
@@ -27,6 +28,21 @@ from oncoresist.knowledge.schema import (
     TumorType,
 )
 from oncoresist.suggest import closest
+
+#: "<histology> of (the) <site>" as reports write it
+_OF_SITE_RE = re.compile(r"^(?P<hist>.+?)\s+(?:of|in)\s+(?:the\s+)?(?P<site>.+)$", re.IGNORECASE)
+#: "<site> cancer" (after :func:`loose_key`, which reads "cancer" as "carcinoma")
+_SITE_GENERIC_RE = re.compile(r"^(?P<site>.+?)\s+(?:carcinoma|tumor|neoplasm|malignancy)$")
+
+
+class AmbiguousNameError(UnknownNameError):
+    """A tumour name that several OncoTree nodes carry, none of them above all the others."""
+
+    def __init__(self, kind: str, name: str, candidates: list[str]) -> None:
+        super().__init__(kind, name, candidates)
+        msg = f"ambiguous {kind} {name!r}: it names {', '.join(candidates)}; give one of these (name or code)"
+        self.args = (msg,)
+
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.selection import Selection
@@ -77,6 +93,10 @@ class Knowledge:
     _tumor_tissue: dict[str, str | None] = field(default_factory=dict, repr=False)
     _tumor_overlay_parents: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
     _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
+    #: code -> OncoTree mainType
+    _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
+    #: :func:`loose_key` of every name form, synonym and main type -> the codes carrying it
+    _tumor_loose: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
@@ -105,6 +125,7 @@ class Knowledge:
                 kb.defined_in[("tumor", t.code)] = ONCOTREE_LABEL
             kb._oncotree_codes = frozenset(kb.tumors)
             kb._tumor_code_alias = dict(oncotree.code_aliases)
+            kb._tumor_main_type = dict(oncotree.main_type)
         for label, kf in curated:
             kb._add_file(label, kf, curated=True)
         for label, kf, meta in imported:
@@ -197,6 +218,114 @@ class Knowledge:
                     )
         for old, code in self._tumor_code_alias.items():
             self._tumor_alias.setdefault(old.lower(), code)
+        self._index_tumor_forms()
+
+    def _index_tumor_forms(self) -> None:
+        """The loose name table behind :meth:`resolve_tumor`'s fallbacks.
+
+        Every name form (:func:`name_forms`) and synonym of a node, and every OncoTree main
+        type: a main type names the node that carries it at the highest level, or, when
+        several do, their closest common ancestor below ``TISSUE`` (the tissue node at most);
+        main types spread over several tissues stay ambiguous.
+        """
+        loose: dict[str, set[str]] = defaultdict(set)
+        in_tree = self._oncotree_codes or frozenset(self.tumors)
+        for code, tumor in self.tumors.items():  # 1: names, their "/" alternatives, synonyms
+            if self.defined_in.get(("tumor", code)) in self.imports:
+                continue  # an imported disease never shadows an OncoTree node or a curated entry
+            for form in [*name_forms(tumor.name, comma=False), *tumor.synonyms]:
+                key = loose_key(form)
+                if key:
+                    loose[key].add(code)
+        by_main: dict[str, list[str]] = defaultdict(list)
+        for code, main in self._tumor_main_type.items():
+            by_main[main].append(code)
+        for main, codes in by_main.items():  # 2: main types
+            depth = {c: len(self.tumor_ancestors(c)) for c in codes}
+            top = min(depth.values())
+            highest = sorted(c for c in codes if depth[c] == top)
+            common = self._common_ancestor(highest)
+            targets = {common} if common is not None else set(highest)
+            for form in name_forms(main, comma=False):
+                key = loose_key(form)
+                if key and key not in loose:  # a node's own name wins over a main type
+                    loose[key] |= targets
+        heads: dict[str, set[str]] = defaultdict(set)
+        for code, tumor in self.tumors.items():  # 3: the part before a comma ("Astrocytoma, IDH-Mutant")
+            if code in in_tree and "," in tumor.name:
+                for form in name_forms(tumor.name.split(",", 1)[0], comma=False):
+                    key = loose_key(form)
+                    if key and key not in loose:
+                        heads[key].add(code)
+        loose.update(heads)
+        self._tumor_loose = dict(loose)
+
+    def _common_ancestor(self, codes: list[str]) -> str | None:
+        """The closest common ancestor of ``codes`` below ``TISSUE`` (None when only the root is common)."""
+        if not codes:
+            return None
+        common = self.tumor_ancestors(codes[0])
+        for c in codes[1:]:
+            anc = set(self.tumor_ancestors(c))
+            common = [a for a in common if a in anc]
+        return next((a for a in common if a != TUMOR_ROOT), None)
+
+    def _collapse(self, codes: set[str]) -> str | None:
+        """The one code of ``codes`` that lies above (or is) every other, else None."""
+        for c in sorted(codes):
+            if all(c in self.tumor_ancestors(o) for o in codes):
+                return c
+        return None
+
+    def tumor_candidates(self, token: str) -> tuple[str | None, list[str]]:
+        """(code, candidates) for a tumour name: the code when it resolves unambiguously,
+        else the codes it could name (empty when it names none).
+
+        In order: an exact code, name, synonym or old code; then the loose forms (see
+        :func:`loose_key`, :func:`name_forms`, main types); then ``"<histology> of (the) <site>"``
+        read as ``"<site> <histology>"`` or as the type below ``<site>`` whose name holds every
+        word of ``<histology>``; then ``"<site> cancer"`` for a site that is an OncoTree tissue.
+        """
+        exact = self._tumor_alias.get(normalize_name(token))
+        if exact is not None:
+            return exact, [exact]
+        key = loose_key(token)
+        if not key:
+            return None, []
+        hit = self._tumor_loose.get(key)
+        if hit:
+            one = self._collapse(hit)
+            return (one, [one]) if one else (None, sorted(hit))
+        m = _OF_SITE_RE.match(" ".join(token.split()))
+        if m:
+            hist, site_name = m.group("hist"), m.group("site")
+            code, cands = self.tumor_candidates(f"{site_name} {hist}")
+            if code is not None or cands:
+                return code, cands
+            site, _ = self.tumor_candidates(site_name)
+            if site is None:  # "salivary gland" is the main type "Salivary Gland Cancer"
+                site, _ = self.tumor_candidates(f"{site_name} cancer")
+            if site is not None:
+                words = set(loose_key(hist).split())
+                generic = {"carcinoma", "tumor", "neoplasm", "malignancy"}
+                if words <= generic:
+                    return (site, [site]) if self.tumor_tissue(site) == site else (None, [])
+                below = set()
+                for c in self.tumor_descendants(site):
+                    forms = [set(loose_key(f).split()) for f in name_forms(self.tumors[c].name)]
+                    # a combined tumour ("... plus ...", "mixed ... and ...") is only named in full
+                    if any(words <= f and not f & {"plus", "and", "mixed"} for f in forms):
+                        below.add(c)
+                if below:
+                    one = self._collapse(below)
+                    return (one, [one]) if one else (None, sorted(below))
+            return None, []
+        g = _SITE_GENERIC_RE.match(key)
+        if g:
+            site, _ = self.tumor_candidates(g.group("site"))
+            if site is not None and self.tumor_tissue(site) == site:
+                return site, [site]
+        return None, []
 
     def _index(self) -> None:
         for sym in self.genes:
@@ -221,8 +350,14 @@ class Knowledge:
         return self._drug_alias.get(normalize_name(token))
 
     def resolve_tumor(self, token: str) -> str | None:
-        """OncoTree code for a code or a common name, or ``None``."""
-        return self._tumor_alias.get(normalize_name(token))
+        """OncoTree code for a code or a name as reports write it, or ``None`` (also when ambiguous).
+
+        See :meth:`tumor_candidates` for the forms read.
+        """
+        hit = self._tumor_alias.get(normalize_name(token))
+        if hit is not None:
+            return hit
+        return self.tumor_candidates(token)[0]
 
     @staticmethod
     def _suggest(token: str, names: Iterable[str], n: int = 3) -> list[str]:
@@ -246,7 +381,10 @@ class Knowledge:
 
     def tumor(self, token: str) -> str:
         """Resolve a tumour type or raise :class:`UnknownNameError` with the closest names."""
-        code = self.resolve_tumor(token)
+        code, candidates = self.tumor_candidates(token)
+        if code is None and len(candidates) > 1:
+            named = [f"{self.tumors[c].name} ({c})" for c in candidates if c in self.tumors]
+            raise AmbiguousNameError("tumor type", token, named)
         if code is None:
             names = list(self.tumors) + [t.name for t in self.tumors.values()] + list(self._tumor_code_alias)
             names += [s for t in self.tumors.values() for s in t.synonyms]

@@ -16,6 +16,7 @@ are built without schema validation (the release is pinned and checked by its ha
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ class OncoTree:
     code_aliases: dict[str, str] = field(default_factory=dict)
     #: code -> the tissue (level-1 node) it belongs to; the root maps to itself
     tissue: dict[str, str] = field(default_factory=dict)
+    #: code -> the release's ``mainType`` of the node ("Thyroid Cancer"), where it has one
+    main_type: dict[str, str] = field(default_factory=dict)
 
 
 _construct_tumor = fast_constructor(TumorType)
@@ -68,6 +71,7 @@ def parse_oncotree(doc: Any, release: str = ONCOTREE_RELEASE, label: str = "onco
         raise KnowledgeError(f"{label}: not an OncoTree tree (expected a top-level {ROOT!r} node)")
     nodes: list[TumorType] = []
     tissue: dict[str, str] = {}
+    main_type: dict[str, str] = {}
     old: dict[str, set[str]] = {}
     todo: list[tuple[dict[str, Any], str | None, str | None]] = [(doc[ROOT], None, None)]
     while todo:
@@ -77,6 +81,9 @@ def parse_oncotree(doc: Any, release: str = ONCOTREE_RELEASE, label: str = "onco
             raise KnowledgeError(f"{label}: a node below {parent or 'the root'} has no code or name")
         nodes.append(_tumor(code, name, parent))
         tissue[code] = tis or code
+        mt = node.get("mainType")
+        if isinstance(mt, str) and mt.strip():
+            main_type[code] = mt.strip()
         for key in ("history", "precursors", "revocations"):
             for c in node.get(key) or []:
                 if isinstance(c, str) and c:
@@ -90,7 +97,7 @@ def parse_oncotree(doc: Any, release: str = ONCOTREE_RELEASE, label: str = "onco
         raise KnowledgeError(f"{label}: code {dup[0]!r} appears more than once")
     aliases = {o: next(iter(cur)) for o, cur in sorted(old.items()) if len(cur) == 1 and o not in codes}
     tissue[ROOT] = ROOT
-    return OncoTree(release=release, nodes=nodes, code_aliases=aliases, tissue=tissue)
+    return OncoTree(release=release, nodes=nodes, code_aliases=aliases, tissue=tissue, main_type=main_type)
 
 
 def read_oncotree(path: Path = ONCOTREE_FILE, release: str = ONCOTREE_RELEASE) -> OncoTree:
@@ -100,3 +107,66 @@ def read_oncotree(path: Path = ONCOTREE_FILE, release: str = ONCOTREE_RELEASE) -
     except (OSError, json.JSONDecodeError) as exc:
         raise KnowledgeError(f"{path}: cannot read the OncoTree release ({exc})") from None
     return parse_oncotree(doc, release, label=str(path))
+
+
+# ------------------------------------------------------------------ name forms
+#: words that vary between reports and the OncoTree without changing the meaning
+_WORD_FORMS = {
+    "cancer": "carcinoma",
+    "cancers": "carcinoma",
+    "carcinomas": "carcinoma",
+    "tumour": "tumor",
+    "tumours": "tumor",
+    "tumors": "tumor",
+    "leukaemia": "leukemia",
+    "haematological": "hematological",
+    "oesophageal": "esophageal",
+    "oesophagus": "esophagus",
+    "neoplasms": "neoplasm",
+}
+_DROP_WORDS = frozenset({"the", "nos", "origin"})
+
+
+def loose_key(name: str) -> str:
+    """A tumour name as compared loosely: lower case, punctuation and hyphens read as spaces,
+    "cancer" read as "carcinoma" (and British spellings as American), "the"/"NOS" dropped.
+
+    ``"B-lymphoblastic leukaemia"`` -> ``"b lymphoblastic leukemia"``;
+    ``"Thyroid Cancer"`` -> ``"thyroid carcinoma"``.
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", name.lower()).split()
+    return " ".join(_WORD_FORMS.get(w, w) for w in words if w not in _DROP_WORDS)
+
+
+def name_forms(name: str, *, comma: bool = True) -> list[str]:
+    """The ways a report may write an OncoTree name: the name, the part before a comma
+    (``"Astrocytoma, IDH-Mutant"`` -> ``"Astrocytoma"``), and each alternative of a ``/``
+    (``"B-Lymphoblastic Leukemia/Lymphoma"`` -> ``"B-Lymphoblastic Leukemia"``,
+    ``"B-Lymphoblastic Lymphoma"``; ``"Esophagus/Stomach"`` -> ``"Esophagus"``, ``"Stomach"``).
+    ``comma=False`` leaves out the part before a comma.
+    """
+    out: list[str] = []
+
+    def add(form: str) -> None:
+        form = " ".join(form.split())
+        if form and form not in out:
+            out.append(form)
+
+    heads = [name]
+    if comma and "," in name:
+        heads.append(name.split(",", 1)[0])
+    for head in heads:
+        add(head)
+        if "/" not in head:
+            continue
+        if " / " in head:  # whole phrases as alternatives
+            for part in head.split(" / "):
+                add(part)
+            continue
+        words = head.split()
+        for i, word in enumerate(words):
+            if "/" in word and "(" not in word and ";" not in word:
+                for alt in word.split("/"):
+                    if alt:
+                        add(" ".join([*words[:i], alt, *words[i + 1 :]]))
+    return out
