@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from oncoresist.alteration import Alteration
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult
-from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
+from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
 from oncoresist.profile.observed import SampleProfile, parse_observed
 from oncoresist.profile.schema import Profile
 
@@ -151,7 +151,7 @@ def annotate_samples(
     for sp in samples:
         d = drugs if drugs is not None else resolve_drugs(sp.drugs, kb)
         if not d:
-            raise OncoresistError(f"no drug given for sample {sp.sample!r}: pass --drug")
+            raise InvalidArgument(f"drug: no drug given for sample {sp.sample!r}; pass drug=", param="drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
         res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
         read_status = getattr(sp, "status", None)

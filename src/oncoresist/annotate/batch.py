@@ -9,7 +9,7 @@ from typing import Any
 
 from oncoresist._io import atomic_path
 from oncoresist.annotate.result import AnnotationResult, Finding
-from oncoresist.errors import OncoresistError
+from oncoresist.errors import InvalidArgument
 
 #: Columns of the batch table, in order.
 COLUMNS = (
@@ -84,9 +84,9 @@ def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".tsv", ".txt", ".parquet"):
-        raise OncoresistError(f"--out {out}: use a .tsv or .parquet file name")
+        raise InvalidArgument(f"out: {out}: use a .tsv or .parquet file name", param="out")
     if not out.parent.exists():
-        raise OncoresistError(f"--out {out}: folder {out.parent} does not exist")
+        raise InvalidArgument(f"out: {out}: folder {out.parent} does not exist", param="out")
     df = pd.DataFrame([result_row(r) for r in results], columns=list(COLUMNS))
     with atomic_path(out) as tmp:
         if suffix == ".parquet":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oncoresist.errors import ImportFormatError, OncoresistError
+from oncoresist.errors import ImportFormatError, InvalidArgument, OncoresistError
 from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed
 
 if TYPE_CHECKING:
@@ -81,5 +81,5 @@ def collect_inputs(
         samples = [s for s in samples if s.sample == sample]
         if not samples:
             names = ", ".join(list(merged.samples)[:5])
-            raise OncoresistError(f"--sample {sample!r} not found; samples include {names}")
+            raise InvalidArgument(f"sample: {sample!r} not found; samples include {names}", param="sample")
     return Inputs(samples=samples, bad_rows=merged.bad_rows, rows=merged.rows, notes=merged.notes)

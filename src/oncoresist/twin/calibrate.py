@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oncoresist.errors import OncoresistError
+from oncoresist.errors import InvalidArgument, OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.trial.spec import ImagingSpec
 from oncoresist.twin.compare import imaging_schedule, run_cohort
@@ -348,7 +348,7 @@ def calibrate_twin(
     from oncoresist.trial.analysis import DAYS_PER_MONTH
 
     if patients <= 0:
-        raise OncoresistError("--calibrate-patients: the number of patients must be positive")
+        raise InvalidArgument("patients: the number of calibration patients must be positive", param="patients")
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
     q = quant if quant is not None else (build.quant or load_quant())
