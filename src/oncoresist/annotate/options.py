@@ -151,29 +151,13 @@ class OptionDeriver:
         gens = {self.kb.drugs[m].generation for m in self.ann.members(class_id)}
         return gens.pop() if len(gens) == 1 else None
 
-    def _later_generations(self, drug: str, generation: int) -> list[tuple[str, list[str]]]:
-        """(family, members of its later-generation classes) for each generation class of ``drug``."""
-        hit = self._later.get(drug)
-        if hit is not None:
-            return hit
-        out = []
-        classes = self.kb.drug_classes
-        for c in self.kb.drugs[drug].classes:
-            dc = classes.get(c)
-            if dc is None or dc.parent is None or self._generation_of(c) != generation:
-                continue
-            later: set[str] = set()
-            for c2, dc2 in classes.items():
-                g2 = self._generation_of(c2) if dc2.parent == dc.parent else None
-                if g2 is not None and g2 > generation:
-                    later |= self.ann.members(c2)
-            out.append((dc.parent, sorted(later)))
-        self._later[drug] = out
-        return out
+    def _generation_members(self, drug: str, generation: int, *, later: bool) -> list[tuple[str, list[str]]]:
+        """(family, members of its later- or earlier-generation classes) for each generation class of ``drug``.
 
-    def _earlier_generations(self, drug: str, generation: int) -> list[tuple[str, list[str]]]:
-        """(family, members of its earlier-generation classes) for each generation class of ``drug``."""
-        hit = self._earlier.get(drug)
+        Later generations are listed for every family (possibly empty); earlier ones only where there are any.
+        """
+        cache = self._later if later else self._earlier
+        hit = cache.get(drug)
         if hit is not None:
             return hit
         out = []
@@ -182,14 +166,14 @@ class OptionDeriver:
             dc = classes.get(c)
             if dc is None or dc.parent is None or self._generation_of(c) != generation:
                 continue
-            earlier: set[str] = set()
+            members: set[str] = set()
             for c2, dc2 in classes.items():
                 g2 = self._generation_of(c2) if dc2.parent == dc.parent else None
-                if g2 is not None and g2 < generation:
-                    earlier |= self.ann.members(c2)
-            if earlier:
-                out.append((dc.parent, sorted(earlier)))
-        self._earlier[drug] = out
+                if g2 is not None and (g2 > generation if later else g2 < generation):
+                    members |= self.ann.members(c2)
+            if later or members:
+                out.append((dc.parent, sorted(members)))
+        cache[drug] = out
         return out
 
     def _earlier_generation(
@@ -203,7 +187,8 @@ class OptionDeriver:
         if f.mechanism != "on_target_mutation" or f.gene is None:
             return []
         plan = [(d, fam, m) for d in f.drugs if (drug := self.kb.drugs.get(d)) is not None and drug.generation
-                for fam, members in self._earlier_generations(d, drug.generation) for m in members]  # fmt: skip
+                for fam, members in self._generation_members(d, drug.generation, later=False)
+                for m in members]  # fmt: skip
         if not plan:
             return []
         fobs = set(f.observed)
@@ -251,7 +236,7 @@ class OptionDeriver:
             drug = self.kb.drugs.get(d)
             if drug is None or drug.generation is None:
                 continue
-            for fam, later in self._later_generations(d, drug.generation):
+            for fam, later in self._generation_members(d, drug.generation, later=True):
                 for m in later:
                     md = self.kb.drugs[m]
                     assert md.generation is not None
