@@ -1,6 +1,10 @@
 """Score the annotator on the independent clinical check cases (clinical_cases.yaml beside this file).
 
-    python benchmarks/annotate_cases/run.py [--cases FILE] [--misses] [--json]
+    python benchmarks/annotate_cases/run.py [--cases FILE | --all] [--misses] [--json]
+
+``--cases FILE`` scores one case file (default: clinical_cases.yaml); ``--all`` scores every case file beside
+this script (clinical_cases.yaml, then cases_b.yaml: a second set written later without looking at the knowledge),
+printing the same figures per file.
 
 Uses the default knowledge (whatever ``oncoresist.knowledge.load_knowledge()`` selects; the knowledge version is
 printed). The cases were written from drug labels, the NCCN CML mutation table and clinical papers, not from the
@@ -96,24 +100,53 @@ def score(cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str], str
     return figures, misses, kb.version
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", type=Path, default=HERE / "clinical_cases.yaml")
-    ap.add_argument("--misses", action="store_true", help="list every miss")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args(argv)
-    cases = yaml.safe_load(args.cases.read_text())["cases"]
-    figures, misses, version = score(cases)
-    if args.json:
-        print(json.dumps({"knowledge_version": version, **figures, "misses": misses}, indent=2))
-        return 0
+CASE_FILES = (HERE / "clinical_cases.yaml", HERE / "cases_b.yaml")
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """The ``cases`` list of one case file."""
+    return list(yaml.safe_load(path.read_text())["cases"])
+
+
+def _print_text(path: Path | None, figures: dict[str, float], misses: list[str], version: str, show: bool) -> None:
+    if path is not None:
+        print(f"== {path.name}")
     print(f"knowledge_version: {version}")
     print(f"oncoresist_version: {oncoresist.__version__}")
-    if args.misses:
+    if show:
         for m in misses:
             print(f"  miss  {m}")
     for k, v in figures.items():
         print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--cases", type=Path, default=None, help="one case file (default: clinical_cases.yaml)")
+    which.add_argument("--all", action="store_true", help="score every case file beside this script, one after another")
+    ap.add_argument("--misses", action="store_true", help="list every miss")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    paths = list(CASE_FILES) if args.all else [args.cases or CASE_FILES[0]]
+    results = []
+    for path in paths:
+        if not path.is_file():
+            print(
+                f"error: --cases: no such file {str(path)!r}; give a case file such as {CASE_FILES[1]}", file=sys.stderr
+            )
+            return 2
+        figures, misses, version = score(load_cases(path))
+        results.append((path, figures, misses, version))
+    if args.json:
+        rows = [{"knowledge_version": v, **f, "misses": m} for _, f, m, v in results]
+        if args.all:  # a list, one object per file, each naming its file
+            print(json.dumps([{"cases": p.name, **row} for (p, *_), row in zip(results, rows, strict=True)], indent=2))
+        else:  # one object, as before
+            print(json.dumps(rows[0], indent=2))
+        return 0
+    for path, figures, misses, version in results:
+        _print_text(path if args.all else None, figures, misses, version, args.misses)
     return 0
 
 
