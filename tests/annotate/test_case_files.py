@@ -34,10 +34,7 @@ FIELDS = frozenset({"id", "alterations", "drug", "tumor", "expect", "mechanism",
 REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 
 # Written as a report writes them, but not (yet) read by the grammar: reported, not removed.
-UNREADABLE = {
-    "MSI-H": "microsatellite status is a biomarker, not a gene change",
-    "TMB-H": "tumour mutational burden is a biomarker, not a gene change",
-}
+UNREADABLE: dict[str, str] = {}  # MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3)
 
 # generic names (lower case, words joined by a space or hyphen) or a common upper-case abbreviation (ATRA)
 _DRUG_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:[ -][a-z0-9]+)*|[A-Z]{2,6})$")
@@ -128,7 +125,7 @@ def test_pmids_are_well_formed(name: str) -> None:
 def test_alteration_parses(text: str) -> None:
     alt = parse_alteration(text)
     genes = [g for g in (alt.gene, alt.partner5, alt.partner3) if g]
-    assert alt.kind == "phenotype" or genes, f"{text!r} parsed to no gene"
+    assert alt.kind in ("phenotype", "biomarker") or genes, f"{text!r} parsed to no gene"
     for g in genes:
         assert _GENE_RE.fullmatch(g), f"{text!r}: gene {g!r} is not an HGNC-like symbol"
 

@@ -33,6 +33,8 @@ from collections.abc import Callable
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
 from oncoresist.alteration.vocabulary import (
+    BIOMARKER_CUTOFFS,
+    BIOMARKER_LOOKUP,
     EXON_KIND,
     EXON_TOKENS,
     HYPHEN_SUFFIXES,
@@ -131,6 +133,9 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     low = raw.lower().rstrip(".")
     if low in PHENOTYPE_LOOKUP:
         return Alteration(kind="phenotype", qualifier=PHENOTYPE_LOOKUP[low], text=raw)
+    biomarker = _parse_biomarker(low, raw)
+    if biomarker is not None:
+        return biomarker
     body = _PAREN_CDNA_RE.sub("", raw) if not raw.lower().startswith("c.") else raw
 
     origin: Origin | None = None
@@ -153,6 +158,40 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     if origin is None and alt.origin is None and phase is None:
         return alt
     return dataclasses.replace(alt, origin=origin or alt.origin, phase=phase, text=raw)
+
+
+_BIOMARKER_VALUE_RES = (
+    (
+        "TMB",
+        re.compile(
+            r"^(?:tmb|tumou?r mutation(?:al)? burden)(?:\s*\((?:tmb)\))?\s*(?:[:=]|of|≥|>=)?\s*"
+            r"(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*(?:mut(?:ation)?s?\s*(?:/|per)\s*mb|muts?/mb|/mb|mb)?$"
+        ),
+    ),
+    (
+        "LOH",
+        re.compile(
+            r"^(?:genomic\s+)?(?:loh|loss of heterozygosity)(?:\s+score)?\s*(?:[:=]|of|≥|>=)?\s*"
+            r"(?P<v>\d{1,3}(?:\.\d{1,3})?)\s*%$"
+        ),
+    ),
+)
+_BIOMARKER_TAIL_RE = re.compile(r"\s+(?:status|positive|tumou?r|phenotype)$")
+
+
+def _parse_biomarker(low: str, raw: str) -> Alteration | None:
+    """A genome-level biomarker (``MSI-H``, ``dMMR``, ``TMB-H``, ``TMB 12 mut/Mb``, ``HRD-positive``, ``genomic LOH 21%``)."""
+    text = low.replace("\u2265", "≥")
+    for candidate in (text, _BIOMARKER_TAIL_RE.sub("", text)):
+        if candidate in BIOMARKER_LOOKUP:
+            return Alteration(kind="biomarker", qualifier=BIOMARKER_LOOKUP[candidate], text=raw)
+    for stem, rx in _BIOMARKER_VALUE_RES:
+        m = rx.match(text)
+        if m:
+            high, low_name, cut = BIOMARKER_CUTOFFS[stem]
+            value = float(m["v"])
+            return Alteration(kind="biomarker", qualifier=high if value >= cut else low_name, value=value, text=raw)
+    return None
 
 
 def _gene_and_rest(body: str) -> tuple[str, str]:

@@ -24,6 +24,7 @@ Kind = Literal[
     "isoform",  # a named isoform or truncated form: AR-V7, p95HER2
     "methylation",  # promoter methylated / unmethylated
     "phenotype",  # small cell transformation, EMT, persister ... (no gene)
+    "biomarker",  # genome-level biomarker (no gene): MSI-H, MSS, dMMR, pMMR, TMB-H, TMB-L, HRD-positive, LOH-high
 ]
 
 ProteinKind = Literal[
@@ -119,6 +120,7 @@ class Alteration:
     origin: Origin | None = None  # germline / somatic when stated
     phase: Phase | None = None  # in cis / in trans (with another change of the gene) when stated
     hgvs_c: str | None = None  # a cDNA splice notation as given: c.2573-1G>A
+    value: float | None = None  # a biomarker's measured value: TMB in mut/Mb, genomic LOH in percent
     text: str = field(default="", compare=False)
 
     def __hash__(self) -> int:
@@ -173,11 +175,24 @@ class Alteration:
                 return f"{g} promoter {self.qualifier}"
             case "phenotype":
                 return str(self.qualifier)
+            case "biomarker":
+                return _biomarker_name(str(self.qualifier), self.value)
             case _:
                 return f"{g} {self.kind}"
 
     def __str__(self) -> str:
         return self.name
+
+
+#: how a measured biomarker value is written in the canonical name (parses back: TMB 12 mut/Mb, genomic LOH 21%)
+BIOMARKER_VALUE_NAMES: dict[str, str] = {"TMB": "TMB {v} mut/Mb", "LOH": "genomic LOH {v}%"}
+
+
+def _biomarker_name(qualifier: str, value: float | None) -> str:
+    if value is None:
+        return qualifier
+    stem = qualifier.split("-", 1)[0]
+    return BIOMARKER_VALUE_NAMES.get(stem, qualifier + " {v}").format(v=f"{value:g}")
 
 
 _ALT_KEY_FIELDS = tuple(f.name for f in fields(Alteration) if f.compare)

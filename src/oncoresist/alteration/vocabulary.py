@@ -191,3 +191,79 @@ EXON_KIND = {
     "skipping": "skipping", "skip": "skipping", "skipping mutation": "skipping", "skipping alteration": "skipping",
     "duplication": "insertion", "dup": "insertion",
 }  # fmt: skip
+
+#: genome-level biomarkers (``kind="biomarker"``, no gene): canonical name → ways reports write it (lower case)
+BIOMARKERS: dict[str, tuple[str, ...]] = {
+    "MSI-H": (
+        "msi-h", "msi-high", "msi high", "msih", "msi", "msi-hi", "high msi", "microsatellite instability",
+        "microsatellite instability-high", "microsatellite instability high", "high microsatellite instability",
+        "microsatellite unstable", "microsatellite instable", "msi-h/dmmr", "msi-h / dmmr", "msi-high/dmmr",
+    ),
+    "MSS": (
+        "mss", "microsatellite stable", "microsatellite stability", "msi-l", "msi-low", "msi low",
+        "microsatellite instability-low", "mss/pmmr",
+    ),
+    "dMMR": (
+        "dmmr", "mmr-d", "mmrd", "mmr deficient", "mmr-deficient", "mmr deficiency", "deficient mmr",
+        "mismatch repair deficient", "mismatch repair-deficient", "mismatch repair deficiency", "deficient mismatch repair",
+        "mismatch-repair deficient", "mismatch repair protein loss", "loss of mmr protein expression", "dmmr/msi-h",
+    ),
+    "pMMR": (
+        "pmmr", "mmr-p", "mmr proficient", "mmr-proficient", "proficient mmr", "mismatch repair proficient",
+        "mismatch repair-proficient", "proficient mismatch repair", "pmmr/mss",
+    ),
+    "TMB-H": (
+        "tmb-h", "tmb-high", "tmb high", "tmb hi", "high tmb", "tmbh", "tumor mutational burden-high",
+        "tumor mutational burden high", "high tumor mutational burden", "tumour mutational burden-high",
+        "tumour mutational burden high", "high tumour mutational burden", "tumor mutation burden high",
+        "high tumor mutation burden", "hypermutated", "hypermutation",
+    ),
+    "TMB-L": (
+        "tmb-l", "tmb-low", "tmb low", "low tmb", "tumor mutational burden-low", "tumor mutational burden low",
+        "low tumor mutational burden", "tumour mutational burden low", "low tumour mutational burden",
+    ),
+    "HRD-positive": (
+        "hrd", "hrd-positive", "hrd positive", "hrd+", "hrd high", "hrd-high", "hr-deficient", "hr deficient",
+        "homologous recombination deficiency", "homologous recombination deficient",
+        "homologous recombination deficiency positive", "homologous recombination repair deficiency",
+        "brcaness", "genomic instability score high", "gis-positive", "gis positive",
+    ),
+    "HRD-negative": (
+        "hrd-negative", "hrd negative", "hrd-", "hr-proficient", "hr proficient", "homologous recombination proficient",
+        "homologous recombination proficiency", "gis-negative",
+    ),
+    "LOH-high": (
+        "loh-high", "loh high", "genomic loh", "genomic loh-high", "genomic loh high", "high genomic loh", "high loh",
+        "genomic loss of heterozygosity", "genomic loss of heterozygosity high", "high genomic loss of heterozygosity",
+    ),
+    "LOH-low": ("loh-low", "loh low", "genomic loh-low", "genomic loh low", "low genomic loh"),
+}  # fmt: skip
+BIOMARKER_LOOKUP = {syn: canon for canon, syns in BIOMARKERS.items() for syn in (*syns, canon.lower())}
+
+#: measured biomarkers: stem → (high name, low name, cut-off, unit words). The cut-offs are the labelled ones:
+#: TMB-H ≥ 10 mut/Mb (Keytruda (pembrolizumab) US prescribing information, 1 Indications and Usage, TMB-H solid
+#: tumours by an FDA-approved test); genomic LOH-high ≥ 16 % (ARIEL2/ARIEL3 cut-off of the FoundationFocus CDx
+#: BRCA LOH assay, Rubraca (rucaparib) US prescribing information, 14 Clinical Studies).
+BIOMARKER_CUTOFFS: dict[str, tuple[str, str, float]] = {
+    "TMB": ("TMB-H", "TMB-L", 10.0),
+    "LOH": ("LOH-high", "LOH-low", 16.0),
+}
+#: biomarkers that report (mostly) the same state by another assay: an observation of one is a *possible*
+#: match for a fact on the other (MSI-H by PCR/NGS and dMMR by immunohistochemistry, as the pembrolizumab and
+#: dostarlimab labels pair them; genomic LOH-high as one measure of HRD, as the olaparib + bevacizumab label
+#: defines HRD-positive by a genomic instability score)
+BIOMARKER_RELATED: dict[str, tuple[str, ...]] = {
+    "MSI-H": ("dMMR",),
+    "dMMR": ("MSI-H",),
+    "MSS": ("pMMR",),
+    "pMMR": ("MSS",),
+    "LOH-high": ("HRD-positive",),
+    "HRD-positive": ("LOH-high",),
+}
+#: mismatch-repair genes whose loss of function makes a tumour mismatch-repair deficient (a *possible* dMMR / MSI-H:
+#: the IHC panel of MLH1, MSH2, MSH6, PMS2; EPCAM deletions silence MSH2)
+MMR_GENES = frozenset({"MLH1", "MSH2", "MSH6", "PMS2", "EPCAM"})
+#: homologous-recombination genes whose deleterious alteration defines HRD-positive in the olaparib + bevacizumab
+#: label (Lynparza US prescribing information, 1 Indications: "HRD-positive status defined by either a deleterious
+#: or suspected deleterious BRCA mutation, and/or genomic instability")
+HRD_DEFINING_GENES = frozenset({"BRCA1", "BRCA2"})

@@ -10,7 +10,7 @@ imported on ties). Sensitivity findings carry no mechanism class.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from oncoresist.alteration import Alteration
 from oncoresist.annotate.result import EvidenceItem, Finding
@@ -151,3 +151,50 @@ def build_finding(
         warnings=warnings,
         core=tuple(dict.fromkeys(n for m in matches for n in (m.core or m.observed))),
     )
+
+
+#: databases whose mechanism classes are inferred by the importers (CIViC and CGI record none)
+INFERRED_DATABASES = frozenset({"civic", "cgi"})
+
+
+def adopt_curated_mechanisms(findings: Sequence[Finding]) -> list[Finding]:
+    """Merge a finding whose evidence is all imported (its mechanism class inferred by an importer) into the
+    finding on the same alterations, drugs and effect whose mechanism a curated fact states: the curated
+    class governs ("unless the fact says otherwise"; ``ESR1 mutation`` on exemestane is on target, not the
+    importer's downstream guess). Findings without such a curated twin are kept as they are."""
+    fs = list(findings)
+    curated: dict[tuple[object, ...], int] = {}
+    for i, f in enumerate(fs):
+        if f.mechanism is not None and any(e.database not in INFERRED_DATABASES for e in f.evidence):
+            curated.setdefault((f.observed, tuple(f.drugs), f.effect), i)
+    if not curated:
+        return fs
+    absorbed: dict[int, list[Finding]] = {}
+    out_idx: list[int] = []
+    for i, f in enumerate(fs):
+        key = (f.observed, tuple(f.drugs), f.effect)
+        j = curated.get(key)
+        if (j is not None and j != i and f.mechanism != fs[j].mechanism and f.evidence
+                and all(e.database in INFERRED_DATABASES for e in f.evidence)):  # fmt: skip
+            absorbed.setdefault(j, []).append(f)
+        else:
+            out_idx.append(i)
+    out: list[Finding] = []
+    for i in out_idx:
+        f = fs[i]
+        extra = absorbed.get(i)
+        if extra:
+            items = sorted((*f.evidence, *(e for g in extra for e in g.evidence)), key=_item_rank)
+            best = items[0]
+            f = replace(
+                f,
+                evidence=tuple(items),
+                fact_ids=tuple(e.fact_id for e in items),
+                sources=list(dict.fromkeys([*f.sources, *(s for g in extra for s in g.sources)])),
+                tumors=list(dict.fromkeys([*f.tumors, *(t for g in extra for t in g.tumors)])),
+                evidence_level=best.evidence_level,
+                tumor_relation=best.relation,
+                standing="applies" if best.relation in FULL or best.relation == "descendant" else "lower",
+            )
+        out.append(f)
+    return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from oncoresist._version import __version__
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
+from oncoresist.annotate.reversion import restored_by, reversion_findings
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
@@ -226,7 +227,7 @@ class Annotator:
 
     def recognised(self, alt: Alteration) -> bool:
         """Whether any fact or option pattern matches the observation."""
-        return bool(self.fact_matches(alt)) or bool(self.option_matches(alt))
+        return bool(self.fact_matches(alt)) or bool(self.option_matches(alt)) or restored_by(alt) is not None
 
     # ------------------------------------------------------------ drugs, tumours
     def tumor_context(self, tumor: str) -> set[str]:
@@ -473,7 +474,7 @@ class Annotator:
             return fact.mechanism
         targets = [set(d.targets) for name in drugs if (d := self.knowledge.drugs.get(name)) is not None]
         genes = {a.gene for a in obs if a.gene and a.kind != "fusion"}
-        if not targets or not genes or not all(genes & t for t in targets):
+        if not targets or not genes or not all(genes <= t for t in targets):  # a non-target gene: the fact's class
             return fact.mechanism
         kinds = {a.kind for a in obs if a.gene in genes}
         if kinds <= {"protein", "codon", "exon", "mutation"}:
@@ -487,12 +488,12 @@ class Annotator:
         opts = self._opt_by_therapy.get(given, ())
         alts = [  # only these can change the outcome
             a for a in alts
-            if self._ctx_matches(a, given) or (opts and any(o in opts for o, _s in self.option_matches(a)))
+            if self._ctx_matches(a, given) or restored_by(a) or (opts and any(o in opts for o, _s in self.option_matches(a)))
         ]  # fmt: skip
         key = (tuple(alts), given, tumor)
         hit = self._weighed.get(key)
         if hit is None:
-            findings = self._findings(alts, given, tumor)
+            findings = reversion_findings(self.knowledge, alts, given, self._findings(alts, given, tumor))
             hit = weigh(
                 findings,
                 given,

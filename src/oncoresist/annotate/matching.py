@@ -44,6 +44,11 @@ fusion          ``A::B``: the same ordered partners;      ``A::B`` pattern, gene
                 inside a fusion implies the fusion
 expression /    expression or overexpression              amplification
 overexpression  (overexpression: overexpression only)
+biomarker       the same state (``TMB 12 mut/Mb`` is      a related state by another assay (MSI-H /
+                TMB-H: labelled cut-offs); HRD-positive:  dMMR, LOH-high / HRD-positive); dMMR and
+                a BRCA1/2 loss of function                MSI-H: an MMR-gene (MLH1, MSH2, MSH6,
+                                                          PMS2, EPCAM) loss of function, MLH1
+                                                          promoter methylation
 others          the same kind (amplification,
                 underexpression), isoform, methylation
                 state or phenotype
@@ -60,6 +65,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from oncoresist.alteration import Alteration, ProteinChange
+from oncoresist.alteration.vocabulary import BIOMARKER_RELATED, HRD_DEFINING_GENES, MMR_GENES
 from oncoresist.profile.exons import exon_range
 
 if TYPE_CHECKING:
@@ -362,6 +368,10 @@ def match_kind(
     known = known_specific or _never
     if p.kind == "phenotype":
         return "exact" if o.kind == "phenotype" and o.qualifier == p.qualifier else None
+    if p.kind == "biomarker":
+        return _biomarker_kind(p, o, role(o.gene) if role is not None and o.gene else None)
+    if o.kind == "biomarker":
+        return None
     if p.kind == "fusion":
         kind = _fusion_kind(p, o)
     elif o.gene != p.gene:
@@ -378,6 +388,50 @@ def match_kind(
             if have is None:
                 kind = "possible"
     return kind
+
+
+#: biomarker states that an MMR-gene loss of function (possibly) causes, and that a BRCA1/2 loss defines
+_MMR_STATES = ("dMMR", "MSI-H")
+_HRD_STATES = ("HRD-positive",)
+
+
+def _biomarker_kind(p: Alteration, o: Alteration, role: str | None) -> MatchKind | None:
+    """A genome-level biomarker pattern (``MSI-H``, ``dMMR``, ``TMB-H``, ``HRD-positive``, ...).
+
+    exact: the same state (a measured value classified by the labelled cut-off); for ``HRD-positive``,
+    also a loss of function of BRCA1/BRCA2 (the label's definition). possible: a related state measured
+    by another assay (MSI-H / dMMR, LOH-high / HRD-positive); for ``dMMR`` / ``MSI-H``, a loss of
+    function of a mismatch-repair gene (MLH1, MSH2, MSH6, PMS2, EPCAM) or MLH1 promoter methylation,
+    since a single report of the gene does not show that the tumour is mismatch-repair deficient.
+    """
+    q = p.qualifier
+    if o.kind == "biomarker":
+        if o.qualifier == q:
+            return "exact"
+        return "possible" if q in BIOMARKER_RELATED.get(str(o.qualifier), ()) else None
+    gene = o.gene
+    if gene is None:
+        return None
+    if q in _MMR_STATES and gene in MMR_GENES:
+        if o.kind == "methylation":
+            return "possible" if gene == "MLH1" and o.qualifier == "methylated" else None
+        return "possible" if _loss_kind(o, role or "tumor_suppressor") == "exact" else None
+    if q in _HRD_STATES and gene in HRD_DEFINING_GENES:
+        return "exact" if _loss_kind(o, role or "tumor_suppressor") == "exact" else None
+    return None
+
+
+def biomarker_keys(alt: Alteration) -> tuple[str, ...]:
+    """Index keys of the biomarker states ``alt`` may imply (its own; related states; dMMR/MSI-H for an
+    MMR gene; HRD-positive for BRCA1/2)."""
+    if alt.kind == "biomarker":
+        q = str(alt.qualifier)
+        return tuple(f"biomarker:{x}" for x in (q, *BIOMARKER_RELATED.get(q, ())))
+    if alt.gene in MMR_GENES:
+        return tuple(f"biomarker:{x}" for x in _MMR_STATES)
+    if alt.gene in HRD_DEFINING_GENES:
+        return tuple(f"biomarker:{x}" for x in _HRD_STATES)
+    return ()
 
 
 def _never(_alt: Alteration) -> bool:
@@ -426,9 +480,12 @@ def index_keys(alt: Alteration) -> tuple[str, ...]:
     """Keys under which a pattern is indexed / an observation is looked up."""
     if alt.kind == "phenotype":
         return (f"phenotype:{alt.qualifier}",)
+    if alt.kind == "biomarker":
+        return biomarker_keys(alt)
     keys = [alt.gene] if alt.gene else []
     if alt.kind == "fusion":
         keys += [g for g in (alt.partner5, alt.partner3) if g]
     if alt.fusion_context:
         keys += alt.fusion_context.split("::")
+    keys += biomarker_keys(alt)
     return tuple(dict.fromkeys(keys))

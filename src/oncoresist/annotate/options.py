@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import database_of
 from oncoresist.annotate.matching import matches
+from oncoresist.annotate.rank import rank_candidates
 from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.errors import OncoresistError
@@ -370,7 +371,7 @@ class OptionDeriver:
             n_addr = len(set(extra[therapy]))
             ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), not self._approved(therapy),
                             _BASIS_ORDER[b.basis], -n_addr, therapy), therapy, items))  # fmt: skip
-        ranked.sort(key=lambda t: t[0])
+        ranked = rank_candidates(ranked, kb=self.kb, targets=targets, given=given, approved=self._approved)  # rank.py
         out: list[TherapyOption] = []
         for _rank, therapy, items in ranked:
             if len(out) >= MAX_OPTIONS:

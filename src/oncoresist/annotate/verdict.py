@@ -7,6 +7,10 @@ subtype; 2 in a sibling; 3 elsewhere) plus 1 when the input only *possibly* matc
 fact (gene- or codon-level input below a specific variant; another reference residue).
 Lower is stronger.
 
+0. **Reversions.** A resistance finding on a change that restores a loss of function (a reversion
+   mutation; a secondary mutation of a homologous-recombination gene) decides over every
+   sensitivity finding on that gene's loss for the same drug, at any level and tumour standing:
+   the sensitivity rests on the loss the reversion undoes (:mod:`.reversion`).
 1. **Standing.** Findings whose evidence was all recorded in sibling or unrelated tumour types
    are reported (``lower_standing``) but do not decide, unless no finding has evidence from the
    query tumour, its ancestors, its subtypes or any tumour: then they are weighed (with their
@@ -50,8 +54,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from oncoresist.annotate.aggregate import BREADTH, item_strength
+from oncoresist.annotate.aggregate import BREADTH, adopt_curated_mechanisms, item_strength
 from oncoresist.annotate.result import Conflict, Finding, Verdict
+from oncoresist.annotate.reversion import restored_gene
 from oncoresist.annotate.scope import DECIDING, FULL, PENALTY
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 
@@ -138,6 +143,11 @@ def _label(f: Finding) -> str:
     return f"{f.alteration}: {effect}{mech} to {' + '.join(f.drugs)}, level {f.evidence_level}{where}"
 
 
+def restores(f: Finding) -> str | None:
+    """The gene whose loss of function the finding's alteration restores (a reversion), else ``None``."""
+    return next((g for n in (f.core or f.observed) if (g := restored_gene(n)) is not None), None)
+
+
 def decides(f: Finding) -> bool:
     return f.status == "decisive"
 
@@ -156,7 +166,7 @@ def weigh(
     alterations the finding is about, without the fusion a kinase-domain change sits in
     (``BCR::ABL1 + ABL1 E255K`` is about ``ABL1 E255K``).
     """
-    fs = list(findings)
+    fs = adopt_curated_mechanisms(findings)
     st = [strength(f) for f in fs]
     status = ["decisive" if (f.tumor_relation in FULL or f.tumor_relation == "descendant") else "lower_standing"
               for f in fs]  # fmt: skip
@@ -165,6 +175,22 @@ def weigh(
     if fs and all(x == "lower_standing" for x in status):  # nothing recorded in this tumour: weigh what there is
         status = ["decisive"] * len(fs)
         notes = ["only evidence from other tumour types applies (lower standing)"] * len(fs)
+
+    # 0. a reversion restores the loss of function that a sensitivity finding rests on: it decides
+    protected: set[int] = set()
+    for r, f in enumerate(fs):
+        gene = restores(f) if f.effect in RESISTANCE_SIDE else None
+        if gene is None:
+            continue
+        for s, g in enumerate(fs):
+            if g.effect != "sensitivity" or g.gene != gene or not set(g.drugs) & set(f.drugs) or restores(g):
+                continue
+            status[s], against[s] = "outweighed", r
+            notes[s] = f"{f.alteration} restores the {gene} loss of function this sensitivity rests on"
+            if status[r] != "decisive":
+                notes[r] = "a reversion defeats the loss's sensitivity in any tumour type"
+            status[r] = "decisive"
+            protected.add(r)
 
     # 2. regimens
     if len(given) >= 2:
@@ -196,7 +222,7 @@ def weigh(
     sens = [i for i, f in enumerate(fs) if f.effect == "sensitivity"]
     for r in res:
         for s in sens:
-            if status[r] not in ("decisive", "tied") or status[s] not in ("decisive", "tied"):
+            if r in protected or status[r] not in ("decisive", "tied") or status[s] not in ("decisive", "tied"):
                 continue
             if not set(fs[r].drugs) & set(fs[s].drugs) or not core(fs[r]) <= core(fs[s]):
                 continue
@@ -220,7 +246,7 @@ def weigh(
                 against.setdefault(s, r)
     # 4. resistance on an added alteration vs validated/clinical sensitivity
     for r in res:
-        if status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
+        if r in protected or status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
             continue
         for s in sens:
             if status[s] != "decisive" or st[s] > CLINICAL or not set(fs[r].drugs) & set(fs[s].drugs):

@@ -15,7 +15,13 @@ from oncoresist.alteration import parse_alteration
 from oncoresist.errors import UnknownNameError
 from oncoresist.knowledge.oncotree import LABEL as ONCOTREE_LABEL
 from oncoresist.knowledge.oncotree import ROOT as TUMOR_ROOT
-from oncoresist.knowledge.oncotree import OncoTree, loose_key, name_forms
+from oncoresist.knowledge.oncotree import (
+    OncoTree,
+    clinical_tumor_synonyms,
+    loose_key,
+    name_forms,
+    strip_clinical_qualifiers,
+)
 from oncoresist.knowledge.schema import (
     Drug,
     DrugClass,
@@ -97,6 +103,11 @@ class Knowledge:
     _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
     #: :func:`loose_key` of every name form, synonym and main type -> the codes carrying it
     _tumor_loose: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    #: loose key of a clinical synonym -> code; code -> the synonym's source (data_vocabulary/tumor_synonyms.yaml)
+    _clinical_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
+    #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
+    _tumor_readings: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
@@ -218,6 +229,12 @@ class Knowledge:
                     )
         for old, code in self._tumor_code_alias.items():
             self._tumor_alias.setdefault(old.lower(), code)
+        self._clinical_names = {}
+        for syn in clinical_tumor_synonyms():  # clinical names OncoTree lacks (data_vocabulary/tumor_synonyms.yaml)
+            if syn.code in self.tumors:
+                self._tumor_alias.setdefault(normalize_name(syn.name), syn.code)
+                self._clinical_names.setdefault(loose_key(syn.name), syn.code)
+                self._clinical_sources[syn.code] = syn.source
         self._index_tumor_forms()
 
     def _index_tumor_forms(self) -> None:
@@ -270,6 +287,13 @@ class Knowledge:
             common = [a for a in common if a in anc]
         return next((a for a in common if a != TUMOR_ROOT), None)
 
+    def _specific_ancestor(self, codes: set[str]) -> str | None:
+        """The closest common ancestor of ``codes`` when it is a specific type: not the root, not a tissue."""
+        common = self._common_ancestor(sorted(codes))
+        if common is None or self.tumor_tissue(common) == common:
+            return None
+        return common
+
     def _collapse(self, codes: set[str]) -> str | None:
         """The one code of ``codes`` that lies above (or is) every other, else None."""
         for c in sorted(codes):
@@ -286,15 +310,42 @@ class Knowledge:
         read as ``"<site> <histology>"`` or as the type below ``<site>`` whose name holds every
         word of ``<histology>``; then ``"<site> cancer"`` for a site that is an OncoTree tissue.
         """
+        code, cands = self._tumor_candidates(token)
+        if code is None and not cands:
+            bare = strip_clinical_qualifiers(token)
+            if bare and bare.lower() != " ".join(token.split()).lower():
+                code, cands = self._tumor_candidates(bare)
+                if code is not None:
+                    self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), without {token!r}'s qualifiers"
+        return code, cands
+
+    def tumor_reading(self, token: str) -> str | None:
+        """How a tumour name that is not an OncoTree name was read (a clinical synonym, the closest common
+        ancestor of the nodes it names, or the name without its clinical qualifiers), or ``None``."""
+        code, _ = self.tumor_candidates(token)
+        return self._tumor_readings.get(token) if code is not None else None
+
+    def _tumor_candidates(self, token: str) -> tuple[str | None, list[str]]:
         exact = self._tumor_alias.get(normalize_name(token))
         if exact is not None:
             return exact, [exact]
         key = loose_key(token)
         if not key:
             return None, []
+        clinical = self._clinical_names.get(key)
+        if clinical is not None:
+            self._tumor_readings[token] = (
+                f"read as {self.tumors[clinical].name} ({clinical}), a clinical synonym ({self._clinical_sources[clinical]})"
+            )
+            return clinical, [clinical]
         hit = self._tumor_loose.get(key)
         if hit:
-            one = self._collapse(hit)
+            one = self._collapse(hit) or self._specific_ancestor(hit)
+            if one is not None and one not in hit:
+                named = ", ".join(f"{self.tumors[c].name} ({c})" for c in sorted(hit))
+                self._tumor_readings[token] = (
+                    f"read as {self.tumors[one].name} ({one}), the closest common ancestor of the types it names: {named}"
+                )
             return (one, [one]) if one else (None, sorted(hit))
         m = _OF_SITE_RE.match(" ".join(token.split()))
         if m:

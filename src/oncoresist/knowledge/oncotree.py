@@ -19,8 +19,11 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge._construct import fast_constructor
@@ -170,3 +173,58 @@ def name_forms(name: str, *, comma: bool = True) -> list[str]:
                     if alt:
                         add(" ".join([*words[:i], alt, *words[i + 1 :]]))
     return out
+
+
+#: clinical tumour names OncoTree does not carry (with the source of each wording)
+CLINICAL_SYNONYMS_FILE = Path(__file__).parent / "data_vocabulary" / "tumor_synonyms.yaml"
+
+
+@dataclass(frozen=True)
+class ClinicalSynonym:
+    """A clinical tumour name, the OncoTree code it names, and where the wording comes from."""
+
+    name: str
+    code: str
+    source: str
+
+
+@lru_cache(maxsize=4)
+def clinical_tumor_synonyms(path: Path = CLINICAL_SYNONYMS_FILE) -> tuple[ClinicalSynonym, ...]:
+    """The clinical synonym table (``data_vocabulary/tumor_synonyms.yaml``), read once.
+
+    Raises
+    ------
+    KnowledgeError
+        When the file cannot be read or an entry lacks ``name``, ``code`` or ``source``.
+    """
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return tuple(ClinicalSynonym(str(e["name"]), str(e["code"]), str(e["source"])) for e in doc["synonyms"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: cannot read the clinical tumour synonyms ({exc}); fix field 'synonyms'") from exc
+
+
+#: clinical qualifiers that say how far a tumour has spread, how it was treated, for whom, or which
+#: biomarker subset it is, but not which tumour type it is (stripped when the full name names nothing)
+_QUALIFIER_RE = re.compile(
+    r"\b(?:"
+    r"locally\s+advanced\s+or\s+metastatic|locally\s+advanced|advanced\s+or\s+metastatic|metastatic|advanced"
+    r"|unresectable(?:\s+or\s+metastatic)?|inoperable|recurrent|relapsed(?:\s*(?:or|/)\s*refractory)?|refractory"
+    r"|r/r|newly[\s-]+diagnosed|previously[\s-]+treated|treatment[\s-]+naive|progressive|symptomatic"
+    r"|early[\s-]+stage|early|stage\s+(?:iv|iii|ii|i|[1-4])[abc]?|high[\s-]+risk|intermediate[\s-]+risk|de\s+novo"
+    r"|castration[\s-]+(?:resistant|sensitive)|hormone[\s-]+(?:sensitive|naive)|platinum[\s-]+(?:resistant|sensitive)"
+    r"|hormone[\s-]+receptor[\s-]*(?:positive|negative)|(?:hr|er|pr|her2|egfr|alk|ros1|braf|kras|brca)[\s-]*"
+    r"(?:positive|negative|low|ultralow|mutant|mutated|rearranged|altered|amplified|\+|-)(?=\s|$)"
+    r"|pediatric|paediatric|childhood|adult|malignant|primary|secondary"
+    r")(?=\s|$|,)",
+    re.IGNORECASE,
+)
+
+
+def strip_clinical_qualifiers(name: str) -> str:
+    """``name`` without qualifiers of stage, treatment history, age group or biomarker subset, and without a
+    trailing abbreviation in parentheses: ``"metastatic castration-resistant prostate cancer (mCRPC)"`` ->
+    ``"prostate cancer"``; ``"HER2-positive breast cancer"`` -> ``"breast cancer"``."""
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    text = _QUALIFIER_RE.sub(" ", text)
+    return " ".join(text.replace(" ,", ",").strip(" ,").split())

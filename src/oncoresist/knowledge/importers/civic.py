@@ -64,6 +64,10 @@ _VARIANT_SYNONYMS = {
 }
 
 
+#: CIViC's genome-wide biomarker "variants" (gene TMB / MSI) in the grammar's biomarker names
+_BIOMARKERS = {("MSI", "high"): "MSI-H", ("MSI", "low"): "MSS", ("TMB", "high"): "TMB-H", ("TMB", "low"): "TMB-L"}
+
+
 def _dna_level(rest: str) -> bool:
     return bool(re.search(r"\brs\d+|\*\d|c\.[\d*-]|homozygosity|genotype|polymorphism", rest, re.IGNORECASE))
 
@@ -98,7 +102,10 @@ def civic_variant_text(part: str) -> str:
     if re.match(r"^[A-Z*]\d", rest) or re.match(r"^p\.", rest):  # a protein change keeps its case
         return f"{gene} {_protein(rest)}"
     if gene.upper() in {"TMB", "MSI"}:
-        raise Skip("genome-wide biomarker (TMB, MSI) is not a gene alteration", part)
+        biomarker = _BIOMARKERS.get((gene.upper(), low))
+        if biomarker is None:
+            raise Skip("genome-wide biomarker measured another way (bTMB, mTMB, on-treatment) not in the grammar", part)
+        return biomarker
     return f"{gene} {low}"
 
 

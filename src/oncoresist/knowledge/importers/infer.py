@@ -23,7 +23,19 @@ fact ``mechanism_inferred: true``:
 
 In a profile of several alterations (``EML4::ALK`` AND ``ALK L1196M``) the
 non-fusion alterations are considered first: the fusion is usually the driver,
-the other alteration the cause of the effect.
+the other alteration the cause of the effect. Two more rules for such profiles:
+
+- *a second change in the driver's gene is on target*: when two alterations of the
+  profile share a gene (``PML::RARA`` AND ``PML A216V``; ``FGFR2 fusion`` AND
+  ``FGFR2 V564F``), that gene is the drug's target even where the drug's targets are
+  not recorded (arsenic trioxide binds PML);
+- *the driver is not the cause*: when some alterations lie in a target gene and others
+  do not (``BRAF V600E`` AND ``PTEN loss`` on a BRAF inhibitor), the target-gene
+  alteration is the sensitising driver and the others decide (rules 3-4).
+
+A drug-class name may name a gene family rather than a gene ("FGFR inhibitor",
+"PARP inhibitor", "IDH inhibitor"): a token that is no gene symbol names every known
+gene that is the token followed by a number (FGFR → FGFR1, FGFR2, FGFR3, FGFR4).
 """
 
 from __future__ import annotations
@@ -114,8 +126,23 @@ class MechanismRules:
                         sym = self.kb.resolve_gene(t)
                         if sym:
                             out.add(sym)
+                        else:
+                            out.update(self.family(t))
         self._class_genes[class_id] = out
         return out
+
+    def family(self, token: str) -> set[str]:
+        """Known genes named by a family token: ``FGFR`` → FGFR1 … FGFR4 (at least 3 letters, then digits)."""
+        if len(token) < 3 or not token.isalpha():
+            return set()
+        rx = re.compile(rf"{re.escape(token)}\d{{1,2}}[A-Z]?")
+        return {g for g in self.kb.genes if rx.fullmatch(g)}
+
+    def _oncogene(self, symbol: str) -> bool:
+        """Whether the gene is recorded as an oncogene (not a tumour suppressor, whose second change may restore
+        it: BRCA1 loss AND a BRCA1 reversion is DNA-repair restoration, not a change in the drug's target)."""
+        gene = self.kb.genes.get(symbol)
+        return gene is not None and gene.role == "oncogene"
 
     def infer(self, alterations: list[Alteration], drugs: list[str], drug_classes: list[str]) -> tuple[str, str]:
         """``(mechanism class, rule)`` for a fact; the rule names which of the rules above decided."""
@@ -125,19 +152,23 @@ class MechanismRules:
                 return "epigenetic", "methylation"
             if a.kind == "phenotype":
                 return "lineage_plasticity", "phenotype"
-        targets = self.targets(drugs, drug_classes)
-        for a in ordered:
-            genes = {g for g in (a.gene, a.partner5, a.partner3) if g}
-            if a.fusion_context:
-                genes.update(a.fusion_context.split("::"))
-            if a.partner5 and a.partner3:
-                genes.add(f"{a.partner5}::{a.partner3}")
-            if genes & targets:
-                if a.kind == "amplification":
-                    return "target_amplification", "target amplified"
-                if a.kind in _TARGET_FORM:
-                    return "target_alteration", "target expression/form"
-                return "on_target_mutation", "target mutated"
+        targets = set(self.targets(drugs, drug_classes))
+        gene_sets = [_genes(a) for a in ordered]
+        shared = {g for i, gs in enumerate(gene_sets) for g in gs if any(g in o for o in gene_sets[i + 1:])}
+        gains = {g for a, gs in zip(ordered, gene_sets, strict=True) if a.kind in _GAIN for g in gs}
+        # a second change in the driver's gene is on target (the driver: a fusion or gain, or an oncogene)
+        targets |= {g for g in shared if g in gains or self._oncogene(g)}
+        on = [a for a, gs in zip(ordered, gene_sets, strict=True) if gs & targets]
+        off = [a for a, gs in zip(ordered, gene_sets, strict=True) if not gs & targets and gs]
+        if on and off:  # the target-gene alteration is the driver; the others cause the effect
+            ordered = off
+            on = []
+        for a in on:
+            if a.kind == "amplification":
+                return "target_amplification", "target amplified"
+            if a.kind in _TARGET_FORM:
+                return "target_alteration", "target expression/form"
+            return "on_target_mutation", "target mutated"
         for a in ordered:
             for g in (a.gene, a.partner5, a.partner3):
                 gene = self.kb.genes.get(g or "")
@@ -150,3 +181,13 @@ class MechanismRules:
         if any(a.kind in _GAIN for a in ordered):
             return "bypass_pathway", "fallback: gain of a non-target gene"
         return "downstream_pathway", "fallback: other"
+
+
+def _genes(a: Alteration) -> set[str]:
+    """The genes an alteration concerns (a fusion: both partners and the fusion itself)."""
+    genes = {g for g in (a.gene, a.partner5, a.partner3) if g}
+    if a.fusion_context:
+        genes.update(a.fusion_context.split("::"))
+    if a.partner5 and a.partner3:
+        genes.add(f"{a.partner5}::{a.partner3}")
+    return genes

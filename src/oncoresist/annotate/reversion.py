@@ -1,0 +1,141 @@
+"""Reversions: a change that restores a loss-of-function allele defeats the sensitivity the loss gave.
+
+A *reversion* (``BRCA2 reversion mutation``; a "secondary" mutation of a homologous-recombination
+gene) restores the reading frame of the gene's loss-of-function allele, and with it homologous
+recombination: the synthetic lethality with PARP inhibition and the sensitivity to platinum that
+the loss gave are gone (DESIGN mechanism class ``dna_repair``: "BRCA1/2 reversion"). The knowledge
+records this for BRCA1 and BRCA2 with platinum and PARP inhibitors (facts whose pattern is
+``<gene> reversion mutation``).
+
+:func:`reversion_findings` adds, for every restoring observation of a gene whose loss the profile's
+sensitivity findings rest on, a resistance finding for each drug of those findings that has no
+reversion finding yet, *inferred* from the knowledge's reversion facts of the drug's class (its
+sources are theirs; level ``E``, inferential, when the facts are about another gene of the pathway
+or another drug of the class). Without such facts nothing is inferred. The verdict rule then lets
+the reversion finding decide over the loss's sensitivity (:mod:`.verdict`, rule 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oncoresist.alteration import Alteration, parse_alteration
+from oncoresist.annotate.result import EvidenceItem, Finding
+from oncoresist.errors import AlterationSyntaxError
+from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
+
+#: homologous-recombination genes whose reversions restore repair (BRCA1/2 reversions: Sakai et al. and
+#: Edwards et al., Nature 2008; PALB2 and RAD51C/RAD51D reversions are reported after PARP inhibitors too)
+HR_GENES = frozenset({"BRCA1", "BRCA2", "PALB2", "RAD51C", "RAD51D", "RAD51B", "BARD1", "BRIP1"})
+INFERRED_LEVEL = "E"
+MECHANISM = "dna_repair"
+
+
+def restored_gene(name: str) -> str | None:
+    """The gene a finding's observed alteration restores (``BRCA2 reversion mutation`` → BRCA2), else ``None``.
+
+    ``name`` is a canonical alteration name (it parses back): a reversion of any gene, or a
+    secondary mutation of a homologous-recombination gene."""
+    try:
+        alt = parse_alteration(name)
+    except AlterationSyntaxError:
+        return None
+    return restored_by(alt)
+
+
+def restored_by(alt: Alteration) -> str | None:
+    """The gene an observed alteration restores (a reversion; a secondary mutation of an HR gene), else ``None``."""
+    if alt.kind != "mutation" or alt.gene is None:
+        return None
+    if alt.qualifier == "reversion" or (alt.qualifier == "secondary" and alt.gene in HR_GENES):
+        return alt.gene
+    return None
+
+
+def _reversion_facts(kb: Knowledge) -> list[Fact]:
+    out = []
+    for f in kb.facts:
+        if f.effect == "resistance" and len(f.alterations) == 1:
+            try:
+                gene = restored_by(parse_alteration(f.alterations[0], kb.resolve_gene))
+            except AlterationSyntaxError:
+                continue
+            if gene is not None:
+                out.append(f)
+    return out
+
+
+_FACTS: dict[int, tuple[Knowledge, list[Fact]]] = {}
+
+
+def _facts_for(kb: Knowledge) -> list[Fact]:
+    hit = _FACTS.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        hit = _FACTS[id(kb)] = (kb, _reversion_facts(kb))
+    return hit[1]
+
+
+def reversion_findings(
+    kb: Knowledge, alts: Sequence[Alteration], given: frozenset[str], findings: Sequence[Finding]
+) -> list[Finding]:
+    """``findings`` plus an inferred reversion finding for each drug that the loss of a restored gene
+    sensitises to and that has no reversion finding yet (see the module text)."""
+    restored = {g: a for a in alts if (g := restored_by(a)) is not None}
+    if not restored:
+        return list(findings)
+    have = {(tuple(f.observed), d) for f in findings if f.effect != "sensitivity" for d in f.drugs}
+    out = list(findings)
+    for s in findings:
+        if s.effect != "sensitivity" or s.gene not in restored:
+            continue
+        rev = restored[s.gene]
+        for drug in s.drugs:
+            if drug not in given or ((rev.name,), drug) in have:
+                continue
+            new = _infer(kb, rev, drug, s)
+            if new is not None:
+                out.append(new)
+                have.add(((rev.name,), drug))
+    return out
+
+
+def _infer(kb: Knowledge, rev: Alteration, drug: str, sens: Finding) -> Finding | None:
+    d = kb.drugs.get(drug)
+    classes = set(d.classes) if d is not None else set()
+    facts = [f for f in _facts_for(kb) if drug in f.drugs or classes & set(f.drug_classes)]
+    if not facts:
+        return None
+    best = min(facts, key=lambda f: EVIDENCE_RANK[f.evidence_level])
+    level = INFERRED_LEVEL
+    basis = ", ".join(dict.fromkeys(f"{f.alterations[0]} ({f.id}, level {f.evidence_level})" for f in facts))
+    items = tuple(
+        EvidenceItem(
+            fact_id=f.id, database="derived", record=f"reversion:{f.id}", evidence_level=level,
+            tumors=tuple(f.tumors), relation="any", sources=tuple(f.sources), preclinical=level in ("D", "E"),
+            regimen=False,
+        )
+        for f in facts
+    )  # fmt: skip
+    return Finding(
+        alteration=rev.name,
+        gene=rev.gene,
+        effect="resistance",
+        drugs=[drug],
+        mechanism=MECHANISM,
+        origin="acquired",
+        evidence_level=level,
+        sources=list(dict.fromkeys(s for f in facts for s in f.sources)),
+        summary=(
+            f"{rev.name} restores the reading frame of the {rev.gene} loss-of-function allele that "
+            f"{sens.alteration} sensitises to {drug} through; restored homologous recombination defeats that "
+            f"sensitivity (inferred from the knowledge's reversion evidence for the drug's class: {basis})."
+        ),
+        fact_id=best.id,
+        fact_ids=tuple(f.id for f in facts),
+        tumors=list(dict.fromkeys(t for f in facts for t in f.tumors)),
+        observed=(rev.name,),
+        evidence=items,
+        tumor_relation="any",
+        core=(rev.name,),
+    )
