@@ -180,8 +180,8 @@ _BIOMARKER_TAIL_RE = re.compile(r"\s+(?:status|positive|tumou?r|phenotype)$")
 
 
 def _parse_biomarker(low: str, raw: str) -> Alteration | None:
-    """A genome-level biomarker (``MSI-H``, ``dMMR``, ``TMB-H``, ``TMB 12 mut/Mb``, ``HRD-positive``, ``genomic LOH 21%``)."""
-    text = low.replace("\u2265", "≥")
+    """A genome-level biomarker: ``MSI-H``, ``dMMR``, ``TMB-H``, ``TMB 12 mut/Mb``, ``HRD-positive``, ``LOH 21%``."""
+    text = low
     for candidate in (text, _BIOMARKER_TAIL_RE.sub("", text)):
         if candidate in BIOMARKER_LOOKUP:
             return Alteration(kind="biomarker", qualifier=BIOMARKER_LOOKUP[candidate], text=raw)

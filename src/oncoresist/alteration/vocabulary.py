@@ -205,7 +205,8 @@ BIOMARKERS: dict[str, tuple[str, ...]] = {
     ),
     "dMMR": (
         "dmmr", "mmr-d", "mmrd", "mmr deficient", "mmr-deficient", "mmr deficiency", "deficient mmr",
-        "mismatch repair deficient", "mismatch repair-deficient", "mismatch repair deficiency", "deficient mismatch repair",
+        "mismatch repair deficient", "mismatch repair-deficient", "mismatch repair deficiency",
+        "deficient mismatch repair",
         "mismatch-repair deficient", "mismatch repair protein loss", "loss of mmr protein expression", "dmmr/msi-h",
     ),
     "pMMR": (

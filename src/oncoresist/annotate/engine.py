@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from oncoresist._version import __version__
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
-from oncoresist.annotate.reversion import restored_by, reversion_findings
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
+from oncoresist.annotate.reversion import restored_by, reversion_findings
 from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
@@ -488,7 +488,8 @@ class Annotator:
         opts = self._opt_by_therapy.get(given, ())
         alts = [  # only these can change the outcome
             a for a in alts
-            if self._ctx_matches(a, given) or restored_by(a) or (opts and any(o in opts for o, _s in self.option_matches(a)))
+            if self._ctx_matches(a, given) or restored_by(a)
+            or (opts and any(o in opts for o, _s in self.option_matches(a)))
         ]  # fmt: skip
         key = (tuple(alts), given, tumor)
         hit = self._weighed.get(key)

@@ -81,12 +81,12 @@ def failed_classes(kb: Knowledge, targets: Sequence[Finding], given: frozenset[s
     return frozenset(out)
 
 
-def resistance_alterations(kb: Knowledge, targets: Sequence[Finding]) -> frozenset[str]:
-    """The alterations that cause the resistance: each finding's alterations outside its drugs' targets
-    (the sensitising driver is in the target), or all of them when every one is in a target gene."""
+def resistance_alterations(kb: Knowledge, targets: Sequence[Finding], given: frozenset[str]) -> frozenset[str]:
+    """The alterations that cause the resistance: each finding's alterations outside the targets of the drugs
+    given (the sensitising driver is in a target), or all of them when every one is in a target gene."""
+    genes = {t for d in given if (drug := kb.drugs.get(d)) is not None for t in drug.targets}
     out: set[str] = set()
     for f in targets:
-        genes = {t for d in f.drugs if (drug := kb.drugs.get(d)) is not None for t in drug.targets}
         names = list(f.core or f.observed)
         off = [n for n in names if n.split(" ", 1)[0] not in genes and "::" not in n.split(" ", 1)[0]]
         out.update(off or names)
@@ -104,7 +104,7 @@ def rank_candidates(
     """``ranked`` rows ``(key, therapy, candidates best first, ...)`` re-ordered by tier, then key; therapies
     of a failed class without variant-specific evidence dropped; research combinations capped."""
     failed = failed_classes(kb, targets, given)
-    causes = resistance_alterations(kb, targets)
+    causes = resistance_alterations(kb, targets, given)
     keyed: list[tuple[int, Any, Row]] = []
     for row in ranked:
         key, therapy, items = row[0], row[1], row[2]

@@ -103,7 +103,7 @@ class Knowledge:
     _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
     #: :func:`loose_key` of every name form, synonym and main type -> the codes carrying it
     _tumor_loose: dict[str, set[str]] = field(default_factory=dict, repr=False)
-    #: loose key of a clinical synonym -> code; code -> the synonym's source (data_vocabulary/tumor_synonyms.yaml)
+    #: loose key of a clinical synonym -> code, and -> its source (data_vocabulary/tumor_synonyms.yaml)
     _clinical_names: dict[str, str] = field(default_factory=dict, repr=False)
     _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
     #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
@@ -230,11 +230,11 @@ class Knowledge:
         for old, code in self._tumor_code_alias.items():
             self._tumor_alias.setdefault(old.lower(), code)
         self._clinical_names = {}
-        for syn in clinical_tumor_synonyms():  # clinical names OncoTree lacks (data_vocabulary/tumor_synonyms.yaml)
-            if syn.code in self.tumors:
-                self._tumor_alias.setdefault(normalize_name(syn.name), syn.code)
-                self._clinical_names.setdefault(loose_key(syn.name), syn.code)
-                self._clinical_sources[syn.code] = syn.source
+        for clin in clinical_tumor_synonyms():  # clinical names OncoTree lacks (data_vocabulary/tumor_synonyms.yaml)
+            if clin.code in self.tumors:
+                self._tumor_alias.setdefault(normalize_name(clin.name), clin.code)
+                self._clinical_names.setdefault(loose_key(clin.name), clin.code)
+                self._clinical_sources.setdefault(loose_key(clin.name), clin.source)
         self._index_tumor_forms()
 
     def _index_tumor_forms(self) -> None:
@@ -316,14 +316,22 @@ class Knowledge:
             if bare and bare.lower() != " ".join(token.split()).lower():
                 code, cands = self._tumor_candidates(bare)
                 if code is not None:
-                    self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), without {token!r}'s qualifiers"
+                    self._tumor_readings[token] = (
+                        f"read as {self.tumors[code].name} ({code}), without the qualifiers of {token!r}"
+                    )
         return code, cands
 
     def tumor_reading(self, token: str) -> str | None:
         """How a tumour name that is not an OncoTree name was read (a clinical synonym, the closest common
         ancestor of the nodes it names, or the name without its clinical qualifiers), or ``None``."""
         code, _ = self.tumor_candidates(token)
-        return self._tumor_readings.get(token) if code is not None else None
+        if code is None:
+            return None
+        clinical = self._clinical_names.get(loose_key(token))
+        if clinical == code:
+            source = self._clinical_sources[loose_key(token)]
+            return f"read as {self.tumors[code].name} ({code}), a clinical synonym ({source})"
+        return self._tumor_readings.get(token)
 
     def _tumor_candidates(self, token: str) -> tuple[str | None, list[str]]:
         exact = self._tumor_alias.get(normalize_name(token))
@@ -335,16 +343,18 @@ class Knowledge:
         clinical = self._clinical_names.get(key)
         if clinical is not None:
             self._tumor_readings[token] = (
-                f"read as {self.tumors[clinical].name} ({clinical}), a clinical synonym ({self._clinical_sources[clinical]})"
+                f"read as {self.tumors[clinical].name} ({clinical}), a clinical synonym ({self._clinical_sources[key]})"
             )
             return clinical, [clinical]
         hit = self._tumor_loose.get(key)
         if hit:
-            one = self._collapse(hit) or self._specific_ancestor(hit)
+            own = [c for c in hit if loose_key(self.tumors[c].name) == key]  # the node whose own full name it is
+            one = self._collapse(hit) or (own[0] if len(own) == 1 else None) or self._specific_ancestor(hit)
             if one is not None and one not in hit:
                 named = ", ".join(f"{self.tumors[c].name} ({c})" for c in sorted(hit))
                 self._tumor_readings[token] = (
-                    f"read as {self.tumors[one].name} ({one}), the closest common ancestor of the types it names: {named}"
+                    f"read as {self.tumors[one].name} ({one}), the closest common ancestor of the types it names: "
+                    + named
                 )
             return (one, [one]) if one else (None, sorted(hit))
         m = _OF_SITE_RE.match(" ".join(token.split()))

@@ -210,7 +210,7 @@ _QUALIFIER_RE = re.compile(
     r"\b(?:"
     r"locally\s+advanced\s+or\s+metastatic|locally\s+advanced|advanced\s+or\s+metastatic|metastatic|advanced"
     r"|unresectable(?:\s+or\s+metastatic)?|inoperable|recurrent|relapsed(?:\s*(?:or|/)\s*refractory)?|refractory"
-    r"|r/r|newly[\s-]+diagnosed|previously[\s-]+treated|treatment[\s-]+naive|progressive|symptomatic"
+    r"|r/r|newly[\s-]+diagnosed|previously[\s-]+treated|treatment[\s-]+naive|progressive|progressing|symptomatic"
     r"|early[\s-]+stage|early|stage\s+(?:iv|iii|ii|i|[1-4])[abc]?|high[\s-]+risk|intermediate[\s-]+risk|de\s+novo"
     r"|castration[\s-]+(?:resistant|sensitive)|hormone[\s-]+(?:sensitive|naive)|platinum[\s-]+(?:resistant|sensitive)"
     r"|hormone[\s-]+receptor[\s-]*(?:positive|negative)|(?:hr|er|pr|her2|egfr|alk|ros1|braf|kras|brca)[\s-]*"
@@ -221,10 +221,19 @@ _QUALIFIER_RE = re.compile(
 )
 
 
+#: a biomarker-defined subset written before the tumour name: "KRAS G12C-mutated", "MSI-high", "NTRK fusion-positive"
+_BIOMARKER_SUBSET_RE = re.compile(
+    r"(?<![\w-])[A-Z][A-Z0-9]{1,9}(?:\s+[A-Z]?\d{1,4}[A-Z*]?)?(?:\s+fusion)?[\s-]+"
+    r"(?:[Mm]utant|[Mm]utated|[Pp]ositive|[Nn]egative|[Rr]earranged|[Aa]ltered|[Aa]mplified|[Ll]ow|[Hh]igh"
+    r"|[Dd]eficient|[Pp]roficient|[Ee]xpressing)(?=\s|$|,)"
+)
+
+
 def strip_clinical_qualifiers(name: str) -> str:
     """``name`` without qualifiers of stage, treatment history, age group or biomarker subset, and without a
     trailing abbreviation in parentheses: ``"metastatic castration-resistant prostate cancer (mCRPC)"`` ->
     ``"prostate cancer"``; ``"HER2-positive breast cancer"`` -> ``"breast cancer"``."""
     text = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    text = _BIOMARKER_SUBSET_RE.sub(" ", text)
     text = _QUALIFIER_RE.sub(" ", text)
     return " ".join(text.replace(" ,", ",").strip(" ,").split())
