@@ -96,6 +96,10 @@ VERDICTS = [
     (["FGFR2 fusion", "FGFR2 V565F"], "pemigatinib", "CHOL", "resistant"),
     (["FGFR2 fusion", "FGFR2 N550K"], "futibatinib", "IHCH", "resistant"),
     (["FGFR2::BICC1", "FGFR2 V564F"], "infigratinib", "CHOL", "resistant"),
+    (["EGFR L858R", "CD274 expression"], "pembrolizumab", "NSCLC", "resistant"),  # NCCN NSCLC; Keytruda excludes EGFR
+    (["KRAS G12C", "CD274 expression"], "pembrolizumab", "NSCLC", "sensitive"),  # Keytruda: PD-L1 TPS >= 1%
+    (["STK11 loss"], "pembrolizumab", "LUAD", "resistant"),  # Skoulidis 2018 (civic EID6441)
+    (["EML4::ALK", "ALK L1198F"], "lorlatinib", "NSCLC", "resistant"),  # Shaw 2016 (civic EID843)
 ]
 
 
@@ -118,6 +122,10 @@ NEXT = [
     (["BCL2 G101V"], "venetoclax", "CLLSLL", "pirtobrutinib"),
     (["FLT3-ITD", "FLT3 D835Y"], "quizartinib", "AML", "gilteritinib"),  # Xospata: FLT3-TKD
     (["AR F877L"], "enzalutamide", "PRAD", "docetaxel"),  # NCCN Prostate
+    (["BRAF V600E", "NRAS Q61K"], "vemurafenib", "MEL", "nivolumab+ipilimumab"),  # NCCN Melanoma
+    (["KIT exon 11 mutation", "KIT T670I"], "imatinib", "GIST", "sunitinib"),  # Sutent: GIST after imatinib
+    (["EML4::ALK", "ALK L1198F"], "lorlatinib", "NSCLC", "crizotinib"),  # Shaw 2016 (civic EID844)
+    (["EGFR L858R", "KRAS G12D"], "osimertinib", "NSCLC", "carboplatin+pemetrexed"),  # NCCN NSCLC
 ]
 
 
