@@ -32,8 +32,16 @@ def test_plan_fits_only_assumed_rates(egfr) -> None:  # type: ignore[no-untyped-
     # T790M's rate follows from its codon: never fitted, its share is a prediction
     assert [t.cell_type for t in held] == ["EGFR_T790M"]
     assert held[0].published == pytest.approx(0.63) and held[0].interval == (0.55, 0.70)
-    # EMT has no published share of its own: it shares the lineage route's multiplier
-    assert tied == {"epithelial-mesenchymal_transition": "small_cell_transformation"}
+    # routes without a published share of their own share the multiplier of a fitted route of their mechanism class:
+    # EMT the lineage route's; the osimertinib escapes of the curated 2026-12 layer (Mu et al. 2020) the bypass
+    # (ALK/RET fusion -> MET amplification) and downstream (KRAS/BRAF -> PIK3CA) routes'
+    assert tied == {
+        "epithelial-mesenchymal_transition": "small_cell_transformation",
+        "ALK_fusion": "MET_amplification",
+        "RET_fusion": "MET_amplification",
+        "KRAS_mutation": "PIK3CA_mutation",
+        "BRAF_mutation": "PIK3CA_mutation",
+    }
     assert unfitted == []
     # Yu 2013 found no acquired PIK3CA mutation in 88: the fit aims at 0.5/89
     pik = next(t for t in fitted if t.cell_type == "PIK3CA_mutation")
