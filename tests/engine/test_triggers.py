@@ -21,7 +21,8 @@ def scenario(triggers: list[dict[str, Any]], *, resistant: float = 0.0, check: f
     return {
         "cell_types": [{"name": "S", "initial": 1000, "birth": B, "death": D},
                        {"name": "R", "initial": resistant, "birth": B, "death": D, "pd": {"kill": {"emax": 0.0}}}],
-        "drugs": [{"name": "kill", "pk": {"model": "constant"}, "effect": {"acts_on": "death", "emax": KILL, "ec50": 1e-7}}],
+        "drugs": [{"name": "kill", "pk": {"model": "constant"},
+                   "effect": {"acts_on": "death", "emax": KILL, "ec50": 1e-7}}],
         "treatment": treatment or [],
         "triggers": triggers,
         "trigger_check_interval": check,
@@ -82,7 +83,8 @@ def test_relapse_to_a_size_needs_a_response_first_and_after_arms_at_the_firing()
                "then": [{"drug": "kill", "dose": 0.0}]}
     sim, r = run(scenario([UP, relapse], resistant=10), 120.0)
     t1, t2 = r.first_time[0]
-    assert t1 == math.ceil(math.log(1e4 / 1010) / B) and t2 > t1  # not at the detection check itself, although the total is above 1e4 there
+    # not at the detection check itself, although the total is above 1e4 there
+    assert t1 == math.ceil(math.log(1e4 / 1010) / B) and t2 > t1
     res = sim.result()
     total = res.counts[0].sum(axis=1)
     checks = res.times[(res.times > t1) & (res.times < t2) & (np.mod(res.times, 1.0) == 0)]
@@ -144,7 +146,7 @@ def test_stochastic_replicates_are_the_same_alone_or_in_a_batch() -> None:
         one_sim, one = run(sc, 200.0, engine="tau", replicate_ids=[k], seed=7)
         np.testing.assert_array_equal(one.first_time[0], batch.first_time[k])
         np.testing.assert_array_equal(one_sim.result().counts[0], batch_sim.result().counts[k])
-    again_sim, again = run(sc, 200.0, engine="tau", n_replicates=6, seed=7)
+    again_sim, _ = run(sc, 200.0, engine="tau", n_replicates=6, seed=7)
     np.testing.assert_array_equal(again_sim.result().counts, batch_sim.result().counts)
     assert np.isfinite(batch.first_time[:, 0]).any()  # the comparison covered a firing
 
@@ -182,7 +184,7 @@ def test_bad_runner_arguments() -> None:
     sim = Simulator(scenario([UP]), engine="ode")
     with pytest.raises(InvalidArgument, match="check_interval"):
         TriggerRunner(sim, check_interval=0)
-    with pytest.raises(InvalidArgument, match="^t: "):
+    with pytest.raises(InvalidArgument, match=r"^t: "):
         r = TriggerRunner(sim)
         r.advance(5.0)
         r.advance(1.0)

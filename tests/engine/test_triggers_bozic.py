@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from tests.engine.stats import assert_proportion
 
 from oncoresist.engine import Simulator
 from oncoresist.engine.triggers import TriggerRunner
-from tests.engine.stats import assert_proportion
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("oncoresist_verify", ROOT / "verification" / "verify.py")
