@@ -4,12 +4,16 @@ arming after another trigger, repeats, stopping, reproducibility; bad input name
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import yaml
+from typer.testing import CliRunner
 
-from oncoresist.engine import Simulator
+from oncoresist.cli import app
+from oncoresist.engine import Simulator, read_result
 from oncoresist.engine.triggers import TriggerRunner, trigger_summary
 from oncoresist.errors import InvalidArgument, ScenarioError
 
@@ -190,3 +194,20 @@ def test_bad_runner_arguments() -> None:
         r.advance(1.0)
     with pytest.raises(ScenarioError, match=r"triggers\.0\.when\.cells\.0"):
         TriggerRunner(sim, triggers=[{**UP, "when": {**UP["when"], "cells": "Z"}}])  # type: ignore[list-item]
+
+
+def test_cli_runs_the_triggers_and_stores_their_record(tmp_path: Path) -> None:
+    fail = {"name": "failure", "after": "detect", "when": {"kind": "relapse", "size": 1e4}, "stop": True}
+    sc = tmp_path / "sc.yaml"
+    sc.write_text(yaml.safe_dump(scenario([UP, fail], resistant=10)))
+    out = tmp_path / "run.parquet"
+    res = CliRunner().invoke(app, ["simulate", str(sc), "--engine", "ode", "--t-end", "200", "--record-every", "10",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "detect: fired in 1 of 1" in res.output and "failure: fired in 1 of the 1 where 'detect' fired" in res.output
+    stored = read_result(out)
+    assert stored.times.tolist() == [float(t) for t in range(0, 201, 10)]
+    summary = trigger_summary(stored)
+    assert summary.loc["detect", "median_day"] == 23.0  # 1010·e^{0.1 t} = 1e4 at t = 22.9 days
+    bad = CliRunner().invoke(app, ["simulate", str(sc), "--record-every", "0", "--out", str(tmp_path / "x.parquet")])
+    assert bad.exit_code == 2 and "--record-every" in bad.output and not (tmp_path / "x.parquet").exists()
