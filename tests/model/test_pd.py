@@ -16,7 +16,7 @@ def test_one_active_drug_is_its_hill_curve(c: float, ec50: float, h: float) -> N
 
 
 def test_two_identical_drugs_act_as_the_summed_dose() -> None:
-    # Loewe's sham combination: E(c1, c2) of a drug with itself is E(c1 + c2) (Loewe 1926)
+    # the sham combination that defines Loewe additivity: a drug with itself acts as the summed dose
     e = loewe_effect([0.3, 0.5], [0.6, 0.6], [1.0, 1.0], [2.0, 2.0], 2)
     assert e == pytest.approx(0.6 * hill(0.8, 1.0, 2.0), rel=1e-12)
     # saturating doses of two drugs with the same Emax give that Emax, not twice it (Bozic's d')
