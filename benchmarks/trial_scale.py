@@ -36,6 +36,17 @@ def _cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _warm_worker() -> float:
+    """Import the package and load the compiled kernels in a worker, as the client's warm-up run does
+    in-process; returns the seconds it took (excluded from the timings on both sides)."""
+    from oncoresist.trial.run import run_trial
+    from oncoresist.trial.spec import load_trial
+
+    t0 = time.perf_counter()
+    run_trial(load_trial(TRIAL), out_dir=None, patients=2, seed=1)
+    return time.perf_counter() - t0
+
+
 def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | None) -> dict:
     from oncoresist.trial.run import run_trial
 
@@ -43,18 +54,22 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
     t0 = time.perf_counter()
     if workers is None:
         c0 = _cpu_s()
+        load0 = os.getloadavg()[0]
         run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch)
         mem = [_rss_mb()]
-        return {"wall_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "peak_rss_mb": mem}
+        return {"wall_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "peak_rss_mb": mem,
+                "load_avg": [load0, os.getloadavg()[0]]}
     else:
         from dask.distributed import Client, LocalCluster
 
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40) as cluster:
             with Client(cluster) as c:
+                warm = list(c.run(_warm_worker).values())  # each worker's imports and kernel loading
                 cpu0 = sum(c.run(_cpu_s).values())
             c0 = _cpu_s()
-            t0 = time.perf_counter()  # cluster start-up excluded
+            load0 = os.getloadavg()[0]
+            t0 = time.perf_counter()  # cluster start-up and worker warm-up excluded, as in-process
             run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch, backend="dask",
                       scheduler=cluster.scheduler_address)
             wall = time.perf_counter() - t0
@@ -62,7 +77,8 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
                 mem = list(c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0).values())
                 cpu = sum(c.run(_cpu_s).values()) - cpu0 + _cpu_s() - c0
             mem.append(_rss_mb())
-        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": mem}
+        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": mem, "worker_warmup_s": warm,
+                "load_avg": [load0, os.getloadavg()[0]]}
 
 
 def main() -> None:
@@ -112,14 +128,26 @@ def main() -> None:
     info = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "follow_up_years": years,
             "trial": str(TRIAL), "batch_size": args.batch_size, "seed": args.seed, "runs": rows}
     (args.out / "results.json").write_text(json.dumps(info, indent=2))
-    print("| backend | workers | patients | wall (s) | CPU (s) | patients/s | patient-years/s "
-          "| peak RSS per process (MB) | identical to in-process |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| backend | workers | patients | wall (s) | CPU (s) | CPU/wall | patients/s | patient-years/s "
+          "| peak RSS per process (MB) | load avg (start, end) | identical to in-process |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         rss = ", ".join(f"{m:.0f}" for m in r["peak_rss_mb"])
+        load = ", ".join(f"{x:.1f}" for x in r["load_avg"])
         print(f"| {r['backend']} | {r['workers']} | {r['patients']} | {r['wall_s']:.1f} | {r['cpu_s']:.0f} "
-              f"| {r['patients_per_s']:.0f} | {r['patient_years_per_s']:.0f} | {rss} "
-              f"| {r.get('identical_to_in_process', '–')} |")
+              f"| {r['cpu_s'] / r['wall_s']:.2f} | {r['patients_per_s']:.0f} | {r['patient_years_per_s']:.0f} | {rss} "
+              f"| {load} | {r.get('identical_to_in_process', '–')} |")
+    # CPU/wall is the number of cores a run actually got: at most its worker count, less on a shared machine
+    for r in rows:
+        name = "in_process" if r["backend"] == "in-process" else f"dask_{r['workers']}_workers"
+        print(f"patient_years_per_s_{name}: {r['patient_years_per_s']:.1f}")
+    local = next((r for r in rows if r["backend"] == "in-process"), None)
+    for r in rows:
+        if local is not None and r is not local and r["patients"] == local["patients"]:
+            ratio = r["patient_years_per_s"] / local["patient_years_per_s"]
+            print(f"dask_{r['workers']}_workers_vs_in_process: {ratio:.2f}"
+                  f" (cores obtained {r['cpu_s'] / r['wall_s']:.2f} vs {local['cpu_s'] / local['wall_s']:.2f}; "
+                  f"CPU per patient-year {r['cpu_s'] / local['cpu_s']:.2f}x in-process)")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,8 @@ def test_examples_exist_and_compile() -> None:
     for path in EXAMPLES:
         model = compile_scenario(path)
         assert model.n_types >= 3 and model.n_drugs >= 1
-        assert "illustrative" in path.read_text().lower()
+        text = path.read_text().lower()
+        assert "illustrative" in text or "doi 10." in text  # made-up numbers say so; others cite their source
 
 
 def test_schema_class_path_for_the_cli() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from oncoresist.units import MAX_INITIAL_POPULATION as MAX_POPULATION
@@ -75,6 +76,8 @@ def check_references(sc: Scenario) -> None:
     for k, dose in enumerate(sc.treatment):
         need_drug(dose.drug, f"treatment.{k}.drug")
 
+    _check_triggers(sc, need_type, need_drug)
+
     if sc.competition is not None:
         cap = sc.competition.carrying_capacity
         caps = cap.values() if isinstance(cap, dict) else [cap]
@@ -91,3 +94,29 @@ def check_references(sc: Scenario) -> None:
             need_type(a, f"competition.interaction.{a}")
             for b in row:
                 need_type(b, f"competition.interaction.{a}.{b}")
+
+
+def _check_triggers(sc: Scenario, need_type: Callable[[str, str], None],
+                    need_drug: Callable[[str, str], None]) -> None:
+    names = [t.name for t in sc.triggers]
+    _unique(names, "triggers")
+    for k, trig in enumerate(sc.triggers):
+        if isinstance(trig.when.cells, list):
+            for c, name in enumerate(trig.when.cells):
+                need_type(name, f"triggers.{k}.when.cells.{c}")
+        for a, change in enumerate(trig.then):
+            need_drug(change.drug, f"triggers.{k}.then.{a}.drug")
+        if trig.after is not None:
+            if trig.after not in names:
+                raise ValueError(f"triggers.{k}.after: unknown trigger {trig.after!r} "
+                                 f"(defined: {', '.join(names)})")
+            chain = [trig.name]
+            parent: str | None = trig.after
+            while parent is not None:  # a chain of `after` must end at a trigger armed from day 0
+                chain.append(parent)
+                if parent == trig.name:
+                    raise ValueError(f"triggers.{k}.after: {trig.name!r} waits for itself "
+                                     f"({' after '.join(chain)}); one trigger of the chain needs no `after`")
+                if len(chain) > len(names) + 1:
+                    break  # a cycle further up the chain is reported at its own trigger
+                parent = sc.triggers[names.index(parent)].after

@@ -24,16 +24,23 @@ def loewe_effect(conc: list[float] | object, emax: object, ec50: object, h: obje
 
     Solves ``Σ_j c_j / C_j(E) = 1`` with ``C_j(E) = EC50_j·(E/(Emax_j − E))^{1/h_j}``
     (the concentration of drug j alone giving effect E; infinite when
-    ``E >= Emax_j``) by bisection. For one drug it is the Hill curve.
+    ``E >= Emax_j``) by bisection (60 halvings of ``[0, max Emax]``). With one drug
+    active (the others absent or without effect) it is that drug's Hill curve,
+    returned directly.
     """
     top = 0.0
     active = 0
+    last = 0
     for j in range(n):
         if emax[j] > 0.0 and conc[j] > 0.0:  # type: ignore[index]
             active += 1
+            last = j
             top = max(top, emax[j])  # type: ignore[index]
     if active == 0:
         return 0.0
+    if active == 1:  # one drug alone: its Hill curve, exactly (what the bisection converges to)
+        x = (conc[last] / ec50[last]) ** h[last]  # type: ignore[index]  # inlined: numba sees no helper
+        return emax[last] * (x / (1.0 + x))  # type: ignore[index]
     lo = 0.0
     hi = top
     for _ in range(60):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from oncoresist.model._checks import check_references
 from oncoresist.units import MAX_INITIAL_POPULATION
@@ -232,6 +232,89 @@ class Dosing(_Strict):
         return self
 
 
+def _cell_selection(v: object) -> object:
+    if isinstance(v, str) and v != "total":
+        return [v]
+    if isinstance(v, list) and not v:
+        raise ValueError("give 'total' or at least one cell type name")
+    if not isinstance(v, str | list) or (isinstance(v, list) and not all(isinstance(x, str) for x in v)):
+        raise ValueError("must be 'total', a cell type name or a list of cell type names")
+    return v
+
+
+CellSelection = Annotated[Literal["total"] | list[str], BeforeValidator(_cell_selection)]
+"""What a trigger watches: ``"total"`` (every cell type), one type's name, or a list of names (summed)."""
+
+
+class Crossing(_Strict):
+    """The watched count passes ``threshold`` between two checks.
+
+    ``direction="up"`` fires at the first check with count ≥ ``threshold`` whose previous
+    check (since the trigger was armed) had count < ``threshold``; ``"down"`` at the first
+    check with count ≤ ``threshold`` after one with count > ``threshold``. A count already
+    beyond the threshold when the trigger is armed must come back across it first.
+    """
+
+    kind: Literal["crossing"]
+    cells: CellSelection = "total"
+    direction: Literal["up", "down"]
+    threshold: Pos
+
+
+class Relapse(_Strict):
+    """Regrowth after a response, judged at each check since the trigger was armed.
+
+    With ``size``: the count is ≥ ``size`` again after having been < ``size`` at an earlier
+    check (relapse *to* a size; from one cell, the first time it reaches the size). With
+    ``fold_from_nadir``: the count is > 0 and ≥ ``fold_from_nadir`` × its lowest value at the
+    checks so far (e.g. 1.2: a 20% rise above the nadir). Both given: both must hold.
+    """
+
+    kind: Literal["relapse"]
+    cells: CellSelection = "total"
+    size: Pos | None = None
+    fold_from_nadir: Annotated[float, Field(gt=1.0)] | None = None
+
+    @model_validator(mode="after")
+    def _some_rule(self) -> Relapse:
+        if self.size is None and self.fold_from_nadir is None:
+            raise ValueError("give size, fold_from_nadir or both")
+        return self
+
+
+Condition = Annotated[Crossing | Relapse, Field(discriminator="kind")]
+
+
+class DoseChange(_Strict):
+    """Set ``drug`` to ``dose`` from the check at which the trigger fires (0 stops it).
+
+    A drug not being given starts then, every ``interval`` days (default: the drug's);
+    for ``constant`` PK the dose is the exposure. Later fixed ``treatment`` phases of the
+    same drug still apply from their start.
+    """
+
+    drug: str
+    dose: NonNeg
+    interval: Pos | None = None
+
+
+class Trigger(_Strict):
+    """A treatment change that follows the tumour: when ``when`` holds, apply ``then``.
+
+    Checked at every ``trigger_check_interval`` days, per replicate. ``after``: armed only
+    from the check at which the named trigger first fires (default: armed from day 0).
+    Fires once unless ``repeat``; ``stop`` ends the replicate's simulation when it fires
+    (its state is kept; e.g. treatment failure when nothing after it matters).
+    """
+
+    name: str = Field(min_length=1)
+    when: Condition
+    then: list[DoseChange] = Field(default_factory=list)
+    after: str | None = None
+    repeat: bool = False
+    stop: bool = False
+
+
 class Competition(_Strict):
     """Lotka–Volterra competition (logistic with one type).
 
@@ -258,6 +341,10 @@ class Scenario(_Strict):
     immune_kill: NonNeg = 0.0
     """Immune kill (per day) added to the death of every type, less its evasion."""
     competition: Competition | None = None
+    triggers: list[Trigger] = Field(default_factory=list)
+    """Treatment changes on the tumour's own course (run by :mod:`oncoresist.engine.triggers`)."""
+    trigger_check_interval: Pos = 1.0
+    """Days between trigger checks: a crossing is acted on at the first check at or after it."""
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
