@@ -110,13 +110,13 @@ def _scenario(build: TwinBuild) -> str:
     return "".join(parts)
 
 
-def _comparison(cmp: StrategyComparison) -> str:
+def _comparison(cmp: StrategyComparison, build: TwinBuild) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from oncoresist.trial.plots import plot_muller, plot_timeline
+    from oncoresist.trial.plots import clone_parents, plot_muller, plot_timeline
     from oncoresist.trial.run import load_results
 
     s = cmp.summary
@@ -181,14 +181,16 @@ def _comparison(cmp: StrategyComparison) -> str:
     if timelines is None and cmp.results_dir is not None:
         _, timelines, _ = load_results(cmp.results_dir)
     if timelines is not None and len(timelines):
-        parts.append("<h3>Sample timelines (first patient per strategy)</h3>")
+        parts.append("<h3>Sample timelines (first patient per strategy)</h3><p>Clone plots draw each clone "
+                     "inside the clone it arises from (e.g. T790M+C797S inside T790M).</p>")
+        parents = clone_parents(build.scenario)
         for arm, tl in timelines.groupby("arm", sort=False):
             pid = tl["patient_id"].iloc[0]
             one = tl[tl["patient_id"] == pid]
             fig, axes = plt.subplots(2, 1, figsize=(6.8, 5.2), height_ratios=[3, 2], sharex=True)
             plot_timeline(one, ax=axes[0])
             axes[0].set_title(f"{arm}, patient {pid}", fontsize=10)
-            plot_muller(one, ax=axes[1])
+            plot_muller(one, ax=axes[1], parents=parents)
             parts.append(_img(fig))
             plt.close(fig)
     return "".join(parts)
@@ -254,7 +256,7 @@ def to_html(
     if calibration is not None:
         body += ["<h2>Calibration to published shares at progression</h2>", _calibration(calibration)]
     if comparison is not None:
-        body += ["<h2>Strategy comparison</h2>", _comparison(comparison)]
+        body += ["<h2>Strategy comparison</h2>", _comparison(comparison, build)]
     return (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"
