@@ -7,6 +7,8 @@ and on the drawn figure (the filled polygons); the CML summary figure's two pane
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -58,7 +60,7 @@ def test_every_child_band_lies_inside_its_parent_band(seed: int) -> None:
     roots = [i for i, p in enumerate(parents) if p < 0]
     # roots tile [0, total]: no overlap between separate lineages
     order = sorted(roots)
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         assert np.allclose(hi[a], lo[b])
     assert np.allclose(hi[order[-1]], frac.sum(1))
 
