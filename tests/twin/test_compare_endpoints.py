@@ -96,3 +96,16 @@ def test_lead_times_are_set_beside_the_published_figure(cmp) -> None:  # type: i
     assert set(table["published_source"]) == {p.source for p in pubs}
     row = table[(table["strategy"] == "continuous")].iloc[0]
     assert row["published_days"] == pytest.approx(pubs[0].months * 30.4375)
+
+
+def test_onset_is_the_first_of_the_confirming_draws(cmp) -> None:  # type: ignore[no-untyped-def]
+    # two consecutive positive monthly draws confirm a call: the run began one draw (28 days) earlier,
+    # and the onset lead is the confirmed lead plus those 28 days wherever both are defined
+    p = cmp.patients
+    hit = p["ctdna_first_any"].notna()
+    assert hit.any()
+    gap = (p.loc[hit, "ctdna_first_any"] - p.loc[hit, "ctdna_onset_any"]).to_numpy()
+    assert np.all(gap >= 28.0) and np.all(np.mod(gap, 28.0) == 0)
+    both = p["ctdna_lead_time"].notna()
+    first_gap = (p.loc[both, "ctdna_first_any"] - p.loc[both, "ctdna_onset_any"]).to_numpy()
+    assert np.allclose(p.loc[both, "ctdna_onset_lead_time"] - p.loc[both, "ctdna_lead_time"], first_gap)
