@@ -8,8 +8,10 @@ Usage::
     .venv/bin/python benchmarks/twin.py                      # 2000 patients, limit 120 s
     .venv/bin/python benchmarks/twin.py --patients 200 --limit 30
     .venv/bin/python benchmarks/twin.py --calibrate          # also fit assumed rates first (400 patients/step)
+    .venv/bin/python benchmarks/twin.py --calibrate --engine-threads 1   # the engine on one thread per batch
 
-Prints one JSON line (wall time, CPU time, patients, machine) and exits 1 if over the limit.
+Prints one JSON line (wall time, CPU time, patients, machine) and exits 1 if over the limit. The
+issue's current target is 45 s with ``--calibrate`` (give ``--limit 45``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=120.0, help="wall-time limit (s) asserted")
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
     ap.add_argument("--calibrate", action="store_true", help="run the command with --calibrate")
+    ap.add_argument("--engine-threads", type=int, default=None,
+                    help="engine threads per batch (default: all cores; results do not depend on it)")
     args = ap.parse_args()
+    if args.engine_threads is not None:
+        from oncoresist.trial import engine_adapter
+
+        threads = args.engine_threads
+        engine_adapter.engine_threads = lambda: threads  # type: ignore[assignment]
 
     from typer.testing import CliRunner
 
@@ -74,6 +83,13 @@ def main() -> int:
         "ctdna_lead_n": {row["strategy"]: row.get("ctdna_lead_n") for row in data["comparison"]["endpoints"]},
         "ctdna_after_pd_n": {row["strategy"]: row.get("ctdna_after_pd_n")
                              for row in data["comparison"]["endpoints"]},
+        "ctdna_onset_lead_median_days": {row["strategy"]: row.get("ctdna_onset_lead_median_days")
+                                         for row in data["comparison"]["endpoints"]},
+        "ctdna_onset_lead_n": {row["strategy"]: row.get("ctdna_onset_lead_n")
+                               for row in data["comparison"]["endpoints"]},
+        "ctdna_progressed_n": {row["strategy"]: row.get("ctdna_progressed_n")
+                               for row in data["comparison"]["endpoints"]},
+        "engine_threads": args.engine_threads or os.cpu_count(),
         "t790m_share_continuous": next(
             (m["share"] for m in data["comparison"]["mechanisms"]
              if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),

@@ -60,7 +60,7 @@ def annotation_tour(con: Console) -> Path:
 def simulation_tour(con: Console) -> Path:
     from oncoresist._io import atomic_path
     from oncoresist.engine import simulate
-    from oncoresist.engine.plotting import summary_figure
+    from oncoresist.engine.plotting import median_mean_note, summary_figure
     from oncoresist.model import load_scenario
 
     con.rule("[bold]3. Simulating resistance under therapy")
@@ -72,6 +72,9 @@ def simulation_tour(con: Console) -> Path:
     means = last.groupby("cell_type", observed=True)["count"].mean().sort_values(ascending=False)
     for name, mean in means.items():
         con.print(f"  mean cells at 2 years, {name}: {mean:,.0f}")
+    note = median_mean_note(run)
+    if note:
+        con.print(f"  {note}")
     fig = summary_figure(run)
     out = OUT / "simulation.png"
     with atomic_path(out, suffix=".png") as tmp:
@@ -107,11 +110,18 @@ def twin_tour(con: Console) -> Path:
         )
     con.print(f"Comparing {', '.join(STRATEGIES)} (500 virtual patients each, seed 2026) ...")
     cmp = compare_strategies(cal.build, STRATEGIES, patients=500, seed=2026, out_dir=OUT / "twin" / "cohort")
-    for arm, r in cmp.summary.iterrows():
-        med = r["median"]
-        con.print(f"  {arm}: median time to progression {'NR' if med != med or med == float('inf') else f'{med:.1f}'}"
-                  " months")
+    assert cmp.endpoints is not None
+    con.print("  ranked by median time to strategy failure (RECIST PD on the last line, exhaustion or death; the "
+              "same RECIST rule for every strategy):")
+    for arm, r in cmp.endpoints.iterrows():
+        con.print(f"  {arm}: strategy failure {_months(r['strategy_failure_median'])}, first RECIST PD "
+                  f"{_months(r['recist_pfs_median'])} months; ctDNA first in {int(r['ctdna_onset_lead_n'])} of "
+                  f"{int(r['ctdna_progressed_n'])} progressions")
     return write_html(cal.build, OUT / "twin_report.html", cmp, cal)
+
+
+def _months(v: float) -> str:
+    return "NR" if v != v or v == float("inf") else f"{v:.1f}"
 
 
 def main() -> int:

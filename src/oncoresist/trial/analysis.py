@@ -173,7 +173,9 @@ class TrialAnalyser:
         ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
         for arm in self.arms_:
             self.km_[arm].plot_survival_function(ax=ax, ci_show=True)
-        label = {"pfs": "progression-free", "os": "overall survival", "failure": "free of strategy failure"}
+        label = {"pfs": "progression-free", "os": "overall survival", "failure": "free of strategy failure",
+                 "strategy_failure": "free of strategy failure", "recist_pfs": "progression-free (RECIST)",
+                 "pfs2": "free of a second progression"}
         ax.set_xlabel(f"time ({self.time_unit})")
         ax.set_ylabel(f"probability {label[self.endpoint]}")
         ax.set_ylim(0, 1.02)
@@ -232,8 +234,11 @@ def km_median(times: Any, events: Any, alpha: float = 0.05) -> tuple[float, floa
 def endpoint_table(results: pd.DataFrame, *, alpha: float = 0.05, time_unit: str = "months") -> pd.DataFrame:
     """Per arm, ranked by median time to strategy failure: KM medians (CI) of strategy failure,
     RECIST PFS, PFS2 and each line's own PFS, with ctDNA lead time and mean cumulative dose.
-    ``ctdna_lead_*`` covers patients detected in plasma at or before progression; ``ctdna_after_pd_n``
-    and ``ctdna_delay_median_days`` the progressed patients first detected only after it.
+    ``ctdna_lead_*`` covers patients whose confirmed plasma call came at or before the first RECIST
+    PD (lead from the call), ``ctdna_onset_lead_*`` those whose confirmed run of positive draws began
+    at or before it (lead from its first positive draw: detectability, as serial-tracking studies
+    report it); ``ctdna_progressed_n`` counts RECIST progressions, ``ctdna_after_pd_n`` and
+    ``ctdna_delay_median_days`` the progressed patients first detected only after PD.
 
     Every column uses the same RECIST definition of progression whatever the strategy (the
     ``strategy_failure``, ``recist_pfs``, ``pfs2`` and ``line*_pfs`` columns of a trial run).
@@ -256,15 +261,19 @@ def endpoint_table(results: pd.DataFrame, *, alpha: float = 0.05, time_unit: str
                 continue
             med, lo, hi = km_median(sub.loc[ok, t] * scale, sub.loc[ok, e], alpha)
             row.update({f"{name}_n": int(ok.sum()), f"{name}_median": med, f"{name}_lower": lo, f"{name}_upper": hi})
-        lead = sub["ctdna_lead_time"].dropna() if "ctdna_lead_time" in sub else pd.Series(dtype=float)
-        row["ctdna_lead_median_days"] = float(lead.median()) if len(lead) else np.nan
-        row["ctdna_lead_n"] = len(lead)
-        if {"ctdna_first_any", "pfs_time", "pfs_event"} <= set(sub.columns):
+        for key, col in (("ctdna_lead", "ctdna_lead_time"), ("ctdna_onset_lead", "ctdna_onset_lead_time")):
+            lead = sub[col].dropna() if col in sub else pd.Series(dtype=float)
+            row[f"{key}_median_days"] = float(lead.median()) if len(lead) else np.nan
+            row[f"{key}_n"] = len(lead)
+        pd_t = "recist_pfs_time" if "recist_pfs_time" in sub else "pfs_time"
+        pd_e = "recist_pfs_event" if "recist_pfs_event" in sub else "pfs_event"
+        if {"ctdna_first_any", pd_t, pd_e} <= set(sub.columns):
             # plasma later than imaging: the part of the cohort a lead-time median leaves out
-            late = sub["pfs_event"].astype(bool) & (sub["ctdna_first_any"] > sub["pfs_time"])
+            row["ctdna_progressed_n"] = int(sub[pd_e].astype(bool).sum())
+            late = sub[pd_e].astype(bool) & (sub["ctdna_first_any"] > sub[pd_t])
             row["ctdna_after_pd_n"] = int(late.sum())
             row["ctdna_delay_median_days"] = float((sub.loc[late, "ctdna_first_any"] -
-                                                    sub.loc[late, "pfs_time"]).median()) if late.any() else np.nan
+                                                    sub.loc[late, pd_t]).median()) if late.any() else np.nan
         for c in sub.columns:
             if c.startswith("dose:"):
                 row[c] = float(sub[c].mean())

@@ -14,6 +14,8 @@ depend on its batch.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +23,20 @@ import numpy as np
 
 from oncoresist.engine import ReplicateParameters, Simulator
 from oncoresist.model import compile_scenario, load_scenario
+
+
+def engine_threads() -> int:
+    """Threads for one batch's engine: 1 inside a Dask worker (the cluster already spreads batches
+    over the cores), else every core of this machine. A replicate's trajectory does not depend on
+    the thread count (the engine's guarantee), so this changes speed, never results."""
+    dist = sys.modules.get("distributed")
+    if dist is not None:
+        try:
+            dist.get_worker()
+            return 1
+        except ValueError:
+            pass
+    return os.cpu_count() or 1
 
 
 def resistant_types(data: dict[str, Any]) -> list[int]:
@@ -55,10 +71,13 @@ class EngineModel:
         Patient ids (replicate ids of the engine).
     method : {"auto", "tau", "ssa", "ode"}
         Engine.
+    threads : int, optional
+        Engine threads over the batch's patients (default :func:`engine_threads`); results do not
+        depend on it.
     """
 
     def __init__(self, handle: Any, n: int, factors: dict[str, np.ndarray], engine_root: np.random.SeedSequence,
-                 patient_ids: Sequence[int] | np.ndarray, method: str = "auto") -> None:
+                 patient_ids: Sequence[int] | np.ndarray, method: str = "auto", threads: int | None = None) -> None:
         data = dict(handle.data)
         self._ref = reference_doses(data)
         data["treatment"] = []  # the strategy is the schedule
@@ -86,7 +105,8 @@ class EngineModel:
             clearance=_factor(factors, "clearance", n),
         )
         self.sim = Simulator(scenario, engine=method, seed=engine_root,  # type: ignore[arg-type]
-                             replicate_ids=[int(i) for i in patient_ids], n_threads=1, times=[0.0],
+                             replicate_ids=[int(i) for i in patient_ids],
+                             n_threads=engine_threads() if threads is None else threads, times=[0.0],
                              initial=counts if method == "ode" else np.rint(counts), replicate_params=params)
 
     # --- the surface the trial runner uses ---------------------------------------------------

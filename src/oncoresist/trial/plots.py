@@ -5,6 +5,7 @@ Each function takes ``ax=None`` and returns the axes; none calls ``plt.show()``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -124,18 +125,40 @@ def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
     return ax
 
 
-def plot_muller(timeline: pd.DataFrame, ax: Any = None) -> Any:
-    """Muller-style plot: clone frequencies of one patient over time (stacked, centred)."""
+def plot_muller(timeline: pd.DataFrame, ax: Any = None, parents: Mapping[str, str | None] | None = None) -> Any:
+    """Muller plot of one patient: clone frequencies over time, each clone drawn inside its parent.
+
+    ``parents`` maps each cell type to the type it arises from (``None`` for a root), e.g.
+    :func:`clone_parents` of the scenario; without it every type is a root (bands stacked, no
+    nesting). Stops at death.
+    """
+    from oncoresist.engine.plotting import draw_muller
+
     ax = _ax(ax, (6.8, 3.0))
     timeline = _until_death(timeline)
     cols = [c for c in timeline.columns if c.startswith("cells:") and timeline[c].notna().all()]
+    names = [c.removeprefix("cells:") for c in cols]
     t = timeline["time"].to_numpy() / DAYS_PER_MONTH
     x = timeline[cols].to_numpy(float)
     tot = x.sum(1, keepdims=True)
     f = np.divide(x, tot, out=np.zeros_like(x), where=tot > 0)
-    ax.stackplot(t, f.T, labels=[c.removeprefix("cells:") for c in cols], baseline="sym")
+    par = parents or {}
+    index = {n: i for i, n in enumerate(names)}
+    tree = [index.get(par.get(n) or "", -1) for n in names]
+    draw_muller(ax, t, f, tree, names, legend={"fontsize": 7, "loc": "upper left", "bbox_to_anchor": (1.0, 1.0)})
+    if len(t) > 1:
+        ax.set_xlim(t[0], t[-1])
     ax.set_xlabel("months")
     ax.set_ylabel("clone frequency")
     ax.set_yticks([])
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
+
+
+def clone_parents(scenario: Any) -> dict[str, str | None]:
+    """Cell type → the type it arises from (the source of the first transition into it), for
+    :func:`plot_muller`; ``scenario`` is a :class:`~oncoresist.model.scenario.Scenario`."""
+    from oncoresist.model import compile_scenario
+
+    model = compile_scenario(scenario)
+    names = model.cell_types
+    return {c: (names[p] if p >= 0 else None) for c, p in zip(names, model.parents(), strict=True)}

@@ -109,7 +109,9 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     detected = {k: np.zeros(n, bool) for k in tracked}
     vaf = {k: np.zeros(n) for k in tracked}
     first_det = {k: np.full(n, np.nan) for k in tracked}
+    onset = {k: np.full(n, np.nan) for k in tracked}  # first positive draw of the run that was confirmed
     streak = {k: np.zeros(n, dtype=np.int32) for k in tracked}  # consecutive positive draws
+    streak_start = {k: np.full(n, np.nan) for k in tracked}
     confirm = int(mon.ctdna.confirm_draws)
     tf = np.zeros(n)
     cum = {d: np.zeros(n) for d in drugs}
@@ -166,9 +168,12 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
             tf = res["tumour_fraction"]
             for j, name in enumerate(tracked):
                 positive = res["detected"][:, j] & alive
+                streak_start[name] = np.where(positive & (streak[name] == 0), t, streak_start[name])
                 streak[name] = np.where(positive, streak[name] + 1, 0)
                 hit = positive & (streak[name] >= confirm)
-                first_det[name][hit & np.isnan(first_det[name])] = t
+                new_hit = hit & np.isnan(first_det[name])
+                first_det[name][new_hit] = t
+                onset[name][new_hit] = streak_start[name][new_hit]
                 detected[name] |= hit
                 vaf[name] = res["vaf"][:, j]
         if hasattr(model, "marker"):
@@ -249,12 +254,20 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
             for j, rname in enumerate(res_types):
                 out[f"param:{name}:{rname}"] = val[:, j]
     first_any = np.full(n, np.nan)
+    onset_any = np.full(n, np.nan)
     for name in tracked:
         out[f"ctdna_first:{name}"] = first_det[name]
         first_any = np.fmin(first_any, first_det[name])
+        onset_any = np.fmin(onset_any, onset[name])
     out["ctdna_first_any"] = first_any
-    # lead time: radiographic progression minus first plasma detection of a tracked mutation
-    out["ctdna_lead_time"] = np.where(~np.isnan(pfs_t) & (first_any <= pfs_t), pfs_t - first_any, np.nan)
+    out["ctdna_onset_any"] = onset_any
+    # lead time over the first RECIST PD (the same rule for every strategy, adaptive included):
+    # from the confirmed call (what a clinician can act on) and from the first positive draw of the
+    # confirmed run (detectability, as serial-tracking studies report it)
+    any_pd = ~np.all(np.isnan(line_pd), axis=1)
+    first_pd = np.where(any_pd, np.min(np.where(np.isnan(line_pd), np.inf, line_pd), axis=1), np.nan)
+    out["ctdna_lead_time"] = np.where(any_pd & (first_any <= first_pd), first_pd - first_any, np.nan)
+    out["ctdna_onset_lead_time"] = np.where(any_pd & (onset_any <= first_pd), first_pd - onset_any, np.nan)
     for d in drugs:
         out[f"dose:{d}"] = cum[d]
         out[f"dose_to_pfs:{d}"] = np.where(np.isnan(cum_at_pfs[d]), cum[d], cum_at_pfs[d])

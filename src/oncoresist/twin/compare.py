@@ -35,6 +35,9 @@ COHORT: dict[str, Any] = {
     "kill": {"dist": "lognormal", "median": 1.0, "sigma": 0.2},
     "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5},
 }
+CTDNA: dict[str, Any] = {"every_days": 28, "confirm_draws": 2}
+"""The twin's plasma schedule: a draw every 28 days, a call confirmed by two consecutive positive draws
+(the rest of the assay and the shedding rate are the trial layer's defaults, Avanzini et al. 2020)."""
 SCAN_DAYS = 56.0
 """Imaging interval of the twin's cohorts (days) when the modelled trial's schedule is not known: every 8 weeks."""
 
@@ -84,7 +87,28 @@ class StrategyComparison:
     patients: pd.DataFrame | None = None
     timelines: pd.DataFrame | None = None
     endpoints: pd.DataFrame | None = None
-    """Per strategy: time to strategy failure (the ranking endpoint) with PFS per line beside it."""
+    """Per strategy: time to strategy failure (the ranking endpoint) with PFS per line beside it, and
+    ctDNA lead times over the first RECIST PD (``trial.analysis.endpoint_table``)."""
+
+    def lead_time_comparison(self) -> pd.DataFrame:
+        """Each strategy's median ctDNA lead time beside every published lead time the project stores
+        (``monitor/data/lead_times.yaml``), in days; ``ratio`` = model / published."""
+        import pandas as pd
+
+        from oncoresist.monitor.literature import published_lead_times
+
+        rows = []
+        ends = self.endpoints if self.endpoints is not None else pd.DataFrame()
+        for pub in published_lead_times():
+            for arm, r in ends.iterrows():
+                model = r.get("ctdna_onset_lead_median_days")
+                rows.append({"strategy": arm, "detected_first": r.get("ctdna_onset_lead_n"),
+                             "progressed": r.get("ctdna_progressed_n"), "model_onset_days": model,
+                             "model_confirmed_days": r.get("ctdna_lead_median_days"),
+                             "published_id": pub.id, "published_days": pub.days, "published_statistic": pub.statistic,
+                             "published_setting": f"{pub.mutation}; {pub.setting}", "published_source": pub.source,
+                             "ratio": (model / pub.days) if model == model and model is not None else float("nan")})
+        return pd.DataFrame(rows)
 
     @property
     def results_dir(self) -> Path | None:
@@ -166,12 +190,14 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
 
 def trial_mapping(
     build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0,
-    scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None,
+    scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None, ctdna: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The trial file (as a mapping) that runs the twin's scenario under each strategy.
 
     ``scenario`` is what each arm names: a file name (written beside the trial file) or a
-    :class:`~oncoresist.model.scenario.Scenario` object (in memory).
+    :class:`~oncoresist.model.scenario.Scenario` object (in memory). ``ctdna`` overrides settings of
+    the trial's ``monitor.ctdna`` block (e.g. ``{"shedding_per_death": 1.4e-3}`` for a sensitivity
+    analysis) on top of :data:`CTDNA`; the tracked mutations always come from the twin's routes.
     """
     specs = strategy_specs(build, strategies)
     burden = float(sum(c.initial for c in build.scenario.cell_types))
@@ -186,7 +212,7 @@ def trial_mapping(
         },
         "monitor": {
             "imaging": imaging_schedule(build),
-            "ctdna": {"every_days": 28, "confirm_draws": 2, "track": tracked_mutations(build)},
+            "ctdna": {**CTDNA, **(ctdna or {}), "track": tracked_mutations(build)},
         },
     }
 
@@ -200,6 +226,7 @@ def run_cohort(
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
     cohort: dict[str, Any] | None = None,
+    ctdna: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run the twin's scenario under each strategy through the trial layer.
 
@@ -219,7 +246,8 @@ def run_cohort(
     if patients <= 0:
         raise OncoresistError("patients: the number of patients per strategy must be positive")
     scenario = build.scenario.model_copy(update={"treatment": []})
-    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort)
+    mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort,
+                            ctdna=ctdna)
     if out_dir is None:
         spec = parse_trial({**mapping, "arms": [{**a, "scenario": scenario} for a in mapping["arms"]]},
                            source="twin strategies")
@@ -255,6 +283,7 @@ def compare_strategies(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     cohort: dict[str, Any] | None = None,
+    ctdna: dict[str, Any] | None = None,
 ) -> StrategyComparison:
     """Run a virtual cohort around the twin's scenario for each strategy and summarise.
 
@@ -279,6 +308,8 @@ def compare_strategies(
         Between-patient distributions (trial ``cohort`` block without ``initial_cells``; default
         :data:`COHORT`; :meth:`oncoresist.twin.variation.CohortVariation.cohort` gives the spreads
         derived from real lesion series).
+    ctdna
+        Overrides of the plasma monitoring (see :func:`trial_mapping`).
     """
     from oncoresist.trial.analysis import TrialAnalyser, endpoint_table
 
@@ -287,7 +318,7 @@ def compare_strategies(
     root = as_seed_sequence(seed)
     results, timelines, mapping = run_cohort(
         build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days,
-        cohort=cohort,
+        cohort=cohort, ctdna=ctdna,
     )
     arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
     an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)

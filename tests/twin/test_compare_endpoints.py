@@ -1,0 +1,111 @@
+"""Strategies compared on time to strategy failure, and ctDNA lead times where the model says there
+should be one.
+
+The EGFR L858R twin (erlotinib, then osimertinib), calibrated to the comparator as the benchmarks do,
+is run under continuous erlotinib, sequential and ctDNA-guided lines. Sequential and ctDNA-guided
+give osimertinib after erlotinib fails, so their median time to failure of the whole strategy must be
+later than continuous erlotinib's, by more than the CIs' overlap allows.
+
+Lead time: a resistant clone of ``N`` cells whose cells die at rate ``d`` puts on average
+``q_d·d·N/ε·f`` mutant molecules into a tube (``f`` the sampled fraction of the circulation), and
+the assay needs a few mutant reads (its threshold) in two consecutive draws. The size at which plasma
+sees the clone is computed here from the twin's own parameters and set against the burden at which
+imaging can first call PD after a complete response (two lesions at the 5 mm detection limit). With
+Avanzini et al.'s shedding rate plasma sees the clone at a larger size than imaging, so most
+progressions are detected after PD; at 100× the shedding rate it sees it at a smaller size, so most
+progressions must be detected before PD, with a positive median lead time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from oncoresist.monitor.ctdna import CtdnaAssay, CtdnaParams
+from oncoresist.monitor.imaging import diameter_mm_to_cells
+from oncoresist.twin import build_twin
+from oncoresist.twin.calibrate import calibrate_twin
+from oncoresist.twin.compare import compare_strategies
+
+PATIENTS = 300
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def calibrated(curated_kb):  # type: ignore[no-untyped-def]
+    egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    return calibrate_twin(egfr, patients=200, seed=0).build
+
+
+@pytest.fixture(scope="module")
+def cmp(calibrated):  # type: ignore[no-untyped-def]
+    return compare_strategies(calibrated, ["continuous", "sequential", "ctdna_guided"], patients=PATIENTS, seed=7)
+
+
+def test_sequential_and_ctdna_guided_outlast_continuous_on_time_to_strategy_failure(cmp) -> None:  # type: ignore[no-untyped-def]
+    ends = cmp.endpoints
+    assert list(ends.index)[-1] == "continuous"  # ranked by time to strategy failure: continuous last
+    cont_upper = float(ends.loc["continuous", "strategy_failure_upper"])
+    for arm in ("sequential", "ctdna_guided"):
+        assert float(ends.loc[arm, "strategy_failure_lower"]) > cont_upper, arm
+        # on the first line they are the same erlotinib: PFS (first RECIST PD) close to continuous's
+        assert float(ends.loc[arm, "line1_pfs_median"]) <= float(ends.loc["continuous", "strategy_failure_upper"]) + 3
+    # continuous has one line: strategy failure is its first RECIST PD (or death)
+    assert ends.loc["continuous", "strategy_failure_median"] == ends.loc["continuous", "recist_pfs_median"]
+
+
+def _plasma_detection_cells(build, q_d: float) -> float:  # type: ignore[no-untyped-def]
+    """Cells of a tracked resistant clone at which a draw holds, on average, one more mutant read than
+    the assay's threshold (so two draws in a row are likely positive)."""
+    params, assay = CtdnaParams(q_d=q_d), CtdnaAssay()
+    death = next(c.death for c in build.scenario.cell_types if c.name == "EGFR_T790M")
+    threshold = float(assay.threshold(np.array([assay.depth]))[0])
+    reads_per_cell = q_d * death / params.elimination_per_day * assay.sampled_fraction(params)
+    return (threshold + 1) / reads_per_cell
+
+
+@pytest.mark.parametrize("factor", [1.0, 100.0])
+def test_ctdna_lead_time_is_positive_exactly_where_plasma_sees_the_clone_before_imaging(calibrated, cmp,  # type: ignore[no-untyped-def]
+                                                                                         factor: float) -> None:
+    q_d = CtdnaParams().q_d * factor
+    plasma = _plasma_detection_cells(calibrated, q_d)
+    imaging = float(diameter_mm_to_cells(10.0, n_lesions=2))  # 2 lesions at 5 mm: PD after a CR
+    run = cmp if factor == 1.0 else compare_strategies(calibrated, ["continuous"], patients=PATIENTS, seed=7,
+                                                       ctdna={"shedding_per_death": q_d})
+    row = run.endpoints.loc["continuous"]
+    progressed = int(row["ctdna_progressed_n"])
+    first = int(row["ctdna_onset_lead_n"])
+    assert progressed > PATIENTS // 2
+    if plasma > imaging:  # Avanzini's rate: plasma needs a larger clone than imaging
+        assert factor == 1.0
+        assert first < 0.2 * progressed
+        assert int(row["ctdna_after_pd_n"]) > 0.5 * progressed
+    else:  # 100x: plasma sees the clone first
+        assert factor == 100.0
+        assert first > 0.5 * progressed
+        assert float(row["ctdna_onset_lead_median_days"]) > 0
+        assert float(row["ctdna_lead_median_days"]) >= 0
+
+
+def test_lead_times_are_set_beside_the_published_figure(cmp) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.monitor.literature import published_lead_times
+
+    table = cmp.lead_time_comparison()
+    pubs = published_lead_times()
+    assert len(table) == len(pubs) * len(cmp.endpoints)
+    assert set(table["published_source"]) == {p.source for p in pubs}
+    row = table[(table["strategy"] == "continuous")].iloc[0]
+    assert row["published_days"] == pytest.approx(pubs[0].months * 30.4375)
+
+
+def test_onset_is_the_first_of_the_confirming_draws(cmp) -> None:  # type: ignore[no-untyped-def]
+    # two consecutive positive monthly draws confirm a call: the run began one draw (28 days) earlier,
+    # and the onset lead is the confirmed lead plus those 28 days wherever both are defined
+    p = cmp.patients
+    hit = p["ctdna_first_any"].notna()
+    assert hit.any()
+    gap = (p.loc[hit, "ctdna_first_any"] - p.loc[hit, "ctdna_onset_any"]).to_numpy()
+    assert np.all(gap >= 28.0) and np.all(np.mod(gap, 28.0) == 0)
+    both = p["ctdna_lead_time"].notna()
+    first_gap = (p.loc[both, "ctdna_first_any"] - p.loc[both, "ctdna_onset_any"]).to_numpy()
+    assert np.allclose(p.loc[both, "ctdna_onset_lead_time"] - p.loc[both, "ctdna_lead_time"], first_gap)
