@@ -117,6 +117,7 @@ class Annotator:
         )
         self._known_cache: Memo[Alteration, bool] = Memo(500_000, enabled=on)
         self._touch_cache: Memo[Alteration, frozenset[str]] = Memo(500_000, enabled=on)
+        self._why_cache: Memo[tuple[str | None, ...], str] = Memo(100_000, enabled=on)
         # stand-ins (see canonical): signature id per observation, and the observations standing for each id
         self._sig_of: dict[Alteration, int] = {}
         self._sig_ids: dict[tuple[object, ...], int] = {}
@@ -428,6 +429,9 @@ class Annotator:
                 if i in out:
                     continue
                 n = self._n_slots[i]
+                if n == 1:  # one pattern: the first observation that satisfies it
+                    out[i] = next([a.name] for a, pairs in per_alt if i in pairs)
+                    continue
                 names: dict[int, str] = {}
                 for a, pairs in per_alt:
                     for slot in pairs.get(i, ()):
@@ -568,19 +572,26 @@ class Annotator:
             self._weighed[key] = hit
         return hit
 
-    def _unrecognised(self, alts: Sequence[Alteration], drugs: Sequence[str]) -> list[Unrecognised]:
+    def _unrecognised(
+        self, alts: Sequence[Alteration], recognised: Sequence[Alteration], drugs: Sequence[str]
+    ) -> list[Unrecognised]:
         out = []
+        known_ids = {id(a) for a in recognised}
         for a in alts:
-            if self.recognised(a):
+            if id(a) in known_ids:
                 continue
-            genes = [g for g in (a.gene, a.partner5, a.partner3) if g]
-            known = [g for g in genes if g in self._fact_genes]
-            if genes and not known:
-                why = f"no fact or option in the knowledge names {' or '.join(dict.fromkeys(genes))}"
-            elif genes:
-                why = f"the knowledge has facts on {', '.join(known)}, but none that this change satisfies"
-            else:
-                why = "no fact or option in the knowledge matches it"
+            gk = (a.gene, a.partner5, a.partner3)
+            why = self._why_cache.get(gk)
+            if why is None:
+                genes = [g for g in gk if g]
+                known = [g for g in genes if g in self._fact_genes]
+                if genes and not known:
+                    why = f"no fact or option in the knowledge names {' or '.join(dict.fromkeys(genes))}"
+                elif genes:
+                    why = f"the knowledge has facts on {', '.join(known)}, but none that this change satisfies"
+                else:
+                    why = "no fact or option in the knowledge matches it"
+                self._why_cache[gk] = why
             out.append(Unrecognised(a.name, "alteration", why))
         for d in drugs:
             if d not in self._by_drug and d not in self._option_drugs:
@@ -605,7 +616,7 @@ class Annotator:
         recognised = [a for a in alts if self.recognised(a)]
         weighed = self.evaluate(recognised, given, tumor)
         options = self.options.derive(weighed.findings, recognised, given, tumor)
-        unrec = self._unrecognised(alts, list(drugs))
+        unrec = self._unrecognised(alts, recognised, list(drugs))
         return AnnotationResult(
             tumor=tumor,
             drug=sorted(given) if len(drugs) != len(given) else list(drugs),

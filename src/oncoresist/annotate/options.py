@@ -399,6 +399,10 @@ class OptionDeriver:
         known = [a for a in alts if self.ann.fact_matches(a)]
         focus = [by_alt[n] for f in targets for n in f.observed if n in by_alt]
         sens = [(i, tuple(obs)) for i, obs in self.ann.sensitivity_satisfied(known, focus).items()]
+        sens_at: dict[str, list[int]] = {}  # observation name -> positions in sens of the facts it is part of
+        for k, (_i, obs_names) in enumerate(sens):
+            for n in obs_names:
+                sens_at.setdefault(n, []).append(k)
         cands: dict[tuple[str, ...], list[_Candidate]] = {}
         extra: dict[tuple[str, ...], list[str]] = {}
         seen: dict[frozenset[str], tuple[str, ...]] = {}
@@ -422,9 +426,8 @@ class OptionDeriver:
                     relation="any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
-            for i, obs_names in sens:
-                if not fobs & set(obs_names):
-                    continue
+            for k in sorted({k for n in fobs for k in sens_at.get(n, ())}):  # the facts about f, in order
+                i, obs_names = sens[k]
                 for t, c in self._from_sensitivity(i, obs_names, tumor):
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
