@@ -448,10 +448,13 @@ class OptionDeriver:
     def _survivors(self, ranked: _Ranked, known: Sequence[Alteration], tumor: str | None) -> list[TherapyOption]:
         """The best :data:`MAX_OPTIONS` ranked candidates that no finding of ``known`` defeats."""
         out: list[TherapyOption] = []
+        # an observation matters to a therapy only if a fact it satisfies concerns one of the therapy's drugs
+        touched = [(a, self.ann.touched_drugs(a)) for a in known]
         for _rank, therapy, items, addressed in ranked:
             if len(out) >= MAX_OPTIONS:
                 break
-            if self.ann.defeated(known, frozenset(therapy), tumor):
+            given = frozenset(therapy)
+            if self.ann.defeated([a for a, drugs in touched if not given.isdisjoint(drugs)], given, tumor):
                 continue
             best = items[0]
             warnings = []
