@@ -430,7 +430,9 @@ class Annotator:
                     continue
                 n = self._n_slots[i]
                 if n == 1:  # one pattern: the first observation that satisfies it
-                    out[i] = next([a.name] for a, pairs in per_alt if i in pairs)
+                    first = next((a.name for a, pairs in per_alt if i in pairs), None)
+                    if first is not None:
+                        out[i] = [first]
                     continue
                 names: dict[int, str] = {}
                 for a, pairs in per_alt:
