@@ -93,7 +93,6 @@ def annotate(
     drug: str | Sequence[str] | None = None,
     tumor: str | None = None,
     knowledge: Knowledge | None = None,
-    cache: bool = True,
 ) -> AnnotationResult:
     """Annotate a tumour profile for the drug(s) given.
 
@@ -112,9 +111,6 @@ def annotate(
         weighed, and each piece keeps the tumour types it was recorded in.
     knowledge
         The knowledge to use; default :func:`oncoresist.knowledge.load_knowledge`.
-    cache
-        Reuse memoised work for this knowledge (default). ``False`` computes everything
-        afresh: the same result, slowly (the reference path of the tests).
 
     Returns
     -------
@@ -136,7 +132,7 @@ def annotate(
     if not drugs:
         raise OncoresistError("no drug given: pass drug=... (e.g. drug='osimertinib') or list drugs in the profile")
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
-    return annotator_for(kb, cache=cache).annotate(alts, drugs=drugs, tumor=code, sample=sample)
+    return annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
 
 
 def annotate_samples(
@@ -152,7 +148,8 @@ def annotate_samples(
 
     Names are resolved once; a sample's own tumour type or drugs (profile files) are
     used when ``tumor``/``drug`` are not given. ``on_result`` is called after each sample
-    (progress bars). ``cache=False`` as for :func:`annotate`.
+    (progress bars). ``cache=False`` reuses no memoised work (every answer computed afresh on
+    the whole profile: the same results, slowly; the reference path of the tests).
     """
     kb = _knowledge(knowledge)
     ann = annotator_for(kb, cache=cache)
