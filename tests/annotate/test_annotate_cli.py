@@ -119,12 +119,20 @@ def test_write_results_is_atomic_on_error(tmp_path, monkeypatch):
     out = tmp_path / "out" / "r.tsv"
     out.write_text("old\n")
 
+    def rows_then_boom():  # type: ignore[no-untyped-def]
+        yield from res * 1500  # more than one buffered chunk reaches the temporary file
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_results(rows_then_boom(), out)
+    assert out.read_text() == "old\n" and len(list(out.parent.iterdir())) == 1
+
     def boom(*_a, **_k):  # type: ignore[no-untyped-def]
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
     with pytest.raises(OSError):
-        write_results(res, out)
+        write_results(res, out.with_suffix(".parquet"))
     assert out.read_text() == "old\n" and len(list(out.parent.iterdir())) == 1
 
 

@@ -16,7 +16,7 @@ from oncoresist.profile.schema import Profile
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
 
-_ANNOTATORS: dict[int, tuple[Knowledge, Annotator]] = {}
+_ANNOTATORS: dict[tuple[int, bool], tuple[Knowledge, str, Annotator]] = {}
 
 ProfileLike = Profile | SampleProfile | str | Alteration | Sequence[str | Alteration]
 
@@ -29,15 +29,20 @@ def _knowledge(knowledge: Knowledge | None) -> Knowledge:
     return load_knowledge()
 
 
-def annotator_for(knowledge: Knowledge | None = None) -> Annotator:
-    """The (cached) :class:`Annotator` of a knowledge object; default: :func:`load_knowledge`."""
+def annotator_for(knowledge: Knowledge | None = None, *, cache: bool = True) -> Annotator:
+    """The (cached) :class:`Annotator` of a knowledge object; default: :func:`load_knowledge`.
+
+    One annotator per knowledge object and version: its memo tables never outlive the
+    knowledge they were computed from. ``cache=False`` gives an annotator that memoises
+    nothing (the reference path; slow).
+    """
     kb = _knowledge(knowledge)
-    hit = _ANNOTATORS.get(id(kb))
-    if hit is None or hit[0] is not kb:
+    hit = _ANNOTATORS.get((id(kb), cache))
+    if hit is None or hit[0] is not kb or hit[1] != kb.version:
         if len(_ANNOTATORS) >= 4:
             _ANNOTATORS.clear()
-        hit = _ANNOTATORS[id(kb)] = (kb, Annotator(kb))
-    return hit[1]
+        hit = _ANNOTATORS[(id(kb), cache)] = (kb, kb.version, Annotator(kb, cache=cache))
+    return hit[2]
 
 
 def resolve_drugs(drug: str | Sequence[str] | None, kb: Knowledge) -> list[str]:
@@ -137,15 +142,17 @@ def annotate_samples(
     tumor: str | None = None,
     knowledge: Knowledge | None = None,
     on_result: Callable[[AnnotationResult], None] | None = None,
+    cache: bool = True,
 ) -> Iterator[AnnotationResult]:
     """Annotate many samples (from a MAF, VCF or table) with the same drug(s) and tumour type.
 
     Names are resolved once; a sample's own tumour type or drugs (profile files) are
     used when ``tumor``/``drug`` are not given. ``on_result`` is called after each sample
-    (progress bars).
+    (progress bars). ``cache=False`` reuses no memoised work (every answer computed afresh on
+    the whole profile: the same results, slowly; the reference path of the tests).
     """
     kb = _knowledge(knowledge)
-    ann = annotator_for(kb)
+    ann = annotator_for(kb, cache=cache)
     drugs = resolve_drugs(drug, kb) if drug is not None else None
     code = resolve_tumor(tumor, kb) if tumor is not None else None
     for sp in samples:

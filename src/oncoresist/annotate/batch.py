@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,18 +23,37 @@ COLUMNS = (
 )  # fmt: skip
 
 
-_JSON_CACHE: dict[tuple[int, ...], tuple[tuple[Finding, ...], str]] = {}
+_JSON_CACHE: dict[tuple[int, ...], tuple[tuple[Finding, ...], str, str]] = {}
+#: characters that may make the csv module quote a TSV field (which of them do is its decision)
+_SPECIAL = re.compile('[\t"\r\n]')
 
 
-def _findings_json(findings: list[Finding]) -> str:
-    # findings are shared, immutable objects: samples with the same findings reuse one string
+def _tsv_field(value: object) -> str:
+    """One field exactly as pandas ``to_csv(sep="\\t")`` writes it (the :mod:`csv` module with
+    ``QUOTE_MINIMAL`` and ``os.linesep`` line ends): fields without a tab, quote or line break
+    as they are, others formatted by the csv module itself."""
+    s = value if isinstance(value, str) else "" if value is None else str(value)
+    if not _SPECIAL.search(s):
+        return s
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator=os.linesep, quoting=csv.QUOTE_MINIMAL).writerow([s])
+    return buf.getvalue()[: -len(os.linesep)]
+
+
+def _findings_entry(findings: list[Finding]) -> tuple[tuple[Finding, ...], str, str]:
+    # findings are shared, immutable objects: samples with the same findings reuse one string (and its TSV form)
     key = tuple(id(f) for f in findings)
     hit = _JSON_CACHE.get(key)
     if hit is None or hit[0] != tuple(findings):
         if len(_JSON_CACHE) > 100_000:
             _JSON_CACHE.clear()
-        hit = _JSON_CACHE[key] = (tuple(findings), json.dumps([f.to_dict() for f in findings], separators=(",", ":")))
-    return hit[1]
+        text = json.dumps([f.to_dict() for f in findings], separators=(",", ":"))
+        hit = _JSON_CACHE[key] = (tuple(findings), text, _tsv_field(text))
+    return hit
+
+
+def _findings_json(findings: list[Finding]) -> str:
+    return _findings_entry(findings)[1]
 
 
 def _deciding_level(res: AnnotationResult) -> str:
@@ -79,18 +102,37 @@ def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
     with :func:`os.replace`, so a failed or interrupted run leaves nothing half-written.
     Returns the number of rows.
     """
-    import pandas as pd
-
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".tsv", ".txt", ".parquet"):
         raise InvalidArgument(f"out: {out}: use a .tsv or .parquet file name", param="out")
     if not out.parent.exists():
         raise InvalidArgument(f"out: {out}: folder {out.parent} does not exist", param="out")
+    if suffix != ".parquet":
+        return _write_tsv(results, out)
+    import pandas as pd  # only for Parquet: a TSV needs no data frame
+
     df = pd.DataFrame([result_row(r) for r in results], columns=list(COLUMNS))
     with atomic_path(out) as tmp:
-        if suffix == ".parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, sep="\t", index=False)
+        df.to_parquet(tmp, index=False)
     return len(df)
+
+
+def _write_tsv(results: Iterable[AnnotationResult], out: Path) -> int:
+    """The TSV byte for byte as ``DataFrame.to_csv(sep="\\t", index=False)`` writes it (tested), without
+    building the frame, and quoting each distinct findings JSON once (a cohort shares few of them)."""
+    n = 0
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\t".join(_tsv_field(c) for c in COLUMNS) + os.linesep)
+        lines: list[str] = []
+        for res in results:
+            row = result_row(res)
+            row["findings_json"] = _findings_entry(res.findings)[2]
+            lines.append("\t".join(row[c] if c == "findings_json" else _tsv_field(row[c]) for c in COLUMNS))
+            n += 1
+            if len(lines) >= 1000:
+                fh.write(os.linesep.join(lines) + os.linesep)
+                lines.clear()
+        if lines:
+            fh.write(os.linesep.join(lines) + os.linesep)
+    return n

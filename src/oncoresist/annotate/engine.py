@@ -20,6 +20,7 @@ from oncoresist._version import __version__
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
+from oncoresist.annotate.memo import Memo
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
 from oncoresist.annotate.reversion import restored_by, reversion_findings
@@ -64,10 +65,16 @@ class Annotator:
     ----------
     knowledge
         The loaded knowledge (:func:`oncoresist.knowledge.load_knowledge`).
+    cache
+        Memoise matches, findings, verdicts and options (bounded tables, :mod:`.memo`).
+        ``False`` computes every answer afresh and without the relevance reduction of
+        option derivation: slow, the reference the memoised path is tested against.
     """
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, *, cache: bool = True) -> None:
         self.knowledge = knowledge
+        self.caching = cache
+        self.knowledge_version = knowledge.version
         kb = knowledge
         self.scope = TumorScope(kb)
         self._facts: list[Fact] = list(kb.facts)
@@ -101,19 +108,32 @@ class Annotator:
             for p in pats:
                 if p is not None and p.kind in _SPECIFIC_KINDS and p.gene:
                     self._specific[p.gene].append(p)
-        self._fact_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
-        self._opt_cache: dict[Alteration, tuple[tuple[int, int], ...]] = {}
-        self._known_cache: dict[Alteration, bool] = {}
-        self._maybe: dict[tuple[int, Alteration], frozenset[tuple[int, int]]] = {}
+        on = cache
+        # per observed alteration: (fact or option, slot) matches, and which of them are only "possible"
+        self._fact_cache: Memo[Alteration, tuple[tuple[tuple[int, int], ...], frozenset[tuple[int, int]]]] = Memo(
+            500_000, enabled=on
+        )
+        self._opt_cache: Memo[Alteration, tuple[tuple[tuple[int, int], ...], frozenset[tuple[int, int]]]] = Memo(
+            500_000, enabled=on
+        )
+        self._known_cache: Memo[Alteration, bool] = Memo(500_000, enabled=on)
+        self._touch_cache: Memo[Alteration, frozenset[str]] = Memo(500_000, enabled=on)
+        self._why_cache: Memo[tuple[str | None, ...], str] = Memo(100_000, enabled=on)
+        # stand-ins (see canonical): signature id per observation, and the observations standing for each id
+        self._sig_of: dict[Alteration, int] = {}
+        self._sig_ids: dict[tuple[object, ...], int] = {}
+        self._stand_ins: dict[int, list[Alteration]] = {}
         self._role = role_lookup(kb)
-        self._applicable: dict[frozenset[str], dict[int, list[str]]] = {}
-        self._ctx_cache: dict[tuple[Alteration, frozenset[str]], tuple[tuple[int, int], ...]] = {}
-        self._weighed: dict[tuple[object, ...], Weighed] = {}
-        self._sens_cache: dict[Alteration, dict[int, frozenset[int]]] = {}
-        self._sens_sat: dict[tuple[object, ...], dict[int, list[str]]] = {}
-        self._defeated: dict[tuple[object, ...], bool] = {}
-        self._finding_cache: dict[tuple[object, ...], Finding] = {}
-        self._match_cache: dict[tuple[object, ...], Match] = {}
+        self._applicable: Memo[frozenset[str], dict[int, list[str]]] = Memo(10_000, enabled=on)
+        self._ctx_cache: Memo[tuple[Alteration, frozenset[str]], tuple[tuple[int, int], ...]] = Memo(
+            500_000, enabled=on
+        )
+        self._weighed: Memo[tuple[object, ...], Weighed] = Memo(200_000, enabled=on)
+        self._sens_cache: Memo[Alteration, dict[int, frozenset[int]]] = Memo(500_000, enabled=on)
+        self._sens_sat: Memo[tuple[object, ...], dict[int, list[str]]] = Memo(100_000, enabled=on)
+        self._defeated: Memo[tuple[object, ...], bool] = Memo(200_000, enabled=on)
+        self._finding_cache: Memo[tuple[object, ...], Finding] = Memo(200_000, enabled=on)
+        self._match_cache: Memo[tuple[object, ...], Match] = Memo(500_000, enabled=on)
         self._breadth = [
             max((pattern_breadth(p) for p in pats), key=BREADTH.__getitem__, default="exact")
             for pats in self._fact_pats
@@ -186,12 +206,13 @@ class Annotator:
         self,
         alt: Alteration,
         index: dict[str, list[_Pattern]],
-        cache: dict[Alteration, tuple[tuple[int, int], ...]],
+        cache: Memo[Alteration, tuple[tuple[tuple[int, int], ...], frozenset[tuple[int, int]]]],
         *,
         possible: bool = True,
-    ) -> tuple[tuple[int, int], ...]:
-        """(owner, slot) of the patterns ``alt`` satisfies; with ``possible``, "possible" matches too
-        (gene- or codon-level input below a specific pattern; :func:`~.matching.match_kind`)."""
+    ) -> tuple[tuple[tuple[int, int], ...], frozenset[tuple[int, int]]]:
+        """(owner, slot) of the patterns ``alt`` satisfies, and those of them matched only "possibly";
+        with ``possible``, "possible" matches count (gene- or codon-level input below a specific pattern;
+        :func:`~.matching.match_kind`)."""
         hit = cache.get(alt)
         if hit is None:
             seen: dict[tuple[int, int], None] = {}
@@ -206,28 +227,83 @@ class Annotator:
                         seen[k] = None
                         if kind == "possible":
                             maybe.add(k)
-            hit = tuple(seen)
+            hit = (tuple(seen), frozenset(maybe))
             cache[alt] = hit
-            if maybe:
-                self._maybe[(id(cache), alt)] = frozenset(maybe)
         return hit
 
     def possible_pairs(self, alt: Alteration) -> frozenset[tuple[int, int]]:
         """The (fact, slot) matches of ``alt`` that are only "possible"."""
-        self.fact_matches(alt)
-        return self._maybe.get((id(self._fact_cache), alt), frozenset())
+        return self._lookup(alt, self._fact_index, self._fact_cache)[1]
 
     def fact_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
         """(fact index, pattern slot) of every fact pattern the observation satisfies."""
-        return self._lookup(alt, self._fact_index, self._fact_cache)
+        return self._lookup(alt, self._fact_index, self._fact_cache)[0]
 
     def option_matches(self, alt: Alteration) -> tuple[tuple[int, int], ...]:
         """(option index, pattern slot) of every option pattern the observation satisfies exactly."""
-        return self._lookup(alt, self._opt_index, self._opt_cache, possible=False)
+        return self._lookup(alt, self._opt_index, self._opt_cache, possible=False)[0]
+
+    def touched_drugs(self, alt: Alteration) -> frozenset[str]:
+        """Every drug a fact that ``alt`` satisfies a pattern of concerns (class members included).
+
+        A superset of what the observation can matter to: a fact concerning a therapy shares a drug
+        with it, so an observation none of whose drugs a therapy contains has no say about it.
+        """
+        hit = self._touch_cache.get(alt)
+        if hit is None:
+            hit = frozenset().union(*(self._fact_drugs[i] for i, _slot in self.fact_matches(alt)))
+            self._touch_cache[alt] = hit
+        return hit
 
     def recognised(self, alt: Alteration) -> bool:
         """Whether any fact or option pattern matches the observation."""
         return bool(self.fact_matches(alt)) or bool(self.option_matches(alt)) or restored_by(alt) is not None
+
+    def _signature(self, alt: Alteration) -> int:
+        """An id shared by observations that the verdict rule cannot tell apart except by name: the same
+        gene, kind, partners, qualifiers and fusion context, and the same exact and possible matches
+        of every fact and option pattern (``LRP1B Y4399T`` and ``LRP1B L4409H`` both satisfy only
+        ``LRP1B mutation`` and, possibly, ``LRP1B loss``)."""
+        hit = self._sig_of.get(alt)
+        if hit is None:
+            if len(self._sig_of) >= 200_000:  # bounded: ids and stand-ins are dropped together
+                self._sig_of.clear()
+                self._sig_ids.clear()
+                self._stand_ins.clear()
+            facts, maybe = self._lookup(alt, self._fact_index, self._fact_cache)
+            sig = (alt.kind, alt.gene, alt.partner5, alt.partner3, alt.qualifier, alt.fusion_context, alt.origin,
+                   alt.phase, facts, maybe, self.option_matches(alt), self.known_specific(alt))  # fmt: skip
+            hit = self._sig_ids.setdefault(sig, len(self._sig_ids))
+            self._sig_of[alt] = hit
+        return hit
+
+    def canonical(self, alts: Sequence[Alteration]) -> tuple[Alteration, ...]:
+        """``alts`` with each observation replaced by a stand-in of the same :meth:`_signature`.
+
+        For answers that carry no observation names: whether a therapy is defeated (:meth:`defeated`).
+        The rule reads observations only through their signature and compares their names only for
+        equality, so an injective replacement by equivalent observations gives the same answer, and a
+        cohort whose samples differ only in passenger changes of one gene shares the work. The k-th
+        observation of one signature becomes that signature's k-th stand-in, so distinct observations
+        stay distinct; where names are not unique (the same change inside and outside a fusion) the
+        observations are kept as they are. Without caching: ``alts`` unchanged.
+        """
+        if not self.caching:
+            return tuple(alts)
+        seen: dict[int, int] = {}
+        out = []
+        for a in alts:
+            sid = self._signature(a)
+            k = seen.get(sid, 0)
+            seen[sid] = k + 1
+            reps = self._stand_ins.setdefault(sid, [])
+            if k == len(reps):
+                reps.append(a)
+            out.append(reps[k])
+        names = {a.name for a in alts}
+        if len(names) != len(alts) or len({a.name for a in out}) != len(out):
+            return tuple(alts)
+        return tuple(out)
 
     # ------------------------------------------------------------ drugs, tumours
     def tumor_context(self, tumor: str) -> set[str]:
@@ -263,8 +339,6 @@ class Annotator:
         if hit is None:
             app = self.applicable(drugs)
             hit = tuple(m for m in self.fact_matches(alt) if m[0] in app)
-            if len(self._ctx_cache) > 500_000:
-                self._ctx_cache.clear()
             self._ctx_cache[ck] = hit
         return hit
 
@@ -356,20 +430,23 @@ class Annotator:
                 if i in out:
                     continue
                 n = self._n_slots[i]
+                if n == 1:  # one pattern: the first observation that satisfies it
+                    first = next((a.name for a, pairs in per_alt if i in pairs), None)
+                    if first is not None:
+                        out[i] = [first]
+                    continue
                 names: dict[int, str] = {}
                 for a, pairs in per_alt:
                     for slot in pairs.get(i, ()):
                         names.setdefault(slot, a.name)
                 if len(names) == n:
                     out[i] = list(dict.fromkeys(names[k] for k in sorted(names)))
-        if len(self._sens_sat) > 100_000:
-            self._sens_sat.clear()
         self._sens_sat[key] = out
         return out
 
     def defeated(self, alts: Sequence[Alteration], therapy: frozenset[str], tumor: str | None) -> bool:
         """Whether a decisive resistance-side finding of ``alts`` defeats ``therapy`` (verdict rule)."""
-        rel = tuple(a for a in alts if self._ctx_matches(a, therapy))
+        rel = self.canonical([a for a in alts if self._ctx_matches(a, therapy)])
         key = (rel, therapy, tumor)
         hit = self._defeated.get(key)
         if hit is None:
@@ -383,8 +460,6 @@ class Annotator:
             else:
                 w = self.evaluate(rel, therapy, tumor)
                 hit = any(g.effect in RESISTANCE_SIDE and g.status == "decisive" for g in w.findings)
-            if len(self._defeated) > 200_000:
-                self._defeated.clear()
             self._defeated[key] = hit
         return hit
 
@@ -396,8 +471,6 @@ class Annotator:
             mk = (i, tuple(obs), given, kind)
             m = self._match_cache.get(mk)
             if m is None:
-                if len(self._match_cache) > 500_000:
-                    self._match_cache.clear()
                 m = self._match_cache[mk] = self._match(i, obs, tuple(app[i]), kind)
             groups.setdefault(finding_key(fact, m), []).append((fact, m))
         for j in self._opt_by_therapy.get(given, ()):  # curated options for exactly this therapy: evidence for it
@@ -414,8 +487,6 @@ class Annotator:
             ck = (tuple(m.fact for _f, m in members), members[0][1].observed, members[0][1].drugs, tumor)
             hit = self._finding_cache.get(ck)
             if hit is None:
-                if len(self._finding_cache) > 200_000:
-                    self._finding_cache.clear()
                 hit = self._finding_cache[ck] = build_finding(
                     [f for f, _m in members], [m for _f, m in members], self.scope, tumor,
                     [self._breadth[m.fact] for _f, m in members],
@@ -502,24 +573,29 @@ class Annotator:
                 core=lambda f: frozenset(f.core or f.observed),
             )
             hit.findings.sort(key=finding_order)
-            if len(self._weighed) > 200_000:
-                self._weighed.clear()
             self._weighed[key] = hit
         return hit
 
-    def _unrecognised(self, alts: Sequence[Alteration], drugs: Sequence[str]) -> list[Unrecognised]:
+    def _unrecognised(
+        self, alts: Sequence[Alteration], recognised: Sequence[Alteration], drugs: Sequence[str]
+    ) -> list[Unrecognised]:
         out = []
+        known_ids = {id(a) for a in recognised}
         for a in alts:
-            if self.recognised(a):
+            if id(a) in known_ids:
                 continue
-            genes = [g for g in (a.gene, a.partner5, a.partner3) if g]
-            known = [g for g in genes if g in self._fact_genes]
-            if genes and not known:
-                why = f"no fact or option in the knowledge names {' or '.join(dict.fromkeys(genes))}"
-            elif genes:
-                why = f"the knowledge has facts on {', '.join(known)}, but none that this change satisfies"
-            else:
-                why = "no fact or option in the knowledge matches it"
+            gk = (a.gene, a.partner5, a.partner3)
+            why = self._why_cache.get(gk)
+            if why is None:
+                genes = [g for g in gk if g]
+                known = [g for g in genes if g in self._fact_genes]
+                if genes and not known:
+                    why = f"no fact or option in the knowledge names {' or '.join(dict.fromkeys(genes))}"
+                elif genes:
+                    why = f"the knowledge has facts on {', '.join(known)}, but none that this change satisfies"
+                else:
+                    why = "no fact or option in the knowledge matches it"
+                self._why_cache[gk] = why
             out.append(Unrecognised(a.name, "alteration", why))
         for d in drugs:
             if d not in self._by_drug and d not in self._option_drugs:
@@ -541,11 +617,10 @@ class Annotator:
         """
         alts = list(dict.fromkeys(alterations))
         given = frozenset(drugs)
-        known = [a for a in alts if self.recognised(a)]
-        weighed = self.evaluate(known, given, tumor)
         recognised = [a for a in alts if self.recognised(a)]
+        weighed = self.evaluate(recognised, given, tumor)
         options = self.options.derive(weighed.findings, recognised, given, tumor)
-        unrec = self._unrecognised(alts, list(drugs))
+        unrec = self._unrecognised(alts, recognised, list(drugs))
         return AnnotationResult(
             tumor=tumor,
             drug=sorted(given) if len(drugs) != len(given) else list(drugs),

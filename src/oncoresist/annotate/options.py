@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import database_of
 from oncoresist.annotate.matching import matches
+from oncoresist.annotate.memo import Memo
 from oncoresist.annotate.rank import rank_candidates
 from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
@@ -58,6 +59,8 @@ _BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next
                 "earlier_generation": 3, "class_switch": 4}  # fmt: skip
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
+#: ranked candidates: (rank key, therapy, its candidates best first, the alterations it addresses)
+_Ranked = list[tuple[tuple[object, ...], tuple[str, ...], list["_Candidate"], list[str]]]
 
 
 @dataclass
@@ -86,14 +89,21 @@ class OptionDeriver:
     def __init__(self, annotator: Annotator) -> None:
         self.ann = annotator
         self.kb = annotator.knowledge
-        self._cache: dict[tuple[object, ...], list[TherapyOption]] = {}
+        on = annotator.caching
+        self._cache: Memo[tuple[object, ...], list[TherapyOption]] = Memo(100_000, enabled=on)
+        self._ranked_cache: Memo[tuple[object, ...], tuple[tuple[Finding, ...], _Ranked]] = Memo(100_000, enabled=on)
+        self._final_cache: Memo[tuple[object, ...], tuple[tuple[Finding, ...], list[TherapyOption]]] = Memo(
+            100_000, enabled=on
+        )
         self._potency: dict[str, list[tuple[frozenset[str], Any]]] | None = None
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
         self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
         self._approved_cache: dict[tuple[str, ...], bool] = {}
         self._potency_names: frozenset[str] | None = None
-        self._nextgen_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
-        self._sens_cache: dict[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = {}
+        self._nextgen_cache: Memo[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = Memo(
+            100_000, enabled=on
+        )
+        self._sens_cache: Memo[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = Memo(200_000, enabled=on)
 
     # ------------------------------------------------------------ curated
     def curated_for(self, f: Finding, by_alt: dict[str, Alteration], tumor: str | None) -> list[int]:
@@ -226,8 +236,6 @@ class OptionDeriver:
         key = (tuple(f.drugs), f.observed, f.mechanism, f.alteration, tuple(f.sources), names & self._potency_names)
         hit = self._nextgen_cache.get(key)
         if hit is None:
-            if len(self._nextgen_cache) > 100_000:
-                self._nextgen_cache.clear()
             hit = self._nextgen_cache[key] = self._next_generation_uncached(f, names)
         return hit
 
@@ -300,8 +308,6 @@ class OptionDeriver:
                                f"{' + '.join(obs_names)} to {' + '.join(t)}. {summary}"),
                     addresses=list(obs_names), sources=list(fact.sources), records=[fact.id],
                 )))  # fmt: skip
-        if len(self._sens_cache) > 200_000:
-            self._sens_cache.clear()
         self._sens_cache[key] = out
         return out
 
@@ -318,19 +324,86 @@ class OptionDeriver:
     def derive(
         self, findings: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
     ) -> list[TherapyOption]:
-        """Options for the decisive resistance-side findings among ``findings``."""
+        """Options for the decisive resistance-side findings among ``findings``.
+
+        ``alts`` are the profile's recognised observations, ``findings`` their weighed findings
+        under ``given`` in ``tumor``. Memoised in two steps, each keyed on only the observations
+        that can change its answer (in profile order), so that a cohort whose samples differ in
+        passenger changes shares the work: the ranked candidates (:meth:`_ranked`) and then the
+        options that survive the check against the profile (:meth:`_survivors`). With the
+        annotator's ``cache=False`` every step is computed afresh on the whole profile.
+        """
         targets = [f for f in findings if f.effect in _RESISTANCE_SIDE and f.status == "decisive"]
         if not targets:
             return []
+        if not self.ann.caching:
+            known = [a for a in alts if self.ann.fact_matches(a)]
+            return self._survivors(self._ranked(targets, alts, given, tumor), known, tumor)
         key = (tuple(alts), given, tumor)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
+        tkey = tuple(id(f) for f in targets)
+        held = tuple(targets)  # kept with the entry: the ids stay valid while it lives
+        rel = self._ranking_inputs(targets, alts)
+        rkey = (tuple(rel), given, tumor, tkey)
+        rhit = self._ranked_cache.get(rkey)
+        if rhit is None or not all(a is b for a, b in zip(rhit[0], held, strict=True)):
+            rhit = (held, self._ranked(targets, rel, given, tumor))
+            self._ranked_cache[rkey] = rhit
+        ranked = rhit[1]
+        # whether a candidate is defeated depends only on observations with facts on one of its drugs
+        cand = frozenset(d for _r, therapy, _i, _x in ranked for d in therapy)
+        touched = self.ann.canonical(
+            [a for a in alts if self.ann.fact_matches(a) and not cand.isdisjoint(self.ann.touched_drugs(a))]
+        )
+        fkey = (rkey, touched)
+        fhit = self._final_cache.get(fkey)
+        if fhit is None or not all(a is b for a, b in zip(fhit[0], held, strict=True)):
+            fhit = (held, self._survivors(ranked, touched, tumor))
+            self._final_cache[fkey] = fhit
+        out = fhit[1]
+        self._cache[key] = out
+        return out
+
+    def _ranking_inputs(self, targets: Sequence[Finding], alts: Sequence[Alteration]) -> list[Alteration]:
+        """The observations (in profile order) that can change :meth:`_ranked`'s answer for ``targets``.
+
+        Those a finding is about (the curated options and focus are read from them); those named by
+        potency data (next generation); for an on-target finding, the other changes of its gene
+        (the sensitising driver of the earlier-generation rule); and every observation that
+        satisfies a pattern of a sensitivity fact one of those satisfies (multi-pattern facts).
+        Any other observation never enters a candidate, so leaving it out changes nothing.
+        """
+        ann = self.ann
+        if self._potency_names is None:
+            self._potency_names = frozenset(n for es in self._potency_index().values() for ns, _e in es for n in ns)
+        pot = self._potency_names
+        names = {n for f in targets for n in f.observed}
+        genes = {f.gene for f in targets if f.mechanism == "on_target_mutation" and f.gene is not None}
+        core = [a for a in alts if a.name in names or (a.gene in genes and ann.fact_matches(a))]
+        facts: set[int] = set()
+        for a in core:
+            facts.update(ann._sens_pairs(a))
+        return [
+            a for a in alts
+            if a.name in names or a.name in pot
+            or (ann.fact_matches(a) and (a.gene in genes or not facts.isdisjoint(ann._sens_pairs(a))))
+        ]  # fmt: skip
+
+    def _ranked(
+        self, targets: Sequence[Finding], alts: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> _Ranked:
+        """Every candidate therapy for ``targets``, ranked (best first), before the check against the profile."""
         by_alt = {a.name: a for a in alts}
         names = frozenset(by_alt)
         known = [a for a in alts if self.ann.fact_matches(a)]
         focus = [by_alt[n] for f in targets for n in f.observed if n in by_alt]
         sens = [(i, tuple(obs)) for i, obs in self.ann.sensitivity_satisfied(known, focus).items()]
+        sens_at: dict[str, list[int]] = {}  # observation name -> positions in sens of the facts it is part of
+        for k, (_i, obs_names) in enumerate(sens):
+            for n in obs_names:
+                sens_at.setdefault(n, []).append(k)
         cands: dict[tuple[str, ...], list[_Candidate]] = {}
         extra: dict[tuple[str, ...], list[str]] = {}
         seen: dict[frozenset[str], tuple[str, ...]] = {}
@@ -354,9 +427,8 @@ class OptionDeriver:
                     relation="any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
-            for i, obs_names in sens:
-                if not fobs & set(obs_names):
-                    continue
+            for k in sorted({k for n in fobs for k in sens_at.get(n, ())}):  # the facts about f, in order
+                i, obs_names = sens[k]
                 for t, c in self._from_sensitivity(i, obs_names, tumor):
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
@@ -364,19 +436,25 @@ class OptionDeriver:
             for t, c in self._earlier_generation(f, known, tumor):
                 add(t, c)
 
-        ranked = []
+        ranked: _Ranked = []
         for therapy, items in cands.items():
             items.sort(key=lambda c: c.rank)
             b = items[0]
             n_addr = len(set(extra[therapy]))
             ranked.append(((EVIDENCE_RANK[b.level], PENALTY.get(b.relation, 0), not self._approved(therapy),
-                            _BASIS_ORDER[b.basis], -n_addr, therapy), therapy, items))  # fmt: skip
-        ranked = rank_candidates(ranked, kb=self.kb, targets=targets, given=given, approved=self._approved)  # rank.py
+                            _BASIS_ORDER[b.basis], -n_addr, therapy), therapy, items, extra[therapy]))  # fmt: skip
+        return rank_candidates(ranked, kb=self.kb, targets=targets, given=given, approved=self._approved)  # rank.py
+
+    def _survivors(self, ranked: _Ranked, known: Sequence[Alteration], tumor: str | None) -> list[TherapyOption]:
+        """The best :data:`MAX_OPTIONS` ranked candidates that no finding of ``known`` defeats."""
         out: list[TherapyOption] = []
-        for _rank, therapy, items in ranked:
+        # an observation matters to a therapy only if a fact it satisfies concerns one of the therapy's drugs
+        touched = [(a, self.ann.touched_drugs(a)) for a in known]
+        for _rank, therapy, items, addressed in ranked:
             if len(out) >= MAX_OPTIONS:
                 break
-            if self.ann.defeated(known, frozenset(therapy), tumor):
+            given = frozenset(therapy)
+            if self.ann.defeated([a for a, drugs in touched if not given.isdisjoint(drugs)], given, tumor):
                 continue
             best = items[0]
             warnings = []
@@ -387,13 +465,10 @@ class OptionDeriver:
                     warnings.append(f"{d}: {str(status).replace('_', ' ')} (per the knowledge)")
             out.append(TherapyOption(
                 therapy=list(therapy), rationale=best.rationale,
-                addresses=list(dict.fromkeys(extra[therapy])),
+                addresses=list(dict.fromkeys(addressed)),
                 evidence_level=best.level,
                 option_ids=tuple(dict.fromkeys(r for c in items for r in c.records)),
                 sources=tuple(dict.fromkeys(s for c in items for s in c.sources)),
                 basis=best.basis, tumor_relation=best.relation, warnings=tuple(warnings),
             ))  # fmt: skip
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = out
         return out

@@ -55,7 +55,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from oncoresist.annotate.aggregate import BREADTH, adopt_curated_mechanisms, item_strength
-from oncoresist.annotate.result import Conflict, Finding, Verdict
+from oncoresist.annotate.result import Conflict, EvidenceItem, Finding, Verdict
 from oncoresist.annotate.reversion import restored_gene
 from oncoresist.annotate.scope import DECIDING, FULL, PENALTY
 from oncoresist.knowledge.schema import EVIDENCE_RANK
@@ -79,11 +79,21 @@ class Weighed:
     conflicts: list[Conflict]
 
 
+#: strength per evidence tuple (shared by a finding and the copies weighing makes of it), held with the tuple
+_STRENGTH: dict[int, tuple[tuple[EvidenceItem, ...], int]] = {}
+
+
 def strength(f: Finding) -> int:
     """Best (lowest) level rank + tumour penalty over the finding's evidence."""
-    if not f.evidence:
+    ev = f.evidence
+    if not ev:
         return EVIDENCE_RANK[f.evidence_level] + PENALTY.get(f.tumor_relation, 0)
-    return min(item_strength(e) for e in f.evidence)
+    hit = _STRENGTH.get(id(ev))
+    if hit is None or hit[0] is not ev:
+        if len(_STRENGTH) >= 200_000:
+            _STRENGTH.clear()
+        hit = _STRENGTH[id(ev)] = (ev, min(item_strength(e) for e in ev))
+    return hit[1]
 
 
 def breadth(f: Finding) -> int:
