@@ -9,8 +9,10 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
-Between-patient spreads (default ``--variation fitted``): Laleh et al. 2022's lesion-fit spreads times
-one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``).
+Between-patient spreads (default ``--variation potency``): Laleh et al. 2022's lesion-fit spreads times
+one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``), the kill
+spread carried by the tumour's sensitivity (a factor on every drug's EC50, the same for both drugs), so
+that each drug's kill follows its own EC50 from Robichaux et al. 2021's driver/wild-type window.
 
 Usage::
 
@@ -53,9 +55,11 @@ def main() -> int:
     ap.add_argument("--cal-seed", type=int, default=0)
     ap.add_argument("--cal-patients", type=int, default=400)
     ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
-    ap.add_argument("--variation", choices=["fitted", "assumed", "laleh"], default="fitted",
+    ap.add_argument("--variation", choices=["potency", "fitted", "assumed", "laleh"], default="potency",
                     help="cohort spreads: Laleh et al. 2022's scaled by a factor fitted to the comparator's "
-                         "objective response (default), the stated assumptions, or Laleh's as derived")
+                         "objective response, with the kill spread carried by the tumour's sensitivity (a factor "
+                         "on every drug's EC50, so each drug's kill follows its potency window; default) or by "
+                         "one factor on every drug's Emax (fitted); the stated assumptions; or Laleh's as derived")
     args = ap.parse_args()
 
     from oncoresist import __version__
@@ -72,12 +76,13 @@ def main() -> int:
         cohort = None
         spread = None
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
-        if args.variation == "fitted":  # spread factor to the comparator's ORR, then the time scale again
+        if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
             from oncoresist.twin.spread import fit_spread_to_response
             from oncoresist.twin.variation import load_variation
 
             spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
-                                            seed=args.cal_seed, quant=q)
+                                            seed=args.cal_seed, quant=q,
+                                            kill_on="ec50" if args.variation == "potency" else "emax")
             cohort = spread.cohort
             cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
@@ -111,7 +116,7 @@ def main() -> int:
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
         "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()
                                                    if k in ("factor", "objective_response", "target", "target_id",
-                                                            "converged", "steps")},
+                                                            "converged", "steps", "kill_on")},
         "calibration_median_months": round(cal.median_months or 0, 2),
         "erlotinib_median_months": {"model": [round(float(erl[k]), 2) for k in ("median", "median_lower",
                                                                                 "median_upper")],
