@@ -9,13 +9,16 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
-Between-patient spreads (default ``--variation fitted``): Laleh et al. 2022's lesion-fit spreads times
-one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``).
+Between-patient spreads (default ``--variation potency``): Laleh et al. 2022's lesion-fit spreads times
+one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``), the kill
+spread carried by the tumour's sensitivity (a factor on every drug's EC50, the same for both drugs), so
+that each drug's kill follows its own EC50 from Robichaux et al. 2021's driver/wild-type window.
 
 Usage::
 
     .venv/bin/python benchmarks/twin_flaura.py                       # curated knowledge, 2000 per arm
     .venv/bin/python benchmarks/twin_flaura.py --knowledge full      # + CIViC and CGI imports (../shared/data)
+    .venv/bin/python benchmarks/twin_flaura.py --patients 1000 --export examples/trials   # rewrites the example trial
 
 Prints ``osimertinib_median_months:`` and ``hazard_ratio:`` lines, then one JSON line.
 """
@@ -46,6 +49,36 @@ def _knowledge(which: str, tmp: Path):  # type: ignore[no-untyped-def]
     return load_knowledge()
 
 
+def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist._io import write_text_atomic
+    from oncoresist.twin.export import scenario_without_schedule_yaml
+    from oncoresist.twin.trial_export import trial_yaml
+
+    scen = "scenarios/egfr_l858r_twin.yaml"
+    pub, pub_c = q.outcomes["flaura-osimertinib"], q.outcomes["flaura-standard-egfr-tki"]
+    on = "every drug's EC50 (tumour sensitivity)" if spread is not None and spread.kill_on == "ec50" else "Emax"
+    fit = "" if spread is None else (f";\nbetween-patient spreads: Laleh et al. 2022 x {spread.factor:.4g} fitted to "
+                                     f"the comparator's objective response {spread.target:g} ({spread.target_id}),\n"
+                                     f"kill spread on {on}")
+    comment = "\n".join([
+        "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
+        f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
+        f"{args.variation} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
+        "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
+        f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
+        + fit + ".",
+        f"PREDICTED (nothing fitted to it): the osimertinib arm (published {pub.months:g} months, "
+        f"HR {pub.hazard_ratio:g}).",
+        "Osimertinib's and erlotinib's action on every EGFR route and on the sensitive clone: Robichaux et al. 2021",
+        "Fig. 2a (scenario header). Results and the command: docs/trials.md (FLAURA).",
+    ])
+    out = args.export
+    write_text_atomic(out / scen, scenario_without_schedule_yaml(build))
+    write_text_atomic(out / "flaura_egfr.yaml", trial_yaml(
+        build, arms, cohort=cohort, scenario_file=scen, patients=300, arm_names=["erlotinib", "osimertinib"],
+        name="FLAURA-like erlotinib vs osimertinib (EGFR L858R NSCLC), from the twin", comment=comment))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patients", type=int, default=2000)
@@ -53,9 +86,17 @@ def main() -> int:
     ap.add_argument("--cal-seed", type=int, default=0)
     ap.add_argument("--cal-patients", type=int, default=400)
     ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
-    ap.add_argument("--variation", choices=["fitted", "assumed", "laleh"], default="fitted",
+    ap.add_argument("--variation", choices=["potency", "fitted", "assumed", "laleh"], default="potency",
                     help="cohort spreads: Laleh et al. 2022's scaled by a factor fitted to the comparator's "
-                         "objective response (default), the stated assumptions, or Laleh's as derived")
+                         "objective response, with the kill spread carried by the tumour's sensitivity (a factor "
+                         "on every drug's EC50, so each drug's kill follows its potency window; default) or by "
+                         "one factor on every drug's Emax (fitted); the stated assumptions; or Laleh's as derived")
+    ap.add_argument("--emax-reduction", type=float, default=None,
+                    help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
+                         "(default 0.95)")
+    ap.add_argument("--export", type=Path, default=None, metavar="DIR",
+                    help="also write DIR/scenarios/egfr_l858r_twin.yaml (the calibrated twin) and DIR/flaura_egfr.yaml "
+                         "(the trial that runs it with the fitted cohort): the example trial, exported from the twin")
     args = ap.parse_args()
 
     from oncoresist import __version__
@@ -68,16 +109,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
         kb = _knowledge(args.knowledge, Path(tmp))
         q = load_quant()
-        built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q)
+        from oncoresist.twin.builder import TwinDefaults
+
+        defaults = TwinDefaults() if args.emax_reduction is None else TwinDefaults(emax_reduction=args.emax_reduction)
+        built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
+                           defaults=defaults)
         cohort = None
         spread = None
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
-        if args.variation == "fitted":  # spread factor to the comparator's ORR, then the time scale again
+        if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
             from oncoresist.twin.spread import fit_spread_to_response
             from oncoresist.twin.variation import load_variation
 
             spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
-                                            seed=args.cal_seed, quant=q)
+                                            seed=args.cal_seed, quant=q,
+                                            kill_on="ec50" if args.variation == "potency" else "emax")
             cohort = spread.cohort
             cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
@@ -88,6 +134,8 @@ def main() -> int:
             cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         arms = ["continuous:erlotinib", "continuous:osimertinib"]
         cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, cohort=cohort)
+        if args.export is not None:
+            _export(args, cal.build, arms, cohort, spread, q)
     s = cmp.summary
     osi = s.loc["continuous:osimertinib"]
     erl = s.loc["continuous:erlotinib"]
@@ -105,13 +153,13 @@ def main() -> int:
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
-        "variation": args.variation,
+        "variation": args.variation, "emax_reduction": defaults.emax_reduction,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
         "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()
                                                    if k in ("factor", "objective_response", "target", "target_id",
-                                                            "converged", "steps")},
+                                                            "converged", "steps", "kill_on")},
         "calibration_median_months": round(cal.median_months or 0, 2),
         "erlotinib_median_months": {"model": [round(float(erl[k]), 2) for k in ("median", "median_lower",
                                                                                 "median_upper")],
@@ -131,6 +179,12 @@ def main() -> int:
         "mechanisms_at_progression": {
             arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
             for arm, g in cmp.mechanisms.groupby("strategy", sort=False)
+        },
+        "acquired_resistance_shares": {  # among progressions not dominated by the sensitive clone, as in Yu 2013
+            arm: {k: round(float(v), 3) for k, v in g.loc[g["pfs_event"].astype(bool) & (g["dominant_at_pfs"] !=
+                                                                                          "sensitive"),
+                                                          "dominant_at_pfs"].value_counts(normalize=True).items()}
+            for arm, g in res.groupby("arm", sort=False)
         },
         "osimertinib_folds": {c.name: {m.drugs[0]: round(m.fold, 3) for m in c.modifiers if hasattr(m, "fold")}
                               for c in cal.build.scenario.cell_types if c.modifiers},

@@ -19,6 +19,14 @@ def egfr_trial(tmp_path):
     for arm in data["arms"]:
         arm["scenario"] = str(EXAMPLES / "scenarios" / "egfr_nsclc.yaml")
     data["follow_up_days"] = 400
+    # flaura_egfr.yaml now runs the exported twin (other cell-type names, a fitted cohort): pin the hand-written
+    # scenario's own tracking and cohort so this test keeps checking the engine path on egfr_nsclc.yaml
+    data["monitor"]["ctdna"]["track"] = {"EGFR T790M": ["T790M"], "EGFR C797S": ["C797S"],
+                                         "MET amplification": ["MET_amp"]}
+    data["cohort"] = {"growth": {"dist": "lognormal", "median": 1.0, "sigma": 0.02},
+                      "kill": {"dist": "lognormal", "median": 1.0, "sigma": 0.2},
+                      "initial_cells": {"dist": "lognormal", "median": 2.0e10, "sigma": 0.7},
+                      "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5}}
     p = tmp_path / "egfr.yaml"
     p.write_text(yaml.safe_dump(data))
     return p

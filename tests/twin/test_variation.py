@@ -42,3 +42,29 @@ def test_packaged_spreads_are_rederived_from_the_shared_table() -> None:
     assert again.n_lesions == packaged.n_lesions
     for k in ("net_growth_log_sd", "kill_log_sd", "resistant_fraction_log_sd"):
         assert getattr(again, k) == pytest.approx(getattr(packaged, k), abs=5e-3), k
+
+
+def test_kill_spread_through_sensitivity_matches_a_monte_carlo_draw() -> None:
+    from oncoresist.twin.variation import kill_log_sd, sensitivity_sigma
+
+    # independent check of the quadrature: draw the lognormal sensitivity and measure the log kill's SD
+    rng = np.random.default_rng(5)
+    s = np.exp(3.0 * rng.standard_normal(400_000))
+    for ec50 in (0.067, 0.0265):
+        mc = float(np.std(-np.log1p(ec50 * s)))
+        assert kill_log_sd(3.0, ec50) == pytest.approx(mc, rel=0.02)
+    # the inverse gives back the spread, and a more potent drug (smaller EC50) has a narrower kill spread
+    sigma = sensitivity_sigma(0.8, 0.067)
+    assert kill_log_sd(sigma, 0.067) == pytest.approx(0.8, rel=1e-4)
+    assert kill_log_sd(sigma, 0.0265) < 0.8
+    assert sensitivity_sigma(0.0, 0.067) == 0.0
+    with pytest.raises(OncoresistError, match="kill_sd"):
+        sensitivity_sigma(-1.0, 0.067)
+
+
+def test_cohort_with_an_ec50_moves_the_kill_spread_onto_sensitivity() -> None:
+    v = load_variation()
+    c = v.cohort(0.14, 0.11, ec50=0.067)
+    assert c["kill"] == {"dist": "fixed", "value": 1.0}
+    assert c["sensitivity"]["sigma"] > v.kill_log_sd  # the kill saturates near Emax, so s must vary more
+    assert c["growth"] == v.cohort(0.14, 0.11)["growth"]

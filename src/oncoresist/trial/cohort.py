@@ -20,9 +20,12 @@ from oncoresist.errors import InvalidArgument
 from oncoresist.random import child_seed, child_seeds, generator
 from oncoresist.trial.spec import CohortSpec, Distribution
 
-FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "resistant_fraction")
+FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_fraction")
 """Cohort factors; ``resistant_fraction`` must stay last."""
-COHORT, MONITOR, EXTRA_RESISTANT = 0, 1, 2
+COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY = 0, 1, 2, 3
+_DRAWN = 5
+"""Factors drawn from the cohort stream itself (the first five of :data:`FACTORS`); ``sensitivity`` draws
+from child :data:`SENSITIVITY` of the patient's stream, so adding it changed none of the earlier draws."""
 
 
 def patient_seeds(root: np.random.SeedSequence, n_arms: int, n_per_arm: int) -> list[list[np.random.SeedSequence]]:
@@ -76,12 +79,15 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
     """
     if n_resistant < 0:
         raise InvalidArgument(f"n_resistant: must be >= 0, got {n_resistant}", param="n_resistant")
-    u = uniforms(seqs, COHORT, (len(FACTORS) - 1 + RESISTANT_SLOTS,))
+    u = uniforms(seqs, COHORT, (_DRAWN + RESISTANT_SLOTS,))
     out: dict[str, np.ndarray] = {}
-    for j, name in enumerate(FACTORS[:-1]):
+    for j, name in enumerate(FACTORS[:_DRAWN]):
         dist = getattr(cohort, name)
         out[name] = np.full(len(seqs), np.nan) if dist is None else _ppf(dist, u[:, j])
-    ur = u[:, len(FACTORS) - 1:]
+    sens = cohort.sensitivity
+    out["sensitivity"] = (_ppf(sens, np.full(len(seqs), 0.5)) if sens.dist == "fixed"
+                          else _ppf(sens, uniforms(seqs, SENSITIVITY, (1,))[:, 0]))
+    ur = u[:, _DRAWN:]
     if n_resistant > RESISTANT_SLOTS:
         ur = np.concatenate([ur, uniforms(seqs, EXTRA_RESISTANT, (n_resistant - RESISTANT_SLOTS,))], axis=1)
     out["resistant_fraction"] = _ppf(cohort.resistant_fraction, ur)

@@ -2,8 +2,8 @@
 virtual patients, each with its own parameters.
 
 Only the engine's public API is used: each patient's cohort factors become a row of
-:class:`~oncoresist.engine.ReplicateParameters` (growth → ``birth``, kill → ``drug_emax``, mutation →
-``transitions``, clearance → ``clearance``) and its initial burden and resistant fractions the
+:class:`~oncoresist.engine.ReplicateParameters` (growth → ``birth``, kill → ``drug_emax``, sensitivity →
+``drug_ec50``, mutation → ``transitions``, clearance → ``clearance``) and its initial burden and resistant fractions the
 ``initial`` counts; ctDNA reads :meth:`~oncoresist.engine.Simulator.death_flux` and dead patients are
 stopped with :meth:`~oncoresist.engine.Simulator.stop_replicates`.
 
@@ -101,6 +101,7 @@ class EngineModel:
         params = ReplicateParameters(
             birth=_factor(factors, "growth", n),
             drug_emax=_factor(factors, "kill", n),
+            drug_ec50=_factor(factors, "sensitivity", n),
             transitions=_factor(factors, "mutation", n),
             clearance=_factor(factors, "clearance", n),
         )

@@ -176,6 +176,8 @@ class CohortSpec(_Strict):
     mutation : factor on every mutation probability.
     clearance : factor on every drug's clearance (PK variability).
     initial_cells : total tumour cells at the start of treatment.
+    sensitivity : factor on every drug's EC50 (every cell type): the tumour's own sensitivity, the same for
+        every drug, so each drug's kill follows its own EC50 (> 1: less sensitive).
     resistant_fraction : factor on the initial count of every pre-existing resistant type.
     """
 
@@ -184,6 +186,7 @@ class CohortSpec(_Strict):
     mutation: Distribution = Distribution(dist="fixed", value=1.0)
     clearance: Distribution = Distribution(dist="fixed", value=1.0)
     initial_cells: Distribution | None = None
+    sensitivity: Distribution = Distribution(dist="fixed", value=1.0)
     resistant_fraction: Distribution = Distribution(dist="fixed", value=1.0)
 
 

@@ -12,10 +12,15 @@ prediction, reported beside its published value (``held_out``). A route with an 
 no published share of its own takes the multiplier of a fitted route of the same mechanism class
 (``tied``); one with neither keeps its default and is listed as ``unfitted``.
 
-The fit is a damped fixed-point iteration on the multipliers, ``m ← m · (target / share)^damping``,
+The fit is a damped fixed-point iteration on the multipliers, ``m ← m · (target / share)^damping``
+(each route's exponent halved whenever its share overshoots the target: routes with the same dynamics,
+such as MET and ERBB2 amplification, compete for the same progressions and made the plain iteration
+oscillate),
 using the same patients (same seed: common random numbers) at every step, with shares smoothed by
 half a progression so that an unseen route has a finite share. A published share of 0 is fitted
-at its continuity-corrected value ``0.5 / (n + 1)``.
+at its continuity-corrected value ``0.5 / (n + 1)``. Shares are counted among progressions with acquired
+resistance: progressions still dominated by the sensitive clone (primary progression) are left out, as the
+published series rebiopsied patients at acquired resistance.
 
 **Time scale.** Growth and death rates are assumptions too (Bozic et al.'s colorectal values). When
 the quantitative knowledge has a published median progression-free survival for an arm that gave
@@ -214,8 +219,11 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
 
 
 def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str, float], int]:
-    """(raw shares, shares smoothed by half a progression, number of progressions)."""
-    prog = results[results["pfs_event"].astype(bool)]
+    """(raw shares, shares smoothed by half a progression, number of progressions) among progressions with
+    *acquired* resistance: progressions still dominated by the sensitive clone (primary progression) are left
+    out, as the published series are of rebiopsies at acquired resistance (Yu et al. 2013: patients who had
+    responded or were stable for at least six months, Jackman criteria)."""
+    prog = results[results["pfs_event"].astype(bool) & (results["dominant_at_pfs"] != "sensitive")]
     counts = prog["dominant_at_pfs"].value_counts()
     n = len(prog)
     raw = {t: float(counts.get(t, 0)) / n if n else 0.0 for t in types}
@@ -368,6 +376,8 @@ def calibrate_twin(
     notes.update({c: f"tied to {lead} (same mechanism class, no published share of its own)"
                   for c, lead in tied.items()})
     g = 1.0
+    damp = {t.cell_type: damping for t in fitted}  # per route; halved each time its share overshoots the target
+    last_err: dict[str, float] = {}
     history: list[dict[str, float]] = []
     current = build
     shares: dict[str, float] = {}
@@ -393,7 +403,11 @@ def calibrate_twin(
         if converged or step >= iterations or (not fitted and target is None):
             break
         for t in fitted:
-            mult[t.cell_type] *= min(max((t.target / smooth[t.cell_type]) ** damping, 1 / 50), 50)
+            err = math.log(t.target / smooth[t.cell_type])
+            if err * last_err.get(t.cell_type, err) < 0:  # overshot: halve this route's step from now on
+                damp[t.cell_type] *= 0.5
+            last_err[t.cell_type] = err
+            mult[t.cell_type] *= min(max(math.exp(err * damp[t.cell_type]), 1 / 50), 50)
         if target is not None:
             ratio = (median if math.isfinite(median) else 3 * follow_up_days / DAYS_PER_MONTH) / target.months
             g *= min(max(ratio**damping, 1 / 3), 3)

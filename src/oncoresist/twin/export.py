@@ -66,3 +66,10 @@ def build_to_dict(build: TwinBuild) -> dict[str, Any]:
         "skipped": list(build.skipped),
         "annotation": build.annotation.to_dict(),
     }
+
+
+def scenario_without_schedule_yaml(build: TwinBuild) -> str:
+    """:func:`scenario_yaml` with the fixed treatment schedule removed (a trial's strategy is the schedule)."""
+    from dataclasses import replace
+
+    return scenario_yaml(replace(build, scenario=build.scenario.model_copy(update={"treatment": []})))

@@ -49,9 +49,12 @@ class SpreadFit:
     cohort: dict[str, Any]
     variation: CohortVariation
     steps: list[tuple[float, float]] = field(default_factory=list)
+    kill_on: str = "emax"
+    """``"emax"``: the kill spread is a factor on every drug's Emax; ``"ec50"``: on every drug's EC50."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"factor": round(self.factor, 4), "objective_response": round(self.objective_response, 4),
+                "kill_on": self.kill_on,
                 "target": self.target, "target_id": self.target_id, "target_source": self.target_source,
                 "converged": self.converged, "patients": self.patients, "seed": self.seed,
                 "steps": [[round(k, 4), round(r, 4)] for k, r in self.steps], "cohort": self.cohort,
@@ -91,6 +94,7 @@ def fit_spread_to_response(
     iterations: int = 7,
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
+    kill_on: str = "emax",
 ) -> SpreadFit:
     """Fit the factor on ``variation``'s spreads to the first drug's published objective response.
 
@@ -98,7 +102,13 @@ def fit_spread_to_response(
     ``objective_response`` of :func:`oncoresist.twin.targets.time_target` (the comparator arm).
     The cohort's growth sigma is mapped with the build's own birth and death rates
     (:meth:`CohortVariation.cohort`), so pass the calibrated build.
+
+    ``kill_on``: ``"emax"`` (one factor on every drug's Emax) or ``"ec50"`` (the kill spread carried by the
+    tumour's sensitivity, a factor on every drug's EC50, mapped with the first drug's EC50 on the sensitive
+    clone: :func:`first_drug_ec50`; each drug's kill then follows its own EC50).
     """
+    if kill_on not in ("emax", "ec50"):
+        raise OncoresistError(f"kill_on: expected 'emax' or 'ec50', got {kill_on!r}")
     if patients < 20:
         raise OncoresistError(f"patients: need at least 20 to fit a response rate, got {patients}")
     if not 0 <= lo < hi:
@@ -116,8 +126,10 @@ def fit_spread_to_response(
     d = build.defaults
     se = math.sqrt(target * (1 - target) / patients)
 
+    ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
+
     def orr(k: float) -> float:
-        return objective_response(build, scale_variation(variation, k).cohort(d.birth, d.death),
+        return objective_response(build, scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50),
                                   patients=patients, follow_up_days=follow_up_days,
                                   seed=np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key))
 
@@ -139,4 +151,14 @@ def fit_spread_to_response(
     converged = abs(r - target) <= se
     scaled = scale_variation(variation, k)
     return SpreadFit(k, r, target, tid, tsrc, converged, patients, seed_record(root),
-                     scaled.cohort(d.birth, d.death), scaled, steps)
+                     scaled.cohort(d.birth, d.death, ec50=ec50), scaled, steps, kill_on)
+
+
+def first_drug_ec50(build: TwinBuild) -> float:
+    """The first drug's EC50 on the sensitive clone over its exposure (the twin's constant dose)."""
+    first = build.annotation.drug[0]
+    drug = next((x for x in build.scenario.drugs if x.name == first), None)
+    if drug is None:
+        raise OncoresistError(f"build: the scenario has no drug {first!r}")
+    dose = next((float(t.dose) for t in build.scenario.treatment if t.drug == first and t.dose > 0), 1.0)
+    return float(drug.effect.ec50) / dose

@@ -19,6 +19,16 @@ turns the fitted population into the spreads the twin's cohort draws from:
   multiplies each resistant type's initial count: σ of log ``1 − f``;
 - each lesion is taken as one patient (the table's ids are patient-lesions; lesions of one patient
   are not pooled).
+
+**Kill as the tumour's sensitivity** (``cohort(..., ec50=...)``). A factor on every drug's Emax gives a
+patient the same relative kill on every drug, so two drugs can differ only in their EC50 at the
+*median* patient. Given the first drug's EC50 (in units of its exposure), the kill spread is instead
+carried by a per-patient factor ``s`` on every drug's EC50 (the cohort's ``sensitivity``: the tumour's own
+sensitivity, the same for every drug): the first drug's kill ``Emax·1/(1 + EC50·s)`` then has the fitted
+log-spread (SD of its log over the lognormal ``s``, by Gauss–Hermite quadrature), and every other drug's
+kill follows from its own EC50 at the same ``s`` — e.g. from its potency window in Robichaux et al.
+2021's table. An assumption: which of the lesion's kill and the drug's potency varies between patients is
+not in the data.
 """
 
 from __future__ import annotations
@@ -53,18 +63,60 @@ class CohortVariation:
     n_lesions: int
     source: str
 
-    def cohort(self, birth: float, death: float) -> dict[str, Any]:
-        """The twin's cohort block (lognormal factors, median 1) for cell types with these rates."""
+    def cohort(self, birth: float, death: float, *, ec50: float | None = None) -> dict[str, Any]:
+        """The twin's cohort block (lognormal factors, median 1) for cell types with these rates.
+
+        ``ec50``: the first drug's EC50 over its exposure on the sensitive clone; when given, the kill
+        spread is carried by the tumour's ``sensitivity`` (a factor on every drug's EC50, see the module)
+        and ``kill`` is fixed at 1.
+        """
         if not birth > death >= 0:
             raise OncoresistError(f"birth ({birth:g}) must exceed death ({death:g}) to map a net growth spread")
-        return {
+        out: dict[str, Any] = {
             "growth": {"dist": "lognormal", "median": 1.0, "sigma": self.net_growth_log_sd * (birth - death) / birth},
             "kill": {"dist": "lognormal", "median": 1.0, "sigma": self.kill_log_sd},
             "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": self.resistant_fraction_log_sd},
         }
+        if ec50 is not None:
+            out["kill"] = {"dist": "fixed", "value": 1.0}
+            out["sensitivity"] = {"dist": "lognormal", "median": 1.0,
+                                  "sigma": sensitivity_sigma(self.kill_log_sd, ec50)}
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(80)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+
+
+def kill_log_sd(sensitivity_sigma: float, ec50: float) -> float:
+    """SD of ``log(1/(1 + ec50·s))`` for ``s`` lognormal (median 1, ``sensitivity_sigma``): the spread of the
+    log kill (Hill 1, relative to Emax) that a spread of the tumour's sensitivity gives a drug with this EC50
+    (in units of its exposure)."""
+    if not ec50 > 0 or not sensitivity_sigma >= 0:
+        raise OncoresistError(f"ec50 ({ec50!r}) must be > 0 and sensitivity_sigma ({sensitivity_sigma!r}) >= 0")
+    y = -np.log1p(ec50 * np.exp(sensitivity_sigma * _NODES))
+    mean = float(_WEIGHTS @ y)
+    return float(np.sqrt(max(float(_WEIGHTS @ (y - mean) ** 2), 0.0)))
+
+
+def sensitivity_sigma(kill_sd: float, ec50: float) -> float:
+    """The sensitivity spread (SD of log ``s``) whose first-drug kill has the log-spread ``kill_sd``
+    (inverse of :func:`kill_log_sd`, by root finding; 0 for ``kill_sd`` 0)."""
+    from scipy.optimize import brentq
+
+    if not kill_sd >= 0 or not math.isfinite(kill_sd):
+        raise OncoresistError(f"kill_sd: must be a finite number >= 0, got {kill_sd!r}")
+    if kill_sd == 0:
+        return 0.0
+    hi = 1.0
+    while kill_log_sd(hi, ec50) < kill_sd:
+        hi *= 2
+        if hi > 64:
+            raise OncoresistError(f"kill_sd: {kill_sd:g} cannot be reached by a sensitivity spread at ec50 {ec50:g}")
+    return float(brentq(lambda x: kill_log_sd(x, ec50) - kill_sd, 0.0, hi, xtol=1e-6))
 
 
 def _robust_log_sd(values: np.ndarray) -> float:
