@@ -45,6 +45,9 @@ def _jit(fn: object, **deps: object) -> object:
     g = dict(fn.__globals__)  # type: ignore[attr-defined]
     g.update(deps)
     clone = types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)  # type: ignore[attr-defined]
+    # numba's on-disk cache is keyed by the source file (the model module) and the name, not by
+    # the compile options: a new name keeps caches built with other options from being reused
+    clone.__qualname__ = f"{fn.__qualname__}_kernel_np_errors"  # type: ignore[attr-defined]
     return njit(**_OPTS)(clone)
 
 

@@ -51,10 +51,17 @@ from oncoresist.engine._kernels import (
     segment_end,
 )
 
-SMALL_LINEAGES = 16
+SMALL_LINEAGES = 4
 """Up to this many cells are leaped one by one (one uniform each, plus a log if it survives)."""
+SMALL_NEGBIN = 8
+"""Up to this many surviving lineages, their extra cells are summed geometrics (one uniform and a log each)."""
 BATCH_ARRIVALS = 32
 """More arrivals than this into one type in one step are leaped as one batch."""
+STEP_TOL = 1e-4
+"""Under a varying exposure a step is halved until, for every type, the trapezoid and Simpson values of
+``ρ(h)`` and of ``∫ μ e^ρ`` differ by at most this much (the trapezoid's error bounds Simpson's)."""
+MIN_STEP = 1e-3
+"""Shortest step (days) the halving goes to."""
 
 
 @njit(**_OPTS)
@@ -72,30 +79,40 @@ def leap_params(lam, mu, h):
 def lineages(rng, n, surv, eta):
     """Cells descending from ``n`` cells: each survives with ``surv``, then holds ``1 + Geometric(η)`` cells.
 
-    Exact in distribution. Small ``n``: one uniform per cell (its survival, reused for the
-    geometric by inversion); otherwise ``K ~ Bin(n, surv)`` and ``K + NegBin(K, 1 − η)``.
+    Exact in distribution. At most :data:`SMALL_LINEAGES` cells: one uniform per cell (its
+    survival, reused for its geometric by inversion). Otherwise ``K ~ Bin(n, surv)`` survive and
+    their extra cells are ``NegBin(K, 1 − η)``, drawn as ``K`` geometrics by inversion when
+    ``K ≤`` :data:`SMALL_NEGBIN`.
     """
     if n <= 0:
         return 0
-    if n <= SMALL_LINEAGES:
-        total = 0
-        if eta <= 0.0:
+    if eta <= 0.0:
+        if n <= SMALL_LINEAGES:
+            total = 0
             for _ in range(n):
                 if rng.random() < surv:
                     total += 1
             return total
-        leta = math.log(eta)
+        return rng.binomial(n, surv)
+    inv_leta = 1.0 / math.log(eta)
+    if n <= SMALL_LINEAGES:
+        total = 0
         for _ in range(n):
             u = rng.random()
             if u < surv:
                 v = u / surv
                 total += 1
                 if v < 1.0:
-                    total += int(math.log1p(-v) / leta)
+                    total += int(math.log1p(-v) * inv_leta)
         return total
     k = rng.binomial(n, surv)
-    if k == 0 or eta <= 0.0:
-        return k
+    if k == 0:
+        return 0
+    if k <= SMALL_NEGBIN:
+        total = k
+        for _ in range(k):
+            total += int(math.log1p(-rng.random()) * inv_leta)
+        return total
     return k + rng.negative_binomial(k, 1.0 - eta)
 
 
@@ -119,15 +136,68 @@ def _batch_duration(lam, mu, h):
 
 
 @njit(**_OPTS)
+def _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, bbar, swbar, surv, eta):
+    """Per type: step-average rates and the lineage law ``(P(survive), η)`` over a step of ``h`` days,
+    from the rates ``bq``, ``dq``, ``sq`` at the nodes (row 0 only when the exposure is constant).
+
+    Returns the quadrature error estimate (0 under constant exposure): the largest difference between
+    the trapezoid and Simpson values of ``ρ(h)`` and of ``∫ μ e^ρ`` over the types.
+    """
+    T = tp.shape[0]
+    S = sws.shape[0]
+    err = 0.0
+    for s in range(S):
+        swbar[s] = (sq[0, s] + 4.0 * sq[1, s] + sq[2, s]) / 6.0 if varying else sq[0, s]
+    for i in range(T):
+        keep = 1.0 - pdiv[i]
+        lam0 = bq[0, i] * keep
+        mu0 = dq[0, i] + cd[i]
+        for s in range(S):
+            if sws[s, 0] == i:
+                mu0 += sq[0, s]
+        if not varying:
+            lam_bar[i] = lam0
+            mu_bar[i] = mu0
+            bbar[i] = bq[0, i]
+            surv[i], eta[i] = leap_params(lam0, mu0, h)
+            continue
+        lam1 = bq[1, i] * keep
+        lam2 = bq[2, i] * keep
+        mu1 = dq[1, i] + cd[i]
+        mu2 = dq[2, i] + cd[i]
+        for s in range(S):
+            if sws[s, 0] == i:
+                mu1 += sq[1, s]
+                mu2 += sq[2, s]
+        lam_bar[i] = (lam0 + 4.0 * lam1 + lam2) / 6.0
+        mu_bar[i] = (mu0 + 4.0 * mu1 + mu2) / 6.0
+        bbar[i] = (bq[0, i] + 4.0 * bq[1, i] + bq[2, i]) / 6.0
+        g0 = mu0 - lam0
+        g1 = mu1 - lam1
+        g2 = mu2 - lam2
+        rho1 = h * (5.0 * g0 + 8.0 * g1 - g2) / 24.0
+        rho2 = h * (g0 + 4.0 * g1 + g2) / 6.0
+        e2 = math.exp(rho2)
+        integral = h * (mu0 + 4.0 * mu1 * math.exp(rho1) + mu2 * e2) / 6.0
+        w = 1.0 + integral
+        surv[i] = 1.0 / w
+        eta[i] = max((integral - math.expm1(rho2)) / w, 0.0)
+        err = max(err, abs(rho2 - 0.5 * h * (g0 + g2)), abs(integral - 0.5 * h * (mu0 + mu2 * e2)))
+    return err
+
+
+@njit(**_OPTS)
 def leap_run(
     rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max, bq, dq, sq, vec,
+    rec_times, out_counts, out_conc, dt_max, bq, dq, sq, vec, swbar,
 ):
     """Advance one replicate from ``t0`` to ``t1`` by exact per-type leaps (module docstring).
 
     Scratch space, allocated once per batch: ``bq[3, T]``, ``dq[3, T]``, ``sq[3, S]`` (birth, death
-    without competition and switch rates at the nodes 0, h/2, h) and ``vec[5, max(T, D)]``.
+    without competition and switch rates at the nodes 0, h/2, h), ``vec[7, max(T, D)]`` and ``swbar[S]``.
+    Under constant exposure without competition the step constants are computed once and reused
+    while the step length stays the same.
     Returns the number of steps, or −1 when the population ceiling is passed.
     """
     T = tp.shape[0]
@@ -138,9 +208,10 @@ def leap_run(
     lam_bar = vec[2]
     mu_bar = vec[3]
     cnow = vec[4]
+    surv_c = vec[5]
+    eta_c = vec[6]
     work = np.empty(D)
-    lam_q = np.empty(3)
-    mu_q = np.empty(3)
+    cached_h = -1.0
     n0 = np.empty(T, dtype=np.int64)
     pdiv = np.zeros(T)
     for i in range(T):
@@ -159,57 +230,31 @@ def leap_run(
             seg_end = t + dt_max
         h = seg_end - t
         varying = pk_varying(depot, conc, pkp)
-        if varying:
-            for q in range(3):
-                conc_at(depot, conc, pkp, 0.5 * h * q, cnow)
-                if comb == BLISS:
-                    rates_bliss(cnow, tp, pdp, sws, swp, bq, dq, sq, q)
+        while varying or has_comp or h != cached_h:  # else: the last step's constants hold
+            for q in range(3 if varying else 1):
+                if varying:
+                    conc_at(depot, conc, pkp, 0.5 * h * q, cnow)
+                    c = cnow
                 else:
-                    rates_at(cnow, tp, pdp, comb, sws, swp, bq[q], dq[q], sq[q], work)
-        elif comb == BLISS:
-            rates_bliss(conc, tp, pdp, sws, swp, bq, dq, sq, 0)
-        else:
-            rates_at(conc, tp, pdp, comb, sws, swp, bq[0], dq[0], sq[0], work)
-        if has_comp:
-            competition_death(counts, tp, comp, cd)
-        nq = 3 if varying else 1
-        for i in range(T):
-            n0[i] = counts[i]
+                    c = conc
+                if comb == BLISS:
+                    rates_bliss(c, tp, pdp, sws, swp, bq, dq, sq, q)
+                else:
+                    rates_at(c, tp, pdp, comb, sws, swp, bq[q], dq[q], sq[q], work)
+            if has_comp:
+                competition_death(counts, tp, comp, cd)
+            err = _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, bbar, swbar, surv_c,
+                                  eta_c)
+            cached_h = -1.0 if (varying or has_comp) else h
+            if err <= STEP_TOL or h <= MIN_STEP:
+                break
+            h *= 0.5  # a varying exposure the quadrature does not follow: halve the step
+        seg_end = t + h
         # each type's own lineage: exact leap
         for i in range(T):
-            keep = 1.0 - pdiv[i]
-            for q in range(nq):
-                lam_q[q] = bq[q, i] * keep
-                mu_q[q] = dq[q, i] + cd[i]
-            for s in range(S):
-                if sws[s, 0] == i:
-                    for q in range(nq):
-                        mu_q[q] += sq[q, s]
-            if varying:
-                lam_bar[i] = (lam_q[0] + 4.0 * lam_q[1] + lam_q[2]) / 6.0
-                mu_bar[i] = (mu_q[0] + 4.0 * mu_q[1] + mu_q[2]) / 6.0
-                bbar[i] = (bq[0, i] + 4.0 * bq[1, i] + bq[2, i]) / 6.0
-            else:
-                lam_bar[i] = lam_q[0]
-                mu_bar[i] = mu_q[0]
-                bbar[i] = bq[0, i]
-            if n0[i] == 0:
-                continue
-            if varying:
-                g0 = mu_q[0] - lam_q[0]
-                g1 = mu_q[1] - lam_q[1]
-                g2 = mu_q[2] - lam_q[2]
-                rho1 = h * (5.0 * g0 + 8.0 * g1 - g2) / 24.0
-                rho2 = h * (g0 + 4.0 * g1 + g2) / 6.0
-                integral = h * (mu_q[0] + 4.0 * mu_q[1] * math.exp(rho1) + mu_q[2] * math.exp(rho2)) / 6.0
-                w = 1.0 + integral
-                surv = 1.0 / w
-                eta = (integral - math.expm1(rho2)) / w
-                if eta < 0.0:
-                    eta = 0.0
-            else:
-                surv, eta = leap_params(lam_bar[i], mu_bar[i], h)
-            counts[i] = lineages(rng, n0[i], surv, eta)
+            n0[i] = counts[i]
+            if n0[i] > 0:
+                counts[i] = lineages(rng, n0[i], surv_c[i], eta_c[i])
         # type changes: Poisson in the source's cell-days, summed per target
         for j in range(T):
             lam_arr[j] = 0.0
@@ -221,11 +266,7 @@ def leap_run(
                 lam_arr[div_tgt[k]] += bbar[i] * div_p[k] * a
             for s in range(S):
                 if sws[s, 0] == i:
-                    if varying:
-                        sbar = (sq[0, s] + 4.0 * sq[1, s] + sq[2, s]) / 6.0
-                    else:
-                        sbar = sq[0, s]
-                    lam_arr[sws[s, 1]] += sbar * a
+                    lam_arr[sws[s, 1]] += swbar[s] * a
         for j in range(T):
             if lam_arr[j] <= 0.0:
                 continue
@@ -254,18 +295,19 @@ def leap_batch(
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
     rec_times, out_counts, out_conc, dt_max,
 ):
-    """:func:`leap_run` for the replicates ``qs`` in one call (layout as :func:`~oncoresist.engine._kernels.ssa_batch`)."""
+    """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`)."""
     T = tp.shape[1]
     S = sws.shape[0]
     bq = np.zeros((3, T))
     dq = np.zeros((3, T))
     sq = np.zeros((3, S))
-    vec = np.zeros((5, max(T, pkp.shape[1], 1)))
+    vec = np.zeros((7, max(T, pkp.shape[1], 1)))
+    swbar = np.zeros(S)
     for m in range(qs.shape[0]):
         q = qs[m]
         p = pidx[q]
         status[q] = leap_run(
             rngs[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
             tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
-            rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec,
+            rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec, swbar,
         )
