@@ -57,9 +57,10 @@ SMALL_NEGBIN = 8
 """Up to this many surviving lineages, their extra cells are summed geometrics (one uniform and a log each)."""
 BATCH_ARRIVALS = 32
 """More arrivals than this into one type in one step are leaped as one batch."""
-STEP_TOL = 1e-4
+STEP_TOL = 2e-3
 """Under a varying exposure a step is halved until, for every type, the trapezoid and Simpson values of
-``ρ(h)`` and of ``∫ μ e^ρ`` differ by at most this much (the trapezoid's error bounds Simpson's)."""
+``ρ(h)`` and of ``∫ μ e^ρ`` differ by at most this much (an estimate of the trapezoid's error; Simpson's,
+``O(h⁴)``, is much smaller)."""
 MIN_STEP = 1e-3
 """Shortest step (days) the halving goes to."""
 
