@@ -1,18 +1,27 @@
 """Peer benchmark: the engine against what a competent NumPy user writes in an afternoon.
 
-Same reference scenario as ``peer_gillespy2.py`` (sensitive b = 0.14, d = 0.17 under drug, from 1e5 cells;
-a resistant daughter with probability 1e-5 per division; resistant b = 0.14, d = 0.13; 365 days).
+Two scenarios, each run by a vectorised NumPy exact-leap peer and by the engine's ``leap`` and ``tau`` methods in
+the same process (ratios, not absolute times: the machine is shared):
 
-The peer is vectorised over replicates and uses the exact leap of a linear birth-death process over a step
-of constant rates (Kendall 1948): from n cells, k ~ Binomial(n, 1 - alpha) lineages survive and the lineages hold
-k + NegativeBinomial(k, 1 - beta) cells, with alpha = d(e^{rt} - 1)/(b e^{rt} - d) and
-beta = b(e^{rt} - 1)/(b e^{rt} - d). Mutant arrivals over a step are Poisson(u * b * integral of S), the integral
-by the trapezoid rule on the step's end points (an approximation, stated; the step is --dt days).
+1. the peer reference scenario of ``peer_gillespy2.py`` (sensitive b = 0.14, d = 0.17 under drug, from 1e5 cells; a
+   resistant daughter with probability 1e-5 per division; resistant b = 0.14, d = 0.13; 365 days, daily output);
+2. the EGFR example ``examples/scenarios/egfr_nsclc.yaml`` (five types, two oral drugs with between-patient PK
+   variability, daily doses, a drug-dependent switch; 730 days, output at the end only).
 
-Printed: means and P(R > 0) for both, a two-proportion z for P(R > 0) and Welch z for mean R, trajectories per
-second, and last ``speedup_vs_numpy: X`` (engine ``tau`` trajectories/s over the peer's, same run, same machine).
+The peers leap every type by the exact law of a linear birth-death process over a step of constant rates (Kendall
+1948): from n cells, k ~ Binomial(n, 1 - alpha) lineages survive and hold k + NegativeBinomial(k, 1 - beta) cells, with
+alpha = d(e^{rt} - 1)/(b e^{rt} - d) and beta = b(e^{rt} - 1)/(b e^{rt} - d). Mutant arrivals over a step are
+Poisson(u * b * integral of the parent), the integral by the trapezoid rule on the step's end points. The peer
+scenario's mutants arrive at a uniform time in the step and are leaped over the remainder (--dt, default 1 day); the
+EGFR peer evaluates the rates at the step's mid-point concentrations and adds arrivals at the step end (--egfr-dt,
+default 0.25 day, so that the daily oral PK is followed).
 
-Usage: python benchmarks/peer_numpy.py [--replicates 20000] [--dt 1.0] [--seed 2024]
+Printed per scenario: trajectories per second, means, P(x > 0) of the resistant types with two-proportion z, mean
+with Welch z (|z| < 3 expected when both are right), then ``speedup_vs_numpy (<scenario>, <method>): X`` (engine
+trajectories/s over the peer's; the engine uses --threads threads, default all cores, the peer one), and last
+``speedup_vs_numpy: X``, the smaller of the two scenarios' figures for ``leap``.
+
+Usage: python benchmarks/peer_numpy.py [--replicates 20000] [--egfr-replicates 2000] [--dt 1.0] [--seed 2024]
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import math
 import os
 import platform
 import time
+from pathlib import Path
 
 import numpy as np
 from peer_gillespy2 import D_DRUG, D_RES, N0, SCENARIO, T_END, B, U
@@ -63,42 +73,157 @@ def run_numpy(n_rep: int, dt: float, seed: int) -> tuple[np.ndarray, float]:
     return np.stack([s, res], axis=1).astype(float), seconds
 
 
-def run_engine(n_rep: int, seed: int) -> tuple[np.ndarray, float]:
+def run_engine(scenario: object, n_rep: int, seed: int, method: str, t_end: float, times: list[float] | None,
+               threads: int | None) -> tuple[np.ndarray, float]:
     from oncoresist.engine import simulate
 
-    simulate(SCENARIO, t_end=2.0, engine="tau", n_replicates=2, seed=0)  # compile outside the timing
+    simulate(scenario, t_end=2.0, engine=method, n_replicates=2, seed=0)  # compile outside the timing
     t0 = time.perf_counter()
-    run = simulate(SCENARIO, t_end=T_END, engine="tau", n_replicates=n_rep, seed=seed)
+    run = simulate(scenario, t_end=t_end, times=times, engine=method, n_replicates=n_rep, seed=seed,
+                   n_threads=threads)  # fmt: skip
     return run.final.astype(float), time.perf_counter() - t0
 
 
-def summary(name: str, final: np.ndarray, seconds: float) -> dict[str, float]:
+EGFR = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "egfr_nsclc.yaml"
+EGFR_DAYS = 730.0
+
+
+def _dose_plan(model: object, t_end: float) -> list[tuple[float, int, float]]:
+    """(time, drug, dose) of every dose of the fixed schedule before ``t_end``."""
+    plan = []
+    sched = list(model.schedule)  # type: ignore[attr-defined]
+    for q, (start, j, dose, interval) in enumerate(sched):
+        stop = next((t for t, jj, _, _ in sched[q + 1:] if jj == j), t_end)
+        if dose > 0:
+            plan += [(t, j, dose) for t in np.arange(start, min(stop, t_end), interval)]
+    return sorted(plan)
+
+
+def run_numpy_model(n_rep: int, dt: float, seed: int, t_end: float = EGFR_DAYS) -> tuple[np.ndarray, float]:
+    """Vectorised exact-leap peer for a Bliss, oral-PK scenario (the EGFR example), read from the compiled model."""
+    from oncoresist.model import compile_scenario, load_scenario
+
+    m = compile_scenario(load_scenario(EGFR))
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    n_t, n_d = m.n_types, m.n_drugs
+    sd_cl, sd_v = np.sqrt(np.log1p(m.cv_clearance**2)), np.sqrt(np.log1p(m.cv_volume**2))
+    cl = m.clearance * np.exp(rng.normal(size=(n_rep, n_d)) * sd_cl)
+    vol = m.volume * np.exp(rng.normal(size=(n_rep, n_d)) * sd_v)
+    ke, ka = cl / vol, m.ka
+    depot, conc = np.zeros((n_rep, n_d)), np.zeros((n_rep, n_d))
+    n = np.tile(m.initial.astype(np.int64), (n_rep, 1))
+    plan = _dose_plan(m, t_end)
+    dk = 0
+    keep = 1.0 - np.bincount(m.div_src, weights=m.div_p, minlength=n_t)
+
+    def pk_at(s: float) -> tuple[np.ndarray, np.ndarray]:
+        gap = (np.exp(-ke * s) - np.exp(-ka * s)) / (ka - ke)
+        return depot * np.exp(-ka * s), conc * np.exp(-ke * s) + ka * depot / vol * gap
+
+    def hill(c: np.ndarray, ec50: np.ndarray, h: np.ndarray) -> np.ndarray:
+        x = (c / ec50) ** h
+        return x / (1.0 + x)
+
+    for step in range(round(t_end / dt)):
+        t = step * dt
+        while dk < len(plan) and plan[dk][0] <= t + 1e-9:
+            _, j, dose = plan[dk]
+            depot[:, j] += m.bioavailability[j] * dose
+            dk += 1
+        c = pk_at(0.5 * dt)[1]  # [R, D] mid-step concentrations
+        ce = c[:, None, :] * m.exposure[None]  # [R, T, D]
+        birth = m.birth * np.prod(1.0 - m.b_emax * hill(ce, m.b_ec50, m.b_hill), axis=2)
+        death = m.death + m.immune + np.sum(m.d_emax * hill(ce, m.d_ec50, m.d_hill), axis=2)
+        sw = m.sw_off + (m.sw_on - m.sw_off) * hill(c[:, m.sw_drug] * m.exposure[m.sw_src, m.sw_drug], m.sw_ec50,
+                                                    m.sw_hill)  # [R, S]  # fmt: skip
+        loss = death.copy()
+        np.add.at(loss.T, m.sw_src, sw.T)
+        lam = birth * keep
+        r = lam - loss
+        e = np.exp(r * dt)
+        den = lam * e - loss
+        k = rng.binomial(n, np.clip(r * e / den, 0.0, 1.0))
+        beta = np.clip(lam * (e - 1.0) / den, 0.0, 1.0 - 1e-16)
+        new = k.copy()
+        pos = k > 0
+        new[pos] += rng.negative_binomial(k[pos], 1.0 - beta[pos])
+        cell_days = 0.5 * (n + new) * dt
+        arr = np.zeros_like(n)
+        for q in range(m.div_src.size):
+            i, j = m.div_src[q], m.div_tgt[q]
+            arr[:, j] += rng.poisson(birth[:, i] * m.div_p[q] * cell_days[:, i])
+        for q in range(m.sw_src.size):
+            arr[:, m.sw_tgt[q]] += rng.poisson(sw[:, q] * cell_days[:, m.sw_src[q]])
+        n = new + arr
+        depot, conc = pk_at(dt)
+    return n.astype(float), time.perf_counter() - t0
+
+
+def summary(name: str, final: np.ndarray, seconds: float, cols: dict[str, int]) -> dict[str, float]:
     n = len(final)
-    row = {"n": n, "traj_per_s": n / seconds, "mean_R": float(final[:, 1].mean()),
-           "var_R": float(final[:, 1].var(ddof=1)), "p_R": float(np.mean(final[:, 1] > 0))}  # fmt: skip
-    print(f"{name:18s} n={n:6d} {seconds:8.2f} s {row['traj_per_s']:10.1f} traj/s  mean S={final[:, 0].mean():9.2f}  "
-          f"mean R={row['mean_R']:9.2f}  P(R>0)={row['p_R']:.4f}", flush=True)  # fmt: skip
+    total = final.sum(axis=1)
+    row = {"n": n, "traj_per_s": n / seconds, "mean_total": float(total.mean()), "var_total": float(total.var(ddof=1))}
+    parts = [f"{name:22s} n={n:6d} {seconds:8.2f} s {row['traj_per_s']:10.1f} traj/s  mean total={total.mean():10.4g}"]
+    for label, i in cols.items():
+        row[f"mean_{label}"] = float(final[:, i].mean())
+        row[f"var_{label}"] = float(final[:, i].var(ddof=1))
+        row[f"p_{label}"] = float(np.mean(final[:, i] > 0))
+        parts.append(f"mean {label}={row[f'mean_{label}']:.4g} P({label}>0)={row[f'p_{label}']:.4f}")
+    print("  ".join(parts), flush=True)
     return row
+
+
+def agreement(a: dict[str, float], b: dict[str, float], cols: dict[str, int]) -> str:
+    out = []
+    for label in cols:
+        p = (a[f"p_{label}"] * a["n"] + b[f"p_{label}"] * b["n"]) / (a["n"] + b["n"])
+        z_p = (a[f"p_{label}"] - b[f"p_{label}"]) / math.sqrt(max(p * (1 - p) * (1 / a["n"] + 1 / b["n"]), 1e-12))
+        se = math.sqrt(a[f"var_{label}"] / a["n"] + b[f"var_{label}"] / b["n"])
+        z_m = (a[f"mean_{label}"] - b[f"mean_{label}"]) / se if se > 0 else 0.0
+        out.append(f"P({label}>0) z={z_p:+.2f}, mean {label} z={z_m:+.2f}")
+    se = math.sqrt(a["var_total"] / a["n"] + b["var_total"] / b["n"])
+    out.append(f"mean total z={(a['mean_total'] - b['mean_total']) / se:+.2f}")
+    return "; ".join(out)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replicates", type=int, default=20000)
-    ap.add_argument("--dt", type=float, default=1.0, help="peer step in days")
+    ap.add_argument("--egfr-replicates", type=int, default=2000)
+    ap.add_argument("--dt", type=float, default=1.0, help="peer-scenario peer step in days")
+    ap.add_argument("--egfr-dt", type=float, default=0.25, help="EGFR peer step in days")
+    ap.add_argument("--threads", type=int, default=None, help="engine threads (default: all cores)")
+    ap.add_argument("--methods", nargs="+", default=["leap", "tau"])
     ap.add_argument("--seed", type=int, default=2024)
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}, numpy {np.__version__}; date {time.strftime('%Y-%m-%d')}")  # fmt: skip
-    peer = summary("numpy kendall", *run_numpy(args.replicates, args.dt, args.seed))
-    ours = summary("oncoresist tau", *run_engine(args.replicates, args.seed + 1))
-    p = (peer["p_R"] + ours["p_R"]) / 2
-    z_p = (peer["p_R"] - ours["p_R"]) / math.sqrt(max(p * (1 - p) * 2 / args.replicates, 1e-12))
-    z_m = (peer["mean_R"] - ours["mean_R"]) / math.sqrt((peer["var_R"] + ours["var_R"]) / args.replicates)
+          f"python {platform.python_version()}, numpy {np.__version__}; date {time.strftime('%Y-%m-%d')}; "
+          f"engine threads {args.threads or os.cpu_count()}, peer 1")  # fmt: skip
+    ratios: dict[tuple[str, str], float] = {}
+    cols = {"R": 1}
+    print("== peer scenario")
+    peer = summary("numpy kendall", *run_numpy(args.replicates, args.dt, args.seed), cols)
+    for q, method in enumerate(args.methods):
+        ours = summary(f"oncoresist {method}", *run_engine(SCENARIO, args.replicates, args.seed + 1 + q, method, T_END,
+                                                          None, args.threads), cols)  # fmt: skip
+        print(f"agreement numpy vs {method}: {agreement(peer, ours, cols)}")
+        ratios["peer", method] = ours["traj_per_s"] / peer["traj_per_s"]
     r_s, r_r = B - D_DRUG, B - D_RES  # E[R(T)] = u b N0 e^{r_r T} (1 - e^{-(r_r - r_s) T}) / (r_r - r_s)
     mean_r = U * B * N0 * math.exp(r_r * T_END) * (1 - math.exp(-(r_r - r_s) * T_END)) / (r_r - r_s)
     print(f"closed-form mean R at {T_END:.0f} d: {mean_r:.2f}")
-    print(f"agreement: P(R>0) z={z_p:+.2f}, mean R z={z_m:+.2f} (|z| < 3 expected when both are right)")
-    print(f"speedup_vs_numpy: {ours['traj_per_s'] / peer['traj_per_s']:.2f}")
+    print(f"== EGFR example ({EGFR.name}, {EGFR_DAYS:.0f} days)")
+    cols = {"T790M_C797S": 2, "MET_amp": 3, "SCLC": 4}
+    peer = summary("numpy kendall", *run_numpy_model(args.egfr_replicates, args.egfr_dt, args.seed), cols)
+    for q, method in enumerate(args.methods):
+        ours = summary(f"oncoresist {method}", *run_engine(EGFR, args.egfr_replicates, args.seed + 1 + q, method,
+                                                          EGFR_DAYS, [0.0, EGFR_DAYS], args.threads), cols)  # fmt: skip
+        print(f"agreement numpy vs {method}: {agreement(peer, ours, cols)}")
+        ratios["egfr", method] = ours["traj_per_s"] / peer["traj_per_s"]
+    for (name, method), x in ratios.items():
+        print(f"speedup_vs_numpy ({name}, {method}): {x:.2f}")
+    main_method = args.methods[0]
+    print(f"speedup_vs_numpy: {min(ratios['peer', main_method], ratios['egfr', main_method]):.2f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class EngineChoice(StrEnum):
     auto = "auto"
     ssa = "ssa"
     tau = "tau"
+    leap = "leap"
     ode = "ode"
 
 

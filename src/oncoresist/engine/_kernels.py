@@ -37,7 +37,7 @@ from oncoresist.units import POPULATION_CEILING
 
 CEILING = float(POPULATION_CEILING)
 
-_OPTS = {"cache": True, "nogil": True}
+_OPTS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
 def _jit(fn: object, **deps: object) -> object:
@@ -45,6 +45,9 @@ def _jit(fn: object, **deps: object) -> object:
     g = dict(fn.__globals__)  # type: ignore[attr-defined]
     g.update(deps)
     clone = types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)  # type: ignore[attr-defined]
+    # numba's on-disk cache is keyed by the source file (the model module) and the name, not by
+    # the compile options: a new name keeps caches built with other options from being reused
+    clone.__qualname__ = f"{fn.__qualname__}_kernel_np_errors"  # type: ignore[attr-defined]
     return njit(**_OPTS)(clone)
 
 
@@ -73,6 +76,38 @@ CONSTANT = _pk.CONSTANT
 ORAL = _pk.ORAL
 IV_BOLUS = _pk.IV_BOLUS
 BLISS = _pd.BLISS
+
+
+@njit(**_OPTS)
+def rates_bliss(conc, tp, pdp, sws, swp, out_b, out_d, out_sw, row):
+    """:func:`rates_at` for Bliss combinations (the same arithmetic, in the same order), into row
+    ``row`` of the 2-D outputs ``out_b[:, T]``, ``out_d[:, T]``, ``out_sw[:, S]``.
+
+    Kept free of the Loewe branch: a call into the Loewe solver in the same function costs
+    hundreds of nanoseconds per call even when the branch is not taken (numba 0.6x), which
+    was most of a step's cost in the tau engine.
+    """
+    T = tp.shape[0]
+    D = pdp.shape[1]
+    for i in range(T):
+        fac = 1.0
+        kill = 0.0
+        for j in range(D):
+            c = conc[j] * pdp[i, j, 6]
+            if c > 0.0:
+                if pdp[i, j, 0] > 0.0:
+                    fac *= 1.0 - pdp[i, j, 0] * hill(c, pdp[i, j, 1], pdp[i, j, 2])
+                if pdp[i, j, 3] > 0.0:
+                    kill += pdp[i, j, 3] * hill(c, pdp[i, j, 4], pdp[i, j, 5])
+        out_b[row, i] = tp[i, 0] * fac
+        out_d[row, i] = tp[i, 1] + tp[i, 2] + kill
+    for s in range(sws.shape[0]):
+        r = swp[s, 0]
+        j = sws[s, 2]
+        if j >= 0:
+            c = conc[j] * pdp[sws[s, 0], j, 6]
+            r += (swp[s, 1] - swp[s, 0]) * hill(c, swp[s, 2], swp[s, 3])
+        out_sw[row, s] = r
 
 
 @njit(**_OPTS)

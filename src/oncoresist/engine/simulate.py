@@ -10,7 +10,6 @@ import numpy as np
 from oncoresist.engine.replicate import ReplicateParameters
 from oncoresist.engine.result import SimulationResult
 from oncoresist.engine.simulator import (
-    DEFAULT_DT,
     DEFAULT_THINNING_STEP,
     DEFAULT_THRESHOLD,
     EngineName,
@@ -49,7 +48,7 @@ def simulate(
     replicate_ids: Sequence[int] | None = None,
     initial: np.ndarray | Sequence[float] | None = None,
     replicate_params: ReplicateParameters | None = None,
-    dt: float = DEFAULT_DT,
+    dt: float | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     thinning_step: float = DEFAULT_THINNING_STEP,
     n_threads: int | None = None,
@@ -66,7 +65,7 @@ def simulate(
     times
         Output times (days); default daily. ``t_end`` is always recorded.
     engine
-        ``"auto"``, ``"ssa"``, ``"tau"`` or ``"ode"``.
+        ``"auto"``, ``"ssa"``, ``"tau"``, ``"leap"`` or ``"ode"``.
     n_replicates, seed, replicate_ids
         Replicate k uses stream k spawned from ``seed``: the same alone or in a batch.
     initial
@@ -75,7 +74,7 @@ def simulate(
         Per-replicate multipliers of rates, drug effects, transitions and PK
         (:class:`~oncoresist.engine.ReplicateParameters`, one row per replicate).
     dt, threshold, thinning_step, n_threads
-        Engine settings, see :class:`Simulator`.
+        Engine settings, see :class:`Simulator` (``dt=None``: the engine's default step).
     progress
         Called with the fraction done (0–1) as the run goes.
 

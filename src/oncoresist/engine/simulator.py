@@ -12,6 +12,7 @@ import numpy as np
 from numba.typed import List as TypedList
 
 from oncoresist.engine import _kernels as kern
+from oncoresist.engine import _leap
 from oncoresist.engine._pack import Packed, pack, pk_params, scale_pk, scaled
 from oncoresist.engine.ode import ode_run
 from oncoresist.engine.replicate import KINETIC, ReplicateParameters
@@ -24,12 +25,15 @@ from oncoresist.provenance import provenance
 from oncoresist.random import SeedLike, as_seed_sequence, child_seed, generator, seed_record
 from oncoresist.units import POPULATION_CEILING
 
-EngineName = Literal["auto", "ssa", "tau", "ode"]
-ENGINES = ("ssa", "tau", "ode")
+EngineName = Literal["auto", "ssa", "tau", "leap", "ode"]
+ENGINES = ("ssa", "tau", "leap", "ode")
 AUTO_SSA_MAX = 1e5
 """``auto`` uses the exact SSA when the projected population stays below this many cells."""
 DEFAULT_DT = 0.5
 """Largest tau-leap step (days)."""
+DEFAULT_LEAP_DT = 1.0
+"""Largest step of the ``leap`` engine (days); its own-count law is exact at any step, the step
+bounds the error of the type-change arrivals, of the exposure quadrature and of frozen competition."""
 DEFAULT_THRESHOLD = 1000
 """Types below this many cells are simulated event by event in the hybrid tau engine."""
 DEFAULT_THINNING_STEP = 0.25
@@ -66,8 +70,9 @@ class Simulator:
     scenario
         A :class:`~oncoresist.model.Scenario`, a mapping or a YAML path.
     engine
-        ``"ssa"`` (exact), ``"tau"`` (hybrid tau-leaping), ``"ode"`` (mean field) or
-        ``"auto"`` (:func:`choose_engine` over ``max(times)``, or 365 days).
+        ``"ssa"`` (exact), ``"tau"`` (hybrid tau-leaping), ``"leap"`` (exact per-type
+        birth-death leaps, type changes from the step's cell-days), ``"ode"`` (mean field)
+        or ``"auto"`` (:func:`choose_engine` over ``max(times)``, or 365 days; never ``leap``).
     n_replicates
         Number of replicates; ignored when ``replicate_ids`` is given.
     seed
@@ -90,7 +95,8 @@ class Simulator:
         depends only on its own seed stream, row and initial counts, never on the
         other replicates' parameters.
     dt, threshold
-        Tau engine: largest step (days) and the exact-simulation threshold (cells).
+        Tau engine: largest step (days, default :data:`DEFAULT_DT`) and the exact-simulation
+        threshold (cells). ``leap`` engine: largest step (default :data:`DEFAULT_LEAP_DT`); no threshold.
     thinning_step
         SSA engine: bounding interval (days) for a time-varying exposure.
     n_threads
@@ -115,7 +121,7 @@ class Simulator:
         replicate_seeds: Sequence[np.random.SeedSequence] | None = None,
         initial: np.ndarray | Sequence[float] | None = None,
         replicate_params: ReplicateParameters | None = None,
-        dt: float = DEFAULT_DT,
+        dt: float | None = None,
         threshold: int = DEFAULT_THRESHOLD,
         thinning_step: float = DEFAULT_THINNING_STEP,
         n_threads: int | None = None,
@@ -138,6 +144,8 @@ class Simulator:
             raise InvalidArgument("replicate_ids: must be non-empty and non-negative", param="replicate_ids")
         self.replicate_ids = np.array(ids, dtype=np.int64)
         self.seed_sequence = as_seed_sequence(seed) if replicate_seeds is None else self._own_seeds[0]  # type: ignore[index]
+        if dt is None:
+            dt = DEFAULT_LEAP_DT if self.engine == "leap" else DEFAULT_DT
         self.dt = _positive(dt, "dt")
         b_max = float(np.max(self.model.birth, initial=0.0))
         if b_max * self.dt > MAX_STEP_GROWTH:  # only for birth rates above ~14/day
@@ -458,9 +466,9 @@ class Simulator:
         running = np.flatnonzero(~self._stopped).astype(np.int64)
         status = np.zeros(r, np.int64)
         p = self._packed
-        kernel = kern.ssa_batch if self.engine == "ssa" else kern.tau_batch
+        kernel = {"ssa": kern.ssa_batch, "tau": kern.tau_batch, "leap": _leap.leap_batch}[self.engine]
         last = self.thinning_step if self.engine == "ssa" else self.dt
-        extra = () if self.engine == "ssa" else (self.threshold,)
+        extra = (self.threshold,) if self.engine == "tau" else ()
         rec = self.times[a:b]
         out_counts, out_conc = self._out_counts[:, a:b], self._out_conc[:, a:b]
 

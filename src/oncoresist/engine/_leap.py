@@ -1,0 +1,314 @@
+"""Private numba kernel of the ``leap`` engine: exact birth-death leaps for every cell type.
+
+May change at any time; use :class:`oncoresist.engine.Simulator` with ``engine="leap"``.
+Packed arguments and the per-replicate layout are those of :mod:`oncoresist.engine._kernels`.
+
+Per step (at most ``dt_max`` days, cut at doses and record times) and per cell type, the
+type's own lineage (births into the same type at ``λ``, losses by death, competition and
+switching at ``μ``) is drawn from the exact law of a linear birth-death process over the
+step (Kendall 1948, Ann Math Stat 19:1): each cell leaves no descendants with probability
+``1 − 1/W``, otherwise ``1 + Geometric(η)`` cells, with
+
+``ρ(τ) = ∫₀^τ (μ − λ) ds``,  ``W = 1 + ∫₀^h μ(s) e^{ρ(s)} ds``,  ``η = 1 − e^{ρ(h)}/W``,
+
+which for constant rates is the closed form of :func:`oncoresist.engine._kernels.bd_leap`.
+When the exposure varies within the step, ``ρ`` and the integral are evaluated from the
+rates at ``0, h/2, h`` (Simpson's rule; ``ρ(h/2)`` from the quadratic through the three
+nodes), so the leap is exact for rates that are quadratic in time over the step and the
+error is the quadrature error, ``O(h⁴)`` in the exponent. A type's own count is therefore
+exact at any size: there is no event-by-event part and no threshold.
+
+Approximation (stated in docs/engine.md): cells that change type (a division into
+another type, a switch) arrive in their target as ``Poisson(rate · A)``, where ``A`` is the
+source's cell-days over the step estimated from its own counts at the two ends (the
+logarithmic mean, exact for an exponential path; the trapezoid when one end is 0), and the
+rate is the step average. Each arrival starts at a uniform time in the step and its
+lineage is leaped exactly over the rest of the step at the target's step-average rates;
+more than ``BATCH_ARRIVALS`` arrivals into one type in one step are leaped together over the
+duration at which the mean of a uniformly started lineage is matched exactly. Arrivals
+make no further transitions within their arrival step.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from oncoresist.engine._kernels import (
+    _OPTS,
+    BLISS,
+    _over_ceiling,
+    advance_pk,
+    apply_doses,
+    competition_death,
+    conc_at,
+    pk_varying,
+    rates_at,
+    rates_bliss,
+    record,
+    segment_end,
+)
+
+SMALL_LINEAGES = 4
+"""Up to this many cells are leaped one by one (one uniform each, plus a log if it survives)."""
+SMALL_NEGBIN = 8
+"""Up to this many surviving lineages, their extra cells are summed geometrics (one uniform and a log each)."""
+BATCH_ARRIVALS = 32
+"""More arrivals than this into one type in one step are leaped as one batch."""
+STEP_TOL = 2e-3
+"""Under a varying exposure a step is halved until, for every type, the trapezoid and Simpson values of
+``ρ(h)`` and of ``∫ μ e^ρ`` differ by at most this much (an estimate of the trapezoid's error; Simpson's,
+``O(h⁴)``, is much smaller)."""
+MIN_STEP = 1e-3
+"""Shortest step (days) the halving goes to."""
+
+
+@njit(**_OPTS)
+def leap_params(lam, mu, h):
+    """``(P(survive), η)`` of one cell's lineage over ``h`` days at constant rates ``λ``, ``μ``."""
+    r = lam - mu
+    if abs(r * h) < 1e-10:
+        return 1.0 / (1.0 + mu * h), lam * h / (1.0 + lam * h)
+    em1 = math.expm1(r * h)
+    den = lam * (em1 + 1.0) - mu
+    return r * (em1 + 1.0) / den, lam * em1 / den
+
+
+@njit(**_OPTS)
+def lineages(rng, n, surv, eta):
+    """Cells descending from ``n`` cells: each survives with ``surv``, then holds ``1 + Geometric(η)`` cells.
+
+    Exact in distribution. At most :data:`SMALL_LINEAGES` cells: one uniform per cell (its
+    survival, reused for its geometric by inversion). Otherwise ``K ~ Bin(n, surv)`` survive and
+    their extra cells are ``NegBin(K, 1 − η)``, drawn as ``K`` geometrics by inversion when
+    ``K ≤`` :data:`SMALL_NEGBIN`.
+    """
+    if n <= 0:
+        return 0
+    if eta <= 0.0:
+        if n <= SMALL_LINEAGES:
+            total = 0
+            for _ in range(n):
+                if rng.random() < surv:
+                    total += 1
+            return total
+        return rng.binomial(n, surv)
+    inv_leta = 1.0 / math.log(eta)
+    if n <= SMALL_LINEAGES:
+        total = 0
+        for _ in range(n):
+            u = rng.random()
+            if u < surv:
+                v = u / surv
+                total += 1
+                if v < 1.0:
+                    total += int(math.log1p(-v) * inv_leta)
+        return total
+    k = rng.binomial(n, surv)
+    if k == 0:
+        return 0
+    if k <= SMALL_NEGBIN:
+        total = k
+        for _ in range(k):
+            total += int(math.log1p(-rng.random()) * inv_leta)
+        return total
+    return k + rng.negative_binomial(k, 1.0 - eta)
+
+
+@njit(**_OPTS)
+def _cell_days(n0, n1, h):
+    """Cell-days over a step from the counts at its ends (logarithmic mean; trapezoid with a zero end)."""
+    if n0 == n1:
+        return n0 * h
+    if n0 > 0 and n1 > 0:
+        return h * (n1 - n0) / math.log(n1 / n0)
+    return 0.5 * h * (n0 + n1)
+
+
+@njit(**_OPTS)
+def _batch_duration(lam, mu, h):
+    """``τ*`` with ``e^{rτ*} = (e^{rh} − 1)/(rh)``: the mean of a lineage started at a uniform time."""
+    r = lam - mu
+    if abs(r * h) < 1e-6:
+        return 0.5 * h
+    return math.log(math.expm1(r * h) / (r * h)) / r
+
+
+@njit(**_OPTS)
+def _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, bbar, swbar, surv, eta):
+    """Per type: step-average rates and the lineage law ``(P(survive), η)`` over a step of ``h`` days,
+    from the rates ``bq``, ``dq``, ``sq`` at the nodes (row 0 only when the exposure is constant).
+
+    Returns the quadrature error estimate (0 under constant exposure): the largest difference between
+    the trapezoid and Simpson values of ``ρ(h)`` and of ``∫ μ e^ρ`` over the types.
+    """
+    T = tp.shape[0]
+    S = sws.shape[0]
+    err = 0.0
+    for s in range(S):
+        swbar[s] = (sq[0, s] + 4.0 * sq[1, s] + sq[2, s]) / 6.0 if varying else sq[0, s]
+    for i in range(T):
+        keep = 1.0 - pdiv[i]
+        lam0 = bq[0, i] * keep
+        mu0 = dq[0, i] + cd[i]
+        for s in range(S):
+            if sws[s, 0] == i:
+                mu0 += sq[0, s]
+        if not varying:
+            lam_bar[i] = lam0
+            mu_bar[i] = mu0
+            bbar[i] = bq[0, i]
+            surv[i], eta[i] = leap_params(lam0, mu0, h)
+            continue
+        lam1 = bq[1, i] * keep
+        lam2 = bq[2, i] * keep
+        mu1 = dq[1, i] + cd[i]
+        mu2 = dq[2, i] + cd[i]
+        for s in range(S):
+            if sws[s, 0] == i:
+                mu1 += sq[1, s]
+                mu2 += sq[2, s]
+        lam_bar[i] = (lam0 + 4.0 * lam1 + lam2) / 6.0
+        mu_bar[i] = (mu0 + 4.0 * mu1 + mu2) / 6.0
+        bbar[i] = (bq[0, i] + 4.0 * bq[1, i] + bq[2, i]) / 6.0
+        g0 = mu0 - lam0
+        g1 = mu1 - lam1
+        g2 = mu2 - lam2
+        rho1 = h * (5.0 * g0 + 8.0 * g1 - g2) / 24.0
+        rho2 = h * (g0 + 4.0 * g1 + g2) / 6.0
+        e2 = math.exp(rho2)
+        integral = h * (mu0 + 4.0 * mu1 * math.exp(rho1) + mu2 * e2) / 6.0
+        w = 1.0 + integral
+        surv[i] = 1.0 / w
+        eta[i] = max((integral - math.expm1(rho2)) / w, 0.0)
+        err = max(err, abs(rho2 - 0.5 * h * (g0 + g2)), abs(integral - 0.5 * h * (mu0 + mu2 * e2)))
+    return err
+
+
+@njit(**_OPTS)
+def leap_run(
+    rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
+    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
+    rec_times, out_counts, out_conc, dt_max, bq, dq, sq, vec, swbar,
+):
+    """Advance one replicate from ``t0`` to ``t1`` by exact per-type leaps (module docstring).
+
+    Scratch space, allocated once per batch: ``bq[3, T]``, ``dq[3, T]``, ``sq[3, S]`` (birth, death
+    without competition and switch rates at the nodes 0, h/2, h), ``vec[7, max(T, D)]`` and ``swbar[S]``.
+    Under constant exposure without competition the step constants are computed once and reused
+    while the step length stays the same.
+    Returns the number of steps, or −1 when the population ceiling is passed.
+    """
+    T = tp.shape[0]
+    D = pkp.shape[0]
+    S = sws.shape[0]
+    bbar = vec[0]
+    cd = vec[1]
+    lam_bar = vec[2]
+    mu_bar = vec[3]
+    cnow = vec[4]
+    surv_c = vec[5]
+    eta_c = vec[6]
+    work = np.empty(D)
+    cached_h = -1.0
+    n0 = np.empty(T, dtype=np.int64)
+    pdiv = np.zeros(T)
+    for i in range(T):
+        for k in range(div_off[i], div_off[i + 1]):
+            pdiv[i] += div_p[k]
+    lam_arr = np.zeros(T)
+    for i in range(T):
+        cd[i] = 0.0
+    t = t0
+    rec = record(t, counts, conc, rec_times, 0, out_counts, out_conc)
+    steps = 0
+    while t < t1:
+        apply_doses(t, depot, conc, dose, interval, next_dose, pkp)
+        seg_end = segment_end(t, t1, next_dose, rec_times, rec)
+        if t + dt_max < seg_end:
+            seg_end = t + dt_max
+        h = seg_end - t
+        varying = pk_varying(depot, conc, pkp)
+        while varying or has_comp or h != cached_h:  # else: the last step's constants hold
+            for q in range(3 if varying else 1):
+                if varying:
+                    conc_at(depot, conc, pkp, 0.5 * h * q, cnow)
+                    c = cnow
+                else:
+                    c = conc
+                if comb == BLISS:
+                    rates_bliss(c, tp, pdp, sws, swp, bq, dq, sq, q)
+                else:
+                    rates_at(c, tp, pdp, comb, sws, swp, bq[q], dq[q], sq[q], work)
+            if has_comp:
+                competition_death(counts, tp, comp, cd)
+            err = _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, bbar, swbar, surv_c,
+                                  eta_c)
+            cached_h = -1.0 if (varying or has_comp) else h
+            if err <= STEP_TOL or h <= MIN_STEP:
+                break
+            h *= 0.5  # a varying exposure the quadrature does not follow: halve the step
+        seg_end = t + h
+        # each type's own lineage: exact leap
+        for i in range(T):
+            n0[i] = counts[i]
+            if n0[i] > 0:
+                counts[i] = lineages(rng, n0[i], surv_c[i], eta_c[i])
+        # type changes: Poisson in the source's cell-days, summed per target
+        for j in range(T):
+            lam_arr[j] = 0.0
+        for i in range(T):
+            if n0[i] == 0 and counts[i] == 0:
+                continue
+            a = _cell_days(float(n0[i]), float(counts[i]), h)
+            for k in range(div_off[i], div_off[i + 1]):
+                lam_arr[div_tgt[k]] += bbar[i] * div_p[k] * a
+            for s in range(S):
+                if sws[s, 0] == i:
+                    lam_arr[sws[s, 1]] += swbar[s] * a
+        for j in range(T):
+            if lam_arr[j] <= 0.0:
+                continue
+            m = rng.poisson(lam_arr[j])
+            if m == 0:
+                continue
+            if m > BATCH_ARRIVALS:
+                surv, eta = leap_params(lam_bar[j], mu_bar[j], _batch_duration(lam_bar[j], mu_bar[j], h))
+                counts[j] += lineages(rng, m, surv, eta)
+                continue
+            for _ in range(m):
+                surv, eta = leap_params(lam_bar[j], mu_bar[j], h * rng.random())
+                counts[j] += lineages(rng, 1, surv, eta)
+        t = seg_end
+        advance_pk(depot, conc, pkp, h)
+        rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
+        steps += 1
+        if _over_ceiling(counts):
+            return -1
+    return steps
+
+
+@njit(**_OPTS)
+def leap_batch(
+    rngs, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
+    tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
+    rec_times, out_counts, out_conc, dt_max,
+):
+    """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`)."""
+    T = tp.shape[1]
+    S = sws.shape[0]
+    bq = np.zeros((3, T))
+    dq = np.zeros((3, T))
+    sq = np.zeros((3, S))
+    vec = np.zeros((7, max(T, pkp.shape[1], 1)))
+    swbar = np.zeros(S)
+    for m in range(qs.shape[0]):
+        q = qs[m]
+        p = pidx[q]
+        status[q] = leap_run(
+            rngs[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
+            tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
+            rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec, swbar,
+        )
