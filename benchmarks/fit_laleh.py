@@ -142,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     coverage = float(rdf["n_inside_90"].sum() / rdf["n_heldout"].sum())
     print(f"resistance model: median fit {rdf['fit_seconds'].median():.2f} s, R-hat max > 1.05 in "
           f"{(rdf['rhat_max'] > 1.05).mean():.1%} of lesions; settings {SETTINGS}")
+    rq = rdf["rhat_max"].quantile([0.5, 0.9, 0.99]).to_numpy()
+    eq = rdf["ess_min"].quantile([0.01, 0.1, 0.5]).to_numpy()
+    print(f"sampler health: worst-parameter R-hat median {rq[0]:.3f}, 90% {rq[1]:.3f}, 99% {rq[2]:.3f}; > 1.1 in "
+          f"{(rdf['rhat_max'] > 1.1).mean():.1%}; smallest ESS 1% {eq[0]:.0f}, 10% {eq[1]:.0f}, median {eq[2]:.0f}")
     print(f"run time: classical {t_classical:.0f} s, resistance {t_res:.0f} s, {a.jobs} worker process(es)")
     print(f"best_classical_law: {best}")
     print(f"mae_ratio_vs_best_classical: {ratio:.3f}" if math.isfinite(ratio) else "mae_ratio_vs_best_classical: nan")
