@@ -51,8 +51,8 @@ def test_resistant_growth_saturates_and_vanishing_deceleration_is_exponential() 
     lx_exp, _ = log_burden(*args)
     lx_tiny, _ = log_burden(*args, decel=np.array([1e-10]), on_lo=lo, on_hi=hi)
     np.testing.assert_allclose(lx_tiny, lx_exp, rtol=1e-6, atol=1e-9)
-    lx_g, share = log_burden(*args, decel=np.array([0.01]), on_lo=lo, on_hi=hi)
-    assert share[0, -1] > 0.999  # the plateau is all resistant cells
+    lx_g, log_share = log_burden(*args, decel=np.array([0.01]), on_lo=lo, on_hi=hi)
+    assert np.exp(log_share[0, -1]) > 0.999  # the plateau is all resistant cells
     # plateau: R → ρ·e^(g/a) = 0.01·e² (sensitive cells gone), instead of growing without bound
     np.testing.assert_allclose(np.exp(lx_g[0, -1]), 0.01 * np.exp(2.0), rtol=1e-3)
     assert lx_exp[0, -1] > 25.0  # exponential: log-burden at the model's cap of 30
