@@ -13,6 +13,12 @@ x(t) = S + R = (1 − ρ)·exp(g·E_off − d·E_on) + ρ·exp(g·(t − t0)). T
 engine for two types with net rates b − d (the engine's ``method="ode"``), so the fitted (ρ, d, g)
 are the scenario's initial resistant fraction and net rates.
 
+With a deceleration a (``decel``, per day) growth is Gompertzian instead: the growth rate is
+g·e^(−a(t − t0)) for resistant cells and for sensitive cells off drug (the drug's kill d does not
+decelerate), so R saturates at ρ·e^(g/a); :func:`log_burden` with ``decel`` and :func:`on_bounds`.
+The engine has no Gompertz growth (its saturation is Lotka–Volterra competition), so only a = 0 maps
+exactly onto an engine scenario.
+
 Observation models (parameters named as in :class:`~oncoresist.fit.bayes.ResistanceFitter`):
 
 - **imaging** (lesion diameter, sum of diameters; a volume V is converted to the diameter
