@@ -42,7 +42,7 @@ from oncoresist.random import as_seed_sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "longitudinal" / "laleh2022" / "flat_patient_data.csv"
-SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}
+SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
 def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any]]) -> dict[str, Any]:
@@ -50,30 +50,47 @@ def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any]
     return resistance_holdout(rows, k=HOLDOUT, volume_scale=scale, fitter_settings=settings, seed=seed)
 
 
+def fitted_part(table: pd.DataFrame, *, k: int = HOLDOUT, min_points: int = MIN_POINTS) -> pd.DataFrame:
+    """The table without the held-out points: the last ``k`` measurements of every lesion with at least
+    ``min_points`` are dropped (the points the benchmark forecasts), other lesions are kept whole."""
+    parts = [g.iloc[:-k] if len(g) >= min_points else g for _, g in table.groupby("lesion_id", sort=True)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _log_spread(x: np.ndarray) -> tuple[float, float, float]:
+    pos = x[x > 1e-5]
+    lx = np.log(pos)
+    return float(np.exp(np.median(lx))), float(1.4826 * np.median(np.abs(lx - np.median(lx)))), 1 - pos.size / x.size
+
+
 def write_priors(table: pd.DataFrame, out: Path, jobs: int) -> None:
-    fits = fit_laws(table, laws=["biexponential"], min_points=3, n_jobs=jobs)
+    fit_table = fitted_part(table)
+    fits = fit_laws(fit_table, laws=["biexponential", "gompertz"], min_points=3, n_jobs=jobs,
+                    volume_scale=float(table["volume_mm3"].max()))
     ok = fits[fits["converged"]]
+    bi = ok[ok["law"] == "biexponential"]
+    gz = ok[ok["law"] == "gompertz"]
     lines = [
-        "# Population priors of the resistance model's kill and growth rates (per day).",
+        "# Population priors of the resistance model's rates (per day).",
         "# Derived, not published: per-lesion least-squares fits of the bi-exponential law",
-        "# V = v0*(f*exp(-d*t) + (1-f)*exp(g*t)) to every lesion with >= 3 measurements of the Laleh et al. 2022",
-        "# series (PLoS Comput Biol 18:e1009822, DOI:10.1371/journal.pcbi.1009822, CC BY 4.0; file",
-        "# ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        "# V = v0*(f*exp(-d*t) + (1-f)*exp(g*t)) (kill, growth) and of the Gompertz law dV/dt = V*(beta - alpha*ln V)",
+        "# (deceleration = alpha: the specific growth rate decays as exp(-alpha*t)) to every lesion with >= 3 fitted",
+        "# measurements of the Laleh et al. 2022 series (PLoS Comput Biol 18:e1009822,",
+        "# DOI:10.1371/journal.pcbi.1009822,",
+        "# CC BY 4.0; file ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        f"# FITTED PARTS ONLY: the last {HOLDOUT} measurements of every lesion with >= {MIN_POINTS} (the points",
+        "# benchmarks/fit_laleh.py forecasts) are left out, so the benchmark's priors never see a held-out point.",
         "# median and log_sd: median and 1.4826*MAD of log(rate) over fits with rate > 1e-5 (fits at the zero bound",
         "# are counted in share_at_zero and left out).",
         f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --priors {out.as_posix()}",
-        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, lesions fitted: {len(ok)}",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, points used: {len(fit_table)} of {len(table)}",
         "evidence: derived (population fit of a public data set)",
     ]
-    for name, col in (("kill", "d"), ("growth", "g")):
-        x = ok[col].to_numpy(float)
-        pos = x[x > 1e-5]
-        lx = np.log(pos)
-        med = float(np.exp(np.median(lx)))
-        log_sd = float(1.4826 * np.median(np.abs(lx - np.median(lx))))
-        lines.append(f"{name}: {{median: {med:.4g}, log_sd: {log_sd:.3g}, share_at_zero: {1 - pos.size / x.size:.3f}, "
-                     f"n: {x.size}}}")
-    res = 1.0 - ok["f"].to_numpy(float)
+    for name, frame, col in (("kill", bi, "d"), ("growth", bi, "g"), ("deceleration", gz, "alpha")):
+        x = frame[col].to_numpy(float)
+        med, log_sd, zero = _log_spread(x)
+        lines.append(f"{name}: {{median: {med:.4g}, log_sd: {log_sd:.3g}, share_at_zero: {zero:.3f}, n: {x.size}}}")
+    res = 1.0 - bi["f"].to_numpy(float)
     q = np.quantile(res, [0.25, 0.5, 0.75])
     lines.append(f"resistant_fraction_quartiles: [{q[0]:.3g}, {q[1]:.3g}, {q[2]:.3g}]")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -125,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     coverage = float(rdf["n_inside_90"].sum() / rdf["n_heldout"].sum())
     print(f"resistance model: median fit {rdf['fit_seconds'].median():.2f} s, R-hat max > 1.05 in "
           f"{(rdf['rhat_max'] > 1.05).mean():.1%} of lesions; settings {SETTINGS}")
+    rq = rdf["rhat_max"].quantile([0.5, 0.9, 0.99]).to_numpy()
+    eq = rdf["ess_min"].quantile([0.01, 0.1, 0.5]).to_numpy()
+    print(f"sampler health: worst-parameter R-hat median {rq[0]:.3f}, 90% {rq[1]:.3f}, 99% {rq[2]:.3f}; > 1.1 in "
+          f"{(rdf['rhat_max'] > 1.1).mean():.1%}; smallest ESS 1% {eq[0]:.0f}, 10% {eq[1]:.0f}, median {eq[2]:.0f}")
     print(f"run time: classical {t_classical:.0f} s, resistance {t_res:.0f} s, {a.jobs} worker process(es)")
     print(f"best_classical_law: {best}")
     print(f"mae_ratio_vs_best_classical: {ratio:.3f}" if math.isfinite(ratio) else "mae_ratio_vs_best_classical: nan")

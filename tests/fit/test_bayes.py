@@ -78,7 +78,7 @@ def test_same_seed_same_posterior_other_seed_differs() -> None:
     pd_a = a.forecast([300.0, 400.0])
     pd_b = b.forecast([300.0, 400.0])
     assert pd_a.equals(pd_b)
-    assert set(a.summary.index) == {"log_d0", "log10_rho", "kill", "growth", "noise_cv"}
+    assert set(a.summary.index) == {"log_d0", "log10_rho", "kill", "growth", "noise_cv", "decel"}
 
 
 def test_bad_settings_and_series() -> None:

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 from oncoresist._version import __version__
 from oncoresist.errors import OncoresistError
@@ -51,6 +52,7 @@ from oncoresist.fit.resistance import (
     imaging_loglik,
     log_burden,
     marker_loglik,
+    on_bounds,
     prepare,
     recist_progression_time,
     vaf_loglik,
@@ -59,6 +61,9 @@ from oncoresist.fit.series import Series
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 
 CORE_PARAMS = ("log_d0", "log10_rho", "kill", "growth", "noise_cv")
+DECEL_PARAM = "decel"
+_LOG_COLUMNS = (2, 3, 4)
+"""Columns sampled on the log scale (kill, growth, noise_cv; ``decel`` too when present)."""
 RHAT_WARN = 1.05
 ESS_WARN = 100.0
 
@@ -89,6 +94,10 @@ class Priors:
     noise_cv_median: float = 0.1
     noise_cv_log_sd: float = 0.5
     d0_log_sd: float = 1.0
+    decel_median: float | None = None
+    """Median of the log-normal prior of the Gompertz deceleration ``decel`` (per day); None: no
+    deceleration (exponential growth, the engine's mean field)."""
+    decel_log_sd: float = 2.0
     tf0_logit_mean: float = -3.0
     tf0_logit_sd: float = 2.0
     m0_log_sd: float = 2.0
@@ -96,20 +105,32 @@ class Priors:
     @classmethod
     def from_population(cls) -> Priors:
         pop = _load_population()
+        dec = pop.get("deceleration")
         return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
-                   growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]))
+                   growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]),
+                   decel_median=float(dec["median"]) if dec else None,
+                   decel_log_sd=float(dec["log_sd"]) if dec else 2.0)
+
+    @classmethod
+    def from_mapping(cls, pop: dict[str, Any]) -> Priors:
+        """Priors from a mapping shaped like ``fit/data/laleh_priors.yaml`` (kill, growth, deceleration)."""
+        dec = pop.get("deceleration")
+        return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
+                   growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]),
+                   decel_median=float(dec["median"]) if dec else None,
+                   decel_log_sd=float(dec["log_sd"]) if dec else 2.0)
 
 
-def _lognormal_logpdf(x: np.ndarray, median: float, log_sd: float) -> np.ndarray:
-    """Log-normal log-density up to a constant; −inf for x ≤ 0."""
-    lx = np.log(np.maximum(x, 1e-300))
-    out = -0.5 * ((lx - math.log(median)) / log_sd) ** 2 - lx
-    out[x <= 0] = -np.inf
-    return out
+def _normal_logpdf(x: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    return -0.5 * ((x - mean) / sd) ** 2
 
 
 class _Posterior:
-    """Log-posterior over a (W, P) array of parameter vectors, for one prepared series."""
+    """Log-posterior over a (W, P) array of parameter vectors, for one prepared series.
+
+    The sampler moves on an internal scale: kill, growth, noise_cv (and decel) as their logarithms,
+    where their log-normal priors are normal; :meth:`natural` maps to the reported parameters.
+    """
 
     def __init__(self, prep: PreparedSeries, priors: Priors, *, vaf_concentration: float, marker_sigma: float,
                  d0_anchor: float, m0_anchor: list[float]) -> None:
@@ -120,82 +141,170 @@ class _Posterior:
         self.d0_anchor = d0_anchor
         self.m0_anchor = m0_anchor
         self.has_vaf = bool(prep.vaf_t)
-        self.names = list(CORE_PARAMS) + (["logit_tf0"] if self.has_vaf else []) + [
-            f"log_m0[{m}]" for m in prep.markers]
+        self.has_decel = priors.decel_median is not None
+        self.names = (list(CORE_PARAMS) + ([DECEL_PARAM] if self.has_decel else [])
+                      + (["logit_tf0"] if self.has_vaf else []) + [f"log_m0[{m}]" for m in prep.markers])
+        self.log_cols = list(_LOG_COLUMNS) + ([len(CORE_PARAMS)] if self.has_decel else [])
+        self.j_extra = len(CORE_PARAMS) + int(self.has_decel)
 
     @property
     def ndim(self) -> int:
         return len(self.names)
 
-    def log_prior(self, th: np.ndarray) -> np.ndarray:
+    def natural(self, u: np.ndarray) -> np.ndarray:
+        """Internal (log-scale) parameter vectors → the reported parameters (same column order)."""
+        th = np.array(u, dtype=float, copy=True)
+        th[:, self.log_cols] = np.exp(np.clip(th[:, self.log_cols], -60.0, 20.0))
+        return th
+
+    def internal(self, th: np.ndarray) -> np.ndarray:
+        u = np.array(th, dtype=float, copy=True)
+        u[:, self.log_cols] = np.log(np.maximum(u[:, self.log_cols], 1e-300))
+        return u
+
+    def log_prior(self, u: np.ndarray) -> np.ndarray:
+        """Log prior density on the internal scale (log-normal priors are normal in the log)."""
         p = self.priors
-        lp = -0.5 * ((th[:, 0] - self.d0_anchor) / p.d0_log_sd) ** 2
-        lp = lp + np.where((th[:, 1] >= p.log10_rho_low) & (th[:, 1] < 0.0), 0.0, -np.inf)
-        lp = lp + _lognormal_logpdf(th[:, 2], p.kill_median, p.kill_log_sd)
-        lp = lp + _lognormal_logpdf(th[:, 3], p.growth_median, p.growth_log_sd)
-        lp = lp + _lognormal_logpdf(th[:, 4], p.noise_cv_median, p.noise_cv_log_sd)
-        j = len(CORE_PARAMS)
+        lp = _normal_logpdf(u[:, 0], self.d0_anchor, p.d0_log_sd)
+        lp = lp + np.where((u[:, 1] >= p.log10_rho_low) & (u[:, 1] < 0.0), 0.0, -np.inf)
+        lp = lp + _normal_logpdf(u[:, 2], math.log(p.kill_median), p.kill_log_sd)
+        lp = lp + _normal_logpdf(u[:, 3], math.log(p.growth_median), p.growth_log_sd)
+        lp = lp + _normal_logpdf(u[:, 4], math.log(p.noise_cv_median), p.noise_cv_log_sd)
+        if self.has_decel:
+            assert p.decel_median is not None
+            lp = lp + _normal_logpdf(u[:, len(CORE_PARAMS)], math.log(p.decel_median), p.decel_log_sd)
+        j = self.j_extra
         if self.has_vaf:
-            lp = lp - 0.5 * ((th[:, j] - p.tf0_logit_mean) / p.tf0_logit_sd) ** 2
+            lp = lp + _normal_logpdf(u[:, j], p.tf0_logit_mean, p.tf0_logit_sd)
             j += 1
         for i, anchor in enumerate(self.m0_anchor):
-            lp = lp - 0.5 * ((th[:, j + i] - anchor) / p.m0_log_sd) ** 2
+            lp = lp + _normal_logpdf(u[:, j + i], anchor, p.m0_log_sd)
         return lp
 
+    def burden(self, th: np.ndarray, on: np.ndarray, off: np.ndarray, lo: np.ndarray,
+               hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log burden and log resistant share for natural parameter vectors ``th`` at one track's times."""
+        decel = th[:, len(CORE_PARAMS)] if self.has_decel else None
+        return log_burden(th[:, 1], th[:, 2], th[:, 3], on, off, decel=decel, on_lo=lo, on_hi=hi)
+
     def pointwise(self, th: np.ndarray) -> np.ndarray:
-        """(W, n_obs) pointwise log-likelihood (imaging, then each ctDNA track, then each marker)."""
+        """(W, n_obs) pointwise log-likelihood (imaging, then each ctDNA track, then each marker) for natural
+        parameter vectors."""
         pr = self.prep
         safe = th.copy()
         safe[:, 1] = np.clip(safe[:, 1], -12.0, -1e-9)
         safe[:, 2:5] = np.clip(safe[:, 2:5], 1e-9, None)
-        lx, _ = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.img_on, pr.img_off)
+        lx, _ = self.burden(safe, pr.img_on, pr.img_off, pr.img_lo, pr.img_hi)
         parts = [imaging_loglik(lx, safe[:, 0], safe[:, 4], pr.img_d, pr.img_censored)]
-        j = len(CORE_PARAMS)
+        j = self.j_extra
         if self.has_vaf:
             for i in range(len(pr.vaf_t)):
-                lxv, lres = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.vaf_on[i], pr.vaf_off[i])
+                lxv, lres = self.burden(safe, pr.vaf_on[i], pr.vaf_off[i], pr.vaf_lo[i], pr.vaf_hi[i])
                 parts.append(vaf_loglik(lxv, lres, safe[:, j], pr.vaf_resistant[i], pr.vaf_k[i], pr.vaf_n[i],
                                         self.conc))
             j += 1
         for i in range(len(pr.mk_t)):
-            lxm, _ = log_burden(safe[:, 1], safe[:, 2], safe[:, 3], pr.mk_on[i], pr.mk_off[i])
+            lxm, _ = self.burden(safe, pr.mk_on[i], pr.mk_off[i], pr.mk_lo[i], pr.mk_hi[i])
             parts.append(marker_loglik(lxm, safe[:, j + i], pr.mk_logv[i], self.msig))
         return np.concatenate(parts, axis=1)
 
-    def __call__(self, th: np.ndarray) -> np.ndarray:
-        th = np.atleast_2d(th)
-        lp = self.log_prior(th)
+    def __call__(self, u: np.ndarray) -> np.ndarray:
+        u = np.atleast_2d(u)
+        lp = self.log_prior(u)
         ok = np.isfinite(lp)
-        out = np.full(th.shape[0], -np.inf)
+        out = np.full(u.shape[0], -np.inf)
         if ok.any():
-            ll = self.pointwise(th[ok]).sum(axis=1)
+            ll = self.pointwise(self.natural(u[ok])).sum(axis=1)
             out[ok] = lp[ok] + np.where(np.isfinite(ll), ll, -np.inf)
         return out
 
+    def bounds(self) -> list[tuple[float | None, float | None]]:
+        """Box bounds of the internal parameters for the mode search (log10_rho's prior support)."""
+        out: list[tuple[float | None, float | None]] = [(None, None)] * self.ndim
+        out[1] = (self.priors.log10_rho_low, -1e-5)
+        for j in self.log_cols:
+            out[j] = (-30.0, 5.0)
+        return out
+
     def init_scale(self, mode: np.ndarray) -> np.ndarray:
-        """Spread of the initial walker ball around a mode (about a tenth of a typical posterior width)."""
+        """Spread of the initial walker ball around a mode (internal scale; about a tenth of a typical width)."""
         scale = np.full(self.ndim, 0.05)
         scale[0] = 0.01
         scale[1] = 0.1
-        scale[2:5] = np.maximum(0.05 * np.abs(mode[2:5]), 1e-4)
         return scale
 
     def draw_prior(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draws on the internal scale (the d0 and marker anchors drawn close to the first measurement)."""
         p = self.priors
         cols = [rng.normal(self.d0_anchor, 0.1 * p.d0_log_sd, n), rng.uniform(p.log10_rho_low, -1e-3, n),
-                np.exp(rng.normal(math.log(p.kill_median), p.kill_log_sd, n)),
-                np.exp(rng.normal(math.log(p.growth_median), p.growth_log_sd, n)),
-                np.exp(rng.normal(math.log(p.noise_cv_median), p.noise_cv_log_sd, n))]
+                rng.normal(math.log(p.kill_median), p.kill_log_sd, n),
+                rng.normal(math.log(p.growth_median), p.growth_log_sd, n),
+                rng.normal(math.log(p.noise_cv_median), p.noise_cv_log_sd, n)]
+        if self.has_decel:
+            assert p.decel_median is not None
+            cols.append(rng.normal(math.log(p.decel_median), p.decel_log_sd, n))
         if self.has_vaf:
             cols.append(rng.normal(p.tf0_logit_mean, p.tf0_logit_sd, n))
         cols.extend(rng.normal(a, 0.1, n) for a in self.m0_anchor)
         return np.column_stack(cols)
 
 
-def _negative(post: _Posterior) -> Any:
-    def f(x: np.ndarray) -> float:
-        v = float(post(x[None, :])[0])
-        return -v if np.isfinite(v) else 1e300
+class _SubEnsembleStretch(emcee.moves.StretchMove):
+    """emcee's stretch move (Goodman & Weare 2010) for ``n_ens`` independent ensembles of ``n_walkers`` each,
+    stored one after the other: every walker is paired only with a walker of its own ensemble.
+
+    The split is fixed (even/odd walker index, ``randomize_split=False``), so each half holds
+    ``n_walkers/2`` walkers of every ensemble, in ensemble order; the proposal is the stretch move of
+    each ensemble on its own, so the ensembles stay independent Markov chains.
+    """
+
+    def __init__(self, n_ens: int, n_walkers: int, a: float = 2.0) -> None:
+        super().__init__(a=a, nsplits=2, randomize_split=False)
+        self.n_ens = n_ens
+        self.half = n_walkers // 2
+
+    def get_proposal(self, s: np.ndarray, c: list[np.ndarray], random: Any) -> tuple[np.ndarray, np.ndarray]:
+        comp = np.concatenate(c, axis=0)
+        ns, ndim = s.shape
+        zz = ((self.a - 1.0) * random.rand(ns) + 1) ** 2.0 / self.a
+        factors = (ndim - 1.0) * np.log(zz)
+        own = np.arange(ns) // self.half  # the ensemble of each walker of this half
+        partner = own * self.half + random.randint(self.half, size=ns)
+        return comp[partner] - (comp[partner] - s) * zz[:, None], factors
+
+
+class _SubEnsembleDE(emcee.moves.RedBlueMove):
+    """emcee's differential-evolution move (ter Braak 2006; emcee ``DEMove``) within each of ``n_ens``
+    ensembles: q = x + γ·(x_j − x_k) + ε with x_j, x_k two different walkers of the walker's own ensemble;
+    γ = 2.38/√(2·ndim), and γ = 1 in a tenth of the proposals (a jump between modes)."""
+
+    def __init__(self, n_ens: int, n_walkers: int, sigma: float = 1e-5) -> None:
+        super().__init__(nsplits=2, randomize_split=False)
+        self.n_ens = n_ens
+        self.half = n_walkers // 2
+        self.sigma = sigma
+
+    def get_proposal(self, s: np.ndarray, c: list[np.ndarray], random: Any) -> tuple[np.ndarray, np.ndarray]:
+        comp = np.concatenate(c, axis=0)
+        ns, ndim = s.shape
+        own = np.arange(ns) // self.half
+        j = random.randint(self.half, size=ns)
+        k = (j + 1 + random.randint(self.half - 1, size=ns)) % self.half  # k ≠ j
+        gamma = np.where(random.rand(ns) < 0.1, 1.0, 2.38 / math.sqrt(2.0 * ndim))
+        diff = comp[own * self.half + j] - comp[own * self.half + k]
+        q = s + gamma[:, None] * diff + self.sigma * random.randn(ns, ndim)
+        return q, np.zeros(ns)
+
+
+def _negative_with_gradient(post: _Posterior, h: float = 1e-6) -> Any:
+    """−log posterior and its forward-difference gradient, from one vectorised call (for L-BFGS-B)."""
+    def f(x: np.ndarray) -> tuple[float, np.ndarray]:
+        pts = np.vstack([x, x + h * np.eye(x.size)])
+        v = post(pts)
+        if not np.isfinite(v[0]):
+            return 1e300, np.zeros(x.size)
+        grad = np.where(np.isfinite(v[1:]), (v[1:] - v[0]) / h, 0.0)
+        return float(-v[0]), -grad
     return f
 
 
@@ -207,7 +316,7 @@ class ResistanceFitter:
     n_chains : int
         Independent emcee ensembles (the "chains" of R-hat).
     n_walkers : int or None
-        Walkers per ensemble (default: 2·n_params + 2, at least 12).
+        Walkers per ensemble (default: 4·n_params + 4, at least 24; fewer left 27% of the Laleh fits with R-hat > 1.05).
     n_tune, n_draws : int
         Steps discarded, steps kept, per walker.
     thin : int
@@ -257,7 +366,15 @@ class ResistanceFitter:
             raise OncoresistError(f"forecast_days must be positive, got {self.forecast_days}")
 
     def fit(self, series: Series) -> ResistanceFitter:
-        """Sample the posterior for ``series``; returns ``self``."""
+        """Sample the posterior for ``series``; returns ``self``.
+
+        BLAS runs single-threaded during the fit: the arrays are small, and multi-threaded BLAS calls
+        (SciPy's L-BFGS-B) spin on a loaded machine (4× slower measured at load 7 on 2 cores).
+        """
+        with threadpool_limits(limits=1):
+            return self._fit(series)
+
+    def _fit(self, series: Series) -> ResistanceFitter:
         self._check_settings()
         started = time.perf_counter()
         prep = prepare(series, imaging_target=self.imaging_target, resistance_targets=self.resistance_targets,
@@ -273,43 +390,55 @@ class ResistanceFitter:
         self._forecast_seed = children[-1]
         rng0 = np.random.default_rng(children[0])
         ndim = post.ndim
-        nw = self.n_walkers or max(12, 2 * ndim + 2)
+        nw = self.n_walkers or max(24, 4 * ndim + 4)
+        nw += nw % 2  # an even number: each half of the red-blue split holds nw/2 walkers of every ensemble
         # start each chain at its own local mode (from a prior draw), then jitter: distinct starts make R-hat meaningful
         starts = post.draw_prior(rng0, 8 * self.n_chains)
         lp0 = post(starts)
         order = np.argsort(-lp0)
         modes = []
         for idx in order[: self.n_chains]:
-            res = minimize(_negative(post), starts[idx], method="Nelder-Mead",
-                           options={"maxiter": 300 * ndim, "xatol": 1e-4, "fatol": 1e-6})
+            res = minimize(_negative_with_gradient(post), starts[idx], jac=True, method="L-BFGS-B",
+                           bounds=post.bounds(), options={"maxiter": 200})
             modes.append(res.x if np.isfinite(post(res.x[None, :])[0]) else starts[idx])
-        chains, lps, acc, taus = [], [], [], []
+        # the chains are independent ensembles of nw walkers each, advanced together by one emcee sampler whose
+        # stretch move pairs every walker only with walkers of its own ensemble (_SubEnsembleStretch): one
+        # vectorised likelihood call per half-step for all chains
+        p0 = np.empty((self.n_chains * nw, ndim))
         for c in range(self.n_chains):
             rng = np.random.default_rng(children[c + 1])
-            p0 = modes[c] + post.init_scale(modes[c]) * rng.standard_normal((nw, ndim))
+            p0c = modes[c] + post.init_scale(modes[c]) * rng.standard_normal((nw, ndim))
             for shrink in (0.5, 0.25, 0.1, 0.05, 0.01):  # walkers outside the prior's support: redraw closer in
-                bad = ~np.isfinite(post(p0))
+                bad = ~np.isfinite(post(p0c))
                 if not bad.any():
                     break
-                p0[bad] = modes[c] + shrink * post.init_scale(modes[c]) * rng.standard_normal((int(bad.sum()), ndim))
-            p0[~np.isfinite(post(p0))] = modes[c]
-            sampler = emcee.EnsembleSampler(nw, ndim, post, vectorize=True)
-            # emcee draws its moves from a legacy RandomState; give it one seeded from this chain's stream
-            sampler._random = np.random.RandomState(int(rng.integers(2**31)))
-            sampler.run_mcmc(p0, self.n_tune + self.n_draws, progress=False, skip_initial_state_check=True)
-            chain = sampler.get_chain(discard=self.n_tune, thin=self.thin)  # (draws, walkers, ndim)
-            # one chain per ensemble, its draws ordered step by step (all walkers of a step, then the next step)
-            chains.append(chain.reshape(-1, ndim))
-            lps.append(sampler.get_log_prob(discard=self.n_tune, thin=self.thin).reshape(-1))
-            acc.append(float(np.mean(sampler.acceptance_fraction)))
-            # integrated autocorrelation time per parameter, in steps (emcee's estimator; a lower bound when short)
-            emcee_log = logging.getLogger("emcee")
-            level = emcee_log.level
-            emcee_log.setLevel(logging.ERROR)  # the short-chain caveat is reported through R-hat/ESS warnings
-            try:
-                taus.append(np.asarray(sampler.get_autocorr_time(discard=self.n_tune, quiet=True), dtype=float))
-            finally:
-                emcee_log.setLevel(level)
+                p0c[bad] = modes[c] + shrink * post.init_scale(modes[c]) * rng.standard_normal((int(bad.sum()), ndim))
+            p0c[~np.isfinite(post(p0c))] = modes[c]
+            p0[c * nw:(c + 1) * nw] = p0c
+        sampler = emcee.EnsembleSampler(self.n_chains * nw, ndim, post, vectorize=True,
+                                        moves=[(_SubEnsembleStretch(self.n_chains, nw), 0.8),
+                                               (_SubEnsembleDE(self.n_chains, nw), 0.2)])
+        # emcee draws its moves from a legacy RandomState; give it one seeded from the fit's stream
+        sampler._random = np.random.RandomState(int(np.random.default_rng(children[1]).integers(2**31)))
+        sampler.run_mcmc(p0, self.n_tune + self.n_draws, progress=False, skip_initial_state_check=True)
+        full = sampler.get_chain(discard=self.n_tune, thin=self.thin)  # (draws, C·walkers, ndim), internal scale
+        full_lp = sampler.get_log_prob(discard=self.n_tune, thin=self.thin)
+        unthinned = sampler.get_chain(discard=self.n_tune)
+        chains, lps, acc, taus = [], [], [], []
+        emcee_log = logging.getLogger("emcee")
+        level = emcee_log.level
+        emcee_log.setLevel(logging.ERROR)  # the short-chain caveat is reported through R-hat/ESS warnings
+        try:
+            for c in range(self.n_chains):
+                sl = slice(c * nw, (c + 1) * nw)
+                # one chain per ensemble, its draws ordered step by step (all walkers of a step, then the next step)
+                chains.append(post.natural(full[:, sl].reshape(-1, ndim)))  # reported on the natural scale
+                lps.append(full_lp[:, sl].reshape(-1))
+                acc.append(float(np.mean(sampler.acceptance_fraction[sl])))
+                # integrated autocorrelation time per parameter, in steps (emcee's estimator; a lower bound when short)
+                taus.append(np.asarray(emcee.autocorr.integrated_time(unthinned[:, sl], quiet=True), dtype=float))
+        finally:
+            emcee_log.setLevel(level)
         samples = np.stack(chains, axis=0)  # (n_chains, kept steps · walkers, ndim)
         self.prepared_ = prep
         self.posterior_obj_ = post
@@ -399,7 +528,8 @@ class ResistanceFitter:
     def _trajectories(self, times: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pr = self.prepared_
         on, off = exposure(times, pr.t0, pr.treatments)
-        lx, lres = log_burden(draws[:, 1], draws[:, 2], draws[:, 3], on, off)
+        lo, hi = on_bounds(times, pr.t0, pr.treatments)
+        lx, lres = self.posterior_obj_.burden(draws, on, off, lo, hi)
         return np.exp(np.minimum(draws[:, [0]] + lx / 3.0, 30.0)), np.exp(lres)
 
     def _draws(self, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -13,6 +13,12 @@ x(t) = S + R = (1 − ρ)·exp(g·E_off − d·E_on) + ρ·exp(g·(t − t0)). T
 engine for two types with net rates b − d (the engine's ``method="ode"``), so the fitted (ρ, d, g)
 are the scenario's initial resistant fraction and net rates.
 
+With a deceleration a (``decel``, per day) growth is Gompertzian instead: the growth rate is
+g·e^(−a(t − t0)) for resistant cells and for sensitive cells off drug (the drug's kill d does not
+decelerate), so R saturates at ρ·e^(g/a); :func:`log_burden` with ``decel`` and :func:`on_bounds`.
+The engine has no Gompertz growth (its saturation is Lotka–Volterra competition), so only a = 0 maps
+exactly onto an engine scenario.
+
 Observation models (parameters named as in :class:`~oncoresist.fit.bayes.ResistanceFitter`):
 
 - **imaging** (lesion diameter, sum of diameters; a volume V is converted to the diameter
@@ -51,10 +57,8 @@ DETECTION_LIMIT_MM = _IMAGING_DEFAULT.detection_limit_mm
 _LOG_CAP = 30.0
 
 
-def exposure(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]) -> tuple[np.ndarray, np.ndarray]:
-    """Days on drug and off drug between ``t0`` and each time (overlapping periods are merged)."""
-    t = np.asarray(times, dtype=float)
-    on = np.zeros_like(t)
+def _merged(treatments: Sequence[TreatmentPeriod]) -> list[list[float]]:
+    """On-drug intervals [start, stop] with overlapping periods merged (stop = inf when ongoing)."""
     intervals = sorted((p.start_days, math.inf if p.stop_days is None else p.stop_days) for p in treatments)
     merged: list[list[float]] = []
     for a, b in intervals:
@@ -62,7 +66,14 @@ def exposure(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    for a, b in merged:
+    return merged
+
+
+def exposure(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]) -> tuple[np.ndarray, np.ndarray]:
+    """Days on drug and off drug between ``t0`` and each time (overlapping periods are merged)."""
+    t = np.asarray(times, dtype=float)
+    on = np.zeros_like(t)
+    for a, b in _merged(treatments):
         lo = np.maximum(a, t0)
         hi = np.minimum(b, t)
         on += np.clip(hi - lo, 0.0, None) * (t > t0)
@@ -70,14 +81,57 @@ def exposure(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]
     return on, elapsed - on
 
 
+def on_bounds(times: np.ndarray, t0: float, treatments: Sequence[TreatmentPeriod]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (days since ``t0``) of each merged on-drug interval clipped to [t0, t]: two (T, M) arrays."""
+    t = np.asarray(times, dtype=float)
+    merged = _merged(treatments)
+    el = np.clip(t - t0, 0.0, None)[:, None]
+    if not merged:
+        z = np.zeros((t.size, 0))
+        return z, z
+    a = np.array([m[0] for m in merged]) - t0
+    b = np.array([m[1] for m in merged]) - t0
+    lo = np.clip(np.minimum(a[None, :], el), 0.0, None)
+    hi = np.clip(np.minimum(b[None, :], el), 0.0, None)
+    return lo, np.maximum(hi, lo)
+
+
+def growth_clock(decel: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """∫₀ˢ e^(−a·u) du = (1 − e^(−a·s))/a, the days of growth at the initial rate (→ s as a → 0).
+
+    ``decel`` broadcasts against ``s``. This is Gompertz growth written in time: the specific growth
+    rate g·e^(−a·t) decays at rate a, so log-growth saturates at g/a.
+    """
+    a = np.maximum(decel, 1e-12)
+    return -np.expm1(-a * s) / a
+
+
 def log_burden(log10_rho: np.ndarray, kill: np.ndarray, growth: np.ndarray, e_on: np.ndarray,
-               e_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """log x(t) and log of the resistant share R/(S+R): draws (W,) × times (T,) → (W, T)."""
+               e_off: np.ndarray, *, decel: np.ndarray | None = None, on_lo: np.ndarray | None = None,
+               on_hi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """log x(t) and log of the resistant share R/(S+R): draws (W,) × times (T,) → (W, T).
+
+    Without ``decel`` growth is exponential (the engine's mean field). With ``decel`` (a, per day;
+    needs ``on_lo``/``on_hi`` from :func:`on_bounds`) growth is Gompertzian: resistant cells grow at
+    g·e^(−a(t − t0)), sensitive cells off drug at the same rate, and on drug sensitive cells decline
+    at d (the drug's kill does not decelerate).
+    """
     log_rho = np.log(10.0) * log10_rho[:, None]
     log_1m = np.log1p(-np.minimum(10.0 ** log10_rho, 1.0 - 1e-12))[:, None]
     g, d = growth[:, None], kill[:, None]
-    ls = np.minimum(log_1m + g * e_off[None, :] - d * e_on[None, :], _LOG_CAP)
-    lr = np.minimum(log_rho + g * (e_on + e_off)[None, :], _LOG_CAP)
+    if decel is None:
+        grow_all = (e_on + e_off)[None, :]
+        grow_off = e_off[None, :]
+    else:
+        if on_lo is None or on_hi is None:
+            raise SeriesError("log_burden: decel needs on_lo and on_hi (from on_bounds)")
+        a = decel[:, None]
+        grow_all = growth_clock(a, (e_on + e_off)[None, :])
+        a3 = decel[:, None, None]
+        g_on = (growth_clock(a3, on_hi[None, :, :]) - growth_clock(a3, on_lo[None, :, :])).sum(axis=2)
+        grow_off = np.maximum(grow_all - g_on, 0.0)
+    ls = np.minimum(log_1m + g * grow_off - d * e_on[None, :], _LOG_CAP)
+    lr = np.minimum(log_rho + g * grow_all, _LOG_CAP)
     lx = np.logaddexp(ls, lr)
     return lx, lr - lx
 
@@ -95,6 +149,8 @@ class PreparedSeries:
     img_censored: np.ndarray
     img_on: np.ndarray
     img_off: np.ndarray
+    img_lo: np.ndarray
+    img_hi: np.ndarray
     vaf_targets: list[str] = field(default_factory=list)
     vaf_resistant: list[bool] = field(default_factory=list)
     vaf_t: list[np.ndarray] = field(default_factory=list)
@@ -102,11 +158,15 @@ class PreparedSeries:
     vaf_n: list[np.ndarray] = field(default_factory=list)
     vaf_on: list[np.ndarray] = field(default_factory=list)
     vaf_off: list[np.ndarray] = field(default_factory=list)
+    vaf_lo: list[np.ndarray] = field(default_factory=list)
+    vaf_hi: list[np.ndarray] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
     mk_t: list[np.ndarray] = field(default_factory=list)
     mk_logv: list[np.ndarray] = field(default_factory=list)
     mk_on: list[np.ndarray] = field(default_factory=list)
     mk_off: list[np.ndarray] = field(default_factory=list)
+    mk_lo: list[np.ndarray] = field(default_factory=list)
+    mk_hi: list[np.ndarray] = field(default_factory=list)
 
     @property
     def n_obs(self) -> int:
@@ -155,7 +215,8 @@ def prepare(series: Series, *, imaging_target: str | None = None, resistance_tar
     treatments = list(series.treatments) or ([TreatmentPeriod(drug="unspecified", start_days=0.0)]
                                              if treat_from_day0 else [])
     on, off = exposure(t, t0, treatments)
-    prep = PreparedSeries(t0, treatments, kind, target, t, d, censored, on, off)
+    lo, hi = on_bounds(t, t0, treatments)
+    prep = PreparedSeries(t0, treatments, kind, target, t, d, censored, on, off, lo, hi)
     res_set = set(resistance_targets) if resistance_targets is not None else None
     for k2, tgt in tracks:
         if k2 is MeasurementKind.ctdna_vaf:
@@ -172,6 +233,9 @@ def prepare(series: Series, *, imaging_target: str | None = None, resistance_tar
             prep.vaf_n.append(n)
             prep.vaf_on.append(a)
             prep.vaf_off.append(b)
+            blo, bhi = on_bounds(tv, t0, treatments)
+            prep.vaf_lo.append(blo)
+            prep.vaf_hi.append(bhi)
         elif k2 in MARKER_KINDS:
             vs = series.track(k2, tgt)
             tv = np.array([m.time_days for m in vs])
@@ -185,6 +249,9 @@ def prepare(series: Series, *, imaging_target: str | None = None, resistance_tar
             prep.mk_logv.append(np.log(vals))
             prep.mk_on.append(a)
             prep.mk_off.append(b)
+            blo, bhi = on_bounds(tv, t0, treatments)
+            prep.mk_lo.append(blo)
+            prep.mk_hi.append(bhi)
     return prep
 
 

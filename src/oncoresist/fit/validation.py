@@ -87,7 +87,7 @@ def resistance_holdout(rows: pd.DataFrame, *, k: int = HOLDOUT, volume_scale: fl
 
     Returns the lesion id, the held-out MAE in ``volume_scale`` units (forecast = posterior-predictive
     median diameter, as volume 0.52·d³), the number of held-out diameters inside the 90% predictive
-    interval, R-hat (worst parameter) and the fit time.
+    interval, R-hat (worst parameter), ESS (smallest) and the fit time.
     """
     settings = dict(fitter_settings or {})
     fitter = ResistanceFitter(random_state=seed, **settings)
@@ -105,4 +105,5 @@ def resistance_holdout(rows: pd.DataFrame, *, k: int = HOLDOUT, volume_scale: fl
     return {"lesion_id": str(rows["lesion_id"].iloc[0]), "arm": str(rows["arm"].iloc[0]), "law": "resistance",
             "heldout_mae": float(err.mean()), "heldout_last_abs_error": float(err[-1]),
             "n_heldout": int(k), "n_inside_90": int(inside.sum()),
-            "rhat_max": max(fitter.rhat_.values()), "fit_seconds": fitter.fit_seconds_}
+            "rhat_max": max(fitter.rhat_.values()), "ess_min": min(fitter.ess_.values()),
+            "fit_seconds": fitter.fit_seconds_}

@@ -119,9 +119,29 @@ class DoseReductionSpec(_Strict):
         return self
 
 
+class ModelGuidedSpec(_Strict):
+    """Lines in order, switching at RECIST progression or when the fitted forecast makes progression by the
+    next visit likely (:class:`oncoresist.strategy.model_guided.ModelGuided`)."""
+
+    kind: Literal["model_guided"]
+    lines: list[list[str]] = Field(min_length=1)
+    threshold: float = Field(0.5, gt=0, lt=1)
+    horizon_days: float = Field(56.0, gt=0)
+    window: int = Field(4, ge=2)
+    min_scans: int = Field(3, ge=2)
+    noise_cv: float = Field(0.1, gt=0)
+    dose: float = Field(1.0, gt=0, le=1.0)
+
+    @model_validator(mode="after")
+    def _scans(self) -> ModelGuidedSpec:
+        if self.min_scans > self.window:
+            raise ValueError(f"min_scans ({self.min_scans}) must not exceed window ({self.window})")
+        return self
+
+
 StrategySpec = Annotated[
     ContinuousSpec | CombinationSpec | IntermittentSpec | AdaptiveSpec | SequentialSpec | CtdnaGuidedSpec
-    | DoseReductionSpec,
+    | DoseReductionSpec | ModelGuidedSpec,
     Field(discriminator="kind"),
 ]
 
@@ -349,7 +369,8 @@ class TrialSpec(_Strict):
         return p if p.is_absolute() or self._base_dir is None else self._base_dir / p
 
 
-_KINDS = {"continuous", "combination", "intermittent", "adaptive", "sequential", "ctdna_guided", "dose_reduction"}
+_KINDS = {"continuous", "combination", "intermittent", "adaptive", "sequential", "ctdna_guided", "dose_reduction",
+          "model_guided"}
 
 
 def _format(exc: ValidationError, source: str) -> str:
