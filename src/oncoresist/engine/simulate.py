@@ -15,6 +15,7 @@ from oncoresist.engine.simulator import (
     EngineName,
     Simulator,
 )
+from oncoresist.engine.triggers import TriggerRunner
 from oncoresist.errors import InvalidArgument
 from oncoresist.model.load import ScenarioLike
 from oncoresist.random import SeedLike
@@ -54,7 +55,11 @@ def simulate(
     n_threads: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
-    """Simulate ``scenario`` to ``t_end`` days under its fixed schedule.
+    """Simulate ``scenario`` to ``t_end`` days under its fixed schedule and its triggers.
+
+    A scenario with ``triggers`` runs through :class:`~oncoresist.engine.triggers.TriggerRunner`
+    (checks every ``trigger_check_interval`` days; the firing record is in the result's provenance),
+    exactly as ``oncoresist simulate`` runs it.
 
     Parameters
     ----------
@@ -90,6 +95,10 @@ def simulate(
         initial=initial, replicate_params=replicate_params, dt=dt, threshold=threshold, thinning_step=thinning_step,
         n_threads=n_threads,
     )  # fmt: skip
+    if sim.scenario.triggers:
+        runner = TriggerRunner(sim)
+        runner.advance(t_end, progress=progress)
+        return runner.result()
     if progress is None:
         sim.advance(t_end)
         return sim.result()

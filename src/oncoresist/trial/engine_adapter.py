@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from oncoresist.engine import ReplicateParameters, Simulator
+from oncoresist.errors import InvalidArgument
 from oncoresist.model import compile_scenario, load_scenario
 
 
@@ -79,6 +80,11 @@ class EngineModel:
     def __init__(self, handle: Any, n: int, factors: dict[str, np.ndarray], engine_root: np.random.SeedSequence,
                  patient_ids: Sequence[int] | np.ndarray, method: str = "auto", threads: int | None = None) -> None:
         data = dict(handle.data)
+        if data.get("triggers"):
+            raise InvalidArgument(
+                "scenario triggers: a trial's strategies decide the treatment, so the scenario's triggers would be "
+                "ignored; remove them from the trial's scenario (they run with `oncoresist simulate`)",
+                param="triggers")  # fmt: skip
         self._ref = reference_doses(data)
         data["treatment"] = []  # the strategy is the schedule
         scenario = load_scenario(data)
