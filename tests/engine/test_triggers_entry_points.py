@@ -42,3 +42,10 @@ def test_a_trial_refuses_a_scenario_with_triggers_naming_the_field() -> None:
     with pytest.raises(InvalidArgument, match="triggers") as info:
         EngineModel(_Handle(scenario([UP])), 2, {}, np.random.SeedSequence(1), [0, 1], method="ode")
     assert "\n" not in str(info.value)
+
+
+def test_simulate_reports_progress_as_a_fraction_with_triggers_too() -> None:
+    seen: list[float] = []
+    simulate(scenario([UP]), t_end=40.0, engine="ode", progress=seen.append)
+    assert seen and seen[-1] == pytest.approx(1.0)
+    assert all(0.0 < f <= 1.0 for f in seen) and seen == sorted(seen)

@@ -44,8 +44,8 @@ def simulate_cmd(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from oncoresist._io import check_output_file
-    from oncoresist.engine import Simulator, default_times, simulate
-    from oncoresist.engine.triggers import TriggerRunner
+    from oncoresist.engine import simulate
+    from oncoresist.engine.triggers import trigger_summary
     from oncoresist.model import load_scenario
     from oncoresist.random import as_seed_sequence, describe_seed
 
@@ -57,19 +57,12 @@ def simulate_cmd(
     times = None if record_every is None else record_grid(t_end, record_every)
     with Progress(*columns, console=err_console(), transient=True) as bar:
         task = bar.add_task("run", total=1.0)
-        if sc.triggers:
-            sim = Simulator(sc, engine=engine.value, n_replicates=replicates, seed=ss,
-                            times=default_times(t_end) if times is None else times)
-            runner = TriggerRunner(sim)
-            runner.advance(t_end, progress=lambda t: bar.update(task, completed=t / t_end))
-            result = runner.result()
-        else:
-            result = simulate(sc, t_end=t_end, times=times, engine=engine.value, n_replicates=replicates, seed=ss,
-                              progress=lambda f: bar.update(task, completed=f))  # fmt: skip
+        result = simulate(sc, t_end=t_end, times=times, engine=engine.value, n_replicates=replicates, seed=ss,
+                          progress=lambda f: bar.update(task, completed=f))  # fmt: skip
     result.to_parquet(out)
     if sc.triggers:
-        console().print(f"triggers (checked every {runner.check_interval:g} days):")
-        for name, row in runner.summary().iterrows():
+        console().print(f"triggers (checked every {result.provenance['triggers']['check_interval']:g} days):")
+        for name, row in trigger_summary(result).iterrows():
             after = f" of the {row['armed']} where {row['after']!r} fired" if row["after"] else f" of {row['armed']}"
             when = (f"; median day {row['median_day']:.6g}, mean count then {row['mean_count']:.4g}"
                     if row["fired"] else "")

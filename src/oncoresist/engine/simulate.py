@@ -97,7 +97,8 @@ def simulate(
     )  # fmt: skip
     if sim.scenario.triggers:
         runner = TriggerRunner(sim)
-        runner.advance(t_end, progress=progress)
+        # the runner reports the time reached; ``progress`` takes the fraction done (the run starts at 0)
+        runner.advance(t_end, progress=None if progress is None else (lambda t: progress(t / t_end)))
         return runner.result()
     if progress is None:
         sim.advance(t_end)
