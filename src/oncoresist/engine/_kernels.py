@@ -79,6 +79,32 @@ BLISS = _pd.BLISS
 
 
 @njit(**_OPTS)
+def _bliss_type(conc, pdp, i):
+    """Cell type ``i``'s birth factor and added death rate under a Bliss combination at ``conc``."""
+    fac = 1.0
+    kill = 0.0
+    for j in range(pdp.shape[1]):
+        c = conc[j] * pdp[i, j, 6]
+        if c > 0.0:
+            if pdp[i, j, 0] > 0.0:
+                fac *= 1.0 - pdp[i, j, 0] * hill(c, pdp[i, j, 1], pdp[i, j, 2])
+            if pdp[i, j, 3] > 0.0:
+                kill += pdp[i, j, 3] * hill(c, pdp[i, j, 4], pdp[i, j, 5])
+    return fac, kill
+
+
+@njit(**_OPTS)
+def _switch_rate(conc, pdp, sws, swp, s):
+    """Rate of type switch ``s`` at ``conc`` (a drug may move it between its two rates)."""
+    r = swp[s, 0]
+    j = sws[s, 2]
+    if j >= 0:
+        c = conc[j] * pdp[sws[s, 0], j, 6]
+        r += (swp[s, 1] - swp[s, 0]) * hill(c, swp[s, 2], swp[s, 3])
+    return r
+
+
+@njit(**_OPTS)
 def rates_bliss(conc, tp, pdp, sws, swp, out_b, out_d, out_sw, row):
     """:func:`rates_at` for Bliss combinations (the same arithmetic, in the same order), into row
     ``row`` of the 2-D outputs ``out_b[:, T]``, ``out_d[:, T]``, ``out_sw[:, S]``.
@@ -87,27 +113,12 @@ def rates_bliss(conc, tp, pdp, sws, swp, out_b, out_d, out_sw, row):
     hundreds of nanoseconds per call even when the branch is not taken (numba 0.6x), which
     was most of a step's cost in the tau engine.
     """
-    T = tp.shape[0]
-    D = pdp.shape[1]
-    for i in range(T):
-        fac = 1.0
-        kill = 0.0
-        for j in range(D):
-            c = conc[j] * pdp[i, j, 6]
-            if c > 0.0:
-                if pdp[i, j, 0] > 0.0:
-                    fac *= 1.0 - pdp[i, j, 0] * hill(c, pdp[i, j, 1], pdp[i, j, 2])
-                if pdp[i, j, 3] > 0.0:
-                    kill += pdp[i, j, 3] * hill(c, pdp[i, j, 4], pdp[i, j, 5])
+    for i in range(tp.shape[0]):
+        fac, kill = _bliss_type(conc, pdp, i)
         out_b[row, i] = tp[i, 0] * fac
         out_d[row, i] = tp[i, 1] + tp[i, 2] + kill
     for s in range(sws.shape[0]):
-        r = swp[s, 0]
-        j = sws[s, 2]
-        if j >= 0:
-            c = conc[j] * pdp[sws[s, 0], j, 6]
-            r += (swp[s, 1] - swp[s, 0]) * hill(c, swp[s, 2], swp[s, 3])
-        out_sw[row, s] = r
+        out_sw[row, s] = _switch_rate(conc, pdp, sws, swp, s)
 
 
 @njit(**_OPTS)
@@ -117,15 +128,7 @@ def rates_at(conc, tp, pdp, comb, sws, swp, out_b, out_d, out_sw, work):
     D = pdp.shape[1]
     for i in range(T):
         if comb == BLISS:
-            fac = 1.0
-            kill = 0.0
-            for j in range(D):
-                c = conc[j] * pdp[i, j, 6]
-                if c > 0.0:
-                    if pdp[i, j, 0] > 0.0:
-                        fac *= 1.0 - pdp[i, j, 0] * hill(c, pdp[i, j, 1], pdp[i, j, 2])
-                    if pdp[i, j, 3] > 0.0:
-                        kill += pdp[i, j, 3] * hill(c, pdp[i, j, 4], pdp[i, j, 5])
+            fac, kill = _bliss_type(conc, pdp, i)
         else:
             for j in range(D):
                 work[j] = conc[j] * pdp[i, j, 6]
@@ -134,12 +137,7 @@ def rates_at(conc, tp, pdp, comb, sws, swp, out_b, out_d, out_sw, work):
         out_b[i] = tp[i, 0] * fac
         out_d[i] = tp[i, 1] + tp[i, 2] + kill
     for s in range(sws.shape[0]):
-        r = swp[s, 0]
-        j = sws[s, 2]
-        if j >= 0:
-            c = conc[j] * pdp[sws[s, 0], j, 6]
-            r += (swp[s, 1] - swp[s, 0]) * hill(c, swp[s, 2], swp[s, 3])
-        out_sw[s] = r
+        out_sw[s] = _switch_rate(conc, pdp, sws, swp, s)
 
 
 @njit(**_OPTS)
