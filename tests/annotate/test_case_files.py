@@ -19,7 +19,8 @@ import yaml
 from oncoresist.alteration import parse_alteration
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "annotate_cases"
-CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml")
+CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml")
+RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (set C: --cases)
 
 # The controlled mechanism classes, copied from the vocabulary table of DESIGN.md (the contract), not from the code.
 MECHANISMS = frozenset(
@@ -34,10 +35,18 @@ FIELDS = frozenset({"id", "alterations", "drug", "tumor", "expect", "mechanism",
 REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 
 # Written as a report writes them, but not (yet) read by the grammar: reported, not removed.
-UNREADABLE: dict[str, str] = {}  # MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3)
+# MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3). Set C keeps two report forms
+# on purpose: a c. change with its protein in brackets, and a VAF suffix.
+UNREADABLE: dict[str, str] = {
+    "EGFR c.2369C>T (p.T790M)": "a coding change followed by its protein change in brackets",
+    "KRAS p.G12C (VAF 23%)": "a variant allele fraction suffix",
+}
 
 # generic names (lower case, words joined by a space or hyphen) or a common upper-case abbreviation (ATRA)
 _DRUG_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:[ -][a-z0-9]+)*|[A-Z]{2,6})$")
+# set C also types drugs as a clinic does: a brand name (Tagrisso) or a development code (AZD9291, SNDX-5613)
+_BRAND_RE = re.compile(r"^[A-Z][a-z]{3,}$")
+_CODE_RE = re.compile(r"^[A-Z]{2,5}-?\d{3,6}$")
 _GENE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]{1,3})?$")  # HGNC-like symbols
 _PMID_RE = re.compile(r"PMID:\s*(\S+?)[;)\s,]")
 
@@ -106,10 +115,28 @@ def test_set_b_shape() -> None:
     assert not first & {c["id"] for c in cases}, "ids must not collide between the two sets"
 
 
+def test_set_c_shape() -> None:
+    """The brief for set C: 110-150 cases, about 35% approved uses, several without a tumour, ids apart."""
+    cases = _cases("cases_c.yaml")
+    assert 110 <= len(cases) <= 150
+    share = sum(c["expect"] == "sensitive" for c in cases) / len(cases)
+    assert 0.3 <= share <= 0.4, share
+    assert sum(c.get("tumor") is None for c in cases) >= 5
+    assert sum(c.get("tumor") is None and c["expect"] == "sensitive" for c in cases) >= 3
+    assert sum(len(c["alterations"]) >= 3 for c in cases) >= 5, "tumour-board profiles with co-alterations"
+    assert sum(isinstance(c["drug"], list) and len(c["drug"]) > 1 for c in cases) >= 5, "regimens given together"
+    assert all(c["id"].startswith("c_") for c in cases)
+    earlier = {c["id"] for name in ("clinical_cases.yaml", "cases_b.yaml") for c in _cases(name)}
+    assert not earlier & {c["id"] for c in cases}, "ids must not collide between the sets"
+
+
 @pytest.mark.parametrize("name", CASE_FILES)
 def test_drug_names_are_names(name: str) -> None:
     for case in _cases(name):
-        names = _drugs(case) + list(case.get("next", []))
+        given = _drugs(case)
+        if name == "cases_c.yaml":  # brand names and codes are allowed where the drug is given, not in `next`
+            given = [d for d in given if not (_BRAND_RE.fullmatch(d) or _CODE_RE.fullmatch(d))]
+        names = given + list(case.get("next", []))
         bad = [d for d in names if not _DRUG_RE.fullmatch(d)]
         assert not bad, f"{name}/{case['id']}: not written as generic names: {bad}"
 
@@ -140,7 +167,8 @@ def _run_module() -> ModuleType:
 
 def test_runner_knows_both_files_and_refuses_a_missing_one(capsys: pytest.CaptureFixture[str]) -> None:
     run = _run_module()
-    assert [p.name for p in run.CASE_FILES] == list(CASE_FILES)
+    assert [p.name for p in run.CASE_FILES] == list(RUNNER_FILES)
+    assert len(run.load_cases(CASES_DIR / "cases_c.yaml")) == len(_cases("cases_c.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_b.yaml")) == len(_cases("cases_b.yaml"))
     assert run.main(["--cases", str(CASES_DIR / "no_such_cases.yaml")]) == 2
     err = capsys.readouterr().err
