@@ -164,3 +164,23 @@ def test_ten_thousand_maf_samples_all_annotated(tmp_path):
     table = pd.read_parquet(tmp_path / "r.parquet")
     assert table["sample"].nunique() == 10_000
     assert set(table["verdict"]) <= {"resistant", "sensitive", "unknown"} and (table["verdict"] == "resistant").any()
+
+
+def test_a_file_given_as_an_alteration_names_the_flag(tmp_path: Path) -> None:
+    maf = tmp_path / "cohort.maf.gz"
+    maf.write_bytes(b"")
+    r = cli(str(maf), "--drug", "erlotinib")
+    assert r.exit_code == 2
+    assert "is a file, not an alteration" in r.output and "--maf" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_text_output_groups_unmatched_changes_by_gene_and_keeps_the_version_whole() -> None:
+    r = CliRunner().invoke(app, ["annotate", "ERG T241M", "ERG P238H", "--drug", "osimertinib"],
+                           terminal_width=60)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert r.output.count("no knowledge applies") + r.output.count("No knowledge applies") == 1
+    erg = [line for line in r.output.splitlines() if "ERG T241M" in line]
+    assert len(erg) == 1 and "ERG P238H" in erg[0]
+    version = [line for line in r.output.splitlines() if line.startswith("knowledge ")]
+    assert len(version) == 1 and "oncoresist" in version[0]

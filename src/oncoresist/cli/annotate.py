@@ -53,6 +53,8 @@ def annotate(
     from oncoresist.annotate.inputs import collect_inputs
     from oncoresist.cli._knowledge import load_for_command
 
+    for alt in alterations or ():
+        _refuse_file_path(alt)
     kb = load_for_command(knowledge)
     inputs = collect_inputs(
         kb, alterations=alterations or (), profile=profile, maf=maf, vcf=vcf, table=table, sample=sample
@@ -69,6 +71,20 @@ def annotate(
         _batch(inputs, drug, tumor, out, kb)
     else:
         _single(inputs, drug, tumor, kb, json_out=json_out, markdown=markdown, html=html)
+
+
+_FILE_FLAGS = {".maf": "--maf", ".vcf": "--vcf", ".json": "--profile", ".yaml": "--profile", ".yml": "--profile",
+               ".tsv": "--table", ".csv": "--table"}  # fmt: skip
+
+
+def _refuse_file_path(alt: str) -> None:
+    """A positional argument that names a file was meant as an input file, not an alteration."""
+    name = alt.lower().removesuffix(".gz")
+    suffix = Path(name).suffix
+    if suffix in _FILE_FLAGS or (("/" in alt or "\\" in alt) and Path(alt).is_file()):
+        flag = _FILE_FLAGS.get(suffix, "--maf, --vcf, --profile or --table")
+        example = f"{flag.split(',')[0]} {alt}"
+        fail(f"alterations: {alt!r} is a file, not an alteration; pass it with {flag} (e.g. {example})")
 
 
 def _single(

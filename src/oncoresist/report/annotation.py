@@ -212,7 +212,7 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
             t.add_row(f.alteration, f"[{eff}]{f.effect}[/]", ", ".join(f.drugs), f.mechanism or "-",
                       f.evidence_level, f.tumor_relation, f.status, _databases_text(f.to_dict()))  # fmt: skip
         console.print(t)
-    else:
+    elif not result.verdict_reason or "no knowledge applies" not in result.verdict_reason:
         console.print("No knowledge applies to these alterations for the drug(s) given.")
     if result.options:
         t = Table(title="Options that overcome the resistance found")
@@ -226,6 +226,17 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
     for c in result.conflicts:
         console.print(f"[yellow]Conflict:[/] {c.side} on {c.alteration} (level {c.evidence_level}): {c.resolution}; "
                       f"against {c.against}")  # fmt: skip
+    for reason, inputs in _unmatched_groups(result).items():
+        console.print(f"[dim]No knowledge for {', '.join(inputs)}: {reason}[/]")
+    # the version token must stay copyable: never wrapped
+    console.print(f"[dim]knowledge {result.knowledge_version}; oncoresist {result.oncoresist_version}[/]",
+                  soft_wrap=True)  # fmt: skip
+    console.print(f"[dim]{DISCLAIMER}[/]")
+
+
+def _unmatched_groups(result: AnnotationResult) -> dict[str, list[str]]:
+    """Valid inputs the knowledge has nothing on, grouped by reason (one line per gene, not per change)."""
+    groups: dict[str, list[str]] = {}
     for u in result.unrecognised_detail:
-        console.print(f"[dim]Unrecognised {u.kind} {u.input}: {u.reason}[/]")
-    console.print(f"[dim]knowledge {result.knowledge_version}; oncoresist {result.oncoresist_version}. {DISCLAIMER}[/]")
+        groups.setdefault(f"{u.reason} ({u.kind})" if u.kind != "alteration" else u.reason, []).append(u.input)
+    return groups
