@@ -18,8 +18,8 @@ from oncoresist.knowledge.derive import is_derived
 from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.loader import DATA_DIR, import_payload
 from oncoresist.knowledge.oncotree import BUNDLE_DIR
-from oncoresist.knowledge.selection import layer_label
 from oncoresist.knowledge.schema import KnowledgeFile
+from oncoresist.knowledge.selection import layer_label
 
 needs_shared = pytest.mark.skipif(not (CIVIC_TSV.is_file() and CGI_TSV.is_file()), reason="../shared/data absent")
 
