@@ -166,3 +166,20 @@ def test_every_kb3_fact_cites_a_defined_source_and_inferred_ones_are_low_level(k
         assert all(s in kb.sources for s in f.sources), f.id
         if "inferred" in f.id:
             assert f.evidence_level == "E" and "Inferred" in f.summary, f.id
+
+
+def test_ripretinib_follows_the_secondary_kit_mutation_after_imatinib(kb: Knowledge) -> None:
+    # INTRIGUE ctDNA analysis (editorial DOI:10.21037/tgh-24-32): exon 13/14 -> sunitinib better than ripretinib;
+    # exon 17/18 -> ripretinib, not sunitinib
+    pocket = _run(kb, ["KIT V560D", "KIT T670I"], ["ripretinib"], "GIST")
+    assert pocket["verdict"] == "resistant" and _decisive_on(pocket, "KIT T670I")
+    loop = _run(kb, ["KIT V560D", "KIT A829P"], ["ripretinib"], "GIST")
+    assert loop["verdict"] == "sensitive"
+
+
+def test_btk_c481_in_mantle_cell_lymphoma_defeats_acalabrutinib_and_offers_pirtobrutinib(kb: Knowledge) -> None:
+    # Chiron et al. 2014 (PMID:25082755): C481S at ibrutinib progression in MCL; covalent class shares C481;
+    # Jaypirca label: MCL after a BTK inhibitor
+    out = _run(kb, ["BTK C481F"], ["acalabrutinib"], "mantle cell lymphoma")
+    assert out["verdict"] == "resistant"
+    assert any(o["therapy"] == ["pirtobrutinib"] for o in out["options"])
