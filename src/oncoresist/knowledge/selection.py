@@ -89,7 +89,7 @@ class Layer:
 
     source: str
     path: Path
-    #: the version label of the layer, e.g. ``civic-2026-05-26.6228a090``
+    #: the version label of the layer, e.g. ``civic-2026-05-26.6228a090.imp2.94928dd3``
     label: str
     #: the sha256 the file must have (bundled and version layers); None: not pinned
     sha256: str | None = None
