@@ -56,7 +56,10 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
 def test_mmr_reports_reach_the_dmmr_fact(kb: Knowledge, profile: list[str]) -> None:
     res = annotate(profile, drug="dostarlimab", tumor="endometrial carcinoma", knowledge=kb)
     assert res.verdict == "sensitive"
-    assert res.findings[0].fact_id == "test-dmmr-ucec-dostarlimab"
+    # the shipped layer now has the Jemperli dMMR facts too (curated_2026_12_kb3_solid.yaml): the fixture fact is
+    # one evidence item of the deciding finding
+    deciding = res.to_dict()["findings"][0]
+    assert "test-dmmr-ucec-dostarlimab" in {e["fact_id"] for e in deciding["evidence"]}
 
 
 def test_gene_loss_is_only_a_possible_match(kb: Knowledge) -> None:

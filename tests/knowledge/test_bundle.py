@@ -15,9 +15,11 @@ from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge import load_knowledge
 from oncoresist.knowledge.bundle import MANIFEST, build_bundle, differences
 from oncoresist.knowledge.derive import is_derived
+from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.loader import DATA_DIR, import_payload
 from oncoresist.knowledge.oncotree import BUNDLE_DIR
 from oncoresist.knowledge.schema import KnowledgeFile
+from oncoresist.knowledge.selection import layer_label
 
 needs_shared = pytest.mark.skipif(not (CIVIC_TSV.is_file() and CGI_TSV.is_file()), reason="../shared/data absent")
 
@@ -70,7 +72,11 @@ def test_default_knowledge_is_curated_plus_both_snapshots() -> None:
     origins = {(f.record or "curated").split(":")[0] for f in kb.facts}
     assert origins == {"curated", "civic", "cgi", "derived"}  # derived: knowledge.derive (pharmacology rules)
     assert kb.version.startswith("default:curated-")
-    assert "+civic-2026-05-26.6228a090+cgi.6c1a86c7" in kb.version
+    # each layer: source table (README sha256) + importer version + compiled file (manifest sha256)
+    layers = {layer["source"]: layer for layer in _manifest()["layers"]}
+    civic = f"+civic-2026-05-26.6228a090.imp{IMPORTER_VERSION}.{layers['civic']['sha256'][:8]}"
+    cgi = f"+cgi.6c1a86c7.imp{IMPORTER_VERSION}.{layers['cgi']['sha256'][:8]}"
+    assert kb.version.endswith(civic + cgi)
     assert len(kb.curated_facts) == len([f for f in load_knowledge("curated").facts if not is_derived(f)])
 
 
@@ -113,3 +119,31 @@ def test_a_changed_pinned_layer_is_refused(tmp_path: Path) -> None:
     (folder / "version.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"sha256 .* differs from"):
         load_knowledge(folder)
+
+
+def test_manifest_records_the_importer_version_of_every_layer() -> None:
+    assert [layer.get("importer_version") for layer in _manifest()["layers"]] == [IMPORTER_VERSION] * 2
+
+
+def test_an_importer_change_changes_the_layer_label() -> None:
+    """Same source table, another importer version or another compiled file: another knowledge version."""
+    table = README_SHA256["civic"]
+    base = layer_label("civic", table, "2026-05-26", compiled_sha256="a" * 64, importer_version="2")
+    assert base == "civic-2026-05-26.6228a090.imp2.aaaaaaaa"
+    assert layer_label("civic", table, "2026-05-26", compiled_sha256="a" * 64, importer_version="3") != base
+    assert layer_label("civic", table, "2026-05-26", compiled_sha256="b" * 64, importer_version="2") != base
+    # a manifest written before importer versions existed still names its compiled file
+    assert layer_label("civic", table, "2026-05-26", compiled_sha256="a" * 64) == "civic-2026-05-26.6228a090.aaaaaaaa"
+
+
+def test_a_manifest_with_another_importer_version_loads_under_another_version(tmp_path: Path) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    doc = {"layers": []}
+    for layer in _manifest()["layers"]:
+        shutil.copyfile(BUNDLE_DIR / layer["file"], folder / layer["file"])
+        doc["layers"].append({k: layer[k] for k in ("source", "file", "sha256", "source_sha256", "release_date")})
+    doc["layers"][0]["importer_version"] = "99"
+    (folder / "version.json").write_text(json.dumps(doc), encoding="utf-8")
+    other = load_knowledge(str(folder)).version
+    assert ".imp99." in other and other.split(":", 1)[1] != load_knowledge().version.split(":", 1)[1]

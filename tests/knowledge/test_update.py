@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from oncoresist.cli import app
 from oncoresist.errors import OncoresistError
+from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.update import DownloadError, update_civic
 
 pytestmark = pytest.mark.network
@@ -109,7 +110,8 @@ def test_update_writes_a_new_version(server: str, import_dir: Path, previous: by
     assert any(f["id"] == "civic-eid238" for f in doc["facts"])
     assert _entries(import_dir / "versions") == ["first"]
     kb = load_knowledge("first")
-    assert kb.version.startswith("first:curated-") and "+civic-2026-05-26.6228a090+" in kb.version
+    assert kb.version.startswith("first:curated-")
+    assert f"+civic-2026-05-26.6228a090.imp{IMPORTER_VERSION}." in kb.version
     assert load_knowledge().version.startswith("default:")  # the default is untouched
 
 

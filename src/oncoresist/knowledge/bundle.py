@@ -11,7 +11,9 @@ against the curated layer; checks the result with every cross-reference; and wri
 ``civic.json.gz``, ``cgi.json.gz`` (reproducible gzip of the import documents), a copy of the
 OncoTree release and ``manifest.json`` (each snapshot's release date, source sha256, row
 counts, licence, the compiled files' sha256, the curated digest they were checked against,
-and the oncoresist version that compiled them). It also writes ``curated.json.gz``, the
+the oncoresist version that compiled them, and each layer's importer version, which with the
+compiled file's sha256 is part of the layer's knowledge-version label: an importer change
+changes the knowledge version). It also writes ``curated.json.gz``, the
 curated YAML compiled, which the loader uses instead of parsing the YAML while the YAML's
 digest is the one recorded (a speed-up only). The same inputs give byte-identical files.
 
@@ -33,6 +35,7 @@ from typing import Any
 
 from oncoresist._version import __version__
 from oncoresist.errors import OncoresistError
+from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.importers.cgi import import_cgi
 from oncoresist.knowledge.importers.civic import import_civic
 from oncoresist.knowledge.importers.result import ImportResult
@@ -131,6 +134,7 @@ def build_bundle(shared: Path, out: Path = BUNDLE_DIR) -> dict[str, Any]:
                 "source_sha256": r.sha256,
                 "release_date": r.release_date,
                 "release_note": meta["release_note"],
+                "importer_version": IMPORTER_VERSION,
                 "rows": r.rows,
                 "rows_imported": r.rows_imported,
                 "facts": len(r.facts),

@@ -340,7 +340,8 @@ def load_knowledge(
         Check every cross-reference; raise :class:`KnowledgeError` on the first problem.
 
     The result's ``version`` names the selection and every layer:
-    ``default:curated-<digest>+oncotree-2025-10-03+civic-2026-05-26.6228a090+cgi.6c1a86c7``.
+    ``default:curated-<digest>+oncotree-2025-10-03+civic-2026-05-26.6228a090.imp2.<sha8>+cgi.6c1a86c7.imp2.<sha8>``
+    (each layer: source table, importer version, compiled file; :func:`~.selection.layer_label`).
     """
     if imports is not None:
         sel = folder_selection(Path(imports), f"path:{imports}", "argument")
@@ -378,7 +379,11 @@ def _read_layer(layer: Layer) -> tuple[KnowledgeFile, dict[str, Any], str]:
     except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise KnowledgeError(f"{layer.path}: unreadable import ({exc}); re-run 'oncoresist kb import'") from None
     kf, meta = import_payload(payload, layer.path, trusted=layer.sha256 is not None)
-    label = layer.label or f"{layer.source}.{hashlib.sha256(data).hexdigest()[:8]}"
+    if layer.label:
+        label = layer.label
+    else:  # a plain folder of import files: the file's own digest, and the importer that wrote it
+        imp = meta.get("importer_version")
+        label = f"{layer.source}{f'.imp{imp}' if imp else ''}.{hashlib.sha256(data).hexdigest()[:8]}"
     return kf, meta, label
 
 

@@ -89,13 +89,15 @@ class Layer:
 
     source: str
     path: Path
-    #: the version label of the layer, e.g. ``civic-2026-05-26.6228a090``
+    #: the version label of the layer, e.g. ``civic-2026-05-26.6228a090.imp2.94928dd3``
     label: str
     #: the sha256 the file must have (bundled and version layers); None: not pinned
     sha256: str | None = None
     bundled: bool = False
     release_date: str | None = None
     source_sha256: str | None = None
+    #: the importer version that compiled the file (:data:`~oncoresist.knowledge.importer_version.IMPORTER_VERSION`)
+    importer_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,28 @@ class Selection:
     path: Path | None = None
 
 
-def layer_label(source: str, sha256: str, release: str | None) -> str:
-    """``<source>-<release>.<sha8>`` (``<source>.<sha8>`` without a release date)."""
-    return f"{source}-{release}.{sha256[:8]}" if release else f"{source}.{sha256[:8]}"
+def layer_label(
+    source: str,
+    sha256: str,
+    release: str | None,
+    *,
+    compiled_sha256: str | None = None,
+    importer_version: str | None = None,
+) -> str:
+    """The version label of one imported layer: what was read, and what read it.
+
+    ``<source>-<release>.<sha8 of the source table>`` (``<source>.<sha8>`` without a release
+    date), then ``.imp<importer version>`` when the manifest records it, then
+    ``.<sha8 of the compiled file>`` when it differs from the table's: e.g.
+    ``civic-2026-05-26.6228a090.imp2.d6253a22``. The same table compiled by another importer
+    (new mapping rules, new document schema) therefore gives another label.
+    """
+    label = f"{source}-{release}.{sha256[:8]}" if release else f"{source}.{sha256[:8]}"
+    if importer_version:
+        label += f".imp{importer_version}"
+    if compiled_sha256 and compiled_sha256[:8] != sha256[:8]:
+        label += f".{compiled_sha256[:8]}"
+    return label
 
 
 def _read_json(path: Path, what: str) -> dict[str, Any]:
@@ -146,11 +167,18 @@ def _manifest_layers(doc: dict[str, Any], folder: Path, *, bundled: bool, label:
                 Layer(
                     source=source,
                     path=where / str(item["file"]),
-                    label=layer_label(source, str(item.get("source_sha256") or sha), item.get("release_date")),
+                    label=layer_label(
+                        source,
+                        str(item.get("source_sha256") or sha),
+                        item.get("release_date"),
+                        compiled_sha256=sha,
+                        importer_version=item.get("importer_version"),
+                    ),
                     sha256=sha,
                     bundled=bundled or bool(item.get("bundled")),
                     release_date=item.get("release_date"),
                     source_sha256=item.get("source_sha256"),
+                    importer_version=item.get("importer_version"),
                 )
             )
         except (KeyError, TypeError):

@@ -28,6 +28,7 @@ from typing import Any
 from oncoresist._io import atomic_path
 from oncoresist._version import __version__
 from oncoresist.errors import ImportFormatError, KnowledgeError
+from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.importers.result import ImportResult
 from oncoresist.knowledge.loader import IMPORT_WRITER, curated_digest, load_knowledge
 from oncoresist.knowledge.oncotree import BUNDLE_DIR
@@ -49,6 +50,7 @@ def payload(result: ImportResult, *, stamp: bool = True) -> dict[str, Any]:
         meta["imported_at"] = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         meta["oncoresist_version"] = __version__
     meta["writer"] = IMPORT_WRITER
+    meta["importer_version"] = IMPORTER_VERSION
     return {
         "schema_version": "1",
         "meta": meta,
@@ -143,6 +145,7 @@ def _write_result(folder: Path, r: ImportResult) -> dict[str, Any]:
         "sha256": _sha256(data),
         "source_sha256": r.sha256,
         "release_date": r.release_date,
+        "importer_version": IMPORTER_VERSION,
         "source_path": r.path,
         "rows": r.rows,
         "facts": len(r.facts),
@@ -214,6 +217,8 @@ def create_version(
                 "source_sha256": layer.source_sha256,
                 "release_date": layer.release_date,
             }
+            if layer.importer_version:
+                entry["importer_version"] = layer.importer_version
             if layer.bundled and layer.path.parent == BUNDLE_DIR:
                 entry.update(file=layer.path.name, bundled=True)
             else:  # copied, so that the version does not depend on another folder
