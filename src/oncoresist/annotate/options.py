@@ -35,7 +35,7 @@ knowledge marks as withdrawn or not marketed carry a warning.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.alteration import Alteration, parse_alteration
@@ -55,10 +55,16 @@ if TYPE_CHECKING:
 MAX_OPTIONS = 8
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
-_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3,
-                "earlier_generation": 3, "class_switch": 4}  # fmt: skip
+#: ties at one evidence level and standing: evidence about the resistance first, then the guideline's class switch
+#: for its mechanism, then choices inferred from drug generations, then another driver's standard therapy
+_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "class_switch": 3, "next_generation": 4,
+                "earlier_generation": 4, "other_driver": 5}  # fmt: skip
+#: evidence levels at which another driver's therapy counts as its standard (``other_driver``)
+_STANDARD = frozenset({"A", "B"})
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
+#: tumour relations under which a curated option written for other tumour types still applies
+_OPTION_RELATIONS = frozenset({"same", "descendant"})
 #: ranked candidates: (rank key, therapy, its candidates best first, the alterations it addresses)
 _Ranked = list[tuple[tuple[object, ...], tuple[str, ...], list["_Candidate"], list[str]]]
 
@@ -132,10 +138,23 @@ class OptionDeriver:
                     after |= self.ann.members(c)
                 if not after & set(f.drugs):
                     continue
-            if opt.tumors and tumor is not None and not self.ann.tumor_context(tumor).intersection(opt.tumors):
+            if opt.tumors and tumor is not None and self.option_relation(j, tumor) not in _OPTION_RELATIONS:
                 continue
             out.append(j)
         return out
+
+    def option_relation(self, j: int, tumor: str | None) -> str:
+        """How the tumours curated option ``j`` is written for relate to the query tumour (:mod:`.scope`):
+        ``any`` for an option without tumours; an option written for a subtype of the query tumour
+        (``HGSOC`` for an "ovarian cancer" query) applies as ``descendant``, one tier lower."""
+        opt = self.ann.option_entries[j]
+        if not opt.tumors:
+            return "any"
+        if tumor is None:
+            return "not_assessed"
+        if self.ann.tumor_context(tumor).intersection(opt.tumors):
+            return "same"
+        return self.ann.scope.best(tumor, opt.tumors)
 
     # ------------------------------------------------------------ potency
     def _potency_index(self) -> dict[str, list[tuple[frozenset[str], Any]]]:
@@ -267,7 +286,10 @@ class OptionDeriver:
                             sources=[entry.source], records=[f"potency:{entry.id}"],
                         )))  # fmt: skip
                         break
-                    if not found and f.mechanism == "on_target_mutation":
+                    # inferred from the generation only where the later drug aims at the gene the change is in
+                    # (bosutinib, a later BCR::ABL1 TKI, is no inference for KIT V654A on imatinib)
+                    aims = f.gene is None or not md.targets or f.gene in md.targets
+                    if not found and f.mechanism == "on_target_mutation" and aims:
                         out.append(((m,), _Candidate(
                             basis="next_generation", level="E", relation="any",
                             rationale=(f"{m} is a later-generation {fam_name} (generation {md.generation} after "
@@ -281,17 +303,19 @@ class OptionDeriver:
         return out
 
     def _from_sensitivity(
-        self, i: int, obs_names: tuple[str, ...], tumor: str | None
+        self, i: int, obs_names: tuple[str, ...], tumor: str | None, *, sibling: bool = False
     ) -> list[tuple[tuple[str, ...], _Candidate]]:
-        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached)."""
-        key = (i, obs_names, tumor)
+        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached): evidence recorded in the
+        query tumour, an ancestor, a subtype or any tumour; with ``sibling`` (the resistance itself was decided
+        on evidence from sibling tumour types only) also evidence recorded in a sibling, at that standing."""
+        key = (i, obs_names, tumor, sibling)
         hit = self._sens_cache.get(key)
         if hit is not None:
             return hit
         out: list[tuple[tuple[str, ...], _Candidate]] = []
         fact = self.ann.facts[i]
         rel = self.ann.scope.best(tumor, fact.tumors)
-        if rel in FULL or rel == "descendant":
+        if rel in FULL or rel == "descendant" or (sibling and rel == "sibling"):
             db, rid = database_of(fact)
             where = "" if not fact.tumors else f", recorded in {', '.join(fact.tumors[:3])}"
             if fact.therapy_mode == "combination":
@@ -309,6 +333,56 @@ class OptionDeriver:
                     addresses=list(obs_names), sources=list(fact.sources), records=[fact.id],
                 )))  # fmt: skip
         self._sens_cache[key] = out
+        return out
+
+    def standard_sensitivity(self, alt: Alteration) -> bool:
+        """Whether ``alt`` satisfies a pattern of a sensitivity fact at level A or B (a driver with a standard therapy)."""
+        return any(self.ann.facts[i].evidence_level in _STANDARD for i in self.ann._sens_pairs(alt))
+
+    def _family(self, drug: str) -> frozenset[str]:
+        """A drug's classes, a generation class read as its family (``egfr_tki_gen3`` → ``egfr_tki``)."""
+        d = self.kb.drugs.get(drug)
+        if d is None:
+            return frozenset()
+        out = set()
+        for c in d.classes:
+            dc = self.kb.drug_classes.get(c)
+            out.add(dc.parent if dc is not None and dc.parent and self._generation_of(c) is not None else c)
+        return frozenset(out)
+
+    def _lineage(self, drug: str) -> frozenset[str]:
+        """A drug's classes and their parents (``egfr_exon20_inhibitor`` → also ``egfr_tki``)."""
+        d = self.kb.drugs.get(drug)
+        if d is None:
+            return frozenset()
+        parents = {dc.parent for c in d.classes if (dc := self.kb.drug_classes.get(c)) is not None and dc.parent}
+        return frozenset(d.classes) | frozenset(parents)
+
+    def _other_drivers(
+        self, targets: Sequence[Finding], known: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """``other_driver`` candidates: the standard therapy (approved drugs with level-A sensitivity evidence,
+        recorded in the query tumour, an ancestor or any tumour) of the profile's *other* drivers — alterations
+        no resistance finding is about — unless a drug of it belongs to a family of the failed drugs or to a
+        class below one (``KRAS G12C`` → sotorasib after ``STK11`` loss defeats pembrolizumab; no first-generation
+        or exon-20 EGFR TKI after osimertinib)."""
+        resistant = {n for f in targets for n in f.observed}
+        drivers = [a for a in known if a.name not in resistant and self.standard_sensitivity(a)]
+        if not drivers:
+            return []
+        failed = frozenset().union(*(self._family(d) for f in targets for d in f.drugs if d in given))
+        why = "; ".join(dict.fromkeys(f"{f.alteration} on {' + '.join(f.drugs)}" for f in targets))
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        for i, obs in self.ann.sensitivity_satisfied(known, drivers).items():
+            if set(obs) & resistant:
+                continue
+            for t, c in self._from_sensitivity(i, tuple(obs), tumor):
+                if (c.level != "A" or c.relation not in FULL or not self._approved(t)
+                        or any(self._lineage(d) & failed for d in t)):  # fmt: skip
+                    continue
+                out.append((t, replace(c, basis="other_driver", rationale=(
+                    f"standard therapy for another driver of the profile ({' + '.join(obs)}); the resistance "
+                    f"found ({why}) does not concern it. {c.rationale}"))))  # fmt: skip
         return out
 
     def _approved(self, therapy: tuple[str, ...]) -> bool:
@@ -388,7 +462,8 @@ class OptionDeriver:
         return [
             a for a in alts
             if a.name in names or a.name in pot
-            or (ann.fact_matches(a) and (a.gene in genes or not facts.isdisjoint(ann._sens_pairs(a))))
+            or (ann.fact_matches(a) and (a.gene in genes or not facts.isdisjoint(ann._sens_pairs(a))
+                                         or self.standard_sensitivity(a)))  # other drivers (_other_drivers)
         ]  # fmt: skip
 
     def _ranked(
@@ -424,17 +499,21 @@ class OptionDeriver:
                                                                       for p in pats)]  # fmt: skip
                 add(tuple(opt.therapy), _Candidate(
                     basis="curated" if opt.addresses and named else "class_switch", level=opt.evidence_level,
-                    relation="any" if not opt.tumors else "same", rationale=opt.rationale,
+                    relation=self.option_relation(j, tumor) if opt.tumors and tumor is not None else
+                    "any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
+            sibling = f.tumor_relation == "sibling"  # decided on sibling evidence only: options of that standing
             for k in sorted({k for n in fobs for k in sens_at.get(n, ())}):  # the facts about f, in order
                 i, obs_names = sens[k]
-                for t, c in self._from_sensitivity(i, obs_names, tumor):
+                for t, c in self._from_sensitivity(i, obs_names, tumor, sibling=sibling):
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
                 add(t, c)
             for t, c in self._earlier_generation(f, known, tumor):
                 add(t, c)
+        for t, c in self._other_drivers(targets, known, given, tumor):
+            add(t, c)
 
         ranked: _Ranked = []
         for therapy, items in cands.items():

@@ -55,6 +55,8 @@ Row = TypeVar("Row", bound=tuple[Any, ...])
 def tier(items: Sequence[Candidate], approved: bool) -> int:
     """0 standard next line, 1 other clinical evidence, 2 research combination (see the module text)."""
     best = items[0]
+    if all(c.basis == "other_driver" for c in items):
+        return 1  # another driver's standard therapy: clinical, but no answer to the resistance found
     if approved and best.level in _STANDARD_LEVELS and best.relation in FULL:
         return 0
     if EVIDENCE_RANK[best.level] >= EVIDENCE_RANK["C"] and not approved_as_regimen(items, approved):
