@@ -558,12 +558,23 @@ class Annotator:
 
         return arose
 
+    def first_approval(self, drug: str) -> int | None:
+        """The year of a drug's first recorded approval (any agency), or ``None``."""
+        d = self.knowledge.drugs.get(drug)
+        years = [a.year for a in d.approvals if a.year is not None] if d is not None else []
+        return min(years) if years else None
+
     def arose_on(self, x: Alteration, y: Alteration, given: frozenset[str]) -> str | None:
-        """A drug outside ``given`` under which change ``x`` arose on change ``y`` of the same gene, else ``None``:
+        """A drug of an earlier line under which change ``x`` arose on change ``y`` of the same gene, else ``None``:
         single-pattern resistance evidence naming ``x`` (a protein change or codon, matched exactly) against a
-        drug that targets the gene, and sensitivity evidence on ``y`` for that drug. The best-evidenced first."""
+        drug that targets the gene and was first approved before every drug ``given`` (the earlier line), and
+        sensitivity evidence on ``y`` for that drug. The best-evidenced first."""
         if x.gene is None or x.gene != y.gene:
             return None
+        years = [self.first_approval(d) for d in given]
+        if not years or any(yr is None for yr in years):
+            return None
+        before = min(yr for yr in years if yr is not None)
         drugs = self.knowledge.drugs
         res: dict[str, int] = {}
         poss = self.possible_pairs(x)
@@ -576,7 +587,14 @@ class Annotator:
             rank = EVIDENCE_RANK[fact.evidence_level]
             for d in self._fact_drugs[owner] - given:
                 drug = drugs.get(d)
-                if drug is not None and x.gene in drug.targets and rank < res.get(d, 9):
+                yr = self.first_approval(d)
+                if (
+                    drug is not None
+                    and x.gene in drug.targets
+                    and yr is not None
+                    and yr < before
+                    and rank < res.get(d, 9)
+                ):
                     res[d] = rank
         if not res:
             return None

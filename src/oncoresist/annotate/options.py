@@ -336,7 +336,7 @@ class OptionDeriver:
         return out
 
     def standard_sensitivity(self, alt: Alteration) -> bool:
-        """Whether ``alt`` satisfies a pattern of a sensitivity fact at level A or B (a driver with a standard therapy)."""
+        """Whether ``alt`` satisfies a sensitivity fact at level A or B (a driver with standard therapy)."""
         return any(self.ann.facts[i].evidence_level in _STANDARD for i in self.ann._sens_pairs(alt))
 
     def _family(self, drug: str) -> frozenset[str]:

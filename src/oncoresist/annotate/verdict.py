@@ -37,10 +37,12 @@ Lower is stronger.
    ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive).
 3b. **Compound genotypes: the secondary change governs.** A resistance finding about one change *Y*
    alone (the primary driver) is ``outweighed`` by a sensitivity finding on another change *X* of the
-   same gene for the same drug when (i) the sensitivity has clinical evidence (A–C) naming *X* itself,
-   at least as good as the resistance's best level, (ii) *X* is a secondary change that arose on *Y*:
-   the knowledge holds on-target resistance evidence naming *X* against a drug not given, to which *Y*
-   responds (``KIT V654A`` defeats imatinib, to which ``KIT W557_K558del`` responds), and (iii) the
+   same gene for the same drug when (i) the sensitivity has clinical evidence (A–C) about *X*, its codon
+   or its class (not the whole gene, and not evidence that *Y* satisfies too), at least as good as the
+   resistance's best level, (ii) *X* is a secondary change that arose on *Y*
+   under an earlier line: the knowledge holds on-target resistance evidence naming *X* against a drug
+   first approved before every drug given, to which *Y* responds (``KIT V654A`` defeats imatinib, 2001,
+   to which ``KIT W557_K558del`` responds; sunitinib, 2006, is given), and not the other way round, and (iii) the
    resistance on *Y* is contested: the knowledge also holds sensitivity evidence on *Y* for this drug.
    Evidence on a secondary change was recorded in tumours that carry a primary one and failed the
    earlier drug, so it is about the compound genotype; evidence on *Y* alone is not (``KIT exon 11
@@ -173,12 +175,13 @@ def decides(f: Finding) -> bool:
     return f.status == "decisive"
 
 
-def variant_clinical_level(f: Finding) -> int | None:
-    """Best level rank (A 0 … C 2) of clinical evidence naming the observed change itself (pattern breadth
-    ``exact``, matched exactly, recorded where it may decide), or ``None``."""
+def own_clinical_level(f: Finding, shared: frozenset[str]) -> int | None:
+    """Best level rank (A 0 … C 2) of clinical evidence on the finding's own change: matched exactly, recorded
+    where it may decide, about the change, its codon or its class (not the whole gene), and not among the
+    facts ``shared`` with another change's findings; ``None`` without such evidence."""
     ranks = [EVIDENCE_RANK[e.evidence_level] for e in f.evidence
-             if BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation in DECIDING
-             and EVIDENCE_RANK[e.evidence_level] <= 2]  # fmt: skip
+             if BREADTH.get(e.pattern, 0) < BREADTH["gene"] and e.match == "exact" and e.relation in DECIDING
+             and EVIDENCE_RANK[e.evidence_level] <= 2 and e.fact_id not in shared]  # fmt: skip
     return min(ranks) if ranks else None
 
 
@@ -286,13 +289,15 @@ def weigh(
         if r in protected or status[r] != "decisive" or fs[r].gene is None:
             continue
         y = core(fs[r])
-        if len(y) != 1 or not any(core(fs[s]) == y and set(fs[s].drugs) & set(fs[r].drugs) for s in sens):
+        on_y = [fs[s] for s in sens if core(fs[s]) == y and set(fs[s].drugs) & set(fs[r].drugs)]
+        if len(y) != 1 or not on_y:
             continue  # about several changes, or the resistance on the driver is not contested
+        shared = frozenset(e.fact_id for g in on_y for e in g.evidence)
         for s in sens:
             g = fs[s]
             if status[s] != "decisive" or g.gene != fs[r].gene or core(g) & y or not set(g.drugs) & set(fs[r].drugs):
                 continue
-            lvl = variant_clinical_level(g)
+            lvl = own_clinical_level(g, shared)
             if lvl is None or lvl > best_level(fs[r]):
                 continue
             earlier = arose_under(g, fs[r])
