@@ -42,7 +42,7 @@ from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import database_of
 from oncoresist.annotate.matching import matches
 from oncoresist.annotate.memo import Memo
-from oncoresist.annotate.rank import rank_candidates
+from oncoresist.annotate.rank import rank_candidates, tier
 from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.errors import OncoresistError
@@ -59,8 +59,8 @@ POTENT_FOLD = 10.0
 #: for its mechanism, then choices inferred from drug generations, then another driver's standard therapy
 _BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "class_switch": 3, "next_generation": 4,
                 "earlier_generation": 4, "other_driver": 5}  # fmt: skip
-#: evidence levels at which another driver's therapy counts as its standard (``other_driver``)
-_STANDARD = frozenset({"A", "B"})
+#: at most this many therapies are put forward as another driver's standard therapy (``other_driver``)
+MAX_OTHER_DRIVER = 3
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
 #: tumour relations under which a curated option written for other tumour types still applies
@@ -105,6 +105,11 @@ class OptionDeriver:
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
         self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
         self._approved_cache: dict[tuple[str, ...], bool] = {}
+        self._standard: dict[Alteration, bool] = {}
+        self._opt_rel: dict[tuple[int, str], str] = {}
+        self._families: dict[str, frozenset[str]] = {}
+        self._lineages: dict[str, frozenset[str]] = {}
+        self._others_cache: Memo[tuple[object, ...], _Ranked] = Memo(100_000, enabled=on)
         self._potency_names: frozenset[str] | None = None
         self._nextgen_cache: Memo[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = Memo(
             100_000, enabled=on
@@ -152,9 +157,15 @@ class OptionDeriver:
             return "any"
         if tumor is None:
             return "not_assessed"
-        if self.ann.tumor_context(tumor).intersection(opt.tumors):
-            return "same"
-        return self.ann.scope.best(tumor, opt.tumors)
+        hit = self._opt_rel.get((j, tumor))
+        if hit is None:
+            if len(self._opt_rel) >= 200_000:
+                self._opt_rel.clear()
+            ctx = self.ann.tumor_context(tumor)
+            hit = self._opt_rel[(j, tumor)] = (
+                "same" if ctx.intersection(opt.tumors) else self.ann.scope.best(tumor, opt.tumors)
+            )
+        return hit
 
     # ------------------------------------------------------------ potency
     def _potency_index(self) -> dict[str, list[tuple[frozenset[str], Any]]]:
@@ -336,11 +347,19 @@ class OptionDeriver:
         return out
 
     def standard_sensitivity(self, alt: Alteration) -> bool:
-        """Whether ``alt`` satisfies a sensitivity fact at level A or B (a driver with standard therapy)."""
-        return any(self.ann.facts[i].evidence_level in _STANDARD for i in self.ann._sens_pairs(alt))
+        """Whether ``alt`` satisfies a pattern of a level-A sensitivity fact (a driver with a standard therapy)."""
+        hit = self._standard.get(alt)
+        if hit is None:
+            if len(self._standard) >= 500_000:
+                self._standard.clear()
+            hit = self._standard[alt] = any(self.ann.facts[i].evidence_level == "A" for i in self.ann._sens_pairs(alt))
+        return hit
 
     def _family(self, drug: str) -> frozenset[str]:
         """A drug's classes, a generation class read as its family (``egfr_tki_gen3`` → ``egfr_tki``)."""
+        hit = self._families.get(drug)
+        if hit is not None:
+            return hit
         d = self.kb.drugs.get(drug)
         if d is None:
             return frozenset()
@@ -348,15 +367,49 @@ class OptionDeriver:
         for c in d.classes:
             dc = self.kb.drug_classes.get(c)
             out.add(dc.parent if dc is not None and dc.parent and self._generation_of(c) is not None else c)
-        return frozenset(out)
+        hit = self._families[drug] = frozenset(out)
+        return hit
 
     def _lineage(self, drug: str) -> frozenset[str]:
         """A drug's classes and their parents (``egfr_exon20_inhibitor`` → also ``egfr_tki``)."""
-        d = self.kb.drugs.get(drug)
-        if d is None:
-            return frozenset()
-        parents = {dc.parent for c in d.classes if (dc := self.kb.drug_classes.get(c)) is not None and dc.parent}
-        return frozenset(d.classes) | frozenset(parents)
+        hit = self._lineages.get(drug)
+        if hit is None:
+            d = self.kb.drugs.get(drug)
+            if d is None:
+                return frozenset()
+            parents = {dc.parent for c in d.classes if (dc := self.kb.drug_classes.get(c)) is not None and dc.parent}
+            hit = self._lineages[drug] = frozenset(d.classes) | frozenset(parents)
+        return hit
+
+    def _driver_inputs(self, targets: Sequence[Finding], alts: Sequence[Alteration]) -> list[Alteration]:
+        """The observations :meth:`_other_rows` reads: the profile's other drivers, those no resistance finding is
+        about that satisfy a level-A sensitivity fact (facts of several patterns count when the drivers satisfy
+        all of them)."""
+        resistant = {n for f in targets for n in f.observed}
+        ann = self.ann
+        return [a for a in alts if a.name not in resistant and ann.fact_matches(a) and self.standard_sensitivity(a)]
+
+    def _other_rows(
+        self, targets: Sequence[Finding], known: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> _Ranked:
+        """:meth:`_other_drivers` as ranked rows (tier 1: clinical, but no answer to the resistance found)."""
+        rows: dict[tuple[str, ...], list[_Candidate]] = {}
+        for t, c in self._other_drivers(targets, known, given, tumor):
+            rows.setdefault(t, []).append(c)
+        return [((EVIDENCE_RANK[items[0].level], PENALTY.get(items[0].relation, 0), not self._approved(t),
+                  _BASIS_ORDER["other_driver"], -len({a for c in items for a in c.addresses}), t), t, items,
+                 [a for c in items for a in c.addresses]) for t, items in rows.items()]  # fmt: skip
+
+    def _merge(self, ranked: _Ranked, others: _Ranked) -> _Ranked:
+        """``ranked`` (tier, then key order) with ``others`` (tier 1) put in place; a therapy already ranked keeps
+        its own evidence."""
+        if not others:
+            return ranked
+        have = {frozenset(r[1]) for r in ranked}
+        rows = [((tier(r[2], self._approved(r[1])), r[0]), r) for r in ranked]
+        rows += [((1, r[0]), r) for r in others if frozenset(r[1]) not in have]
+        rows.sort(key=lambda x: x[0])
+        return [r for _k, r in rows]
 
     def _other_drivers(
         self, targets: Sequence[Finding], known: Sequence[Alteration], given: frozenset[str], tumor: str | None
@@ -365,7 +418,8 @@ class OptionDeriver:
         recorded in the query tumour, an ancestor or any tumour) of the profile's *other* drivers — alterations
         no resistance finding is about — unless a drug of it belongs to a family of the failed drugs or to a
         class below one (``KRAS G12C`` → sotorasib after ``STK11`` loss defeats pembrolizumab; no first-generation
-        or exon-20 EGFR TKI after osimertinib)."""
+        or exon-20 EGFR TKI after osimertinib). At most :data:`MAX_OTHER_DRIVER` therapies, single drugs first, then
+        by tumour standing and name."""
         resistant = {n for f in targets for n in f.observed}
         drivers = [a for a in known if a.name not in resistant and self.standard_sensitivity(a)]
         if not drivers:
@@ -374,7 +428,7 @@ class OptionDeriver:
         why = "; ".join(dict.fromkeys(f"{f.alteration} on {' + '.join(f.drugs)}" for f in targets))
         out: list[tuple[tuple[str, ...], _Candidate]] = []
         for i, obs in self.ann.sensitivity_satisfied(known, drivers).items():
-            if set(obs) & resistant:
+            if self.ann.facts[i].evidence_level != "A" or set(obs) & resistant:
                 continue
             for t, c in self._from_sensitivity(i, tuple(obs), tumor):
                 if (c.level != "A" or c.relation not in FULL or not self._approved(t)
@@ -383,7 +437,9 @@ class OptionDeriver:
                 out.append((t, replace(c, basis="other_driver", rationale=(
                     f"standard therapy for another driver of the profile ({' + '.join(obs)}); the resistance "
                     f"found ({why}) does not concern it. {c.rationale}"))))  # fmt: skip
-        return out
+        out.sort(key=lambda tc: (len(tc[0]), PENALTY.get(tc[1].relation, 0), tc[0]))
+        keep = list(dict.fromkeys(frozenset(t) for t, _c in out))[:MAX_OTHER_DRIVER]
+        return [(t, c) for t, c in out if frozenset(t) in keep]
 
     def _approved(self, therapy: tuple[str, ...]) -> bool:
         """Whether every drug of the therapy has a recorded oncology approval (``status: approved``)."""
@@ -412,7 +468,8 @@ class OptionDeriver:
             return []
         if not self.ann.caching:
             known = [a for a in alts if self.ann.fact_matches(a)]
-            return self._survivors(self._ranked(targets, alts, given, tumor), known, tumor)
+            others = self._other_rows(targets, self._driver_inputs(targets, alts), given, tumor)
+            return self._survivors(self._merge(self._ranked(targets, alts, given, tumor), others), known, tumor)
         key = (tuple(alts), given, tumor)
         hit = self._cache.get(key)
         if hit is not None:
@@ -426,6 +483,17 @@ class OptionDeriver:
             rhit = (held, self._ranked(targets, rel, given, tumor))
             self._ranked_cache[rkey] = rhit
         ranked = rhit[1]
+        drivers = self._driver_inputs(targets, alts)  # another driver's standard therapy (_other_rows), apart
+        if drivers:
+            # what the rows read of the targets: the observations they are about, their drugs (failed families)
+            sig = tuple((f.alteration, f.observed, tuple(f.drugs)) for f in targets)
+            okey = (tuple(drivers), given, tumor, sig)
+            rows = self._others_cache.get(okey)
+            if rows is None:
+                rows = self._others_cache[okey] = self._other_rows(targets, drivers, given, tumor)
+            if rows:
+                ranked = self._merge(ranked, rows)
+                rkey = (rkey, okey)
         # whether a candidate is defeated depends only on observations with facts on one of its drugs
         cand = frozenset(d for _r, therapy, _i, _x in ranked for d in therapy)
         touched = self.ann.canonical(
@@ -462,8 +530,7 @@ class OptionDeriver:
         return [
             a for a in alts
             if a.name in names or a.name in pot
-            or (ann.fact_matches(a) and (a.gene in genes or not facts.isdisjoint(ann._sens_pairs(a))
-                                         or self.standard_sensitivity(a)))  # other drivers (_other_drivers)
+            or (ann.fact_matches(a) and (a.gene in genes or not facts.isdisjoint(ann._sens_pairs(a))))
         ]  # fmt: skip
 
     def _ranked(
@@ -512,8 +579,6 @@ class OptionDeriver:
                 add(t, c)
             for t, c in self._earlier_generation(f, known, tumor):
                 add(t, c)
-        for t, c in self._other_drivers(targets, known, given, tumor):
-            add(t, c)
 
         ranked: _Ranked = []
         for therapy, items in cands.items():
