@@ -483,6 +483,7 @@ class OptionDeriver:
             rhit = (held, self._ranked(targets, rel, given, tumor))
             self._ranked_cache[rkey] = rhit
         ranked = rhit[1]
+        base: tuple[object, ...] = rkey
         drivers = self._driver_inputs(targets, alts)  # another driver's standard therapy (_other_rows), apart
         if drivers:
             # what the rows read of the targets: the observations they are about, their drugs (failed families)
@@ -493,13 +494,13 @@ class OptionDeriver:
                 rows = self._others_cache[okey] = self._other_rows(targets, drivers, given, tumor)
             if rows:
                 ranked = self._merge(ranked, rows)
-                rkey = (rkey, okey)
+                base = (rkey, okey)
         # whether a candidate is defeated depends only on observations with facts on one of its drugs
         cand = frozenset(d for _r, therapy, _i, _x in ranked for d in therapy)
         touched = self.ann.canonical(
             [a for a in alts if self.ann.fact_matches(a) and not cand.isdisjoint(self.ann.touched_drugs(a))]
         )
-        fkey = (rkey, touched)
+        fkey = (base, touched)
         fhit = self._final_cache.get(fkey)
         if fhit is None or not all(a is b for a, b in zip(fhit[0], held, strict=True)):
             fhit = (held, self._survivors(ranked, touched, tumor))
