@@ -16,6 +16,9 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
                           for an on-target mutation without such data, a later-generation
                           member that no evidence in the knowledge shows defeated (level E,
                           inferred from the generation only, said so in the rationale)
+``other_driver``          the standard therapy (approved, level A) of the profile's other drivers, which no
+                          resistance finding is about, outside the failed drugs' families; at most
+                          :data:`MAX_OTHER_DRIVER`, ranked in tier 1 (:mod:`.rank`)
 ``earlier_generation``    for an on-target change that defeats a later-generation drug: an earlier-
                           generation member of its class that the profile's sensitising change in
                           the same gene has sensitivity evidence for (its level), e.g. a
@@ -27,9 +30,11 @@ therapy that another finding defeats (a decisive resistance-side finding) is dro
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
 subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
 level, then tumour standing, then approved therapies (every drug with a recorded oncology
-approval) before investigational ones, then basis (curated, combination, sensitivity evidence, next
-generation, class switch), then how many findings the therapy addresses. Drugs the
-knowledge marks as withdrawn or not marketed carry a warning.
+approval) before investigational ones, then basis (curated, combination, sensitivity evidence, class
+switch, next or earlier generation, other driver), then how many findings the therapy addresses.
+Curated options apply in their tumours and subtypes, and one tier lower to a query for an
+ancestor; sensitivity evidence from a sibling tumour counts when the resistance was decided on
+sibling evidence. Drugs the knowledge marks as withdrawn or not marketed carry a warning.
 """
 
 from __future__ import annotations

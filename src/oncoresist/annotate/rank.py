@@ -9,7 +9,8 @@ tier  candidates
 ====  ==========================================================================================
 0     every drug approved (a recorded oncology approval), best evidence level A or B, recorded in
       the query tumour, an ancestor or any tumour: the standard next line
-1     the rest at level A-C that are not research combinations
+1     the rest at level A-C that are not research combinations; always another driver's standard
+      therapy (``other_driver``: clinical, but no answer to the resistance found)
 2     *research*: best evidence level C-E for a therapy that is not approved as a whole (a drug
       without an approval, or drugs put together by a preclinical / early-trial combination fact)
       outside the curated options; at most :data:`MAX_RESEARCH` of them are kept
