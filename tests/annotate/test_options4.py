@@ -134,7 +134,7 @@ def test_melanoma_mek1_on_target_on_dabrafenib_trametinib_gets_immunotherapy() -
     res = _run(["BRAF V600E", "MAP2K1 C121S"], ["dabrafenib", "trametinib"], "melanoma")
     assert res.verdict == "resistant"
     assert _drugs(res, 5) & {"nivolumab", "pembrolizumab"}
-    assert not _drugs(res) & {"vemurafenib", "encorafenib", "binimetinib", "cobimetinib"}
+    assert not _drugs(res) & {"vemurafenib", "encorafenib", "binimetinib", "cobimetinib", "dabrafenib", "trametinib"}
 
 
 def test_no_generation_inference_outside_the_target_gene() -> None:

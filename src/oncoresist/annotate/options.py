@@ -429,14 +429,14 @@ class OptionDeriver:
         drivers = [a for a in known if a.name not in resistant and self.standard_sensitivity(a)]
         if not drivers:
             return []
-        failed = frozenset().union(*(self._family(d) for f in targets for d in f.drugs if d in given))
+        failed = frozenset().union(*(self._family(d) for d in given))  # the regimen failed as a whole
         why = "; ".join(dict.fromkeys(f"{f.alteration} on {' + '.join(f.drugs)}" for f in targets))
         out: list[tuple[tuple[str, ...], _Candidate]] = []
         for i, obs in self.ann.sensitivity_satisfied(known, drivers).items():
             if self.ann.facts[i].evidence_level != "A" or set(obs) & resistant:
                 continue
             for t, c in self._from_sensitivity(i, tuple(obs), tumor):
-                if (c.level != "A" or c.relation not in FULL or not self._approved(t)
+                if (c.level != "A" or c.relation not in FULL or not self._approved(t) or set(t) <= given
                         or any(self._lineage(d) & failed for d in t)):  # fmt: skip
                     continue
                 out.append((t, replace(c, basis="other_driver", rationale=(
