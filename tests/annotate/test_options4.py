@@ -145,3 +145,11 @@ def test_no_generation_inference_outside_the_target_gene() -> None:
         if o.basis == "next_generation" and o.evidence_level == "E":
             assert all("KIT" in KB.drugs[d].targets for d in o.therapy), o.therapy
     assert "sunitinib" in _drugs(res, 5)  # Sutent label: GIST after imatinib; V654A is sunitinib-sensitive
+
+
+def test_dna_repair_resistance_after_a_parp_inhibitor_in_breast_cancer_gets_non_platinum_chemotherapy() -> None:
+    # NCCN Breast Cancer (preferred single agents, HER2-negative metastatic disease); a reversion defeats platinum too
+    res = _run(["BRCA1 loss", "BRCA1 reversion mutation"], "talazoparib", "invasive breast carcinoma")
+    assert res.verdict == "resistant"
+    assert _drugs(res, 5) & {"capecitabine", "eribulin", "paclitaxel"}
+    assert all(not _classes(d) & {"parp_inhibitor", "platinum"} for o in res.options for d in o.therapy)
