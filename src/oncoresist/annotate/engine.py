@@ -537,6 +537,74 @@ class Annotator:
 
         return why
 
+    def _arose_under(
+        self, alts: Sequence[Alteration], given: frozenset[str]
+    ) -> Callable[[Finding, Finding], str | None]:
+        """The compound-genotype callback of :func:`~oncoresist.annotate.verdict.weigh` (rule 3b)."""
+        by_alt = {a.name: a for a in alts}
+
+        def one(f: Finding) -> Alteration | None:
+            names = [n for n in (f.core or f.observed) if n in by_alt]
+            return by_alt[names[0]] if len(names) == 1 else None
+
+        def arose(secondary: Finding, primary: Finding) -> str | None:
+            x, y = one(secondary), one(primary)
+            if x is None or y is None:
+                return None
+            earlier = self.arose_on(x, y, given)
+            if earlier is None or self.arose_on(y, x, given) is not None:
+                return None  # each arose on the other (compound secondaries): no order to read
+            return earlier
+
+        return arose
+
+    def first_approval(self, drug: str) -> int | None:
+        """The year of a drug's first recorded approval (any agency), or ``None``."""
+        d = self.knowledge.drugs.get(drug)
+        years = [a.year for a in d.approvals if a.year is not None] if d is not None else []
+        return min(years) if years else None
+
+    def arose_on(self, x: Alteration, y: Alteration, given: frozenset[str]) -> str | None:
+        """A drug of an earlier line under which change ``x`` arose on change ``y`` of the same gene, else ``None``:
+        single-pattern resistance evidence naming ``x`` (a protein change or codon, matched exactly) against a
+        drug that targets the gene and was first approved before every drug ``given`` (the earlier line), and
+        sensitivity evidence on ``y`` for that drug. The best-evidenced first."""
+        if x.gene is None or x.gene != y.gene:
+            return None
+        years = [self.first_approval(d) for d in given]
+        if not years or any(yr is None for yr in years):
+            return None
+        before = min(yr for yr in years if yr is not None)
+        drugs = self.knowledge.drugs
+        res: dict[str, int] = {}
+        poss = self.possible_pairs(x)
+        for owner, slot in self.fact_matches(x):
+            fact = self._facts[owner]
+            pat = self._fact_pats[owner][slot]
+            if (fact.effect not in RESISTANCE_SIDE or self._n_slots[owner] != 1 or (owner, slot) in poss
+                    or pat is None or pat.kind not in ("protein", "codon")):  # fmt: skip
+                continue
+            rank = EVIDENCE_RANK[fact.evidence_level]
+            for d in self._fact_drugs[owner] - given:
+                drug = drugs.get(d)
+                yr = self.first_approval(d)
+                if (
+                    drug is not None
+                    and x.gene in drug.targets
+                    and yr is not None
+                    and yr < before
+                    and rank < res.get(d, 9)
+                ):
+                    res[d] = rank
+        if not res:
+            return None
+        sens: set[str] = set()
+        poss = self.possible_pairs(y)
+        for owner, slot in self.fact_matches(y):
+            if self._facts[owner].effect == "sensitivity" and self._n_slots[owner] == 1 and (owner, slot) not in poss:
+                sens |= self._fact_drugs[owner] & res.keys()
+        return min(sens, key=lambda d: (res[d], d)) if sens else None
+
     def _mechanism(self, fact: Fact, obs: Sequence[Alteration], drugs: Sequence[str]) -> str | None:
         """The mechanism class of a resistance-side match: the fact's, except that an importer's *inferred*
         class is corrected when the altered gene is a target of every drug concerned (a change in the
@@ -571,6 +639,7 @@ class Annotator:
                 given,
                 addresses=self._addresses(findings, alts, given, tumor),
                 core=lambda f: frozenset(f.core or f.observed),
+                arose_under=self._arose_under(alts, given),
             )
             hit.findings.sort(key=finding_order)
             self._weighed[key] = hit

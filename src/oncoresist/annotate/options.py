@@ -16,6 +16,9 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
                           for an on-target mutation without such data, a later-generation
                           member that no evidence in the knowledge shows defeated (level E,
                           inferred from the generation only, said so in the rationale)
+``other_driver``          the standard therapy (approved, level A) of the profile's other drivers, which no
+                          resistance finding is about, outside the failed drugs' families; at most
+                          :data:`MAX_OTHER_DRIVER`, ranked in tier 1 (:mod:`.rank`)
 ``earlier_generation``    for an on-target change that defeats a later-generation drug: an earlier-
                           generation member of its class that the profile's sensitising change in
                           the same gene has sensitivity evidence for (its level), e.g. a
@@ -27,22 +30,24 @@ therapy that another finding defeats (a decisive resistance-side finding) is dro
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
 subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
 level, then tumour standing, then approved therapies (every drug with a recorded oncology
-approval) before investigational ones, then basis (curated, combination, sensitivity evidence, next
-generation, class switch), then how many findings the therapy addresses. Drugs the
-knowledge marks as withdrawn or not marketed carry a warning.
+approval) before investigational ones, then basis (curated, combination, sensitivity evidence, class
+switch, next or earlier generation, other driver), then how many findings the therapy addresses.
+Curated options apply in their tumours and subtypes, and one tier lower to a query for an
+ancestor; sensitivity evidence from a sibling tumour counts when the resistance was decided on
+sibling evidence. Drugs the knowledge marks as withdrawn or not marketed carry a warning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import database_of
 from oncoresist.annotate.matching import matches
 from oncoresist.annotate.memo import Memo
-from oncoresist.annotate.rank import rank_candidates
+from oncoresist.annotate.rank import rank_candidates, tier
 from oncoresist.annotate.result import Finding, TherapyOption
 from oncoresist.annotate.scope import FULL, PENALTY
 from oncoresist.errors import OncoresistError
@@ -55,10 +60,16 @@ if TYPE_CHECKING:
 MAX_OPTIONS = 8
 #: a next-generation drug counts as potent on a variant below this IC50 fold change vs the reference
 POTENT_FOLD = 10.0
-_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "next_generation": 3,
-                "earlier_generation": 3, "class_switch": 4}  # fmt: skip
+#: ties at one evidence level and standing: evidence about the resistance first, then the guideline's class switch
+#: for its mechanism, then choices inferred from drug generations, then another driver's standard therapy
+_BASIS_ORDER = {"curated": 0, "combination": 1, "sensitivity_evidence": 2, "class_switch": 3, "next_generation": 4,
+                "earlier_generation": 4, "other_driver": 5}  # fmt: skip
+#: at most this many therapies are put forward as another driver's standard therapy (``other_driver``)
+MAX_OTHER_DRIVER = 3
 _RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
 _MARKETED = (None, "", "marketed", "approved")
+#: tumour relations under which a curated option written for other tumour types still applies
+_OPTION_RELATIONS = frozenset({"same", "descendant"})
 #: ranked candidates: (rank key, therapy, its candidates best first, the alterations it addresses)
 _Ranked = list[tuple[tuple[object, ...], tuple[str, ...], list["_Candidate"], list[str]]]
 
@@ -99,6 +110,11 @@ class OptionDeriver:
         self._later: dict[str, list[tuple[str, list[str]]]] = {}
         self._earlier: dict[str, list[tuple[str, list[str]]]] = {}
         self._approved_cache: dict[tuple[str, ...], bool] = {}
+        self._standard: dict[Alteration, bool] = {}
+        self._opt_rel: dict[tuple[int, str], str] = {}
+        self._families: dict[str, frozenset[str]] = {}
+        self._lineages: dict[str, frozenset[str]] = {}
+        self._others_cache: Memo[tuple[object, ...], _Ranked] = Memo(100_000, enabled=on)
         self._potency_names: frozenset[str] | None = None
         self._nextgen_cache: Memo[tuple[object, ...], list[tuple[tuple[str, ...], _Candidate]]] = Memo(
             100_000, enabled=on
@@ -132,10 +148,29 @@ class OptionDeriver:
                     after |= self.ann.members(c)
                 if not after & set(f.drugs):
                     continue
-            if opt.tumors and tumor is not None and not self.ann.tumor_context(tumor).intersection(opt.tumors):
+            if opt.tumors and tumor is not None and self.option_relation(j, tumor) not in _OPTION_RELATIONS:
                 continue
             out.append(j)
         return out
+
+    def option_relation(self, j: int, tumor: str | None) -> str:
+        """How the tumours curated option ``j`` is written for relate to the query tumour (:mod:`.scope`):
+        ``any`` for an option without tumours; an option written for a subtype of the query tumour
+        (``HGSOC`` for an "ovarian cancer" query) applies as ``descendant``, one tier lower."""
+        opt = self.ann.option_entries[j]
+        if not opt.tumors:
+            return "any"
+        if tumor is None:
+            return "not_assessed"
+        hit = self._opt_rel.get((j, tumor))
+        if hit is None:
+            if len(self._opt_rel) >= 200_000:
+                self._opt_rel.clear()
+            ctx = self.ann.tumor_context(tumor)
+            hit = self._opt_rel[(j, tumor)] = (
+                "same" if ctx.intersection(opt.tumors) else self.ann.scope.best(tumor, opt.tumors)
+            )
+        return hit
 
     # ------------------------------------------------------------ potency
     def _potency_index(self) -> dict[str, list[tuple[frozenset[str], Any]]]:
@@ -267,7 +302,10 @@ class OptionDeriver:
                             sources=[entry.source], records=[f"potency:{entry.id}"],
                         )))  # fmt: skip
                         break
-                    if not found and f.mechanism == "on_target_mutation":
+                    # inferred from the generation only where the later drug aims at the gene the change is in
+                    # (bosutinib, a later BCR::ABL1 TKI, is no inference for KIT V654A on imatinib)
+                    aims = f.gene is None or not md.targets or f.gene in md.targets
+                    if not found and f.mechanism == "on_target_mutation" and aims:
                         out.append(((m,), _Candidate(
                             basis="next_generation", level="E", relation="any",
                             rationale=(f"{m} is a later-generation {fam_name} (generation {md.generation} after "
@@ -281,17 +319,19 @@ class OptionDeriver:
         return out
 
     def _from_sensitivity(
-        self, i: int, obs_names: tuple[str, ...], tumor: str | None
+        self, i: int, obs_names: tuple[str, ...], tumor: str | None, *, sibling: bool = False
     ) -> list[tuple[tuple[str, ...], _Candidate]]:
-        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached)."""
-        key = (i, obs_names, tumor)
+        """Candidates from sensitivity fact ``i`` satisfied by ``obs_names`` (cached): evidence recorded in the
+        query tumour, an ancestor, a subtype or any tumour; with ``sibling`` (the resistance itself was decided
+        on evidence from sibling tumour types only) also evidence recorded in a sibling, at that standing."""
+        key = (i, obs_names, tumor, sibling)
         hit = self._sens_cache.get(key)
         if hit is not None:
             return hit
         out: list[tuple[tuple[str, ...], _Candidate]] = []
         fact = self.ann.facts[i]
         rel = self.ann.scope.best(tumor, fact.tumors)
-        if rel in FULL or rel == "descendant":
+        if rel in FULL or rel == "descendant" or (sibling and rel == "sibling"):
             db, rid = database_of(fact)
             where = "" if not fact.tumors else f", recorded in {', '.join(fact.tumors[:3])}"
             if fact.therapy_mode == "combination":
@@ -310,6 +350,101 @@ class OptionDeriver:
                 )))  # fmt: skip
         self._sens_cache[key] = out
         return out
+
+    def standard_sensitivity(self, alt: Alteration) -> bool:
+        """Whether ``alt`` satisfies a pattern of a level-A sensitivity fact (a driver with a standard therapy)."""
+        hit = self._standard.get(alt)
+        if hit is None:
+            if len(self._standard) >= 500_000:
+                self._standard.clear()
+            hit = self._standard[alt] = any(self.ann.facts[i].evidence_level == "A" for i in self.ann._sens_pairs(alt))
+        return hit
+
+    def _family(self, drug: str) -> frozenset[str]:
+        """A drug's classes, a generation class read as its family (``egfr_tki_gen3`` → ``egfr_tki``)."""
+        hit = self._families.get(drug)
+        if hit is not None:
+            return hit
+        d = self.kb.drugs.get(drug)
+        if d is None:
+            return frozenset()
+        out = set()
+        for c in d.classes:
+            dc = self.kb.drug_classes.get(c)
+            out.add(dc.parent if dc is not None and dc.parent and self._generation_of(c) is not None else c)
+        hit = self._families[drug] = frozenset(out)
+        return hit
+
+    def _lineage(self, drug: str) -> frozenset[str]:
+        """A drug's classes and their parents (``egfr_exon20_inhibitor`` → also ``egfr_tki``)."""
+        hit = self._lineages.get(drug)
+        if hit is None:
+            d = self.kb.drugs.get(drug)
+            if d is None:
+                return frozenset()
+            parents = {dc.parent for c in d.classes if (dc := self.kb.drug_classes.get(c)) is not None and dc.parent}
+            hit = self._lineages[drug] = frozenset(d.classes) | frozenset(parents)
+        return hit
+
+    def _driver_inputs(self, targets: Sequence[Finding], alts: Sequence[Alteration]) -> list[Alteration]:
+        """The observations :meth:`_other_rows` reads: the profile's other drivers, those no resistance finding is
+        about that satisfy a level-A sensitivity fact (facts of several patterns count when the drivers satisfy
+        all of them)."""
+        resistant = {n for f in targets for n in f.observed}
+        ann = self.ann
+        return [a for a in alts if a.name not in resistant and ann.fact_matches(a) and self.standard_sensitivity(a)]
+
+    def _other_rows(
+        self, targets: Sequence[Finding], known: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> _Ranked:
+        """:meth:`_other_drivers` as ranked rows (tier 1: clinical, but no answer to the resistance found)."""
+        rows: dict[tuple[str, ...], list[_Candidate]] = {}
+        for t, c in self._other_drivers(targets, known, given, tumor):
+            rows.setdefault(t, []).append(c)
+        return [((EVIDENCE_RANK[items[0].level], PENALTY.get(items[0].relation, 0), not self._approved(t),
+                  _BASIS_ORDER["other_driver"], -len({a for c in items for a in c.addresses}), t), t, items,
+                 [a for c in items for a in c.addresses]) for t, items in rows.items()]  # fmt: skip
+
+    def _merge(self, ranked: _Ranked, others: _Ranked) -> _Ranked:
+        """``ranked`` (tier, then key order) with ``others`` (tier 1) put in place; a therapy already ranked keeps
+        its own evidence."""
+        if not others:
+            return ranked
+        have = {frozenset(r[1]) for r in ranked}
+        rows = [((tier(r[2], self._approved(r[1])), r[0]), r) for r in ranked]
+        rows += [((1, r[0]), r) for r in others if frozenset(r[1]) not in have]
+        rows.sort(key=lambda x: x[0])
+        return [r for _k, r in rows]
+
+    def _other_drivers(
+        self, targets: Sequence[Finding], known: Sequence[Alteration], given: frozenset[str], tumor: str | None
+    ) -> list[tuple[tuple[str, ...], _Candidate]]:
+        """``other_driver`` candidates: the standard therapy (approved drugs with level-A sensitivity evidence,
+        recorded in the query tumour, an ancestor or any tumour) of the profile's *other* drivers — alterations
+        no resistance finding is about — unless a drug of it belongs to a family of the failed drugs or to a
+        class below one (``KRAS G12C`` → sotorasib after ``STK11`` loss defeats pembrolizumab; no first-generation
+        or exon-20 EGFR TKI after osimertinib). At most :data:`MAX_OTHER_DRIVER` therapies, single drugs first, then
+        by tumour standing and name."""
+        resistant = {n for f in targets for n in f.observed}
+        drivers = [a for a in known if a.name not in resistant and self.standard_sensitivity(a)]
+        if not drivers:
+            return []
+        failed = frozenset().union(*(self._family(d) for d in given))  # the regimen failed as a whole
+        why = "; ".join(dict.fromkeys(f"{f.alteration} on {' + '.join(f.drugs)}" for f in targets))
+        out: list[tuple[tuple[str, ...], _Candidate]] = []
+        for i, obs in self.ann.sensitivity_satisfied(known, drivers).items():
+            if self.ann.facts[i].evidence_level != "A" or set(obs) & resistant:
+                continue
+            for t, c in self._from_sensitivity(i, tuple(obs), tumor):
+                if (c.level != "A" or c.relation not in FULL or not self._approved(t) or set(t) <= given
+                        or any(self._lineage(d) & failed for d in t)):  # fmt: skip
+                    continue
+                out.append((t, replace(c, basis="other_driver", rationale=(
+                    f"standard therapy for another driver of the profile ({' + '.join(obs)}); the resistance "
+                    f"found ({why}) does not concern it. {c.rationale}"))))  # fmt: skip
+        out.sort(key=lambda tc: (len(tc[0]), PENALTY.get(tc[1].relation, 0), tc[0]))
+        keep = list(dict.fromkeys(frozenset(t) for t, _c in out))[:MAX_OTHER_DRIVER]
+        return [(t, c) for t, c in out if frozenset(t) in keep]
 
     def _approved(self, therapy: tuple[str, ...]) -> bool:
         """Whether every drug of the therapy has a recorded oncology approval (``status: approved``)."""
@@ -338,7 +473,8 @@ class OptionDeriver:
             return []
         if not self.ann.caching:
             known = [a for a in alts if self.ann.fact_matches(a)]
-            return self._survivors(self._ranked(targets, alts, given, tumor), known, tumor)
+            others = self._other_rows(targets, self._driver_inputs(targets, alts), given, tumor)
+            return self._survivors(self._merge(self._ranked(targets, alts, given, tumor), others), known, tumor)
         key = (tuple(alts), given, tumor)
         hit = self._cache.get(key)
         if hit is not None:
@@ -352,12 +488,24 @@ class OptionDeriver:
             rhit = (held, self._ranked(targets, rel, given, tumor))
             self._ranked_cache[rkey] = rhit
         ranked = rhit[1]
+        base: tuple[object, ...] = rkey
+        drivers = self._driver_inputs(targets, alts)  # another driver's standard therapy (_other_rows), apart
+        if drivers:
+            # what the rows read of the targets: the observations they are about, their drugs (failed families)
+            sig = tuple((f.alteration, f.observed, tuple(f.drugs)) for f in targets)
+            okey = (tuple(drivers), given, tumor, sig)
+            rows = self._others_cache.get(okey)
+            if rows is None:
+                rows = self._others_cache[okey] = self._other_rows(targets, drivers, given, tumor)
+            if rows:
+                ranked = self._merge(ranked, rows)
+                base = (rkey, okey)
         # whether a candidate is defeated depends only on observations with facts on one of its drugs
         cand = frozenset(d for _r, therapy, _i, _x in ranked for d in therapy)
         touched = self.ann.canonical(
             [a for a in alts if self.ann.fact_matches(a) and not cand.isdisjoint(self.ann.touched_drugs(a))]
         )
-        fkey = (rkey, touched)
+        fkey = (base, touched)
         fhit = self._final_cache.get(fkey)
         if fhit is None or not all(a is b for a, b in zip(fhit[0], held, strict=True)):
             fhit = (held, self._survivors(ranked, touched, tumor))
@@ -424,12 +572,14 @@ class OptionDeriver:
                                                                       for p in pats)]  # fmt: skip
                 add(tuple(opt.therapy), _Candidate(
                     basis="curated" if opt.addresses and named else "class_switch", level=opt.evidence_level,
-                    relation="any" if not opt.tumors else "same", rationale=opt.rationale,
+                    relation=self.option_relation(j, tumor) if opt.tumors and tumor is not None else
+                    "any" if not opt.tumors else "same", rationale=opt.rationale,
                     addresses=named or [f.alteration], sources=list(opt.sources), records=[opt.id],
                 ))  # fmt: skip
+            sibling = f.tumor_relation == "sibling"  # decided on sibling evidence only: options of that standing
             for k in sorted({k for n in fobs for k in sens_at.get(n, ())}):  # the facts about f, in order
                 i, obs_names = sens[k]
-                for t, c in self._from_sensitivity(i, obs_names, tumor):
+                for t, c in self._from_sensitivity(i, obs_names, tumor, sibling=sibling):
                     add(t, c, [n for n in f.observed if n in obs_names])
             for t, c in self._next_generation(f, names):
                 add(t, c)

@@ -9,7 +9,8 @@ tier  candidates
 ====  ==========================================================================================
 0     every drug approved (a recorded oncology approval), best evidence level A or B, recorded in
       the query tumour, an ancestor or any tumour: the standard next line
-1     the rest at level A-C that are not research combinations
+1     the rest at level A-C that are not research combinations; always another driver's standard
+      therapy (``other_driver``: clinical, but no answer to the resistance found)
 2     *research*: best evidence level C-E for a therapy that is not approved as a whole (a drug
       without an approval, or drugs put together by a preclinical / early-trial combination fact)
       outside the curated options; at most :data:`MAX_RESEARCH` of them are kept
@@ -55,6 +56,8 @@ Row = TypeVar("Row", bound=tuple[Any, ...])
 def tier(items: Sequence[Candidate], approved: bool) -> int:
     """0 standard next line, 1 other clinical evidence, 2 research combination (see the module text)."""
     best = items[0]
+    if all(c.basis == "other_driver" for c in items):
+        return 1  # another driver's standard therapy: clinical, but no answer to the resistance found
     if approved and best.level in _STANDARD_LEVELS and best.relation in FULL:
         return 0
     if EVIDENCE_RANK[best.level] >= EVIDENCE_RANK["C"] and not approved_as_regimen(items, approved):

@@ -35,6 +35,19 @@ Lower is stronger.
    itself, clinical A–C or from at least two level-D records) outweighs sensitivity evidence that
    is only about the change's codon range, exon class or gene (a ``KIT codons 627-664`` or
    ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive).
+3b. **Compound genotypes: the secondary change governs.** A resistance finding about one change *Y*
+   alone (the primary driver) is ``outweighed`` by a sensitivity finding on another change *X* of the
+   same gene for the same drug when (i) the sensitivity has clinical evidence (A–C) about *X*, its codon
+   or its class (not the whole gene, and not evidence that *Y* satisfies too), at least as good as the
+   resistance's best level, (ii) *X* is a secondary change that arose on *Y*
+   under an earlier line: the knowledge holds on-target resistance evidence naming *X* against a drug
+   first approved before every drug given, to which *Y* responds (``KIT V654A`` defeats imatinib, 2001,
+   to which ``KIT W557_K558del`` responds; sunitinib, 2006, is given), and not the other way round, and (iii) the
+   resistance on *Y* is contested: the knowledge also holds sensitivity evidence on *Y* for this drug.
+   Evidence on a secondary change was recorded in tumours that carry a primary one and failed the
+   earlier drug, so it is about the compound genotype; evidence on *Y* alone is not (``KIT exon 11
+   deletion + V654A`` on sunitinib is ``sensitive``; with ``D820Y``, which has no such sensitivity, the
+   rule does not apply).
 4. **A resistance finding on an added alteration** (a co-occurring or acquired change the
    sensitivity evidence is not about) decides against sensitivity evidence, unless its
    evidence is only preclinical/inferential (level D/E) while the sensitivity is validated or
@@ -162,19 +175,36 @@ def decides(f: Finding) -> bool:
     return f.status == "decisive"
 
 
+def own_clinical_level(f: Finding, shared: frozenset[str]) -> int | None:
+    """Best level rank (A 0 … C 2) of clinical evidence on the finding's own change: matched exactly, recorded
+    where it may decide, about the change, its codon or its class (not the whole gene), and not among the
+    facts ``shared`` with another change's findings; ``None`` without such evidence."""
+    ranks = [EVIDENCE_RANK[e.evidence_level] for e in f.evidence
+             if BREADTH.get(e.pattern, 0) < BREADTH["gene"] and e.match == "exact" and e.relation in DECIDING
+             and EVIDENCE_RANK[e.evidence_level] <= 2 and e.fact_id not in shared]  # fmt: skip
+    return min(ranks) if ranks else None
+
+
+def _no_secondary(secondary: Finding, primary: Finding) -> str | None:
+    return None
+
+
 def weigh(
     findings: Sequence[Finding],
     given: frozenset[str],
     *,
     addresses: Callable[[str, Finding], str | None],
     core: Callable[[Finding], frozenset[str]] = lambda f: frozenset(f.observed),
+    arose_under: Callable[[Finding, Finding], str | None] = _no_secondary,
 ) -> Weighed:
     """Apply the verdict rule to the findings of one profile and therapy.
 
     ``addresses(drug, finding)`` says why a drug of the regimen overcomes a per-drug
     resistance finding (a short reason), or ``None``. ``core(finding)`` gives the
     alterations the finding is about, without the fusion a kinase-domain change sits in
-    (``BCR::ABL1 + ABL1 E255K`` is about ``ABL1 E255K``).
+    (``BCR::ABL1 + ABL1 E255K`` is about ``ABL1 E255K``). ``arose_under(secondary, primary)``
+    names a drug (not given) under which the change of the sensitivity finding ``secondary``
+    arose on the change of the resistance finding ``primary`` (rule 3b), or ``None``.
     """
     fs = adopt_curated_mechanisms(findings)
     st = [strength(f) for f in fs]
@@ -254,6 +284,32 @@ def weigh(
                 status[r], status[s] = "tied", "tied"
                 against.setdefault(r, s)
                 against.setdefault(s, r)
+    # 3b. compound genotypes: clinical sensitivity on the secondary change outweighs resistance on the driver alone
+    for r in res:
+        if r in protected or status[r] != "decisive" or fs[r].gene is None:
+            continue
+        y = core(fs[r])
+        on_y = [fs[s] for s in sens if core(fs[s]) == y and set(fs[s].drugs) & set(fs[r].drugs)]
+        if len(y) != 1 or not on_y:
+            continue  # about several changes, or the resistance on the driver is not contested
+        shared = frozenset(e.fact_id for g in on_y for e in g.evidence)
+        for s in sens:
+            g = fs[s]
+            if status[s] != "decisive" or g.gene != fs[r].gene or core(g) & y or not set(g.drugs) & set(fs[r].drugs):
+                continue
+            lvl = own_clinical_level(g, shared)
+            if lvl is None or lvl > best_level(fs[r]):
+                continue
+            earlier = arose_under(g, fs[r])
+            if earlier is None:
+                continue
+            status[r], against[r] = "outweighed", s
+            notes[r] = (
+                f"{g.alteration} arose on {fs[r].alteration} under {earlier}; clinical evidence naming it is about "
+                f"the compound genotype and governs over evidence on {fs[r].alteration} alone"
+            )
+            break
+
     # 4. resistance on an added alteration vs validated/clinical sensitivity
     for r in res:
         if r in protected or status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
