@@ -444,8 +444,14 @@ class Knowledge:
         if with_m:  # "CLL with a complex karyotype": the type, with the rest kept as a qualifier
             attempts.append((with_m["t"], (*quals, f"with {with_m['q']}")))
         words = core.split()
-        for i in range(1, len(words)):  # "NSCLC adenocarcinoma": the adenocarcinoma below NSCLC
-            attempts.append((f"{' '.join(words[i:])} of {' '.join(words[:i])}", quals))
+        for i in range(1, len(words)):  # "NSCLC adenocarcinoma": the adenocarcinoma below NSCLC (a type, not a tissue)
+            head = " ".join(words[:i]).rstrip(",;")
+            ab = self._abbr_exact.get(head) or self._abbr_loose.get(abbreviation_key(head))
+            head_code = self._tumor_alias.get(normalize_name(head))
+            if head_code is None and ab is not None and len(ab.codes) == 1:
+                head_code = ab.codes[0]
+            if head_code is not None and self.tumor_tissue(head_code) != head_code:
+                attempts.append((f"{' '.join(words[i:])} of {head}", quals))
         for text, kept in attempts:
             if text == " ".join(token.split()):
                 continue
