@@ -29,6 +29,8 @@ import yaml
 from oncoresist.errors import KnowledgeError
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data_vocabulary" / "tumor_abbreviations.yaml"
+#: the C safe loader where libyaml is present (about ten times faster; read on every knowledge load)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def tumor_abbreviations(path: Path = ABBREVIATIONS_FILE) -> tuple[TumorAbbreviat
         When the file cannot be read or an entry lacks ``abbr``, ``codes`` or ``source``.
     """
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         out = []
         for e in doc["abbreviations"]:
             codes = e["codes"]
