@@ -86,7 +86,8 @@ def test_a_level_a_fact_citing_a_pmid_only_has_a_level_a_civic_item(files: dict[
             levels.setdefault(r["citation_id"], set()).add(r["evidence_level"])
     for kf in files.values():
         for f in kf.facts:
-            if all(s.startswith("PMID:") for s in f.sources):
+            # papers CIViC does not hold (checked against their own pages) have no CIViC level to compare with
+            if all(s.startswith("PMID:") and s.removeprefix("PMID:") in levels for s in f.sources):
                 best = min(lv for s in f.sources for lv in levels[s.removeprefix("PMID:")])
                 assert f.evidence_level >= best, (f.id, f.evidence_level, best)
 

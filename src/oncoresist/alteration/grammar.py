@@ -16,6 +16,12 @@ tumour profiles (observed alterations). Examples that parse::
     EGFR C797S in cis     EGFR C797S in trans with T790M   PTEN p.M1? (start loss)
     NKX2-1 amplification  H3-3A K27M  HLA-A loss  (hyphenated HGNC symbols: the gene vocabulary decides)
     small cell transformation  EMT
+    EGFR c.2369C>T (p.T790M)  KRAS c.34G>T p.(Gly12Cys)  NM_005228.5(EGFR):c.2369C>T (p.Thr790Met)
+    KRAS G12C (p.Gly12Cys)
+    KRAS p.G12C (VAF 23%)  KRAS G12C, VAF: 0.23  MET amp, CN=8  ERBB2 amplification (CN 12)   (measures: measures.py)
+
+A cDNA change alone (``EGFR c.2369C>T``) is refused with the fix: give the protein change; only a splice-site
+cDNA change (``MET c.3028+1G>A``) is read without one.
 
 The result is an :class:`Alteration` with a canonical ``name`` (``EGFR T790M``,
 ``EGFR exon 19 deletion``, ``EML4::ALK``...) that parses back to the same
@@ -30,6 +36,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from oncoresist.alteration.measures import split_measures
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
 from oncoresist.alteration.vocabulary import (
@@ -81,6 +88,20 @@ _ORIGIN_RES = (
 _PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
 _TRAILING_WORD_RE = re.compile(r"^(?P<core>.+?)\s+(?:mutation|mutant|mutated|variant|substitution)s?$", re.IGNORECASE)
 _PAREN_CDNA_RE = re.compile(r"\s*\((?:c\.|g\.)[^()]*\)$")
+#: a protein change as HGVS writes a predicted consequence: p.T790M, p.(Thr790Met), p.?
+_P_RE = r"p\.(?:\([^()\s]*\)|[^()\s,;]+)"
+#: a transcript before the change: "EGFR NM_005228.5:c.2369C>T", "EGFR (NM_005228.5) p.T790M"
+_TRANSCRIPT_RE = re.compile(r"^\(?(?:NM|NP|NR|XM|XP|ENST|ENSP)_?\d+(?:\.\d+)?\)?\s*:?\s*(?=\S)", re.IGNORECASE)
+#: ClinVar's form: "NM_005228.5(EGFR):c.2369C>T (p.Thr790Met)"
+_CLINVAR_RE = re.compile(r"^(?:NM|NR|XM|ENST)_?\d+(?:\.\d+)?\((?P<gene>[A-Za-z0-9.\-]+)\):(?P<rest>.+)$", re.IGNORECASE)
+#: a cDNA change with its protein change: "c.2369C>T (p.T790M)", "c.34G>T p.Gly12Cys", "c.2369C>T:p.(Thr790Met)"
+_CDNA_PROTEIN_RE = re.compile(rf"^(?P<c>c\.[^\s():;,]+)\s*[:;,/]?\s*(?:\(\s*(?P<p1>{_P_RE})\s*\)|(?P<p2>{_P_RE}))$")
+#: the reverse order without brackets: "p.T790M c.2369C>T", "p.T790M; c.2369C>T"
+_PROTEIN_CDNA_RE = re.compile(rf"^(?P<p>{_P_RE})\s*[:;,/]?\s*(?P<c>c\.[^\s():;,]+)$")
+#: a protein change repeated in another spelling: "G12C (p.Gly12Cys)"
+_PROTEIN_PAIR_RE = re.compile(rf"^(?P<a>[^\s()]+)\s*\(\s*(?P<b>{_P_RE})\s*\)$")
+#: a predicted consequence that names no change (the cDNA then stands alone)
+_P_UNKNOWN = frozenset({"p.?", "p.(?)", "p.=", "p.(=)", "p.0", "p.(0)"})
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
 
 
@@ -136,7 +157,11 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     biomarker = _parse_biomarker(low, raw)
     if biomarker is not None:
         return biomarker
-    body = _PAREN_CDNA_RE.sub("", raw) if not raw.lower().startswith("c.") else raw
+    body, measures = split_measures(raw)
+    clinvar = _CLINVAR_RE.match(body)
+    if clinvar:
+        body = f"{clinvar['gene']} {clinvar['rest']}"
+    body = _PAREN_CDNA_RE.sub("", body) if not body.lower().startswith("c.") else body
 
     origin: Origin | None = None
     for rx in _ORIGIN_RES:
@@ -155,6 +180,8 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     alt = _parse_core(body, raw, resolve_gene, origin)
     if alt.kind == "phenotype" and (origin or phase):
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
+    if measures.vaf is not None or measures.copy_number is not None:
+        alt = dataclasses.replace(alt, vaf=measures.vaf, copy_number=measures.copy_number, text=raw)
     if origin is None and alt.origin is None and phase is None:
         return alt
     return dataclasses.replace(alt, origin=origin or alt.origin, phase=phase, text=raw)
@@ -268,6 +295,27 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         raise AlterationSyntaxError(
             f"cannot read {_show(raw)}: give a change after the gene, e.g. '{gene} amplification' or a protein change"
         )
+    transcript = _TRANSCRIPT_RE.match(rest)
+    if transcript:  # the transcript says which numbering; the change is read as given
+        return _parse_change(gene, rest[transcript.end() :], raw, origin)
+    cp = _CDNA_PROTEIN_RE.match(rest) or _PROTEIN_CDNA_RE.match(rest)
+    if cp:  # a report's "c.2369C>T (p.T790M)": the protein change is what the knowledge names
+        found = cp.groupdict()
+        protein = found.get("p1") or found.get("p2") or found.get("p") or ""
+        if not _CDNA_RE.match(cp["c"]) and not re.match(r"^c\.[-*]?\d", cp["c"]):
+            raise AlterationSyntaxError(f"cannot read {_show(raw)}: {cp['c']!r} is not a coding (c.) change")
+        if protein.replace(" ", "") in _P_UNKNOWN:
+            return _parse_change(gene, cp["c"], raw, origin)
+        return _parse_change(gene, protein, raw, origin)
+    twin = _PROTEIN_PAIR_RE.match(rest)
+    if twin and parse_protein_change(twin["a"]) is not None:
+        first, second = parse_protein_change(twin["a"]), parse_protein_change(twin["b"])
+        if second is not None and second != first:
+            raise AlterationSyntaxError(
+                f"cannot read {_show(raw)}: {twin['a']} and {twin['b']} are different protein changes; give one"
+            )
+        if second is not None:
+            return _parse_change(gene, twin["a"], raw, origin)
     if rest_low in NOT_ALTERATIONS:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
     word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)

@@ -121,6 +121,10 @@ class Alteration:
     phase: Phase | None = None  # in cis / in trans (with another change of the gene) when stated
     hgvs_c: str | None = None  # a cDNA splice notation as given: c.2573-1G>A
     value: float | None = None  # a biomarker's measured value: TMB in mut/Mb, genomic LOH in percent
+    #: measurements a report wrote after the change (``KRAS G12C (VAF 23%)``, ``MET amp, CN=8``): metadata that
+    #: does not change which alteration this is (not compared, not hashed, not part of ``name``)
+    vaf: float | None = field(default=None, compare=False)  # variant allele fraction, 0..1
+    copy_number: float | None = field(default=None, compare=False)  # copies, as the report gave them
     text: str = field(default="", compare=False)
 
     def __hash__(self) -> int:

@@ -33,6 +33,14 @@ from oncoresist.knowledge.schema import (
     Source,
     TumorType,
 )
+from oncoresist.knowledge.tumor_names import (
+    REFINEMENTS,
+    TumorAbbreviation,
+    abbreviation_key,
+    metastatic_prefix,
+    split_tumor_name,
+    tumor_abbreviations,
+)
 from oncoresist.suggest import closest
 
 #: "<histology> of (the) <site>" as reports write it
@@ -108,6 +116,13 @@ class Knowledge:
     _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
     #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
     _tumor_readings: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the qualifiers a tumour name carried beyond its type (see :meth:`tumor_qualifiers`)
+    _tumor_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    #: abbreviations (data_vocabulary/tumor_abbreviations.yaml): exact-case rows by text, the others by key
+    _abbr_exact: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
+    _abbr_loose: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
+    #: names whose qualifiers are being read (a re-entrant reading of the same name stops)
+    _qualifying: set[str] = field(default_factory=set, repr=False)
 
     def __repr__(self) -> str:
         return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
@@ -235,6 +250,13 @@ class Knowledge:
                 self._tumor_alias.setdefault(normalize_name(clin.name), clin.code)
                 self._clinical_names.setdefault(loose_key(clin.name), clin.code)
                 self._clinical_sources.setdefault(loose_key(clin.name), clin.source)
+        self._abbr_exact, self._abbr_loose = {}, {}
+        for ab in tumor_abbreviations():  # abbreviations a clinician types (data_vocabulary/tumor_abbreviations.yaml)
+            if all(c in self.tumors for c in ab.codes):
+                if ab.exact_case:
+                    self._abbr_exact.setdefault(" ".join(ab.abbr.split()), ab)
+                else:
+                    self._abbr_loose.setdefault(abbreviation_key(ab.abbr), ab)
         self._index_tumor_forms()
 
     def _index_tumor_forms(self) -> None:
@@ -305,12 +327,41 @@ class Knowledge:
         """(code, candidates) for a tumour name: the code when it resolves unambiguously,
         else the codes it could name (empty when it names none).
 
-        In order: an exact code, name, synonym or old code; then the loose forms (see
-        :func:`loose_key`, :func:`name_forms`, main types); then ``"<histology> of (the) <site>"``
-        read as ``"<site> <histology>"`` or as the type below ``<site>`` whose name holds every
-        word of ``<histology>``; then ``"<site> cancer"`` for a site that is an OncoTree tissue.
+        In order: an exact code; an abbreviation written in its own letter case (``mBC``, ``pNET``:
+        their upper-case forms are other OncoTree codes); an abbreviation in any case (``ICCA``, ``TNBC``:
+        the table's row carries its qualifiers); a code, name, synonym or old code; then the
+        loose forms (see :func:`loose_key`, :func:`name_forms`, main types); then ``"<histology> of (the)
+        <site>"`` read as ``"<site> <histology>"`` or as the type below ``<site>`` whose name holds every
+        word of ``<histology>``; then ``"<site> cancer"`` for a site that is an OncoTree tissue; then the
+        name without its qualifiers of phase, stage, line,
+        receptor status or biomarker subset, with a metastatic ``m`` prefix read (``mUC``), short
+        histology words read in full (``lung adeno``) and ``"<type> <histology>"`` read as the type below
+        (``NSCLC adenocarcinoma``); the qualifiers are kept (:meth:`tumor_qualifiers`).
         """
-        code, cands = self._tumor_candidates(token)
+        text = " ".join(token.split())
+        if text in self.tumors:
+            return text, [text]
+        exact = self._abbr_exact.get(text)
+        if exact is not None:
+            return self._abbreviation_hit(token, exact, ())
+        loose = self._abbr_loose.get(abbreviation_key(text))
+        if loose is not None:
+            return self._abbreviation_hit(token, loose, ())
+        prefixed = metastatic_prefix(text)
+        if prefixed is not None:  # mCRPC, mUC: the abbreviation's row, with "metastatic" kept
+            ab = self._abbr_exact.get(prefixed[0]) or self._abbr_loose.get(abbreviation_key(prefixed[0]))
+            if ab is not None:
+                return self._abbreviation_hit(token, ab, (prefixed[1],))
+        exact_name = self._tumor_alias.get(normalize_name(token))
+        if exact_name is not None:
+            return exact_name, [exact_name]
+        code, cands = None, list[str]()
+        if split_tumor_name(token).qualifiers:  # qualifiers first, so that they are kept
+            code, cands = self._qualified_candidates(token)
+        if code is None and not cands:
+            code, cands = self._tumor_candidates(token)
+        if code is None and not cands:
+            code, cands = self._qualified_candidates(token)
         if code is None and not cands:
             bare = strip_clinical_qualifiers(token)
             if bare and bare.lower() != " ".join(token.split()).lower():
@@ -320,6 +371,101 @@ class Knowledge:
                         f"read as {self.tumors[code].name} ({code}), without the qualifiers of {token!r}"
                     )
         return code, cands
+
+    def tumor_qualifiers(self, token: str) -> tuple[str, ...]:
+        """What a tumour name says beyond its OncoTree type, in a fixed spelling: ``("ER-positive",
+        "HER2-negative", "metastatic")`` for ``"ER+/HER2- mBC"``, ``("chronic phase",)`` for ``"CML-CP"``;
+        ``()`` when it says nothing more (or does not resolve)."""
+        code, _ = self.tumor_candidates(token)
+        return self._tumor_qualifiers.get(token, ()) if code is not None else ()
+
+    def _abbreviation_codes(self, ab: TumorAbbreviation) -> tuple[str | None, list[str]]:
+        if len(ab.codes) == 1:
+            return ab.codes[0], [ab.codes[0]]
+        common = self._common_ancestor(sorted(ab.codes))
+        nos = common is not None and self._tumor_main_type.get(common, "").endswith("NOS")
+        if common is None or nos or self.tumor_tissue(common) == common:
+            return None, sorted(ab.codes)  # only a tissue, an umbrella ("..., NOS" main type) or the root is common
+        return common, [common]
+
+    def _abbreviation_hit(
+        self, token: str, ab: TumorAbbreviation, quals: tuple[str, ...], core: str | None = None
+    ) -> tuple[str | None, list[str]]:
+        code, cands = self._abbreviation_codes(ab)
+        how = f"the abbreviation {ab.abbr!r} ({ab.source})"
+        if code is not None and code not in ab.codes:
+            how += ", the closest common ancestor of " + ", ".join(ab.codes)
+        kept = tuple(dict.fromkeys((*quals, *ab.qualifiers)))
+        refined, cands = self._refine(code, cands, kept)
+        if refined is not None and refined != code:
+            how += f", made specific by {', '.join(kept)}"
+        code = refined
+        if code is not None:
+            self._note_reading(token, code, how, kept)
+        return code, cands
+
+    def _refine(self, code: str | None, cands: list[str], quals: tuple[str, ...]) -> tuple[str | None, list[str]]:
+        """A qualifier that names a more specific node (Ph-positive B-ALL -> BLLBCRABL1)."""
+        for q in quals:
+            for c in [code] if code is not None else cands:
+                better = REFINEMENTS.get((q, c or ""))
+                if better is not None and better in self.tumors:
+                    return better, [better]
+        return code, cands
+
+    def _note_reading(self, token: str, code: str, how: str, quals: tuple[str, ...]) -> None:
+        note = f"read as {self.tumors[code].name} ({code}), {how}"
+        if quals:
+            note += "; qualifiers kept: " + ", ".join(quals)
+        self._tumor_readings[token] = note
+        self._tumor_qualifiers[token] = quals
+
+    def _qualified_candidates(self, token: str) -> tuple[str | None, list[str]]:
+        """A name with qualifiers around the type (:func:`split_tumor_name`), read by its tumour words."""
+        key = " ".join(token.split()).lower()
+        if key in self._qualifying:
+            return None, []
+        self._qualifying.add(key)
+        try:
+            return self._read_qualified(token)
+        finally:
+            self._qualifying.discard(key)
+
+    def _read_qualified(self, token: str) -> tuple[str | None, list[str]]:
+        name = split_tumor_name(token)
+        core, quals = name.core, name.qualifiers
+        if not core:
+            return None, []
+        attempts: list[tuple[str, tuple[str, ...]]] = [(core, quals)]
+        prefixed = metastatic_prefix(core)
+        if prefixed is not None:
+            attempts.append((prefixed[0], (*quals, prefixed[1])))
+        with_m = re.match(r"^(?P<t>.+?)\s+with\s+(?P<q>.+)$", core, re.IGNORECASE)
+        if with_m:  # "CLL with a complex karyotype": the type, with the rest kept as a qualifier
+            attempts.append((with_m["t"], (*quals, f"with {with_m['q']}")))
+        words = core.split()
+        for i in range(1, len(words)):  # "NSCLC adenocarcinoma": the adenocarcinoma below NSCLC (a type, not a tissue)
+            head = " ".join(words[:i]).rstrip(",;")
+            ab = self._abbr_exact.get(head) or self._abbr_loose.get(abbreviation_key(head))
+            head_code = self._tumor_alias.get(normalize_name(head))
+            if head_code is None and ab is not None and len(ab.codes) == 1:
+                head_code = ab.codes[0]
+            if head_code is not None and self.tumor_tissue(head_code) != head_code:
+                attempts.append((f"{' '.join(words[i:])} of {head}", quals))
+        for text, kept in attempts:
+            if text == " ".join(token.split()):
+                continue
+            ab = self._abbr_exact.get(text) or self._abbr_loose.get(abbreviation_key(text))
+            if ab is not None:
+                return self._abbreviation_hit(token, ab, kept)
+            code, cands = self._tumor_candidates(text) if text not in self.tumors else (text, [text])
+            code, cands = self._refine(code, cands, kept)
+            if code is not None:
+                self._note_reading(token, code, f"from {text!r}", kept)
+                return code, cands
+            if cands:
+                return code, cands
+        return None, []
 
     def tumor_reading(self, token: str) -> str | None:
         """How a tumour name that is not an OncoTree name was read (a clinical synonym, the closest common
@@ -416,7 +562,7 @@ class Knowledge:
         See :meth:`tumor_candidates` for the forms read.
         """
         hit = self._tumor_alias.get(normalize_name(token))
-        if hit is not None:
+        if hit is not None and " ".join(token.split()) not in self._abbr_exact:
             return hit
         return self.tumor_candidates(token)[0]
 
@@ -449,6 +595,7 @@ class Knowledge:
         if code is None:
             names = list(self.tumors) + [t.name for t in self.tumors.values()] + list(self._tumor_code_alias)
             names += [s for t in self.tumors.values() for s in t.synonyms]
+            names += [ab.abbr for ab in (*self._abbr_exact.values(), *self._abbr_loose.values())]
             raise UnknownNameError("tumor type", token, self._suggest(token, names))
         return code
 

@@ -198,7 +198,8 @@ def clinical_tumor_synonyms(path: Path = CLINICAL_SYNONYMS_FILE) -> tuple[Clinic
         When the file cannot be read or an entry lacks ``name``, ``code`` or ``source``.
     """
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C safe loader where libyaml is present
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         return tuple(ClinicalSynonym(str(e["name"]), str(e["code"]), str(e["source"])) for e in doc["synonyms"])
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read the clinical tumour synonyms ({exc}); fix field 'synonyms'") from exc

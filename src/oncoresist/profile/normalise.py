@@ -64,12 +64,14 @@ def _exon_aliases() -> dict[tuple[str, int], int]:
 
 
 def normalise(alt: Alteration) -> Alteration:
-    """``alt`` as the class the knowledge names, or unchanged (origin, phase and text are kept)."""
+    """``alt`` as the class the knowledge names, or unchanged (origin, phase, text and the measures a report
+    wrote after it, VAF and copy number, are kept)."""
     if alt.kind == "protein":
         for vc in variant_classes():
             if vc.covers(alt):
                 return dataclasses.replace(
-                    vc.becomes, origin=alt.origin, phase=alt.phase, fusion_context=alt.fusion_context, text=alt.text
+                    vc.becomes, origin=alt.origin, phase=alt.phase, fusion_context=alt.fusion_context, text=alt.text,
+                    vaf=alt.vaf, copy_number=alt.copy_number,
                 )
         return alt
     if alt.kind == "exon" and alt.gene is not None and alt.exon is not None:
