@@ -71,6 +71,7 @@ from oncoresist.annotate.aggregate import BREADTH, adopt_curated_mechanisms, ite
 from oncoresist.annotate.result import Conflict, EvidenceItem, Finding, Verdict
 from oncoresist.annotate.reversion import restored_gene
 from oncoresist.annotate.scope import DECIDING, FULL, PENALTY
+from oncoresist.knowledge.oncotree import ROOT
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 
 RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
@@ -107,6 +108,34 @@ def strength(f: Finding) -> int:
             _STRENGTH.clear()
         hit = _STRENGTH[id(ev)] = (ev, min(item_strength(e) for e in ev))
     return hit[1]
+
+
+_SCOPE_NOTE = {
+    False: "evidence recorded in this tumour type governs over equal evidence recorded for a broader type",
+    True: "a tissue-agnostic indication governs a tumour-agnostic query; contrary evidence recorded in one "
+    "tumour type is listed as a conflict",
+}
+
+
+def _agnostic(f: Finding) -> bool:
+    return any(ROOT in e.tumors for e in f.evidence if e.evidence_level in "ABC")
+
+
+def _tumour_scope_winner(r: Finding, s: Finding) -> str | None:
+    """At equal strength and specificity: the side recorded closer to the query tumour (``"r"``/``"s"``).
+
+    With a query tumour, evidence recorded in that very type beats evidence recorded only for an
+    ancestor (a label's Limitation of Use in colorectal cancer over the tissue-agnostic approval it
+    qualifies). With no tumour, a tissue-agnostic indication beats evidence recorded in one type.
+    """
+    rel = (r.tumor_relation, s.tumor_relation)
+    if rel == ("same", "ancestor"):
+        return "r"
+    if rel == ("ancestor", "same"):
+        return "s"
+    if rel == ("not_assessed", "not_assessed") and _agnostic(r) != _agnostic(s):
+        return "r" if _agnostic(r) else "s"
+    return None
 
 
 def breadth(f: Finding) -> int:
@@ -280,6 +309,10 @@ def weigh(
                 status[r], against[r] = "outweighed", s
             elif st[r] < st[s] or (st[r] == st[s] and br < bs):
                 status[s], against[s] = "outweighed", r
+            elif (w := _tumour_scope_winner(fs[r], fs[s])) is not None:
+                loser = s if w == "r" else r
+                status[loser], against[loser] = "outweighed", r if loser == s else s
+                notes[loser] = _SCOPE_NOTE[fs[r].tumor_relation == "not_assessed"]
             else:
                 status[r], status[s] = "tied", "tied"
                 against.setdefault(r, s)
@@ -359,10 +392,12 @@ def weigh(
     elif tied:
         verdict = "unknown"
         reason = "evidence of equal standing disagrees: " + _label(tied[0])
-    elif live:
+    elif live and best_level(top := min(live, key=strength)) < PRECLINICAL:
         verdict = "sensitive"
-        top = min(live, key=strength)
         reason = f"decided by {_label(top)}"
+    elif live:  # a cell-line or inferred report is a lead to follow, not a call that the drug works
+        verdict = "unknown"
+        reason = f"only preclinical or inferred evidence of sensitivity: {_label(min(live, key=strength))}"
     else:
         verdict = "unknown"
         reason = (
