@@ -16,9 +16,13 @@ Usage::
     PYTHONPATH=src python benchmarks/fit_laleh.py [--jobs N] [--every M] [--seed S]
     PYTHONPATH=src python benchmarks/fit_laleh.py --priors src/oncoresist/fit/data/laleh_priors.yaml
 
-``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget; ``--priors`` instead
-fits the bi-exponential law to every lesion with ≥ 3 points and writes the population priors of kill
-and growth.
+``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget, from ``--offset``;
+model choices are made on the development set (``--every 4``, offset 0: ``DEV_EVERY``) and the run
+reports the development and the other lesions apart. ``--priors`` instead fits the bi-exponential and
+Gompertz laws to the fitted parts and writes the shipped population priors; ``--eb-priors`` writes the
+empirical-Bayes candidate (``fit.population``); ``--prior-file`` and ``--imaging-nu`` run the benchmark
+with other priors or Student-t imaging errors; ``--classical-from`` reuses the classical rows of an
+earlier ``--out`` CSV.
 """
 
 from __future__ import annotations
@@ -75,7 +79,41 @@ def _log_spread(x: np.ndarray) -> tuple[float, float, float]:
     return float(np.exp(np.median(lx))), float(1.4826 * np.median(np.abs(lx - np.median(lx)))), 1 - pos.size / x.size
 
 
-def write_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int = 4, seed: int = 20221) -> None:
+def write_priors(table: pd.DataFrame, out: Path, jobs: int) -> None:
+    fit_table = fitted_part(table)
+    fits = fit_laws(fit_table, laws=["biexponential", "gompertz"], min_points=3, n_jobs=jobs,
+                    volume_scale=float(table["volume_mm3"].max()))
+    ok = fits[fits["converged"]]
+    bi = ok[ok["law"] == "biexponential"]
+    gz = ok[ok["law"] == "gompertz"]
+    lines = [
+        "# Population priors of the resistance model's rates (per day).",
+        "# Derived, not published: per-lesion least-squares fits of the bi-exponential law",
+        "# V = v0*(f*exp(-d*t) + (1-f)*exp(g*t)) (kill, growth) and of the Gompertz law dV/dt = V*(beta - alpha*ln V)",
+        "# (deceleration = alpha: the specific growth rate decays as exp(-alpha*t)) to every lesion with >= 3 fitted",
+        "# measurements of the Laleh et al. 2022 series (PLoS Comput Biol 18:e1009822,",
+        "# DOI:10.1371/journal.pcbi.1009822,",
+        "# CC BY 4.0; file ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        f"# FITTED PARTS ONLY: the last {HOLDOUT} measurements of every lesion with >= {MIN_POINTS} (the points",
+        "# benchmarks/fit_laleh.py forecasts) are left out, so the benchmark's priors never see a held-out point.",
+        "# median and log_sd: median and 1.4826*MAD of log(rate) over fits with rate > 1e-5 (fits at the zero bound",
+        "# are counted in share_at_zero and left out).",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --priors {out.as_posix()}",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, points used: {len(fit_table)} of {len(table)}",
+        "evidence: derived (population fit of a public data set)",
+    ]
+    for name, frame, col in (("kill", bi, "d"), ("growth", bi, "g"), ("deceleration", gz, "alpha")):
+        x = frame[col].to_numpy(float)
+        med, log_sd, zero = _log_spread(x)
+        lines.append(f"{name}: {{median: {med:.4g}, log_sd: {log_sd:.3g}, share_at_zero: {zero:.3f}, n: {x.size}}}")
+    res = 1.0 - bi["f"].to_numpy(float)
+    q = np.quantile(res, [0.25, 0.5, 0.75])
+    lines.append(f"resistant_fraction_quartiles: [{q[0]:.3g}, {q[1]:.3g}, {q[2]:.3g}]")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def write_eb_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int = 4, seed: int = 20221) -> None:
     """Least-squares population spreads (the starting proposal), then the empirical-Bayes priors of the resistance
     model (``fit.population``) from every ``eb_every``-th lesion's fitted part; writes the YAML the fitter reads."""
     fit_table = fitted_part(table)
@@ -113,7 +151,7 @@ def write_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int = 4
         "# least_squares: the starting proposal, median and 1.4826*MAD of log(rate) over per-lesion least-squares fits",
         "# of the bi-exponential law (kill d, growth g) and of the Gompertz law (deceleration alpha) to every lesion",
         "# of the same lesions (fits with rate <= 1e-5 counted in share_at_zero and left out).",
-        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --priors {out.as_posix()} (seed {seed})",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --eb-priors {out.as_posix()} (seed {seed})",
         f"# oncoresist {__version__}, {dt.date.today().isoformat()}, points used: {len(fit_table)} of {len(table)}, "
         f"{time.process_time() - started:.0f} CPU-s in the main process",
         "evidence: derived (population fit of a public data set)",
@@ -139,9 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--every", type=int, default=1, help="keep every M-th eligible lesion")
+    ap.add_argument("--offset", type=int, default=0, help="with --every: start at this eligible lesion (0-based)")
     ap.add_argument("--seed", type=int, default=20221)
     ap.add_argument("--priors", type=Path, default=None, help="write population priors instead")
-    ap.add_argument("--eb-every", type=int, default=4, help="with --priors: every M-th lesion's fitted part")
+    ap.add_argument("--eb-priors", type=Path, default=None,
+                    help="write empirical-Bayes priors (fit.population) instead (a candidate, not the default)")
+    ap.add_argument("--eb-every", type=int, default=4, help="with --eb-priors: every M-th lesion's fitted part")
     ap.add_argument("--out", type=Path, default=None, help="per-lesion errors as CSV")
     ap.add_argument("--prior-file", type=Path, default=None,
                     help="priors YAML for the resistance model (default: the shipped fit/data/laleh_priors.yaml)")
@@ -152,10 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     table = read_laleh_table(a.data)
     if a.priors is not None:
-        write_priors(table, a.priors, a.jobs, eb_every=a.eb_every, seed=a.seed)
+        write_priors(table, a.priors, a.jobs)
+        return 0
+    if a.eb_priors is not None:
+        write_eb_priors(table, a.eb_priors, a.jobs, eb_every=a.eb_every, seed=a.seed)
         return 0
     sizes = table.groupby("lesion_id").size()
-    keep = sorted(sizes[sizes >= MIN_POINTS].index)[:: a.every]
+    keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
@@ -194,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     split = {name: summarise(errors[errors["lesion_id"].isin(ids)])
              for name, ids in (("development", dev & set(keep)), ("other", set(keep) - dev)) if ids}
     pd.set_option("display.width", 160)
-    print(f"Laleh et al. 2022 hold-out benchmark: {len(keep)} lesions (>= {MIN_POINTS} points, every {a.every}), "
+    print(f"Laleh et al. 2022 hold-out benchmark: {len(keep)} lesions (>= {MIN_POINTS} points, every {a.every} "
+          f"from {a.offset}), "
           f"last {HOLDOUT} held out; MAE in units of the largest volume; seed {a.seed}; oncoresist {__version__}")
     print(summ.to_string(float_format=lambda x: f"{x:.3e}"))
     best = summ.loc[[law for law in CLASSICAL_LAWS if law in summ.index], "mae_mean"].idxmin()

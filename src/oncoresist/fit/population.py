@@ -2,19 +2,14 @@
 
 A hierarchical model: for every series i the log-rates θ_i = (log kill, log growth, log noise_cv,
 log decel) are drawn from a population Normal(μ, diag σ²); the other parameters keep their fixed priors
-(log10 ρ uniform, log d0 around the first measurement). The population (μ, σ) is estimated by the EM
-algorithm for a normal hierarchical model with a Laplace approximation of each series' posterior
-(Gaussian at its mode, covariance = inverse Hessian of −log posterior):
+(log10 ρ uniform, log d0 around the first measurement). (μ, σ) maximise the marginal likelihood
+Σ_i log ∫ p(y_i | θ) π(θ | μ, σ) dθ, estimated by importance sampling: each series' posterior is sampled
+(a short emcee run) under a proposal prior q, and ∫ p(y_i | θ) π(θ) dθ ∝ E_post,q[π(θ)/q(θ)]. Each round
+re-samples under the previous round's answer, so the proposal approaches the estimate.
 
-- E step: for every series, the posterior mode of all its parameters under the current population
-  prior (L-BFGS-B, warm-started from the previous mode) and the posterior mean m_i and variance v_i of θ_i;
-- M step: μ = mean m_i; σ² = mean(v_i + (m_i − μ)²).
-
-The fixed point is the (Laplace-approximate) maximum of the marginal likelihood of (μ, σ): the spread σ is
-the spread of the true rates, not of per-series least-squares estimates, which with 3 fitted points
-are dominated by estimation noise (the "deconvolution" a hierarchical model does). Robbins 1956 and
-Efron & Morris 1975 (J Am Stat Assoc 70:311, DOI:10.1080/01621459.1975.10479864) for empirical Bayes;
-Dempster, Laird & Rubin 1977 (J R Stat Soc B 39:1) for EM.
+The spread σ is that of the true rates, not of per-series least-squares estimates, which with 3 fitted
+points are dominated by estimation noise (the "deconvolution" a hierarchical model does). Robbins 1956
+and Efron & Morris 1975 (J Am Stat Assoc 70:311) for empirical Bayes.
 
 Use only measurements that a forecast may see (the benchmark passes each lesion's fitted part).
 """
