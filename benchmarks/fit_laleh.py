@@ -16,9 +16,13 @@ Usage::
     PYTHONPATH=src python benchmarks/fit_laleh.py [--jobs N] [--every M] [--seed S]
     PYTHONPATH=src python benchmarks/fit_laleh.py --priors src/oncoresist/fit/data/laleh_priors.yaml
 
-``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget; ``--priors`` instead
-fits the bi-exponential law to every lesion with ≥ 3 points and writes the population priors of kill
-and growth.
+``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget, from ``--offset``;
+model choices are made on the development set (``--every 4``, offset 0: ``DEV_EVERY``) and the run
+reports the development and the other lesions apart. ``--priors`` instead fits the bi-exponential and
+Gompertz laws to the fitted parts and writes the shipped population priors; ``--eb-priors`` writes the
+empirical-Bayes candidate (``fit.population``); ``--prior-file`` and ``--imaging-nu`` run the benchmark
+with other priors or Student-t imaging errors; ``--classical-from`` reuses the classical rows of an
+earlier ``--out`` CSV.
 """
 
 from __future__ import annotations
@@ -34,14 +38,26 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from oncoresist._version import __version__
 from oncoresist.fit import CLASSICAL_LAWS, fit_laws, read_laleh_table
-from oncoresist.fit.validation import HOLDOUT, MIN_POINTS, holdout_comparison, resistance_holdout, summarise
+from oncoresist.fit.bayes import Priors
+from oncoresist.fit.population import empirical_bayes_priors
+from oncoresist.fit.validation import (
+    HOLDOUT,
+    MIN_POINTS,
+    holdout_comparison,
+    lesion_series,
+    resistance_holdout,
+    summarise,
+)
 from oncoresist.random import as_seed_sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "longitudinal" / "laleh2022" / "flat_patient_data.csv"
+DEV_EVERY = 4
+"""Model choices were made on every 4th eligible lesion (the development set); the others were not looked at."""
 SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
@@ -97,29 +113,114 @@ def write_priors(table: pd.DataFrame, out: Path, jobs: int) -> None:
     print(f"wrote {out}")
 
 
+def write_eb_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int = 4, seed: int = 20221) -> None:
+    """Least-squares population spreads (the starting proposal), then the empirical-Bayes priors of the resistance
+    model (``fit.population``) from every ``eb_every``-th lesion's fitted part; writes the YAML the fitter reads."""
+    fit_table = fitted_part(table)
+    sizes = fit_table.groupby("lesion_id").size()
+    chosen = sorted(sizes[sizes >= 3].index)[::eb_every]
+    fit_table = fit_table[fit_table["lesion_id"].isin(chosen)]
+    fits = fit_laws(fit_table, laws=["biexponential", "gompertz"], min_points=3, n_jobs=jobs,
+                    volume_scale=float(table["volume_mm3"].max()))
+    ok = fits[fits["converged"]]
+    bi = ok[ok["law"] == "biexponential"]
+    gz = ok[ok["law"] == "gompertz"]
+    ls: dict[str, dict[str, float]] = {}
+    for name, frame, col in (("kill", bi, "d"), ("growth", bi, "g"), ("deceleration", gz, "alpha")):
+        x = frame[col].to_numpy(float)
+        med, log_sd, zero = _log_spread(x)
+        ls[name] = {"median": med, "log_sd": log_sd, "share_at_zero": zero, "n": int(x.size)}
+    base = Priors.from_mapping(ls)
+    groups = [g for _, g in fit_table.groupby("lesion_id", sort=True)]
+    started = time.process_time()
+    eb, record = empirical_bayes_priors([lesion_series(g) for g in groups], base=base, n_jobs=jobs, seed=seed,
+                                        log=print)
+    res = 1.0 - bi["f"].to_numpy(float)
+    q = np.quantile(res, [0.25, 0.5, 0.75])
+    lines = [
+        "# Population priors of the resistance model's rates (per day) and imaging noise.",
+        "# Derived, not published, from the Laleh et al. 2022 series (PLoS Comput Biol 18:e1009822,",
+        "# DOI:10.1371/journal.pcbi.1009822, CC BY 4.0;",
+        "# file ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        f"# FITTED PARTS ONLY: the last {HOLDOUT} measurements of every lesion with >= {MIN_POINTS} (the points",
+        "# benchmarks/fit_laleh.py forecasts) are left out, so the benchmark's priors never see a held-out point.",
+        "# kill, growth, deceleration, noise_cv: empirical Bayes (oncoresist.fit.population): log-normal population",
+        "# (median, log_sd) maximising the importance-sampling marginal likelihood of the resistance model over",
+        f"# every {eb_every}th lesion's fitted part with >= 3 points ({record['n_series']} lesions, {record['rounds']} "
+        f"rounds, converged: {record['converged']}).",
+        "# least_squares: the starting proposal, median and 1.4826*MAD of log(rate) over per-lesion least-squares fits",
+        "# of the bi-exponential law (kill d, growth g) and of the Gompertz law (deceleration alpha) to every lesion",
+        "# of the same lesions (fits with rate <= 1e-5 counted in share_at_zero and left out).",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --eb-priors {out.as_posix()} (seed {seed})",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, points used: {len(fit_table)} of {len(table)}, "
+        f"{time.process_time() - started:.0f} CPU-s in the main process",
+        "evidence: derived (population fit of a public data set)",
+        f"kill: {{median: {eb.kill_median:.4g}, log_sd: {eb.kill_log_sd:.3g}}}",
+        f"growth: {{median: {eb.growth_median:.4g}, log_sd: {eb.growth_log_sd:.3g}}}",
+        f"deceleration: {{median: {eb.decel_median:.4g}, log_sd: {eb.decel_log_sd:.3g}}}",
+        f"noise_cv: {{median: {eb.noise_cv_median:.4g}, log_sd: {eb.noise_cv_log_sd:.3g}}}",
+        "least_squares:",
+    ]
+    for name, v in ls.items():
+        lines.append(f"  {name}: {{median: {v['median']:.4g}, log_sd: {v['log_sd']:.3g}, "
+                     f"share_at_zero: {v['share_at_zero']:.3f}, n: {v['n']}}}")
+    lines.append(f"resistant_fraction_quartiles: [{q[0]:.3g}, {q[1]:.3g}, {q[2]:.3g}]")
+    lines.append("empirical_bayes_history:")
+    for h in record["history"]:
+        lines.append(f"  - {{round: {h['round']}, median: {h['median']}, log_sd: {h['log_sd']}, step: {h['step']}}}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--every", type=int, default=1, help="keep every M-th eligible lesion")
+    ap.add_argument("--offset", type=int, default=0, help="with --every: start at this eligible lesion (0-based)")
     ap.add_argument("--seed", type=int, default=20221)
     ap.add_argument("--priors", type=Path, default=None, help="write population priors instead")
+    ap.add_argument("--eb-priors", type=Path, default=None,
+                    help="write empirical-Bayes priors (fit.population) instead (a candidate, not the default)")
+    ap.add_argument("--eb-every", type=int, default=4, help="with --eb-priors: every M-th lesion's fitted part")
     ap.add_argument("--out", type=Path, default=None, help="per-lesion errors as CSV")
+    ap.add_argument("--prior-file", type=Path, default=None,
+                    help="priors YAML for the resistance model (default: the shipped fit/data/laleh_priors.yaml)")
+    ap.add_argument("--imaging-nu", type=float, default=None,
+                    help="Student-t imaging errors with this many degrees of freedom (default: the fitter's)")
+    ap.add_argument("--classical-from", type=Path, default=None,
+                    help="reuse the classical-law rows of an earlier --out CSV (same lesions) instead of refitting")
     a = ap.parse_args(argv)
     table = read_laleh_table(a.data)
     if a.priors is not None:
         write_priors(table, a.priors, a.jobs)
         return 0
+    if a.eb_priors is not None:
+        write_eb_priors(table, a.eb_priors, a.jobs, eb_every=a.eb_every, seed=a.seed)
+        return 0
     sizes = table.groupby("lesion_id").size()
-    keep = sorted(sizes[sizes >= MIN_POINTS].index)[:: a.every]
+    keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
-    classical = holdout_comparison(sub, n_jobs=a.jobs, volume_scale=scale)  # one volume unit for every model
+    if a.classical_from is not None:
+        prev = pd.read_csv(a.classical_from, dtype={"lesion_id": str})
+        classical = prev[(prev["law"] != "resistance") & prev["lesion_id"].isin(keep)]
+        if classical["lesion_id"].nunique() != len(keep):
+            print(f"error: --classical-from {a.classical_from}: does not hold these {len(keep)} lesions",
+                  file=sys.stderr)
+            return 2
+    else:
+        classical = holdout_comparison(sub, n_jobs=a.jobs, volume_scale=scale)  # one volume unit for every model
     t_classical = time.perf_counter() - started
+    settings: dict[str, Any] = dict(SETTINGS)
+    if a.prior_file is not None:
+        settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
+    if a.imaging_nu is not None:
+        settings["imaging_nu"] = a.imaging_nu
     root = as_seed_sequence(a.seed)
     seeds = root.spawn(len(keep))
-    jobs = [(g, scale, s, SETTINGS) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
+    jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
     started = time.perf_counter()
     if a.jobs > 1:
         with ProcessPoolExecutor(max_workers=a.jobs) as pool:
@@ -133,20 +234,32 @@ def main(argv: list[str] | None = None) -> int:
     if a.out:
         errors.to_csv(a.out, index=False)
     summ = summarise(errors)
+    dev = set(sorted(sizes[sizes >= MIN_POINTS].index)[::DEV_EVERY])
+    split = {name: summarise(errors[errors["lesion_id"].isin(ids)])
+             for name, ids in (("development", dev & set(keep)), ("other", set(keep) - dev)) if ids}
     pd.set_option("display.width", 160)
-    print(f"Laleh et al. 2022 hold-out benchmark: {len(keep)} lesions (>= {MIN_POINTS} points, every {a.every}), "
+    print(f"Laleh et al. 2022 hold-out benchmark: {len(keep)} lesions (>= {MIN_POINTS} points, every {a.every} "
+          f"from {a.offset}), "
           f"last {HOLDOUT} held out; MAE in units of the largest volume; seed {a.seed}; oncoresist {__version__}")
     print(summ.to_string(float_format=lambda x: f"{x:.3e}"))
     best = summ.loc[[law for law in CLASSICAL_LAWS if law in summ.index], "mae_mean"].idxmin()
     ratio = float(summ.loc["resistance", "mae_mean"] / summ.loc[best, "mae_mean"])
     coverage = float(rdf["n_inside_90"].sum() / rdf["n_heldout"].sum())
     print(f"resistance model: median fit {rdf['fit_seconds'].median():.2f} s, R-hat max > 1.05 in "
-          f"{(rdf['rhat_max'] > 1.05).mean():.1%} of lesions; settings {SETTINGS}")
+          f"{(rdf['rhat_max'] > 1.05).mean():.1%} of lesions; settings {settings}")
     rq = rdf["rhat_max"].quantile([0.5, 0.9, 0.99]).to_numpy()
     eq = rdf["ess_min"].quantile([0.01, 0.1, 0.5]).to_numpy()
     print(f"sampler health: worst-parameter R-hat median {rq[0]:.3f}, 90% {rq[1]:.3f}, 99% {rq[2]:.3f}; > 1.1 in "
           f"{(rdf['rhat_max'] > 1.1).mean():.1%}; smallest ESS 1% {eq[0]:.0f}, 10% {eq[1]:.0f}, median {eq[2]:.0f}")
     print(f"run time: classical {t_classical:.0f} s, resistance {t_res:.0f} s, {a.jobs} worker process(es)")
+    for name, sm in split.items():
+        b = sm.loc[[law for law in CLASSICAL_LAWS if law in sm.index], "mae_mean"].idxmin()
+        ids = dev if name == "development" else set(keep) - dev
+        part = rdf[rdf["lesion_id"].isin(ids)]
+        print(f"{name} lesions ({'every' if name == 'development' else 'not every'} {DEV_EVERY}th, "
+              f"{int(sm['n_lesions'].iloc[0])}): ratio vs {b} "
+              f"{sm.loc['resistance', 'mae_mean'] / sm.loc[b, 'mae_mean']:.3f}, "
+              f"coverage {part['n_inside_90'].sum() / part['n_heldout'].sum():.3f}")
     print(f"best_classical_law: {best}")
     print(f"mae_ratio_vs_best_classical: {ratio:.3f}" if math.isfinite(ratio) else "mae_ratio_vs_best_classical: nan")
     print(f"interval_coverage_90: {coverage:.3f}")

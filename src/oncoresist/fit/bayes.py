@@ -104,21 +104,21 @@ class Priors:
 
     @classmethod
     def from_population(cls) -> Priors:
-        pop = _load_population()
-        dec = pop.get("deceleration")
-        return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
-                   growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]),
-                   decel_median=float(dec["median"]) if dec else None,
-                   decel_log_sd=float(dec["log_sd"]) if dec else 2.0)
+        """The population priors shipped in ``fit/data/laleh_priors.yaml``."""
+        return cls.from_mapping(_load_population())
 
     @classmethod
     def from_mapping(cls, pop: dict[str, Any]) -> Priors:
-        """Priors from a mapping shaped like ``fit/data/laleh_priors.yaml`` (kill, growth, deceleration)."""
+        """Priors from a mapping shaped like ``fit/data/laleh_priors.yaml`` (kill, growth, deceleration, noise_cv)."""
         dec = pop.get("deceleration")
+        cv = pop.get("noise_cv")
+        extra: dict[str, float] = {}
+        if cv:
+            extra = {"noise_cv_median": float(cv["median"]), "noise_cv_log_sd": float(cv["log_sd"])}
         return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
                    growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]),
                    decel_median=float(dec["median"]) if dec else None,
-                   decel_log_sd=float(dec["log_sd"]) if dec else 2.0)
+                   decel_log_sd=float(dec["log_sd"]) if dec else 2.0, **extra)
 
 
 def _normal_logpdf(x: np.ndarray, mean: float, sd: float) -> np.ndarray:
@@ -133,8 +133,9 @@ class _Posterior:
     """
 
     def __init__(self, prep: PreparedSeries, priors: Priors, *, vaf_concentration: float, marker_sigma: float,
-                 d0_anchor: float, m0_anchor: list[float]) -> None:
+                 d0_anchor: float, m0_anchor: list[float], imaging_nu: float | None = None) -> None:
         self.prep = prep
+        self.nu = imaging_nu
         self.priors = priors
         self.conc = vaf_concentration
         self.msig = marker_sigma
@@ -195,7 +196,7 @@ class _Posterior:
         safe[:, 1] = np.clip(safe[:, 1], -12.0, -1e-9)
         safe[:, 2:5] = np.clip(safe[:, 2:5], 1e-9, None)
         lx, _ = self.burden(safe, pr.img_on, pr.img_off, pr.img_lo, pr.img_hi)
-        parts = [imaging_loglik(lx, safe[:, 0], safe[:, 4], pr.img_d, pr.img_censored)]
+        parts = [imaging_loglik(lx, safe[:, 0], safe[:, 4], pr.img_d, pr.img_censored, nu=self.nu)]
         j = self.j_extra
         if self.has_vaf:
             for i in range(len(pr.vaf_t)):
@@ -247,6 +248,15 @@ class _Posterior:
             cols.append(rng.normal(p.tf0_logit_mean, p.tf0_logit_sd, n))
         cols.extend(rng.normal(a, 0.1, n) for a in self.m0_anchor)
         return np.column_stack(cols)
+
+
+def build_posterior(prep: PreparedSeries, priors: Priors, *, vaf_concentration: float = 1000.0,
+                    marker_sigma: float = 0.25, imaging_nu: float | None = None) -> _Posterior:
+    """The log-posterior of one prepared series (the d0 and marker anchors from its first measurements)."""
+    first_d = prep.img_d[~prep.img_censored]
+    d0_anchor = math.log(max(float(first_d[0]) if first_d.size else 5.0, 1.0))
+    return _Posterior(prep, priors, vaf_concentration=vaf_concentration, marker_sigma=marker_sigma,
+                      d0_anchor=d0_anchor, m0_anchor=[float(v[0]) for v in prep.mk_logv], imaging_nu=imaging_nu)
 
 
 class _SubEnsembleStretch(emcee.moves.StretchMove):
@@ -327,6 +337,8 @@ class ResistanceFitter:
         Beta-binomial concentration of mutant-read counts (overdispersion beyond binomial sampling).
     marker_sigma : float
         Log-scale SD of serum-marker measurements.
+    imaging_nu : float or None
+        Degrees of freedom of Student-t imaging errors (robust to a mis-measured scan); None: Normal errors.
     imaging_target, resistance_targets, default_depth :
         Passed to :func:`oncoresist.fit.resistance.prepare`.
     forecast_days : float
@@ -337,7 +349,7 @@ class ResistanceFitter:
 
     def __init__(self, *, n_chains: int = 4, n_walkers: int | None = None, n_tune: int = 400, n_draws: int = 400,
                  thin: int = 2, priors: Priors | None = None, vaf_concentration: float = 1000.0,
-                 marker_sigma: float = 0.25, imaging_target: str | None = None,
+                 marker_sigma: float = 0.25, imaging_nu: float | None = None, imaging_target: str | None = None,
                  resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
                  forecast_days: float = 365.0, random_state: SeedLike = None) -> None:
         self.n_chains = n_chains
@@ -348,6 +360,7 @@ class ResistanceFitter:
         self.priors = priors
         self.vaf_concentration = vaf_concentration
         self.marker_sigma = marker_sigma
+        self.imaging_nu = imaging_nu
         self.imaging_target = imaging_target
         self.resistance_targets = resistance_targets
         self.default_depth = default_depth
@@ -380,10 +393,8 @@ class ResistanceFitter:
         prep = prepare(series, imaging_target=self.imaging_target, resistance_targets=self.resistance_targets,
                        default_depth=self.default_depth)
         priors = self.priors or Priors.from_population()
-        first_d = prep.img_d[~prep.img_censored]
-        d0_anchor = math.log(max(float(first_d[0]) if first_d.size else 5.0, 1.0))
-        post = _Posterior(prep, priors, vaf_concentration=self.vaf_concentration, marker_sigma=self.marker_sigma,
-                          d0_anchor=d0_anchor, m0_anchor=[float(v[0]) for v in prep.mk_logv])
+        post = build_posterior(prep, priors, vaf_concentration=self.vaf_concentration,
+                               marker_sigma=self.marker_sigma, imaging_nu=self.imaging_nu)
         ss = as_seed_sequence(self.random_state)
         self.random_state_ = ss
         children = ss.spawn(self.n_chains + 2)
@@ -458,6 +469,7 @@ class ResistanceFitter:
             "software": {"name": "oncoresist", "version": __version__, "emcee": emcee.__version__},
             "model": "resistance (sensitive + resistant mean field)",
             "seed": seed_record(ss),
+            "imaging_errors": "normal" if self.imaging_nu is None else f"student-t (nu = {self.imaging_nu:g})",
             "sampler": {"name": "emcee.EnsembleSampler", "n_chains": self.n_chains, "n_walkers": nw,
                         "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin},
             "priors": priors.__dict__,
@@ -575,7 +587,9 @@ class ResistanceFitter:
         draws = self._draws(n_draws, rng)
         diam, share = self._trajectories(t, draws)
         sd = np.sqrt((draws[:, [4]] * diam) ** 2 + IMAGING_SD_MM**2)
-        noisy = np.maximum(diam + sd * rng.standard_normal(diam.shape), 0.0)
+        eps = (rng.standard_normal(diam.shape) if self.imaging_nu is None
+               else rng.standard_t(self.imaging_nu, size=diam.shape))
+        noisy = np.maximum(diam + sd * eps, 0.0)
         noisy = np.where(diam < DETECTION_LIMIT_MM, np.where(noisy < DETECTION_LIMIT_MM, 0.0, noisy), noisy)
         out = {"time_days": t}
         for q in quantiles:
