@@ -130,7 +130,8 @@ def annotate(
     alts, p_tumor, p_drugs, sample = _observations(profile, kb)
     drugs = resolve_drugs(drug if drug is not None else p_drugs, kb)
     if not drugs:
-        raise OncoresistError("no drug given: pass drug=... (e.g. drug='osimertinib') or list drugs in the profile")
+        raise InvalidArgument("drug: no drug given: name the drug (e.g. osimertinib) or list drugs in the profile",
+                              param="drug")
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
     return annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
 
@@ -158,7 +159,8 @@ def annotate_samples(
     for sp in samples:
         d = drugs if drugs is not None else resolve_drugs(sp.drugs, kb)
         if not d:
-            raise InvalidArgument(f"drug: no drug given for sample {sp.sample!r}; pass drug=", param="drug")
+            raise InvalidArgument(f"drug: no drug given for sample {sp.sample!r}: name the drug (e.g. osimertinib)",
+                                  param="drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
         res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
         read_status = getattr(sp, "status", None)
