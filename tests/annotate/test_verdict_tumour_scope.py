@@ -43,3 +43,13 @@ def test_preclinical_sensitivity_alone_is_not_a_sensitive_call() -> None:
     assert any(f.effect == "sensitivity" for f in res.findings)
     flt3 = annotate(["FLT3-ITD"], drug="gilteritinib", tumor="AML")
     assert flt3.verdict == "sensitive"
+
+
+def test_a_null_change_in_an_oncogene_does_not_satisfy_a_gene_level_fact() -> None:
+    """The Xospata label's "FLT3 mutation" means ITD/TKD (activating) changes: a FLT3 canonical splice-site or
+    nonsense change does not match it, while a missense kinase-domain change (D835Y) still does."""
+    for alt in ("FLT3 splice site mutation", "FLT3 R387*"):
+        res = annotate([alt], drug="gilteritinib", tumor="AML")
+        assert res.verdict == "unknown", alt
+        assert not any(f.effect == "sensitivity" for f in res.findings), alt
+    assert annotate(["FLT3 D835Y"], drug="gilteritinib", tumor="AML").verdict == "sensitive"

@@ -30,8 +30,9 @@ exon            an observed class of that exon            a gene-level mutation;
                 change inside the exon's protein range    a deletion/insertion class; a splice site
                 (``profile/data/exons.yaml``) that fits   change for *skipping*
 mutation        any non-synonymous change, codon, exon    gene-level or unspecific input for a
-                class or mutation of the gene; qualified  qualified pattern (see ``_qualified``);
-                patterns: see ``_qualified``              never for *reversion* / *secondary*;
+                class or mutation of the gene (in an      qualified pattern (see ``_qualified``);
+                oncogene not a null change: no match);    never for *reversion* / *secondary*;
+                qualified patterns: see ``_qualified``
                                                           a *restoring* observation (reversion, or
                                                           secondary in a tumour suppressor) matches
                                                           only reversion/secondary patterns, never
@@ -269,7 +270,9 @@ def _qualified(p: Alteration, o: Alteration, known: KnownSpecific, role: str | N
     if o.kind not in ("protein", "codon", "exon", "mutation"):
         return None
     if q is None:
-        return "exact"
+        # a gene-level fact on an oncogene is about its activating changes; a null change (nonsense,
+        # frameshift, canonical splice site) is not one (FLT3 splice site vs the label's "FLT3 mutation")
+        return None if role == "oncogene" and is_truncating(o) else "exact"
     if o.kind == "mutation" and o.qualifier == q:
         return "exact"
     if q in ("reversion", "secondary"):
