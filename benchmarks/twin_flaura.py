@@ -60,15 +60,24 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     fit = "" if spread is None else (f";\nbetween-patient spreads: Laleh et al. 2022 x {spread.factor:.4g} fitted to "
                                      f"the comparator's objective response {spread.target:g} ({spread.target_id}),\n"
                                      f"kill spread on {on}")
+    rf = (cohort or {}).get("resistant_fraction") or {}
+    pre = [] if rf.get("dist") != "luria_delbruck" else [
+        "Pre-existing resistant cells: each patient's count per route drawn from its Luria-Delbruck distribution",
+        "(cohort.resistant_fraction: clones = mean surviving mutant clones, cells = the source's cells; one entry per",
+        "resistant cell type in the scenario's order: " + ", ".join(
+            c.name for c in build.scenario.cell_types if c.modifiers or c.mechanisms) + ").",
+    ]
     comment = "\n".join([
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
-        f"{args.variation} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
+        f"{args.variation} --preexisting {args.preexisting} --cal-seed {args.cal_seed} --cal-patients "
+        f"{args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
         f"PREDICTED (nothing fitted to it): the osimertinib arm (published {pub.months:g} months, "
         f"HR {pub.hazard_ratio:g}).",
+        *pre,
         "Osimertinib's and erlotinib's action on every EGFR route and on the sensitive clone: Robichaux et al. 2021",
         "Fig. 2a (scenario header). Results and the command: docs/trials.md (FLAURA).",
     ])

@@ -71,3 +71,12 @@ def test_rare_routes_are_absent_in_some_patients(egfr) -> None:  # type: ignore[
     assert (rf["resistant_fraction"][:, j] == 0).mean() == pytest.approx(math.exp(-lam), abs=0.03)
     k = names.index("EGFR_T790M")
     assert (rf["resistant_fraction"][:, k] == 0).mean() == 0.0  # 80 expected clones: always some
+
+
+def test_spread_fit_refuses_an_unknown_preexisting_kind(egfr) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.errors import OncoresistError
+    from oncoresist.twin.spread import fit_spread_to_response
+    from oncoresist.twin.variation import load_variation
+
+    with pytest.raises(OncoresistError, match=r"^preexisting: expected 'lognormal' or 'luria_delbruck'"):
+        fit_spread_to_response(egfr, load_variation(), preexisting="mean")

@@ -107,7 +107,14 @@ def fit_spread_to_response(
     ``kill_on``: ``"emax"`` (one factor on every drug's Emax) or ``"ec50"`` (the kill spread carried by the
     tumour's sensitivity, a factor on every drug's EC50, mapped with the first drug's EC50 on the sensitive
     clone: :func:`first_drug_ec50`; each drug's kill then follows its own EC50).
+
+    ``preexisting``: ``"lognormal"`` (the pre-existing resistant counts get Laleh's resistant-fraction spread,
+    scaled with the others) or ``"luria_delbruck"`` (each type's count drawn from its Luria–Delbrück
+    distribution, :func:`oncoresist.twin.variation.luria_delbruck_block`: theory, not fitted; ``k`` then
+    scales the growth and kill spreads only).
     """
+    if preexisting not in ("lognormal", "luria_delbruck"):
+        raise OncoresistError(f"preexisting: expected 'lognormal' or 'luria_delbruck', got {preexisting!r}")
     if kill_on not in ("emax", "ec50"):
         raise OncoresistError(f"kill_on: expected 'emax' or 'ec50', got {kill_on!r}")
     if patients < 20:
