@@ -60,15 +60,24 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     fit = "" if spread is None else (f";\nbetween-patient spreads: Laleh et al. 2022 x {spread.factor:.4g} fitted to "
                                      f"the comparator's objective response {spread.target:g} ({spread.target_id}),\n"
                                      f"kill spread on {on}")
+    rf = (cohort or {}).get("resistant_fraction") or {}
+    pre = [] if rf.get("dist") != "luria_delbruck" else [
+        "Pre-existing resistant cells: each patient's count per route drawn from its Luria-Delbruck distribution",
+        "(cohort.resistant_fraction: clones = mean surviving mutant clones, cells = the source's cells; one entry per",
+        "resistant cell type in the scenario's order: " + ", ".join(
+            c.name for c in build.scenario.cell_types if c.modifiers or c.mechanisms) + ").",
+    ]
     comment = "\n".join([
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
-        f"{args.variation} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
+        f"{args.variation} --preexisting {args.preexisting} --cal-seed {args.cal_seed} --cal-patients "
+        f"{args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
         f"PREDICTED (nothing fitted to it): the osimertinib arm (published {pub.months:g} months, "
         f"HR {pub.hazard_ratio:g}).",
+        *pre,
         "Osimertinib's and erlotinib's action on every EGFR route and on the sensitive clone: Robichaux et al. 2021",
         "Fig. 2a (scenario header). Results and the command: docs/trials.md (FLAURA).",
     ])
@@ -91,12 +100,16 @@ def main() -> int:
                          "objective response, with the kill spread carried by the tumour's sensitivity (a factor "
                          "on every drug's EC50, so each drug's kill follows its potency window; default) or by "
                          "one factor on every drug's Emax (fitted); the stated assumptions; or Laleh's as derived")
+    ap.add_argument("--preexisting", choices=["luria_delbruck", "lognormal"], default="luria_delbruck",
+                    help="pre-existing resistant counts per patient: drawn from each route's Luria-Delbruck "
+                         "distribution (theory; default) or the builder's deterministic mean times a lognormal factor")
     ap.add_argument("--emax-reduction", type=float, default=None,
                     help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
                          "(default 0.95)")
     ap.add_argument("--export", type=Path, default=None, metavar="DIR",
                     help="also write DIR/scenarios/egfr_l858r_twin.yaml (the calibrated twin) and DIR/flaura_egfr.yaml "
                          "(the trial that runs it with the fitted cohort): the example trial, exported from the twin")
+    ap.add_argument("--dump", type=Path, default=None, help=argparse.SUPPRESS)  # development: pickle the twin
     args = ap.parse_args()
 
     from oncoresist import __version__
@@ -114,16 +127,21 @@ def main() -> int:
         defaults = TwinDefaults() if args.emax_reduction is None else TwinDefaults(emax_reduction=args.emax_reduction)
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
                            defaults=defaults)
-        cohort = None
+        from oncoresist.twin.compare import COHORT
+        from oncoresist.twin.variation import luria_delbruck_block, with_preexisting
+
+        ld = args.preexisting == "luria_delbruck"
+        cohort = {**COHORT, "resistant_fraction": luria_delbruck_block(built)} if ld else None
         spread = None
-        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed)
+        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
             from oncoresist.twin.spread import fit_spread_to_response
             from oncoresist.twin.variation import load_variation
 
             spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
                                             seed=args.cal_seed, quant=q,
-                                            kill_on="ec50" if args.variation == "potency" else "emax")
+                                            kill_on="ec50" if args.variation == "potency" else "emax",
+                                            preexisting=args.preexisting)
             cohort = spread.cohort
             cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
@@ -131,9 +149,16 @@ def main() -> int:
 
             d = cal.build.defaults
             cohort = load_variation().cohort(d.birth, d.death)  # the calibrated twin's defaults
+            if ld:
+                cohort["resistant_fraction"] = luria_delbruck_block(cal.build)
             cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+        cohort = with_preexisting(cohort, cal.build)  # the calibrated rates' clone numbers
         arms = ["continuous:erlotinib", "continuous:osimertinib"]
         cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, cohort=cohort)
+        if args.dump is not None:
+            import pickle
+
+            args.dump.write_bytes(pickle.dumps({"build": cal.build, "cohort": cohort, "patients": cmp.patients}))
         if args.export is not None:
             _export(args, cal.build, arms, cohort, spread, q)
     s = cmp.summary
@@ -153,7 +178,7 @@ def main() -> int:
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
-        "variation": args.variation, "emax_reduction": defaults.emax_reduction,
+        "variation": args.variation, "preexisting": args.preexisting, "emax_reduction": defaults.emax_reduction,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,

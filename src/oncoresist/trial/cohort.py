@@ -4,7 +4,8 @@ Every patient owns a :class:`numpy.random.SeedSequence` spawned on the client fr
 root (``root.spawn(n_arms)`` then ``arm.spawn(N)``), so a patient's results do not depend on the
 batch it falls in, the backend or the number of workers. Each patient stream has fixed
 children: 0 cohort parameters, 1 monitoring noise, 2 resistant-fraction factors beyond the first
-:data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones).
+:data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones), 3 the tumour's
+sensitivity, 4 Luria–Delbrück pre-existing counts (one child per resistant type).
 The engine's streams come from a per-arm engine root
 (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as replicate id,
 so they never collide with patient streams ``(arm, i, …)``.
@@ -12,6 +13,7 @@ so they never collide with patient streams ``(arm, i, …)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,7 +24,7 @@ from oncoresist.trial.spec import CohortSpec, Distribution
 
 FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_fraction")
 """Cohort factors; ``resistant_fraction`` must stay last."""
-COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY = 0, 1, 2, 3
+COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY, LURIA_DELBRUCK = 0, 1, 2, 3, 4
 _DRAWN = 5
 """Factors drawn from the cohort stream itself (the first five of :data:`FACTORS`); ``sensitivity`` draws
 from child :data:`SENSITIVITY` of the patient's stream, so adding it changed none of the earlier draws."""
@@ -90,5 +92,68 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
     ur = u[:, _DRAWN:]
     if n_resistant > RESISTANT_SLOTS:
         ur = np.concatenate([ur, uniforms(seqs, EXTRA_RESISTANT, (n_resistant - RESISTANT_SLOTS,))], axis=1)
-    out["resistant_fraction"] = _ppf(cohort.resistant_fraction, ur)
+    rf = cohort.resistant_fraction
+    if rf.dist == "luria_delbruck":
+        out["resistant_fraction"] = _luria_delbruck_factors(rf, seqs, n_resistant)
+    else:
+        out["resistant_fraction"] = _ppf(rf, ur)
+    return out
+
+
+_EXACT_CLONES = 1000.0
+"""Clones drawn one by one per patient and type; beyond this many expected, the smallest are summed by their mean."""
+
+
+def luria_delbruck(rng: np.random.Generator, clones: float, cells: float, size: int) -> np.ndarray:
+    """``size`` draws of the number of pre-existing mutant cells, over its mean (mean 1).
+
+    The Poisson-of-clones construction of the Luria–Delbrück distribution for a birth–death population
+    grown from one cell to ``cells`` (Luria & Delbrück 1943, Genetics 28:491; Iwasa, Nowak & Michor 2006,
+    Genetics 172:2557): surviving mutant clones arise at a rate proportional to the population's growth,
+    so their number is Poisson with mean ``clones`` (mutation probability per division x ``cells``) and the
+    population size ``N`` at which each arose is uniform on ``(1, cells)``; a surviving clone born at ``N``
+    has ``W·cells/N`` cells at the end, with ``W`` exponential (Kendall's limit of a supercritical
+    birth–death process conditioned on survival; its mean, ``b/(b − d)``, cancels in the ratio). The mean
+    count is ``clones·E[W]·cells·ln(cells)/(cells − 1)``, the deterministic mean a scenario carries, so
+    the factor multiplies it. Heavy-tailed: many patients carry no or few cells of a rare route, a few carry
+    a jackpot.
+
+    Beyond :data:`_EXACT_CLONES` expected clones, those born when the population was largest (sizes of a
+    few ``cells/N``, many of them) are summed by their mean; the rest are drawn one by one.
+    """
+    if not clones >= 0 or not cells >= 1 or not math.isfinite(clones) or not math.isfinite(cells):
+        raise InvalidArgument(f"luria_delbruck: clones ({clones!r}) must be >= 0 and cells ({cells!r}) >= 1",
+                              param="clones")
+    if clones == 0 or cells <= 1:
+        return np.ones(size)
+    mean_size = cells * math.log(cells) / (cells - 1)  # E[cells/N], N ~ U(1, cells)
+    if clones <= _EXACT_CLONES:
+        a, bulk = cells, 0.0
+    else:  # clones born at N in (a, cells): many, small, summed by their mean
+        a = 1.0 + _EXACT_CLONES * (cells - 1) / clones
+        bulk = cells * math.log(cells / a) / (cells - a)
+    lam_exact = clones * (a - 1) / (cells - 1)
+    k = rng.poisson(lam_exact, size)
+    total = np.zeros(size)
+    n_all = int(k.sum())
+    if n_all:
+        n_birth = rng.uniform(1.0, a, n_all)
+        w = rng.exponential(1.0, n_all)
+        np.add.at(total, np.repeat(np.arange(size), k), w * cells / n_birth)
+    if bulk:
+        total += rng.poisson(clones - lam_exact, size) * bulk
+    return total / (clones * mean_size)
+
+
+def _luria_delbruck_factors(dist: Distribution, seqs: Sequence[np.random.SeedSequence], n_resistant: int) -> np.ndarray:
+    clones, cells = list(dist.clones or []), list(dist.cells or [])
+    if len(clones) != n_resistant:
+        raise InvalidArgument(
+            f"cohort.resistant_fraction.clones: {len(clones)} entries for a scenario with {n_resistant} resistant "
+            "cell type(s); give one per resistant type, in the scenario's order", param="clones")
+    out = np.ones((len(seqs), max(n_resistant, RESISTANT_SLOTS)))
+    for i, s in enumerate(seqs):
+        streams = child_seeds(child_seed(s, LURIA_DELBRUCK), n_resistant)
+        for j in range(n_resistant):
+            out[i, j] = luria_delbruck(generator(streams[j]), clones[j], cells[j], 1)[0]
     return out

@@ -162,9 +162,16 @@ class Distribution(_Strict):
 
     ``lognormal``: median and sigma (of log); ``normal``: mean and sd (truncated at ``low``/``high``);
     ``uniform``: low and high; ``fixed``: value.
+
+    ``luria_delbruck`` (``resistant_fraction`` only): each pre-existing resistant type's count at the start
+    of treatment drawn from the Luria–Delbrück distribution of mutants accumulated while its source grew from
+    one cell to ``cells`` (Luria & Delbrück 1943; the Poisson-of-clones construction of Iwasa, Nowak & Michor
+    2006, Genetics): ``clones`` surviving mutant clones on average (mutation probability per division x
+    ``cells``), one entry per resistant cell type in the scenario's order; the factor is the draw over its
+    mean, so the scenario's initial count is the cohort's mean. See :func:`oncoresist.trial.cohort.luria_delbruck`.
     """
 
-    dist: Literal["lognormal", "normal", "uniform", "fixed"] = "lognormal"
+    dist: Literal["lognormal", "normal", "uniform", "fixed", "luria_delbruck"] = "lognormal"
     median: float | None = Field(None, gt=0)
     sigma: float | None = Field(None, ge=0)
     mean: float | None = None
@@ -172,16 +179,23 @@ class Distribution(_Strict):
     low: float | None = None
     high: float | None = None
     value: float | None = None
+    clones: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="luria_delbruck: mean number of surviving mutant clones per resistant type (scenario order)")
+    cells: list[Annotated[float, Field(ge=1)]] | None = Field(
+        None, description="luria_delbruck: cells of each type's source at the start of treatment (same order)")
 
     @model_validator(mode="after")
     def _complete(self) -> Distribution:
         need = {"lognormal": ("median", "sigma"), "normal": ("mean", "sd"), "uniform": ("low", "high"),
-                "fixed": ("value",)}[self.dist]
+                "fixed": ("value",), "luria_delbruck": ("clones", "cells")}[self.dist]
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
             raise ValueError(f"{self.dist} distribution needs {', '.join(missing)}")
         if self.dist == "uniform" and self.low is not None and self.high is not None and self.high < self.low:
             raise ValueError("high must be at least low")
+        if self.dist == "luria_delbruck" and len(self.clones or []) != len(self.cells or []):
+            raise ValueError(f"luria_delbruck: clones ({len(self.clones or [])}) and cells ({len(self.cells or [])}) "
+                             "need one entry each per resistant cell type")
         return self
 
 
@@ -198,7 +212,8 @@ class CohortSpec(_Strict):
     initial_cells : total tumour cells at the start of treatment.
     sensitivity : factor on every drug's EC50 (every cell type): the tumour's own sensitivity, the same for
         every drug, so each drug's kill follows its own EC50 (> 1: less sensitive).
-    resistant_fraction : factor on the initial count of every pre-existing resistant type.
+    resistant_fraction : factor on the initial count of every pre-existing resistant type (one per type; a
+        ``luria_delbruck`` distribution draws each type's count from its own Luria–Delbrück distribution).
     """
 
     growth: Distribution = Distribution(dist="fixed", value=1.0)
@@ -208,6 +223,15 @@ class CohortSpec(_Strict):
     initial_cells: Distribution | None = None
     sensitivity: Distribution = Distribution(dist="fixed", value=1.0)
     resistant_fraction: Distribution = Distribution(dist="fixed", value=1.0)
+
+    @model_validator(mode="after")
+    def _luria_delbruck_only_for_counts(self) -> CohortSpec:
+        for name in ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity"):
+            dist = getattr(self, name)
+            if dist is not None and dist.dist == "luria_delbruck":
+                raise ValueError(f"{name}: luria_delbruck draws pre-existing mutant counts; use it for "
+                                 "resistant_fraction only")
+        return self
 
 
 # --- monitoring ---------------------------------------------------------------------------

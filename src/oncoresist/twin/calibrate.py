@@ -9,8 +9,9 @@ first-line treatment reproduces that share.
 
 Routes whose rate comes from the knowledge are never fitted: their share at progression is a
 prediction, reported beside its published value (``held_out``). A route with an assumed rate and
-no published share of its own takes the multiplier of a fitted route of the same mechanism class
-(``tied``); one with neither keeps its default and is listed as ``unfitted``.
+no published share of its own takes the multiplier of a fitted route of the same mechanism class and the
+same kind of change (:func:`tie_key`: an ALK fusion does not borrow MET amplification's) (``tied``); one
+with neither keeps its default and is listed as ``unfitted``.
 
 The fit is a damped fixed-point iteration on the multipliers, ``m ← m · (target / share)^damping``
 (each route's exponent halved whenever its share overshoots the target: routes with the same dynamics,
@@ -46,6 +47,7 @@ from oncoresist.trial.spec import ImagingSpec
 from oncoresist.twin.compare import imaging_schedule, run_cohort
 from oncoresist.twin.origin import Origin
 from oncoresist.twin.targets import published_share, time_target
+from oncoresist.twin.variation import with_preexisting
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
@@ -169,13 +171,22 @@ def plan(build: TwinBuild, q: QuantKnowledge) -> tuple[list[ShareTarget], list[S
             (fitted if assumed else held).append(_target(f, r.name))
         elif assumed:
             unmatched.append(r)
-    mech = {r.name: r.mechanism for r in build.routes}
-    leaders: dict[str, str] = {}
+    key = {r.name: tie_key(r) for r in build.routes}
+    leaders: dict[tuple[str, tuple[str, ...]], str] = {}
     for t in fitted:
-        leaders.setdefault(mech[t.cell_type], t.cell_type)
-    tied = {r.name: leaders[r.mechanism] for r in unmatched if r.mechanism in leaders}
+        leaders.setdefault(key[t.cell_type], t.cell_type)
+    tied = {r.name: leaders[key[r.name]] for r in unmatched if key[r.name] in leaders}
     unfitted = [r.name for r in unmatched if r.name not in tied]
     return fitted, held, tied, unfitted
+
+
+def tie_key(route: ResistanceRoute) -> tuple[str, tuple[str, ...]]:
+    """What a route must share with a fitted one to borrow its multiplier: the mechanism class and the kinds
+    of change (``amplification``, ``fusion``, ``mutation``, ``phenotype``, ...). The multiplier corrects an
+    assumed probability per division of a kind of change (a copy-number gain, a lineage switch); what a
+    published share says of MET amplification says nothing of how often an ALK or RET rearrangement arises,
+    although the builder assumes the same default for both."""
+    return route.mechanism, tuple(sorted({a.kind for a in route.alterations}))
 
 
 def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dict[str, str]) -> TwinBuild:
@@ -373,7 +384,7 @@ def calibrate_twin(
     mult = {t.cell_type: 1.0 for t in fitted}
     notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
              for t in fitted}
-    notes.update({c: f"tied to {lead} (same mechanism class, no published share of its own)"
+    notes.update({c: f"tied to {lead} (same mechanism class and kind of change, no published share of its own)"
                   for c, lead in tied.items()})
     g = 1.0
     damp = {t.cell_type: damping for t in fitted}  # per route; halved each time its share overshoots the target
@@ -387,7 +398,7 @@ def calibrate_twin(
     while True:
         results, _, _ = run_cohort(current, ["continuous"], patients=patients, seed=root,
                                    out_dir=None if base is None else base / f"iteration-{step}",
-                                   follow_up_days=follow_up_days, cohort=cohort)
+                                   follow_up_days=follow_up_days, cohort=with_preexisting(cohort, current))
         shares, smooth, n_prog = _shares(results, types)
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,

@@ -27,7 +27,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.compare import compare_strategies
 from oncoresist.twin.targets import time_target
-from oncoresist.twin.variation import CohortVariation
+from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, with_preexisting
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
@@ -74,8 +74,8 @@ def scale_variation(variation: CohortVariation, factor: float) -> CohortVariatio
 def objective_response(build: TwinBuild, cohort: dict[str, Any], *, patients: int, seed: SeedLike,
                        follow_up_days: float = 1095.0) -> float:
     """Share of virtual patients with a best RECIST response of PR or better on continuous first drug."""
-    cmp = compare_strategies(build, ["continuous"], patients=patients, seed=seed, cohort=cohort,
-                             follow_up_days=follow_up_days)
+    cmp = compare_strategies(build, ["continuous"], patients=patients, seed=seed,
+                             cohort=with_preexisting(cohort, build), follow_up_days=follow_up_days)
     res = cmp.patients
     if res is None or not len(res):
         raise OncoresistError("patients: the response cohort produced no results")
@@ -95,6 +95,7 @@ def fit_spread_to_response(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     kill_on: str = "emax",
+    preexisting: str = "lognormal",
 ) -> SpreadFit:
     """Fit the factor on ``variation``'s spreads to the first drug's published objective response.
 
@@ -106,7 +107,14 @@ def fit_spread_to_response(
     ``kill_on``: ``"emax"`` (one factor on every drug's Emax) or ``"ec50"`` (the kill spread carried by the
     tumour's sensitivity, a factor on every drug's EC50, mapped with the first drug's EC50 on the sensitive
     clone: :func:`first_drug_ec50`; each drug's kill then follows its own EC50).
+
+    ``preexisting``: ``"lognormal"`` (the pre-existing resistant counts get Laleh's resistant-fraction spread,
+    scaled with the others) or ``"luria_delbruck"`` (each type's count drawn from its Luria–Delbrück
+    distribution, :func:`oncoresist.twin.variation.luria_delbruck_block`: theory, not fitted; ``k`` then
+    scales the growth and kill spreads only).
     """
+    if preexisting not in ("lognormal", "luria_delbruck"):
+        raise OncoresistError(f"preexisting: expected 'lognormal' or 'luria_delbruck', got {preexisting!r}")
     if kill_on not in ("emax", "ec50"):
         raise OncoresistError(f"kill_on: expected 'emax' or 'ec50', got {kill_on!r}")
     if patients < 20:
@@ -128,8 +136,12 @@ def fit_spread_to_response(
 
     ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
 
+    def block(k: float) -> dict[str, Any]:
+        out = scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50)
+        return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
+
     def orr(k: float) -> float:
-        return objective_response(build, scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50),
+        return objective_response(build, block(k),
                                   patients=patients, follow_up_days=follow_up_days,
                                   seed=np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key))
 
@@ -151,7 +163,7 @@ def fit_spread_to_response(
     converged = abs(r - target) <= se
     scaled = scale_variation(variation, k)
     return SpreadFit(k, r, target, tid, tsrc, converged, patients, seed_record(root),
-                     scaled.cohort(d.birth, d.death, ec50=ec50), scaled, steps, kill_on)
+                     block(k), scaled, steps, kill_on)
 
 
 def first_drug_ec50(build: TwinBuild) -> float:

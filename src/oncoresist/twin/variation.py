@@ -41,9 +41,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from oncoresist.errors import OncoresistError
+from oncoresist.trial.engine_adapter import resistant_types
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from oncoresist.twin.builder import TwinBuild
 
 LALEH_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "longitudinal" / "laleh2022" / \
     "flat_patient_data.csv"
@@ -175,3 +178,41 @@ def load_variation(path: str | Path | None = None) -> CohortVariation:
         return CohortVariation(**data)
     except (OSError, TypeError, yaml.YAMLError) as exc:
         raise OncoresistError(f"path: cannot read cohort variation {str(p)!r}: {exc}") from None
+
+
+def luria_delbruck_block(build: TwinBuild) -> dict[str, Any]:
+    """The cohort's ``resistant_fraction`` block that draws each pre-existing resistant type's count from
+    its Luria–Delbrück distribution (:func:`oncoresist.trial.cohort.luria_delbruck`) instead of one
+    lognormal factor around the builder's deterministic mean.
+
+    Per resistant type (the trial layer's order, :func:`oncoresist.trial.engine_adapter.resistant_types`):
+    ``cells`` = the initial count of the type its mutation transition starts from (the sensitive clone, or
+    the parent route for a nested one: its *mean* count, an approximation, the parent's own draw is not
+    passed on), ``clones`` = the transition's probability per division x ``cells`` (the mean number of
+    surviving clones; the builder's mean count is ``clones·b/(b − d)·ln(cells)``). Types without a
+    mutation into them or without pre-existing cells (transformed lineages) get ``clones`` 0 (factor 1).
+    Rebuild the block after any change to the rates (the calibration does).
+    """
+    data = build.scenario.model_dump(mode="json")
+    initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
+    into = {t["target"]: t for t in data.get("transitions", []) if t.get("kind") == "mutation"}
+    clones: list[float] = []
+    cells: list[float] = []
+    for i in resistant_types(data):
+        name = data["cell_types"][i]["name"]
+        tr = into.get(name)
+        m = initial.get(tr["source"], 0.0) if tr is not None else 0.0
+        if tr is None or initial[name] <= 0 or m <= 1:
+            clones.append(0.0)
+            cells.append(1.0)
+            continue
+        clones.append(float(tr["probability"]) * m)
+        cells.append(m)
+    return {"dist": "luria_delbruck", "clones": clones, "cells": cells}
+
+
+def with_preexisting(cohort: dict[str, Any] | None, build: TwinBuild) -> dict[str, Any] | None:
+    """``cohort`` with its ``luria_delbruck`` resistant-fraction block (if it has one) rebuilt from ``build``."""
+    if cohort is None or (cohort.get("resistant_fraction") or {}).get("dist") != "luria_delbruck":
+        return cohort
+    return {**cohort, "resistant_fraction": luria_delbruck_block(build)}
