@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from oncoresist.trial.agreement import engine_agreement
@@ -92,3 +93,11 @@ def test_spec_engine_field_refuses_an_unknown_engine() -> None:
                                    "strategy": {"kind": "continuous", "drugs": ["erlotinib"]}}], "engine": "fast"}
     with pytest.raises(TrialError, match=r"^bad engine: engine: .*'leap'"):
         parse_trial(data, source="bad engine")
+
+
+def test_leap_trial_does_not_depend_on_the_batch_size() -> None:
+    spec = load_trial(FLAURA)
+    runs = [run_trial(spec, out_dir=None, patients=10, seed=99, batch_size=b, method="leap").patients for b in (3, 10)]
+    assert runs[0] is not None and runs[1] is not None
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+    assert runs[0]["pfs_event"].any()
