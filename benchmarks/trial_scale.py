@@ -9,6 +9,15 @@ Usage::
     .venv/bin/python benchmarks/trial_scale.py --patients 100000 --workers 2 --out /tmp/trial-bench
     .venv/bin/python benchmarks/trial_scale.py --patients 2000 --workers 1 2   # quick
 
+The issue-13 check (2 Dask workers on 2 cores >= 1.6x one in-process worker, 100,000 patients), to
+run on an otherwise idle 2-core machine::
+
+    .venv/bin/python benchmarks/trial_scale.py --patients 100000 --workers 2 --method leap --engine-threads 1
+
+``--engine-threads`` is the in-process run's engine threads (default 1: one worker against two; a Dask
+worker always runs its batch's engine on one thread). ``--method`` is the engine (default ``leap``;
+``tau`` for the figures measured before it).
+
 ``--patients`` is the total over both arms. Results go to ``OUT/results.json`` and are printed as
 a Markdown table (paste into docs/benchmarks.md, section "## Trials").
 """
@@ -36,18 +45,18 @@ def _cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _warm_worker() -> float:
+def _warm_worker(method: str) -> float:
     """Import the package and load the compiled kernels in a worker, as the client's warm-up run does
     in-process; returns the seconds it took (excluded from the timings on both sides)."""
     from oncoresist.trial.run import run_trial
     from oncoresist.trial.spec import load_trial
 
     t0 = time.perf_counter()
-    run_trial(load_trial(TRIAL), out_dir=None, patients=2, seed=1)
+    run_trial(load_trial(TRIAL), out_dir=None, patients=2, seed=1, method=method)
     return time.perf_counter() - t0
 
 
-def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | None) -> dict:
+def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | None, method: str) -> dict:
     from oncoresist.trial.run import run_trial
 
     shutil.rmtree(out, ignore_errors=True)
@@ -55,7 +64,7 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
     if workers is None:
         c0 = _cpu_s()
         load0 = os.getloadavg()[0]
-        run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch)
+        run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch, method=method)
         mem = [_rss_mb()]
         return {"wall_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "peak_rss_mb": mem,
                 "load_avg": [load0, os.getloadavg()[0]]}
@@ -65,13 +74,13 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40) as cluster:
             with Client(cluster) as c:
-                warm = list(c.run(_warm_worker).values())  # each worker's imports and kernel loading
+                warm = list(c.run(_warm_worker, method).values())  # each worker's imports and kernel loading
                 cpu0 = sum(c.run(_cpu_s).values())
             c0 = _cpu_s()
             load0 = os.getloadavg()[0]
             t0 = time.perf_counter()  # cluster start-up and worker warm-up excluded, as in-process
             run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch, backend="dask",
-                      scheduler=cluster.scheduler_address)
+                      scheduler=cluster.scheduler_address, method=method)
             wall = time.perf_counter() - t0
             with Client(cluster) as c:
                 mem = list(c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0).values())
@@ -89,29 +98,35 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=2018)
     ap.add_argument("--no-local", action="store_true")
+    ap.add_argument("--method", default="leap", choices=["auto", "tau", "leap"], help="engine (default leap)")
+    ap.add_argument("--engine-threads", type=int, default=1,
+                    help="engine threads of the in-process run (default 1; results do not depend on it)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/oncoresist-trial-bench"))
     args = ap.parse_args()
 
     import pandas as pd
 
+    from oncoresist.trial import engine_adapter
     from oncoresist.trial.run import load_results, run_trial
     from oncoresist.trial.spec import load_trial
 
+    threads = args.engine_threads
+    engine_adapter.engine_threads = lambda: threads  # in this process only; Dask workers use 1
     spec = load_trial(TRIAL)
     years = spec.follow_up_days / 365.25
     args.out.mkdir(parents=True, exist_ok=True)
     # compile / load the numba cache outside the timings
-    run_trial(spec, out_dir=args.out / "warmup", patients=4, seed=1)
+    run_trial(spec, out_dir=args.out / "warmup", patients=4, seed=1, method=args.method)
     rows = []
     ref = None
     per_arm = args.patients // 2
     if not args.no_local:
-        r = _run(spec, args.out / "local", per_arm, args.seed, args.batch_size, None)
+        r = _run(spec, args.out / "local", per_arm, args.seed, args.batch_size, None, args.method)
         rows.append({"backend": "in-process", "workers": 1, "patients": 2 * per_arm, **r})
         ref = load_results(args.out / "local")[0]
     dask_arm = (args.dask_patients or args.patients) // 2
     for w in args.workers:
-        r = _run(spec, args.out / f"dask{w}", dask_arm, args.seed, args.batch_size, w)
+        r = _run(spec, args.out / f"dask{w}", dask_arm, args.seed, args.batch_size, w, args.method)
         res = load_results(args.out / f"dask{w}")[0]
         same = None
         if ref is not None and dask_arm == per_arm:
@@ -126,7 +141,8 @@ def main() -> None:
         r["patient_years_per_s"] = r["patients"] * years / r["wall_s"]
         r["patients_per_s"] = r["patients"] / r["wall_s"]
     info = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "follow_up_years": years,
-            "trial": str(TRIAL), "batch_size": args.batch_size, "seed": args.seed, "runs": rows}
+            "trial": str(TRIAL), "batch_size": args.batch_size, "seed": args.seed, "method": args.method,
+            "in_process_engine_threads": args.engine_threads, "runs": rows}
     (args.out / "results.json").write_text(json.dumps(info, indent=2))
     print("| backend | workers | patients | wall (s) | CPU (s) | CPU/wall | patients/s | patient-years/s "
           "| peak RSS per process (MB) | load avg (start, end) | identical to in-process |")
@@ -141,6 +157,7 @@ def main() -> None:
     for r in rows:
         name = "in_process" if r["backend"] == "in-process" else f"dask_{r['workers']}_workers"
         print(f"patient_years_per_s_{name}: {r['patient_years_per_s']:.1f}")
+        print(f"patients_per_s_{name}: {r['patients_per_s']:.1f}")
     local = next((r for r in rows if r["backend"] == "in-process"), None)
     for r in rows:
         if local is not None and r is not local and r["patients"] == local["patients"]:

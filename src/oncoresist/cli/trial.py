@@ -23,7 +23,8 @@ def trial(
     workers: Annotated[int | None, typer.Option("--workers", help="Dask LocalCluster workers.")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Patients per batch.")] = 2000,
-    method: Annotated[str, typer.Option("--method", help="Engine method (auto, tau, ssa, ode).")] = "auto",
+    method: Annotated[str | None, typer.Option(
+        "--method", help="Engine (auto, tau, leap, ssa, ode); default: the trial file's `engine` (auto).")] = None,
 ) -> None:
     """Run a virtual trial; per-patient results stream to Parquet in --out."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -192,6 +192,7 @@ def _comparison_dict(cmp: object) -> dict[str, object]:
         "endpoints": [] if cmp.endpoints is None else json.loads(
             cmp.endpoints.reset_index().rename(columns={"arm": "strategy"}).to_json(orient="records")),
         "seed": cmp.seed,
+        "engine": cmp.engine,
     }
 
 

@@ -123,6 +123,9 @@ class Knowledge:
     _abbr_loose: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     #: names whose qualifiers are being read (a re-entrant reading of the same name stops)
     _qualifying: set[str] = field(default_factory=set, repr=False)
+    #: memo of :meth:`drugs_in_class`, valid for the (drugs, classes) table sizes in ``_class_members_key``
+    _class_members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    _class_members_key: tuple[int, int] = field(default=(-1, -1), repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"<Knowledge {self.version!r}: {len(self.facts)} facts, {len(self.genes)} genes, "
@@ -622,7 +625,20 @@ class Knowledge:
         return {a for c in d.classes for a in self.class_ancestors(c)}
 
     def drugs_in_class(self, class_id: str) -> list[str]:
-        return sorted(n for n in self.drugs if class_id in self.classes_of(n))
+        """The drugs in the class or in any class below it, sorted (a new list each call).
+
+        Memoised per class: the twin's route building asks this millions of times; the memo is
+        dropped whenever the number of drugs or classes changes (the tables are filled only while
+        the knowledge is built).
+        """
+        key = (len(self.drugs), len(self.drug_classes))
+        if self._class_members_key != key:
+            self._class_members = {}
+            self._class_members_key = key
+        hit = self._class_members.get(class_id)
+        if hit is None:
+            hit = self._class_members[class_id] = sorted(n for n in self.drugs if class_id in self.classes_of(n))
+        return list(hit)
 
     def tumor_ancestors(self, code: str) -> list[str]:
         """The tumour type and its parents up the OncoTree, most specific first (ending at ``TISSUE``).

@@ -129,7 +129,7 @@ def _discard(out: Path, created: bool) -> None:
 
 def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: int | None = None, seed: SeedLike = None,
               batch_size: int = DEFAULT_BATCH_SIZE, backend: str = "local", workers: int | None = None,
-              scheduler: str | None = None, timeline_patients: int = 3, method: str = "auto",
+              scheduler: str | None = None, timeline_patients: int = 3, method: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> TrialRun:
     """Simulate every arm of ``spec`` and stream per-patient results to ``out_dir``.
 
@@ -149,8 +149,8 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: i
         Patients per batch (vectorised together; the unit of Parquet output and of Dask tasks).
     backend : {"local", "dask"}
         In this process, or on a Dask cluster (``scheduler`` address, or a LocalCluster with ``workers``).
-    method : {"auto", "ssa", "tau", "ode"}
-        Engine for every patient.
+    method : {"auto", "ssa", "tau", "leap", "ode"}, optional
+        Engine for every patient (default: the spec's ``engine``, itself ``auto`` by default).
     progress : callable(done_patients, total_patients), optional
         Called after each batch.
 
@@ -172,6 +172,8 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: i
     batch_size = _positive_int(batch_size, "batch_size")
     if backend not in BACKENDS:
         raise InvalidArgument(f"backend: unknown backend {backend!r}; use local or dask", param="backend")
+    if method is None:
+        method = spec.engine
     if method not in METHODS:
         raise InvalidArgument(f"method: unknown engine method {method!r}; use one of {', '.join(METHODS)}",
                               param="method")
@@ -188,10 +190,6 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: i
                               timeline_patients, method, progress, _spec_hash(spec, scenarios))
     out = check_output_dir(out_dir, param="out_dir")
     spec_hash = _spec_hash(spec, scenarios)
-    if out_dir is None:
-        return _run_in_memory(spec, scenarios, n, as_seed_sequence(seed), batch_size, backend, workers, scheduler,
-                              timeline_patients, method, progress, spec_hash)
-    out = Path(out_dir)
     meta_path = out / "run.json"
     previous = _read_previous(meta_path)
     done = _done_batches(out) if previous is not None else set()

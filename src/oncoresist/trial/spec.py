@@ -354,6 +354,10 @@ class TrialSpec(_Strict):
         Endpoints to analyse.
     reference_arm : str | None
         Comparator for hazard ratios (default: the first arm).
+    engine : {"auto", "tau", "leap", "ssa", "ode"}
+        The evolution engine for every patient (``auto``: the engine's choice, the hybrid ``tau`` for
+        tumour-sized populations; ``leap``: exact per-type birth-death leaps, see docs/engine.md);
+        ``run_trial(method=...)`` and ``oncoresist trial --method`` override it.
     """
 
     name: str
@@ -365,6 +369,7 @@ class TrialSpec(_Strict):
     lethal_cells: float = Field(1e12, gt=0)
     endpoints: list[Endpoint] = Field(default_factory=lambda: list(ENDPOINTS))
     reference_arm: str | None = None
+    engine: Literal["auto", "tau", "leap", "ssa", "ode"] = "auto"
     _base_dir: Path | None = PrivateAttr(None)
 
     @field_validator("arms")

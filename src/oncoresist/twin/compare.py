@@ -51,6 +51,10 @@ def imaging_schedule(build: TwinBuild, q: QuantKnowledge | None = None) -> dict[
         return {"schedule": target.scan_schedule, "schedule_source": f"{target.id}: {target.scan_schedule_source}",
                 "n_lesions": 2}
     return {"every_days": SCAN_DAYS, "n_lesions": 2}
+ENGINE = "leap"
+"""The engine of the twin's cohorts (calibration and comparison; the trial file's ``engine``): the exact
+per-type leaps (docs/engine.md), 3x faster than ``tau`` on the twin's cohorts and shown to agree with it
+(paired tests, ``tests/trial/test_leap_agreement.py``, ``verification/leap_trials.py``)."""
 INITIAL_SIGMA = 0.7
 """Sigma of the log of the burden at diagnosis across the cohort (assumption, as in the example trials)."""
 
@@ -89,6 +93,8 @@ class StrategyComparison:
     endpoints: pd.DataFrame | None = None
     """Per strategy: time to strategy failure (the ranking endpoint) with PFS per line beside it, and
     ctDNA lead times over the first RECIST PD (``trial.analysis.endpoint_table``)."""
+    engine: str = ENGINE
+    """The evolution engine the cohorts ran on (the trial file's ``engine``)."""
 
     def lead_time_comparison(self) -> pd.DataFrame:
         """Each strategy's median ctDNA lead time beside every published lead time the project stores
@@ -191,6 +197,7 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
 def trial_mapping(
     build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0,
     scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None, ctdna: dict[str, Any] | None = None,
+    engine: str | None = None,
 ) -> dict[str, Any]:
     """The trial file (as a mapping) that runs the twin's scenario under each strategy.
 
@@ -198,6 +205,7 @@ def trial_mapping(
     :class:`~oncoresist.model.scenario.Scenario` object (in memory). ``ctdna`` overrides settings of
     the trial's ``monitor.ctdna`` block (e.g. ``{"shedding_per_death": 1.4e-3}`` for a sensitivity
     analysis) on top of :data:`CTDNA`; the tracked mutations always come from the twin's routes.
+    ``engine`` is the trial's ``engine`` (default :data:`ENGINE`).
     """
     specs = strategy_specs(build, strategies)
     burden = float(sum(c.initial for c in build.scenario.cell_types))
@@ -205,6 +213,7 @@ def trial_mapping(
         "name": f"twin strategies: {build.scenario.name}",
         "patients_per_arm": patients,
         "follow_up_days": follow_up_days,
+        "engine": ENGINE if engine is None else engine,
         "arms": [{"name": s, "scenario": scenario, "strategy": spec} for s, spec in specs.items()],
         "cohort": {
             **(COHORT if cohort is None else cohort),
@@ -227,6 +236,7 @@ def run_cohort(
     follow_up_days: float = 1095.0,
     cohort: dict[str, Any] | None = None,
     ctdna: dict[str, Any] | None = None,
+    engine: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run the twin's scenario under each strategy through the trial layer.
 
@@ -247,7 +257,7 @@ def run_cohort(
         raise OncoresistError("patients: the number of patients per strategy must be positive")
     scenario = build.scenario.model_copy(update={"treatment": []})
     mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort,
-                            ctdna=ctdna)
+                            ctdna=ctdna, engine=engine)
     if out_dir is None:
         spec = parse_trial({**mapping, "arms": [{**a, "scenario": scenario} for a in mapping["arms"]]},
                            source="twin strategies")
@@ -284,6 +294,7 @@ def compare_strategies(
     quant: QuantKnowledge | None = None,
     cohort: dict[str, Any] | None = None,
     ctdna: dict[str, Any] | None = None,
+    engine: str | None = None,
 ) -> StrategyComparison:
     """Run a virtual cohort around the twin's scenario for each strategy and summarise.
 
@@ -310,6 +321,8 @@ def compare_strategies(
         derived from real lesion series).
     ctdna
         Overrides of the plasma monitoring (see :func:`trial_mapping`).
+    engine
+        Evolution engine of the cohorts (``tau``, ``leap``, ``ssa``, ``ode`` or ``auto``; default :data:`ENGINE`).
     """
     from oncoresist.trial.analysis import TrialAnalyser, endpoint_table
 
@@ -318,7 +331,7 @@ def compare_strategies(
     root = as_seed_sequence(seed)
     results, timelines, mapping = run_cohort(
         build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days,
-        cohort=cohort, ctdna=ctdna,
+        cohort=cohort, ctdna=ctdna, engine=engine,
     )
     arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
     an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)
@@ -328,7 +341,7 @@ def compare_strategies(
     mech = mechanism_shares(build, results, quant=quant, comparable=mono)
     return StrategyComparison(medians, mech, an.summary, None if out_dir is None else Path(out_dir), strategies=arms,
                               seed=seed_record(root), analyser=an, patients=results, timelines=timelines,
-                              endpoints=endpoint_table(results))
+                              endpoints=endpoint_table(results), engine=str(mapping["engine"]))
 
 
 def _first_line(strategy: dict[str, Any]) -> list[str]:

@@ -283,7 +283,8 @@ def to_html(
         f"<h1>{_e(title)}</h1>",
         f'<p class="disclaimer">{_e(DISCLAIMER)}</p>',
         f"<p>Generated {now} by oncoresist {_e(__version__)}; knowledge {_e(build.annotation.knowledge_version)}"
-        + (f"; strategy cohort seed {_e(comparison.seed)}" if comparison is not None else "")
+        + (f"; strategy cohort seed {_e(comparison.seed)}, engine {_e(comparison.engine)}"
+           if comparison is not None else "")
         + (f"; calibration seed {_e(calibration.seed)}" if calibration is not None else "")
         + ".</p>",
         "<h2>Annotation</h2>",
