@@ -1,4 +1,5 @@
-"""The leap kernel's own samplers (``oncoresist.engine._samplers``) against their exact distributions.
+"""The leap kernel's own samplers (``oncoresist.engine._samplers``) against their exact distributions,
+and its arrival-time draws (``_leap._arrival_rest``, ``_leap._batch_duration``) against theirs.
 
 Each case draws 200,000 values and compares the counts per value (narrow distributions) or in about
 40 bins of equal probability (from SciPy's quantile function), neighbours pooled until every expected
@@ -13,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numba import njit
-from scipy import stats
+from scipy import integrate, stats
 
 from engine.stats import ALPHA
-from oncoresist.engine import _samplers
+from oncoresist.engine import _leap, _samplers
 
 N = 200_000
 BINOMIAL = [(12, 0.3), (30, 0.4), (40, 0.5), (200, 0.06), (1000, 0.853), (100_000, 0.147), (10**12, 0.4),
@@ -24,7 +25,7 @@ BINOMIAL = [(12, 0.3), (30, 0.4), (40, 0.5), (200, 0.06), (1000, 0.853), (100_00
 POISSON = [0.14, 3.0, 9.99, 10.0, 25.0, 1.0e4, 1.0e11]
 NEGBIN = [(9, 0.879), (60, 0.879), (1000, 0.879), (10**6, 0.5), (10**10, 0.9)]
 GAMMA = [1.0, 2.5, 60.0, 1.0e8]
-M_TESTS = len(BINOMIAL) + len(POISSON) + len(NEGBIN) + len(GAMMA) + 1
+M_TESTS = len(BINOMIAL) + len(POISSON) + len(NEGBIN) + len(GAMMA) + 1 + 5
 P = ALPHA / M_TESTS
 
 
@@ -126,3 +127,33 @@ def test_edges() -> None:
     assert _samplers.binomial(rng, 7, 1.0) == 7
     assert _samplers.poisson(rng, 0.0) == 0
     assert _samplers.negative_binomial(rng, 5, 1.0) == 0
+
+
+@pytest.mark.parametrize(("n0", "n1"), [(100.0, 272.0), (500.0, 60.0), (40.0, 0.0), (0.0, 9.0), (7.0, 7.0)])
+def test_arrival_times_follow_the_source_path(n0: float, n1: float) -> None:
+    """``_leap._arrival_rest``: arrival times have density ∝ the source's path through its end counts
+    (exponential, linear with a zero end, flat), by Kolmogorov–Smirnov against the exact CDF."""
+    h = 1.5
+    u = np.random.default_rng(6000 + int(n0 + n1)).random(50_000)
+    s = h - np.array([_leap._arrival_rest(x, n0, n1, h) for x in u])
+    if n0 > 0 and n1 > 0 and n0 != n1:
+        g = np.log(n1 / n0) / h
+        cdf = lambda x: np.expm1(g * x) / np.expm1(g * h)  # noqa: E731
+    elif n1 == 0:
+        cdf = lambda x: 1.0 - (1.0 - x / h) ** 2  # noqa: E731
+    elif n0 == 0:
+        cdf = lambda x: (x / h) ** 2  # noqa: E731
+    else:
+        cdf = lambda x: x / h  # noqa: E731
+    assert stats.kstest(s, cdf).pvalue > P
+
+
+@pytest.mark.parametrize(("lam", "mu", "n0", "n1"), [(1.0, 0.0, 100.0, 272.0), (0.14, 0.17, 5000.0, 4800.0),
+                                                     (0.3, 0.1, 40.0, 0.0)])  # fmt: skip
+def test_batch_duration_matches_the_batch_mean(lam: float, mu: float, n0: float, n1: float) -> None:
+    """A batch leaped over ``τ*`` has the mean of lineages started at path-weighted times (quadrature)."""
+    h, r = 1.0, lam - mu
+    dens = (lambda s: (n1 / n0) ** (s / h)) if n0 > 0 and n1 > 0 else (lambda s: n0 + (n1 - n0) * s / h)
+    num = integrate.quad(lambda s: dens(s) * np.exp(r * (h - s)), 0.0, h)[0]
+    den = integrate.quad(dens, 0.0, h)[0]
+    assert np.exp(r * _leap._batch_duration(lam, mu, n0, n1, h)) == pytest.approx(num / den, rel=1e-6)
