@@ -22,11 +22,13 @@ Approximation (stated in docs/engine.md): cells that change type (a division int
 another type, a switch) arrive in their target as ``Poisson(rate · A)``, where ``A`` is the
 source's cell-days over the step estimated from its own counts at the two ends (the
 logarithmic mean, exact for an exponential path; the trapezoid when one end is 0), and the
-rate is the step average. Each arrival starts at a uniform time in the step and its
+rate is the step average. Each arrival's time is drawn with density proportional to the
+source's path through its end counts (exponential, or linear when one end is 0) and its
 lineage is leaped exactly over the rest of the step at the target's step-average rates;
-more than ``BATCH_ARRIVALS`` arrivals into one type in one step are leaped together over the
-duration at which the mean of a uniformly started lineage is matched exactly. Arrivals
-make no further transitions within their arrival step.
+more than ``BATCH_ARRIVALS`` arrivals from one source into one type in one step are leaped
+together over the duration at which the batch's mean is matched. Arrivals make no further
+transitions within their arrival step. Binomial, Poisson and negative-binomial draws come from
+:mod:`oncoresist.engine._samplers` (exact; cheaper set-up than numba's ports of NumPy's).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from oncoresist.engine._kernels import (
     record,
     segment_end,
 )
+from oncoresist.engine._samplers import binomial, negative_binomial, poisson
 
 SMALL_LINEAGES = 4
 """Up to this many cells are leaped one by one (one uniform each, plus a log if it survives)."""
@@ -76,7 +79,7 @@ def leap_params(lam, mu, h):
     return r * (em1 + 1.0) / den, lam * em1 / den
 
 
-@njit(**_OPTS)
+@njit(**_OPTS, inline="always")
 def lineages(rng, n, surv, eta):
     """Cells descending from ``n`` cells: each survives with ``surv``, then holds ``1 + Geometric(η)`` cells.
 
@@ -94,7 +97,7 @@ def lineages(rng, n, surv, eta):
                 if rng.random() < surv:
                     total += 1
             return total
-        return rng.binomial(n, surv)
+        return binomial(rng, n, surv)
     inv_leta = 1.0 / math.log(eta)
     if n <= SMALL_LINEAGES:
         total = 0
@@ -106,7 +109,7 @@ def lineages(rng, n, surv, eta):
                 if v < 1.0:
                     total += int(math.log1p(-v) * inv_leta)
         return total
-    k = rng.binomial(n, surv)
+    k = binomial(rng, n, surv)
     if k == 0:
         return 0
     if k <= SMALL_NEGBIN:
@@ -114,7 +117,7 @@ def lineages(rng, n, surv, eta):
         for _ in range(k):
             total += int(math.log1p(-rng.random()) * inv_leta)
         return total
-    return k + rng.negative_binomial(k, 1.0 - eta)
+    return k + negative_binomial(rng, k, 1.0 - eta)
 
 
 @njit(**_OPTS)
@@ -128,12 +131,58 @@ def _cell_days(n0, n1, h):
 
 
 @njit(**_OPTS)
-def _batch_duration(lam, mu, h):
-    """``τ*`` with ``e^{rτ*} = (e^{rh} − 1)/(rh)``: the mean of a lineage started at a uniform time."""
+def _arrival_rest(u, n0, n1, h):
+    """Time from an arrival to the step end, the arrival drawn (by inversion of ``u``) with density
+    proportional to the source's path through its end counts: exponential when both are positive (the
+    path the logarithmic mean of :func:`_cell_days` assumes), linear when one is 0, flat when equal."""
+    if n0 > 0.0 and n1 > 0.0:
+        x = n1 / n0 - 1.0
+        if abs(x) < 1e-9:
+            return h * (1.0 - u)
+        return h * (1.0 - math.log1p(u * x) / math.log1p(x))
+    if n1 <= 0.0:  # density ∝ h − s
+        return h * math.sqrt(1.0 - u)
+    return h * (1.0 - math.sqrt(u))  # n0 = 0: density ∝ s
+
+
+@njit(**_OPTS)
+def _batch_duration(lam, mu, n0, n1, h):
+    """``τ*`` with ``e^{rτ*} = E[e^{r·rest}]``, ``rest`` the time left after an arrival drawn as in
+    :func:`_arrival_rest`: the mean of a batch of such lineages (Simpson's rule on 16 intervals)."""
     r = lam - mu
+    num = 0.0
+    den = 0.0
+    mean_rest = 0.0
+    g = math.log(n1 / n0) if (n0 > 0.0 and n1 > 0.0) else 0.0
+    for q in range(17):
+        w = 1.0 if (q == 0 or q == 16) else (4.0 if q % 2 == 1 else 2.0)
+        f = q / 16.0
+        dens = math.exp(g * f) if (n0 > 0.0 and n1 > 0.0) else (n0 + (n1 - n0) * f)
+        rest = h * (1.0 - f)
+        num += w * dens * math.exp(r * rest)
+        mean_rest += w * dens * rest
+        den += w * dens
     if abs(r * h) < 1e-6:
-        return 0.5 * h
-    return math.log(math.expm1(r * h) / (r * h)) / r
+        return mean_rest / den
+    return math.log(num / den) / r
+
+
+@njit(**_OPTS)
+def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
+    """``Poisson(mean)`` arrivals into type ``j`` from a source with end counts ``n0``, ``n1``, each
+    leaped over the rest of the step at ``j``'s step-average rates (a batch above :data:`BATCH_ARRIVALS`)."""
+    if mean <= 0.0:
+        return
+    m = poisson(rng, mean)
+    if m == 0:
+        return
+    if m > BATCH_ARRIVALS:
+        surv, eta = leap_params(lam_bar[j], mu_bar[j], _batch_duration(lam_bar[j], mu_bar[j], n0, n1, h))
+        counts[j] += lineages(rng, m, surv, eta)
+        return
+    for _ in range(m):
+        surv, eta = leap_params(lam_bar[j], mu_bar[j], _arrival_rest(rng.random(), n0, n1, h))
+        counts[j] += lineages(rng, 1, surv, eta)
 
 
 @njit(**_OPTS)
@@ -218,9 +267,13 @@ def leap_run(
     for i in range(T):
         for k in range(div_off[i], div_off[i + 1]):
             pdiv[i] += div_p[k]
-    lam_arr = np.zeros(T)
+    n1 = np.empty(T, dtype=np.int64)
+    has_out = np.zeros(T, dtype=np.bool_)  # types with a division into another type or a switch out
     for i in range(T):
         cd[i] = 0.0
+        has_out[i] = div_off[i + 1] > div_off[i]
+    for s in range(S):
+        has_out[sws[s, 0]] = True
     t = t0
     rec = record(t, counts, conc, rec_times, 0, out_counts, out_conc)
     steps = 0
@@ -256,31 +309,19 @@ def leap_run(
             n0[i] = counts[i]
             if n0[i] > 0:
                 counts[i] = lineages(rng, n0[i], surv_c[i], eta_c[i])
-        # type changes: Poisson in the source's cell-days, summed per target
-        for j in range(T):
-            lam_arr[j] = 0.0
+        # type changes: Poisson in the source's cell-days; arrival times follow the source's path
         for i in range(T):
-            if n0[i] == 0 and counts[i] == 0:
+            n1[i] = counts[i]
+        for i in range(T):
+            if not has_out[i] or (n0[i] == 0 and n1[i] == 0):
                 continue
-            a = _cell_days(float(n0[i]), float(counts[i]), h)
+            a = _cell_days(float(n0[i]), float(n1[i]), h)
             for k in range(div_off[i], div_off[i + 1]):
-                lam_arr[div_tgt[k]] += bbar[i] * div_p[k] * a
+                _arrive(rng, counts, div_tgt[k], bbar[i] * div_p[k] * a, float(n0[i]), float(n1[i]), h,
+                        lam_bar, mu_bar)
             for s in range(S):
                 if sws[s, 0] == i:
-                    lam_arr[sws[s, 1]] += swbar[s] * a
-        for j in range(T):
-            if lam_arr[j] <= 0.0:
-                continue
-            m = rng.poisson(lam_arr[j])
-            if m == 0:
-                continue
-            if m > BATCH_ARRIVALS:
-                surv, eta = leap_params(lam_bar[j], mu_bar[j], _batch_duration(lam_bar[j], mu_bar[j], h))
-                counts[j] += lineages(rng, m, surv, eta)
-                continue
-            for _ in range(m):
-                surv, eta = leap_params(lam_bar[j], mu_bar[j], h * rng.random())
-                counts[j] += lineages(rng, 1, surv, eta)
+                    _arrive(rng, counts, sws[s, 1], swbar[s] * a, float(n0[i]), float(n1[i]), h, lam_bar, mu_bar)
         t = seg_end
         advance_pk(depot, conc, pkp, h)
         rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
