@@ -27,6 +27,7 @@ import yaml
 
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge._construct import fast_constructor
+from oncoresist.knowledge._yaml import YAML_LOADER
 from oncoresist.knowledge.schema import TumorType
 
 BUNDLE_DIR = Path(__file__).parent / "bundled"
@@ -198,8 +199,7 @@ def clinical_tumor_synonyms(path: Path = CLINICAL_SYNONYMS_FILE) -> tuple[Clinic
         When the file cannot be read or an entry lacks ``name``, ``code`` or ``source``.
     """
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C safe loader where libyaml is present
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         return tuple(ClinicalSynonym(str(e["name"]), str(e["code"]), str(e["source"])) for e in doc["synonyms"])
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read the clinical tumour synonyms ({exc}); fix field 'synonyms'") from exc

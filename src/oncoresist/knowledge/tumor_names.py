@@ -27,10 +27,9 @@ from pathlib import Path
 import yaml
 
 from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge._yaml import YAML_LOADER
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data_vocabulary" / "tumor_abbreviations.yaml"
-#: the C safe loader where libyaml is present (about ten times faster; read on every knowledge load)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def tumor_abbreviations(path: Path = ABBREVIATIONS_FILE) -> tuple[TumorAbbreviat
         When the file cannot be read or an entry lacks ``abbr``, ``codes`` or ``source``.
     """
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         out = []
         for e in doc["abbreviations"]:
             codes = e["codes"]
