@@ -30,7 +30,9 @@ Lower is stronger.
    over one codon over a codon range or exon class over any mutation of the gene:
    ``PDGFRA D842V`` resistance over ``PDGFRA codons 814-854`` sensitivity); otherwise the
    stronger side wins and the weaker is ``outweighed``; at equal strength the more specific
-   pattern wins; otherwise the two are ``tied``.
+   pattern wins; then the side recorded closer to the query tumour (in the query tumour itself
+   over an ancestor; with no tumour given, a tissue-agnostic indication over one type's
+   evidence); otherwise the two are ``tied``.
    3a. Before that: resistance with *variant-level support* (evidence naming the observed change
    itself, clinical A–C or from at least two level-D records) outweighs sensitivity evidence that
    is only about the change's codon range, exon class or gene (a ``KIT codons 627-664`` or
@@ -57,7 +59,8 @@ Lower is stronger.
 5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
    ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
    → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
-   finding → ``sensitive``; else ``unknown``.
+   finding with clinical evidence (A–C) → ``sensitive`` (only preclinical or inferred: ``unknown``);
+   else ``unknown``.
 
 Outweighed and tied findings are listed in ``conflicts`` with the finding on the other side.
 """
@@ -118,7 +121,7 @@ _SCOPE_NOTE = {
 
 
 def _agnostic(f: Finding) -> bool:
-    return any(ROOT in e.tumors for e in f.evidence if e.evidence_level in "ABC")
+    return any(ROOT in e.tumors for e in f.evidence if not e.preclinical)
 
 
 def _tumour_scope_winner(r: Finding, s: Finding) -> str | None:
