@@ -19,8 +19,9 @@ import yaml
 from oncoresist.alteration import parse_alteration
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "annotate_cases"
-CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml")
-RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (set C: --cases)
+CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml")
+RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C and D: --cases)
+BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml"})  # sets that type brand names and codes where the drug is given
 
 # The controlled mechanism classes, copied from the vocabulary table of DESIGN.md (the contract), not from the code.
 MECHANISMS = frozenset(
@@ -40,6 +41,16 @@ REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 UNREADABLE: dict[str, str] = {
     "EGFR c.2369C>T (p.T790M)": "a coding change followed by its protein change in brackets",
     "KRAS p.G12C (VAF 23%)": "a variant allele fraction suffix",
+    # set D
+    "BRAF V600E splice variant": "an aberrant splice isoform of a point-mutant allele (p61 BRAF V600E)",
+    "TERT promoter mutation": "a promoter (non-coding) mutation",
+    "del(17p)": "a cytogenetic arm deletion (ISCN)",
+    "CYP2D6 poor metabolizer": "a germline pharmacogenomic phenotype",
+}
+
+# Written as a report writes them and read without an error, but as something else: the kind they must not get.
+MISREAD: dict[str, str] = {
+    "HER2-low": "fusion",  # HER2-low (IHC 1+ or 2+/ISH-negative) is an expression level, not a HER2::LOW fusion
 }
 
 # generic names (lower case, words joined by a space or hyphen) or a common upper-case abbreviation (ATRA)
@@ -130,11 +141,28 @@ def test_set_c_shape() -> None:
     assert not earlier & {c["id"] for c in cases}, "ids must not collide between the sets"
 
 
+def test_set_d_shape() -> None:
+    """The brief for set D: 120-160 cases, about 60% resistant / 40% approved uses, ~15 without a tumour, ids apart."""
+    cases = _cases("cases_d.yaml")
+    assert 120 <= len(cases) <= 160
+    share = sum(c["expect"] == "sensitive" for c in cases) / len(cases)
+    assert 0.3 <= share <= 0.45, share
+    assert sum(c.get("tumor") is None for c in cases) >= 12
+    assert sum(c.get("tumor") is None and c["expect"] == "sensitive" for c in cases) >= 4
+    assert sum(len(c["alterations"]) >= 3 for c in cases) >= 5, "tumour-board profiles with co-alterations"
+    assert sum(isinstance(c["drug"], list) and len(c["drug"]) > 1 for c in cases) >= 10, "regimens given together"
+    assert all(c["id"].startswith("d_") for c in cases)
+    earlier = {c["id"] for name in ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml") for c in _cases(name)}
+    assert not earlier & {c["id"] for c in cases}, "ids must not collide between the sets"
+    # set D names no PMID or DOI: none was checked against the record while it was written (see its header)
+    assert not [c["id"] for c in cases if "PMID" in c["source"] or "DOI" in c["source"]]
+
+
 @pytest.mark.parametrize("name", CASE_FILES)
 def test_drug_names_are_names(name: str) -> None:
     for case in _cases(name):
         given = _drugs(case)
-        if name == "cases_c.yaml":  # brand names and codes are allowed where the drug is given, not in `next`
+        if name in BRANDED:  # brand names and codes are allowed where the drug is given, not in `next`
             given = [d for d in given if not (_BRAND_RE.fullmatch(d) or _CODE_RE.fullmatch(d))]
         names = given + list(case.get("next", []))
         bad = [d for d in names if not _DRUG_RE.fullmatch(d)]
@@ -157,6 +185,15 @@ def test_alteration_parses(text: str) -> None:
         assert _GENE_RE.fullmatch(g), f"{text!r}: gene {g!r} is not an HGNC-like symbol"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param(t, marks=pytest.mark.xfail(reason=f"read as a {k}", strict=False)) for t, k in MISREAD.items()],
+)
+def test_report_wording_is_not_misread(text: str) -> None:
+    assert any(text in case["alterations"] for name in CASE_FILES for case in _cases(name)), text
+    assert parse_alteration(text).kind != MISREAD[text]
+
+
 def _run_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("annotate_cases_run", CASES_DIR / "run.py")
     assert spec is not None and spec.loader is not None
@@ -169,6 +206,7 @@ def test_runner_knows_both_files_and_refuses_a_missing_one(capsys: pytest.Captur
     run = _run_module()
     assert [p.name for p in run.CASE_FILES] == list(RUNNER_FILES)
     assert len(run.load_cases(CASES_DIR / "cases_c.yaml")) == len(_cases("cases_c.yaml"))
+    assert len(run.load_cases(CASES_DIR / "cases_d.yaml")) == len(_cases("cases_d.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_b.yaml")) == len(_cases("cases_b.yaml"))
     assert run.main(["--cases", str(CASES_DIR / "no_such_cases.yaml")]) == 2
     err = capsys.readouterr().err
