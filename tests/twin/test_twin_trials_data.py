@@ -76,7 +76,7 @@ def test_a_number_inside_a_longer_one_does_not_count(raw: dict[str, Any]) -> Non
         d["trials"][2]["hazard_ratio"]["ci95"] = None
         d["trials"][2]["hazard_ratio"]["note"] = "a CI left out for this test"
 
-    with pytest.raises(InputFileError, match="value 0.6 does not appear"):
+    with pytest.raises(InputFileError, match=r"value 0\.6 does not appear"):
         schema.parse_trials(_edited(raw, edit))
 
 
@@ -84,7 +84,7 @@ def test_a_wrong_ci_bound_is_caught(raw: dict[str, Any]) -> None:
     def edit(d: dict[str, Any]) -> None:
         d["trials"][2]["arms"][1]["median_pfs_months"]["ci95"] = [17.8, 26.5]
 
-    with pytest.raises(InputFileError, match="ci95 bound 26.5"):
+    with pytest.raises(InputFileError, match=r"ci95 bound 26\.5"):
         schema.parse_trials(_edited(raw, edit))
 
 
@@ -118,7 +118,7 @@ def test_a_figure_without_a_quote_or_a_gap_without_a_reason_is_caught(raw: dict[
 
     with pytest.raises(InputFileError, match="quote"):
         schema.parse_trials(_edited(raw, no_quote))
-    with pytest.raises(InputFileError, match="hazard_ratio.note"):
+    with pytest.raises(InputFileError, match=r"hazard_ratio\.note"):
         schema.parse_trials(_edited(raw, silent_gap))
 
 
@@ -129,9 +129,9 @@ def test_objective_response_is_a_share_and_checked_as_a_percentage(raw: dict[str
     def other(d: dict[str, Any]) -> None:
         d["trials"][1]["arms"][0]["objective_response"]["value"] = 0.57  # quote: 56%
 
-    with pytest.raises(InputFileError, match="objective_response.value"):
+    with pytest.raises(InputFileError, match=r"objective_response\.value"):
         schema.parse_trials(_edited(raw, percent))
-    with pytest.raises(InputFileError, match="value 0.57 does not appear"):
+    with pytest.raises(InputFileError, match=r"value 0\.57 does not appear"):
         schema.parse_trials(_edited(raw, other))
 
 
