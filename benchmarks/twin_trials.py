@@ -168,6 +168,7 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "calibration_converged": bool(cal.converged), "growth_factor": round(cal.growth_factor, 3),
             "calibration_median_months": round(cal.median_months or 0, 2),
             "spread_factor": round(spread.factor, 4), "spread_converged": bool(spread.converged),
+            "spread_fit_objective_response": round(float(spread.objective_response), 3),
             "experimental_potency": _potency(cal.build, exp.drug),
             "comparator_potency": _potency(cal.build, comp.drug),
             "routes": [ct.name for ct in cal.build.scenario.cell_types],
