@@ -209,7 +209,7 @@ def main() -> int:
         return 2
 
     from oncoresist import __version__
-    from oncoresist.errors import OncoresistError
+    from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
     from oncoresist.knowledge.quant import load_quant
 
     schema = _schema()
@@ -234,6 +234,9 @@ def main() -> int:
             for driver in drivers:
                 try:
                     got = run_trial(trial, driver, kb, q, args)
+                except (UnknownNameError, AlterationSyntaxError) as exc:  # a typo in --drivers: bad input
+                    print(f"--drivers: {exc}", file=sys.stderr)
+                    return 2
                 except OncoresistError as exc:  # the API cannot express this trial: say why, go on
                     rows.append({"trial": trial.id, "name": trial.name, "driver": driver, "not_run": str(exc)})
                     print(f"{trial.name} [{driver}]: not run: {exc}", flush=True)
