@@ -70,7 +70,8 @@ def calibrate_with_spread(
 
     ``patients``: virtual patients per calibration and spread-fit step (the same patients at every step:
     one root seed, ``seed``: ``None`` | int | ``SeedSequence`` | ``Generator``, recorded in the results).
-    ``out_dir``: where the calibrations' cohorts are written (default: in memory).
+    ``out_dir``: where the final calibration's cohorts are written (``out_dir/iteration-K``; the first
+    calibration's under ``out_dir/initial``; default: in memory).
     """
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
@@ -78,7 +79,7 @@ def calibrate_with_spread(
     base = None if out_dir is None else Path(out_dir)
     first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)}
     cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                         cohort=first, out_dir=None if base is None else base / "calibration-1")
+                         cohort=first, out_dir=None if base is None else base / "initial")
     q = quant if quant is not None else cal.build.quant
     target = time_target(q, cal.build)
     if target is None or target.objective_response is None:
@@ -89,7 +90,7 @@ def calibrate_with_spread(
     spread = fit_spread_to_response(cal.build, load_variation(), patients=patients, seed=root, quant=q,
                                     follow_up_days=follow_up_days, kill_on="ec50", preexisting="luria_delbruck")
     cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                         cohort=spread.cohort, out_dir=None if base is None else base / "calibration-2")
+                         cohort=spread.cohort, out_dir=base)
     fitted = with_preexisting(spread.cohort, cal.build)
     assert fitted is not None
     source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
