@@ -107,3 +107,15 @@ def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # ty
     assert fc.cohort["sensitivity"]["dist"] == "lognormal" and fc.cohort["sensitivity"]["sigma"] > 0
     assert fc.calibration.time_target is not None
     assert any(o.kind == "calibrated" for o in fc.calibration.build.origins)
+
+
+def test_routes_resisting_every_drug(egfr) -> None:  # type: ignore[no-untyped-def]
+    """Bypass amplifications and small-cell transformation resist erlotinib and osimertinib alike (knowledge
+    facts for both drugs); T790M is the erlotinib resistance osimertinib acts on, C797S resists osimertinib only."""
+    from oncoresist.twin.compare import resisting_every_drug
+
+    both = resisting_every_drug(egfr)
+    assert {"MET_amplification", "ERBB2_amplification", "small_cell_transformation"} <= set(both)
+    assert "EGFR_T790M" not in both and "EGFR_C797S" not in both and "sensitive" not in both
+    assert "EGFR_T790M" in resisting_every_drug(egfr, ["erlotinib"])
+    assert "EGFR_C797S" in resisting_every_drug(egfr, ["osimertinib"])

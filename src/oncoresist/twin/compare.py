@@ -192,6 +192,20 @@ def _resisted(build: TwinBuild, drug: str) -> list[str]:
     return out
 
 
+def resisting_every_drug(build: TwinBuild, drugs: Sequence[str] | None = None) -> list[str]:
+    """Cell types that resist every one of ``drugs`` (default: all the twin's drugs), in scenario order.
+
+    Switching lines earlier (ctDNA-guided) cannot delay these: they grow under every line, so the last line
+    fails when they reach progression whenever it started."""
+    names = [d.name for d in build.scenario.drugs] if drugs is None else list(drugs)
+    if not names:
+        return []
+    common = set(_resisted(build, names[0]))
+    for d in names[1:]:
+        common &= set(_resisted(build, d))
+    return [c.name for c in build.scenario.cell_types if c.name in common]
+
+
 def tracked_mutations(build: TwinBuild) -> dict[str, list[str]]:
     """ctDNA-trackable changes (point mutations of the routes) → the cell types that carry them."""
     out: dict[str, list[str]] = {}

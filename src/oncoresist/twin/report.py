@@ -132,7 +132,7 @@ def _comparison(cmp: StrategyComparison, build: TwinBuild) -> str:
         axes[1].set_title("first progression, each strategy's own rule (" + axes[1].get_title() + ")", fontsize=9)
         parts.append(_img(fig))
         plt.close(fig)
-    parts.append(_lead_times(cmp))
+    parts.append(_lead_times(cmp, build))
     s = cmp.summary
     rows = []
     for arm, r in s.iterrows():
@@ -220,7 +220,7 @@ def _ranked(cmp: StrategyComparison) -> str:
             + _table(heads, rows))
 
 
-def _lead_times(cmp: StrategyComparison) -> str:
+def _lead_times(cmp: StrategyComparison, build: TwinBuild) -> str:
     """Model ctDNA lead times beside the published figures the project stores, with their denominators."""
     table = cmp.lead_time_comparison()
     if not len(table):
@@ -243,10 +243,10 @@ def _lead_times(cmp: StrategyComparison) -> str:
             + _table(["strategy", "plasma first / RECIST progressions", "first detected after PD",
                       "model lead, days (onset)", "model lead, days (call)", "published", "published setting",
                       "source", "model / published"], rows)
-            + _ctdna_vs_sequential(cmp))
+            + _ctdna_vs_sequential(cmp, build))
 
 
-def _ctdna_vs_sequential(cmp: StrategyComparison) -> str:
+def _ctdna_vs_sequential(cmp: StrategyComparison, build: TwinBuild) -> str:
     """One sentence on whether ctDNA-guided switching lengthened time to strategy failure over sequential."""
     ends = cmp.endpoints
     if ends is None or not {"ctdna_guided", "sequential"} <= set(ends.index):
@@ -254,11 +254,15 @@ def _ctdna_vs_sequential(cmp: StrategyComparison) -> str:
     g, s = ends.loc["ctdna_guided"], ends.loc["sequential"]
     beats = float(g["strategy_failure_lower"]) > float(s["strategy_failure_upper"])
     verdict = "later than" if beats else "not later than"
+    from oncoresist.twin.compare import resisting_every_drug
+
+    both = resisting_every_drug(build)
+    routes = ", ".join(both) if both else "none in this twin"
     return (f"<p>ctDNA-guided switching: median time to strategy failure {_fmt(float(g['strategy_failure_median']))} "
             f"months against sequential's {_fmt(float(s['strategy_failure_median']))} ({verdict} sequential by "
             "non-overlapping 95% CIs). An earlier switch helps only where the next line acts on what ends the first "
-            "line; routes that resist both drugs (in the EGFR twin: bypass amplifications, small-cell "
-            "transformation) end the last line whenever it starts (docs/twin.md).</p>")
+            f"line; cell types that resist every drug of the twin ({_e(routes)}) grow under every line, so the last "
+            "line fails when they reach progression whenever it started (docs/twin.md).</p>")
 
 
 def _calibration(cal: Calibration) -> str:
