@@ -26,12 +26,12 @@ from oncoresist.model.scenario import ECFold, EmaxReduction
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.builder import TwinBuild
 from oncoresist.twin.targets import published_share, time_target
-from oncoresist.twin.variation import CohortVariation, load_variation, luria_delbruck_block
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from oncoresist.knowledge.quant import QuantKnowledge
+    from oncoresist.twin.variation import CohortVariation
 
 STRATEGIES: tuple[str, ...] = ("continuous", "sequential", "adaptive", "ctdna_guided", "combination")
 """Strategy names: the trial layer's policy kinds (one vocabulary for the twin, the trial file and the CLI)."""
@@ -75,6 +75,8 @@ def derived_cohort(build: TwinBuild, variation: CohortVariation | None = None) -
     (:func:`~oncoresist.twin.variation.luria_delbruck_block`). The spreads include each lesion fit's own noise,
     so they are upper bounds; :func:`oncoresist.twin.fitted_cohort.calibrate_with_spread` scales them to the
     comparator's objective response."""
+    from oncoresist.twin.variation import load_variation, luria_delbruck_block  # deferred: it loads the engine
+
     v = variation if variation is not None else load_variation()
     d = build.defaults
     return {**v.cohort(d.birth, d.death), "resistant_fraction": luria_delbruck_block(build)}
@@ -86,6 +88,8 @@ def resolve_cohort(build: TwinBuild, cohort: str | dict[str, Any] | None,
     (:func:`derived_cohort`), ``"assumed"`` (:data:`ASSUMED_COHORT`) or a mapping (used as given;
     ``source`` names it)."""
     if cohort is None or cohort == "derived":
+        from oncoresist.twin.variation import load_variation  # deferred: it loads the engine
+
         v = load_variation()
         return derived_cohort(build, v), (
             f"derived: {v.source}; spreads as derived (upper bounds: they include each lesion fit's noise), "
