@@ -7,7 +7,8 @@ Usage::
 
     .venv/bin/python benchmarks/twin.py                      # 2000 patients, limit 120 s
     .venv/bin/python benchmarks/twin.py --patients 200 --limit 30
-    .venv/bin/python benchmarks/twin.py --calibrate          # also fit assumed rates first (400 patients/step)
+    .venv/bin/python benchmarks/twin.py --calibrate          # also fit assumed rates and the spread first
+    .venv/bin/python benchmarks/twin.py --cohort assumed     # the old stated-assumption cohort (growth sigma 0.02)
     .venv/bin/python benchmarks/twin.py --calibrate --engine-threads 1   # the engine on one thread per batch
 
 Prints one JSON line (wall time, CPU time, patients, engine, machine) and exits 1 if over the limit.
@@ -37,6 +38,9 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=120.0, help="wall-time limit (s) asserted")
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
     ap.add_argument("--calibrate", action="store_true", help="run the command with --calibrate")
+    ap.add_argument("--cohort", default="derived", choices=["derived", "assumed"],
+                    help="the command's --cohort (default derived: Laleh spreads, fitted to the comparator's ORR "
+                         "with --calibrate)")
     ap.add_argument("--engine-threads", type=int, default=None,
                     help="engine threads per batch (default: all cores; results do not depend on it)")
     ap.add_argument("--engine", default=None, choices=["auto", "tau", "leap", "ssa"],
@@ -64,6 +68,7 @@ def main() -> int:
         "--strategies", STRATEGIES, "--patients", str(args.patients), "--seed", str(args.seed),
         "--out-scenario", str(work / "twin.yaml"), "--out-dir", str(work / "runs"),
         "--html", str(work / "report.html"), "--json",
+        "--cohort", args.cohort,
     ] + (["--calibrate"] if args.calibrate else [])  # fmt: skip
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
@@ -82,9 +87,15 @@ def main() -> int:
         "cpu_s": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 2),
         "limit_s": args.limit,
         "calibrate": args.calibrate,
+        "cohort": args.cohort,
+        "cohort_source": data["comparison"].get("cohort_source"),
+        "spread_factor": ((data.get("calibration") or {}).get("spread") or {}).get("factor"),
         "medians_months": {row["strategy"]: row["median"] for row in data["comparison"]["summary"]},
-        "strategy_failure_months": {row["strategy"]: row["strategy_failure_median"]
+        "strategy_failure_months": {row["strategy"]: [row["strategy_failure_median"], row["strategy_failure_lower"],
+                                                      row["strategy_failure_upper"]]
                                     for row in data["comparison"]["endpoints"]},
+        "recist_pfs_months": {row["strategy"]: [row["recist_pfs_median"], row["recist_pfs_lower"],
+                                                row["recist_pfs_upper"]] for row in data["comparison"]["endpoints"]},
         "ctdna_lead_median_days": {row["strategy"]: row["ctdna_lead_median_days"]
                                    for row in data["comparison"]["endpoints"]},
         "ctdna_lead_n": {row["strategy"]: row.get("ctdna_lead_n") for row in data["comparison"]["endpoints"]},
@@ -96,6 +107,8 @@ def main() -> int:
                                for row in data["comparison"]["endpoints"]},
         "ctdna_progressed_n": {row["strategy"]: row.get("ctdna_progressed_n")
                                for row in data["comparison"]["endpoints"]},
+        "published_lead_times": sorted({(r["published_id"], round(r["published_days"]), r["published_n"])
+                                        for r in data["comparison"]["lead_time_comparison"]}),
         "engine_threads": args.engine_threads or os.cpu_count(),
         "engine": data["comparison"].get("engine"),
         "t790m_share_continuous": next(

@@ -91,7 +91,9 @@ def test_t790m_share_at_progression_is_within_the_published_range(calibrated: Ca
     """The check of the issue: on a first-generation TKI, T790M drives 55-70% of progressions
     (Yu et al. 2013, PMID:23470965: 98/155 = 63%, 95% CI 55-70%). T790M's rate is not fitted; the
     cohort here uses other patients (another seed) than the calibration."""
-    cmp = compare_strategies(calibrated.build, ["continuous"], patients=2000, seed=11, out_dir=tmp_path / "eval")
+    # the cohort the calibration ran on (compare_strategies' default is now the derived one)
+    cmp = compare_strategies(calibrated.build, ["continuous"], patients=2000, seed=11, out_dir=tmp_path / "eval",
+                             cohort="assumed")
     m = cmp.mechanisms.set_index("cell_type")
     assert m["progressions"].sum() > 1000
     share = float(m.loc["EGFR_T790M", "share"])

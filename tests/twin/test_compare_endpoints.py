@@ -21,25 +21,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from oncoresist.monitor.ctdna import CtdnaAssay, CtdnaParams
-from oncoresist.monitor.imaging import diameter_mm_to_cells
+from oncoresist.monitor.ctdna import CtdnaParams
+from oncoresist.monitor.detection import imaging_progression_cells, plasma_detection_cells
 from oncoresist.twin import build_twin
-from oncoresist.twin.calibrate import calibrate_twin
 from oncoresist.twin.compare import compare_strategies
+from oncoresist.twin.fitted_cohort import calibrate_with_spread
 
 PATIENTS = 300
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def calibrated(curated_kb):  # type: ignore[no-untyped-def]
+def fitted(curated_kb):  # type: ignore[no-untyped-def]
+    """The twin as ``oncoresist twin --calibrate`` runs it: calibrated, spread fitted to the comparator's ORR."""
     egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
-    return calibrate_twin(egfr, patients=200, seed=0).build
+    return calibrate_with_spread(egfr, patients=200, seed=0)
 
 
 @pytest.fixture(scope="module")
-def cmp(calibrated):  # type: ignore[no-untyped-def]
-    return compare_strategies(calibrated, ["continuous", "sequential", "ctdna_guided"], patients=PATIENTS, seed=7)
+def calibrated(fitted):  # type: ignore[no-untyped-def]
+    return fitted.calibration.build
+
+
+@pytest.fixture(scope="module")
+def cmp(fitted, calibrated):  # type: ignore[no-untyped-def]
+    return compare_strategies(calibrated, ["continuous", "sequential", "ctdna_guided"], patients=PATIENTS, seed=7,
+                              cohort=fitted.cohort, cohort_source=fitted.source)
 
 
 def test_sequential_and_ctdna_guided_outlast_continuous_on_time_to_strategy_failure(cmp) -> None:  # type: ignore[no-untyped-def]
@@ -56,22 +63,20 @@ def test_sequential_and_ctdna_guided_outlast_continuous_on_time_to_strategy_fail
 
 def _plasma_detection_cells(build, q_d: float) -> float:  # type: ignore[no-untyped-def]
     """Cells of a tracked resistant clone at which a draw holds, on average, one more mutant read than
-    the assay's threshold (so two draws in a row are likely positive)."""
-    params, assay = CtdnaParams(q_d=q_d), CtdnaAssay()
+    the assay's threshold (so two draws in a row are likely positive): monitor.detection, checked there
+    against hand arithmetic and simulated draws."""
     death = next(c.death for c in build.scenario.cell_types if c.name == "EGFR_T790M")
-    threshold = float(assay.threshold(np.array([assay.depth]))[0])
-    reads_per_cell = q_d * death / params.elimination_per_day * assay.sampled_fraction(params)
-    return (threshold + 1) / reads_per_cell
+    return plasma_detection_cells(death, params=CtdnaParams(q_d=q_d))
 
 
 @pytest.mark.parametrize("factor", [1.0, 100.0])
-def test_ctdna_lead_time_is_positive_exactly_where_plasma_sees_the_clone_before_imaging(calibrated, cmp,  # type: ignore[no-untyped-def]
-                                                                                         factor: float) -> None:
+def test_ctdna_lead_time_is_positive_exactly_where_plasma_sees_the_clone_before_imaging(  # type: ignore[no-untyped-def]
+        calibrated, cmp, factor: float) -> None:
     q_d = CtdnaParams().q_d * factor
     plasma = _plasma_detection_cells(calibrated, q_d)
-    imaging = float(diameter_mm_to_cells(10.0, n_lesions=2))  # 2 lesions at 5 mm: PD after a CR
+    imaging = imaging_progression_cells(n_lesions=2, detection_limit_mm=5.0)  # 2 lesions at 5 mm: PD after a CR
     run = cmp if factor == 1.0 else compare_strategies(calibrated, ["continuous"], patients=PATIENTS, seed=7,
-                                                       ctdna={"shedding_per_death": q_d})
+                                                       ctdna={"shedding_per_death": q_d}, cohort=cmp.cohort)
     row = run.endpoints.loc["continuous"]
     progressed = int(row["ctdna_progressed_n"])
     first = int(row["ctdna_onset_lead_n"])

@@ -51,6 +51,15 @@ def twin(
     calibrate_patients: Annotated[
         int, typer.Option("--calibrate-patients", help="Virtual patients per calibration step.")
     ] = 400,
+    cohort: Annotated[
+        str,
+        typer.Option(
+            "--cohort",
+            help="Between-patient variation: 'derived' (Laleh et al. 2022's lesion-fit spreads and Luria-Delbruck "
+            "pre-existing counts; with --calibrate the spread is fitted to the comparator's objective response) "
+            "or 'assumed' (the old stated assumptions, growth sigma 0.02).",
+        ),
+    ] = "derived",
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
     knowledge: KnowledgeOpt = None,
@@ -60,6 +69,9 @@ def twin(
     from oncoresist.twin import TwinDefaults, build_twin
     from oncoresist.twin.export import build_to_dict, write_scenario
 
+    cohort_choice = cohort.strip().lower()
+    if cohort_choice not in ("derived", "assumed"):
+        raise OncoresistError(f"--cohort: {cohort!r} is not a cohort; use derived or assumed")
     level = min_evidence.strip().upper()
     if level not in _EVIDENCE:
         raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
@@ -86,7 +98,17 @@ def twin(
         if not json_out:
             console().print(f"seed entropy {seed} (pass --seed {seed} to repeat)")
     calibration = None
-    if calibrate:
+    fitted = None
+    if calibrate and cohort_choice == "derived":
+        from oncoresist.twin.fitted_cohort import calibrate_with_spread
+
+        fitted = calibrate_with_spread(
+            built, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
+            out_dir=None if out_dir is None else out_dir / "calibration",
+        )
+        calibration = fitted.calibration
+        built = calibration.build
+    elif calibrate:
         from oncoresist.twin.calibrate import calibrate_twin
 
         calibration = calibrate_twin(
@@ -98,7 +120,9 @@ def twin(
         write_scenario(built, out_scenario)
     if strategies is not None:
         comparison = compare_strategies(
-            built, names, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up
+            built, names, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up,
+            cohort=cohort_choice if fitted is None else fitted.cohort,
+            cohort_source=None if fitted is None else fitted.source,
         )
     if html is not None:
         from oncoresist.twin.report import write_html
@@ -110,6 +134,8 @@ def twin(
             data["comparison"] = _comparison_dict(comparison)
         if calibration is not None:
             data["calibration"] = _calibration_dict(calibration)
+            if fitted is not None:
+                data["calibration"]["spread"] = fitted.to_dict()["spread"]
         typer.echo(json.dumps(data, indent=2, default=str))
         return
     _print_table(built)
@@ -191,8 +217,13 @@ def _comparison_dict(cmp: object) -> dict[str, object]:
         "mechanisms": json.loads(cmp.mechanisms.to_json(orient="records")),
         "endpoints": [] if cmp.endpoints is None else json.loads(
             cmp.endpoints.reset_index().rename(columns={"arm": "strategy"}).to_json(orient="records")),
+        "lead_time_comparison": json.loads(cmp.lead_time_comparison().to_json(orient="records")),
         "seed": cmp.seed,
         "engine": cmp.engine,
+        "cohort": cmp.cohort,
+        "cohort_source": cmp.cohort_source,
+        "imaging": cmp.imaging,
+        "ctdna": cmp.ctdna,
     }
 
 
@@ -227,11 +258,21 @@ def _print_comparison(cmp: object) -> None:
         ends = cmp.endpoints
         lines = sorted({c.split("_")[0] for c in ends.columns if c.startswith("line") and c.endswith("_median")})
         keys = ["strategy_failure", "recist_pfs", "pfs2", *[f"{ln}_pfs" for ln in lines]]
-        for col in ("strategy", "strategy failure", "PFS (RECIST)", "PFS2", *[f"{ln} PFS" for ln in lines]):
+        for col in ("strategy", "strategy failure", "PFS (RECIST)", "PFS2", *[f"{ln} PFS" for ln in lines],
+                    "plasma first / RECIST PD", "ctDNA lead, days (onset)"):
             ranked.add_column(col)
         for arm, r in ends.iterrows():
-            ranked.add_row(str(arm), *[_median_cell(r.to_dict(), k) for k in keys])
+            row = r.to_dict()
+            lead = row.get("ctdna_onset_lead_median_days")
+            ranked.add_row(str(arm), *[_median_cell(row, k) for k in keys],
+                           f"{int(row.get('ctdna_onset_lead_n') or 0)} / {int(row.get('ctdna_progressed_n') or 0)}",
+                           "-" if lead is None or lead != lead else f"{lead:.0f}")
         con.print(ranked)
+        for pub in cmp.lead_time_comparison().drop_duplicates("published_id").itertuples():
+            con.print(f"[dim]published lead time ({pub.published_source}): {pub.published_statistic} "
+                      f"{pub.published_days:.0f} days, {pub.published_setting}; n = {pub.published_n} "
+                      f"({pub.published_denominator})[/]")
+    con.print(f"[dim]cohort: {cmp.cohort_source}[/]")
     mech = Table(title="Mechanism at progression (dominant cell type) vs published share")
     for col in ("strategy", "cell type", "share", "published (95% CI)", "source"):
         mech.add_column(col)

@@ -4,8 +4,14 @@ The built scenario (without its fixed schedule: the strategy is the schedule) is
 :class:`~oncoresist.model.scenario.Scenario` object to a trial spec with one arm per strategy, run in
 memory with :func:`oncoresist.trial.run.run_trial` (``out_dir=None``; with an ``out_dir`` the
 scenario, trial file and per-patient Parquet are written there too) and analysed with
-:class:`oncoresist.trial.analysis.TrialAnalyser`. The cohort's between-patient
-distributions (:data:`COHORT`) are assumptions reused from ``examples/trials/ctdna_guided_egfr.yaml``.
+:class:`oncoresist.trial.analysis.TrialAnalyser`.
+
+Between-patient variation (``cohort=``): by default ``"derived"`` (:func:`derived_cohort`: the spreads
+derived from Laleh et al. 2022's lesion fits, :mod:`oncoresist.twin.variation`, mapped with the twin's own
+rates, and each pre-existing resistant count drawn from its Luria–Delbrück distribution); ``"assumed"``
+(:data:`ASSUMED_COHORT`, the stated assumptions of ``examples/trials/ctdna_guided_egfr.yaml``, growth σ 0.02,
+which makes every virtual patient respond at the same scan); or a cohort mapping (e.g. the spread fitted to
+the comparator's response, :mod:`oncoresist.twin.fitted_cohort`). The choice is recorded in the result.
 """
 
 from __future__ import annotations
@@ -25,16 +31,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from oncoresist.knowledge.quant import QuantKnowledge
+    from oncoresist.twin.variation import CohortVariation
 
 STRATEGIES: tuple[str, ...] = ("continuous", "sequential", "adaptive", "ctdna_guided", "combination")
 """Strategy names: the trial layer's policy kinds (one vocabulary for the twin, the trial file and the CLI)."""
 
-#: Between-patient variation (factors on the twin's values; assumptions reused from the example trials).
-COHORT: dict[str, Any] = {
+#: Between-patient variation as stated assumptions (factors on the twin's values; reused from the example
+#: trials): growth sigma 0.02 gives KM medians on one scan and zero-width CIs. ``cohort="assumed"``.
+ASSUMED_COHORT: dict[str, Any] = {
     "growth": {"dist": "lognormal", "median": 1.0, "sigma": 0.02},
     "kill": {"dist": "lognormal", "median": 1.0, "sigma": 0.2},
     "resistant_fraction": {"dist": "lognormal", "median": 1.0, "sigma": 1.5},
 }
+COHORT = ASSUMED_COHORT
+"""The old name of :data:`ASSUMED_COHORT` (kept for callers that name it)."""
+COHORT_CHOICES: tuple[str, ...] = ("derived", "assumed")
+"""Named cohorts :func:`compare_strategies` accepts besides a mapping; the first is the default."""
+ASSUMED_SOURCE = ("assumed: stated assumptions (growth sigma 0.02, kill sigma 0.2, resistant fraction sigma 1.5; "
+                  "examples/trials/ctdna_guided_egfr.yaml)")
 CTDNA: dict[str, Any] = {"every_days": 28, "confirm_draws": 2}
 """The twin's plasma schedule: a draw every 28 days, a call confirmed by two consecutive positive draws
 (the rest of the assay and the shedding rate are the trial layer's defaults, Avanzini et al. 2020)."""
@@ -51,6 +65,43 @@ def imaging_schedule(build: TwinBuild, q: QuantKnowledge | None = None) -> dict[
         return {"schedule": target.scan_schedule, "schedule_source": f"{target.id}: {target.scan_schedule_source}",
                 "n_lesions": 2}
     return {"every_days": SCAN_DAYS, "n_lesions": 2}
+
+
+def derived_cohort(build: TwinBuild, variation: CohortVariation | None = None) -> dict[str, Any]:
+    """The twin's default cohort block: Laleh et al. 2022's spreads as derived (``variation``, default
+    :func:`~oncoresist.twin.variation.load_variation`), mapped with the build's birth and death rates
+    (:meth:`~oncoresist.twin.variation.CohortVariation.cohort`; pass the calibrated build), and each
+    pre-existing resistant count drawn from its Luria–Delbrück distribution
+    (:func:`~oncoresist.twin.variation.luria_delbruck_block`). The spreads include each lesion fit's own noise,
+    so they are upper bounds; :func:`oncoresist.twin.fitted_cohort.calibrate_with_spread` scales them to the
+    comparator's objective response."""
+    from oncoresist.twin.variation import load_variation, luria_delbruck_block  # deferred: it loads the engine
+
+    v = variation if variation is not None else load_variation()
+    d = build.defaults
+    return {**v.cohort(d.birth, d.death), "resistant_fraction": luria_delbruck_block(build)}
+
+
+def resolve_cohort(build: TwinBuild, cohort: str | dict[str, Any] | None,
+                   source: str | None = None) -> tuple[dict[str, Any], str]:
+    """The cohort block and a line saying where it comes from, for ``cohort`` = ``None`` or ``"derived"``
+    (:func:`derived_cohort`), ``"assumed"`` (:data:`ASSUMED_COHORT`) or a mapping (used as given;
+    ``source`` names it)."""
+    if cohort is None or cohort == "derived":
+        from oncoresist.twin.variation import load_variation  # deferred: it loads the engine
+
+        v = load_variation()
+        return derived_cohort(build, v), (
+            f"derived: {v.source}; spreads as derived (upper bounds: they include each lesion fit's noise), "
+            "mapped with the twin's rates; pre-existing resistant counts drawn from their Luria-Delbruck "
+            "distributions")
+    if cohort == "assumed":
+        return dict(ASSUMED_COHORT), ASSUMED_SOURCE
+    if isinstance(cohort, dict):
+        return cohort, source or "given by the caller"
+    raise OncoresistError(f"cohort: expected one of {', '.join(COHORT_CHOICES)} or a cohort mapping, got {cohort!r}")
+
+
 ENGINE = "leap"
 """The engine of the twin's cohorts (calibration and comparison; the trial file's ``engine``): the exact
 per-type leaps (docs/engine.md), 3x faster than ``tau`` on the twin's cohorts and shown to agree with it
@@ -95,6 +146,15 @@ class StrategyComparison:
     ctDNA lead times over the first RECIST PD (``trial.analysis.endpoint_table``)."""
     engine: str = ENGINE
     """The evolution engine the cohorts ran on (the trial file's ``engine``)."""
+    cohort: dict[str, Any] | None = None
+    """The between-patient distributions the cohorts drew from (the trial's ``cohort`` block, without the
+    burden at diagnosis)."""
+    cohort_source: str = ""
+    """Where :attr:`cohort` comes from (``derived: ...``, ``assumed: ...``, or the caller's name for it)."""
+    imaging: dict[str, Any] | None = None
+    """The imaging block of the cohorts' trial (schedule, lesions, detection limit)."""
+    ctdna: dict[str, Any] | None = None
+    """The plasma block of the cohorts' trial (schedule, confirmation, overrides such as the shedding rate)."""
 
     def lead_time_comparison(self) -> pd.DataFrame:
         """Each strategy's median ctDNA lead time beside every published lead time the project stores
@@ -109,9 +169,11 @@ class StrategyComparison:
             for arm, r in ends.iterrows():
                 model = r.get("ctdna_onset_lead_median_days")
                 rows.append({"strategy": arm, "detected_first": r.get("ctdna_onset_lead_n"),
-                             "progressed": r.get("ctdna_progressed_n"), "model_onset_days": model,
+                             "progressed": r.get("ctdna_progressed_n"),
+                             "detected_after_pd": r.get("ctdna_after_pd_n"), "model_onset_days": model,
                              "model_confirmed_days": r.get("ctdna_lead_median_days"),
                              "published_id": pub.id, "published_days": pub.days, "published_statistic": pub.statistic,
+                             "published_n": pub.n, "published_denominator": pub.denominator,
                              "published_setting": f"{pub.mutation}; {pub.setting}", "published_source": pub.source,
                              "ratio": (model / pub.days) if model == model and model is not None else float("nan")})
         return pd.DataFrame(rows)
@@ -132,6 +194,20 @@ def _resisted(build: TwinBuild, drug: str) -> list[str]:
         if hit:
             out.append(ct.name)
     return out
+
+
+def resisting_every_drug(build: TwinBuild, drugs: Sequence[str] | None = None) -> list[str]:
+    """Cell types that resist every one of ``drugs`` (default: all the twin's drugs), in scenario order.
+
+    Switching lines earlier (ctDNA-guided) cannot delay these: they grow under every line, so the last line
+    fails when they reach progression whenever it started."""
+    names = [d.name for d in build.scenario.drugs] if drugs is None else list(drugs)
+    if not names:
+        return []
+    common = set(_resisted(build, names[0]))
+    for d in names[1:]:
+        common &= set(_resisted(build, d))
+    return [c.name for c in build.scenario.cell_types if c.name in common]
 
 
 def tracked_mutations(build: TwinBuild) -> dict[str, list[str]]:
@@ -197,7 +273,7 @@ def strategy_specs(build: TwinBuild, strategies: Sequence[str]) -> dict[str, dic
 def trial_mapping(
     build: TwinBuild, strategies: Sequence[str], *, patients: int, follow_up_days: float = 1095.0,
     scenario: Any = "scenario.yaml", cohort: dict[str, Any] | None = None, ctdna: dict[str, Any] | None = None,
-    engine: str | None = None,
+    engine: str | None = None, imaging: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The trial file (as a mapping) that runs the twin's scenario under each strategy.
 
@@ -205,7 +281,10 @@ def trial_mapping(
     :class:`~oncoresist.model.scenario.Scenario` object (in memory). ``ctdna`` overrides settings of
     the trial's ``monitor.ctdna`` block (e.g. ``{"shedding_per_death": 1.4e-3}`` for a sensitivity
     analysis) on top of :data:`CTDNA`; the tracked mutations always come from the twin's routes.
-    ``engine`` is the trial's ``engine`` (default :data:`ENGINE`).
+    ``engine`` is the trial's ``engine`` (default :data:`ENGINE`). ``imaging`` overrides settings of the
+    ``monitor.imaging`` block (e.g. ``{"detection_limit_mm": 10, "n_lesions": 5}``) on top of
+    :func:`imaging_schedule`. ``cohort=None`` is :data:`ASSUMED_COHORT` at this level (the calibration's
+    cohort); :func:`compare_strategies` resolves its own default (:func:`resolve_cohort`).
     """
     specs = strategy_specs(build, strategies)
     burden = float(sum(c.initial for c in build.scenario.cell_types))
@@ -220,7 +299,7 @@ def trial_mapping(
             "initial_cells": {"dist": "lognormal", "median": burden, "sigma": INITIAL_SIGMA},
         },
         "monitor": {
-            "imaging": imaging_schedule(build),
+            "imaging": {**imaging_schedule(build), **(imaging or {})},
             "ctdna": {**CTDNA, **(ctdna or {}), "track": tracked_mutations(build)},
         },
     }
@@ -237,6 +316,7 @@ def run_cohort(
     cohort: dict[str, Any] | None = None,
     ctdna: dict[str, Any] | None = None,
     engine: str | None = None,
+    imaging: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run the twin's scenario under each strategy through the trial layer.
 
@@ -257,7 +337,7 @@ def run_cohort(
         raise OncoresistError("patients: the number of patients per strategy must be positive")
     scenario = build.scenario.model_copy(update={"treatment": []})
     mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort,
-                            ctdna=ctdna, engine=engine)
+                            ctdna=ctdna, engine=engine, imaging=imaging)
     if out_dir is None:
         spec = parse_trial({**mapping, "arms": [{**a, "scenario": scenario} for a in mapping["arms"]]},
                            source="twin strategies")
@@ -292,9 +372,11 @@ def compare_strategies(
     out_dir: str | Path | None = None,
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
-    cohort: dict[str, Any] | None = None,
+    cohort: str | dict[str, Any] | None = None,
     ctdna: dict[str, Any] | None = None,
     engine: str | None = None,
+    imaging: dict[str, Any] | None = None,
+    cohort_source: str | None = None,
 ) -> StrategyComparison:
     """Run a virtual cohort around the twin's scenario for each strategy and summarise.
 
@@ -316,22 +398,28 @@ def compare_strategies(
     quant
         Quantitative knowledge for published frequencies at progression (default :func:`load_quant`).
     cohort
-        Between-patient distributions (trial ``cohort`` block without ``initial_cells``; default
-        :data:`COHORT`; :meth:`oncoresist.twin.variation.CohortVariation.cohort` gives the spreads
-        derived from real lesion series).
+        Between-patient distributions: ``"derived"`` (default, :func:`derived_cohort`: Laleh et al. 2022's
+        spreads and Luria–Delbrück pre-existing counts), ``"assumed"`` (:data:`ASSUMED_COHORT`), or a trial
+        ``cohort`` block without ``initial_cells`` (e.g. ``calibrate_with_spread(...).cohort``).
     ctdna
-        Overrides of the plasma monitoring (see :func:`trial_mapping`).
+        Overrides of the plasma monitoring (see :func:`trial_mapping`), e.g. ``{"shedding_per_death": 1.4e-3}``.
     engine
         Evolution engine of the cohorts (``tau``, ``leap``, ``ssa``, ``ode`` or ``auto``; default :data:`ENGINE`).
+    imaging
+        Overrides of the imaging model (see :func:`trial_mapping`), e.g. ``{"detection_limit_mm": 10.0}``
+        (RECIST 1.1's smallest measurable lesion at baseline) or ``{"n_lesions": 5}`` (its most target lesions).
+    cohort_source
+        Where a ``cohort`` mapping comes from (recorded in the result; ignored for the named cohorts).
     """
     from oncoresist.trial.analysis import TrialAnalyser, endpoint_table
 
     if not strategies:
         raise OncoresistError("strategies: give at least one strategy")
     root = as_seed_sequence(seed)
+    block, source = resolve_cohort(build, cohort, cohort_source)
     results, timelines, mapping = run_cohort(
         build, strategies, patients=patients, seed=root, out_dir=out_dir, follow_up_days=follow_up_days,
-        cohort=cohort, ctdna=ctdna, engine=engine,
+        cohort=block, ctdna=ctdna, engine=engine, imaging=imaging,
     )
     arms = {a["name"]: a["strategy"] for a in mapping["arms"]}
     an = TrialAnalyser(endpoint="pfs", reference_arm=next(iter(arms))).fit(results)
@@ -341,7 +429,9 @@ def compare_strategies(
     mech = mechanism_shares(build, results, quant=quant, comparable=mono)
     return StrategyComparison(medians, mech, an.summary, None if out_dir is None else Path(out_dir), strategies=arms,
                               seed=seed_record(root), analyser=an, patients=results, timelines=timelines,
-                              endpoints=endpoint_table(results), engine=str(mapping["engine"]))
+                              endpoints=endpoint_table(results), engine=str(mapping["engine"]), cohort=block,
+                              cohort_source=source, imaging=dict(mapping["monitor"]["imaging"]),
+                              ctdna={k: v for k, v in mapping["monitor"]["ctdna"].items() if k != "track"})
 
 
 def _first_line(strategy: dict[str, Any]) -> list[str]:

@@ -119,7 +119,8 @@ def _comparison(cmp: StrategyComparison, build: TwinBuild) -> str:
     from oncoresist.trial.plots import clone_parents, plot_muller, plot_timeline
     from oncoresist.trial.run import load_results
 
-    parts = [_ranked(cmp)]
+    parts = [_ranked(cmp), f"<p>Cohort (between-patient variation): {_e(cmp.cohort_source or 'not recorded')}."
+                           "</p>"]
     ends = cmp.endpoints
     if ends is not None and cmp.patients is not None and "strategy_failure_time" in cmp.patients:
         from oncoresist.trial.analysis import TrialAnalyser
@@ -131,7 +132,7 @@ def _comparison(cmp: StrategyComparison, build: TwinBuild) -> str:
         axes[1].set_title("first progression, each strategy's own rule (" + axes[1].get_title() + ")", fontsize=9)
         parts.append(_img(fig))
         plt.close(fig)
-    parts.append(_lead_times(cmp))
+    parts.append(_lead_times(cmp, build))
     s = cmp.summary
     rows = []
     for arm, r in s.iterrows():
@@ -219,19 +220,49 @@ def _ranked(cmp: StrategyComparison) -> str:
             + _table(heads, rows))
 
 
-def _lead_times(cmp: StrategyComparison) -> str:
-    """Model ctDNA lead times beside the published figures the project stores."""
+def _lead_times(cmp: StrategyComparison, build: TwinBuild) -> str:
+    """Model ctDNA lead times beside the published figures the project stores, with their denominators."""
     table = cmp.lead_time_comparison()
     if not len(table):
         return ""
-    pubs = table.drop_duplicates("published_id")
-    text = "; ".join(f"{_e(p.published_setting)}: {p.published_statistic} {p.published_days:.0f} days "
-                     f"({_e(p.published_source)})" for p in pubs.itertuples())
-    return (f"<h3>ctDNA lead time against published figures</h3><p>Published: {text}. The model's lead is from the "
-            "first positive draw of a confirmed run of positive draws to the first RECIST PD, among patients "
-            "detected in plasma first; in most progressions plasma sees the resistant clone only after imaging "
-            "does (docs/twin.md, \"Why the ctDNA lead time is short\"). The published settings differ (tumour, "
-            "mutation, sampling, endpoint): a comparison of scale, not a validation.</p>")
+
+    def num(v: Any, fmt: str = "{:.0f}") -> str:
+        return "–" if v is None or v != v else fmt.format(v)
+
+    rows = [[_e(r.strategy), _e(f"{num(r.detected_first)} / {num(r.progressed)}"), _e(num(r.detected_after_pd)),
+             _e(num(r.model_onset_days)), _e(num(r.model_confirmed_days)),
+             _e(f"{r.published_statistic} {r.published_days:.0f} days (n = {num(r.published_n)}: "
+                f"{r.published_denominator})"), _e(r.published_setting), _e(r.published_source),
+             _e(num(r.ratio, "{:.2f}"))] for r in table.itertuples()]
+    return ("<h3>ctDNA lead time against published figures</h3><p>The model's lead is from the first positive draw "
+            "of a confirmed run of positive draws (onset) or from the confirming draw (call) to the first RECIST PD, "
+            "among patients detected in plasma at or before PD (the first number of the denominator column); in most "
+            "progressions plasma sees the resistant clone only after imaging does (docs/twin.md, \"Why the ctDNA "
+            "lead time is short\"). The published settings differ (tumour, mutation, sampling, endpoint): a "
+            "comparison of scale, not a validation.</p>"
+            + _table(["strategy", "plasma first / RECIST progressions", "first detected after PD",
+                      "model lead, days (onset)", "model lead, days (call)", "published", "published setting",
+                      "source", "model / published"], rows)
+            + _ctdna_vs_sequential(cmp, build))
+
+
+def _ctdna_vs_sequential(cmp: StrategyComparison, build: TwinBuild) -> str:
+    """One sentence on whether ctDNA-guided switching lengthened time to strategy failure over sequential."""
+    ends = cmp.endpoints
+    if ends is None or not {"ctdna_guided", "sequential"} <= set(ends.index):
+        return ""
+    g, s = ends.loc["ctdna_guided"], ends.loc["sequential"]
+    beats = float(g["strategy_failure_lower"]) > float(s["strategy_failure_upper"])
+    verdict = "later than" if beats else "not later than"
+    from oncoresist.twin.compare import resisting_every_drug
+
+    both = resisting_every_drug(build)
+    routes = ", ".join(both) if both else "none in this twin"
+    return (f"<p>ctDNA-guided switching: median time to strategy failure {_fmt(float(g['strategy_failure_median']))} "
+            f"months against sequential's {_fmt(float(s['strategy_failure_median']))} ({verdict} sequential by "
+            "non-overlapping 95% CIs). An earlier switch helps only where the next line acts on what ends the first "
+            f"line; cell types that resist every drug of the twin ({_e(routes)}) grow under every line, so the last "
+            "line fails when they reach progression whenever it started (docs/twin.md).</p>")
 
 
 def _calibration(cal: Calibration) -> str:

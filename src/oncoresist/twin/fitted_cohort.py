@@ -1,0 +1,101 @@
+"""The calibrated twin with its between-patient spread fitted to the comparator: what ``oncoresist twin
+--calibrate`` runs, by the same function path as ``benchmarks/twin_flaura.py`` (its default
+``--variation potency --preexisting luria_delbruck``).
+
+1. :func:`~oncoresist.twin.calibrate.calibrate_twin` with pre-existing resistant counts drawn from their
+   Luria–Delbrück distributions (:func:`~oncoresist.twin.variation.luria_delbruck_block`) and the assumed
+   spreads (:data:`~oncoresist.twin.compare.ASSUMED_COHORT`): rates to published shares at progression, net
+   growth to the comparator's median PFS;
+2. :func:`~oncoresist.twin.spread.fit_spread_to_response`: one factor on Laleh et al. 2022's spreads so that
+   continuous first drug reproduces the comparator's objective response (kill spread carried by the tumour's
+   sensitivity, a factor on every drug's EC50: ``kill_on="ec50"``);
+3. :func:`~oncoresist.twin.calibrate.calibrate_twin` again with that cohort, and the Luria–Delbrück block
+   rebuilt from the calibrated rates (:func:`~oncoresist.twin.variation.with_preexisting`).
+
+Where the knowledge has no published objective response for the first drug (no comparator to fit the
+spread to), step 2 is skipped and the cohort is :func:`~oncoresist.twin.compare.derived_cohort` of the
+calibrated twin (Laleh's spreads as derived), and the result says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oncoresist.errors import OncoresistError
+from oncoresist.random import SeedLike, as_seed_sequence
+from oncoresist.twin.calibrate import Calibration, calibrate_twin
+from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
+from oncoresist.twin.spread import SpreadFit, fit_spread_to_response
+from oncoresist.twin.targets import time_target
+from oncoresist.twin.variation import load_variation, luria_delbruck_block, with_preexisting
+
+if TYPE_CHECKING:
+    from oncoresist.knowledge.quant import QuantKnowledge
+    from oncoresist.twin.builder import TwinBuild
+
+
+@dataclass(frozen=True)
+class FittedCohort:
+    """The calibrated twin, the cohort block its strategy comparison should draw from, and how it was made."""
+
+    calibration: Calibration
+    """The final calibration (step 3), whose ``build`` is the twin to compare strategies on."""
+    cohort: dict[str, Any]
+    """The trial ``cohort`` block (without the burden at diagnosis) for :func:`compare_strategies`."""
+    source: str
+    """One line: where the cohort comes from (recorded in the comparison as ``cohort_source``)."""
+    spread: SpreadFit | None = None
+    """The spread fit of step 2 (``None`` where there was no published response to fit to)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "cohort": self.cohort,
+                "spread": None if self.spread is None else {
+                    k: v for k, v in self.spread.to_dict().items()
+                    if k in ("factor", "objective_response", "target", "target_id", "target_source", "converged",
+                             "patients", "seed", "steps", "kill_on")}}
+
+
+def calibrate_with_spread(
+    build: TwinBuild,
+    *,
+    patients: int = 400,
+    seed: SeedLike = None,
+    follow_up_days: float = 1095.0,
+    quant: QuantKnowledge | None = None,
+    out_dir: str | Path | None = None,
+) -> FittedCohort:
+    """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
+
+    ``patients``: virtual patients per calibration and spread-fit step (the same patients at every step:
+    one root seed, ``seed``: ``None`` | int | ``SeedSequence`` | ``Generator``, recorded in the results).
+    ``out_dir``: where the final calibration's cohorts are written (``out_dir/iteration-K``; the first
+    calibration's under ``out_dir/initial``; default: in memory).
+    """
+    if patients <= 0:
+        raise OncoresistError("patients: the number of calibration patients must be positive")
+    root = as_seed_sequence(seed)
+    base = None if out_dir is None else Path(out_dir)
+    first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)}
+    cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+                         cohort=first, out_dir=None if base is None else base / "initial")
+    q = quant if quant is not None else cal.build.quant
+    target = time_target(q, cal.build)
+    if target is None or target.objective_response is None:
+        cohort = derived_cohort(cal.build)
+        return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived (no published objective "
+                                         "response on the first drug to fit them to); Luria-Delbruck "
+                                         "pre-existing counts from the calibrated rates")
+    spread = fit_spread_to_response(cal.build, load_variation(), patients=patients, seed=root, quant=q,
+                                    follow_up_days=follow_up_days, kill_on="ec50", preexisting="luria_delbruck")
+    cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+                         cohort=spread.cohort, out_dir=base)
+    fitted = with_preexisting(spread.cohort, cal.build)
+    assert fitted is not None
+    source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
+              f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}): "
+              f"{spread.objective_response:.3f} in {spread.patients} patients "
+              f"({'converged' if spread.converged else 'NOT converged'}); Luria-Delbruck pre-existing counts from "
+              "the calibrated rates")
+    return FittedCohort(cal, fitted, source, spread)

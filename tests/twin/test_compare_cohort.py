@@ -1,0 +1,121 @@
+"""The twin's default cohort is the derived one (Laleh et al. 2022 spreads, Luria-Delbruck pre-existing counts);
+the old stated assumptions stay as ``cohort="assumed"``; the choice is recorded in the comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from oncoresist.cli import app
+from oncoresist.errors import OncoresistError
+from oncoresist.twin import build_twin
+from oncoresist.twin.compare import ASSUMED_COHORT, compare_strategies, resolve_cohort, trial_mapping
+from oncoresist.twin.variation import VARIATION_FILE
+
+ARGS = ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib,osimertinib"]
+
+
+@pytest.fixture(scope="module")
+def egfr(curated_kb):  # type: ignore[no-untyped-def]
+    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+
+
+def test_default_cohort_is_derived_from_the_packaged_spreads(egfr) -> None:  # type: ignore[no-untyped-def]
+    spreads = yaml.safe_load(VARIATION_FILE.read_text(encoding="utf-8"))
+    b, d = egfr.defaults.birth, egfr.defaults.death
+    block, source = resolve_cohort(egfr, None)
+    assert source.startswith("derived:") and "Laleh" in source
+    # net growth spread mapped onto the birth factor, first order: sigma_g (b - d) / b
+    assert block["growth"]["sigma"] == pytest.approx(spreads["net_growth_log_sd"] * (b - d) / b)
+    assert block["kill"]["sigma"] == pytest.approx(spreads["kill_log_sd"])
+    rf = block["resistant_fraction"]
+    assert rf["dist"] == "luria_delbruck"
+    # T790M arises from the sensitive clone: mean surviving clones = probability per division x source cells
+    sensitive = next(c.initial for c in egfr.scenario.cell_types if c.name == "sensitive")
+    p = next(t.probability for t in egfr.scenario.transitions if t.target == "EGFR_T790M")
+    assert p * sensitive in [pytest.approx(x) for x in rf["clones"]]
+    assert resolve_cohort(egfr, "derived")[0] == block
+
+
+def test_assumed_cohort_and_bad_names(egfr) -> None:  # type: ignore[no-untyped-def]
+    block, source = resolve_cohort(egfr, "assumed")
+    assert block == ASSUMED_COHORT and block["growth"]["sigma"] == 0.02 and source.startswith("assumed:")
+    mine = {"growth": {"dist": "fixed", "value": 1.0}}
+    assert resolve_cohort(egfr, mine, "my spreads") == (mine, "my spreads")
+    with pytest.raises(OncoresistError, match="cohort: expected one of derived, assumed"):
+        resolve_cohort(egfr, "magic")
+
+
+def test_imaging_overrides_keep_the_trial_schedule(egfr) -> None:  # type: ignore[no-untyped-def]
+    base = trial_mapping(egfr, ["continuous"], patients=5)["monitor"]["imaging"]
+    over = trial_mapping(egfr, ["continuous"], patients=5,
+                         imaging={"detection_limit_mm": 10.0, "n_lesions": 5})["monitor"]["imaging"]
+    assert over["detection_limit_mm"] == 10.0 and over["n_lesions"] == 5
+    assert over.get("schedule") == base.get("schedule") and over.get("every_days") == base.get("every_days")
+
+
+def test_derived_cohort_is_not_degenerate_where_the_assumed_one_is(egfr) -> None:  # type: ignore[no-untyped-def]
+    """Same twin, same seed: the assumed cohort (growth sigma 0.02) puts every patient in complete response and
+    nearly every progression on one scan; the derived cohort does not."""
+    runs = {c: compare_strategies(egfr, ["continuous"], patients=40, seed=3, cohort=c) for c in ("derived", "assumed")}
+    assert runs["derived"].cohort_source.startswith("derived:")
+    assert runs["assumed"].cohort_source.startswith("assumed:")
+    derived = runs["derived"].cohort
+    assert derived is not None and derived["resistant_fraction"]["dist"] == "luria_delbruck"
+    cr = {c: float((r.patients["best_response"] == 0).mean()) for c, r in runs.items()}  # type: ignore[index]
+    assert cr["derived"] < cr["assumed"]
+    scans = {c: r.patients.loc[r.patients["recist_pfs_event"].astype(bool), "recist_pfs_time"].nunique()  # type: ignore[union-attr]
+             for c, r in runs.items()}
+    assert scans["derived"] > scans["assumed"]
+    default = compare_strategies(egfr, ["continuous"], patients=40, seed=3)
+    assert default.patients is not None and runs["derived"].patients is not None
+    assert default.patients["recist_pfs_time"].tolist() == runs["derived"].patients["recist_pfs_time"].tolist()
+
+
+def test_cli_records_the_cohort_and_the_lead_time_denominators() -> None:
+    res = CliRunner().invoke(app, [*ARGS, "--strategies", "continuous", "--patients", "8", "--seed", "2",
+                                   "--follow-up", "400", "--json"])
+    assert res.exit_code == 0, res.output
+    cmp = json.loads(res.output)["comparison"]
+    assert cmp["cohort_source"].startswith("derived:")
+    assert cmp["cohort"]["resistant_fraction"]["dist"] == "luria_delbruck"
+    assert cmp["imaging"]["n_lesions"] == 2 and cmp["ctdna"]["confirm_draws"] == 2
+    lead = cmp["lead_time_comparison"]
+    assert lead and {"progressed", "detected_first", "published_n", "published_denominator"} <= set(lead[0])
+
+
+def test_cli_bad_cohort_one_line_exit_2() -> None:
+    res = CliRunner().invoke(app, [*ARGS, "--strategies", "continuous", "--cohort", "magic"])
+    assert res.exit_code == 2
+    assert "--cohort" in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # type: ignore[no-untyped-def]
+    """The --calibrate path: rates and time scale calibrated, then one spread factor fitted to the comparator's
+    objective response (FLAURA, erlotinib or gefitinib: 76%), then calibrated again with that cohort."""
+    from oncoresist.twin.fitted_cohort import calibrate_with_spread
+
+    fc = calibrate_with_spread(egfr, patients=60, seed=0)
+    assert fc.spread is not None and 0 < fc.spread.factor <= 1
+    assert fc.source.startswith("fitted:") and fc.spread.target_id in fc.source
+    assert fc.cohort["resistant_fraction"]["dist"] == "luria_delbruck"
+    assert fc.cohort["sensitivity"]["dist"] == "lognormal" and fc.cohort["sensitivity"]["sigma"] > 0
+    assert fc.calibration.time_target is not None
+    assert any(o.kind == "calibrated" for o in fc.calibration.build.origins)
+
+
+def test_routes_resisting_every_drug(egfr) -> None:  # type: ignore[no-untyped-def]
+    """Bypass amplifications and small-cell transformation resist erlotinib and osimertinib alike (knowledge
+    facts for both drugs); T790M is the erlotinib resistance osimertinib acts on, C797S resists osimertinib only."""
+    from oncoresist.twin.compare import resisting_every_drug
+
+    both = resisting_every_drug(egfr)
+    assert {"MET_amplification", "ERBB2_amplification", "small_cell_transformation"} <= set(both)
+    assert "EGFR_T790M" not in both and "EGFR_C797S" not in both and "sensitive" not in both
+    assert "EGFR_T790M" in resisting_every_drug(egfr, ["erlotinib"])
+    assert "EGFR_C797S" in resisting_every_drug(egfr, ["osimertinib"])
