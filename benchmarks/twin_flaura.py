@@ -103,6 +103,15 @@ def main() -> int:
     ap.add_argument("--preexisting", choices=["luria_delbruck", "lognormal"], default="luria_delbruck",
                     help="pre-existing resistant counts per patient: drawn from each route's Luria-Delbruck "
                          "distribution (theory; default) or the builder's deterministic mean times a lognormal factor")
+    ap.add_argument("--resistant-growth", choices=["laleh", "shared", "none"], default="laleh",
+                    help="a resistant-only net-growth factor per patient with the part of Laleh et al. 2022's "
+                         "net-growth spread the growth factor shared with the sensitive clone leaves: one per route "
+                         "(laleh, default), one for all of a patient's routes (shared), or none")
+    ap.add_argument("--fit-rounds", type=int, default=2,
+                    help="rounds of (spread fit to the comparator's response, time-scale calibration)")
+    ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
+                    help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
+                         "stored with the comparator's outcome)")
     ap.add_argument("--emax-reduction", type=float, default=None,
                     help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
                          "(default 0.95)")
@@ -122,6 +131,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
         kb = _knowledge(args.knowledge, Path(tmp))
         q = load_quant()
+        if args.visit_window is not None:  # ablation: the protocol visit window on every scan of the schedule
+            for oid in ("flaura-standard-egfr-tki", "flaura-osimertinib"):
+                o = q.outcomes[oid]
+                q.outcomes[oid] = o.model_copy(update={"scan_schedule": [
+                    {**ph, "window_days": args.visit_window} for ph in (o.scan_schedule or [])]})
         from oncoresist.twin.builder import TwinDefaults
 
         defaults = TwinDefaults() if args.emax_reduction is None else TwinDefaults(emax_reduction=args.emax_reduction)
@@ -138,12 +152,15 @@ def main() -> int:
             from oncoresist.twin.spread import fit_spread_to_response
             from oncoresist.twin.variation import load_variation
 
-            spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
-                                            seed=args.cal_seed, quant=q,
-                                            kill_on="ec50" if args.variation == "potency" else "emax",
-                                            preexisting=args.preexisting)
-            cohort = spread.cohort
-            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+            for _ in range(args.fit_rounds):  # the spread and the time scale move each other: alternate
+                spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
+                                                seed=args.cal_seed, quant=q,
+                                                kill_on="ec50" if args.variation == "potency" else "emax",
+                                                preexisting=args.preexisting,
+                                                resistant_growth=args.resistant_growth != "none",
+                                                resistant_growth_shared=args.resistant_growth == "shared")
+                cohort = spread.cohort
+                cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -178,7 +195,9 @@ def main() -> int:
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
-        "variation": args.variation, "preexisting": args.preexisting, "emax_reduction": defaults.emax_reduction,
+        "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
+        "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
+        "emax_reduction": defaults.emax_reduction,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
