@@ -70,14 +70,22 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     comment = "\n".join([
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
-        f"{args.variation} --preexisting {args.preexisting} --cal-seed {args.cal_seed} --cal-patients "
-        f"{args.cal_patients} --export examples/trials",
+        f"{args.variation} --preexisting {args.preexisting} --resistant-growth {args.resistant_growth} --fit-rounds "
+        f"{args.fit_rounds} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
         f"PREDICTED (nothing fitted to it): the osimertinib arm (published {pub.months:g} months, "
         f"HR {pub.hazard_ratio:g}).",
         *pre,
+        *([] if "resistant_growth" not in (cohort or {}) else [
+            "Resistant-only growth: cohort.resistant_growth, a factor on the resistant routes' own birth and death ("
+            + ("one per patient for all its routes" if (cohort or {}).get("resistant_growth_shared") else
+               "one per route and patient") + "), spread = Laleh's net-growth spread less the part the shared",
+            "growth factor carries, capped at a doubling a week (twin.variation.resistant_growth_block).",
+        ]),
+        "Scans: the schedule stored with the comparator's outcome (unconfirmed), each visit +/- its window_days",
+        "(an assumption): events are dated on the visit's day.",
         "Osimertinib's and erlotinib's action on every EGFR route and on the sensitive clone: Robichaux et al. 2021",
         "Fig. 2a (scenario header). Results and the command: docs/trials.md (FLAURA).",
     ])

@@ -46,11 +46,13 @@ def test_resistant_growth_refuses_luria_delbruck() -> None:
         CohortSpec(resistant_growth=Distribution(dist="luria_delbruck", clones=[1.0], cells=[10.0]))
 
 
-def _grown(factor: float) -> tuple[np.ndarray, np.ndarray]:
+def _grown(factor: float, cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Log growth over 30 drug-free days of the pre-existing resistant types (T790M, MET_amp) and of all types."""
     handle = open_scenario(SCENARIO)
-    rg = np.full((1, RESISTANT_SLOTS), factor)
-    model = EngineModel(handle, 1, {"resistant_growth": rg}, np.random.SeedSequence(3), [0], method="ode")
+    factors = {"resistant_growth": np.full((1, RESISTANT_SLOTS), factor)}
+    if cap is not None:
+        factors["resistant_growth_max_net"] = np.array([cap])
+    model = EngineModel(handle, 1, factors, np.random.SeedSequence(3), [0], method="ode")
     start = model.state[0].copy()
     model.advance(30.0)
     grown = np.log(model.state[0] / np.where(start > 0, start, 1.0))
@@ -64,6 +66,14 @@ def test_the_factor_scales_each_resistant_routes_drug_free_net_growth_only() -> 
     # a route's log growth over 30 days doubles (up to the small mutational inflow from the sensitive clone)
     np.testing.assert_allclose(two_res / one_res, 2.0, rtol=0.1)
     assert two_all[0] == pytest.approx(one_all[0], rel=1e-9)  # the sensitive clone is untouched
+
+
+def test_the_cap_lowers_a_factor_that_would_pass_the_largest_net_growth() -> None:
+    one_res, _ = _grown(1.0)  # egfr_nsclc.yaml: net growth 0.14 - 0.125 = 0.015 per day
+    capped, _ = _grown(100.0, cap=0.05)
+    np.testing.assert_allclose(capped / one_res, 0.05 / 0.015, rtol=0.1)
+    below, _ = _grown(2.0, cap=0.05)  # under the cap: left alone
+    np.testing.assert_allclose(below / one_res, 2.0, rtol=0.1)
 
 
 def test_visit_offsets_stay_inside_each_scans_window() -> None:

@@ -104,6 +104,8 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
     out["resistant_growth"] = _per_type(cohort.resistant_growth, seqs, RESISTANT_GROWTH, n_resistant)
     if cohort.resistant_growth_shared:  # the first type's draw for every type of the patient
         out["resistant_growth"] = np.repeat(out["resistant_growth"][:, :1], out["resistant_growth"].shape[1], axis=1)
+    if cohort.resistant_growth_max_net is not None:  # applied by the engine adapter, which knows the rates
+        out["resistant_growth_max_net"] = np.full(len(seqs), float(cohort.resistant_growth_max_net))
     return out
 
 

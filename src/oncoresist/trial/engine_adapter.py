@@ -113,6 +113,13 @@ class EngineModel:
             own = np.ones((n, len(self.cell_types)))
             own[:, res] = np.asarray(rg, float)[:, : len(res)]
             shared = np.ones(n) if birth is None else np.asarray(birth, float)
+            cap = factors.get("resistant_growth_max_net")
+            if cap is not None:  # lower the factor where the type's drug-free net growth would pass the cap
+                b0 = np.array([float(c["birth"]) for c in data["cell_types"]])
+                d0 = np.array([float(c.get("death", 0.0)) for c in data["cell_types"]])
+                net = shared[:, None] * b0[None, :] - d0[None, :]
+                limit = np.where(net > 0, np.asarray(cap, float)[:, None] / np.where(net > 0, net, 1.0), np.inf)
+                own[:, res] = np.minimum(own[:, res], np.maximum(limit[:, res], 1.0))
             birth, death = shared[:, None] * own, own
         params = ReplicateParameters(
             birth=birth,

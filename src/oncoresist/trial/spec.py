@@ -220,6 +220,8 @@ class CohortSpec(_Strict):
         growth then varies by exactly this factor between patients (drug kill is not scaled; turnover is).
     resistant_growth_shared : one ``resistant_growth`` draw per patient for all its resistant types (a factor of the
         patient's resistant clones, apart from its sensitive clone) instead of one per type.
+    resistant_growth_max_net : cap of each resistant type's drug-free net growth (per day, the patient's ``growth``
+        factor included) under its ``resistant_growth`` factor.
     """
 
     growth: Distribution = Distribution(dist="fixed", value=1.0)
@@ -231,6 +233,9 @@ class CohortSpec(_Strict):
     resistant_fraction: Distribution = Distribution(dist="fixed", value=1.0)
     resistant_growth: Distribution = Distribution(dist="fixed", value=1.0)
     resistant_growth_shared: bool = False
+    resistant_growth_max_net: float | None = Field(
+        None, gt=0, description="cap (per day) of a resistant type's drug-free net growth under its resistant_growth "
+                                "factor (the factor is lowered where it would pass it; None: no cap)")
 
     @model_validator(mode="after")
     def _luria_delbruck_only_for_counts(self) -> CohortSpec:

@@ -27,7 +27,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.compare import compare_strategies
 from oncoresist.twin.targets import time_target
-from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, resistant_growth_block, with_preexisting
+from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, resistant_growth_cohort, with_preexisting
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
@@ -146,8 +146,7 @@ def fit_spread_to_response(
     def block(k: float) -> dict[str, Any]:
         out = scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50)
         if resistant_growth:
-            out["resistant_growth"] = resistant_growth_block(variation, k, d.birth, d.death)
-            out["resistant_growth_shared"] = resistant_growth_shared
+            out.update(resistant_growth_cohort(variation, k, shared=resistant_growth_shared))
         return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
 
     def orr(k: float) -> float:

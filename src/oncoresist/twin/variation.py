@@ -97,8 +97,7 @@ Laleh's log-spread is wide (σ_g ≈ 1.3, fit noise included) and the twin's cal
 than the median lesion, so the lognormal's far tail would otherwise give routes that double in hours."""
 
 
-def resistant_growth_block(variation: CohortVariation, shared_factor: float, birth: float,
-                           death: float) -> dict[str, Any]:
+def resistant_growth_block(variation: CohortVariation, shared_factor: float) -> dict[str, Any]:
     """The cohort's ``resistant_growth`` block: each resistant route's own factor on its drug-free net growth,
     independent between routes and patients, so that a route's total log-spread of net growth is Laleh's
     ``net_growth_log_sd`` (σ_g, the regrowth rate of the lesions' resistant component).
@@ -110,17 +109,22 @@ def resistant_growth_block(variation: CohortVariation, shared_factor: float, bir
     route's own (the lesion series give one resistant component per lesion, so how σ_g splits between
     patient and route is not in the data: this split is an assumption, stated). The factor multiplies the
     route's intrinsic birth and death (``CohortSpec.resistant_growth``), so its drug-free net growth scales by
-    exactly the factor; units as in the module (volume ∝ cells, rates per day carry over). The factor is capped
-    so that the route's drug-free net growth (``birth − death``, per day) stays at most
-    :data:`MAX_NET_GROWTH_PER_DAY`.
+    exactly the factor; units as in the module (volume ∝ cells, rates per day carry over). Give the cohort
+    ``resistant_growth_max_net`` = :data:`MAX_NET_GROWTH_PER_DAY` with it (:func:`resistant_growth_cohort`): the
+    factor is then lowered where a route's drug-free net growth would pass a doubling a week (never below 1).
     """
     if not shared_factor >= 0 or not math.isfinite(shared_factor):
         raise OncoresistError(f"shared_factor: must be a finite number >= 0, got {shared_factor!r}")
-    if not birth > death >= 0 or not math.isfinite(birth):
-        raise OncoresistError(f"birth ({birth!r}) must exceed death ({death!r}) to cap a net growth factor")
     own = variation.net_growth_log_sd * math.sqrt(max(0.0, 1.0 - shared_factor ** 2))
-    cap = max(1.0, MAX_NET_GROWTH_PER_DAY / (birth - death))
-    return {"dist": "lognormal", "median": 1.0, "sigma": own, "high": cap}
+    return {"dist": "lognormal", "median": 1.0, "sigma": own}
+
+
+def resistant_growth_cohort(variation: CohortVariation, shared_factor: float, *,
+                            shared: bool = False) -> dict[str, Any]:
+    """The cohort entries of the resistant-only growth factor: the block, the cap and one-per-route (default) or
+    one-per-patient (``shared``)."""
+    return {"resistant_growth": resistant_growth_block(variation, shared_factor),
+            "resistant_growth_shared": shared, "resistant_growth_max_net": MAX_NET_GROWTH_PER_DAY}
 
 
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(80)
