@@ -9,6 +9,11 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
+Resistant-only growth (default ``--resistant-growth shared``): each patient's resistant clones get a net-growth
+factor of their own, apart from the sensitive clone's, carrying the part of Laleh et al. 2022's net-growth
+spread that the comparator's response leaves to the shared factor (``twin.variation.resistant_growth_block``).
+Scans on the comparator's stored schedule with each visit's protocol window (``window_days``, an assumption).
+
 Between-patient spreads (default ``--variation potency``): Laleh et al. 2022's lesion-fit spreads times
 one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``), the kill
 spread carried by the tumour's sensitivity (a factor on every drug's EC50, the same for both drugs), so
@@ -111,10 +116,11 @@ def main() -> int:
     ap.add_argument("--preexisting", choices=["luria_delbruck", "lognormal"], default="luria_delbruck",
                     help="pre-existing resistant counts per patient: drawn from each route's Luria-Delbruck "
                          "distribution (theory; default) or the builder's deterministic mean times a lognormal factor")
-    ap.add_argument("--resistant-growth", choices=["laleh", "shared", "none"], default="laleh",
+    ap.add_argument("--resistant-growth", choices=["shared", "laleh", "none"], default="shared",
                     help="a resistant-only net-growth factor per patient with the part of Laleh et al. 2022's "
-                         "net-growth spread the growth factor shared with the sensitive clone leaves: one per route "
-                         "(laleh, default), one for all of a patient's routes (shared), or none")
+                         "net-growth spread the growth factor shared with the sensitive clone leaves: one for all of "
+                         "a patient's routes (shared, default), one per route (laleh: the comparator's response and "
+                         "median cannot then be fitted together, docs/trials.md), or none")
     ap.add_argument("--fit-rounds", type=int, default=2,
                     help="rounds of (spread fit to the comparator's response, time-scale calibration)")
     ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",

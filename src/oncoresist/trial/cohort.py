@@ -119,7 +119,7 @@ def _per_type(dist: Distribution, seqs: Sequence[np.random.SeedSequence], k: int
     return _ppf(dist, uniforms(seqs, k, (width,)))
 
 
-def visit_offsets(seqs: Sequence[np.random.SeedSequence], windows: Sequence[float]) -> np.ndarray:
+def visit_offsets(seqs: Sequence[np.random.SeedSequence], windows: Sequence[float] | np.ndarray) -> np.ndarray:
     """``(n, len(windows))`` offsets (days) of each patient's scan visits from their nominal days, uniform in
     ``(-w, +w)`` for a visit with window ``w`` (child :data:`VISITS` of the patient's stream; all zeros, and
     no draw, when every window is 0)."""

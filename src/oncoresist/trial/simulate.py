@@ -227,11 +227,10 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
                 tl_rows.append(row)
 
     t_end = float(times[-1])
-    # event dates: a scan visit's events fall on its day within the protocol window (death keeps its own day)
+    # event dates: a scan visit's events fall on its day within the protocol window (death and blood draws keep
+    # their own days: plasma is drawn on its own 28-day grid)
     pfs_t, exhaust_t, switch_t = (_dated(x, times, offsets, t_end) for x in (pfs_t, exhaust_t, switch_t))
     line_pd, line_start = _dated(line_pd, times, offsets, t_end), _dated(line_start, times, offsets, t_end)
-    first_det = {k2: _dated(v, times, offsets, t_end) for k2, v in first_det.items()}
-    onset = {k2: _dated(v, times, offsets, t_end) for k2, v in onset.items()}
     response_time = _dated(np.asarray(tracker.response_time, float), times, offsets, t_end)
     dead = ~np.isnan(death_t)
     # PFS: progression or death, whichever first; censored at the end of follow-up
