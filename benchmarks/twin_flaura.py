@@ -9,6 +9,11 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
+Resistant-only growth (default ``--resistant-growth shared``): each patient's resistant clones get a net-growth
+factor of their own, apart from the sensitive clone's, carrying the part of Laleh et al. 2022's net-growth
+spread that the comparator's response leaves to the shared factor (``twin.variation.resistant_growth_block``).
+Scans on the comparator's stored schedule with each visit's protocol window (``window_days``, an assumption).
+
 Between-patient spreads (default ``--variation potency``): Laleh et al. 2022's lesion-fit spreads times
 one factor fitted to the comparator's objective response (76%; ``oncoresist.twin.spread``), the kill
 spread carried by the tumour's sensitivity (a factor on every drug's EC50, the same for both drugs), so
@@ -70,14 +75,22 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     comment = "\n".join([
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
-        f"{args.variation} --preexisting {args.preexisting} --cal-seed {args.cal_seed} --cal-patients "
-        f"{args.cal_patients} --export examples/trials",
+        f"{args.variation} --preexisting {args.preexisting} --resistant-growth {args.resistant_growth} --fit-rounds "
+        f"{args.fit_rounds} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
         f"PREDICTED (nothing fitted to it): the osimertinib arm (published {pub.months:g} months, "
         f"HR {pub.hazard_ratio:g}).",
         *pre,
+        *([] if "resistant_growth" not in (cohort or {}) else [
+            "Resistant-only growth: cohort.resistant_growth, a factor on the resistant routes' own birth and death ("
+            + ("one per patient for all its routes" if (cohort or {}).get("resistant_growth_shared") else
+               "one per route and patient") + "), spread = Laleh's net-growth spread less the part the shared",
+            "growth factor carries, capped at a doubling a week (twin.variation.resistant_growth_block).",
+        ]),
+        "Scans: the schedule stored with the comparator's outcome (unconfirmed), each visit +/- its window_days",
+        "(an assumption): events are dated on the visit's day.",
         "Osimertinib's and erlotinib's action on every EGFR route and on the sensitive clone: Robichaux et al. 2021",
         "Fig. 2a (scenario header). Results and the command: docs/trials.md (FLAURA).",
     ])
@@ -103,6 +116,16 @@ def main() -> int:
     ap.add_argument("--preexisting", choices=["luria_delbruck", "lognormal"], default="luria_delbruck",
                     help="pre-existing resistant counts per patient: drawn from each route's Luria-Delbruck "
                          "distribution (theory; default) or the builder's deterministic mean times a lognormal factor")
+    ap.add_argument("--resistant-growth", choices=["shared", "laleh", "none"], default="shared",
+                    help="a resistant-only net-growth factor per patient with the part of Laleh et al. 2022's "
+                         "net-growth spread the growth factor shared with the sensitive clone leaves: one for all of "
+                         "a patient's routes (shared, default), one per route (laleh: the comparator's response and "
+                         "median cannot then be fitted together, docs/trials.md), or none")
+    ap.add_argument("--fit-rounds", type=int, default=2,
+                    help="rounds of (spread fit to the comparator's response, time-scale calibration)")
+    ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
+                    help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
+                         "stored with the comparator's outcome)")
     ap.add_argument("--emax-reduction", type=float, default=None,
                     help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
                          "(default 0.95)")
@@ -122,6 +145,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
         kb = _knowledge(args.knowledge, Path(tmp))
         q = load_quant()
+        if args.visit_window is not None:  # ablation: the protocol visit window on every scan of the schedule
+            for oid in ("flaura-standard-egfr-tki", "flaura-osimertinib"):
+                o = q.outcomes[oid]
+                q.outcomes[oid] = o.model_copy(update={"scan_schedule": [
+                    {**ph, "window_days": args.visit_window} for ph in (o.scan_schedule or [])]})
         from oncoresist.twin.builder import TwinDefaults
 
         defaults = TwinDefaults() if args.emax_reduction is None else TwinDefaults(emax_reduction=args.emax_reduction)
@@ -138,12 +166,15 @@ def main() -> int:
             from oncoresist.twin.spread import fit_spread_to_response
             from oncoresist.twin.variation import load_variation
 
-            spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
-                                            seed=args.cal_seed, quant=q,
-                                            kill_on="ec50" if args.variation == "potency" else "emax",
-                                            preexisting=args.preexisting)
-            cohort = spread.cohort
-            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+            for _ in range(args.fit_rounds):  # the spread and the time scale move each other: alternate
+                spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
+                                                seed=args.cal_seed, quant=q,
+                                                kill_on="ec50" if args.variation == "potency" else "emax",
+                                                preexisting=args.preexisting,
+                                                resistant_growth=args.resistant_growth != "none",
+                                                resistant_growth_shared=args.resistant_growth == "shared")
+                cohort = spread.cohort
+                cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -178,7 +209,9 @@ def main() -> int:
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
-        "variation": args.variation, "preexisting": args.preexisting, "emax_reduction": defaults.emax_reduction,
+        "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
+        "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
+        "emax_reduction": defaults.emax_reduction,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,

@@ -68,3 +68,19 @@ def test_cohort_with_an_ec50_moves_the_kill_spread_onto_sensitivity() -> None:
     assert c["kill"] == {"dist": "fixed", "value": 1.0}
     assert c["sensitivity"]["sigma"] > v.kill_log_sd  # the kill saturates near Emax, so s must vary more
     assert c["growth"] == v.cohort(0.14, 0.11)["growth"]
+
+
+def test_resistant_growth_takes_the_net_growth_spread_the_shared_factor_leaves() -> None:
+    from oncoresist.twin.variation import MAX_NET_GROWTH_PER_DAY, resistant_growth_block, resistant_growth_cohort
+
+    v = load_variation()
+    full = resistant_growth_block(v, 0.0)
+    assert full["sigma"] == pytest.approx(v.net_growth_log_sd)  # no shared part: the route carries all of it
+    part = resistant_growth_block(v, 0.6)
+    # shared (0.6 sigma_g) and own parts add up, in variance, to Laleh's spread
+    assert (0.6 * v.net_growth_log_sd) ** 2 + part["sigma"] ** 2 == pytest.approx(v.net_growth_log_sd ** 2)
+    assert resistant_growth_block(v, 1.0)["sigma"] == 0.0
+    c = resistant_growth_cohort(v, 0.6, shared=True)
+    assert c["resistant_growth_shared"] is True and c["resistant_growth_max_net"] == MAX_NET_GROWTH_PER_DAY
+    with pytest.raises(OncoresistError, match="shared_factor"):
+        resistant_growth_block(v, -1.0)

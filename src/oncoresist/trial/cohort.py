@@ -5,7 +5,8 @@ root (``root.spawn(n_arms)`` then ``arm.spawn(N)``), so a patient's results do n
 batch it falls in, the backend or the number of workers. Each patient stream has fixed
 children: 0 cohort parameters, 1 monitoring noise, 2 resistant-fraction factors beyond the first
 :data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones), 3 the tumour's
-sensitivity, 4 Luria–Delbrück pre-existing counts (one child per resistant type).
+sensitivity, 4 Luria–Delbrück pre-existing counts (one child per resistant type), 5 each resistant type's own
+growth factor (``resistant_growth``), 6 the scan visits' dates within their protocol window.
 The engine's streams come from a per-arm engine root
 (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as replicate id,
 so they never collide with patient streams ``(arm, i, …)``.
@@ -22,9 +23,10 @@ from oncoresist.errors import InvalidArgument
 from oncoresist.random import child_seed, child_seeds, generator
 from oncoresist.trial.spec import CohortSpec, Distribution
 
-FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_fraction")
-"""Cohort factors; ``resistant_fraction`` must stay last."""
-COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY, LURIA_DELBRUCK = 0, 1, 2, 3, 4
+FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_fraction",
+           "resistant_growth")
+"""Cohort factors (the per-type ones, ``resistant_fraction`` and ``resistant_growth``, last)."""
+COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY, LURIA_DELBRUCK, RESISTANT_GROWTH, VISITS = 0, 1, 2, 3, 4, 5, 6
 _DRAWN = 5
 """Factors drawn from the cohort stream itself (the first five of :data:`FACTORS`); ``sensitivity`` draws
 from child :data:`SENSITIVITY` of the patient's stream, so adding it changed none of the earlier draws."""
@@ -56,8 +58,10 @@ def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         return np.full(u.shape, float(dist.value))  # type: ignore[arg-type]
     if dist.dist == "uniform":
         return dist.low + (dist.high - dist.low) * u  # type: ignore[operator]
-    if dist.dist == "lognormal":
-        return float(dist.median) * np.exp(float(dist.sigma) * norm.ppf(u))  # type: ignore[arg-type]
+    if dist.dist == "lognormal":  # optionally capped at low/high (clipped, not renormalised)
+        x = float(dist.median) * np.exp(float(dist.sigma) * norm.ppf(u))  # type: ignore[arg-type]
+        return x if dist.low is None and dist.high is None else np.clip(
+            x, -np.inf if dist.low is None else dist.low, np.inf if dist.high is None else dist.high)
     x = float(dist.mean) + float(dist.sd) * norm.ppf(u)  # type: ignore[arg-type]
     lo = -np.inf if dist.low is None else dist.low
     hi = np.inf if dist.high is None else dist.high
@@ -97,7 +101,32 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
         out["resistant_fraction"] = _luria_delbruck_factors(rf, seqs, n_resistant)
     else:
         out["resistant_fraction"] = _ppf(rf, ur)
+    out["resistant_growth"] = _per_type(cohort.resistant_growth, seqs, RESISTANT_GROWTH, n_resistant)
+    if cohort.resistant_growth_shared:  # the first type's draw for every type of the patient
+        out["resistant_growth"] = np.repeat(out["resistant_growth"][:, :1], out["resistant_growth"].shape[1], axis=1)
+    if cohort.resistant_growth_max_net is not None:  # applied by the engine adapter, which knows the rates
+        out["resistant_growth_max_net"] = np.full(len(seqs), float(cohort.resistant_growth_max_net))
     return out
+
+
+def _per_type(dist: Distribution, seqs: Sequence[np.random.SeedSequence], k: int, n_resistant: int) -> np.ndarray:
+    """One independent factor per resistant type and patient, ``(n, max(n_resistant, RESISTANT_SLOTS))``, from
+    child ``k`` of each patient's stream (type ``j`` takes the stream's ``j``-th uniform, so adding types never
+    changes the earlier types' draws); ones where ``dist`` is fixed at 1."""
+    width = max(n_resistant, RESISTANT_SLOTS)
+    if dist.dist == "fixed":
+        return np.full((len(seqs), width), float(dist.value))  # type: ignore[arg-type]
+    return _ppf(dist, uniforms(seqs, k, (width,)))
+
+
+def visit_offsets(seqs: Sequence[np.random.SeedSequence], windows: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``(n, len(windows))`` offsets (days) of each patient's scan visits from their nominal days, uniform in
+    ``(-w, +w)`` for a visit with window ``w`` (child :data:`VISITS` of the patient's stream; all zeros, and
+    no draw, when every window is 0)."""
+    w = np.asarray(windows, dtype=float)
+    if not len(w) or not np.any(w > 0):
+        return np.zeros((len(seqs), len(w)))
+    return (2.0 * uniforms(seqs, VISITS, (len(w),)) - 1.0) * w[None, :]
 
 
 _EXACT_CLONES = 1000.0

@@ -4,7 +4,8 @@ virtual patients, each with its own parameters.
 Only the engine's public API is used: each patient's cohort factors become a row of
 :class:`~oncoresist.engine.ReplicateParameters` (growth → ``birth``, kill → ``drug_emax``, sensitivity →
 ``drug_ec50``, mutation → ``transitions``, clearance → ``clearance``) and its initial burden and resistant fractions the
-``initial`` counts; ctDNA reads :meth:`~oncoresist.engine.Simulator.death_flux` and dead patients are
+``initial`` counts (resistant_growth → each resistant type's ``birth`` and ``death``); ctDNA reads
+:meth:`~oncoresist.engine.Simulator.death_flux` and dead patients are
 stopped with :meth:`~oncoresist.engine.Simulator.stop_replicates`.
 
 Seeds: replicate ``k`` of the engine uses stream ``(k,)`` of the root it is given; the trial passes
@@ -104,8 +105,25 @@ class EngineModel:
             rf = np.asarray(rf, float)
             rf = rf[:, None] * np.ones((1, len(res))) if rf.ndim == 1 else rf[:, : len(res)]
             counts[:, res] *= rf
+        birth, death = _factor(factors, "growth", n), None
+        rg = factors.get("resistant_growth")
+        if rg is not None and len(res) and np.any(np.asarray(rg)[:, : len(res)] != 1.0):
+            # each resistant type's own factor on its intrinsic birth and death (its drug-free net growth
+            # scales by it), on top of the growth factor every type shares
+            own = np.ones((n, len(self.cell_types)))
+            own[:, res] = np.asarray(rg, float)[:, : len(res)]
+            shared = np.ones(n) if birth is None else np.asarray(birth, float)
+            cap = factors.get("resistant_growth_max_net")
+            if cap is not None:  # lower the factor where the type's drug-free net growth would pass the cap
+                b0 = np.array([float(c["birth"]) for c in data["cell_types"]])
+                d0 = np.array([float(c.get("death", 0.0)) for c in data["cell_types"]])
+                net = shared[:, None] * b0[None, :] - d0[None, :]
+                limit = np.where(net > 0, np.asarray(cap, float)[:, None] / np.where(net > 0, net, 1.0), np.inf)
+                own[:, res] = np.minimum(own[:, res], np.maximum(limit[:, res], 1.0))
+            birth, death = shared[:, None] * own, own
         params = ReplicateParameters(
-            birth=_factor(factors, "growth", n),
+            birth=birth,
+            death=death,
             drug_emax=_factor(factors, "kill", n),
             drug_ec50=_factor(factors, "sensitivity", n),
             transitions=_factor(factors, "mutation", n),

@@ -17,7 +17,7 @@ from oncoresist.monitor.ctdna import CtdnaAssay, CtdnaParams, normal_ge_per_ml, 
 from oncoresist.monitor.imaging import ImagingModel
 from oncoresist.monitor.recist import RecistTracker
 from oncoresist.strategy.base import Observation
-from oncoresist.trial.cohort import FACTORS, MONITOR, sample_cohort, uniforms
+from oncoresist.trial.cohort import FACTORS, MONITOR, sample_cohort, uniforms, visit_offsets
 from oncoresist.trial.models import ScenarioHandle
 from oncoresist.trial.spec import TrialError, TrialSpec, build_policy
 
@@ -95,6 +95,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         mut_cols.append([types.index(c) for c in mon.ctdna.track[mname]])
 
     times, is_img, is_ct = schedule(spec, policy.extra_decision_times(spec.follow_up_days))
+    offsets = visit_offsets(job.seeds, _visit_windows(spec, times, is_img))
     m = len(tracked)
     # per-patient monitoring noise, drawn up front: per time [z_img, u_ct0, u_ct1, u_mut...], + normal cfDNA
     width = 3 + m
@@ -226,6 +227,11 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
                 tl_rows.append(row)
 
     t_end = float(times[-1])
+    # event dates: a scan visit's events fall on its day within the protocol window (death and blood draws keep
+    # their own days: plasma is drawn on its own 28-day grid)
+    pfs_t, exhaust_t, switch_t = (_dated(x, times, offsets, t_end) for x in (pfs_t, exhaust_t, switch_t))
+    line_pd, line_start = _dated(line_pd, times, offsets, t_end), _dated(line_start, times, offsets, t_end)
+    response_time = _dated(np.asarray(tracker.response_time, float), times, offsets, t_end)
     dead = ~np.isnan(death_t)
     # PFS: progression or death, whichever first; censored at the end of follow-up
     pfs_event = ~np.isnan(pfs_t) | dead
@@ -238,7 +244,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         "os_time": np.where(dead, death_t, t_end), "os_event": dead,
         "failure_time": np.where(~np.isnan(exhaust_t) | dead, np.fmin(exhaust_t, death_t), t_end),
         "failure_event": ~np.isnan(exhaust_t) | dead,
-        "response_time": tracker.response_time, "best_response": tracker.best_response.astype(np.int8),
+        "response_time": response_time, "best_response": tracker.best_response.astype(np.int8),
         "baseline_mm": tracker.baseline, "nadir_mm": tracker.nadir,
         "nadir_cells": nadir_cells,
         "dominant_at_pfs": np.array([types[k] if k >= 0 else "" for k in dominant], dtype=object),
@@ -278,6 +284,30 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
         tl.insert(0, "arm", arm.name)
     return df, tl
 
+
+
+def _visit_windows(spec: TrialSpec, times: np.ndarray, is_img: np.ndarray) -> np.ndarray:
+    """Each decision time's visit window (days): the scan's protocol window, 0 for visits without a scan."""
+    img = spec.monitor.imaging
+    scan_t = np.round(np.asarray(img.scan_times(spec.follow_up_days), float), 9)
+    win = dict(zip(scan_t.tolist(), img.scan_windows(spec.follow_up_days), strict=True))
+    return np.array([win.get(float(t), 0.0) if s else 0.0 for t, s in zip(np.round(times, 9), is_img, strict=True)])
+
+
+def _dated(values: np.ndarray, times: np.ndarray, offsets: np.ndarray, t_end: float) -> np.ndarray:
+    """Event times (nominal decision days, NaN: none; per patient, or ``(n, k)``) moved to their visit's date:
+    + the patient's offset at that visit, capped at the end of follow-up."""
+    if not offsets.size or not np.any(offsets):
+        return values
+    v = np.asarray(values, float)
+    flat = v.reshape(len(v), -1)
+    out = flat.copy()
+    ok = ~np.isnan(flat)
+    idx = np.clip(np.searchsorted(times, np.where(ok, flat, 0.0)), 0, len(times) - 1)
+    hit = ok & np.isclose(times[idx], flat)
+    rows = np.broadcast_to(np.arange(len(v))[:, None], flat.shape)
+    out[hit] = np.minimum(flat[hit] + offsets[rows[hit], idx[hit]], t_end)
+    return out.reshape(v.shape)
 
 
 def _line_endpoints(line_start: np.ndarray, line_pd: np.ndarray, exhaust_t: np.ndarray, death_t: np.ndarray,

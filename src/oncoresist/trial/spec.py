@@ -160,7 +160,8 @@ def build_policy(spec: Any) -> Any:
 class Distribution(_Strict):
     """A between-patient distribution.
 
-    ``lognormal``: median and sigma (of log); ``normal``: mean and sd (truncated at ``low``/``high``);
+    ``lognormal``: median and sigma (of log; optionally capped at ``low``/``high``); ``normal``: mean and sd
+    (truncated at ``low``/``high``);
     ``uniform``: low and high; ``fixed``: value.
 
     ``luria_delbruck`` (``resistant_fraction`` only): each pre-existing resistant type's count at the start
@@ -214,6 +215,13 @@ class CohortSpec(_Strict):
         every drug, so each drug's kill follows its own EC50 (> 1: less sensitive).
     resistant_fraction : factor on the initial count of every pre-existing resistant type (one per type; a
         ``luria_delbruck`` distribution draws each type's count from its own Luria–Delbrück distribution).
+    resistant_growth : factor on the intrinsic birth AND death rates of each resistant type, drawn independently
+        per type and patient (on top of ``growth``, which every type shares): the route's own drug-free net
+        growth then varies by exactly this factor between patients (drug kill is not scaled; turnover is).
+    resistant_growth_shared : one ``resistant_growth`` draw per patient for all its resistant types (a factor of the
+        patient's resistant clones, apart from its sensitive clone) instead of one per type.
+    resistant_growth_max_net : cap of each resistant type's drug-free net growth (per day, the patient's ``growth``
+        factor included) under its ``resistant_growth`` factor.
     """
 
     growth: Distribution = Distribution(dist="fixed", value=1.0)
@@ -223,10 +231,15 @@ class CohortSpec(_Strict):
     initial_cells: Distribution | None = None
     sensitivity: Distribution = Distribution(dist="fixed", value=1.0)
     resistant_fraction: Distribution = Distribution(dist="fixed", value=1.0)
+    resistant_growth: Distribution = Distribution(dist="fixed", value=1.0)
+    resistant_growth_shared: bool = False
+    resistant_growth_max_net: float | None = Field(
+        None, gt=0, description="cap (per day) of a resistant type's drug-free net growth under its resistant_growth "
+                                "factor (the factor is lowered where it would pass it; None: no cap)")
 
     @model_validator(mode="after")
     def _luria_delbruck_only_for_counts(self) -> CohortSpec:
-        for name in ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity"):
+        for name in ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_growth"):
             dist = getattr(self, name)
             if dist is not None and dist.dist == "luria_delbruck":
                 raise ValueError(f"{name}: luria_delbruck draws pre-existing mutant counts; use it for "
@@ -240,6 +253,18 @@ class ScanPhase(_Strict):
 
     every_days: float = Field(gt=0)
     until_days: float | None = Field(None, gt=0, description="End of this phase (None: to the end of follow-up).")
+    window_days: float = Field(0.0, ge=0, description=(
+        "Protocol visit window: each scan of this phase happens on its nominal day + U(-window, +window) days, "
+        "drawn per patient and visit (0: on the day). The event is dated on the visit's day; the tumour is "
+        "measured at the nominal day (an approximation: within a week the burden moves little against the "
+        "20% RECIST margin)."))
+
+    @model_validator(mode="after")
+    def _window_inside(self) -> ScanPhase:
+        if self.window_days >= self.every_days / 2:
+            raise ValueError(f"window_days ({self.window_days:g}) must be less than half of every_days "
+                             f"({self.every_days:g}) so that visits keep their order")
+        return self
 
 
 class ImagingSpec(_Strict):
@@ -284,6 +309,21 @@ class ImagingSpec(_Strict):
                 times.append(t)
                 t += ph.every_days
         return times
+
+    def scan_windows(self, t_end: float) -> list[float]:
+        """The visit window (days, +/-) of each scan of :meth:`scan_times` (0 for the baseline scan)."""
+        if not self.schedule:
+            return [0.0] * len(self.scan_times(t_end))
+        out = [0.0]
+        last = 0.0
+        for ph in self.schedule:
+            stop = min(ph.until_days if ph.until_days is not None else t_end, t_end)
+            t = last + ph.every_days
+            while t <= stop + 1e-9:
+                out.append(ph.window_days)
+                last = t
+                t += ph.every_days
+        return out
 
 
 class CtdnaSpec(_Strict):

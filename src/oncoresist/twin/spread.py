@@ -27,7 +27,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.compare import compare_strategies
 from oncoresist.twin.targets import time_target
-from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, with_preexisting
+from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, resistant_growth_cohort, with_preexisting
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
@@ -96,6 +96,8 @@ def fit_spread_to_response(
     quant: QuantKnowledge | None = None,
     kill_on: str = "emax",
     preexisting: str = "lognormal",
+    resistant_growth: bool = False,
+    resistant_growth_shared: bool = False,
 ) -> SpreadFit:
     """Fit the factor on ``variation``'s spreads to the first drug's published objective response.
 
@@ -112,6 +114,11 @@ def fit_spread_to_response(
     scaled with the others) or ``"luria_delbruck"`` (each type's count drawn from its Luria–Delbrück
     distribution, :func:`oncoresist.twin.variation.luria_delbruck_block`: theory, not fitted; ``k`` then
     scales the growth and kill spreads only).
+
+    ``resistant_growth``: also give each resistant route its own net-growth factor, the part of Laleh's
+    net-growth spread that the patient-shared ``growth`` factor (``k``·σ_g) leaves
+    (:func:`oncoresist.twin.variation.resistant_growth_block`), rebuilt at every ``k``; one per route, or with
+    ``resistant_growth_shared`` one for all of a patient's routes.
     """
     if preexisting not in ("lognormal", "luria_delbruck"):
         raise OncoresistError(f"preexisting: expected 'lognormal' or 'luria_delbruck', got {preexisting!r}")
@@ -138,6 +145,8 @@ def fit_spread_to_response(
 
     def block(k: float) -> dict[str, Any]:
         out = scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50)
+        if resistant_growth:
+            out.update(resistant_growth_cohort(variation, k, shared=resistant_growth_shared))
         return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
 
     def orr(k: float) -> float:

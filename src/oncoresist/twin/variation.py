@@ -90,6 +90,43 @@ class CohortVariation:
         return dict(self.__dict__)
 
 
+MAX_NET_GROWTH_PER_DAY = math.log(2.0) / 7.0
+"""Cap of a resistant route's drug-free net growth under its own growth factor: a doubling in one week at the
+fastest (an assumption, not fitted: no clinical series stored here gives regrowth faster than this order).
+Laleh's log-spread is wide (σ_g ≈ 1.3, fit noise included) and the twin's calibrated routes grow far faster
+than the median lesion, so the lognormal's far tail would otherwise give routes that double in hours."""
+
+
+def resistant_growth_block(variation: CohortVariation, shared_factor: float) -> dict[str, Any]:
+    """The cohort's ``resistant_growth`` block: each resistant route's own factor on its drug-free net growth,
+    independent between routes and patients, so that a route's total log-spread of net growth is Laleh's
+    ``net_growth_log_sd`` (σ_g, the regrowth rate of the lesions' resistant component).
+
+    The patient-shared part of that spread is the cohort's ``growth`` factor, which every clone of a patient
+    carries (host factors: one patient's clones share the same vasculature and the same drug exposure) and
+    whose spread the comparator's objective response holds at ``shared_factor``·σ_g
+    (:func:`oncoresist.twin.spread.fit_spread_to_response`); the rest, σ_g·sqrt(1 − shared_factor²), is each
+    route's own (the lesion series give one resistant component per lesion, so how σ_g splits between
+    patient and route is not in the data: this split is an assumption, stated). The factor multiplies the
+    route's intrinsic birth and death (``CohortSpec.resistant_growth``), so its drug-free net growth scales by
+    exactly the factor; units as in the module (volume ∝ cells, rates per day carry over). Give the cohort
+    ``resistant_growth_max_net`` = :data:`MAX_NET_GROWTH_PER_DAY` with it (:func:`resistant_growth_cohort`): the
+    factor is then lowered where a route's drug-free net growth would pass a doubling a week (never below 1).
+    """
+    if not shared_factor >= 0 or not math.isfinite(shared_factor):
+        raise OncoresistError(f"shared_factor: must be a finite number >= 0, got {shared_factor!r}")
+    own = variation.net_growth_log_sd * math.sqrt(max(0.0, 1.0 - shared_factor ** 2))
+    return {"dist": "lognormal", "median": 1.0, "sigma": own}
+
+
+def resistant_growth_cohort(variation: CohortVariation, shared_factor: float, *,
+                            shared: bool = False) -> dict[str, Any]:
+    """The cohort entries of the resistant-only growth factor: the block, the cap and one-per-route (default) or
+    one-per-patient (``shared``)."""
+    return {"resistant_growth": resistant_growth_block(variation, shared_factor),
+            "resistant_growth_shared": shared, "resistant_growth_max_net": MAX_NET_GROWTH_PER_DAY}
+
+
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(80)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
