@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -67,9 +68,12 @@ def test_derived_cohort_is_not_degenerate_where_the_assumed_one_is(egfr) -> None
     assert derived is not None and derived["resistant_fraction"]["dist"] == "luria_delbruck"
     cr = {c: float((r.patients["best_response"] == 0).mean()) for c, r in runs.items()}  # type: ignore[index]
     assert cr["derived"] < cr["assumed"]
-    scans = {c: r.patients.loc[r.patients["recist_pfs_event"].astype(bool), "recist_pfs_time"].nunique()  # type: ignore[union-attr]
-             for c, r in runs.items()}
-    assert scans["derived"] > scans["assumed"]
+    # spread of the progression times (log scale): scan visit windows give every cohort distinct dates, so
+    # count the spread, not the dates (assumed ~0.2, derived ~1 at this seed)
+    spread = {c: float(np.std(np.log(r.patients.loc[r.patients["recist_pfs_event"].astype(bool),  # type: ignore[union-attr]
+                                                     "recist_pfs_time"].to_numpy(float))))
+              for c, r in runs.items()}
+    assert spread["derived"] > 2.0 * spread["assumed"]
     default = compare_strategies(egfr, ["continuous"], patients=40, seed=3)
     assert default.patients is not None and runs["derived"].patients is not None
     assert default.patients["recist_pfs_time"].tolist() == runs["derived"].patients["recist_pfs_time"].tolist()
