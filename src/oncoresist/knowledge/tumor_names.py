@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from oncoresist.errors import KnowledgeError
-from oncoresist.knowledge._yaml import YAML_LOADER
+from oncoresist.knowledge._yaml import read_yaml_mapping, sourced_rows
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data_vocabulary" / "tumor_abbreviations.yaml"
 
@@ -52,24 +50,21 @@ def tumor_abbreviations(path: Path = ABBREVIATIONS_FILE) -> tuple[TumorAbbreviat
     KnowledgeError
         When the file cannot be read or an entry lacks ``abbr``, ``codes`` or ``source``.
     """
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-        out = []
-        for e in doc["abbreviations"]:
-            codes = e["codes"]
-            if not isinstance(codes, list) or not codes or not str(e["source"]).strip():
-                raise TypeError(f"entry {e.get('abbr')!r} needs a non-empty 'codes' list and a 'source'")
-            out.append(
-                TumorAbbreviation(
-                    abbr=str(e["abbr"]), codes=tuple(str(c) for c in codes), source=str(e["source"]),
-                    qualifiers=tuple(str(q) for q in e.get("qualifiers") or ()), exact_case=bool(e.get("exact_case")),
-                )
-            )  # fmt: skip
-        return tuple(out)
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(
-            f"{path}: cannot read the tumour abbreviations ({exc}); fix field 'abbreviations'"
-        ) from exc
+    what = "the tumour abbreviations"
+    doc = read_yaml_mapping(path, what)
+    rows = sourced_rows(path, doc, "abbreviations", required=("abbr", "codes"), what=what, label="abbr")
+    out = []
+    for i, e in enumerate(rows):
+        codes = e["codes"]
+        if not isinstance(codes, list):
+            raise KnowledgeError(f"{path}: {what} row {i + 1} ({e['abbr']!r}): field 'codes' must be a list of codes")
+        out.append(
+            TumorAbbreviation(
+                abbr=str(e["abbr"]), codes=tuple(str(c) for c in codes), source=str(e["source"]),
+                qualifiers=tuple(str(q) for q in e.get("qualifiers") or ()), exact_case=bool(e.get("exact_case")),
+            )
+        )  # fmt: skip
+    return tuple(out)
 
 
 def abbreviation_key(text: str) -> str:
