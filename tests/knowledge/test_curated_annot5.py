@@ -162,3 +162,10 @@ def test_a_target_source_outside_every_sources_section_is_a_one_line_knowledge_e
     drugs.write_text(text.replace("label:Revuforj (revumenib) FDA", "label:Nowhere (revumenib) FDA"), encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"revumenib.*target_sources\[0\].*not in any sources: section"):
         load_knowledge(data_dir=tmp_path / "data", include_imports=False)
+
+
+@pytest.mark.parametrize("tumor", ["biliary tract cancer", "gallbladder cancer", "iCCA", "BTC"])
+def test_zanidatamab_is_labelled_for_her2_positive_biliary_tract_cancer(tumor: str) -> None:
+    out = _run(["ERBB2 overexpression"], "zanidatamab", tumor)
+    assert out["verdict"] == "sensitive"
+    assert any("label:Ziihera (zanidatamab) FDA" in f["sources"] for f in out["findings"])
