@@ -76,6 +76,11 @@ def variant_classes() -> tuple[VariantClass, ...]:
 
 
 @lru_cache(maxsize=1)
+def _class_genes() -> frozenset[str]:
+    return frozenset(vc.gene for vc in variant_classes())
+
+
+@lru_cache(maxsize=1)
 def _exon_aliases() -> dict[tuple[str, int], int]:
     table = _table()
     if not table.get("exon_aliases"):
@@ -89,6 +94,8 @@ def normalise(alt: Alteration) -> Alteration:
     """``alt`` as the class the knowledge names, or unchanged (origin, phase, text and the measures a report
     wrote after it, VAF and copy number, are kept)."""
     if alt.kind == "protein":
+        if alt.gene not in _class_genes():  # most changes: no class of their gene (one set look-up, not a scan)
+            return alt
         for vc in variant_classes():
             if vc.covers(alt):
                 return dataclasses.replace(
