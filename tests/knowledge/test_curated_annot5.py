@@ -63,10 +63,17 @@ def test_the_robichaux_numbers_in_the_summaries_are_the_source_data_means() -> N
     assert mean[("L858R/C797S", "Osimertinib")] == 1.21
     assert mean[("L858R/L718Q", "Afatinib")] == -1.10
     assert mean[("L858R/L718V", "Afatinib")] == -2.56
+    assert mean[("Ex19del", "Osimertinib")] == -3.63
+    assert mean[("Ex19del/G724S", "Osimertinib")] == 0.36
+    assert mean[("Ex19del/G724S", "Afatinib")] == -0.38
+    assert mean[("Ex19del/L718Q", "Osimertinib")] == -0.48
     summary = {f.id: f.summary for f in KB.facts}
     assert "-1.58" in summary["annot5-egfr-l858r-l718q-osimertinib"]
     assert "+1.07" in summary["annot5-egfr-l858r-l718q-osimertinib"]
     assert "-2.56" in summary["annot5-egfr-l858r-l718v-afatinib"]
+    assert "-3.63" in summary["annot5-egfr-ex19del-g724s-osimertinib"]
+    assert "+0.36" in summary["annot5-egfr-ex19del-g724s-osimertinib"]
+    assert "-0.38" in summary["annot5-egfr-ex19del-g724s-afatinib"]
 
 
 @pytest.mark.parametrize("second", ["EGFR L718Q", "EGFR L718V", "EGFR p.Leu718Gln"])
@@ -78,6 +85,15 @@ def test_l718_with_l858r_defeats_osimertinib_and_leaves_afatinib(second: str) ->
     assert "afatinib" in {d for o in out["options"] for d in o["therapy"]}
     assert "osimertinib" not in {d for o in out["options"] for d in o["therapy"] if len(o["therapy"]) == 1}
     assert _run(["EGFR L858R", second], "afatinib", "NSCLC")["verdict"] == "sensitive"
+
+
+@pytest.mark.parametrize("driver", ["EGFR exon 19 deletion", "EGFR E746_A750del", "EGFR del19"])
+def test_g724s_with_an_exon19_deletion_defeats_osimertinib_and_leaves_afatinib(driver: str) -> None:
+    out = _run([driver, "EGFR G724S"], "osimertinib", "LUAD")
+    assert out["verdict"] == "resistant"
+    assert [f for f in out["findings"] if f["effect"] == "resistance"][0]["mechanism"] == "on_target_mutation"
+    assert "afatinib" in {d for o in out["options"] for d in o["therapy"]}
+    assert _run([driver, "EGFR G724S"], "afatinib", "LUAD")["verdict"] == "sensitive"
 
 
 def test_l718q_with_exon19_deletion_is_not_claimed() -> None:
