@@ -91,7 +91,7 @@ def test_l718_with_l858r_defeats_osimertinib_and_leaves_afatinib(second: str) ->
 def test_g724s_with_an_exon19_deletion_defeats_osimertinib_and_leaves_afatinib(driver: str) -> None:
     out = _run([driver, "EGFR G724S"], "osimertinib", "LUAD")
     assert out["verdict"] == "resistant"
-    assert [f for f in out["findings"] if f["effect"] == "resistance"][0]["mechanism"] == "on_target_mutation"
+    assert next(f for f in out["findings"] if f["effect"] == "resistance")["mechanism"] == "on_target_mutation"
     assert "afatinib" in {d for o in out["options"] for d in o["therapy"]}
     assert _run([driver, "EGFR G724S"], "afatinib", "LUAD")["verdict"] == "sensitive"
 
