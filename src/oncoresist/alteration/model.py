@@ -6,6 +6,7 @@ alteration (the grammar's round-trip property, tested with Hypothesis).
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Literal
@@ -131,7 +132,7 @@ class Alteration:
         # cached: alterations are dictionary keys in every annotation look-up
         h = self.__dict__.get("_hash")
         if h is None:
-            h = hash(tuple(getattr(self, n) for n in _ALT_KEY_FIELDS))
+            h = hash(_alt_key(self))  # the same tuple as the compared fields, built in C
             object.__setattr__(self, "_hash", h)
         return h
 
@@ -200,3 +201,4 @@ def _biomarker_name(qualifier: str, value: float | None) -> str:
 
 
 _ALT_KEY_FIELDS = tuple(f.name for f in fields(Alteration) if f.compare)
+_alt_key = operator.attrgetter(*_ALT_KEY_FIELDS)

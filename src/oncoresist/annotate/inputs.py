@@ -22,6 +22,7 @@ class Inputs:
     bad_rows: list[BadRow] = field(default_factory=list)
     rows: int = 0
     notes: list[str] = field(default_factory=list)  # reader notes: columns used, calls not counted
+    tumor_note: str | None = None  # a file named no tumour type: what to do (shown when no --tumor is given)
 
     def bad_summary(self, first: int = 5) -> str | None:
         """``"3 bad rows skipped; first: file:line: field ...: reason; ..."`` or ``None``."""
@@ -82,4 +83,7 @@ def collect_inputs(
         if not samples:
             names = ", ".join(list(merged.samples)[:5])
             raise InvalidArgument(f"sample: {sample!r} not found; samples include {names}", param="sample")
-    return Inputs(samples=samples, bad_rows=merged.bad_rows, rows=merged.rows, notes=merged.notes)
+    tumor_note = merged.tumor_note if not any(s.tumor for s in samples) else None
+    return Inputs(
+        samples=samples, bad_rows=merged.bad_rows, rows=merged.rows, notes=merged.notes, tumor_note=tumor_note
+    )

@@ -67,6 +67,8 @@ def annotate(
         typer.echo(f"warning: {inputs.bad_summary()}", err=True)
     for note in inputs.notes:
         typer.echo(f"note: {note}", err=True)
+    if tumor is None and inputs.tumor_note:
+        typer.echo(f"note: {inputs.tumor_note}", err=True)
     if out is not None:
         _batch(inputs, drug, tumor, out, kb)
     else:

@@ -120,6 +120,7 @@ class Knowledge:
     _tumor_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: abbreviations (data_vocabulary/tumor_abbreviations.yaml): exact-case rows by text, the others by key
     _abbr_exact: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
+    _abbr_case_folded: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     _abbr_loose: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     #: names whose qualifiers are being read (a re-entrant reading of the same name stops)
     _qualifying: set[str] = field(default_factory=set, repr=False)
@@ -253,11 +254,12 @@ class Knowledge:
                 self._tumor_alias.setdefault(normalize_name(clin.name), clin.code)
                 self._clinical_names.setdefault(loose_key(clin.name), clin.code)
                 self._clinical_sources.setdefault(loose_key(clin.name), clin.source)
-        self._abbr_exact, self._abbr_loose = {}, {}
+        self._abbr_exact, self._abbr_loose, self._abbr_case_folded = {}, {}, {}
         for ab in tumor_abbreviations():  # abbreviations a clinician types (data_vocabulary/tumor_abbreviations.yaml)
             if all(c in self.tumors for c in ab.codes):
                 if ab.exact_case:
                     self._abbr_exact.setdefault(" ".join(ab.abbr.split()), ab)
+                    self._abbr_case_folded.setdefault(abbreviation_key(ab.abbr), ab)
                 else:
                     self._abbr_loose.setdefault(abbreviation_key(ab.abbr), ab)
         self._index_tumor_forms()
@@ -459,6 +461,11 @@ class Knowledge:
             if text == " ".join(token.split()):
                 continue
             ab = self._abbr_exact.get(text) or self._abbr_loose.get(abbreviation_key(text))
+            if ab is None and kept:
+                # with clinical qualifiers around it ("HR+/HER2- MBC", "ER+ MBC"), the core is a report's
+                # abbreviation in any letter case, even where its upper-case form is another OncoTree code (MBC:
+                # Metaplastic Breast Cancer): receptor status, spread and line are not written around a code
+                ab = self._abbr_case_folded.get(abbreviation_key(text))
             if ab is not None:
                 return self._abbreviation_hit(token, ab, kept)
             code, cands = self._tumor_candidates(text) if text not in self.tumors else (text, [text])

@@ -23,11 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from oncoresist.errors import KnowledgeError
 from oncoresist.knowledge._construct import fast_constructor
-from oncoresist.knowledge._yaml import YAML_LOADER
+from oncoresist.knowledge._yaml import read_yaml_mapping, sourced_rows
 from oncoresist.knowledge.schema import TumorType
 
 BUNDLE_DIR = Path(__file__).parent / "bundled"
@@ -198,11 +196,10 @@ def clinical_tumor_synonyms(path: Path = CLINICAL_SYNONYMS_FILE) -> tuple[Clinic
     KnowledgeError
         When the file cannot be read or an entry lacks ``name``, ``code`` or ``source``.
     """
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-        return tuple(ClinicalSynonym(str(e["name"]), str(e["code"]), str(e["source"])) for e in doc["synonyms"])
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: cannot read the clinical tumour synonyms ({exc}); fix field 'synonyms'") from exc
+    what = "the clinical tumour synonyms"
+    rows = sourced_rows(path, read_yaml_mapping(path, what), "synonyms", required=("name", "code"), what=what,
+                        label="name")  # fmt: skip
+    return tuple(ClinicalSynonym(str(e["name"]), str(e["code"]), str(e["source"])) for e in rows)
 
 
 #: clinical qualifiers that say how far a tumour has spread, how it was treated, for whom, or which

@@ -194,6 +194,9 @@ class Drug(_Model):
     synonyms: list[str] = Field(default_factory=list, description="Brand names, codes, other names.")
     classes: list[str] = Field(min_length=1, description="Drug class ids, most specific first.")
     targets: list[str] = Field(default_factory=list, description="HGNC symbols of the targets.")
+    target_sources: SourceIds = Field(
+        default_factory=list, description="Source ids that name the targets (e.g. the label's mechanism of action)."
+    )
     generation: int | None = Field(default=None, ge=1, le=4)
     dna_damaging: bool = False
     dna_damage: DnaDamage | None = Field(default=None, description="How the drug damages DNA (sourced).")
@@ -224,6 +227,8 @@ class Drug(_Model):
                 raise ValueError(f"{flag} is set without a source: add flag_sources.{flag} (label section or table)")
         if self.dna_damage not in (None, "parp_inhibitor") and not self.dna_damaging:
             raise ValueError(f"dna_damage {self.dna_damage!r} needs dna_damaging: true")
+        if self.target_sources and not self.targets:
+            raise ValueError("target_sources given but targets is empty: list the targets the sources name")
         for flag in self.flag_sources:
             if getattr(self, flag) is None:
                 raise ValueError(f"flag_sources.{flag} given but {flag} is not set")

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from oncoresist.errors import KnowledgeError
-from oncoresist.knowledge._yaml import YAML_LOADER
+from oncoresist.knowledge._yaml import read_yaml_mapping, sourced_rows
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data_vocabulary" / "tumor_abbreviations.yaml"
 
@@ -52,24 +50,21 @@ def tumor_abbreviations(path: Path = ABBREVIATIONS_FILE) -> tuple[TumorAbbreviat
     KnowledgeError
         When the file cannot be read or an entry lacks ``abbr``, ``codes`` or ``source``.
     """
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-        out = []
-        for e in doc["abbreviations"]:
-            codes = e["codes"]
-            if not isinstance(codes, list) or not codes or not str(e["source"]).strip():
-                raise TypeError(f"entry {e.get('abbr')!r} needs a non-empty 'codes' list and a 'source'")
-            out.append(
-                TumorAbbreviation(
-                    abbr=str(e["abbr"]), codes=tuple(str(c) for c in codes), source=str(e["source"]),
-                    qualifiers=tuple(str(q) for q in e.get("qualifiers") or ()), exact_case=bool(e.get("exact_case")),
-                )
-            )  # fmt: skip
-        return tuple(out)
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(
-            f"{path}: cannot read the tumour abbreviations ({exc}); fix field 'abbreviations'"
-        ) from exc
+    what = "the tumour abbreviations"
+    doc = read_yaml_mapping(path, what)
+    rows = sourced_rows(path, doc, "abbreviations", required=("abbr", "codes"), what=what, label="abbr")
+    out = []
+    for i, e in enumerate(rows):
+        codes = e["codes"]
+        if not isinstance(codes, list):
+            raise KnowledgeError(f"{path}: {what} row {i + 1} ({e['abbr']!r}): field 'codes' must be a list of codes")
+        out.append(
+            TumorAbbreviation(
+                abbr=str(e["abbr"]), codes=tuple(str(c) for c in codes), source=str(e["source"]),
+                qualifiers=tuple(str(q) for q in e.get("qualifiers") or ()), exact_case=bool(e.get("exact_case")),
+            )
+        )  # fmt: skip
+    return tuple(out)
 
 
 def abbreviation_key(text: str) -> str:
@@ -124,10 +119,23 @@ _BIOMARKERS = {"msih": "MSI-H", "msihigh": "MSI-H", "msil": "MSI-L", "msilow": "
                "hrdpositive": "HRD-positive", "hrd+": "HRD-positive", "mmrdeficient": "dMMR",
                "mmrproficient": "pMMR"}  # fmt: skip
 #: a gene-defined subset: "EGFR-mutant", "KRAS G12C-mutated", "ALK-rearranged", "NTRK fusion-positive"
+#: (the words in any letter case, "EGFR-MUTANT NSCLC", "FGFR2 FUSION-POSITIVE CHOLANGIOCARCINOMA"; the gene in capitals)
 _GENE_WORD_RE = re.compile(
-    r"(?<![\w-])(?P<g>[A-Z][A-Z0-9]{1,9}(?:::[A-Z][A-Z0-9]{1,9})?)(?P<v>\s+(?:p\.)?[A-Z]\d{1,4}[A-Z*]|\s+exon\s+\d{1,2}\s+\w+)?"
-    r"(?P<f>\s+fusion)?[\s-]+(?P<w>mutant|mutated|mutation|positive|rearranged|altered|amplified|deficient|expressing"
-    r"|wild[\s-]*type)(?=[\s,]|$)"
+    r"(?<![\w-])(?P<g>[A-Z][A-Z0-9]{1,9}(?:::[A-Z][A-Z0-9]{1,9})?)(?P<v>\s+(?:p\.)?[A-Z]\d{1,4}[A-Z*]|\s+(?i:exon)\s+\d{1,2}\s+\w+)?"
+    r"(?P<f>\s+(?i:fusion))?[\s-]+(?P<w>(?i:mutant|mutated|mutation|positive|rearranged|altered|amplified|deficient"
+    r"|expressing|wild[\s-]*type))(?=[\s,]|$)"
+)
+#: a gene-defined subset written after the type and a comma: "melanoma, BRAF V600E", "GIST, KIT exon 11",
+#: "iCCA, FGFR2 fusion"
+_TRAILING_GENE_RE = re.compile(
+    r",\s*(?P<g>[A-Z][A-Z0-9]{1,9}(?:::[A-Z][A-Z0-9]{1,9})?)(?P<v>\s+(?:p\.)?[A-Z]\d{1,4}[A-Z*]"
+    r"|\s+(?i:exon)\s+\d{1,2}(?:\s+(?i:deletion|insertion|skipping|mutation))?"
+    r"|\s+(?i:fusion|rearrangement|amplification|mutation)(?:[\s-]+(?i:positive))?)\s*$"
+)
+_SUBSET_WORDS_RE = re.compile(
+    r"\b(?:exon|fusion|rearrangement|amplification|mutation|positive|deletion|insertion|skipping|mutant|mutated"
+    r"|rearranged|altered|amplified|deficient|expressing|wild[\s-]*type)\b",
+    re.IGNORECASE,
 )
 #: a variant named before the type without a word: "KRAS G12C NSCLC", "EGFR exon 19 deletion NSCLC"
 _GENE_VARIANT_RE = re.compile(
@@ -201,16 +209,23 @@ def split_tumor_name(text: str) -> TumorName:
     take(_PHASE_RE, lambda m: _PHASES[m["p"].lower()])
     take(_PHASE_ABBR_RE, lambda m: _PHASES[(m["a"] or m["b"]).lower()])
     take(_CYTO_RE, lambda m: _cyto(m["c"]))
-    take(_GENE_WORD_RE, lambda m: " ".join(f"{m['g']}{m['v'] or ''}{m['f'] or ''}".split()) + f"-{m['w']}")
+    take(_GENE_WORD_RE, lambda m: _subset(f"{m['g']}{m['v'] or ''}{m['f'] or ''}") + f"-{_subset(m['w'])}")
     take(_GENE_VARIANT_RE, lambda m: " ".join(f"{m['g']}{m['v']}".split()))
+    take(_TRAILING_GENE_RE, lambda m: _subset(f"{m['g']}{m['v']}"))
     take(_BIOMARKER_RE, lambda m: _BIOMARKERS.get(re.sub(r"[\s-]", "", m["b"].lower()), m["b"]))
     take(_LINE_RE, lambda m: _line(m["l"]))
     take(_SPREAD_RE, lambda m: " ".join(m["s"].lower().replace("r/r", "relapsed or refractory").split()))
-    t = t.strip(" ,;/")
+    t = t.strip(" ,;/-")  # "CML - chronic phase": the dash left before a phase taken off
     words = t.split()
     if len(words) > 1 and any(w.lower() in _SHORT_WORDS for w in words):
         t = " ".join(_SHORT_WORDS.get(w.lower(), w) for w in words)
     return TumorName(core=t, qualifiers=tuple(quals))
+
+
+def _subset(text: str) -> str:
+    """A gene-defined subset in one spelling: white space folded, its words (exon, fusion, mutated ...) in lower
+    case, so that ``FGFR2 FUSION-POSITIVE`` and ``FGFR2 fusion-positive`` are kept as the same qualifier."""
+    return _SUBSET_WORDS_RE.sub(lambda m: m[0].lower(), " ".join(text.split()))
 
 
 def metastatic_prefix(core: str) -> tuple[str, str] | None:

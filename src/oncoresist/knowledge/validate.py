@@ -85,6 +85,9 @@ def check(kb: Knowledge) -> list[Problem]:
         for i, s in enumerate(drug.sources):
             if s not in curated_sources:
                 out.append(Problem(w, e, f"sources[{i}]", f"source {s!r} is not in any sources: section"))
+        for i, s in enumerate(drug.target_sources):
+            if s not in curated_sources:
+                out.append(Problem(w, e, f"target_sources[{i}]", f"source {s!r} is not in any sources: section"))
 
     for code, tumor in kb.tumors.items():
         if tumor.parent and tumor.parent not in kb.tumors:

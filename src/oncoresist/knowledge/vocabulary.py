@@ -21,9 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from oncoresist.errors import KnowledgeError
+from oncoresist.knowledge._yaml import read_yaml_mapping
 from oncoresist.knowledge.index import Knowledge, normalize_name
 from oncoresist.knowledge.schema import Drug
 
@@ -57,11 +56,7 @@ class TherapyTerm:
 @lru_cache(maxsize=1)
 def regimens() -> dict[str, tuple[str, ...]]:
     """Named regimens by normalised acronym -> the generic names given together."""
-    try:
-        raw = yaml.safe_load(REGIMENS_FILE.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{REGIMENS_FILE}: cannot read the regimen table: {exc}") from None
-    table = raw.get("regimens")
+    table = read_yaml_mapping(REGIMENS_FILE, "the regimen table").get("regimens")
     if not isinstance(table, dict):
         raise KnowledgeError(f"{REGIMENS_FILE}: top level must have a 'regimens:' mapping")
     return {normalize_name(str(k)): tuple(str(d) for d in v) for k, v in table.items()}
@@ -201,11 +196,7 @@ PENDING_TARGETS_FILE = Path(__file__).parent / "data_vocabulary" / "pending_targ
 @lru_cache(maxsize=1)
 def pending_targets() -> dict[str, tuple[str, ...]]:
     """Targets recorded for drugs whose gene entities another layer defines (drug -> HGNC symbols)."""
-    try:
-        raw = yaml.safe_load(PENDING_TARGETS_FILE.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{PENDING_TARGETS_FILE}: cannot read the pending targets: {exc}") from None
-    table = raw.get("pending_targets") or {}
+    table = read_yaml_mapping(PENDING_TARGETS_FILE, "the pending targets").get("pending_targets") or {}
     if not isinstance(table, dict):
         raise KnowledgeError(f"{PENDING_TARGETS_FILE}: 'pending_targets:' must be a mapping of drug -> [genes]")
     return {str(k): tuple(str(g) for g in v) for k, v in table.items()}

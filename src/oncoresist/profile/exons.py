@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from oncoresist.knowledge._yaml import sourced_document
 
 EXON_FILE = Path(__file__).parent / "data" / "exons.yaml"
 
 
 @lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    return sourced_document(EXON_FILE, "the exon table", required=("genes",))
+
+
+@lru_cache(maxsize=1)
 def exon_table() -> dict[str, dict[int, tuple[int, int]]]:
     """``{gene: {exon: (first codon, last codon)}}`` from ``exons.yaml``."""
-    raw = yaml.safe_load(EXON_FILE.read_text(encoding="utf-8"))
+    raw = _document()
     out: dict[str, dict[int, tuple[int, int]]] = {}
     for gene, entry in raw["genes"].items():
         out[gene] = {int(n): (int(r[0]), int(r[1])) for n, r in entry["exons"].items()}
@@ -33,4 +39,4 @@ def exon_range(gene: str | None, exon: int | None) -> tuple[int, int] | None:
 
 def exon_source() -> str:
     """The citation of the exon table."""
-    return str(yaml.safe_load(EXON_FILE.read_text(encoding="utf-8"))["source"])
+    return str(_document()["source"])

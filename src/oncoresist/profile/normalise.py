@@ -10,10 +10,11 @@ import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from oncoresist.alteration import Alteration, parse_alteration
+from oncoresist.errors import KnowledgeError, OncoresistError
+from oncoresist.knowledge._yaml import read_yaml_mapping, sourced_rows
 
 CLASSES_FILE = Path(__file__).parent / "data" / "variant_classes.yaml"
 
@@ -44,29 +45,57 @@ class VariantClass:
         return False
 
 
+_WHAT = "the variant classes"
+#: what each rule accepts (:meth:`VariantClass.covers`)
+RULES = ("in_frame_gain", "frameshift")
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Any]:
+    return read_yaml_mapping(CLASSES_FILE, _WHAT)
+
+
 @lru_cache(maxsize=1)
 def variant_classes() -> tuple[VariantClass, ...]:
-    """The classes of ``variant_classes.yaml``."""
-    raw = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8"))
-    return tuple(
-        VariantClass(
-            id=c["id"], gene=c["gene"], becomes=parse_alteration(c["becomes"]), rule=c["rule"],
-            first_codon=int(c["first_codon"]), last_codon=int(c["last_codon"]), source=" ".join(c["source"].split()),
-        )
-        for c in raw["classes"]
-    )  # fmt: skip
+    """The classes of ``variant_classes.yaml`` (each sourced; a bad row is a one-line :class:`KnowledgeError`)."""
+    rows = sourced_rows(CLASSES_FILE, _table(), "classes", what=_WHAT, label="id",
+                        required=("id", "gene", "becomes", "rule", "first_codon", "last_codon"))  # fmt: skip
+    out = []
+    for i, c in enumerate(rows):
+        where = f"{CLASSES_FILE}: {_WHAT} row {i + 1} ({c['id']!r})"
+        if c["rule"] not in RULES:
+            raise KnowledgeError(f"{where}: field 'rule' is {c['rule']!r}; use one of {', '.join(RULES)}")
+        try:
+            becomes = parse_alteration(c["becomes"])
+            first, last = int(c["first_codon"]), int(c["last_codon"])
+        except (OncoresistError, TypeError, ValueError) as exc:
+            raise KnowledgeError(f"{where}: field 'becomes' or the codons cannot be read ({exc})") from None
+        out.append(VariantClass(id=c["id"], gene=c["gene"], becomes=becomes, rule=c["rule"], first_codon=first,
+                                last_codon=last, source=" ".join(c["source"].split())))  # fmt: skip
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _class_genes() -> frozenset[str]:
+    return frozenset(vc.gene for vc in variant_classes())
 
 
 @lru_cache(maxsize=1)
 def _exon_aliases() -> dict[tuple[str, int], int]:
-    raw = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8"))
-    return {(a["gene"], int(a["legacy"])): int(a["knowledge"]) for a in raw.get("exon_aliases", [])}
+    table = _table()
+    if not table.get("exon_aliases"):
+        return {}
+    rows = sourced_rows(CLASSES_FILE, table, "exon_aliases", required=("gene", "legacy", "knowledge"), what=_WHAT,
+                        label="gene")  # fmt: skip
+    return {(a["gene"], int(a["legacy"])): int(a["knowledge"]) for a in rows}
 
 
 def normalise(alt: Alteration) -> Alteration:
     """``alt`` as the class the knowledge names, or unchanged (origin, phase, text and the measures a report
     wrote after it, VAF and copy number, are kept)."""
     if alt.kind == "protein":
+        if alt.gene not in _class_genes():  # most changes: no class of their gene (one set look-up, not a scan)
+            return alt
         for vc in variant_classes():
             if vc.covers(alt):
                 return dataclasses.replace(

@@ -86,7 +86,9 @@ class ReadResult:
     """Samples read from one or more files, the rows skipped, per-sample status and notes.
 
     ``columns`` names the columns a reader chose (e.g. ``{"protein": "Protein_Change"}``);
-    ``notes`` are one-line facts worth telling the user (calls not counted, columns used).
+    ``notes`` are one-line facts worth telling the user (calls not counted, columns used);
+    ``tumor_note`` says that a file named no tumour type (and how to give one), for a caller
+    that was not given a tumour either.
     """
 
     samples: dict[str, SampleProfile] = field(default_factory=dict)
@@ -95,6 +97,7 @@ class ReadResult:
     status: dict[str, SampleStatus] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    tumor_note: str | None = None
 
     def sample(self, name: str) -> SampleProfile:
         sp = self.samples.get(name)
@@ -134,6 +137,7 @@ class ReadResult:
         self.rows += other.rows
         self.notes += other.notes
         self.columns.update(other.columns)
+        self.tumor_note = self.tumor_note or other.tumor_note
         for name in other.samples:
             if name in self.status:
                 self.samples[name].status = self.status[name].label

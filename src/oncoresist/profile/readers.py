@@ -23,7 +23,15 @@ from typing import IO, TYPE_CHECKING, Any
 from oncoresist.alteration import Alteration, parse_alteration, parse_protein_change
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError, OncoresistError
 from oncoresist.profile.normalise import normalise
-from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, clip, lenient_resolver, parse_observed
+from oncoresist.profile.observed import (
+    BadRow,
+    ReadResult,
+    SampleProfile,
+    SampleStatus,
+    clip,
+    lenient_resolver,
+    parse_observed,
+)
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -147,14 +155,14 @@ def _open_text(path: Path) -> IO[str]:
 _MAX_COLUMNS = 2000
 
 
-def _maf_header(path: Path) -> tuple[int, list[str]]:
-    """Number of leading ``#`` lines and the header's column names."""
-    n = 0
+def _maf_header(path: Path) -> tuple[int, list[str], list[str]]:
+    """Number of leading ``#`` lines, the header's column names and the ``#`` lines themselves."""
+    comments: list[str] = []
     with _open_text(path) as fh:
         for line in fh:
             if not line.startswith("#"):
-                return n, [c.strip() for c in line.rstrip("\r\n").split("\t")]
-            n += 1
+                return len(comments), [c.strip() for c in line.rstrip("\r\n").split("\t")], comments
+            comments.append(line.rstrip("\r\n"))
     raise ImportFormatError(f"{path}: no header line; a MAF starts with 'Hugo_Symbol<TAB>...'")
 
 
@@ -180,6 +188,63 @@ def _protein_value(raw: str) -> str:
     return h.replace("%3D", "=")
 
 
+#: columns that carry a sample's tumour type, in the order they are preferred (cBioPortal and GENIE-style
+#: exports: the OncoTree code first, then the detailed and the broad cancer type; other spellings)
+TUMOR_COLUMNS = (
+    "ONCOTREE_CODE", "OncoTree_Code", "CANCER_TYPE_DETAILED", "CANCER_TYPE", "Tumor_Type", "Tumour_Type",
+    "Cancer_Type", "Primary_Tumor_Type",
+)  # fmt: skip
+#: a leading ``#`` line naming the tumour type of the whole file: ``#tumor: NSCLC``, ``#oncotree_code=LUAD``
+_TUMOR_HEADER_RE = re.compile(
+    r"^#+\s*(?:tumou?r(?:[ _]type)?|oncotree(?:[ _]code)?|cancer[ _]type)\s*[:=]\s*(\S.*?)\s*$", re.IGNORECASE
+)
+#: what a reader says when a file names no tumour type (shown when ``--tumor`` is not given either)
+NO_TUMOR_NOTE = (
+    "{name}: no tumour type in the file (no {cols} column, no '#tumor: CODE' header line); the results are "
+    "tumour-agnostic: give one with --tumor (e.g. --tumor NSCLC) or add an ONCOTREE_CODE column"
+)
+
+
+def _maf_tumors(
+    p: Path, comments: list[str], tumor_col: str | None, values: dict[str, str], kb: Knowledge | None, out: ReadResult
+) -> None:
+    """Set each sample's tumour from the file's tumour column (per sample) or ``#tumor:`` header line (all samples).
+
+    With a knowledge, each value is resolved to an OncoTree code once; a value that names none (or several) is
+    said in ``notes`` and its samples are left without a tumour rather than failing the whole file.
+    """
+    header = next((m[1] for m in map(_TUMOR_HEADER_RE.match, comments) if m), None)
+    if tumor_col is not None and any(values.values()):
+        where, per_sample = f"column {tumor_col}", {s: v for s, v in values.items() if v}
+    elif header is not None:
+        where, per_sample = "the '#tumor:' header line", dict.fromkeys(out.samples, header)
+    else:
+        out.tumor_note = NO_TUMOR_NOTE.format(name=p.name, cols="/".join(TUMOR_COLUMNS[:4]))
+        return
+    resolved: dict[str, str | None] = {}
+    for value in dict.fromkeys(per_sample.values()):
+        if kb is None:
+            resolved[value] = value
+            continue
+        try:
+            resolved[value] = value if value in kb.tumors else kb.tumor(value)
+        except OncoresistError as exc:
+            resolved[value] = None
+            n = sum(v == value for v in per_sample.values())
+            out.notes.append(
+                f"{p.name}: tumour {clip(value, 40)} ({where}, {n} sample(s)) was not read: "
+                f"{clip(str(exc).splitlines()[0], 120)}; those samples are annotated without a tumour (give --tumor)"
+            )
+    n_set = 0
+    for sample, value in per_sample.items():
+        code = resolved.get(value)
+        if code is not None and sample in out.samples:
+            out.samples[sample].tumor = code
+            n_set += 1
+    out.columns["tumor"] = tumor_col if tumor_col is not None and where.startswith("column") else "#tumor"
+    out.notes.append(f"{p.name}: tumour type read from {where} for {n_set} of {len(out.samples)} sample(s)")
+
+
 def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     """Read a MAF (many samples).
 
@@ -191,75 +256,121 @@ def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     their line numbers; every sample seen is in the result, with its ``status``. FLT3
     internal tandem duplications and NPM1 C-terminal frameshifts become the classes the
     knowledge names (:mod:`oncoresist.profile.normalise`).
-    """
-    import pandas as pd
 
+    The tumour type of each sample is read where the file carries it: a column of
+    :data:`TUMOR_COLUMNS` (``ONCOTREE_CODE``, ``CANCER_TYPE_DETAILED``, ``CANCER_TYPE`` ...),
+    else a leading ``#tumor: CODE`` line for the whole file; ``columns["tumor"]`` and
+    ``notes`` say which, and ``tumor_note`` says when the file names none.
+
+    The file is read as tab-separated text without quoting (as MAF is written), blank
+    lines skipped; a row with more fields than the header is refused with its line.
+    """
     p = Path(path)
     try:
-        skip, header = _maf_header(p)
+        skip, header, comments = _maf_header(p)
     except ImportFormatError:
         raise
     except (ValueError, OSError, EOFError, zlib.error) as exc:
         raise _corrupt(p, exc) from None
     if len(header) > _MAX_COLUMNS:
         raise ImportFormatError(f"{p}: the header has {len(header)} columns; a MAF has far fewer (tab-separated)")
-    by_lower = {str(c).strip().lower(): str(c) for c in header}
-    missing = [c for c in MAF_REQUIRED if c.lower() not in by_lower]
+    index: dict[str, int] = {}
+    for i, c in enumerate(header):
+        index.setdefault(c.lower(), i)
+    missing = [c for c in MAF_REQUIRED if c.lower() not in index]
     if missing:
         raise ImportFormatError(
             f"{p}: MAF lacks column(s) {', '.join(missing)}; needs {', '.join(MAF_REQUIRED)} and a protein column "
             f"({', '.join(PROTEIN_COLUMNS[:5])} ...)"
         )
-    protein_cols = list(dict.fromkeys(by_lower[c.lower()] for c in PROTEIN_COLUMNS if c.lower() in by_lower))
-    if not protein_cols:
+    protein_idx = list(dict.fromkeys(index[c.lower()] for c in PROTEIN_COLUMNS if c.lower() in index))
+    if not protein_idx:
         raise ImportFormatError(
             f"{p}: MAF has no protein-change column; give one of {', '.join(PROTEIN_COLUMNS[:6])} ..."
         )
-    used = [by_lower[c.lower()] for c in MAF_REQUIRED] + protein_cols
+    protein_cols = [header[i] for i in protein_idx]
+    i_sym, i_class, i_sample = (index[c.lower()] for c in MAF_REQUIRED)
+    i_tumor = next((index[c.lower()] for c in TUMOR_COLUMNS if c.lower() in index), None)
+    resolve = lenient_resolver(kb)
+    gene_cache: dict[str, str | None] = {}
+    #: (gene cell, protein cells, class cell) -> the row's alteration (or a skip/bad marker) and the identity of
+    #: the first equal alteration read (``canon``), so that a sample's duplicates are found by identity, not by
+    #: hashing every row's alteration again
+    alt_cache: dict[tuple[str, tuple[str, ...], str], tuple[Alteration | tuple[str, str] | None, int]] = {}
+    canon: dict[Alteration, Alteration] = {}
+    out = ReadResult()
+    out.columns["protein"] = protein_cols[0]
+    extra = f" (then {', '.join(protein_cols[1:])} where it is empty)" if len(protein_cols) > 1 else ""
+    out.notes.append(f"{p.name}: protein changes read from column {protein_cols[0]}{extra}")
+    n_cols = len(header)
+    samples, status = out.samples, out.status
+    seen: dict[str, set[int]] = {}
+    tumors: dict[str, str] = {}
+    rows = 0
     try:
-        df = pd.read_csv(p, sep="\t", skiprows=skip, usecols=used, dtype=str, keep_default_na=False, quoting=3)
+        with _open_text(p) as fh:
+            for line_no, raw in enumerate(fh, start=1):
+                if line_no <= skip + 1:
+                    continue
+                line = raw.rstrip("\r\n")
+                if not line:
+                    continue
+                cells = line.split("\t")
+                if len(cells) != n_cols:
+                    if len(cells) > n_cols:
+                        raise ImportFormatError(
+                            f"{p}:{line_no}: {len(cells)} tab-separated fields where the header has {n_cols}; "
+                            "a MAF is tab-separated with one value per header column"
+                        )
+                    cells += [""] * (n_cols - len(cells))
+                rows += 1
+                sample = cells[i_sample].strip()
+                if not sample:
+                    out.bad_rows.append(BadRow(str(p), line_no, "Tumor_Sample_Barcode", "empty sample barcode"))
+                    continue
+                st = status.get(sample)
+                if st is None:
+                    st = status[sample] = SampleStatus()
+                    samples[sample] = SampleProfile(sample)
+                    seen[sample] = set()
+                if i_tumor is not None and sample not in tumors:
+                    t = cells[i_tumor].strip()
+                    if t and t not in ("NA", "nan", "."):
+                        tumors[sample] = t
+                st.rows += 1
+                key = (cells[i_sym], tuple(cells[i] for i in protein_idx), cells[i_class])
+                hit = alt_cache.get(key)
+                if hit is None:
+                    h, col = "", protein_cols[0]
+                    for c, v in zip(protein_cols, key[1], strict=True):
+                        h = _protein_value(v)
+                        if h:
+                            col = c
+                            break
+                    made = _maf_alteration(key[0], h, key[2], col, resolve, gene_cache)
+                    ident = id(canon.setdefault(made, made)) if isinstance(made, Alteration) else 0
+                    hit = alt_cache[key] = (made, ident)
+                alt = hit[0]
+                if isinstance(alt, tuple):
+                    out.bad_rows.append(BadRow(str(p), line_no, alt[0], alt[1]))
+                    st.rejected += 1
+                    continue
+                if alt is None:
+                    st.skipped += 1
+                    continue
+                st.parsed += 1
+                mine = seen[sample]
+                if hit[1] not in mine:  # equal alterations share the identity of the first one read
+                    mine.add(hit[1])
+                    samples[sample].alterations.append(alt)
     except ImportFormatError:
         raise
     except (ValueError, OSError, EOFError, zlib.error) as exc:
         raise _corrupt(p, exc) from None
-    resolve = lenient_resolver(kb)
-    gene_cache: dict[str, str | None] = {}
-    alt_cache: dict[tuple[str, str, str], Alteration | tuple[str, str] | None] = {}
-    out = ReadResult(rows=len(df))
-    out.columns["protein"] = protein_cols[0]
-    extra = f" (then {', '.join(protein_cols[1:])} where it is empty)" if len(protein_cols) > 1 else ""
-    out.notes.append(f"{p.name}: protein changes read from column {protein_cols[0]}{extra}")
-    first_line = skip + 2  # 1-based, after the header
-    syms, vclasses, samples = (df[by_lower[c.lower()]].tolist() for c in MAF_REQUIRED)
-    prot = [df[c].tolist() for c in protein_cols]
-    for i in range(len(df)):
-        line = first_line + i
-        sample = samples[i].strip()
-        if not sample:
-            out.bad_rows.append(BadRow(str(p), line, "Tumor_Sample_Barcode", "empty sample barcode"))
-            continue
-        h = ""
-        col = protein_cols[0]
-        for c, values in zip(protein_cols, prot, strict=True):
-            h = _protein_value(values[i])
-            if h:
-                col = c
-                break
-        key = (syms[i], h, vclasses[i])
-        if key in alt_cache:
-            alt = alt_cache[key]
-        else:
-            alt = alt_cache[key] = _maf_alteration(syms[i], h, vclasses[i], col, resolve, gene_cache)
-        if isinstance(alt, tuple):
-            out.bad_rows.append(BadRow(str(p), line, alt[0], alt[1]))
-            out.count(sample, "rejected")
-            continue
-        if alt is None:
-            out.count(sample, "skipped")
-            continue
-        out.count(sample, "parsed")
-        out.sample(sample).add(alt)
-    return out.finish()
+    out.rows = rows
+    out.finish()
+    _maf_tumors(p, comments, header[i_tumor] if i_tumor is not None else None, tumors, kb, out)
+    return out
 
 
 def _maf_alteration(
