@@ -41,7 +41,9 @@ def test_plan_fits_only_assumed_rates(egfr) -> None:  # type: ignore[no-untyped-
         "KRAS_mutation": "PIK3CA_mutation",
         "BRAF_mutation": "PIK3CA_mutation",
     }
-    assert sorted(unfitted) == ["ALK_fusion", "RET_fusion"]
+    # EGFR L718Q/V on osimertinib (the annot5 layer, Robichaux 2021 Ba/F3): on-target routes without a published
+    # share at first-generation progression and without a codon rate in the quantitative knowledge
+    assert sorted(unfitted) == ["ALK_fusion", "EGFR_L718Q", "EGFR_L718V", "RET_fusion"]
     # Yu 2013 found no acquired PIK3CA mutation in 88: the fit aims at 0.5/89
     pik = next(t for t in fitted if t.cell_type == "PIK3CA_mutation")
     assert pik.published == 0 and pik.target == pytest.approx(0.5 / 89)
