@@ -40,6 +40,7 @@ from oncoresist.alteration.measures import split_measures
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
 from oncoresist.alteration.report_terms import parse_cytogenetic, parse_gene_term, parse_her2_whole
+from oncoresist.alteration.report_vocabulary import LEGACY_RESIDUES
 from oncoresist.alteration.vocabulary import (
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
@@ -367,11 +368,16 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     if pair and int(pair["b"]) == int(pair["a"]) + 1:  # "G12/G13": adjacent codons = a codon range
         return Alteration(kind="codon", gene=gene, codon_start=int(pair["a"]), codon_end=int(pair["b"]), text=raw)
     pc = parse_protein_change(rest)
+    legacy = LEGACY_RESIDUES.get(gene, {})
     if pc is not None:
+        hgvs_pos = legacy.get((pc.ref, pc.start)) if pc.end == pc.start else None
+        if hgvs_pos is not None:  # AR F876L (legacy numbering) is AR F877L (report_vocabulary.LEGACY_RESIDUES)
+            pc = dataclasses.replace(pc, start=hgvs_pos, end=hgvs_pos)
         return Alteration(kind="protein", gene=gene, protein=pc, text=raw)
     bc = bare_codon(rest)
     if bc is not None:
-        return Alteration(kind="codon", gene=gene, codon_ref=bc[0], codon_start=bc[1], codon_end=bc[1], text=raw)
+        pos = legacy.get(bc, bc[1])
+        return Alteration(kind="codon", gene=gene, codon_ref=bc[0], codon_start=pos, codon_end=pos, text=raw)
     cr = _CODON_RANGE_RE.match(rest_low)
     if cr:
         s = int(cr["start"] or cr["one"])

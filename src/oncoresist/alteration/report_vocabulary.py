@@ -124,3 +124,13 @@ NAMED_SPLICE_ISOFORMS: dict[tuple[str, str], str] = {
     ("BRAF", "v600e splice isoform"): "p61BRAF(V600E)",
     ("BRAF", "splice isoform"): "p61BRAF(V600E)",
 }
+
+#: legacy residue numbers still written in reports → HGVS numbers, per gene, keyed by the (reference residue, legacy
+#: position) pair so that an HGVS-numbered change is never moved. AR: the legacy numbering counts a 919-residue
+#: receptor, HGVS NP_000035.2 counts 920 (one more glutamine in the N-terminal repeat), so every ligand-binding-
+#: domain residue is one higher in HGVS: F876L = F877L, T877A = T878A, L701H = L702H, W741C/L = W742C/L,
+#: H874Y = H875Y (the knowledge's facts on AR, hormone.yaml, record both numberings in their summaries: CIViC EID447
+#: "F876L/F877L", EID448 "W741C/W741L, codon W742 in current numbering"; Romanel et al. 2015 use T878A/L702H)
+LEGACY_RESIDUES: dict[str, dict[tuple[str, int], int]] = {
+    "AR": {("F", 876): 877, ("T", 877): 878, ("L", 701): 702, ("W", 741): 742, ("H", 874): 875},
+}
