@@ -162,3 +162,9 @@ def test_hrd_score_uses_the_gis_cutoff_of_42(text: str, qualifier: str) -> None:
     alt = parse_alteration(text, _resolver)
     assert (alt.kind, alt.qualifier) == ("biomarker", qualifier)
     assert parse_alteration(alt.name, _resolver) == alt
+
+
+def test_enzyme_deficiency_is_a_loss_without_a_stated_origin() -> None:
+    # "PTEN-deficient" tumours are not germline carriers: only CPIC's "poor metabolizer" implies the germline
+    assert parse_alteration("DPYD deficiency", _resolver) == parse_alteration("DPYD loss", _resolver)
+    assert parse_alteration("CYP2D6 poor metabolizer", _resolver).origin == "germline"

@@ -23,6 +23,7 @@ from oncoresist.alteration.model import Alteration
 from oncoresist.alteration.report_vocabulary import (
     CYTOGENETIC_FINDINGS,
     CYTOGENETIC_TO_GENE,
+    DEFICIENCY_WORDS,
     HER2_STATES,
     METABOLIZER_PHENOTYPES,
     NAMED_SPLICE_ISOFORMS,
@@ -132,6 +133,8 @@ def parse_gene_term(gene: str, rest: str, raw: str) -> Alteration | None:
         if phenotype == "poor metabolizer":  # no functional activity (CPIC): a loss of function of the gene
             return Alteration(kind="loss", gene=gene, origin="germline", text=raw)
         return Alteration(kind="pharmacogenomic", gene=gene, qualifier=phenotype, text=raw)
+    if r in DEFICIENCY_WORDS:
+        return Alteration(kind="loss", gene=gene, text=raw)
     star = _STAR_RE.match(r)
     if star:
         a, b, z = star["a"].upper(), star["b"], star["z"]

@@ -70,14 +70,9 @@ METABOLIZER_PHENOTYPES: dict[str, str] = {
     "ultrarapid metabolizer": "ultrarapid metabolizer",
     "ultra-rapid metabolizer": "ultrarapid metabolizer",
     "um": "ultrarapid metabolizer",
-    "deficient": "poor metabolizer",
-    "deficiency": "poor metabolizer",
-    "complete deficiency": "poor metabolizer",
-    "partial deficiency": "intermediate metabolizer",
-    "poor function": "intermediate metabolizer",
-    "decreased function": "intermediate metabolizer",
-    "no function": "poor metabolizer",
 }
+#: enzyme-deficiency wordings (DPYD deficiency, TPMT deficient): a loss of function, origin not stated
+DEFICIENCY_WORDS = frozenset({"deficient", "deficiency", "complete deficiency", "enzyme deficiency"})
 
 #: HER2 expression states (Enhertu (fam-trastuzumab deruxtecan) US prescribing information, 1 Indications:
 #: HER2-low = IHC 1+ or IHC 2+/ISH-negative; HER2-ultralow = IHC 0 with membrane staining; ASCO/CAP 2023 HER2
