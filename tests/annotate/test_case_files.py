@@ -38,20 +38,10 @@ REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 # Written as a report writes them, but not (yet) read by the grammar: reported, not removed.
 # MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3). Set C keeps two report forms
 # on purpose: a c. change with its protein in brackets, and a VAF suffix.
-UNREADABLE: dict[str, str] = {
-    "EGFR c.2369C>T (p.T790M)": "a coding change followed by its protein change in brackets",
-    "KRAS p.G12C (VAF 23%)": "a variant allele fraction suffix",
-    # set D
-    "BRAF V600E splice variant": "an aberrant splice isoform of a point-mutant allele (p61 BRAF V600E)",
-    "TERT promoter mutation": "a promoter (non-coding) mutation",
-    "del(17p)": "a cytogenetic arm deletion (ISCN)",
-    "CYP2D6 poor metabolizer": "a germline pharmacogenomic phenotype",
-}
+UNREADABLE: dict[str, str] = {}  # every report wording of sets A-D is read (set D's five: helper fixd, report_terms.py)
 
 # Written as a report writes them and read without an error, but as something else: the kind they must not get.
-MISREAD: dict[str, str] = {
-    "HER2-low": "fusion",  # HER2-low (IHC 1+ or 2+/ISH-negative) is an expression level, not a HER2::LOW fusion
-}
+MISREAD: dict[str, str] = {}  # "HER2-low" was read as a HER2::LOW fusion; now an ERBB2 expression state
 
 # generic names (lower case, words joined by a space or hyphen) or a common upper-case abbreviation (ATRA)
 _DRUG_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:[ -][a-z0-9]+)*|[A-Z]{2,6})$")

@@ -169,3 +169,22 @@ def test_evidence_on_the_fusion_is_not_about_a_kinase_change_inside_it():
 def test_no_findings_is_unknown():
     w = run()
     assert w.verdict == "unknown" and w.conflicts == [] and "no knowledge" in w.reason
+
+
+def test_secondary_change_clinical_resistance_from_a_sibling_tumour_decides_over_driver_sensitivity():
+    # rule 1b: a named secondary change with level-C resistance recorded in a related (sibling) tumour type
+    w = run(finding("G1 X1Y", "sensitivity", "A"), finding("G1 X2Z", "resistance", "C", relation="sibling"))
+    assert w.verdict == "resistant"
+    assert "related tumour type" in next(f.note for f in w.findings if f.effect == "resistance")
+
+
+def test_sibling_resistance_does_not_decide_when_preclinical_unrelated_or_gene_level():
+    driver = finding("G1 X1Y", "sensitivity", "A")
+    for other in (
+        finding("G1 X2Z", "resistance", "D", relation="sibling"),  # preclinical
+        finding("G1 X2Z", "resistance", "B", relation="unrelated"),  # not a related tumour type
+        finding("G1 X2Z", "resistance", "B", relation="sibling", pattern="gene"),  # not variant-specific
+        finding("G2 X2Z", "resistance", "B", relation="sibling"),  # another gene: not a secondary of the driver
+        finding("G1 X1Y", "resistance", "B", relation="sibling"),  # the driver itself
+    ):
+        assert run(driver, other).verdict == "sensitive", other

@@ -39,6 +39,8 @@ from collections.abc import Callable
 from oncoresist.alteration.measures import split_measures
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
+from oncoresist.alteration.report_terms import parse_cytogenetic, parse_gene_term, parse_her2_whole
+from oncoresist.alteration.report_vocabulary import LEGACY_RESIDUES
 from oncoresist.alteration.vocabulary import (
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
@@ -102,6 +104,9 @@ _PROTEIN_CDNA_RE = re.compile(rf"^(?P<p>{_P_RE})\s*[:;,/]?\s*(?P<c>c\.[^\s():;,]
 _PROTEIN_PAIR_RE = re.compile(rf"^(?P<a>[^\s()]+)\s*\(\s*(?P<b>{_P_RE})\s*\)$")
 #: a predicted consequence that names no change (the cDNA then stands alone)
 _P_UNKNOWN = frozenset({"p.?", "p.(?)", "p.=", "p.(=)", "p.0", "p.(0)"})
+_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b")
+#: a star allele glued to its gene: UGT1A1*28, CYP2D6*4/*4
+_STAR_GLUED_RE = re.compile(r"^(?P<gene>[A-Za-z][A-Za-z0-9]*?)(?P<star>\*\d{1,3}[A-Za-z]?(?:/\*\d{1,3}[A-Za-z]?)?)$")
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
 
 
@@ -157,7 +162,11 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     biomarker = _parse_biomarker(low, raw)
     if biomarker is not None:
         return biomarker
-    body, measures = split_measures(raw)
+    whole = parse_cytogenetic(low, raw) or parse_her2_whole(low, raw, resolve_gene)
+    if whole is not None:
+        return whole
+    # an IHC score ends in a percentage that is no allele fraction: "PD-L1 TPS 60%"
+    body, measures = (raw, split_measures("")[1]) if _IHC_SCORE_RE.search(low) else split_measures(raw)
     clinvar = _CLINVAR_RE.match(body)
     if clinvar:
         body = f"{clinvar['gene']} {clinvar['rest']}"
@@ -196,6 +205,13 @@ _BIOMARKER_VALUE_RES = (
         ),
     ),
     (
+        "HRD",
+        re.compile(
+            r"^(?:hrd|gis|genomic instability|genomic instability score|myriad gis|hrd)(?:\s+score)?\s*(?:[:=]|of)?\s*"
+            r"(?P<v>\d{1,3})$"
+        ),
+    ),
+    (
         "LOH",
         re.compile(
             r"^(?:genomic\s+)?(?:loh|loss of heterozygosity)(?:\s+score)?\s*(?:[:=]|of|≥|>=)?\s*"
@@ -229,6 +245,9 @@ def _gene_and_rest(body: str) -> tuple[str, str]:
 
 def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: Origin | None) -> Alteration:
     gene_token, rest = _gene_and_rest(body)
+    glued = _STAR_GLUED_RE.match(gene_token)
+    if glued and _resolve(glued["gene"], resolve_gene):
+        return _parse_core(f"{glued['gene']} {glued['star']} {rest}".strip(), raw, resolve_gene, origin)
     upper = gene_token.upper()
     if upper in ISOFORM_TOKENS:
         iso_gene, iso_name = ISOFORM_TOKENS[upper]
@@ -295,6 +314,9 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         raise AlterationSyntaxError(
             f"cannot read {_show(raw)}: give a change after the gene, e.g. '{gene} amplification' or a protein change"
         )
+    term = parse_gene_term(gene, rest, raw)
+    if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
+        return dataclasses.replace(term, origin=term.origin or origin)
     transcript = _TRANSCRIPT_RE.match(rest)
     if transcript:  # the transcript says which numbering; the change is read as given
         return _parse_change(gene, rest[transcript.end() :], raw, origin)
@@ -346,11 +368,16 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     if pair and int(pair["b"]) == int(pair["a"]) + 1:  # "G12/G13": adjacent codons = a codon range
         return Alteration(kind="codon", gene=gene, codon_start=int(pair["a"]), codon_end=int(pair["b"]), text=raw)
     pc = parse_protein_change(rest)
+    legacy = LEGACY_RESIDUES.get(gene, {})
     if pc is not None:
+        hgvs_pos = legacy.get((pc.ref, pc.start)) if pc.end == pc.start else None
+        if hgvs_pos is not None:  # AR F876L (legacy numbering) is AR F877L (report_vocabulary.LEGACY_RESIDUES)
+            pc = dataclasses.replace(pc, start=hgvs_pos, end=hgvs_pos)
         return Alteration(kind="protein", gene=gene, protein=pc, text=raw)
     bc = bare_codon(rest)
     if bc is not None:
-        return Alteration(kind="codon", gene=gene, codon_ref=bc[0], codon_start=bc[1], codon_end=bc[1], text=raw)
+        pos = legacy.get(bc, bc[1])
+        return Alteration(kind="codon", gene=gene, codon_ref=bc[0], codon_start=pos, codon_end=pos, text=raw)
     cr = _CODON_RANGE_RE.match(rest_low)
     if cr:
         s = int(cr["start"] or cr["one"])

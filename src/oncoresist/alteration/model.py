@@ -26,6 +26,8 @@ Kind = Literal[
     "methylation",  # promoter methylated / unmethylated
     "phenotype",  # small cell transformation, EMT, persister ... (no gene)
     "biomarker",  # genome-level biomarker (no gene): MSI-H, MSS, dMMR, pMMR, TMB-H, TMB-L, HRD-positive, LOH-high
+    "cytogenetic",  # a karyotype finding with no standard gene-level reading (no gene): del(5q), +8, -7/del(7q)
+    "pharmacogenomic",  # a germline star allele / diplotype or CPIC phenotype: DPYD *2A, UGT1A1 *28/*28
 ]
 
 ProteinKind = Literal[
@@ -50,6 +52,7 @@ MUTATION_QUALIFIERS: dict[str | None, str] = {
     "ligand_binding_domain": "ligand-binding domain mutation",
     "dna_binding_domain": "DNA-binding domain mutation",
     "itd": "internal tandem duplication",
+    "promoter": "promoter mutation",
 }
 
 
@@ -176,6 +179,15 @@ class Alteration:
                 return f"{g} {MUTATION_QUALIFIERS.get(self.qualifier, f'{self.qualifier} mutation')}"
             case "isoform":
                 return f"{self.qualifier} expression"
+            case "expression" if self.qualifier is not None:
+                if self.value is None:  # HER2-low, HER2-ultralow, HER2-null, HER2 IHC 2+
+                    return str(self.qualifier)
+                unit = "" if self.qualifier == "CPS" else "%"
+                return f"{g} {self.qualifier} {self.value:g}{unit}"
+            case "cytogenetic":
+                return str(self.qualifier)
+            case "pharmacogenomic":
+                return f"{g} {self.qualifier}"
             case "methylation":
                 return f"{g} promoter {self.qualifier}"
             case "phenotype":
@@ -190,7 +202,7 @@ class Alteration:
 
 
 #: how a measured biomarker value is written in the canonical name (parses back: TMB 12 mut/Mb, genomic LOH 21%)
-BIOMARKER_VALUE_NAMES: dict[str, str] = {"TMB": "TMB {v} mut/Mb", "LOH": "genomic LOH {v}%"}
+BIOMARKER_VALUE_NAMES: dict[str, str] = {"TMB": "TMB {v} mut/Mb", "LOH": "genomic LOH {v}%", "HRD": "HRD score {v}"}
 
 
 def _biomarker_name(qualifier: str, value: float | None) -> str:

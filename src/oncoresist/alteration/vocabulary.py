@@ -178,6 +178,9 @@ ISOFORM_TOKENS: dict[str, tuple[str, str]] = {
     "P95ERBB2": ("ERBB2", "p95HER2"),
     "EGFRVIII": ("EGFR", "EGFRvIII"),
     "EGFRV3": ("EGFR", "EGFRvIII"),
+    # --- fixd: aberrantly spliced BRAF V600E (report_vocabulary.NAMED_SPLICE_ISOFORMS) ---
+    "P61BRAF(V600E)": ("BRAF", "p61BRAF(V600E)"),
+    "P61BRAF": ("BRAF", "p61BRAF(V600E)"),
 }
 # Named isoforms written as gene + word: "EGFR vIII".
 ISOFORM_WORDS: dict[tuple[str, str], str] = {("EGFR", "viii"): "EGFRvIII", ("EGFR", "v3"): "EGFRvIII"}
@@ -248,6 +251,10 @@ BIOMARKER_LOOKUP = {syn: canon for canon, syns in BIOMARKERS.items() for syn in 
 BIOMARKER_CUTOFFS: dict[str, tuple[str, str, float]] = {
     "TMB": ("TMB-H", "TMB-L", 10.0),
     "LOH": ("LOH-high", "LOH-low", 16.0),
+    # --- fixd: the genomic instability score of Myriad myChoice CDx, the HRD test of the Lynparza (olaparib) US
+    # prescribing information (1 Indications, HRD-positive advanced ovarian cancer with bevacizumab; PAOLA-1 used a
+    # GIS cut-off of 42, Ray-Coquard et al., N Engl J Med 2019) ---
+    "HRD": ("HRD-positive", "HRD-negative", 42.0),
 }
 #: biomarkers that report (mostly) the same state by another assay: an observation of one is a *possible*
 #: match for a fact on the other (MSI-H by PCR/NGS and dMMR by immunohistochemistry, as the pembrolizumab and

@@ -507,10 +507,18 @@ class Annotator:
         elif kind == "possible":
             warnings = tuple(w for a in obs for p in pats if (w := reference_mismatch(p, a)) is not None)
         gene = next((a.gene for a in obs if a.gene), None)
-        core = tuple(
-            a.name for a in obs
+        inner = [
+            a for a in obs
             if any(p.kind != "fusion" and match_kind(p, a, self.known_specific, role=self._role) for p in pats)
-        ) or tuple(p.name for p in pats if p.kind == "fusion")  # fmt: skip
+        ]  # fmt: skip
+        # a fusion is left out only when a matched change sits inside it (BCR::ABL1 + ABL1 T315I is about T315I);
+        # a fusion of other genes (KRAS G12C + CCDC6::RET) is an added alteration the fact is also about
+        inner_genes = {a.gene for a in inner}
+        added = [
+            a for a in obs
+            if a.kind == "fusion" and a not in inner and not {a.partner5, a.partner3, a.gene} & inner_genes
+        ]  # fmt: skip
+        core = tuple(a.name for a in (*inner, *added) if inner) or tuple(p.name for p in pats if p.kind == "fusion")
         return Match(i, tuple(a.name for a in obs), drugs, gene, kind, warnings, core,
                      self._mechanism(fact, obs, drugs))  # fmt: skip
 

@@ -43,8 +43,10 @@ loss            loss; an inactivating mutation; a null    a gene-level mutation 
 fusion          ``A::B``: the same ordered partners;      ``A::B`` pattern, gene-level fusion input
                 ``B fusion``: any fusion of B; a change
                 inside a fusion implies the fusion
-expression /    expression or overexpression              amplification
-overexpression  (overexpression: overexpression only)
+expression /    expression or overexpression, not a       amplification; for a qualified pattern
+overexpression  stated absence (HER2-null, PD-L1 TPS 0%)  (HER2-low): unqualified expression,
+                (overexpression: overexpression only);    underexpression
+                qualified (HER2-low): the same state
 biomarker       the same state (``TMB 12 mut/Mb`` is      a related state by another assay (MSI-H /
                 TMB-H: labelled cut-offs); HRD-positive:  dMMR, LOH-high / HRD-positive); dMMR and
                 a BRCA1/2 loss of function                MSI-H: an MMR-gene (MLH1, MSH2, MSH6,
@@ -52,7 +54,8 @@ biomarker       the same state (``TMB 12 mut/Mb`` is      a related state by ano
                                                           promoter methylation
 others          the same kind (amplification,
                 underexpression), isoform, methylation
-                state or phenotype
+                state, cytogenetic finding, star allele
+                or phenotype
 =============== ========================================= ==========================================
 
 A pattern with a phase (``in cis``) or an origin (``germline``) is matched exactly
@@ -322,6 +325,29 @@ def _loss_kind(o: Alteration, role: str | None) -> MatchKind | None:
     return None
 
 
+#: expression states that say the protein is (next to) absent (report_vocabulary.HER2_STATES)
+_NOT_EXPRESSED = frozenset({"HER2-null"})
+
+
+def _expression_kind(p: Alteration, o: Alteration) -> MatchKind | None:
+    """An expression pattern (``CD274 expression``, ``HER2-low``) against an observation of the same gene.
+
+    A qualified pattern (``HER2-low``) is met exactly by the same state, possibly by an unqualified expression or
+    an underexpression; an unqualified pattern by any expression except a stated absence (``HER2-null``, a PD-L1
+    score of 0) and possibly by an amplification.
+    """
+    if p.qualifier is not None:
+        if o.kind == "expression" and o.qualifier == p.qualifier:
+            return "exact"
+        unqualified = o.kind == "expression" and o.qualifier is None
+        return "possible" if unqualified or o.kind == "underexpression" else None
+    if o.kind == "expression" and (o.qualifier in _NOT_EXPRESSED or o.value == 0):
+        return None
+    if o.kind in ("expression", "overexpression"):
+        return "exact"
+    return "possible" if o.kind == "amplification" else None
+
+
 def _core_kind(p: Alteration, o: Alteration, known: KnownSpecific, role: str | None) -> MatchKind | None:
     match p.kind:
         case "protein":
@@ -335,14 +361,14 @@ def _core_kind(p: Alteration, o: Alteration, known: KnownSpecific, role: str | N
         case "loss":
             return _loss_kind(o, role)
         case "expression":
-            if o.kind in ("expression", "overexpression"):
-                return "exact"
-            return "possible" if o.kind == "amplification" else None
+            return _expression_kind(p, o)
         case "overexpression":
             if o.kind == "overexpression":
                 return "exact"
+            if o.kind == "expression" and o.qualifier is not None:  # HER2-low, a PD-L1 score: no overexpression
+                return None
             return "possible" if o.kind in ("amplification", "expression") else None
-        case "isoform" | "methylation":
+        case "isoform" | "methylation" | "cytogenetic" | "pharmacogenomic":
             return "exact" if o.kind == p.kind and o.qualifier == p.qualifier else None
         case _:
             return "exact" if o.kind == p.kind else None

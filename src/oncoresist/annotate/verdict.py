@@ -15,6 +15,12 @@ Lower is stronger.
    are reported (``lower_standing``) but do not decide, unless no finding has evidence from the
    query tumour, its ancestors, its subtypes or any tumour: then they are weighed (with their
    tumour penalty) and the verdict reason says so.
+   1b. Exception, the mirror of 3b: a resistance finding with clinical evidence (A–C, matched exactly)
+   naming the observed change itself, recorded in a *sibling* tumour type, decides when a decisive
+   sensitivity finding for the same drug is about another change of the same gene only (the primary
+   driver): the secondary change's evidence is about the compound genotype, and the driver's
+   sensitivity is no evidence against it. Evidence from unrelated tumour types, at level D/E, or on a
+   codon, class or gene pattern stays ``lower_standing``.
 2. **Regimens.** For drugs given together: a per-drug finding on alterations that
    regimen-level evidence (a combination fact about the drugs given) also covers is
    ``outranked`` (unless the per-drug evidence is more than one tier stronger); a per-drug
@@ -185,6 +191,16 @@ def variant_support(f: Finding) -> bool:
     return len({(e.database, e.record) for e in items if e.evidence_level == "D"}) >= MULTIPLE_D
 
 
+def sibling_variant_support(f: Finding) -> bool:
+    """Whether a finding of a gene has clinical (A–C) evidence naming the observed change itself (breadth
+    ``exact``, matched exactly) recorded in a sibling tumour type of the query (rule 1b)."""
+    return f.gene is not None and any(
+        BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation == "sibling"
+        and EVIDENCE_RANK[e.evidence_level] <= 2
+        for e in f.evidence
+    )  # fmt: skip
+
+
 def variant_level_sensitivity(f: Finding) -> bool:
     """Whether a sensitivity finding has evidence naming the observed change itself (not only its
     codon range, exon class or gene)."""
@@ -247,6 +263,21 @@ def weigh(
     if fs and all(x == "lower_standing" for x in status):  # nothing recorded in this tumour: weigh what there is
         status = ["decisive"] * len(fs)
         notes = ["only evidence from other tumour types applies (lower standing)"] * len(fs)
+
+    # 1b. a secondary change's clinical resistance recorded in a related (sibling) tumour type decides against
+    #     sensitivity on the primary driver of the same gene alone
+    for r, f in enumerate(fs):
+        if status[r] != "lower_standing" or f.effect not in RESISTANCE_SIDE or not sibling_variant_support(f):
+            continue
+        for s, g in enumerate(fs):
+            if (g.effect == "sensitivity" and status[s] == "decisive" and g.gene == f.gene
+                    and set(g.drugs) & set(f.drugs) and not core(f) <= core(g)):  # fmt: skip
+                status[r] = "decisive"
+                notes[r] = (
+                    "clinical evidence naming this secondary change, recorded in a related tumour type, decides over "
+                    f"sensitivity on {g.alteration} alone"
+                )
+                break
 
     # 0. a reversion restores the loss of function that a sensitivity finding rests on: it decides
     protected: set[int] = set()
