@@ -58,6 +58,14 @@ def finding_order(f: Finding) -> tuple[object, ...]:
             f.alteration, f.fact_id)  # fmt: skip
 
 
+def _defeating(effect: str, level: str) -> bool:
+    """Whether resistance-side evidence removes a candidate next option: resistance at any level, reduced
+    sensitivity only from clinical trials or labels (A-B). Reduced sensitivity from patient series (C) or below is an
+    association (e.g. PTEN loss and anti-PD-1 in melanoma): it decides a verdict on the drug asked about, but it does
+    not strike a standard next line off the list."""
+    return effect == "resistance" or EVIDENCE_RANK[level] <= 1
+
+
 class Annotator:
     """Pre-indexed knowledge for fast, repeated annotation.
 
@@ -456,10 +464,12 @@ class Annotator:
                 hit = False
             elif len(therapy) == 1 and all(f.effect in RESISTANCE_SIDE for f in facts):
                 # nothing to weigh against: defeated when any resistance fact applies with full standing
-                hit = any(self.scope.best(tumor, f.tumors) in DECIDING for f in facts)
+                hit = any(self.scope.best(tumor, f.tumors) in DECIDING for f in facts
+                          if _defeating(f.effect, f.evidence_level))
             else:
                 w = self.evaluate(rel, therapy, tumor)
-                hit = any(g.effect in RESISTANCE_SIDE and g.status == "decisive" for g in w.findings)
+                hit = any(g.effect in RESISTANCE_SIDE and g.status == "decisive"
+                          and _defeating(g.effect, g.evidence_level) for g in w.findings)
             self._defeated[key] = hit
         return hit
 

@@ -26,7 +26,8 @@ Candidates (``basis`` of a :class:`~oncoresist.annotate.result.TherapyOption`):
                           like every candidate, when another finding (T790M) defeats it
 
 Every candidate is then annotated itself against the whole profile (same verdict rule): a
-therapy that another finding defeats (a decisive resistance-side finding) is dropped, unless
+therapy that another finding defeats (a decisive resistance-side finding: resistance at any level, reduced
+sensitivity from A-B evidence only, ``engine._defeating``) is dropped, unless
 the regimen addresses it (the regimen rule of :mod:`.verdict`). The drugs given, and any
 subset of them, are never offered; at most :data:`MAX_OPTIONS` are listed. Ranking: evidence
 level, then tumour standing, then approved therapies (every drug with a recorded oncology
