@@ -54,8 +54,8 @@ CHILD = textwrap.dedent("""
         wall = time.perf_counter() - t0
         r1 = resource.getrusage(resource.RUSAGE_SELF)
         patients = load_results(Path(tmp) / "run")[0]
-        cols = [c for c in patients.columns if "pfs" in c.lower() or "event" in c.lower()]
-        summary = {c: float(patients[c].astype(float).median()) for c in cols[:4]}
+        cols = [c for c in patients.columns if str(c).endswith("_time")]
+        summary = {c: float(patients[c].astype(float).median()) for c in cols[:3]}
     print("RESULT " + json.dumps({
         "wall_s": wall, "cpu_s": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime),
         "peak_rss_mb": r1.ru_maxrss / 1024.0, "n_patients": int(len(patients)), "medians": summary,
