@@ -9,7 +9,7 @@
    path), which gives each path's compiled cost per call on exactly the arguments the run sees.
 3. The compiled engine runs the same scenario on one thread; its kernel CPU time per replicate-step minus
    the replayed sampling cost is the rest of the step (rates, bookkeeping, recording, loop). The
-   Simulator's construction (per-replicate seed streams, the typed list of generators) is timed apart.
+   Simulator's construction (per-replicate PCG64 stream rows, PK, packing) is timed apart.
    The compiled run comes first: compiled after the mirror had run, the kernel ran at Python speed.
 
 CPU times are this thread's (``time.thread_time``), so other jobs on the machine inflate them less
@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 from peer_gillespy2 import SCENARIO, T_END
 
-from oncoresist.engine import Simulator, _leap, simulate
+from oncoresist.engine import Simulator, _leap, _pcg, simulate
 from oncoresist.engine import _samplers as smp
 
 
@@ -46,16 +46,14 @@ def record_calls(n_rep: int, seed: int) -> tuple[dict[str, list[tuple[Any, ...]]
     calls: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     orig_lineages, orig_poisson = _leap.lineages, _leap.poisson
 
-    def lineages(rng: np.random.Generator, n: int, surv: float, eta: float) -> int:
-        state = rng.bit_generator.state
+    def lineages(rng: np.ndarray, n: int, surv: float, eta: float) -> int:
+        probe = rng.copy()  # the replicate's PCG64 state row (engine/_pcg.py) before the call
         out = orig_lineages(rng, n, surv, eta)
-        probe = np.random.Generator(np.random.PCG64())
-        probe.bit_generator.state = state
         k = smp.binomial(probe, n, surv) if n > _leap.SMALL_LINEAGES else 0  # the K this call drew
         calls[_path(n, surv, eta, k)].append((n, surv, eta))
         return int(out)
 
-    def poisson(rng: np.random.Generator, lam: float) -> int:
+    def poisson(rng: np.ndarray, lam: float) -> int:
         calls["arrivals poisson"].append((lam,))
         return int(orig_poisson(rng, lam))
 
@@ -83,7 +81,7 @@ def record_calls(n_rep: int, seed: int) -> tuple[dict[str, list[tuple[Any, ...]]
 
 
 @njit(error_model="numpy")
-def _replay_lineages(rng: np.random.Generator, n: np.ndarray, surv: np.ndarray, eta: np.ndarray) -> int:
+def _replay_lineages(rng: np.ndarray, n: np.ndarray, surv: np.ndarray, eta: np.ndarray) -> int:
     s = 0
     for i in range(n.size):
         s += _leap.lineages(rng, n[i], surv[i], eta[i])
@@ -91,7 +89,7 @@ def _replay_lineages(rng: np.random.Generator, n: np.ndarray, surv: np.ndarray, 
 
 
 @njit(error_model="numpy")
-def _replay_poisson(rng: np.random.Generator, lam: np.ndarray) -> int:
+def _replay_poisson(rng: np.ndarray, lam: np.ndarray) -> int:
     s = 0
     for i in range(lam.size):
         s += _leap.poisson(rng, lam[i])
@@ -100,7 +98,7 @@ def _replay_poisson(rng: np.random.Generator, lam: np.ndarray) -> int:
 
 def unit_cost(name: str, args: list[tuple[Any, ...]], repeat: int = 20) -> float:
     """Compiled seconds per call on the recorded arguments (replayed ``repeat`` times)."""
-    rng = np.random.default_rng(1)
+    rng = _pcg.seed_states([np.random.SeedSequence(1)])[0].copy()
     cols = list(zip(*args, strict=True))
     if name == "arrivals poisson":
         lam = np.array(cols[0], float)
@@ -130,7 +128,7 @@ def main() -> None:
     sim.advance(T_END)
     t2 = time.thread_time()
     per_step = (t2 - t1) / (args.replicates * T_END)
-    print(f"Simulator construction (streams, typed list of generators, PK): {(t1 - t0) / args.replicates * 1e6:.1f} us "
+    print(f"Simulator construction (PCG64 stream rows, PK, packing): {(t1 - t0) / args.replicates * 1e6:.1f} us "
           f"CPU per replicate = {(t1 - t0) / (args.replicates * T_END) * 1e9:.0f} ns per replicate-step")  # fmt: skip
     print(f"compiled kernel, 1 thread: {per_step * 1e9:.0f} ns CPU per replicate-step "
           f"({args.replicates} replicates x {T_END:.0f} daily steps)")  # fmt: skip

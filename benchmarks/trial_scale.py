@@ -18,6 +18,11 @@ run on an otherwise idle 2-core machine::
 worker always runs its batch's engine on one thread). ``--method`` is the engine (default ``leap``;
 ``tau`` for the figures measured before it).
 
+``--compare-ref REF`` instead runs the trial of an older commit and of this tree in one run (issue 13:
+100,000 patients at >= 2x the patient-years per second of a075101); see ``trial_compare_ref.py``::
+
+    .venv/bin/python benchmarks/trial_scale.py --compare-ref a075101 --patients 100000
+
 ``--patients`` is the total over both arms. Results go to ``OUT/results.json`` and are printed as
 a Markdown table (paste into docs/benchmarks.md, section "## Trials").
 """
@@ -30,6 +35,7 @@ import os
 import platform
 import resource
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -91,6 +97,14 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
 
 
 def main() -> None:
+    if "--compare-ref" in sys.argv:  # old commit vs this tree (benchmarks/trial_compare_ref.py)
+        import trial_compare_ref
+
+        argv = sys.argv[1:]
+        i = argv.index("--compare-ref")
+        ref = argv[i + 1] if i + 1 < len(argv) else "a075101"
+        trial_compare_ref.main(["--ref", ref, *argv[:i], *argv[i + 2:]])
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--patients", type=int, default=2000, help="total patients (both arms)")
     ap.add_argument("--workers", type=int, nargs="*", default=[2], help="Dask LocalCluster sizes to run")

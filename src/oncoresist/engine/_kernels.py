@@ -214,6 +214,26 @@ def competition_death(counts, tp, comp, out):
 
 
 @njit(**_OPTS)
+def rates_batch(conc, counts, pidx, tp, pdp, comb, sws, swp, comp, has_comp, out_b, out_d):
+    """Per-cell birth and death (with competition) of every replicate now: :func:`rates_at` and
+    :func:`competition_death` for row q with kinetic set ``pidx[q]``, into ``out_b[q]``, ``out_d[q]``."""
+    T = tp.shape[1]
+    sw = np.empty(sws.shape[0])
+    work = np.empty(conc.shape[1])
+    cd = np.zeros(T)
+    cf = np.empty(T)
+    for q in range(conc.shape[0]):
+        p = pidx[q]
+        rates_at(conc[q], tp[p], pdp[p], comb, sws, swp[p], out_b[q], out_d[q], sw, work)
+        if has_comp:
+            for i in range(T):
+                cf[i] = float(counts[q, i])
+            competition_death(cf, tp[p], comp, cd)
+            for i in range(T):
+                out_d[q, i] += cd[i]
+
+
+@njit(**_OPTS)
 def daughter_type(rng, i, div_off, div_tgt, div_p):
     """Type of a newborn cell when a type-``i`` cell divides.
 

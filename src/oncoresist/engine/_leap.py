@@ -52,6 +52,7 @@ from oncoresist.engine._kernels import (
     record,
     segment_end,
 )
+from oncoresist.engine._pcg import random
 from oncoresist.engine._samplers import binomial, negative_binomial, poisson
 
 SMALL_LINEAGES = 4
@@ -94,7 +95,7 @@ def lineages(rng, n, surv, eta):
         if n <= SMALL_LINEAGES:
             total = 0
             for _ in range(n):
-                if rng.random() < surv:
+                if random(rng) < surv:
                     total += 1
             return total
         return binomial(rng, n, surv)
@@ -102,7 +103,7 @@ def lineages(rng, n, surv, eta):
     if n <= SMALL_LINEAGES:
         total = 0
         for _ in range(n):
-            u = rng.random()
+            u = random(rng)
             if u < surv:
                 v = u / surv
                 total += 1
@@ -115,7 +116,7 @@ def lineages(rng, n, surv, eta):
     if k <= SMALL_NEGBIN:
         total = k
         for _ in range(k):
-            total += int(math.log1p(-rng.random()) * inv_leta)
+            total += int(math.log1p(-random(rng)) * inv_leta)
         return total
     return k + negative_binomial(rng, k, 1.0 - eta)
 
@@ -181,7 +182,7 @@ def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
         counts[j] += lineages(rng, m, surv, eta)
         return
     for _ in range(m):
-        surv, eta = leap_params(lam_bar[j], mu_bar[j], _arrival_rest(rng.random(), n0, n1, h))
+        surv, eta = leap_params(lam_bar[j], mu_bar[j], _arrival_rest(random(rng), n0, n1, h))
         counts[j] += lineages(rng, 1, surv, eta)
 
 
@@ -333,11 +334,13 @@ def leap_run(
 
 @njit(**_OPTS)
 def leap_batch(
-    rngs, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
+    states, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
     rec_times, out_counts, out_conc, dt_max,
 ):
-    """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`)."""
+    """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`, except
+    that replicate q's stream is row q of ``states``, ``uint64[R, 4]`` PCG64 states of :mod:`._pcg`,
+    advanced in place)."""
     T = tp.shape[1]
     S = sws.shape[0]
     bq = np.zeros((3, T))
@@ -349,7 +352,7 @@ def leap_batch(
         q = qs[m]
         p = pidx[q]
         status[q] = leap_run(
-            rngs[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
+            states[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
             tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
             rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec, swbar,
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numba import njit
 
+from oncoresist.engine._pcg import standard_normal
 from oncoresist.model.compile import CompiledModel
 
 
@@ -107,6 +110,51 @@ def scaled(base: Packed, model: CompiledModel, mult: dict[str, np.ndarray], q: i
         swp[:, 1] *= mult["switch_rates"][q]
         changes["swp"] = np.ascontiguousarray(swp)
     return replace(base, **changes) if changes else base  # type: ignore[arg-type]
+
+
+def scaled_stack(base: Packed, model: CompiledModel, mult: dict[str, np.ndarray],
+                 r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(tp, pdp, div_p, swp)`` stacked over ``r`` replicates, row q equal to :func:`scaled` ``(…, q)``'s
+    arrays (the same element-wise operations, broadcast over the replicates: bit-identical)."""
+    tp = np.array(np.broadcast_to(base.tp, (r, *base.tp.shape)))
+    if "birth" in mult or "death" in mult:
+        if "birth" in mult:
+            tp[:, :, 0] *= mult["birth"]
+        if "death" in mult:
+            tp[:, :, 1] *= mult["death"]
+        tp[:, :, 3] = np.maximum(tp[:, :, 0] - tp[:, :, 1], 0.0)
+    pdp = np.array(np.broadcast_to(base.pdp, (r, *base.pdp.shape)))
+    if "drug_emax" in mult:
+        e = mult["drug_emax"]
+        pdp[..., 3] *= e
+        pdp[..., 0] = np.minimum(pdp[..., 0] * e, 1.0)
+    if "drug_ec50" in mult:
+        pdp[..., 1] *= mult["drug_ec50"]
+        pdp[..., 4] *= mult["drug_ec50"]
+    if "transitions" in mult:
+        order = np.argsort(model.div_src, kind="stable")
+        div_p = np.ascontiguousarray(np.minimum(base.div_p[None, :] * mult["transitions"][:, order], 1.0))
+    else:
+        div_p = np.array(np.broadcast_to(base.div_p, (r, *base.div_p.shape)))
+    swp = np.array(np.broadcast_to(base.swp, (r, *base.swp.shape)))
+    if "switch_rates" in mult:
+        swp[:, :, 0] *= mult["switch_rates"]
+        swp[:, :, 1] *= mult["switch_rates"]
+    return tp, pdp, div_p, swp
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def pk_draws(states, w_cl, w_v, clearance, volume, cl_out, v_out):
+    """Every replicate's clearance and volume from its PK stream (row q of ``states``, PCG64 rows of
+    :mod:`._pcg`): drug by drug, two standard normals, ``CL·exp(ω_CL z₁)``, ``V·exp(ω_V z₂)`` — the
+    draws and arithmetic of :func:`oncoresist.model.pk.sample_pk` (``ω`` precomputed as there)."""
+    for q in range(states.shape[0]):
+        st = states[q]
+        for j in range(clearance.shape[0]):
+            z0 = standard_normal(st)
+            z1 = standard_normal(st)
+            cl_out[q, j] = clearance[j] * math.exp(w_cl[j] * z0)
+            v_out[q, j] = volume[j] * math.exp(w_v[j] * z1)
 
 
 def scale_pk(pkp: np.ndarray, mult: dict[str, np.ndarray], q: int) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Private numba samplers for the ``leap`` kernel: exact binomial, Poisson, gamma and negative binomial.
 
 May change at any time. Each function takes a :class:`numpy.random.Generator` (unboxed by numba) and
-draws only ``rng.random()`` and ``rng.standard_normal()`` from it, so a replicate's draws depend on
+draws only ``random(rng)`` and ``standard_normal(rng)`` from it, so a replicate's draws depend on
 its own stream alone.
 
 Why not ``rng.binomial`` / ``rng.poisson`` / ``rng.negative_binomial``: numba's ports of NumPy's
@@ -36,6 +36,8 @@ import math
 import numpy as np
 from numba import njit
 
+from oncoresist.engine._pcg import random, standard_normal
+
 _OPTS = {"cache": True, "nogil": True, "error_model": "numpy", "inline": "always"}
 """Inlined into the kernel at numba-IR level (about 10% of the peer scenario's kernel time)."""
 
@@ -66,7 +68,7 @@ def _binomial_inversion(rng, n, p):
     s = p / q
     f0 = math.exp(n * math.log1p(-p))
     while True:
-        u = rng.random()
+        u = random(rng)
         f = f0
         k = 0
         while u > f:
@@ -91,8 +93,8 @@ def _btrs(rng, n, p):
     alpha = -1.0
     r = m = h = 0.0
     while True:
-        u = rng.random() - 0.5
-        v = rng.random()
+        u = random(rng) - 0.5
+        v = random(rng)
         us = 0.5 - abs(u)
         k = math.floor((2.0 * a / us + b) * u + c)
         if k < 0.0 or k > fn:
@@ -138,8 +140,8 @@ def _ptrs(rng, lam):
     vr = 0.9277 - 3.6224 / (b - 2.0)
     inv_alpha = -1.0
     while True:
-        u = rng.random() - 0.5
-        v = rng.random()
+        u = random(rng) - 0.5
+        v = random(rng)
         us = 0.5 - abs(u)
         k = math.floor((2.0 * a / us + b) * u + lam + 0.43)
         if k < 0.0:
@@ -162,7 +164,7 @@ def _poisson_inversion(rng, lam):
     """``Poisson(λ)`` by sequential search of the CDF from 0 (``λ < 10``); one uniform per try."""
     f0 = math.exp(-lam)
     while True:
-        u = rng.random()
+        u = random(rng)
         f = f0
         k = 0
         while u > f and f > 0.0:  # f reaches 0 only past the mode, when rounding left u > 0: draw again
@@ -189,12 +191,12 @@ def standard_gamma(rng, shape):
     d = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * d)
     while True:
-        x = rng.standard_normal()
+        x = standard_normal(rng)
         v = 1.0 + c * x
         if v <= 0.0:
             continue
         v = v * v * v
-        u = rng.random()
+        u = random(rng)
         x2 = x * x
         if u < 1.0 - 0.0331 * x2 * x2:
             return d * v

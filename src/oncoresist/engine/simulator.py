@@ -6,21 +6,22 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 from numba.typed import List as TypedList
 
 from oncoresist.engine import _kernels as kern
-from oncoresist.engine import _leap
-from oncoresist.engine._pack import Packed, pack, pk_params, scale_pk, scaled
+from oncoresist.engine import _leap, _pcg
+from oncoresist.engine._pack import Packed, pack, pk_draws, pk_params, scaled_stack
 from oncoresist.engine.ode import ode_run
 from oncoresist.engine.replicate import KINETIC, ReplicateParameters
 from oncoresist.engine.result import SimulationResult
 from oncoresist.errors import InvalidArgument, PopulationCeilingError, ScenarioError
 from oncoresist.model.compile import CompiledModel, compile_scenario
 from oncoresist.model.load import ScenarioLike, load_scenario
-from oncoresist.model.pk import CONSTANT, sample_pk
+from oncoresist.model.pk import CONSTANT
 from oncoresist.provenance import provenance
 from oncoresist.random import SeedLike, as_seed_sequence, child_seed, generator, seed_record
 from oncoresist.units import POPULATION_CEILING
@@ -158,12 +159,7 @@ class Simulator:
             raise InvalidArgument("replicate_params: must be a ReplicateParameters", param="replicate_params")
         self.replicate_params = replicate_params
         self._mult = {} if replicate_params is None else replicate_params.expand(self.model, len(self.replicate_ids))
-        kinetic = any(k in self._mult for k in KINETIC)
-        self._per: list[Packed] | None = (
-            [scaled(self._packed, self.model, self._mult, q) for q in range(len(self.replicate_ids))]
-            if kinetic
-            else None
-        )
+        self._kinetic = any(k in self._mult for k in KINETIC)
         self._stack_kinetics()
         self._stopped = np.zeros(len(self.replicate_ids), bool)
         self.t = 0.0
@@ -180,6 +176,14 @@ class Simulator:
         else:
             ss = replicate_seed(self.seed_sequence, int(self.replicate_ids[q]), stream)
         return generator(ss)
+
+    def _stream_states(self, stream: int) -> np.ndarray:
+        """PCG64 state rows (``uint64[R, 4]``) of every replicate's stream ``stream`` (as :meth:`_stream`)."""
+        if self._own_seeds is not None:
+            return _pcg.child_states(self._own_seeds, stream)
+        root = self.seed_sequence
+        return _pcg.stream_states(root.entropy, int(root.pool_size),
+                                  [(*root.spawn_key, int(k), stream) for k in self.replicate_ids])
 
     def _init_state(self, initial: np.ndarray | Sequence[float] | None) -> None:
         m, r = self.model, len(self.replicate_ids)
@@ -214,16 +218,27 @@ class Simulator:
             if "volume" in self._mult:
                 self._pkp[:, :, 2] /= self._mult["volume"]
                 self._pkp[:, :, 3] *= self._mult["volume"]
-        self._rngs = []
-        for q in range(r):
-            if varies:
-                pk_rng = self._stream(q, 0)
-                cl, v = m.clearance.copy(), m.volume.copy()
-                for j in range(nd):
-                    cl[j], v[j] = sample_pk(pk_rng, cl[j], v[j], m.cv_clearance[j], m.cv_volume[j])
-                self._pkp[q] = scale_pk(pk_params(m, cl, v), self._mult, q)
-            self._rngs.append(self._stream(q, 1))
-        self._rng_list = _typed_list(self._rngs) if self.engine != "ode" else None
+        # the leap kernel takes each dynamics stream as a PCG64 state row (engine/_pcg.py: the same
+        # stream as Generator(PCG64(seq)), without building and unboxing one Generator per replicate)
+        leap = self.engine == "leap"
+        if varies:  # each replicate's PK stream (stream 0) as sample_pk draws it, for all replicates at once
+            w_cl = np.array([math.sqrt(math.log1p(m.cv_clearance[j] ** 2)) for j in range(nd)])
+            w_v = np.array([math.sqrt(math.log1p(m.cv_volume[j] ** 2)) for j in range(nd)])
+            cl, v = np.empty((r, nd)), np.empty((r, nd))
+            pk_draws(self._stream_states(0), w_cl, w_v, m.clearance.astype(float), m.volume.astype(float), cl, v)
+            self._pkp[:, :, 0] = m.pk_model.astype(float)
+            self._pkp[:, :, 1] = m.ka
+            self._pkp[:, :, 2] = cl / v
+            self._pkp[:, :, 3] = v
+            self._pkp[:, :, 4] = m.bioavailability
+            if "clearance" in self._mult:
+                self._pkp[:, :, 2] *= self._mult["clearance"]
+            if "volume" in self._mult:
+                self._pkp[:, :, 2] /= self._mult["volume"]
+                self._pkp[:, :, 3] *= self._mult["volume"]
+        self._rngs = [] if leap else [self._stream(q, 1) for q in range(r)]
+        self._states = self._stream_states(1) if leap else np.zeros((r, 4), np.uint64)
+        self._rng_list = _typed_list(self._rngs) if self.engine in ("ssa", "tau") else None
         shape = (r, self.times.size)
         self._out_counts = np.zeros((*shape, m.n_types), dtype=dtype)
         self._out_conc = np.zeros((*shape, nd))
@@ -235,18 +250,24 @@ class Simulator:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        if self.engine != "ode":
+        if self.engine in ("ssa", "tau"):
             self._rng_list = _typed_list(self._rngs)
 
     def _stack_kinetics(self) -> None:
-        """Kinetic arrays with a parameter-set axis first, and each replicate's set (for the batch kernels)."""
-        sets = [self._packed] if self._per is None else self._per
-        self._k_tp = np.ascontiguousarray(np.stack([p.tp for p in sets]))
-        self._k_pdp = np.ascontiguousarray(np.stack([p.pdp for p in sets]))
-        self._k_div_p = np.ascontiguousarray(np.stack([p.div_p for p in sets]))
-        self._k_swp = np.ascontiguousarray(np.stack([p.swp for p in sets]))
+        """Kinetic arrays with a parameter-set axis first, and each replicate's set (for the batch kernels):
+        one set shared by every replicate, or (``replicate_params`` scaling kinetics) one per replicate."""
+        p = self._packed
         r = len(self.replicate_ids)
-        self._k_pidx = np.zeros(r, np.int64) if self._per is None else np.arange(r, dtype=np.int64)
+        if self._kinetic:
+            tp, pdp, div_p, swp = scaled_stack(p, self.model, self._mult, r)
+            self._k_pidx = np.arange(r, dtype=np.int64)
+        else:
+            tp, pdp, div_p, swp = p.tp[None], p.pdp[None], p.div_p[None], p.swp[None]
+            self._k_pidx = np.zeros(r, np.int64)
+        self._k_tp = np.ascontiguousarray(tp)
+        self._k_pdp = np.ascontiguousarray(pdp)
+        self._k_div_p = np.ascontiguousarray(div_p)
+        self._k_swp = np.ascontiguousarray(swp)
 
     @property
     def n_replicates(self) -> int:
@@ -274,7 +295,10 @@ class Simulator:
 
     def _packed_for(self, q: int) -> Packed:
         """Kernel arrays of the batch's ``q``-th replicate (its own when ``replicate_params`` scale kinetics)."""
-        return self._packed if self._per is None else self._per[q]
+        if not self._kinetic:
+            return self._packed
+        return replace(self._packed, tp=self._k_tp[q], pdp=self._k_pdp[q], div_p=self._k_div_p[q],
+                       swp=self._k_swp[q])
 
     def rates(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-cell birth and death rates now (per day), each ``[replicate, cell type]``.
@@ -285,15 +309,9 @@ class Simulator:
         m = self.model
         b = np.empty((self.n_replicates, m.n_types))
         d = np.empty_like(b)
-        sw = np.empty(m.sw_src.size)
-        work = np.empty(m.n_drugs)
-        cd = np.zeros(m.n_types)
-        for q in range(self.n_replicates):
-            p = self._packed_for(q)
-            kern.rates_at(self._conc[q], p.tp, p.pdp, p.comb, p.sws, p.swp, b[q], d[q], sw, work)
-            if p.has_comp:
-                kern.competition_death(self._counts[q].astype(float), p.tp, p.comp, cd)
-                d[q] += cd
+        p = self._packed
+        kern.rates_batch(self._conc, self._counts, self._k_pidx, self._k_tp, self._k_pdp, p.comb, p.sws, self._k_swp,
+                         p.comp, p.has_comp, b, d)
         return b, d
 
     def death_flux(self) -> np.ndarray:
@@ -483,10 +501,12 @@ class Simulator:
         rec = self.times[a:b]
         out_counts, out_conc = self._out_counts[:, a:b], self._out_conc[:, a:b]
 
+        streams = self._states if self.engine == "leap" else self._rng_list
+
         def run(qs: np.ndarray) -> int:
-            kernel(self._rng_list, qs, status, self.t, t1, self._counts, self._depot, self._conc, self._dose,
-                   self._interval, self._next, self._pkp, self._k_pidx, self._k_tp, self._k_pdp, p.comb,
-                   p.div_off, p.div_tgt, self._k_div_p, p.sws, self._k_swp, p.comp, p.has_comp,
+            kernel(streams, qs, status, self.t, t1, self._counts, self._depot, self._conc, self._dose, self._interval,
+                   self._next, self._pkp, self._k_pidx, self._k_tp, self._k_pdp, p.comb, p.div_off, p.div_tgt,
+                   self._k_div_p, p.sws, self._k_swp, p.comp, p.has_comp,
                    rec, out_counts, out_conc, last, *extra)  # fmt: skip
             return int(qs.size)
 
@@ -497,11 +517,10 @@ class Simulator:
         threads = min(self.n_threads, rest.size)
         chunks = np.array_split(rest, 4 * threads) if threads > 1 else [rest]
         if threads > 1:
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                for n in pool.map(run, chunks):
-                    done += n
-                    if progress:
-                        progress(done)
+            for n in _pool(threads).map(run, chunks):
+                done += n
+                if progress:
+                    progress(done)
         else:
             done += run(rest)
             if progress:
@@ -535,6 +554,20 @@ class Simulator:
             scenario=self.scenario.model_dump(mode="json"),
             provenance=provenance("simulate", params, seed=seed),
         )
+
+
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """A thread pool of ``threads`` workers kept for the process (a trial advances its simulators
+    dozens of times; starting threads each time cost milliseconds on a loaded machine). Keyed by the
+    process id, so a forked child never uses its parent's (absent) threads."""
+    key = (os.getpid(), threads)
+    pool = _POOLS.get(key)
+    if pool is None:
+        pool = _POOLS[key] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="oncoresist-engine")
+    return pool
 
 
 def _typed_list(rngs: list[np.random.Generator]) -> TypedList:
