@@ -18,11 +18,13 @@ Usage::
 
 ``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget, from ``--offset``;
 model choices are made on a development set (every 4th lesion from an offset: ``DEV_OFFSETS``) and the
-run reports each development set and the lesions never used for choosing apart. ``--priors`` instead fits the bi-exponential and
-Gompertz laws to the fitted parts and writes the shipped population priors; ``--eb-priors`` writes the
-empirical-Bayes candidate (``fit.population``); ``--prior-file`` and ``--imaging-nu`` run the benchmark
-with other priors or Student-t imaging errors; ``--classical-from`` reuses the classical rows of an
-earlier ``--out`` CSV.
+run reports each development set and the lesions never used for choosing apart. ``--priors`` instead fits
+the bi-exponential and Gompertz laws to the fitted parts and writes the shipped population priors;
+``--eb-priors`` writes the empirical-Bayes candidate (``fit.population``); ``--prior-file``,
+``--imaging-nu``, ``--kill-decel``, ``--init`` and ``--steps`` run the benchmark with other priors, Student-t
+imaging errors, a decelerating kill, other walker starts or chain lengths; ``--classical-from`` reuses the
+classical rows of an earlier ``--out`` CSV; ``--out-resistance`` writes the per-lesion diagnostics that
+``benchmarks/fit_laleh_diagnose.py`` reads.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--imaging-nu", type=float, default=None,
                     help="Student-t imaging errors with this many degrees of freedom (default: the fitter's)")
     ap.add_argument("--kill-decel", action="store_true",
-                    help="the drug's kill decelerates on the growth's Gompertz clock (ResistanceFitter(kill_decel=True))")
+                    help="the drug's kill decelerates on the growth's Gompertz clock (ResistanceFitter(kill_decel))")
     ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
     ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
     ap.add_argument("--classical-from", type=Path, default=None,
