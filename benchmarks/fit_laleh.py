@@ -195,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="priors YAML for the resistance model (default: the shipped fit/data/laleh_priors.yaml)")
     ap.add_argument("--imaging-nu", type=float, default=None,
                     help="Student-t imaging errors with this many degrees of freedom (default: the fitter's)")
-    ap.add_argument("--kill-decel", action="store_true",
-                    help="the drug's kill decelerates on the growth's Gompertz clock (ResistanceFitter(kill_decel))")
+    ap.add_argument("--kill-decel", action=argparse.BooleanOptionalAction, default=None,
+                    help="the drug's kill decelerates on the growth's Gompertz clock (default: the fitter's, on)")
     ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
     ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
     ap.add_argument("--classical-from", type=Path, default=None,
@@ -224,13 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         classical = holdout_comparison(sub, n_jobs=a.jobs, volume_scale=scale)  # one volume unit for every model
     t_classical = time.perf_counter() - started
+    if a.out:  # written before the resistance fits, so that an interrupted run keeps its classical rows
+        classical.to_csv(a.out.with_suffix(".classical.csv"), index=False)
     settings: dict[str, Any] = dict(SETTINGS)
     if a.prior_file is not None:
         settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
     if a.imaging_nu is not None:
         settings["imaging_nu"] = a.imaging_nu
-    if a.kill_decel:
-        settings["kill_decel"] = True
+    if a.kill_decel is not None:
+        settings["kill_decel"] = a.kill_decel
     if a.init is not None:
         settings["init"] = a.init
     if a.steps is not None:
@@ -238,12 +240,28 @@ def main(argv: list[str] | None = None) -> int:
     root = as_seed_sequence(a.seed)
     seeds = root.spawn(len(keep))
     jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
+    # lesions never used for choosing are fitted first (a run cut short keeps them); seeds stay tied to the lesion
+    eligible_all = sorted(sizes[sizes >= MIN_POINTS].index)
+    chosen_on = {lid for off in DEV_OFFSETS.values() for lid in eligible_all[off::DEV_EVERY]}
+    jobs.sort(key=lambda j: str(j[0]["lesion_id"].iloc[0]) in chosen_on)
     started = time.perf_counter()
+    partial = a.out_resistance.with_suffix(".partial.csv") if a.out_resistance else None
+    res: list[dict[str, Any]] = []
+
+    def keep_row(row: dict[str, Any]) -> None:  # each finished lesion is appended, for runs cut short
+        res.append(row)
+        if partial is not None:
+            pd.DataFrame([row]).to_csv(partial, mode="a", header=len(res) == 1, index=False)
+
+    if partial is not None:
+        partial.unlink(missing_ok=True)
     if a.jobs > 1:
         with ProcessPoolExecutor(max_workers=a.jobs) as pool:
-            res = list(pool.map(_one, jobs, chunksize=4))
+            for row in pool.map(_one, jobs, chunksize=4):
+                keep_row(row)
     else:
-        res = [_one(j) for j in jobs]
+        for j in jobs:
+            keep_row(_one(j))
     t_res = time.perf_counter() - started
     rdf = pd.DataFrame(res)
     errors = pd.concat([classical, rdf[["lesion_id", "arm", "law", "heldout_mae", "heldout_last_abs_error"]]],

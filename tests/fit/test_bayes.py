@@ -117,12 +117,15 @@ def test_ctdna_of_the_resistance_mutation_narrows_the_resistant_fraction() -> No
 def test_pooled_mode_starts_reach_the_same_posterior_and_bad_init_is_refused() -> None:
     rng = np.random.default_rng(5)
     s = _engine_series(1e-3, 0.03, 0.01, rng)
-    own = _quiet_fit(ResistanceFitter(random_state=3, **FAST), s)
+    own = _quiet_fit(ResistanceFitter(random_state=3, init="own_mode", **FAST), s)
     pooled = _quiet_fit(ResistanceFitter(random_state=3, init="pooled_modes", **FAST), s)
     assert pooled.provenance_["sampler"]["init"] == "pooled_modes"
-    for name in ("kill", "growth", "log_d0"):  # same target: medians agree within a fraction of a posterior sd
+    # same target (pooled also searches from low-deceleration starts, so it may find a mode own_mode misses):
+    # medians agree within a posterior sd, and the pooled chains agree with each other
+    for name in ("kill", "growth", "log_d0"):
         sd = own.posterior_[name].std()
-        assert abs(pooled.posterior_[name].median() - own.posterior_[name].median()) < 0.5 * sd, name
+        assert abs(pooled.posterior_[name].median() - own.posterior_[name].median()) < sd, name
+    assert max(pooled.rhat_.values()) < 1.1
     with pytest.raises(OncoresistError, match="init must be one of"):
         ResistanceFitter(init="prior").fit(s)
 
@@ -134,7 +137,7 @@ def test_decelerating_kill_forecasts_a_flatter_response_than_the_exponential_kil
     s = Series(patient_id="shrinking", measurements=[
         Measurement(time_days=ti, kind=MeasurementKind.lesion_diameter, value=di) for ti, di in zip(t, d, strict=True)])
     priors = Priors.from_population()
-    fixed = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, **FAST), s)
+    fixed = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=False, **FAST), s)
     dec = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=True, **FAST), s)
     assert dec.provenance_["kill_decelerates"] and not fixed.provenance_["kill_decelerates"]
     far = [126.0 + 365.0]

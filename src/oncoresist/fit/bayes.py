@@ -350,12 +350,14 @@ class ResistanceFitter:
         Degrees of freedom of Student-t imaging errors (robust to a mis-measured scan); None: Normal errors.
     kill_decel : bool
         With a deceleration prior: the drug's kill of sensitive cells decelerates on the same Gompertz clock
-        as growth (shrinkage approaches a floor), instead of staying exponential.
+        as growth (shrinkage approaches a floor), instead of staying exponential. Default True (chosen on a
+        development split of the Laleh benchmark, docs/fit.md "Third attempt"); no effect without ``decel``.
     init : {"own_mode", "pooled_modes"}
         Walker starts: ``own_mode``, each ensemble in a small ball around its own local posterior mode;
         ``pooled_modes``, every ensemble's walkers spread over all the modes found (walker i of ensemble c
         around mode (i + c) mod n_chains), so that no ensemble starts confined to one mode of a multimodal
-        posterior.
+        posterior; the mode search also starts from the same prior draws with little deceleration (prior median
+        − 2 log-sd) and keeps the n_chains best modes. Default ``pooled_modes``.
     imaging_target, resistance_targets, default_depth :
         Passed to :func:`oncoresist.fit.resistance.prepare`.
     forecast_days : float
@@ -368,8 +370,8 @@ class ResistanceFitter:
                  thin: int = 2, priors: Priors | None = None, vaf_concentration: float = 1000.0,
                  marker_sigma: float = 0.25, imaging_nu: float | None = None, imaging_target: str | None = None,
                  resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
-                 forecast_days: float = 365.0, random_state: SeedLike = None, kill_decel: bool = False,
-                 init: str = "own_mode") -> None:
+                 forecast_days: float = 365.0, random_state: SeedLike = None, kill_decel: bool = True,
+                 init: str = "pooled_modes") -> None:
         self.kill_decel = kill_decel
         self.init = init
         self.n_chains = n_chains
@@ -430,11 +432,25 @@ class ResistanceFitter:
         starts = post.draw_prior(rng0, 8 * self.n_chains)
         lp0 = post(starts)
         order = np.argsort(-lp0)
-        modes = []
-        for idx in order[: self.n_chains]:
-            res = minimize(_negative_with_gradient(post), starts[idx], jac=True, method="L-BFGS-B",
+        first = [starts[idx] for idx in order[: self.n_chains]]
+        if self.init == "pooled_modes" and post.has_decel:
+            # the same starts with little deceleration (prior median − 2 log-sd: near-exponential regrowth), a
+            # mode that starts drawn around the prior's deceleration can miss; the n_chains best modes are kept
+            assert priors.decel_median is not None
+            low = math.log(priors.decel_median) - 2.0 * priors.decel_log_sd
+            extra = [x.copy() for x in first]
+            for x in extra:
+                x[len(CORE_PARAMS)] = low
+            first = first + extra
+        modes, mode_lp = [], []
+        for x0 in first:
+            res = minimize(_negative_with_gradient(post), x0, jac=True, method="L-BFGS-B",
                            bounds=post.bounds(), options={"maxiter": 200})
-            modes.append(res.x if np.isfinite(post(res.x[None, :])[0]) else starts[idx])
+            m = res.x if np.isfinite(post(res.x[None, :])[0]) else x0
+            modes.append(m)
+            mode_lp.append(float(post(m[None, :])[0]))
+        keep = np.argsort(-np.nan_to_num(np.array(mode_lp), nan=-np.inf), kind="stable")[: self.n_chains]
+        modes = [modes[i] for i in sorted(keep)]
         # the chains are independent ensembles of nw walkers each, advanced together by one emcee sampler whose
         # stretch move pairs every walker only with walkers of its own ensemble (_SubEnsembleStretch): one
         # vectorised likelihood call per half-step for all chains
