@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the drug's kill decelerates on the growth's Gompertz clock (default: the fitter's, on)")
     ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
     ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
+    ap.add_argument("--resistance-from", type=Path, default=None,
+                    help="summarise the resistance rows of an earlier --out-resistance (or .partial.csv) CSV, on the "
+                         "lesions it holds, instead of fitting (needs --classical-from)")
     ap.add_argument("--classical-from", type=Path, default=None,
                     help="reuse the classical-law rows of an earlier --out CSV (same lesions) instead of refitting")
     a = ap.parse_args(argv)
@@ -211,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = table.groupby("lesion_id").size()
     keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
+    done: pd.DataFrame | None = None
+    if a.resistance_from is not None:  # summarise earlier resistance rows (e.g. a run cut short) on their lesions
+        done = pd.read_csv(a.resistance_from, dtype={"lesion_id": str})
+        keep = [lid for lid in keep if lid in set(done["lesion_id"])]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
@@ -245,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen_on = {lid for off in DEV_OFFSETS.values() for lid in eligible_all[off::DEV_EVERY]}
     jobs.sort(key=lambda j: str(j[0]["lesion_id"].iloc[0]) in chosen_on)
     started = time.perf_counter()
-    partial = a.out_resistance.with_suffix(".partial.csv") if a.out_resistance else None
+    partial = a.out_resistance.with_suffix(".partial.csv") if a.out_resistance and done is None else None
     res: list[dict[str, Any]] = []
 
     def keep_row(row: dict[str, Any]) -> None:  # each finished lesion is appended, for runs cut short
@@ -255,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if partial is not None:
         partial.unlink(missing_ok=True)
-    if a.jobs > 1:
+    if done is not None:
+        res = done[done["lesion_id"].isin(keep)].to_dict("records")
+    elif a.jobs > 1:
         with ProcessPoolExecutor(max_workers=a.jobs) as pool:
             for row in pool.map(_one, jobs, chunksize=4):
                 keep_row(row)
