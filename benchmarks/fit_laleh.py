@@ -17,12 +17,14 @@ Usage::
     PYTHONPATH=src python benchmarks/fit_laleh.py --priors src/oncoresist/fit/data/laleh_priors.yaml
 
 ``--every M`` keeps every M-th eligible lesion (sorted by id) to fit a time budget, from ``--offset``;
-model choices are made on the development set (``--every 4``, offset 0: ``DEV_EVERY``) and the run
-reports the development and the other lesions apart. ``--priors`` instead fits the bi-exponential and
-Gompertz laws to the fitted parts and writes the shipped population priors; ``--eb-priors`` writes the
-empirical-Bayes candidate (``fit.population``); ``--prior-file`` and ``--imaging-nu`` run the benchmark
-with other priors or Student-t imaging errors; ``--classical-from`` reuses the classical rows of an
-earlier ``--out`` CSV.
+model choices are made on a development set (every 4th lesion from an offset: ``DEV_OFFSETS``) and the
+run reports each development set and the lesions never used for choosing apart. ``--priors`` instead fits
+the bi-exponential and Gompertz laws to the fitted parts and writes the shipped population priors;
+``--eb-priors`` writes the empirical-Bayes candidate (``fit.population``); ``--prior-file``,
+``--imaging-nu``, ``--kill-decel``, ``--init`` and ``--steps`` run the benchmark with other priors, Student-t
+imaging errors, a decelerating kill, other walker starts or chain lengths; ``--classical-from`` reuses the
+classical rows of an earlier ``--out`` CSV; ``--out-resistance`` writes the per-lesion diagnostics that
+``benchmarks/fit_laleh_diagnose.py`` reads.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ from oncoresist.random import as_seed_sequence
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "longitudinal" / "laleh2022" / "flat_patient_data.csv"
 DEV_EVERY = 4
-"""Model choices were made on every 4th eligible lesion (the development set); the others were not looked at."""
+"""Development sets are every 4th eligible lesion (sorted by id), from an offset."""
+DEV_OFFSETS = {"second attempt": 0, "third attempt": 2}
+"""Offset of each attempt's development set: the second attempt chose on offset 0, the third on offset 2;
+lesions at offsets 1 and 3 were never used for choosing anything."""
 SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
@@ -184,10 +189,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="write empirical-Bayes priors (fit.population) instead (a candidate, not the default)")
     ap.add_argument("--eb-every", type=int, default=4, help="with --eb-priors: every M-th lesion's fitted part")
     ap.add_argument("--out", type=Path, default=None, help="per-lesion errors as CSV")
+    ap.add_argument("--out-resistance", type=Path, default=None,
+                    help="per-lesion resistance-model diagnostics (posterior medians, forecasts, R-hat) as CSV")
     ap.add_argument("--prior-file", type=Path, default=None,
                     help="priors YAML for the resistance model (default: the shipped fit/data/laleh_priors.yaml)")
     ap.add_argument("--imaging-nu", type=float, default=None,
                     help="Student-t imaging errors with this many degrees of freedom (default: the fitter's)")
+    ap.add_argument("--kill-decel", action=argparse.BooleanOptionalAction, default=None,
+                    help="the drug's kill decelerates on the growth's Gompertz clock (default: the fitter's, on)")
+    ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
+    ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
+    ap.add_argument("--resistance-from", type=Path, default=None,
+                    help="summarise the resistance rows of an earlier --out-resistance (or .partial.csv) CSV, on the "
+                         "lesions it holds, instead of fitting (needs --classical-from)")
     ap.add_argument("--classical-from", type=Path, default=None,
                     help="reuse the classical-law rows of an earlier --out CSV (same lesions) instead of refitting")
     a = ap.parse_args(argv)
@@ -200,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = table.groupby("lesion_id").size()
     keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
+    done: pd.DataFrame | None = None
+    if a.resistance_from is not None:  # summarise earlier resistance rows (e.g. a run cut short) on their lesions
+        done = pd.read_csv(a.resistance_from, dtype={"lesion_id": str})
+        keep = [lid for lid in keep if lid in set(done["lesion_id"])]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
@@ -213,30 +231,62 @@ def main(argv: list[str] | None = None) -> int:
     else:
         classical = holdout_comparison(sub, n_jobs=a.jobs, volume_scale=scale)  # one volume unit for every model
     t_classical = time.perf_counter() - started
+    if a.out:  # written before the resistance fits, so that an interrupted run keeps its classical rows
+        classical.to_csv(a.out.with_suffix(".classical.csv"), index=False)
     settings: dict[str, Any] = dict(SETTINGS)
     if a.prior_file is not None:
         settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
     if a.imaging_nu is not None:
         settings["imaging_nu"] = a.imaging_nu
+    if a.kill_decel is not None:
+        settings["kill_decel"] = a.kill_decel
+    if a.init is not None:
+        settings["init"] = a.init
+    if a.steps is not None:
+        settings["n_tune"] = settings["n_draws"] = a.steps
     root = as_seed_sequence(a.seed)
     seeds = root.spawn(len(keep))
     jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
+    # lesions never used for choosing are fitted first (a run cut short keeps them); seeds stay tied to the lesion
+    eligible_all = sorted(sizes[sizes >= MIN_POINTS].index)
+    chosen_on = {lid for off in DEV_OFFSETS.values() for lid in eligible_all[off::DEV_EVERY]}
+    jobs.sort(key=lambda j: str(j[0]["lesion_id"].iloc[0]) in chosen_on)
     started = time.perf_counter()
-    if a.jobs > 1:
+    partial = a.out_resistance.with_suffix(".partial.csv") if a.out_resistance and done is None else None
+    res: list[dict[str, Any]] = []
+
+    def keep_row(row: dict[str, Any]) -> None:  # each finished lesion is appended, for runs cut short
+        res.append(row)
+        if partial is not None:
+            pd.DataFrame([row]).to_csv(partial, mode="a", header=len(res) == 1, index=False)
+
+    if partial is not None:
+        partial.unlink(missing_ok=True)
+    if done is not None:
+        res = done[done["lesion_id"].isin(keep)].to_dict("records")
+    elif a.jobs > 1:
         with ProcessPoolExecutor(max_workers=a.jobs) as pool:
-            res = list(pool.map(_one, jobs, chunksize=4))
+            for row in pool.map(_one, jobs, chunksize=4):
+                keep_row(row)
     else:
-        res = [_one(j) for j in jobs]
+        for j in jobs:
+            keep_row(_one(j))
     t_res = time.perf_counter() - started
     rdf = pd.DataFrame(res)
     errors = pd.concat([classical, rdf[["lesion_id", "arm", "law", "heldout_mae", "heldout_last_abs_error"]]],
                        ignore_index=True)
     if a.out:
         errors.to_csv(a.out, index=False)
+    if a.out_resistance:
+        rdf.to_csv(a.out_resistance, index=False)
     summ = summarise(errors)
-    dev = set(sorted(sizes[sizes >= MIN_POINTS].index)[::DEV_EVERY])
-    split = {name: summarise(errors[errors["lesion_id"].isin(ids)])
-             for name, ids in (("development", dev & set(keep)), ("other", set(keep) - dev)) if ids}
+    eligible = sorted(sizes[sizes >= MIN_POINTS].index)
+    devs = {name: set(eligible[off::DEV_EVERY]) for name, off in DEV_OFFSETS.items()}
+    used = set().union(*devs.values())
+    groups = {f"development of the {name} (every {DEV_EVERY}th from {DEV_OFFSETS[name]})": ids & set(keep)
+              for name, ids in devs.items()}
+    groups["never used for choosing"] = set(keep) - used
+    split = {name: (summarise(errors[errors["lesion_id"].isin(ids)]), ids) for name, ids in groups.items() if ids}
     pd.set_option("display.width", 160)
     print(f"Laleh et al. 2022 hold-out benchmark: {len(keep)} lesions (>= {MIN_POINTS} points, every {a.every} "
           f"from {a.offset}), "
@@ -252,12 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sampler health: worst-parameter R-hat median {rq[0]:.3f}, 90% {rq[1]:.3f}, 99% {rq[2]:.3f}; > 1.1 in "
           f"{(rdf['rhat_max'] > 1.1).mean():.1%}; smallest ESS 1% {eq[0]:.0f}, 10% {eq[1]:.0f}, median {eq[2]:.0f}")
     print(f"run time: classical {t_classical:.0f} s, resistance {t_res:.0f} s, {a.jobs} worker process(es)")
-    for name, sm in split.items():
+    for name, (sm, ids) in split.items():
         b = sm.loc[[law for law in CLASSICAL_LAWS if law in sm.index], "mae_mean"].idxmin()
-        ids = dev if name == "development" else set(keep) - dev
         part = rdf[rdf["lesion_id"].isin(ids)]
-        print(f"{name} lesions ({'every' if name == 'development' else 'not every'} {DEV_EVERY}th, "
-              f"{int(sm['n_lesions'].iloc[0])}): ratio vs {b} "
+        print(f"{name} ({int(sm['n_lesions'].iloc[0])} lesions): ratio vs {b} "
               f"{sm.loc['resistance', 'mae_mean'] / sm.loc[b, 'mae_mean']:.3f}, "
               f"coverage {part['n_inside_90'].sum() / part['n_heldout'].sum():.3f}")
     print(f"best_classical_law: {best}")

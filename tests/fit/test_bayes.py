@@ -114,6 +114,36 @@ def test_ctdna_of_the_resistance_mutation_narrows_the_resistant_fraction() -> No
     assert b.posterior_["log10_rho"].std() < 0.8 * a.posterior_["log10_rho"].std()
 
 
+def test_pooled_mode_starts_reach_the_same_posterior_and_bad_init_is_refused() -> None:
+    rng = np.random.default_rng(5)
+    s = _engine_series(1e-3, 0.03, 0.01, rng)
+    own = _quiet_fit(ResistanceFitter(random_state=3, init="own_mode", **FAST), s)
+    pooled = _quiet_fit(ResistanceFitter(random_state=3, init="pooled_modes", **FAST), s)
+    assert pooled.provenance_["sampler"]["init"] == "pooled_modes"
+    # same target (pooled also searches from low-deceleration starts, so it may find a mode own_mode misses):
+    # medians agree within a posterior sd, and the pooled chains agree with each other
+    for name in ("kill", "growth", "log_d0"):
+        sd = own.posterior_[name].std()
+        assert abs(pooled.posterior_[name].median() - own.posterior_[name].median()) < sd, name
+    assert max(pooled.rhat_.values()) < 1.1
+    with pytest.raises(OncoresistError, match="init must be one of"):
+        ResistanceFitter(init="prior").fit(s)
+
+
+def test_decelerating_kill_forecasts_a_flatter_response_than_the_exponential_kill() -> None:
+    # a lesion shrinking steadily on drug: with a decelerating kill the forecast a year on stays nearer the last scan
+    t = [0.0, 42.0, 84.0, 126.0]
+    d = [60.0, 48.0, 40.0, 35.0]
+    s = Series(patient_id="shrinking", measurements=[
+        Measurement(time_days=ti, kind=MeasurementKind.lesion_diameter, value=di) for ti, di in zip(t, d, strict=True)])
+    priors = Priors.from_population()
+    fixed = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=False, **FAST), s)
+    dec = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=True, **FAST), s)
+    assert dec.provenance_["kill_decelerates"] and not fixed.provenance_["kill_decelerates"]
+    far = [126.0 + 365.0]
+    assert dec.forecast(far)["true_median"].iloc[0] > fixed.forecast(far)["true_median"].iloc[0]
+
+
 @pytest.mark.slow
 def test_posterior_intervals_cover_engine_truth_at_nominal_rate() -> None:
     """24 series, truths drawn from the priors (ρ from 1e-6 to 1e-2); 90% intervals; two-sided binomial α = 0.001."""

@@ -18,13 +18,15 @@ from oncoresist.fit.series import TreatmentPeriod
 TREAT = [TreatmentPeriod(drug="x", start_days=0.0, stop_days=60.0), TreatmentPeriod(drug="x", start_days=120.0)]
 
 
-def _ode_burden(rho: float, kill: float, growth: float, decel: float, t0: float, times: np.ndarray) -> np.ndarray:
+def _ode_burden(rho: float, kill: float, growth: float, decel: float, t0: float, times: np.ndarray, *,
+                kill_decel: bool = False) -> np.ndarray:
     def on(t: float) -> bool:
         return 0.0 <= t < 60.0 or t >= 120.0
 
     def rhs(t: float, y: np.ndarray) -> list[float]:
-        rate = growth * np.exp(-decel * (t - t0))
-        s_rate = -kill if on(t) else rate
+        clock = np.exp(-decel * (t - t0))
+        rate = growth * clock
+        s_rate = -kill * (clock if kill_decel else 1.0) if on(t) else rate
         return [s_rate * y[0], rate * y[1]]
 
     sol = solve_ivp(rhs, (t0, float(times[-1])), [1.0 - rho, rho], t_eval=times, rtol=1e-10, atol=1e-14,
@@ -41,6 +43,32 @@ def test_gompertz_closed_form_matches_the_ode_with_a_drug_holiday() -> None:
         lx, _ = log_burden(np.array([np.log10(rho)]), np.array([kill]), np.array([growth]), e_on, e_off,
                            decel=np.array([decel]), on_lo=lo, on_hi=hi)
         np.testing.assert_allclose(np.exp(lx[0]), _ode_burden(rho, kill, growth, decel, t0, times), rtol=1e-6)
+
+
+def test_decelerating_kill_closed_form_matches_the_ode_with_a_drug_holiday() -> None:
+    t0 = -10.0
+    times = np.array([-10.0, 0.0, 30.0, 59.0, 90.0, 121.0, 200.0, 400.0])
+    e_on, e_off = exposure(times, t0, TREAT)
+    lo, hi = on_bounds(times, t0, TREAT)
+    for rho, kill, growth, decel in [(1e-3, 0.03, 0.02, 0.01), (0.2, 0.01, 0.05, 0.05), (1e-5, 0.1, 0.01, 1e-4)]:
+        lx, _ = log_burden(np.array([np.log10(rho)]), np.array([kill]), np.array([growth]), e_on, e_off,
+                           decel=np.array([decel]), on_lo=lo, on_hi=hi, kill_decel=True)
+        np.testing.assert_allclose(np.exp(lx[0]), _ode_burden(rho, kill, growth, decel, t0, times, kill_decel=True),
+                                   rtol=1e-6)
+
+
+def test_decelerating_kill_approaches_a_floor_instead_of_zero() -> None:
+    times = np.array([0.0, 100.0, 1000.0, 5000.0])
+    treat = [TreatmentPeriod(drug="x", start_days=0.0)]
+    e_on, e_off = exposure(times, 0.0, treat)
+    lo, hi = on_bounds(times, 0.0, treat)
+    # no resistant growth to speak of (rho tiny, growth slow): the burden is the sensitive cells
+    args = (np.array([-9.0]), np.array([0.05]), np.array([1e-6]), e_on, e_off)
+    lx_fixed, _ = log_burden(*args, decel=np.array([0.01]), on_lo=lo, on_hi=hi)
+    lx_dec, _ = log_burden(*args, decel=np.array([0.01]), on_lo=lo, on_hi=hi, kill_decel=True)
+    # floor (1 - rho)·e^(-d/a) = e^(-5); the exponential kill would reach e^(-250) (below the resistant cells)
+    np.testing.assert_allclose(lx_dec[0, -1], -5.0, atol=1e-3)
+    assert lx_fixed[0, -1] < -20.0
 
 
 def test_resistant_growth_saturates_and_vanishing_deceleration_is_exponential() -> None:

@@ -64,6 +64,7 @@ CORE_PARAMS = ("log_d0", "log10_rho", "kill", "growth", "noise_cv")
 DECEL_PARAM = "decel"
 _LOG_COLUMNS = (2, 3, 4)
 """Columns sampled on the log scale (kill, growth, noise_cv; ``decel`` too when present)."""
+INIT_CHOICES = ("own_mode", "pooled_modes")
 RHAT_WARN = 1.05
 ESS_WARN = 100.0
 
@@ -133,8 +134,10 @@ class _Posterior:
     """
 
     def __init__(self, prep: PreparedSeries, priors: Priors, *, vaf_concentration: float, marker_sigma: float,
-                 d0_anchor: float, m0_anchor: list[float], imaging_nu: float | None = None) -> None:
+                 d0_anchor: float, m0_anchor: list[float], imaging_nu: float | None = None,
+                 kill_decel: bool = False) -> None:
         self.prep = prep
+        self.kill_decel = kill_decel
         self.nu = imaging_nu
         self.priors = priors
         self.conc = vaf_concentration
@@ -186,7 +189,8 @@ class _Posterior:
                hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """log burden and log resistant share for natural parameter vectors ``th`` at one track's times."""
         decel = th[:, len(CORE_PARAMS)] if self.has_decel else None
-        return log_burden(th[:, 1], th[:, 2], th[:, 3], on, off, decel=decel, on_lo=lo, on_hi=hi)
+        return log_burden(th[:, 1], th[:, 2], th[:, 3], on, off, decel=decel, on_lo=lo, on_hi=hi,
+                          kill_decel=self.kill_decel and self.has_decel)
 
     def pointwise(self, th: np.ndarray) -> np.ndarray:
         """(W, n_obs) pointwise log-likelihood (imaging, then each ctDNA track, then each marker) for natural
@@ -251,12 +255,17 @@ class _Posterior:
 
 
 def build_posterior(prep: PreparedSeries, priors: Priors, *, vaf_concentration: float = 1000.0,
-                    marker_sigma: float = 0.25, imaging_nu: float | None = None) -> _Posterior:
-    """The log-posterior of one prepared series (the d0 and marker anchors from its first measurements)."""
+                    marker_sigma: float = 0.25, imaging_nu: float | None = None,
+                    kill_decel: bool = False) -> _Posterior:
+    """The log-posterior of one prepared series (the d0 and marker anchors from its first measurements).
+
+    ``kill_decel``: with a deceleration prior, the drug's kill runs on the same Gompertz clock as growth
+    (:func:`oncoresist.fit.resistance.log_burden`)."""
     first_d = prep.img_d[~prep.img_censored]
     d0_anchor = math.log(max(float(first_d[0]) if first_d.size else 5.0, 1.0))
     return _Posterior(prep, priors, vaf_concentration=vaf_concentration, marker_sigma=marker_sigma,
-                      d0_anchor=d0_anchor, m0_anchor=[float(v[0]) for v in prep.mk_logv], imaging_nu=imaging_nu)
+                      d0_anchor=d0_anchor, m0_anchor=[float(v[0]) for v in prep.mk_logv], imaging_nu=imaging_nu,
+                      kill_decel=kill_decel)
 
 
 class _SubEnsembleStretch(emcee.moves.StretchMove):
@@ -339,6 +348,16 @@ class ResistanceFitter:
         Log-scale SD of serum-marker measurements.
     imaging_nu : float or None
         Degrees of freedom of Student-t imaging errors (robust to a mis-measured scan); None: Normal errors.
+    kill_decel : bool
+        With a deceleration prior: the drug's kill of sensitive cells decelerates on the same Gompertz clock
+        as growth (shrinkage approaches a floor), instead of staying exponential. Default True (chosen on a
+        development split of the Laleh benchmark, docs/fit.md "Third attempt"); no effect without ``decel``.
+    init : {"own_mode", "pooled_modes"}
+        Walker starts: ``own_mode``, each ensemble in a small ball around its own local posterior mode;
+        ``pooled_modes``, every ensemble's walkers spread over all the modes found (walker i of ensemble c
+        around mode (i + c) mod n_chains), so that no ensemble starts confined to one mode of a multimodal
+        posterior; the mode search also starts from the same prior draws with little deceleration (prior median
+        − 2 log-sd) and keeps the n_chains best modes. Default ``pooled_modes``.
     imaging_target, resistance_targets, default_depth :
         Passed to :func:`oncoresist.fit.resistance.prepare`.
     forecast_days : float
@@ -351,7 +370,10 @@ class ResistanceFitter:
                  thin: int = 2, priors: Priors | None = None, vaf_concentration: float = 1000.0,
                  marker_sigma: float = 0.25, imaging_nu: float | None = None, imaging_target: str | None = None,
                  resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
-                 forecast_days: float = 365.0, random_state: SeedLike = None) -> None:
+                 forecast_days: float = 365.0, random_state: SeedLike = None, kill_decel: bool = True,
+                 init: str = "pooled_modes") -> None:
+        self.kill_decel = kill_decel
+        self.init = init
         self.n_chains = n_chains
         self.n_walkers = n_walkers
         self.n_tune = n_tune
@@ -377,6 +399,8 @@ class ResistanceFitter:
             raise OncoresistError(f"n_walkers must be at least 4, got {self.n_walkers}")
         if self.forecast_days <= 0:
             raise OncoresistError(f"forecast_days must be positive, got {self.forecast_days}")
+        if self.init not in INIT_CHOICES:
+            raise OncoresistError(f"init must be one of {', '.join(INIT_CHOICES)}, got {self.init!r}")
 
     def fit(self, series: Series) -> ResistanceFitter:
         """Sample the posterior for ``series``; returns ``self``.
@@ -394,7 +418,8 @@ class ResistanceFitter:
                        default_depth=self.default_depth)
         priors = self.priors or Priors.from_population()
         post = build_posterior(prep, priors, vaf_concentration=self.vaf_concentration,
-                               marker_sigma=self.marker_sigma, imaging_nu=self.imaging_nu)
+                               marker_sigma=self.marker_sigma, imaging_nu=self.imaging_nu,
+                               kill_decel=self.kill_decel)
         ss = as_seed_sequence(self.random_state)
         self.random_state_ = ss
         children = ss.spawn(self.n_chains + 2)
@@ -407,24 +432,44 @@ class ResistanceFitter:
         starts = post.draw_prior(rng0, 8 * self.n_chains)
         lp0 = post(starts)
         order = np.argsort(-lp0)
-        modes = []
-        for idx in order[: self.n_chains]:
-            res = minimize(_negative_with_gradient(post), starts[idx], jac=True, method="L-BFGS-B",
+        first = [starts[idx] for idx in order[: self.n_chains]]
+        if self.init == "pooled_modes" and post.has_decel:
+            # the same starts with little deceleration (prior median − 2 log-sd: near-exponential regrowth), a
+            # mode that starts drawn around the prior's deceleration can miss; the n_chains best modes are kept
+            assert priors.decel_median is not None
+            low = math.log(priors.decel_median) - 2.0 * priors.decel_log_sd
+            extra = [x.copy() for x in first]
+            for x in extra:
+                x[len(CORE_PARAMS)] = low
+            first = first + extra
+        modes, mode_lp = [], []
+        for x0 in first:
+            res = minimize(_negative_with_gradient(post), x0, jac=True, method="L-BFGS-B",
                            bounds=post.bounds(), options={"maxiter": 200})
-            modes.append(res.x if np.isfinite(post(res.x[None, :])[0]) else starts[idx])
+            m = res.x if np.isfinite(post(res.x[None, :])[0]) else x0
+            modes.append(m)
+            mode_lp.append(float(post(m[None, :])[0]))
+        keep = np.argsort(-np.nan_to_num(np.array(mode_lp), nan=-np.inf), kind="stable")[: self.n_chains]
+        modes = [modes[i] for i in sorted(keep)]
         # the chains are independent ensembles of nw walkers each, advanced together by one emcee sampler whose
         # stretch move pairs every walker only with walkers of its own ensemble (_SubEnsembleStretch): one
         # vectorised likelihood call per half-step for all chains
         p0 = np.empty((self.n_chains * nw, ndim))
         for c in range(self.n_chains):
             rng = np.random.default_rng(children[c + 1])
-            p0c = modes[c] + post.init_scale(modes[c]) * rng.standard_normal((nw, ndim))
+            if self.init == "pooled_modes":  # walker i of ensemble c around mode (i + c) mod n_chains
+                centre = np.array([modes[(i + c) % self.n_chains] for i in range(nw)])
+            else:
+                centre = np.repeat(modes[c][None, :], nw, axis=0)
+            scale = post.init_scale(modes[c])
+            p0c = centre + scale * rng.standard_normal((nw, ndim))
             for shrink in (0.5, 0.25, 0.1, 0.05, 0.01):  # walkers outside the prior's support: redraw closer in
                 bad = ~np.isfinite(post(p0c))
                 if not bad.any():
                     break
-                p0c[bad] = modes[c] + shrink * post.init_scale(modes[c]) * rng.standard_normal((int(bad.sum()), ndim))
-            p0c[~np.isfinite(post(p0c))] = modes[c]
+                p0c[bad] = centre[bad] + shrink * scale * rng.standard_normal((int(bad.sum()), ndim))
+            bad = ~np.isfinite(post(p0c))
+            p0c[bad] = centre[bad]
             p0[c * nw:(c + 1) * nw] = p0c
         sampler = emcee.EnsembleSampler(self.n_chains * nw, ndim, post, vectorize=True,
                                         moves=[(_SubEnsembleStretch(self.n_chains, nw), 0.8),
@@ -470,8 +515,9 @@ class ResistanceFitter:
             "model": "resistance (sensitive + resistant mean field)",
             "seed": seed_record(ss),
             "imaging_errors": "normal" if self.imaging_nu is None else f"student-t (nu = {self.imaging_nu:g})",
+            "kill_decelerates": bool(self.kill_decel and post.has_decel),
             "sampler": {"name": "emcee.EnsembleSampler", "n_chains": self.n_chains, "n_walkers": nw,
-                        "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin},
+                        "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin, "init": self.init},
             "priors": priors.__dict__,
             "patient_id": series.patient_id,
             "imaging_track": {"kind": prep.imaging_kind.value, "target": prep.imaging_target},

@@ -108,17 +108,21 @@ def growth_clock(decel: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 def log_burden(log10_rho: np.ndarray, kill: np.ndarray, growth: np.ndarray, e_on: np.ndarray,
                e_off: np.ndarray, *, decel: np.ndarray | None = None, on_lo: np.ndarray | None = None,
-               on_hi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               on_hi: np.ndarray | None = None, kill_decel: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """log x(t) and log of the resistant share R/(S+R): draws (W,) × times (T,) → (W, T).
 
     Without ``decel`` growth is exponential (the engine's mean field). With ``decel`` (a, per day;
     needs ``on_lo``/``on_hi`` from :func:`on_bounds`) growth is Gompertzian: resistant cells grow at
     g·e^(−a(t − t0)), sensitive cells off drug at the same rate, and on drug sensitive cells decline
-    at d (the drug's kill does not decelerate).
+    at d (``kill_decel`` False: the drug's kill does not decelerate) or at d·e^(−a(t − t0))
+    (``kill_decel`` True: every net rate runs on the same Gompertz clock, so a shrinking population
+    approaches a floor (1 − ρ)·e^(−d/a) as the Gompertz law's ln V(t) = β/α + (ln V0 − β/α)e^(−αt)
+    approaches its plateau from above).
     """
     log_rho = np.log(10.0) * log10_rho[:, None]
     log_1m = np.log1p(-np.minimum(10.0 ** log10_rho, 1.0 - 1e-12))[:, None]
     g, d = growth[:, None], kill[:, None]
+    kill_on = e_on[None, :]
     if decel is None:
         grow_all = (e_on + e_off)[None, :]
         grow_off = e_off[None, :]
@@ -130,7 +134,9 @@ def log_burden(log10_rho: np.ndarray, kill: np.ndarray, growth: np.ndarray, e_on
         a3 = decel[:, None, None]
         g_on = (growth_clock(a3, on_hi[None, :, :]) - growth_clock(a3, on_lo[None, :, :])).sum(axis=2)
         grow_off = np.maximum(grow_all - g_on, 0.0)
-    ls = np.minimum(log_1m + g * grow_off - d * e_on[None, :], _LOG_CAP)
+        if kill_decel:
+            kill_on = g_on
+    ls = np.minimum(log_1m + g * grow_off - d * kill_on, _LOG_CAP)
     lr = np.minimum(log_rho + g * grow_all, _LOG_CAP)
     lx = np.logaddexp(ls, lr)
     return lx, lr - lx

@@ -102,8 +102,20 @@ def resistance_holdout(rows: pd.DataFrame, *, k: int = HOLDOUT, volume_scale: fl
     v_pred = VOLUME_FACTOR * fc["q0.5"].to_numpy() ** 3 / volume_scale
     err = np.abs(v_pred - v_obs)
     inside = (d_obs >= fc["q0.05"].to_numpy() - 1e-9) & (d_obs <= fc["q0.95"].to_numpy() + 1e-9)
-    return {"lesion_id": str(rows["lesion_id"].iloc[0]), "arm": str(rows["arm"].iloc[0]), "law": "resistance",
-            "heldout_mae": float(err.mean()), "heldout_last_abs_error": float(err[-1]),
-            "n_heldout": int(k), "n_inside_90": int(inside.sum()),
-            "rhat_max": max(fitter.rhat_.values()), "ess_min": min(fitter.ess_.values()),
-            "fit_seconds": fitter.fit_seconds_}
+    v_plug = VOLUME_FACTOR * fc["true_median"].to_numpy() ** 3 / volume_scale
+    out: dict[str, Any] = {
+        "lesion_id": str(rows["lesion_id"].iloc[0]), "arm": str(rows["arm"].iloc[0]), "law": "resistance",
+        "heldout_mae": float(err.mean()), "heldout_last_abs_error": float(err[-1]),
+        "n_heldout": int(k), "n_inside_90": int(inside.sum()),
+        "rhat_max": max(fitter.rhat_.values()), "ess_min": min(fitter.ess_.values()),
+        "fit_seconds": fitter.fit_seconds_, "rhat_worst": max(fitter.rhat_, key=lambda n: fitter.rhat_[n]),
+        # diagnostics (read after a run, never used by the fit): fitted points, posterior medians, forecasts
+        "n_fit": int(n - k), "last_fit_volume": float(rows["volume_mm3"].iloc[n - k - 1] / volume_scale),
+        "plugin_mae": float(np.abs(v_plug - v_obs).mean()),
+    }
+    for name in fitter.param_names_:
+        out[f"median_{name}"] = float(fitter.posterior_[name].median())
+    for i in range(k):
+        out[f"pred_volume_{i + 1}"] = float(v_pred[i])
+        out[f"obs_volume_{i + 1}"] = float(v_obs[i])
+    return out
