@@ -85,3 +85,12 @@ def test_every_ec50_fold_is_finite_and_recorded(curated_kb, quant) -> None:  # t
             if isinstance(m, ECFold):
                 assert math.isfinite(m.fold) and m.fold > 0
                 assert f"cell_types.{c.name}.modifiers.ec50_fold.{m.drugs[0]}" in paths
+
+
+def test_a_lower_bound_fold_is_labelled_and_respected(curated_kb, quant) -> None:  # type: ignore[no-untyped-def]
+    b = build_twin(["EGFR L858R"], drugs="gefitinib,osimertinib", tumor="NSCLC", knowledge=curated_kb, quant=quant)
+    detail = quant.fold_shift_detail("gefitinib", ["EGFR L858R", "EGFR T790M"], ["EGFR L858R"])
+    assert detail is not None and detail[1] == ">"  # no response at the top dose in Robichaux et al.'s panel
+    o = b.origin("cell_types.EGFR_T790M.modifiers.ec50_fold.gefitinib")
+    assert "censored: lower" in o.source
+    assert o.value >= detail[0]  # never more sensitive than the bound says

@@ -605,11 +605,13 @@ def _compile_route(
             detail = _fold(q, drug, background, variant)
             path = f"{p}.modifiers.ec50_fold.{drug}"
             if detail is not None and detail[1] == ">" and drug in resisted and detail[0] < d.unmeasured_fold:
-                bound = f"the potency data give only a lower bound >{detail[0]:.3g} ({_quant_source(q, detail[2])})"
+                bound = (f"censored: lower; the potency data give only a lower bound >{detail[0]:.3g} "
+                         f"({_quant_source(q, detail[2])}), below this default")
                 fold = rec(path, d.unmeasured_fold, _ASSUMED, f"{d.why('unmeasured_fold')}: {bound}")
             elif detail is not None:
                 fold, qual, ids = detail
-                note = " (a lower bound: IC50 above the top dose)" if qual == ">" else ""
+                note = (" (censored: lower; a lower bound, IC50 above the top dose, used at the bound)"
+                        if qual == ">" else "")
                 rec(path, fold, "published table", _quant_source(q, ids) + note)
             elif drug in resisted:
                 fold = rec(path, d.unmeasured_fold, _ASSUMED, d.why("unmeasured_fold") + f"; {route.fact_source()}")
