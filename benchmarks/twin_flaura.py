@@ -121,8 +121,9 @@ def main() -> int:
                          "net-growth spread the growth factor shared with the sensitive clone leaves: one for all of "
                          "a patient's routes (shared, default), one per route (laleh: the comparator's response and "
                          "median cannot then be fitted together, docs/trials.md), or none")
-    ap.add_argument("--fit-rounds", type=int, default=2,
-                    help="rounds of (spread fit to the comparator's response, time-scale calibration)")
+    ap.add_argument("--fit-rounds", type=int, default=4,
+                    help="most rounds of (spread fit to the comparator's response, time-scale calibration) to a "
+                         "fixed point where the final cohort meets both (twin.joint_fit)")
     ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
                     help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
                          "stored with the comparator's outcome)")
@@ -161,20 +162,20 @@ def main() -> int:
         ld = args.preexisting == "luria_delbruck"
         cohort = {**COHORT, "resistant_fraction": luria_delbruck_block(built)} if ld else None
         spread = None
+        joint = None
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
-            from oncoresist.twin.spread import fit_spread_to_response
+            from oncoresist.twin.joint_fit import fit_response_and_time
             from oncoresist.twin.variation import load_variation
 
-            for _ in range(args.fit_rounds):  # the spread and the time scale move each other: alternate
-                spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients,
-                                                seed=args.cal_seed, quant=q,
-                                                kill_on="ec50" if args.variation == "potency" else "emax",
-                                                preexisting=args.preexisting,
-                                                resistant_growth=args.resistant_growth != "none",
-                                                resistant_growth_shared=args.resistant_growth == "shared")
-                cohort = spread.cohort
-                cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+            # the spread and the time scale move each other: to a fixed point where the FINAL cohort meets both
+            joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients,
+                                          seed=args.cal_seed, quant=q, rounds=args.fit_rounds,
+                                          kill_on="ec50" if args.variation == "potency" else "emax",
+                                          preexisting=args.preexisting,
+                                          resistant_growth=args.resistant_growth != "none",
+                                          resistant_growth_shared=args.resistant_growth == "shared")
+            spread, cal, cohort = joint.spread, joint.calibration, joint.spread.cohort
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -213,7 +214,9 @@ def main() -> int:
         "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
         "emax_reduction": defaults.emax_reduction,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
-        "seed": args.seed, "calibration_seed": args.cal_seed, "calibration_converged": cal.converged,
+        "seed": args.seed, "calibration_seed": args.cal_seed,
+        "calibration_converged": cal.converged if joint is None else joint.converged,
+        "joint_fit": None if joint is None else joint.to_dict(),
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
         "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()
                                                    if k in ("factor", "objective_response", "target", "target_id",

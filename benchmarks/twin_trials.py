@@ -122,8 +122,8 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     from oncoresist.twin import build_twin
     from oncoresist.twin.calibrate import calibrate_twin
     from oncoresist.twin.compare import COHORT, compare_strategies
-    from oncoresist.twin.spread import fit_spread_to_response
-    from oncoresist.twin.variation import load_variation, luria_delbruck_block, with_preexisting
+    from oncoresist.twin.joint_fit import fit_response_and_time
+    from oncoresist.twin.variation import load_variation, luria_delbruck_block
 
     t0 = time.perf_counter()
     comp, exp = trial.arm("comparator"), trial.arm("experimental")
@@ -131,11 +131,9 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     built = build_twin([driver], drugs=f"{comp.drug},{exp.drug}", tumor=trial.tumor, knowledge=kb, quant=qt)
     cohort: dict[str, Any] | None = {**COHORT, "resistant_fraction": luria_delbruck_block(built)}
     cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
-    spread = fit_spread_to_response(cal.build, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
-                                    quant=qt, kill_on="ec50", preexisting="luria_delbruck")
-    cohort = spread.cohort
-    cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
-    cohort = with_preexisting(cohort, cal.build)
+    joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
+                                  quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck")
+    spread, cal, cohort = joint.spread, joint.calibration, joint.cohort
     calibration_seconds = round(time.perf_counter() - t0, 1)
     arms = [f"continuous:{comp.drug}", f"continuous:{exp.drug}"]
     rows = []
@@ -165,7 +163,8 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
                                                  comp.objective_response.value,
                                                  arms[1]: None if exp.objective_response is None else
                                                  exp.objective_response.value}},
-            "calibration_converged": bool(cal.converged), "growth_factor": round(cal.growth_factor, 3),
+            "calibration_converged": bool(joint.converged), "joint_fit": joint.to_dict(),
+            "growth_factor": round(cal.growth_factor, 3),
             "calibration_median_months": round(cal.median_months or 0, 2),
             "spread_factor": round(spread.factor, 4), "spread_converged": bool(spread.converged),
             "spread_fit_objective_response": round(float(spread.objective_response), 3),
@@ -192,6 +191,8 @@ def main() -> int:
     ap.add_argument("--cal-seed", type=int, default=0, help="seed of the calibration cohort (as twin_flaura.py)")
     ap.add_argument("--cal-patients", type=int, default=400, help="patients per calibration step (as twin_flaura.py)")
     ap.add_argument("--knowledge", choices=["curated", "full"], default="curated")
+    ap.add_argument("--fit-rounds", type=int, default=4,
+                    help="most rounds of (spread fit, time-scale calibration) to a fixed point (twin.joint_fit)")
     ap.add_argument("--drivers", default=",".join(DRIVERS),
                     help="comma-separated sensitising drivers, one twin each (default: EGFR L858R, as the FLAURA twin)")
     ap.add_argument("--trials", default="", help="comma-separated trial ids from trials.yaml (default: all)")

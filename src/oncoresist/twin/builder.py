@@ -194,7 +194,7 @@ def resistance_routes(
 
     have = {a.name for a in profile_alts}
     profile_genes = {g for a in profile_alts for g in (a.gene, a.partner5, a.partner3) if g}
-    drug_set = set(drugs)
+    drug_set = set(drugs) | driver_drugs(kb, profile_alts, tumor)
     sensitising = _sensitising_drivers(kb, drug_set)
     routes: dict[str, ResistanceRoute] = {}
     skipped: list[str] = []
@@ -236,6 +236,28 @@ def resistance_routes(
         else:
             route.facts.append(f)
     return list(routes.values()), skipped
+
+
+def driver_drugs(kb: Knowledge, profile_alts: Sequence[Alteration], tumor: str | None) -> set[str]:
+    """Drugs a curated single-drug sensitivity fact says act on the profile's alterations in ``tumor``.
+
+    Resistance routes are the union over these and the twin's own drugs, so that the route *set* does
+    not depend on which of them a twin (or a trial's arms) compares: C797S, KRAS, BRAF, ALK and RET
+    routes that the curated facts list for osimertinib only are routes of a gefitinib twin too, acting on
+    gefitinib as its potency table, its facts or the stated default say (see :func:`_compile_route`).
+    Curated facts only, so that imports cannot change the set.
+    """
+    from oncoresist.alteration import parse_alteration
+
+    have = {a.name for a in profile_alts}
+    out: set[str] = set()
+    for f in kb.curated_facts:
+        if f.effect != "sensitivity" or f.therapy_mode == "combination" or not _tumor_applies(kb, f, tumor):
+            continue
+        names = {parse_alteration(t, kb.resolve_gene).name for t in f.alterations}
+        if names and names <= have:
+            out |= kb.fact_drugs(f)
+    return out
 
 
 def _sensitising_drivers(kb: Knowledge, drugs: set[str]) -> set[str]:
@@ -315,15 +337,45 @@ def _window_ec50(q: QuantKnowledge, drug: str, alts: Sequence[Alteration], d: Tw
     if len(genes) != 1:
         return None
     background = [a.name for a in alts]
-    detail = q.fold_shift_detail(drug, background, [f"{genes.pop()} wild-type"])
+    wild = f"{genes.pop()} wild-type"
+    detail = q.fold_shift_detail(drug, background, [wild])
     if detail is None or detail[1] != "=":
+        detail = _censored_window(q, drug, background, wild) or detail
+    if detail is None:
         return None
     value = detail[0] / d.exposure_over_wt_ic50
+    censored = {"<": "upper", ">": "lower"}.get(detail[1])
+    ratio = f"{detail[1] if censored else ''}{detail[0]:.3g}"
+    note = "" if censored is None else (
+        f"; censored: {censored} (the table gives only a bound; used at the bound"
+        + (", conservatively: the drug is at least this potent" if censored == "upper" else
+           ": the drug may be less potent than this") + ")")
     src = (
-        f"IC50(driver)/IC50(wild type) {detail[0]:.3g}: {_quant_source(q, detail[2])}; "
-        f"/ exposure_over_wt_ic50 {d.exposure_over_wt_ic50:g} ({d.why('exposure_over_wt_ic50')})"
+        f"IC50(driver)/IC50(wild type) {ratio}: {_quant_source(q, detail[2])}; "
+        f"/ exposure_over_wt_ic50 {d.exposure_over_wt_ic50:g} ({d.why('exposure_over_wt_ic50')}){note}"
     )
     return value, src
+
+
+def _censored_window(
+    q: QuantKnowledge, drug: str, background: list[str], wild: str
+) -> tuple[float, str, tuple[str, ...]] | None:
+    """A censored driver/wild-type ratio an entry states against the wild type (``<``: below the lowest dose's
+    response, i.e. an upper bound; ``>``: no response at the top dose, a lower bound), primary tables first."""
+    entries = [e for e in q.potency_all(drug, background) if [str(r) for r in e.reference] == [wild]]
+    for e in sorted(entries, key=lambda e: not e.primary):
+        folded = e.fold()
+        if folded is not None and folded[1] in ("<", ">"):
+            return folded[0], folded[1], (e.id,)
+    return None
+
+
+def _no_window(q: QuantKnowledge, drug: str, alts: Sequence[Alteration]) -> str:
+    """Why the sensitive clone's EC50 for ``drug`` is the default: which row the potency tables lack."""
+    names = [a.name for a in alts]
+    sources = sorted({e.source for e in q.potency_entries if e.drug == drug})
+    where = f" (the tables holding {drug}: {', '.join(sources)})" if sources else ""
+    return f"no row for {drug} on {' + '.join(names)} against the wild type in the potency tables{where}"
 
 
 def _quant_source(q: QuantKnowledge, ids: Sequence[str]) -> str:
@@ -428,7 +480,7 @@ def build_twin(
         p = f"drugs.{name}.effect"
         ec50 = _window_ec50(q, name, alts, d)
         if ec50 is None:
-            ec50_value = rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, d.why("drug_ec50"))
+            ec50_value = rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, f"{d.why('drug_ec50')}; {_no_window(q, name, alts)}")
         else:
             ec50_value = rec(f"{p}.ec50", ec50[0], "published table", ec50[1])
         drug_specs.append(
@@ -553,11 +605,13 @@ def _compile_route(
             detail = _fold(q, drug, background, variant)
             path = f"{p}.modifiers.ec50_fold.{drug}"
             if detail is not None and detail[1] == ">" and drug in resisted and detail[0] < d.unmeasured_fold:
-                bound = f"the potency data give only a lower bound >{detail[0]:.3g} ({_quant_source(q, detail[2])})"
+                bound = (f"censored: lower; the potency data give only a lower bound >{detail[0]:.3g} "
+                         f"({_quant_source(q, detail[2])}), below this default")
                 fold = rec(path, d.unmeasured_fold, _ASSUMED, f"{d.why('unmeasured_fold')}: {bound}")
             elif detail is not None:
                 fold, qual, ids = detail
-                note = " (a lower bound: IC50 above the top dose)" if qual == ">" else ""
+                note = (" (censored: lower; a lower bound, IC50 above the top dose, used at the bound)"
+                        if qual == ">" else "")
                 rec(path, fold, "published table", _quant_source(q, ids) + note)
             elif drug in resisted:
                 fold = rec(path, d.unmeasured_fold, _ASSUMED, d.why("unmeasured_fold") + f"; {route.fact_source()}")
@@ -574,7 +628,8 @@ def _compile_route(
     elif route.mechanism in EMAX:
         red = rec(f"{p}.modifiers.emax_reduction", d.emax_reduction, _ASSUMED, d.why("emax_reduction"))
         rec(f"{p}.modifiers.emax_reduction.drugs", resisted, "knowledge fact", route.fact_source())
-        ct["modifiers"] = [{"kind": "emax_reduction", "drugs": resisted, "reduction": red}]
+        _unnamed(route, drugs, resisted, rec, p)
+        ct["modifiers"] = [{"kind": "emax_reduction", "drugs": resisted, "reduction": red}] if resisted else []
     else:  # lineage plasticity: a transformed state that does not depend on the target
         ct["state"] = "transformed"
         ct["pd"] = {drug: {"emax": 0.0} for drug in resisted}
@@ -584,6 +639,7 @@ def _compile_route(
             "knowledge fact",
             f"no dependence on the drugs' target; {route.fact_source()}",
         )
+        _unnamed(route, drugs, resisted, rec, p)
         ct["initial"] = rec(
             f"{p}.initial", 0.0, _ASSUMED, "a transformed lineage arises under treatment, none at diagnosis"
         )
@@ -605,6 +661,19 @@ def _compile_route(
         rec(f"{p}.initial", 0.0, _ASSUMED, "no pre-existing resistant cells (preexisting=False)")
     ct["initial"] = n0
     return ct, {"kind": "mutation", "source": source, "target": route.name, "probability": prob}, n0
+
+
+def _unnamed(route: ResistanceRoute, drugs: Sequence[str], resisted: Sequence[str], rec: _Recorder, p: str) -> None:
+    """Record the stated default for the twin's drugs that no fact of a (non-on-target) route names."""
+    for drug in drugs:
+        if drug not in resisted:
+            rec(f"{p}.action.{drug}", 1.0, _ASSUMED,
+                f"no fact names {drug} for this route (it comes from facts for "
+                f"{', '.join(sorted(_route_drugs(route)))}) and no potency number: as active as on the driver")
+
+
+def _route_drugs(route: ResistanceRoute) -> set[str]:
+    return {x for f in route.facts for x in (*f.drugs, *f.drug_classes)}
 
 
 def _switch_rate(q: QuantKnowledge, d: TwinDefaults) -> tuple[float, str]:

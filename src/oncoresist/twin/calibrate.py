@@ -233,8 +233,10 @@ def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str,
     """(raw shares, shares smoothed by half a progression, number of progressions) among progressions with
     *acquired* resistance: progressions still dominated by the sensitive clone (primary progression) are left
     out, as the published series are of rebiopsies at acquired resistance (Yu et al. 2013: patients who had
-    responded or were stable for at least six months, Jackman criteria)."""
-    prog = results[results["pfs_event"].astype(bool) & (results["dominant_at_pfs"] != "sensitive")]
+    responded or were stable for at least six months, Jackman criteria). Deaths before any scan showed progression
+    (no dominant type) are not progressions with a mechanism and are left out too."""
+    dom = results["dominant_at_pfs"].astype(str)
+    prog = results[results["pfs_event"].astype(bool) & (dom != "sensitive") & (dom != "")]  # '': death, no scan PD
     counts = prog["dominant_at_pfs"].value_counts()
     n = len(prog)
     raw = {t: float(counts.get(t, 0)) / n if n else 0.0 for t in types}

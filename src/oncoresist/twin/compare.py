@@ -452,7 +452,9 @@ def mechanism_shares(
 
     The published share is matched by the route's alteration (e.g. EGFR T790M), the first drug
     and the tumour type (the largest series when several match); ``published`` is the fraction,
-    ``published_ci`` its 95% CI (or range). Routes with a published share are listed even when
+    ``published_ci`` its 95% CI (or range). Shares are among RECIST progressions: a death before any scan
+    showed progression (a PFS event without a dominant cell type) has no mechanism and is left out. Routes
+    with a published share are listed even when
     no simulated progression was theirs. ``comparable`` names the strategies whose first line is
     the first drug alone, like the published series (default: all); the others get no published value.
     """
@@ -468,7 +470,9 @@ def mechanism_shares(
         if f is not None:
             published[r.name] = (f.value, f.ci95 or f.range, f"{f.id} ({f.source})")
     rows = []
-    progressed = results[results["pfs_event"].astype(bool)]
+    # a PFS event with no dominant type is a death before any scan showed progression (``dominant_at_pfs`` is
+    # ''): not a progression with a mechanism, so it is left out of the shares (as from a rebiopsy series)
+    progressed = results[results["pfs_event"].astype(bool) & (results["dominant_at_pfs"].astype(str) != "")]
     for arm, grp in progressed.groupby("arm", sort=False):
         counts = grp["dominant_at_pfs"].value_counts()
         cells = [str(c) for c in counts.index]

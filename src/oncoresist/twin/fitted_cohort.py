@@ -10,7 +10,9 @@
    continuous first drug reproduces the comparator's objective response (kill spread carried by the tumour's
    sensitivity, a factor on every drug's EC50: ``kill_on="ec50"``);
 3. :func:`~oncoresist.twin.calibrate.calibrate_twin` again with that cohort, and the Luria–Delbrück block
-   rebuilt from the calibrated rates (:func:`~oncoresist.twin.variation.with_preexisting`).
+   rebuilt from the calibrated rates (:func:`~oncoresist.twin.variation.with_preexisting`);
+   steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
+   (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
 Where the knowledge has no published objective response for the first drug (no comparator to fit the
 spread to), step 2 is skipped and the cohort is :func:`~oncoresist.twin.compare.derived_cohort` of the
@@ -27,9 +29,10 @@ from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
 from oncoresist.twin.calibrate import Calibration, calibrate_twin
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
-from oncoresist.twin.spread import SpreadFit, fit_spread_to_response
+from oncoresist.twin.joint_fit import JointFit, fit_response_and_time
+from oncoresist.twin.spread import SpreadFit
 from oncoresist.twin.targets import time_target
-from oncoresist.twin.variation import load_variation, luria_delbruck_block, with_preexisting
+from oncoresist.twin.variation import load_variation, luria_delbruck_block
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
@@ -48,9 +51,17 @@ class FittedCohort:
     """One line: where the cohort comes from (recorded in the comparison as ``cohort_source``)."""
     spread: SpreadFit | None = None
     """The spread fit of step 2 (``None`` where there was no published response to fit to)."""
+    joint: JointFit | None = None
+    """Steps 2-3 iterated to a fixed point (:mod:`oncoresist.twin.joint_fit`); ``None`` without a response."""
+
+    @property
+    def converged(self) -> bool:
+        """The final cohort meets the comparator's response and median PFS together (or nothing to fit)."""
+        return self.calibration.converged if self.joint is None else self.joint.converged
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "cohort": self.cohort,
+        return {"source": self.source, "cohort": self.cohort, "calibration_converged": self.converged,
+                "joint_fit": None if self.joint is None else self.joint.to_dict(),
                 "spread": None if self.spread is None else {
                     k: v for k, v in self.spread.to_dict().items()
                     if k in ("factor", "objective_response", "target", "target_id", "target_source", "converged",
@@ -65,6 +76,7 @@ def calibrate_with_spread(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
+    rounds: int = 4,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -87,15 +99,16 @@ def calibrate_with_spread(
         return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived (no published objective "
                                          "response on the first drug to fit them to); Luria-Delbruck "
                                          "pre-existing counts from the calibrated rates")
-    spread = fit_spread_to_response(cal.build, load_variation(), patients=patients, seed=root, quant=q,
-                                    follow_up_days=follow_up_days, kill_on="ec50", preexisting="luria_delbruck")
-    cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                         cohort=spread.cohort, out_dir=base)
-    fitted = with_preexisting(spread.cohort, cal.build)
-    assert fitted is not None
+    joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
+                                  rounds=rounds, follow_up_days=follow_up_days, kill_on="ec50",
+                                  preexisting="luria_delbruck")
+    spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
+    if base is not None:  # the final calibration's cohorts, written where asked
+        cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+                             cohort=spread.cohort, out_dir=base)
     source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
-              f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}): "
-              f"{spread.objective_response:.3f} in {spread.patients} patients "
-              f"({'converged' if spread.converged else 'NOT converged'}); Luria-Delbruck pre-existing counts from "
-              "the calibrated rates")
-    return FittedCohort(cal, fitted, source, spread)
+              f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}) jointly with "
+              f"the time scale: final cohort {joint.objective_response:.3f} in {spread.patients} patients after "
+              f"{len(joint.rounds)} round(s) ({'converged' if joint.converged else 'NOT converged'}); "
+              "Luria-Delbruck pre-existing counts from the calibrated rates")
+    return FittedCohort(cal, fitted, source, spread, joint)
