@@ -25,9 +25,9 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from _snapshot_knowledge import write_snapshot_imports
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 #: Single-profile requests are drawn (fixed seed) from these pools, so that few requests repeat
 #: a profile and the annotator's per-alteration caches do not flatter the figures.
 ALTERATIONS = [
@@ -65,15 +65,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _imports(target: Path) -> None:
-    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
-    from oncoresist.knowledge.loader import load_knowledge
-
-    base = load_knowledge(include_imports=False)
-    write_import(import_civic(SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv", base), target)
-    write_import(import_cgi(SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv", base), target)
 
 
 def _known(url: str, body: dict[str, object]) -> bool:
@@ -114,7 +105,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         imports = Path(tmp) / "imports"
         imports.mkdir()
         if not args.curated_only:
-            _imports(imports)
+            write_snapshot_imports(imports)
         port = _free_port()
         env = {**os.environ, "ONCORESIST_DATA_DIR": str(imports)}
         env.pop("ONCORESIST_TOKEN", None)

@@ -35,23 +35,7 @@ import json
 import tempfile
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-def _knowledge(which: str, tmp: Path):  # type: ignore[no-untyped-def]
-    import os
-
-    from oncoresist.knowledge.loader import load_knowledge
-
-    if which == "curated":
-        return load_knowledge(include_imports=False)
-    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
-
-    curated = load_knowledge(include_imports=False)
-    write_import(import_civic(SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv", curated), tmp)
-    write_import(import_cgi(SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv", curated), tmp)
-    os.environ["ONCORESIST_DATA_DIR"] = str(tmp)
-    return load_knowledge()
+from _snapshot_knowledge import load_benchmark_knowledge
 
 
 def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +128,7 @@ def main() -> int:
     from oncoresist.twin.compare import compare_strategies
 
     with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
-        kb = _knowledge(args.knowledge, Path(tmp))
+        kb = load_benchmark_knowledge(args.knowledge, Path(tmp))
         q = load_quant()
         if args.visit_window is not None:  # ablation: the protocol visit window on every scan of the schedule
             for oid in ("flaura-standard-egfr-tki", "flaura-osimertinib"):

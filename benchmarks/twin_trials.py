@@ -35,7 +35,6 @@ import argparse
 import dataclasses
 import importlib.util
 import json
-import os
 import sys
 import tempfile
 import time
@@ -43,8 +42,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from _snapshot_knowledge import load_benchmark_knowledge
+
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / "shared" / "data"
 DRIVERS = ["EGFR L858R"]
 """Default: the driver of the FLAURA twin (benchmarks/twin_flaura.py). The trials enrolled exon 19 deletion and
 L858R; their mix was not confirmed, so the twin cannot weight the two (see the docs)."""
@@ -57,21 +57,6 @@ def _schema() -> ModuleType:
     sys.modules[spec.name] = mod  # pydantic resolves the postponed annotations through the module
     spec.loader.exec_module(mod)
     return mod
-
-
-def _knowledge(which: str, tmp: Path) -> Any:
-    """The curated layer, or curated + CIViC + CGI imports from ../shared/data (as twin_flaura.py)."""
-    from oncoresist.knowledge.loader import load_knowledge
-
-    if which == "curated":
-        return load_knowledge(include_imports=False)
-    from oncoresist.knowledge.importers import import_cgi, import_civic, write_import
-
-    curated = load_knowledge(include_imports=False)
-    write_import(import_civic(SHARED / "civic" / "AcceptedClinicalEvidenceSummaries.tsv", curated), tmp)
-    write_import(import_cgi(SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv", curated), tmp)
-    os.environ["ONCORESIST_DATA_DIR"] = str(tmp)
-    return load_knowledge()
 
 
 def _outcome(trial: Any, role: str) -> Any:
@@ -229,7 +214,7 @@ def main() -> int:
     drivers = [d.strip() for d in args.drivers.split(",") if d.strip()]
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="twin-trials-imports-") as tmp:
-        kb = _knowledge(args.knowledge, Path(tmp))
+        kb = load_benchmark_knowledge(args.knowledge, Path(tmp))
         q = load_quant()
         for trial in trials:
             for driver in drivers:
