@@ -27,12 +27,18 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/twin_trials.py --patients 500 --seed 11,12
     PYTHONPATH=src .venv/bin/python benchmarks/twin_trials.py --knowledge full --drivers "EGFR exon 19 deletion"
     PYTHONPATH=src .venv/bin/python benchmarks/twin_trials.py --trials laser301 --patients 200
+    PYTHONPATH=src .venv/bin/python benchmarks/twin_trials.py --trials-file benchmarks/twin_trials/trials_b.yaml \
+        --patients 300 --seed 11                          # the second, blind set (CTONG0901, WJOG 5108L, MARIPOSA)
+
+A trial file may leave out a figure the stored pages do not give (a hazard ratio, its point estimate, an arm's
+size): the row then prints ``n/a`` for it and nothing is filled in.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import sys
@@ -66,10 +72,12 @@ def _outcome(trial: Any, role: str) -> Any:
     arm = trial.arm(role)
     cite = trial.citations[arm.median_pfs_months.cite]
     hr = trial.hazard_ratio if role == "experimental" else None
+    if hr is not None and hr.value is None:  # only the CI was printed: the outcome carries no hazard ratio
+        hr = None
     fields: dict[str, Any] = dict(
         id=f"{trial.id}-{arm.drug}", endpoint="median_pfs", months=float(arm.median_pfs_months.value),
         ci95_months=arm.median_pfs_months.ci95, drugs=[arm.drug], tumors=[trial.tumor], population=trial.setting,
-        n=int(arm.n.value), objective_response=None if arm.objective_response is None else
+        n=None if arm.n is None else int(arm.n.value), objective_response=None if arm.objective_response is None else
         float(arm.objective_response.value), scan_schedule=trial.scan_schedule,
         scan_schedule_source=trial.scan_schedule_note if trial.scan_schedule else "",
         source=cite.source, where=cite.where, note=f"held-out trial {trial.name}, {role} arm",
@@ -102,11 +110,17 @@ def _yn(b: bool | None) -> str:
     return "n/a (published CI not confirmed)" if b is None else ("yes" if b else "no")
 
 
+def _published_hr(trial: Any) -> list[Any]:
+    """[value, ci95] of the published hazard ratio; None where the stored pages do not give it."""
+    hr = trial.hazard_ratio
+    return [None, None] if hr is None else [hr.value, hr.ci95]
+
+
 def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Calibrate the twin on the trial's comparator once, then predict its experimental arm for every seed."""
     from oncoresist.twin import build_twin
     from oncoresist.twin.calibrate import calibrate_twin
-    from oncoresist.twin.compare import COHORT, compare_strategies
+    from oncoresist.twin.compare import COHORT, compare_strategies, derived_cohort
     from oncoresist.twin.joint_fit import fit_response_and_time
     from oncoresist.twin.variation import load_variation, luria_delbruck_block
 
@@ -115,10 +129,26 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     qt = dataclasses.replace(q, outcomes={f"{trial.id}-{a.drug}": _outcome(trial, a.role) for a in (comp, exp)})
     built = build_twin([driver], drugs=f"{comp.drug},{exp.drug}", tumor=trial.tumor, knowledge=kb, quant=qt)
     cohort: dict[str, Any] | None = {**COHORT, "resistant_fraction": luria_delbruck_block(built)}
-    cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
-    joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
-                                  quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck")
-    spread, cal, cohort = joint.spread, joint.calibration, joint.cohort
+    if comp.objective_response is not None:
+        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
+        joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
+                                      quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck")
+        spread, cal, cohort = joint.spread, joint.calibration, joint.cohort
+        fit: dict[str, Any] = {
+            "calibration_converged": bool(joint.converged), "joint_fit": joint.to_dict(),
+            "spread_factor": round(spread.factor, 4), "spread_converged": bool(spread.converged),
+            "spread_fit_objective_response": round(float(spread.objective_response), 3)}
+    else:
+        # No published response for the comparator: nothing to fit the spread to, so the twin's own default
+        # cohort is used (Laleh et al. 2022's spreads as derived, factor 1, Luria-Delbruck pre-existing counts)
+        # and only the shares and the time scale are calibrated; the row says so.
+        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=derived_cohort(built),
+                             quant=qt)
+        cohort = derived_cohort(cal.build)
+        fit = {"calibration_converged": bool(cal.converged),
+               "joint_fit": {"skipped": "no published objective response for the comparator arm: spread not fitted, "
+                                        "the derived cohort (Laleh et al. 2022 spreads, factor 1) is used"},
+               "spread_factor": 1.0, "spread_converged": None, "spread_fit_objective_response": None}
     calibration_seconds = round(time.perf_counter() - t0, 1)
     arms = [f"continuous:{comp.drug}", f"continuous:{exp.drug}"]
     rows = []
@@ -138,8 +168,9 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "predicted_median_months": med,
             "published_median_months": [exp.median_pfs_months.value, exp.median_pfs_months.ci95],
             "median_inside_ci": _inside(med[0], exp.median_pfs_months.ci95),
-            "predicted_hr": hr, "published_hr": [trial.hazard_ratio.value, trial.hazard_ratio.ci95],
-            "hr_inside_ci": _inside(hr[0], trial.hazard_ratio.ci95),
+            "predicted_hr": hr, "published_hr": _published_hr(trial),
+            "hr_inside_ci": _inside(hr[0], _published_hr(trial)[1]),
+            "caveats": list(getattr(trial, "caveats", [])),
             "comparator_median_months": {"model": [round(float(c[k]), 2) for k in ("median", "median_lower",
                                                                                   "median_upper")],
                                          "published": comp.median_pfs_months.value, "role": "calibrated"},
@@ -148,11 +179,9 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
                                                  comp.objective_response.value,
                                                  arms[1]: None if exp.objective_response is None else
                                                  exp.objective_response.value}},
-            "calibration_converged": bool(joint.converged), "joint_fit": joint.to_dict(),
+            **fit,
             "growth_factor": round(cal.growth_factor, 3),
             "calibration_median_months": round(cal.median_months or 0, 2),
-            "spread_factor": round(spread.factor, 4), "spread_converged": bool(spread.converged),
-            "spread_fit_objective_response": round(float(spread.objective_response), 3),
             "experimental_potency": _potency(cal.build, exp.drug),
             "comparator_potency": _potency(cal.build, comp.drug),
             "routes": [ct.name for ct in cal.build.scenario.cell_types],
@@ -168,6 +197,10 @@ def _fmt_ci(ci: Any) -> str:
     return "CI not confirmed" if ci is None else f"{ci[0]:g}-{ci[1]:g}"
 
 
+def _fmt_value(x: Any) -> str:
+    return "not confirmed" if x is None else f"{x:g}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patients", type=int, default=500, help="virtual patients per arm (default 500)")
@@ -180,7 +213,10 @@ def main() -> int:
                     help="most rounds of (spread fit, time-scale calibration) to a fixed point (twin.joint_fit)")
     ap.add_argument("--drivers", default=",".join(DRIVERS),
                     help="comma-separated sensitising drivers, one twin each (default: EGFR L858R, as the FLAURA twin)")
-    ap.add_argument("--trials", default="", help="comma-separated trial ids from trials.yaml (default: all)")
+    ap.add_argument("--trials", default="", help="comma-separated trial ids from the trials file (default: all)")
+    ap.add_argument("--trials-file", default=None,
+                    help="trials file (default benchmarks/twin_trials/trials.yaml; the second, blind set is "
+                    "benchmarks/twin_trials/trials_b.yaml)")
     args = ap.parse_args()
     try:
         args.seeds = [int(x) for x in str(args.seed).split(",") if x.strip()]
@@ -199,8 +235,9 @@ def main() -> int:
     from oncoresist.knowledge.quant import load_quant
 
     schema = _schema()
+    trials_file = Path(args.trials_file) if args.trials_file else schema.TRIALS_FILE
     try:
-        trials = schema.load_trials().trials
+        trials = schema.load_trials(trials_file).trials
     except OncoresistError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -234,7 +271,7 @@ def main() -> int:
                     print(f"{trial.name} [{driver}, seed {row['seed']}] {row['experimental']} vs {row['comparator']}: "
                           f"predicted median {pm[0]:.1f} ({pm[1]:.1f}-{pm[2]:.1f}) / published {pub[0]:g} "
                           f"({_fmt_ci(pub[1])}) months, inside: {_yn(row['median_inside_ci'])}; "
-                          f"predicted HR {ph[0]:.3f} ({ph[1]:.3f}-{ph[2]:.3f}) / published {pubh[0]:g} "
+                          f"predicted HR {ph[0]:.3f} ({ph[1]:.3f}-{ph[2]:.3f}) / published {_fmt_value(pubh[0])} "
                           f"({_fmt_ci(pubh[1])}), inside: {_yn(row['hr_inside_ci'])}; "
                           f"comparator (calibrated) {row['comparator_median_months']['model'][0]:.1f} / "
                           f"{row['comparator_median_months']['published']:g}; "
@@ -253,6 +290,9 @@ def main() -> int:
     print(json.dumps({
         "benchmark": "twin_trials", "oncoresist": __version__, "knowledge": args.knowledge,
         "knowledge_version": kb.version, "facts": len(kb.facts), "patients_per_arm": args.patients,
+        "trials_file": str(trials_file.resolve().relative_to(HERE.parent)) if trials_file.resolve().is_relative_to(
+            HERE.parent) else str(trials_file),
+        "trials_file_sha256": hashlib.sha256(trials_file.read_bytes()).hexdigest(),
         "seeds": args.seeds, "calibration_seed": args.cal_seed, "calibration_patients": args.cal_patients,
         "variation": "potency", "preexisting": "luria_delbruck", "drivers": drivers, "rows": ran,
         "not_run": [r for r in rows if "not_run" in r],
