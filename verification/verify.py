@@ -87,7 +87,7 @@ class Test:
         with atomic_path(path, suffix=".png") as tmp:
             fig.savefig(tmp, dpi=110, bbox_inches="tight")
         _plt().close(fig)
-        outcome.figures.append(str(path.relative_to(ROOT)))
+        outcome.figures.append(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
 
     def run(self) -> Outcome:  # pragma: no cover - interface
         raise NotImplementedError
