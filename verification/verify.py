@@ -72,11 +72,13 @@ class Test:
 
     seed: ClassVar[int] = 20261201
 
-    def __init__(self, outdir: Path, *, quick: bool = False, num_threads: int | None = None) -> None:
+    def __init__(self, outdir: Path, *, quick: bool = False, num_threads: int | None = None,
+                 engine: str = "auto") -> None:
         self.outdir = outdir / type(self).__name__
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.quick = quick
         self.num_threads = num_threads
+        self.engine = engine
 
     def save(self, fig: Any, name: str, outcome: Outcome) -> None:
         from oncoresist._io import atomic_path
@@ -85,7 +87,7 @@ class Test:
         with atomic_path(path, suffix=".png") as tmp:
             fig.savefig(tmp, dpi=110, bbox_inches="tight")
         _plt().close(fig)
-        outcome.figures.append(str(path.relative_to(ROOT)))
+        outcome.figures.append(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
 
     def run(self) -> Outcome:  # pragma: no cover - interface
         raise NotImplementedError
@@ -151,7 +153,7 @@ class BozicTwoDrug(Test):
         k = 0
         while alive.size and t < t_max:
             seeds = child_seeds(root, alive.size, prefix=(k,))
-            sim = Simulator(sc, engine="tau", replicate_seeds=seeds, initial=state[alive],
+            sim = Simulator(sc, engine=self.engine, replicate_seeds=seeds, initial=state[alive],
                             times=np.arange(0.0, chunk + 0.5, 1.0), n_threads=self.num_threads)
             sim.advance(chunk)
             counts = sim.result().counts  # [rep, day, type]
@@ -173,7 +175,7 @@ class BozicTwoDrug(Test):
         from oncoresist.random import child_seeds
 
         sc = {**sc, "treatment": [{"drug": "dual", "start": 0, "dose": 1.0}]}
-        sim = Simulator(sc, engine="tau", replicate_seeds=child_seeds(root, len(start)), initial=start,
+        sim = Simulator(sc, engine=self.engine, replicate_seeds=child_seeds(root, len(start)), initial=start,
                         times=[0.0, 1500.0], n_threads=self.num_threads)
         sim.advance(1500.0)
         return sim.state
@@ -245,8 +247,8 @@ class LuriaDelbruck(Test):
             sc = {"cell_types": [{"name": "wild", "initial": n0, "birth": 1.0, "death": 0.0},
                                  {"name": "mutant", "initial": 0, "birth": 1.0, "death": 0.0}],
                   "transitions": [{"kind": "mutation", "source": "wild", "target": "mutant", "probability": u}]}
-            res = simulate(sc, t_end=t, times=[t], engine="tau", n_replicates=reps, seed=self.seed + int(m_target),
-                           n_threads=self.num_threads)
+            res = simulate(sc, t_end=t, times=[t], engine=self.engine, n_replicates=reps,
+                           seed=self.seed + int(m_target), n_threads=self.num_threads)
             mut = res.final[:, 1].astype(int)
             m = u * (res.final[:, 0].mean() - n0)
             n_max = 200
@@ -268,7 +270,7 @@ class LuriaDelbruck(Test):
             fig, ax = plt.subplots(figsize=(6.4, 4.2))
             k = np.arange(0, 41)
             emp = np.array([np.mean(mut == j) for j in k])
-            ax.bar(k, emp, color="C0", alpha=0.6, label=f"tau engine ({reps} cultures)")
+            ax.bar(k, emp, color="C0", alpha=0.6, label=f"{res.engine} engine ({reps} cultures)")
             ax.plot(k, p[: k.size], "o-", color="C3", ms=3, label="Ma–Sandri–Sarkar")
             ax.set_yscale("log")
             ax.set_xlabel("mutant cells")
@@ -284,7 +286,7 @@ class AvanziniCtdna(Test):
     """Avanzini et al. 2020 (Sci Adv 6:eabc4308): a tumour of 1e9 cells with b = 0.14, d = 0.136
     per day sheds q_d = 1.4e-4 genome equivalents per cell death, cleared with a 30-min half-life,
     into 2.75 L of plasma: about 0.21 GE per mL of plasma at steady state. Simulated at full size:
-    the engine's death flux of a 1e9-cell tumour (tau engine, 200 replicates) drives the ctDNA ODE.
+    the engine's death flux of a 1e9-cell tumour (200 replicates) drives the ctDNA ODE.
     """
 
     REFERENCE = 0.21
@@ -296,7 +298,7 @@ class AvanziniCtdna(Test):
         out = Outcome(type(self).__name__)
         params = CtdnaParams()
         sc = {"cell_types": [{"name": "tumour", "initial": 1e9, "birth": 0.14, "death": 0.136}]}
-        sim = Simulator(sc, engine="tau", n_replicates=50 if self.quick else 200, seed=self.seed,
+        sim = Simulator(sc, engine=self.engine, n_replicates=50 if self.quick else 200, seed=self.seed,
                         times=[0.0, 1.0], n_threads=self.num_threads)
         sim.advance(1.0)
         flux = sim.death_flux().sum(axis=1)  # deaths per day per replicate
@@ -501,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-c", "--class", dest="classes", action="append", choices=sorted(TESTS), help="run only these")
     ap.add_argument("--num-threads", type=int, default=None, help="engine threads (default: all cores)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
+    ap.add_argument("--engine", default="auto", choices=["auto", "tau", "leap", "ssa"],
+                    help="engine of the stochastic checks (default auto: the engine a user gets)")
     ap.add_argument("--outdir", type=Path, default=HERE / "figures")
     args = ap.parse_args(argv)
     if args.list:
@@ -510,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = []
     for name in args.classes or list(TESTS):
         t0 = time.perf_counter()
-        outcome = TESTS[name](args.outdir, quick=args.quick, num_threads=args.num_threads).run()
+        outcome = TESTS[name](args.outdir, quick=args.quick, num_threads=args.num_threads, engine=args.engine).run()
         outcome.seconds = round(time.perf_counter() - t0, 1)
         outcomes.append(outcome)
         for c in outcome.checks:
@@ -524,7 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     from oncoresist._version import __version__
 
     write_text_atomic(args.outdir / "results.json",
-                      json.dumps({"oncoresist_version": __version__, "quick": args.quick, "results": record}, indent=2))
+                      json.dumps({"oncoresist_version": __version__, "quick": args.quick, "engine": args.engine,
+                                  "results": record}, indent=2))
     return 0 if all(o.passed for o in outcomes) else 1
 
 

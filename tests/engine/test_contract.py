@@ -144,8 +144,21 @@ def test_auto_picks_by_population() -> None:
     small = {"cell_types": [{"name": "a", "initial": 100, "birth": 0.1, "death": 0.1}]}
     big = {"cell_types": [{"name": "a", "initial": 1e9, "birth": 0.1, "death": 0.1}]}
     assert choose_engine(compile_scenario(small), 365) == "ssa"
-    assert choose_engine(compile_scenario(big), 365) == "tau"
-    assert simulate(big, t_end=1.0, seed=1).engine == "tau"
+    assert choose_engine(compile_scenario(big), 365) == "leap"
+    assert simulate(big, t_end=1.0, seed=1).engine == "leap"
+    # 1.2 + 1.0 births and deaths plus a drug's kill of 1.0 per cell-day: 3.2 events per 1-day step, above
+    # AUTO_LEAP_MAX_EVENTS (3), so the hybrid tau; at a half-day leap step, 1.6 events: leap again
+    fast = {"cell_types": [{"name": "a", "initial": 1e9, "birth": 1.2, "death": 1.0}],
+            "drugs": [{"name": "x", "effect": {"acts_on": "death", "emax": 1.0, "ec50": 1.0}}]}
+    assert choose_engine(compile_scenario(fast), 365) == "tau"
+    assert choose_engine(compile_scenario(fast), 365, dt=0.5) == "leap"
+    assert simulate(fast, t_end=1.0, seed=1).engine == "tau"
+    assert simulate(fast, t_end=1.0, seed=1, dt=0.5).engine == "leap"
+    # the projection starts from an initial= override when one is given (largest replicate's total)
+    assert Simulator(small, initial=[[100.0], [1e9]], n_replicates=2, seed=1).engine == "leap"
+    assert Simulator(big, initial=[10.0], seed=1).engine == "ssa"
+    # without the drug, 2.2 events per cell-day: leap
+    assert choose_engine(compile_scenario({"cell_types": fast["cell_types"]}), 365) == "leap"
 
 
 def test_bad_arguments() -> None:

@@ -99,8 +99,8 @@ def lineages(rng, n, surv, eta):
                     total += 1
             return total
         return binomial(rng, n, surv)
-    inv_leta = 1.0 / math.log(eta)
     if n <= SMALL_LINEAGES:
+        inv_leta = 1.0 / math.log(eta)
         total = 0
         for _ in range(n):
             u = random(rng)
@@ -114,6 +114,7 @@ def lineages(rng, n, surv, eta):
     if k == 0:
         return 0
     if k <= SMALL_NEGBIN:
+        inv_leta = 1.0 / math.log(eta)
         total = k
         for _ in range(k):
             total += int(math.log1p(-random(rng)) * inv_leta)

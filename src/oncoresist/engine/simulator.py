@@ -35,6 +35,10 @@ DEFAULT_DT = 0.5
 DEFAULT_LEAP_DT = 1.0
 """Largest step of the ``leap`` engine (days); its own-count law is exact at any step, the step
 bounds the error of the type-change arrivals, of the exposure quadrature and of frozen competition."""
+AUTO_LEAP_MAX_EVENTS = 3.0
+"""``auto`` uses ``leap`` when no type can have more than this many events per cell in one leap step: the
+fastest clocks at which ``tests/engine/test_leap.py`` compares ``leap`` with ``ssa`` and with closed forms
+(2.7 and 3.1 events per cell-day at the 1-day step); above it ``auto`` uses the hybrid ``tau``."""
 DEFAULT_THRESHOLD = 1000
 """Types below this many cells are simulated event by event in the hybrid tau engine."""
 DEFAULT_THINNING_STEP = 0.25
@@ -44,14 +48,36 @@ MAX_STEP_GROWTH = math.log(1000.0)
 about 1000-fold in expectation (int64 safety below :data:`~oncoresist.units.POPULATION_CEILING`)."""
 
 
-def choose_engine(model: CompiledModel, t_end: float) -> str:
-    """``ssa`` if the drug-free projected population at ``t_end`` stays ≤ :data:`AUTO_SSA_MAX`, else ``tau``."""
-    n0 = float(model.initial.sum())
+def max_event_rate(model: CompiledModel) -> float:
+    """The fastest per-cell event rate (per day) any type can reach: birth + intrinsic death + immune kill +
+    every drug's kill Emax + competition death at carrying capacity (the growth rate) + its switches out at
+    the larger of their two rates. The scenario's own parameters (not per-replicate multipliers)."""
+    if model.n_types == 0:
+        return 0.0
+    rate = model.birth + model.death + model.immune + model.d_emax.sum(axis=1)
+    if model.has_competition:
+        rate = rate + model.growth
+    for s in range(len(model.sw_src)):
+        rate[model.sw_src[s]] += max(float(model.sw_off[s]), float(model.sw_on[s]))
+    return float(np.max(rate))
+
+
+def choose_engine(model: CompiledModel, t_end: float, dt: float | None = None, n0: float | None = None) -> str:
+    """The ``auto`` rule: ``ssa`` if the drug-free projected population at ``t_end`` stays ≤ :data:`AUTO_SSA_MAX`;
+    otherwise ``leap`` if :func:`max_event_rate` times the leap step (``dt``, default :data:`DEFAULT_LEAP_DT`) is at
+    most :data:`AUTO_LEAP_MAX_EVENTS`; otherwise ``tau``.
+
+    ``n0``: the initial total to project from (default the scenario's own; a simulator given ``initial=``
+    passes the largest replicate's total)."""
+    n0 = float(model.initial.sum()) if n0 is None else float(n0)
     r = float(max(np.max(model.birth - model.death - model.immune), 0.0))
     projected = n0 * math.exp(min(r * t_end, 700.0))
     if model.has_competition:
         projected = min(projected, float(1.0 / model.comp[model.comp > 0].min()))
-    return "ssa" if max(projected, n0) <= AUTO_SSA_MAX else "tau"
+    if max(projected, n0) <= AUTO_SSA_MAX:
+        return "ssa"
+    step = DEFAULT_LEAP_DT if dt is None else dt
+    return "leap" if max_event_rate(model) * step <= AUTO_LEAP_MAX_EVENTS else "tau"
 
 
 def replicate_seed(root: np.random.SeedSequence, k: int, stream: int) -> np.random.SeedSequence:
@@ -73,7 +99,8 @@ class Simulator:
     engine
         ``"ssa"`` (exact), ``"tau"`` (hybrid tau-leaping), ``"leap"`` (exact per-type
         birth-death leaps, type changes from the step's cell-days), ``"ode"`` (mean field)
-        or ``"auto"`` (:func:`choose_engine` over ``max(times)``, or 365 days; never ``leap``).
+        or ``"auto"`` (:func:`choose_engine` over ``max(times)``, or 365 days, and ``dt``: ``ssa`` for
+        small populations, else ``leap`` unless a type's event rate is too fast for its step, then ``tau``).
     n_replicates
         Number of replicates; ignored when ``replicate_ids`` is given.
     seed
@@ -130,7 +157,8 @@ class Simulator:
         self.scenario = load_scenario(scenario)
         self.model = compile_scenario(self.scenario)
         self.times = _parse_times(times)
-        self.engine = _parse_engine(engine, self.model, float(self.times[-1]) if self.times.size else 365.0)
+        self.engine = _parse_engine(engine, self.model, float(self.times[-1]) if self.times.size else 365.0, dt,
+                                    _initial_total(initial))
         if replicate_seeds is not None:
             self._own_seeds: list[np.random.SeedSequence] | None = list(replicate_seeds)
             ids = list(range(len(self._own_seeds)))
@@ -588,9 +616,24 @@ def _parse_times(times: Sequence[float] | np.ndarray | None) -> np.ndarray:
     return arr
 
 
-def _parse_engine(engine: str, model: CompiledModel, horizon: float) -> str:
+def _initial_total(initial: np.ndarray | Sequence[float] | None) -> float | None:
+    """The largest replicate's initial total of an ``initial=`` override, for the ``auto`` choice (``None``
+    when not given or not numeric: then the scenario's own, and ``_init_state`` reports a bad argument)."""
+    if initial is None:
+        return None
+    try:
+        arr = np.asarray(initial, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.ndim not in (1, 2) or arr.size == 0 or not np.all(np.isfinite(arr)):
+        return None
+    return float(np.max(arr.sum(axis=-1)))
+
+
+def _parse_engine(engine: str, model: CompiledModel, horizon: float, dt: float | None, n0: float | None) -> str:
     if engine == "auto":
-        return choose_engine(model, horizon)
+        step = _positive(dt, "dt") if dt is not None else None
+        return choose_engine(model, horizon, step, n0)
     if engine not in ENGINES:
         raise InvalidArgument(f"engine: must be one of auto, {', '.join(ENGINES)}; got {engine!r}", param="engine")
     return engine
