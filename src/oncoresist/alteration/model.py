@@ -129,6 +129,9 @@ class Alteration:
     #: does not change which alteration this is (not compared, not hashed, not part of ``name``)
     vaf: float | None = field(default=None, compare=False)  # variant allele fraction, 0..1
     copy_number: float | None = field(default=None, compare=False)  # copies, as the report gave them
+    #: the exon a report wrote with a protein change (``EGFR exon 21 L858R``): metadata, checked against the exon
+    #: table by the annotator where the table knows the exon
+    stated_exon: int | None = field(default=None, compare=False)
     text: str = field(default="", compare=False)
 
     def __hash__(self) -> int:
