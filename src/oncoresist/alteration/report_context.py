@@ -55,7 +55,9 @@ _ISH_RES = (
 )
 #: protein overexpression by immunohistochemistry: "IHC 3+", "IHC high", "IHC positive", "overexpression by IHC"
 _IHC_HIGH_RES = (
-    re.compile(r"^(?:by\s+)?ihc\s*[:=]?\s*(?:3\+|high|strong|strongly positive|overexpression|overexpressed|positive|\+)$"),
+    re.compile(
+        r"^(?:by\s+)?ihc\s*[:=]?\s*(?:3\+|high|strong|strongly positive|overexpression|overexpressed|positive|\+)$"
+    ),
     re.compile(r"^(?:3\+|high|overexpression|overexpressed|positive|high expression)\s+(?:by|on)\s+ihc$"),
     re.compile(r"^(?:protein\s+)?overexpression\s*\(\s*ihc\s*(?:3\+)?\s*\)$"),
 )
