@@ -115,3 +115,11 @@ def test_a_stated_exon_that_contradicts_the_change_is_a_warning() -> None:
 )
 def test_report_wordings_reach_the_labelled_verdict(alts: list[str], drug: str, tumor: str, verdict: str) -> None:
     assert annotate(alts, drug=drug, tumor=tumor).verdict == verdict
+
+
+@pytest.mark.parametrize("drug", ["alectinib", "lorlatinib"])
+def test_small_cell_transformation_defeats_an_alk_tki(drug: str) -> None:
+    # alectinib: case report (PMID:26751586); lorlatinib: inferred for the class (level E)
+    r = annotate(["EML4::ALK", "small cell transformation"], drug=drug, tumor="NSCLC")
+    assert r.verdict == "resistant"
+    assert any("etoposide" in o.therapy for o in r.options)
