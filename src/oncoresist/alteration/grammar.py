@@ -39,6 +39,14 @@ from collections.abc import Callable
 from oncoresist.alteration.measures import split_measures
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
+from oncoresist.alteration.report_context import (
+    CODELETION_1P19Q,
+    assay_state,
+    exon_prefixed,
+    exon_splice,
+    is_1p19q_codeletion,
+    splice_context,
+)
 from oncoresist.alteration.report_terms import parse_cytogenetic, parse_gene_term, parse_her2_whole
 from oncoresist.alteration.report_vocabulary import LEGACY_RESIDUES
 from oncoresist.alteration.vocabulary import (
@@ -162,6 +170,8 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     biomarker = _parse_biomarker(low, raw)
     if biomarker is not None:
         return biomarker
+    if is_1p19q_codeletion(low):  # a whole-arm codeletion, not a gene (report_context.py)
+        return Alteration(kind="cytogenetic", qualifier=CODELETION_1P19Q, text=raw)
     whole = parse_cytogenetic(low, raw) or parse_her2_whole(low, raw, resolve_gene)
     if whole is not None:
         return whole
@@ -317,6 +327,9 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     term = parse_gene_term(gene, rest, raw)
     if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
         return dataclasses.replace(term, origin=term.origin or origin)
+    in_context = _parse_in_context(gene, rest, raw, origin)
+    if in_context is not None:
+        return in_context
     transcript = _TRANSCRIPT_RE.match(rest)
     if transcript:  # the transcript says which numbering; the change is read as given
         return _parse_change(gene, rest[transcript.end() :], raw, origin)
@@ -407,3 +420,31 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         "a codon (G12), 'exon N deletion|insertion|skipping', or a word such as amplification, "
         "loss, overexpression, fusion, mutation"
     )
+
+
+def _parse_in_context(gene: str, rest: str, raw: str, origin: Origin | None) -> Alteration | None:
+    """A change written with its context (report_context.py): the exon before a protein change, the exon beside a
+    splice site, the assay before a state. ``None`` when ``rest`` is none of these."""
+    state = assay_state(gene, rest)
+    if state is not None:
+        return Alteration(kind=state, gene=gene, text=raw)  # type: ignore[arg-type]
+    prefixed = exon_prefixed(rest)
+    if prefixed is not None:
+        try:
+            inner = _parse_change(gene, prefixed.change, raw, origin)
+        except AlterationSyntaxError:
+            inner = None
+        if inner is not None and inner.kind in ("protein", "codon"):
+            return dataclasses.replace(inner, stated_exon=prefixed.exon, text=raw)
+    splice = splice_context(gene, rest)
+    if splice is not None:
+        if splice.skipping:
+            return Alteration(kind="exon", gene=gene, exon=splice.exon, exon_change="skipping", text=raw)
+        return dataclasses.replace(_parse_change(gene, splice.cdna, raw, origin), text=raw)
+    at_exon = exon_splice(gene, rest)
+    if at_exon is not None:
+        exon, skipping = at_exon
+        if skipping:
+            return Alteration(kind="exon", gene=gene, exon=exon, exon_change="skipping", text=raw)
+        return Alteration(kind="mutation", gene=gene, qualifier="splice", text=raw)
+    return None

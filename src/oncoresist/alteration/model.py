@@ -125,6 +125,9 @@ class Alteration:
     phase: Phase | None = None  # in cis / in trans (with another change of the gene) when stated
     hgvs_c: str | None = None  # a cDNA splice notation as given: c.2573-1G>A
     value: float | None = None  # a biomarker's measured value: TMB in mut/Mb, genomic LOH in percent
+    #: the exon a report wrote with a protein change (``EGFR exon 21 L858R``, named ``EGFR L858R (exon 21)``);
+    #: the annotator checks it against the exon table where the table knows the exon (annotate/exon_check.py)
+    stated_exon: int | None = None
     #: measurements a report wrote after the change (``KRAS G12C (VAF 23%)``, ``MET amp, CN=8``): metadata that
     #: does not change which alteration this is (not compared, not hashed, not part of ``name``)
     vaf: float | None = field(default=None, compare=False)  # variant allele fraction, 0..1
@@ -149,6 +152,8 @@ class Alteration:
         """Canonical text; parses back to an equal alteration, except that a fusion context
         (``BCR-ABL1 T315I`` → ``ABL1 T315I``) is not part of the name."""
         base = self._core_name()
+        if self.stated_exon is not None and self.kind in ("protein", "codon"):
+            base += f" (exon {self.stated_exon})"
         if self.phase:
             base += f" in {self.phase}"
         if self.origin:

@@ -165,6 +165,7 @@ HYPHEN_SUFFIXES = {
     "deleted",
     "null",
     "loss",
+    "negative",  # CD19-negative (an antigen's loss: report_context.ANTIGEN_GENES; else "describes no alteration")
 }
 WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {"null": ("loss", None)}
 

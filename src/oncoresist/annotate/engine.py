@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from oncoresist._version import __version__
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
+from oncoresist.annotate.exon_check import stated_exon_warning
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.memo import Memo
 from oncoresist.annotate.options import OptionDeriver
@@ -516,6 +517,7 @@ class Annotator:
             kind = "possible"
         elif kind == "possible":
             warnings = tuple(w for a in obs for p in pats if (w := reference_mismatch(p, a)) is not None)
+        warnings += tuple(w for a in obs if (w := stated_exon_warning(a)) is not None)
         gene = next((a.gene for a in obs if a.gene), None)
         inner = [
             a for a in obs

@@ -28,6 +28,13 @@ from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact
 #: homologous-recombination genes whose reversions restore repair (BRCA1/2 reversions: Sakai et al. and
 #: Edwards et al., Nature 2008; PALB2 and RAD51C/RAD51D reversions are reported after PARP inhibitors too)
 HR_GENES = frozenset({"BRCA1", "BRCA2", "PALB2", "RAD51C", "RAD51D", "RAD51B", "BARD1", "BRIP1"})
+#: losses that restore homologous recombination in a BRCA1-deficient tumour without touching BRCA1: 53BP1
+#: (TP53BP1) and the shieldin complex (SHLD1, SHLD2, SHLD3, REV7/MAD2L2). Bouwman et al., Nat Struct Mol Biol 2010
+#: (PMID:20453858: 53BP1 loss restores HR in Brca1- but not Brca2-deleted cells); Jaspers et al., Cancer Discov 2013
+#: (PMID:23103855); Noordermeer et al., Nature 2018 (DOI:10.1038/s41586-018-0340-7). They restore BRCA1's loss
+#: only: a BRCA2-deficient tumour keeps its sensitivity.
+HR_RESTORING_LOSSES: dict[str, str] = {g: "BRCA1" for g in ("TP53BP1", "SHLD1", "SHLD2", "SHLD3", "MAD2L2")}
+_NULL_QUALIFIERS = frozenset({"inactivating", "nonsense", "frameshift", "splice"})
 INFERRED_LEVEL = "E"
 MECHANISM = "dna_repair"
 
@@ -45,7 +52,12 @@ def restored_gene(name: str) -> str | None:
 
 
 def restored_by(alt: Alteration) -> str | None:
-    """The gene an observed alteration restores (a reversion; a secondary mutation of an HR gene), else ``None``."""
+    """The gene an observed alteration restores (a reversion; a secondary mutation of an HR gene; a loss of 53BP1 or a
+    shieldin subunit, which restores BRCA1's homologous recombination: :data:`HR_RESTORING_LOSSES`), else ``None``."""
+    if alt.gene in HR_RESTORING_LOSSES and (
+        alt.kind == "loss" or (alt.kind == "mutation" and alt.qualifier in _NULL_QUALIFIERS)
+    ):
+        return HR_RESTORING_LOSSES[alt.gene]
     if alt.kind != "mutation" or alt.gene is None:
         return None
     if alt.qualifier == "reversion" or (alt.qualifier == "secondary" and alt.gene in HR_GENES):

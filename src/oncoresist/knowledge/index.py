@@ -389,8 +389,12 @@ class Knowledge:
             return ab.codes[0], [ab.codes[0]]
         common = self._common_ancestor(sorted(ab.codes))
         nos = common is not None and self._tumor_main_type.get(common, "").endswith("NOS")
-        if common is None or nos or self.tumor_tissue(common) == common:
-            return None, sorted(ab.codes)  # only a tissue, an umbrella ("..., NOS" main type) or the root is common
+        if common is None or self.tumor_tissue(common) == common:
+            return None, sorted(ab.codes)  # only a tissue or the root is common
+        if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in ab.codes):
+            # an umbrella ("..., NOS" main type) only when it is the parent of every node named: "ALL" (B- or
+            # T-lymphoblastic) is the Lymphoid Neoplasm above both, where facts on either apply as descendants
+            return None, sorted(ab.codes)
         return common, [common]
 
     def _abbreviation_hit(
@@ -401,7 +405,7 @@ class Knowledge:
         if code is not None and code not in ab.codes:
             how += ", the closest common ancestor of " + ", ".join(ab.codes)
         kept = tuple(dict.fromkeys((*quals, *ab.qualifiers)))
-        refined, cands = self._refine(code, cands, kept)
+        refined, cands = self._refine(code, cands, kept, ab.codes)
         if refined is not None and refined != code:
             how += f", made specific by {', '.join(kept)}"
         code = refined
@@ -409,10 +413,13 @@ class Knowledge:
             self._note_reading(token, code, how, kept)
         return code, cands
 
-    def _refine(self, code: str | None, cands: list[str], quals: tuple[str, ...]) -> tuple[str | None, list[str]]:
-        """A qualifier that names a more specific node (Ph-positive B-ALL -> BLLBCRABL1)."""
+    def _refine(
+        self, code: str | None, cands: list[str], quals: tuple[str, ...], below: tuple[str, ...] = ()
+    ) -> tuple[str | None, list[str]]:
+        """A qualifier that names a more specific node (Ph-positive B-ALL -> BLLBCRABL1); ``below``: the nodes an
+        abbreviation named when ``code`` is their common ancestor (Ph-positive ALL -> BLLBCRABL1, not LNM)."""
         for q in quals:
-            for c in [code] if code is not None else cands:
+            for c in [*([code] if code is not None else cands), *below]:
                 better = REFINEMENTS.get((q, c or ""))
                 if better is not None and better in self.tumors:
                     return better, [better]
