@@ -16,7 +16,6 @@ Sources (none read from the annotator):
 from __future__ import annotations
 
 import pytest
-
 from tests.annotate._depth import Row, check, run
 
 PGX = [
@@ -46,7 +45,8 @@ def test_pharmacogene_of_another_drug_says_so() -> None:
 
 
 def test_a_pharmacogene_beside_a_tumour_change_leaves_the_tumour_verdict_alone() -> None:
-    # KRAS G12D on cetuximab in colorectal cancer is resistant (Erbitux label: not for RAS-mutant CRC); DPYD changes that not
+    # KRAS G12D on cetuximab in colorectal cancer is resistant (Erbitux label: not for RAS-mutant CRC);
+    # a DPYD variant beside it changes nothing in that
     res = run(Row(("KRAS G12D", "DPYD *2A"), "colorectal cancer", "cetuximab", "resistant", "Erbitux label"))
     assert res.verdict == "resistant"
     assert [u.input for u in res.unrecognised_detail] == ["DPYD *2A"]
@@ -68,5 +68,5 @@ def test_predictive_marker_row(row: Row) -> None:
 
 def test_unmethylated_mgmt_is_an_epigenetic_mechanism() -> None:
     res = run(MARKERS[2])
-    top = [f for f in res.findings if f.effect in ("resistance", "reduced_sensitivity")][0]
+    top = next(f for f in res.findings if f.effect in ("resistance", "reduced_sensitivity"))
     assert top.mechanism == "epigenetic"

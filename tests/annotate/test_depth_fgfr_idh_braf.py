@@ -1,6 +1,7 @@
 """Depth table, class 4: FGFR2 fusions (pemigatinib, futibatinib), FGFR3 alterations (erdafitinib), IDH1 R132
 (ivosidenib, cholangiocarcinoma), BRAF V600E (dabrafenib + trametinib in NSCLC, anaplastic thyroid cancer and
-tissue-agnostic; encorafenib + cetuximab in colorectal cancer; BRAF inhibition without EGFR blockade insufficient there).
+tissue-agnostic; encorafenib + cetuximab in colorectal cancer; BRAF inhibition without EGFR blockade insufficient
+there).
 
 Sources (expected verdicts and next lines; none read from the annotator):
 - Pemazyre (pemigatinib) and Lytgobi (futibatinib) US labels, 1 Indications (previously treated cholangiocarcinoma
@@ -19,7 +20,6 @@ Sources (expected verdicts and next lines; none read from the annotator):
 from __future__ import annotations
 
 import pytest
-
 from tests.annotate._depth import Row, check
 
 ROWS = [
@@ -32,7 +32,8 @@ ROWS = [
     Row(("BRAF p.V600E",), "NSCLC", ("dabrafenib", "trametinib"), "sensitive", "Tafinlar/Mekinist labels 1"),
     Row(("BRAF V600E mutation",), "anaplastic thyroid cancer", ("dabrafenib", "trametinib"), "sensitive",
         "Tafinlar/Mekinist labels 1"),
-    Row(("BRAF V600E",), None, ("dabrafenib", "trametinib"), "sensitive", "Tafinlar/Mekinist labels 1 (tumour-agnostic)"),
+    Row(("BRAF V600E",), None, ("dabrafenib", "trametinib"), "sensitive",
+        "Tafinlar/Mekinist labels 1 (tumour-agnostic)"),
     Row(("BRAF V600E",), "colorectal", ("dabrafenib", "trametinib"), "resistant", "Tafinlar Limitations of Use",
         next=("encorafenib", "cetuximab")),
     Row(("BRAF V600E",), "mCRC", "vemurafenib", "resistant", "Tafinlar Limitations of Use; Braftovi label",

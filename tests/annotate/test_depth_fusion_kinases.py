@@ -20,7 +20,6 @@ Sources (expected verdicts and next lines; none read from the annotator):
 from __future__ import annotations
 
 import pytest
-
 from tests.annotate._depth import Row, check
 
 ROWS = [

@@ -14,7 +14,6 @@ Sources (expected verdicts and next lines; none read from the annotator):
 from __future__ import annotations
 
 import pytest
-
 from tests.annotate._depth import Row, check
 
 ROWS = [
@@ -43,8 +42,9 @@ def test_gist_depth_row(row: Row) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: an exon-level secondary ('KIT exon 17 mutation') on sunitinib meets CGI's label-level sensitivity "
-    "row for KIT codons 788-828 (level A) above the codon-level resistance facts (level B); Heinrich 2008 says resistant",
+    reason="known gap: an exon-level secondary ('KIT exon 17 mutation') on sunitinib meets CGI's label-level "
+    "sensitivity row for KIT codons 788-828 (level A) above the codon-level resistance facts (level B); "
+    "Heinrich 2008 says resistant",
 )
 def test_exon_level_secondary_on_sunitinib() -> None:
     check(Row(("KIT exon 11 deletion", "KIT exon 17 mutation"), "GIST", "sunitinib", "resistant", "Heinrich 2008"))

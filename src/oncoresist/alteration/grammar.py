@@ -340,6 +340,8 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
             )
         if second is not None:
             return _parse_change(gene, twin["a"], raw, origin)
+    if rest_low.startswith("gene ") and len(rest) > 5:  # label wording: "NTRK1 gene fusion", "MET gene amplification"
+        return _parse_change(gene, rest[5:].strip(), raw, origin)
     if rest_low in NOT_ALTERATIONS:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
     word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)
