@@ -18,6 +18,11 @@ KB = load_knowledge()
         ("colorectal", "COADREAD"),
         ("urothelial", "BLCA"),
         ("B-cell acute lymphoblastic leukaemia", "BLL"),
+        # a WHO grade: the OncoTree node of that grade where there is one, else the type (ASTR3 is "Astrocytoma,
+        # IDH-Mutant, Grade 3"; ASTR is "Astrocytoma, IDH-Mutant")
+        ("Astrocytoma, IDH-mutant, CNS WHO grade 3", "ASTR3"),
+        ("grade 2 astrocytoma", "ASTR"),
+        ("astrocytoma, WHO grade II", "ASTR"),
     ],
 )
 def test_fallback_readings(name: str, code: str) -> None:

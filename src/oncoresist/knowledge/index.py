@@ -81,8 +81,14 @@ _TUMOR_WORDS = re.compile(
 )
 
 
+#: a WHO grade written around a tumour type: "grade 2 astrocytoma", "astrocytoma, WHO grade II", "CNS WHO grade 3"
+_GRADE_RE = re.compile(r",?\s*\b(?:CNS\s+)?(?:WHO\s+)?grade\s+(?P<g>[1-4]|IV|I{1,3})\b,?", re.IGNORECASE)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
 def _tumor_fallback_forms(token: str) -> list[str]:
-    """Other forms of a tumour name no direct reading found: American spelling; ``"<adjective> cancer"``."""
+    """Other forms of a tumour name no direct reading found: American spelling; a WHO grade written as OncoTree
+    writes it (``"<type>, Grade N"``), then the type without it; ``"<adjective> cancer"``."""
     text = " ".join(token.split())
     out: list[str] = []
     american = text
@@ -90,6 +96,12 @@ def _tumor_fallback_forms(token: str) -> list[str]:
         american = rx.sub(repl, american)
     if american != text:
         out.append(american)
+    graded = _GRADE_RE.search(american)
+    if graded:
+        rest = " ".join(_GRADE_RE.sub(" ", american, count=1).replace(" ,", ",").split()).strip(" ,")
+        if rest:
+            grade = _ROMAN.get(graded["g"].upper(), graded["g"])
+            out += [f"{rest}, Grade {grade}", rest]
     if text and len(text.split()) <= 2 and not _TUMOR_WORDS.search(american) and re.fullmatch(r"[A-Za-z -]+", text):
         out.append(f"{american} cancer")
     return out
