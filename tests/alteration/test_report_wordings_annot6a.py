@@ -26,6 +26,9 @@ from oncoresist.errors import AlterationSyntaxError
         ("MGMT promoter methylation negative", "MGMT promoter unmethylated"),
         ("MGMT promoter methylation not detected", "MGMT promoter unmethylated"),
         ("MGMT promoter methylation positive", "MGMT promoter methylated"),
+        ("DPYD c.1905+1G>A heterozygous", "DPYD c.1905+1G>A"),
+        ("NUDT15 p.R139C (homozygous)", "NUDT15 R139C"),
+        ("BRCA2 homozygous deletion", "BRCA2 loss"),  # a copy-number word, not a zygosity suffix
     ],
 )  # fmt: skip
 def test_report_wording_reads_as_the_change(text: str, name: str) -> None:

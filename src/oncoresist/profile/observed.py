@@ -10,6 +10,7 @@ accepted, and alterations in genes the knowledge does not know end up as
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -178,10 +179,23 @@ def parse_observed(text: str, kb: Knowledge, *, strict: bool = True) -> Alterati
     UnknownNameError
         ``strict`` and the gene is unknown (with the closest known names).
     """
-    alt = normalise(parse_alteration(text, lenient_resolver(kb)))
+    alt = _legacy_stop(normalise(parse_alteration(text, lenient_resolver(kb))), kb)
     if strict:
         _check_known(alt, kb)
     return alt
+
+
+def _legacy_stop(alt: Alteration, kb: Knowledge) -> Alteration:
+    """``X`` after a codon in a tumour suppressor is the legacy stop sign (``TP53 R213X`` = ``TP53 R213*``, as
+    COSMIC and older reports write nonsense changes); in an oncogene it stays "any substitution" (``EGFR G719X``).
+    A gene with no role, or both roles, is left as written."""
+    pc = alt.protein
+    if alt.kind != "protein" or pc is None or pc.kind != "missense" or pc.alt != "X" or pc.start != pc.end:
+        return alt
+    gene = kb.genes.get(alt.gene or "")
+    if gene is None or gene.role != "tumor_suppressor":
+        return alt
+    return dataclasses.replace(alt, protein=dataclasses.replace(pc, kind="nonsense", alt="*"))
 
 
 #: two protein changes of one gene joined by a slash, as reports write a compound genotype: "ALK G1202R/L1196M",
