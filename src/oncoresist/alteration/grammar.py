@@ -96,6 +96,10 @@ _ORIGIN_RES = (
     re.compile(r"^(?P<rest>\S+)\s+(?P<o>germline|somatic)(?:\s+(?P<tail>.+))?$", re.IGNORECASE),
 )
 _PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
+#: a zygosity word after a change: "DPYD c.1905+1G>A heterozygous", "NUDT15 p.R139C (homozygous)"
+_ZYGOSITY_RE = re.compile(r"^(?P<core>.+?)\s*[,(]?\s*(?:heterozygous|homozygous|het|hom)\s*\)?$", re.IGNORECASE)
+#: an exon label before the change itself, as reports write it: "PDGFRA exon 18 D842V", "KIT exon 11 p.W557_K558del"
+_EXON_LABEL_RE = re.compile(r"^(?:exon|ex)\s*(?P<n>\d{1,3})\s*[:,]?\s+(?P<change>\S.*)$", re.IGNORECASE)
 _TRAILING_WORD_RE = re.compile(r"^(?P<core>.+?)\s+(?:mutation|mutant|mutated|variant|substitution)s?$", re.IGNORECASE)
 _PAREN_CDNA_RE = re.compile(r"\s*\((?:c\.|g\.)[^()]*\)$")
 #: a protein change as HGVS writes a predicted consequence: p.T790M, p.(Thr790Met), p.?
@@ -351,6 +355,8 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
             )
         if second is not None:
             return _parse_change(gene, twin["a"], raw, origin)
+    if rest_low.startswith("gene ") and len(rest) > 5:  # label wording: "NTRK1 gene fusion", "MET gene amplification"
+        return _parse_change(gene, rest[5:].strip(), raw, origin)
     if rest_low in NOT_ALTERATIONS:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
     word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)
@@ -406,6 +412,22 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     if short:  # del19, 19del, ins20
         n = int(short["n1"] or short["n2"])
         return Alteration(kind="exon", gene=gene, exon=n, exon_change=EXON_KIND[short["k1"] or short["k2"]], text=raw)
+    zyg = _ZYGOSITY_RE.match(rest)
+    if zyg:  # "DPYD c.1905+1G>A heterozygous": the change; the zygosity is how many copies carry it
+        try:
+            inner = _parse_change(gene, zyg["core"], raw, origin)
+        except AlterationSyntaxError:
+            inner = None
+        if inner is not None and inner.kind in ("protein", "mutation"):
+            return inner
+    label = _EXON_LABEL_RE.match(rest)
+    if label:  # "PDGFRA exon 18 D842V": the exon names where the change is; the change is the alteration
+        try:
+            inner = _parse_change(gene, label["change"], raw, origin)
+        except AlterationSyntaxError:
+            inner = None
+        if inner is not None and inner.kind in ("protein", "codon"):
+            return inner
     tw = _TRAILING_WORD_RE.match(rest)
     if tw:  # "KRAS G12C mutation", "EGFR exon 19 deletion mutation"
         inner = _parse_change(gene, tw["core"], raw, origin)

@@ -149,6 +149,16 @@ WORDS: dict[str, tuple[Kind, str | None]] = {
     "promoter unmethylated": ("methylation", "unmethylated"),
     "unmethylated": ("methylation", "unmethylated"),
     "promoter unmethylation": ("methylation", "unmethylated"),
+    # how pathology reports state the assay result (MGMT promoter methylation by methylation-specific PCR)
+    "promoter methylation positive": ("methylation", "methylated"),
+    "promoter methylation detected": ("methylation", "methylated"),
+    "methylation positive": ("methylation", "methylated"),
+    "promoter methylation negative": ("methylation", "unmethylated"),
+    "promoter methylation not detected": ("methylation", "unmethylated"),
+    "promoter not methylated": ("methylation", "unmethylated"),
+    "methylation negative": ("methylation", "unmethylated"),
+    "non-methylated": ("methylation", "unmethylated"),
+    "promoter non-methylated": ("methylation", "unmethylated"),
 }
 
 #: one-word change suffixes written with a hyphen after the gene: EGFR-mutant, ALK-rearranged, FLT3-ITD

@@ -10,7 +10,7 @@ from oncoresist.alteration import Alteration
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
-from oncoresist.profile.observed import SampleProfile, parse_observed
+from oncoresist.profile.observed import SampleProfile, parse_observed_many
 from oncoresist.profile.schema import Profile
 
 if TYPE_CHECKING:
@@ -76,14 +76,14 @@ def _observations(profile: ProfileLike, kb: Knowledge) -> tuple[list[Alteration]
         alts = []
         for i, text in enumerate(profile.alteration_texts()):
             try:
-                alts.append(parse_observed(text, kb))
+                alts.extend(parse_observed_many(text, kb))
             except UnknownNameError:
                 raise
             except OncoresistError as exc:
                 raise AlterationSyntaxError(f"profile field 'alterations[{i}]': {exc}") from None
         return alts, profile.tumor, list(profile.drugs), profile.sample
     items: Sequence[str | Alteration] = [profile] if isinstance(profile, str | Alteration) else list(profile)
-    alts = [a if isinstance(a, Alteration) else parse_observed(a, kb) for a in items]
+    alts = [b for a in items for b in ([a] if isinstance(a, Alteration) else parse_observed_many(a, kb))]
     return alts, None, [], None
 
 

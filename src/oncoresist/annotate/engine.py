@@ -28,6 +28,7 @@ from oncoresist.annotate.reversion import restored_by, reversion_findings
 from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
 from oncoresist.knowledge.index import Knowledge
+from oncoresist.knowledge.pharmacogenes import pharmacogene_reason
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
 
 _EFFECT_RANK = {"resistance": 0, "reduced_sensitivity": 1, "sensitivity": 2}
@@ -672,6 +673,10 @@ class Annotator:
         known_ids = {id(a) for a in recognised}
         for a in alts:
             if id(a) in known_ids:
+                continue
+            pgx = pharmacogene_reason(a.gene, tuple(drugs)) if a.kind != "fusion" else None
+            if pgx is not None:
+                out.append(Unrecognised(a.name, "alteration", pgx))
                 continue
             gk = (a.gene, a.partner5, a.partner3)
             why = self._why_cache.get(gk)

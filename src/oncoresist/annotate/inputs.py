@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oncoresist.errors import ImportFormatError, InvalidArgument, OncoresistError
-from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed
+from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed_many
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -58,7 +58,8 @@ def collect_inputs(
     if alterations:
         single = single or SampleProfile("")
         for text in alterations:
-            single.add(parse_observed(text, kb))
+            for alt in parse_observed_many(text, kb):
+                single.add(alt)
     for path, reader in ((maf, readers.read_maf), (vcf, readers.read_vcf), (table, readers.read_alteration_table)):
         if path is not None:
             if not Path(path).is_file():

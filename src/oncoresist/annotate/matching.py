@@ -144,6 +144,8 @@ def _same_change(p: ProteinChange, o: ProteinChange) -> MatchKind | None:
         same = True
     else:
         same = p.end == o.end and p.alt == o.alt
+        if not same and p.kind == "missense" and o.alt == "X" and p.end == o.end:
+            return "possible"  # "EGFR C797X" observed: any substitution at the codon; the fact names one of them
     if not same:
         return None
     return "possible" if ref_differs else "exact"

@@ -66,6 +66,47 @@ if TYPE_CHECKING:
 TumorRelation = Literal["same", "ancestor", "descendant", "sibling", "unrelated"]
 
 
+#: British spellings a report may use, read in American spelling (the OncoTree's and the imports')
+_BRITISH_SPELLINGS = (
+    (re.compile(r"leukaemi", re.IGNORECASE), "leukemi"),
+    (re.compile(r"tumour", re.IGNORECASE), "tumor"),
+    (re.compile(r"oesophag", re.IGNORECASE), "esophag"),
+    (re.compile(r"\bhaem", re.IGNORECASE), "hem"),
+    (re.compile(r"anaem", re.IGNORECASE), "anem"),
+)
+#: words that already name a tumour (a name holding one is not read as "<adjective> cancer")
+_TUMOR_WORDS = re.compile(
+    r"cancer|carcinoma|tumou?r|neoplasm|leuka?emia|lymphoma|sarcoma|melanoma|myeloma|glioma|blastoma|oma\b",
+    re.IGNORECASE,
+)
+
+
+#: a WHO grade written around a tumour type: "grade 2 astrocytoma", "astrocytoma, WHO grade II", "CNS WHO grade 3"
+_GRADE_RE = re.compile(r",?\s*\b(?:CNS\s+)?(?:WHO\s+)?grade\s+(?P<g>[1-4]|IV|I{1,3})\b,?", re.IGNORECASE)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
+def _tumor_fallback_forms(token: str) -> list[str]:
+    """Other forms of a tumour name no direct reading found: American spelling; a WHO grade written as OncoTree
+    writes it (``"<type>, Grade N"``), then the type without it; ``"<adjective> cancer"``."""
+    text = " ".join(token.split())
+    out: list[str] = []
+    american = text
+    for rx, repl in _BRITISH_SPELLINGS:
+        american = rx.sub(repl, american)
+    if american != text:
+        out.append(american)
+    graded = _GRADE_RE.search(american)
+    if graded:
+        rest = " ".join(_GRADE_RE.sub(" ", american, count=1).replace(" ,", ",").split()).strip(" ,")
+        if rest:
+            grade = _ROMAN.get(graded["g"].upper(), graded["g"])
+            out += [f"{rest}, Grade {grade}", rest]
+    if text and len(text.split()) <= 2 and not _TUMOR_WORDS.search(american) and re.fullmatch(r"[A-Za-z -]+", text):
+        out.append(f"{american} cancer")
+    return out
+
+
 def normalize_name(name: str) -> str:
     """A name as looked up: lower case, ``_`` read as a space, white space folded.
 
@@ -116,6 +157,7 @@ class Knowledge:
     _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
     #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
     _tumor_readings: dict[str, str] = field(default_factory=dict, repr=False)
+    _tumor_fallback_depth: int = field(default=0, repr=False, compare=False)
     #: the qualifiers a tumour name carried beyond its type (see :meth:`tumor_qualifiers`)
     _tumor_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: abbreviations (data_vocabulary/tumor_abbreviations.yaml): exact-case rows by text, the others by key
@@ -329,6 +371,29 @@ class Knowledge:
         return None
 
     def tumor_candidates(self, token: str) -> tuple[str | None, list[str]]:
+        """(code, candidates) for a tumour name; see :meth:`_tumor_candidates_direct` for the forms read.
+
+        A name none of those forms reads is tried once more as a report may mean it: in American
+        spelling (``acute lymphoblastic leukaemia``) and, when it is a site adjective with no tumour
+        word, as ``"<adjective> cancer"`` (``ovarian``, ``colorectal``); the reading is noted
+        (:meth:`tumor_reading`).
+        """
+        code, cands = self._tumor_candidates_direct(token)
+        if code is not None or cands or self._tumor_fallback_depth:
+            return code, cands
+        self._tumor_fallback_depth += 1  # the direct reading looks up parts of a name: no fallback inside it
+        try:
+            for alt in _tumor_fallback_forms(token):
+                code, cands = self._tumor_candidates_direct(alt)
+                if code is not None or cands:
+                    if code is not None:
+                        self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), from {alt!r}"
+                    return code, cands
+        finally:
+            self._tumor_fallback_depth -= 1
+        return None, []
+
+    def _tumor_candidates_direct(self, token: str) -> tuple[str | None, list[str]]:
         """(code, candidates) for a tumour name: the code when it resolves unambiguously,
         else the codes it could name (empty when it names none).
 

@@ -10,6 +10,7 @@ accepted, and alterations in genes the knowledge does not know end up as
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -178,10 +179,47 @@ def parse_observed(text: str, kb: Knowledge, *, strict: bool = True) -> Alterati
     UnknownNameError
         ``strict`` and the gene is unknown (with the closest known names).
     """
-    alt = normalise(parse_alteration(text, lenient_resolver(kb)))
+    alt = _legacy_stop(normalise(parse_alteration(text, lenient_resolver(kb))), kb)
     if strict:
         _check_known(alt, kb)
     return alt
+
+
+def _legacy_stop(alt: Alteration, kb: Knowledge) -> Alteration:
+    """``X`` after a codon in a tumour suppressor is the legacy stop sign (``TP53 R213X`` = ``TP53 R213*``, as
+    COSMIC and older reports write nonsense changes); in an oncogene it stays "any substitution" (``EGFR G719X``).
+    A gene with no role, or both roles, is left as written."""
+    pc = alt.protein
+    if alt.kind != "protein" or pc is None or pc.kind != "missense" or pc.alt != "X" or pc.start != pc.end:
+        return alt
+    gene = kb.genes.get(alt.gene or "")
+    if gene is None or gene.role != "tumor_suppressor":
+        return alt
+    return dataclasses.replace(alt, protein=dataclasses.replace(pc, kind="nonsense", alt="*"))
+
+
+#: two protein changes of one gene joined by a slash, as reports write a compound genotype: "ALK G1202R/L1196M",
+#: "EGFR T790M/C797S cis" (the phase, when given, is the second change's relation to the first). "KRAS G12C/D" and
+#: "BRAF V600E/K" (alternatives at one codon) are not this form: each side must be a whole change.
+_COMPOUND_RE = re.compile(
+    r"^(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:p\.)?(?P<a>[A-Z]\d{1,5}[A-Z*])\s*/\s*(?:p\.)?(?P<b>[A-Z]\d{1,5}[A-Z*])"
+    r"(?:\s*\(?\s*(?:in\s+)?(?P<phase>cis|trans)\s*\)?)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> list[Alteration]:
+    """Parse one observation that may name a compound genotype in one string.
+
+    ``"ALK G1202R/L1196M"`` is two alterations (ALK G1202R and ALK L1196M); ``"EGFR T790M/C797S cis"`` is EGFR T790M
+    and EGFR C797S in cis. Two changes at the same codon (``"KRAS G12C/G12D"``) are not a compound and stay an error
+    of :func:`parse_observed`. Anything else is :func:`parse_observed`'s one alteration.
+    """
+    m = _COMPOUND_RE.match(" ".join(text.split()))
+    if m and m["a"][1:-1] != m["b"][1:-1]:
+        second = f"{m['gene']} {m['b']}" + (f" in {m['phase'].lower()}" if m["phase"] else "")
+        return [parse_observed(f"{m['gene']} {m['a']}", kb, strict=strict), parse_observed(second, kb, strict=strict)]
+    return [parse_observed(text, kb, strict=strict)]
 
 
 def _check_known(alt: Alteration, kb: Knowledge) -> None:
