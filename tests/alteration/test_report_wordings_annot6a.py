@@ -4,6 +4,8 @@ changes sit in: KIT W557_K558del exon 11, PDGFRA D842V exon 18, EGFR L858R exon 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from oncoresist.alteration import parse_alteration
@@ -32,7 +34,15 @@ from oncoresist.errors import AlterationSyntaxError
     ],
 )  # fmt: skip
 def test_report_wording_reads_as_the_change(text: str, name: str) -> None:
-    assert parse_alteration(text).name == name
+    alt = parse_alteration(text)
+    # The stated exon is kept on the alteration (fixe: ``Alteration.stated_exon``, name 'GENE change (exon N)');
+    # the change itself is what the words name.
+    stated = re.search(r"\bex(?:on)?\s*(\d+)", text)
+    if stated is not None and alt.kind != "exon":
+        assert alt.stated_exon == int(stated.group(1))
+        assert alt.name == f"{name} (exon {stated.group(1)})"
+    else:
+        assert alt.name == name
 
 
 def test_exon_words_that_are_exon_changes_stay_exon_changes() -> None:
