@@ -35,6 +35,7 @@ import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ import yaml
 from oncoresist._version import __version__
 from oncoresist.fit import CLASSICAL_LAWS, fit_laws, read_laleh_table
 from oncoresist.fit.bayes import Priors
+from oncoresist.fit.calibration import calibrate_discrepancy, leave_last_out
+from oncoresist.fit.plateau import plateau_data, plateau_prior, prior_predictive_check, with_plateau
 from oncoresist.fit.population import empirical_bayes_priors
 from oncoresist.fit.validation import (
     HOLDOUT,
@@ -60,9 +63,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "longitudinal" / "laleh2022" / "flat_patient_data.csv"
 DEV_EVERY = 4
 """Development sets are every 4th eligible lesion (sorted by id), from an offset."""
-DEV_OFFSETS = {"second attempt": 0, "third attempt": 2}
-"""Offset of each attempt's development set: the second attempt chose on offset 0, the third on offset 2;
-lesions at offsets 1 and 3 were never used for choosing anything."""
+DEV_OFFSETS = {"second attempt": 0, "third attempt": 2, "fourth attempt": 1}
+"""Offset of each attempt's development set: the second attempt chose on offset 0, the third on offset 2,
+the fourth on offset 1; lesions at offset 3 were never used for choosing anything."""
 SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
@@ -177,6 +180,109 @@ def write_eb_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int 
     print(f"wrote {out}")
 
 
+def write_plateau_prior(table: pd.DataFrame, out: Path, *, n_draws: int, seed: int) -> None:
+    """The plateau factor (``fit.plateau``) from every lesion's fitted part, with its prior-predictive check."""
+    fit_table = fitted_part(table)
+    series = [lesion_series(g) for _, g in fit_table.groupby("lesion_id", sort=True)]
+    base = Priors.from_population()
+    started = time.process_time()
+    data = plateau_data(series, base=base, n_draws=n_draws, seed=seed)
+    mu, sd, record = plateau_prior(data)
+    check0 = prior_predictive_check(data, None)
+    check1 = prior_predictive_check(data, mu, sd)
+    lines = [
+        "# Prior factor on the resistant cells' plateau P = ln(rho) + g/a (natural log of the resistant population's",
+        "# attainable size relative to the burden at the first measurement): Normal(P; mean, sd), multiplied onto",
+        "# the independent priors of fit/data/laleh_priors.yaml (oncoresist.fit.plateau).",
+        "# Derived, not published: empirical Bayes from the Laleh et al. 2022 series (PLoS Comput Biol 18:e1009822,",
+        "# DOI:10.1371/journal.pcbi.1009822, CC BY 4.0; ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        f"# FITTED PARTS ONLY: the last {HOLDOUT} measurements of every lesion with >= {MIN_POINTS} are left out.",
+        "# Estimate: (mean, sd) maximise the importance-weighted marginal likelihood of every fitted part's log",
+        f"# volume change from its first to its last point ({record['n_series']} series, {n_draws} prior draws, seed "
+        f"{seed}, effective draws at the estimate {record['effective_draws']:.0f});",
+        f"# log marginal likelihood {record['log_marginal']:.1f} (independent priors: "
+        f"{record['log_marginal_independent']:.1f}).",
+        "# Prior-predictive check on the same fitted parts (share of observed changes below the prior predictive 5%",
+        "# point / above its 95% point, 5% each when calibrated; pooled 99th percentile predicted vs observed):",
+        f"#   independent priors: {check0['share_below_5pct']:.3f} / {check0['share_above_95pct']:.3f}, "
+        f"q99 {check0['pred_q99_change']:.2f} vs {check0['obs_q99_change']:.2f}",
+        f"#   with this factor:   {check1['share_below_5pct']:.3f} / {check1['share_above_95pct']:.3f}, "
+        f"q99 {check1['pred_q99_change']:.2f} vs {check1['obs_q99_change']:.2f}",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --plateau-prior-out {out.as_posix()} "
+        f"--plateau-draws {n_draws} --seed {seed}",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, {time.process_time() - started:.0f} CPU-s",
+        "evidence: derived (empirical Bayes on a public data set)",
+        f"plateau: {{mean: {mu:.4g}, sd: {sd:.4g}}}",
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def _loo_one(args: tuple[pd.DataFrame, np.random.SeedSequence, dict[str, Any]]) -> Any:
+    rows, seed, settings = args
+    return leave_last_out(lesion_series(rows), fitter_settings=settings, seed=seed)
+
+
+def write_discrepancy(table: pd.DataFrame, out: Path, settings: dict[str, Any], *, every: int, jobs: int,
+                      seed: int, note: str) -> None:
+    """τ of the forecast bands from leave-last-out forecasts of every ``every``-th fitted part with >= 4 points."""
+    fit_table = fitted_part(table)
+    groups = [g for _, g in fit_table.groupby("lesion_id", sort=True) if len(g) >= 4][::every]
+    seeds = as_seed_sequence(seed).spawn(len(groups))
+    started = time.perf_counter()
+    jobs_ = [(g, s, settings) for g, s in zip(groups, seeds, strict=True)]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            items = list(pool.map(_loo_one, jobs_, chunksize=4))
+    else:
+        items = [_loo_one(j) for j in jobs_]
+    tau, record = calibrate_discrepancy(items, level=0.9, seed=seed)
+    horizons = np.array([it.horizon_days for it in items])
+    lines = [
+        "# Forecast discrepancy tau of the resistance model (per sqrt(day)): the log diameter h days after the last",
+        "# fitted measurement gets an extra Normal(0, tau^2 h) term in ResistanceFitter.forecast (fit.calibration).",
+        "# Derived, not published: leave-last-out forecasts of training series of the Laleh et al. 2022 table",
+        "# (PLoS Comput Biol 18:e1009822, DOI:10.1371/journal.pcbi.1009822, CC BY 4.0).",
+        f"# FITTED PARTS ONLY: every {every}th lesion whose fitted part (the last {HOLDOUT} measurements of lesions",
+        f"# with >= {MIN_POINTS} left out) has >= 4 points ({record['n_series']} series) is fitted without its last",
+        "# fitted point, which is then forecast; tau is the smallest value whose 90% intervals hold 90% of them.",
+        f"# Coverage at tau = 0: {record['coverage_at_zero']:.3f}; at tau: {record['coverage']:.3f}; horizons "
+        f"median {np.median(horizons):.0f} days.",
+        f"# Model: {note}",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --discrepancy-out {out.as_posix()} "
+        f"--calibrate-every {every} --seed {seed} (plus the model flags of the note)",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, {time.perf_counter() - started:.0f} s wall",
+        "evidence: derived (calibration on a public data set)",
+        f"forecast_discrepancy: {tau:.4g}",
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def _settings(a: argparse.Namespace) -> dict[str, Any]:
+    """Fitter settings of a run from its flags (the fitter's defaults where a flag is absent)."""
+    settings: dict[str, Any] = dict(SETTINGS)
+    if a.prior_file is not None:
+        settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
+    if a.plateau_prior is not None:
+        plat = yaml.safe_load(a.plateau_prior.read_text(encoding="utf-8"))["plateau"]
+        base = settings.get("priors") or Priors.from_population()
+        settings["priors"] = with_plateau(base, float(plat["mean"]), float(plat["sd"]))
+    elif a.no_plateau_prior:
+        settings["priors"] = replace(settings.get("priors") or Priors.from_population(), plateau_mean=None)
+    if a.discrepancy is not None:
+        settings["forecast_discrepancy"] = a.discrepancy
+    if a.imaging_nu is not None:
+        settings["imaging_nu"] = a.imaging_nu
+    if a.kill_decel is not None:
+        settings["kill_decel"] = a.kill_decel
+    if a.init is not None:
+        settings["init"] = a.init
+    if a.steps is not None:
+        settings["n_tune"] = settings["n_draws"] = a.steps
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -199,6 +305,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="the drug's kill decelerates on the growth's Gompertz clock (default: the fitter's, on)")
     ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
     ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
+    ap.add_argument("--plateau-prior", type=Path, default=None,
+                    help="YAML with plateau: {mean, sd}: the resistant-plateau prior factor (fit.plateau)")
+    ap.add_argument("--no-plateau-prior", action="store_true", help="run without the shipped plateau prior factor")
+    ap.add_argument("--discrepancy", type=float, default=None,
+                    help="forecast discrepancy tau per sqrt(day) (default: the fitter's)")
+    ap.add_argument("--plateau-prior-out", type=Path, default=None,
+                    help="write the empirical-Bayes plateau prior from the fitted parts instead")
+    ap.add_argument("--plateau-draws", type=int, default=64000, help="with --plateau-prior-out: prior draws")
+    ap.add_argument("--discrepancy-out", type=Path, default=None,
+                    help="write the forecast discrepancy from leave-last-out fits of training parts instead")
+    ap.add_argument("--calibrate-every", type=int, default=4, help="with --discrepancy-out: every M-th series")
     ap.add_argument("--resistance-from", type=Path, default=None,
                     help="summarise the resistance rows of an earlier --out-resistance (or .partial.csv) CSV, on the "
                          "lesions it holds, instead of fitting (needs --classical-from)")
@@ -211,6 +328,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if a.eb_priors is not None:
         write_eb_priors(table, a.eb_priors, a.jobs, eb_every=a.eb_every, seed=a.seed)
+        return 0
+    if a.plateau_prior_out is not None:
+        write_plateau_prior(table, a.plateau_prior_out, n_draws=a.plateau_draws, seed=a.seed)
+        return 0
+    settings = _settings(a)
+    if a.discrepancy_out is not None:
+        note = ", ".join(f"{k}={v}" for k, v in sorted(settings.items()) if k != "priors")
+        if "priors" in settings:
+            note += f"; priors {settings['priors']}"
+        write_discrepancy(table, a.discrepancy_out, settings, every=a.calibrate_every, jobs=a.jobs, seed=a.seed,
+                          note=note)
         return 0
     sizes = table.groupby("lesion_id").size()
     keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
@@ -233,17 +361,6 @@ def main(argv: list[str] | None = None) -> int:
     t_classical = time.perf_counter() - started
     if a.out:  # written before the resistance fits, so that an interrupted run keeps its classical rows
         classical.to_csv(a.out.with_suffix(".classical.csv"), index=False)
-    settings: dict[str, Any] = dict(SETTINGS)
-    if a.prior_file is not None:
-        settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
-    if a.imaging_nu is not None:
-        settings["imaging_nu"] = a.imaging_nu
-    if a.kill_decel is not None:
-        settings["kill_decel"] = a.kill_decel
-    if a.init is not None:
-        settings["init"] = a.init
-    if a.steps is not None:
-        settings["n_tune"] = settings["n_draws"] = a.steps
     root = as_seed_sequence(a.seed)
     seeds = root.spawn(len(keep))
     jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
