@@ -69,9 +69,10 @@ the fourth on offset 1; lesions at offset 3 were never used for choosing anythin
 SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
-def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any]]) -> dict[str, Any]:
-    rows, scale, seed, settings = args
-    return resistance_holdout(rows, k=HOLDOUT, volume_scale=scale, fitter_settings=settings, seed=seed)
+def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any], list[float]]) -> dict[str, Any]:
+    rows, scale, seed, settings, also = args
+    return resistance_holdout(rows, k=HOLDOUT, volume_scale=scale, fitter_settings=settings, seed=seed,
+                              also_discrepancy=also)
 
 
 def fitted_part(table: pd.DataFrame, *, k: int = HOLDOUT, min_points: int = MIN_POINTS) -> pd.DataFrame:
@@ -310,16 +311,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-plateau-prior", action="store_true", help="run without the shipped plateau prior factor")
     ap.add_argument("--discrepancy", type=float, default=None,
                     help="forecast discrepancy tau per sqrt(day) (default: the fitter's)")
+    ap.add_argument("--also-discrepancy", type=float, nargs="*", default=[],
+                    help="also score the same fits' forecasts with these discrepancies (the posterior is the same)")
     ap.add_argument("--plateau-prior-out", type=Path, default=None,
                     help="write the empirical-Bayes plateau prior from the fitted parts instead")
     ap.add_argument("--plateau-draws", type=int, default=64000, help="with --plateau-prior-out: prior draws")
     ap.add_argument("--discrepancy-out", type=Path, default=None,
                     help="write the forecast discrepancy from leave-last-out fits of training parts instead")
     ap.add_argument("--calibrate-every", type=int, default=4, help="with --discrepancy-out: every M-th series")
-    ap.add_argument("--resistance-from", type=Path, default=None,
+    ap.add_argument("--resistance-from", type=Path, nargs="+", default=None,
                     help="summarise the resistance rows of an earlier --out-resistance (or .partial.csv) CSV, on the "
                          "lesions it holds, instead of fitting (needs --classical-from)")
-    ap.add_argument("--classical-from", type=Path, default=None,
+    ap.add_argument("--classical-from", type=Path, nargs="+", default=None,
                     help="reuse the classical-law rows of an earlier --out CSV (same lesions) instead of refitting")
     a = ap.parse_args(argv)
     table = read_laleh_table(a.data)
@@ -344,16 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
     done: pd.DataFrame | None = None
     if a.resistance_from is not None:  # summarise earlier resistance rows (e.g. a run cut short) on their lesions
-        done = pd.read_csv(a.resistance_from, dtype={"lesion_id": str})
+        done = pd.concat([pd.read_csv(f, dtype={"lesion_id": str}) for f in a.resistance_from], ignore_index=True)
+        done = done.drop_duplicates("lesion_id", keep="first")
         keep = [lid for lid in keep if lid in set(done["lesion_id"])]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
     if a.classical_from is not None:
-        prev = pd.read_csv(a.classical_from, dtype={"lesion_id": str})
+        prev = pd.concat([pd.read_csv(f, dtype={"lesion_id": str}) for f in a.classical_from], ignore_index=True)
+        prev = prev.drop_duplicates(["lesion_id", "law"], keep="first")
         classical = prev[(prev["law"] != "resistance") & prev["lesion_id"].isin(keep)]
         if classical["lesion_id"].nunique() != len(keep):
-            print(f"error: --classical-from {a.classical_from}: does not hold these {len(keep)} lesions",
+            print(f"error: --classical-from {' '.join(map(str, a.classical_from))}: does not hold these {len(keep)} "
+                  "lesions",
                   file=sys.stderr)
             return 2
     else:
@@ -361,11 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     t_classical = time.perf_counter() - started
     if a.out:  # written before the resistance fits, so that an interrupted run keeps its classical rows
         classical.to_csv(a.out.with_suffix(".classical.csv"), index=False)
-    root = as_seed_sequence(a.seed)
-    seeds = root.spawn(len(keep))
-    jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
-    # lesions never used for choosing are fitted first (a run cut short keeps them); seeds stay tied to the lesion
+    # one seed per eligible lesion, by its place among all eligible lesions: a subset run (--every/--offset) fits
+    # each lesion with the seed of the full run, so subset rows can be joined into the full set (--resistance-from)
     eligible_all = sorted(sizes[sizes >= MIN_POINTS].index)
+    all_seeds = dict(zip(eligible_all, as_seed_sequence(a.seed).spawn(len(eligible_all)), strict=True))
+    jobs = [(g, scale, all_seeds[lid], settings, a.also_discrepancy) for lid, g in sub.groupby("lesion_id", sort=True)]
+    # lesions never used for choosing are fitted first (a run cut short keeps them)
     chosen_on = {lid for off in DEV_OFFSETS.values() for lid in eligible_all[off::DEV_EVERY]}
     jobs.sort(key=lambda j: str(j[0]["lesion_id"].iloc[0]) in chosen_on)
     started = time.perf_counter()
@@ -425,6 +432,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name} ({int(sm['n_lesions'].iloc[0])} lesions): ratio vs {b} "
               f"{sm.loc['resistance', 'mae_mean'] / sm.loc[b, 'mae_mean']:.3f}, "
               f"coverage {part['n_inside_90'].sum() / part['n_heldout'].sum():.3f}")
+    for tau in a.also_discrepancy:  # the same fits, forecast with another discrepancy
+        alt = errors[errors["law"] != "resistance"]
+        col = f"heldout_mae_tau{tau:g}"
+        alt = pd.concat([alt, rdf.assign(heldout_mae=rdf[col],
+                                         heldout_last_abs_error=rdf[f"heldout_last_abs_error_tau{tau:g}"])[
+            ["lesion_id", "arm", "law", "heldout_mae", "heldout_last_abs_error"]]], ignore_index=True)
+        sa = summarise(alt)
+        cov = rdf[f"n_inside_90_tau{tau:g}"].sum() / rdf["n_heldout"].sum()
+        print(f"same fits with forecast_discrepancy {tau:g}: ratio vs {best} "
+              f"{sa.loc['resistance', 'mae_mean'] / sa.loc[best, 'mae_mean']:.3f}, coverage {cov:.3f}, "
+              f"resistance mean MAE {sa.loc['resistance', 'mae_mean']:.3e}")
+        for name, (_, ids) in split.items():
+            sp = summarise(alt[alt["lesion_id"].isin(ids)])
+            bb = sp.loc[[law for law in CLASSICAL_LAWS if law in sp.index], "mae_mean"].idxmin()
+            part = rdf[rdf["lesion_id"].isin(ids)]
+            print(f"  {name}: ratio {sp.loc['resistance', 'mae_mean'] / sp.loc[bb, 'mae_mean']:.3f}, coverage "
+                  f"{part[f'n_inside_90_tau{tau:g}'].sum() / part['n_heldout'].sum():.3f}")
     print(f"best_classical_law: {best}")
     print(f"mae_ratio_vs_best_classical: {ratio:.3f}" if math.isfinite(ratio) else "mae_ratio_vs_best_classical: nan")
     print(f"interval_coverage_90: {coverage:.3f}")

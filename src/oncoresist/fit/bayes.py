@@ -670,6 +670,7 @@ class ResistanceFitter:
         diam, share = self._trajectories(t, draws)
         eps = (rng.standard_normal(diam.shape) if self.imaging_nu is None
                else rng.standard_t(self.imaging_nu, size=diam.shape))
+        true_median = np.median(diam, axis=0)
         if self.forecast_discrepancy > 0.0:  # model discrepancy: a random walk of log D from the last measurement
             horizon = np.sqrt(np.clip(t - self.prepared_.last_time, 0.0, None))
             diam = diam * np.exp(self.forecast_discrepancy * horizon[None, :] * rng.standard_normal(diam.shape))
@@ -679,7 +680,7 @@ class ResistanceFitter:
         out = {"time_days": t}
         for q in quantiles:
             out[f"q{q:g}"] = np.quantile(noisy, q, axis=0)
-        out["true_median"] = np.median(diam, axis=0)
+        out["true_median"] = true_median
         out["resistant_share_median"] = np.median(share, axis=0)
         return pd.DataFrame(out)
 
