@@ -185,7 +185,7 @@ def write_plateau_prior(table: pd.DataFrame, out: Path, *, n_draws: int, seed: i
     """The plateau factor (``fit.plateau``) from every lesion's fitted part, with its prior-predictive check."""
     fit_table = fitted_part(table)
     series = [lesion_series(g) for _, g in fit_table.groupby("lesion_id", sort=True)]
-    base = Priors.from_population()
+    base = Priors.from_population(plateau=False)  # the independent priors: the factor is what is estimated
     started = time.process_time()
     data = plateau_data(series, base=base, n_draws=n_draws, seed=seed)
     mu, sd, record = plateau_prior(data)

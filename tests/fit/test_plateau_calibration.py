@@ -120,7 +120,7 @@ def _steep_three_points() -> Series:
 
 def test_plateau_factor_caps_a_three_point_extrapolation_and_discrepancy_widens_bands() -> None:
     fast = {"n_chains": 2, "n_tune": 200, "n_draws": 200, "random_state": 4}
-    base = Priors.from_population()
+    base = Priors.from_population(plateau=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         free = ResistanceFitter(priors=base, **fast).fit(_steep_three_points())

@@ -73,9 +73,18 @@ class FitNotReadyError(OncoresistError):
     """A result was asked for before ``fit`` was called."""
 
 
-def _load_population() -> dict[str, Any]:
-    text = resources.files("oncoresist.fit").joinpath("data/laleh_priors.yaml").read_text(encoding="utf-8")
+def _load_data(name: str) -> dict[str, Any]:
+    text = resources.files("oncoresist.fit").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return dict(yaml.safe_load(text))
+
+
+def _load_population() -> dict[str, Any]:
+    return _load_data("laleh_priors.yaml")
+
+
+def shipped_discrepancy() -> float:
+    """The forecast discrepancy τ shipped in ``fit/data/laleh_discrepancy.yaml`` (per √day)."""
+    return float(_load_data("laleh_discrepancy.yaml")["forecast_discrepancy"])
 
 
 @dataclass(frozen=True)
@@ -110,9 +119,13 @@ class Priors:
     plateau_sd: float = 1.0
 
     @classmethod
-    def from_population(cls) -> Priors:
-        """The population priors shipped in ``fit/data/laleh_priors.yaml``."""
-        return cls.from_mapping(_load_population())
+    def from_population(cls, *, plateau: bool = True) -> Priors:
+        """The population priors shipped in ``fit/data/laleh_priors.yaml`` and, with ``plateau`` (the default
+        since the fourth attempt, docs/fit.md), the plateau factor of ``fit/data/laleh_plateau.yaml``."""
+        pop = _load_population()
+        if plateau:
+            pop["plateau"] = _load_data("laleh_plateau.yaml")["plateau"]
+        return cls.from_mapping(pop)
 
     @classmethod
     def from_mapping(cls, pop: dict[str, Any]) -> Priors:
@@ -376,8 +389,9 @@ class ResistanceFitter:
         Passed to :func:`oncoresist.fit.resistance.prepare`.
     forecast_days : float
         Horizon (days after the last measurement) of :attr:`progression_`.
-    forecast_discrepancy : float
-        Model discrepancy of :meth:`forecast`: the log diameter at a time h days after the last measurement
+    forecast_discrepancy : float or None
+        None (default): the value shipped in ``fit/data/laleh_discrepancy.yaml`` (:func:`shipped_discrepancy`);
+        0: none. Model discrepancy of :meth:`forecast`: the log diameter at a time h days after the last measurement
         gets an extra Normal(0, τ²·h) term (a random walk; τ per √day), on top of the measurement noise; it
         widens the predictive bands and leaves the posterior and :attr:`progression_` alone. Estimated from
         leave-last-out forecasts of training series (:func:`oncoresist.fit.calibration.calibrate_discrepancy`).
@@ -390,7 +404,7 @@ class ResistanceFitter:
                  marker_sigma: float = 0.25, imaging_nu: float | None = None, imaging_target: str | None = None,
                  resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
                  forecast_days: float = 365.0, random_state: SeedLike = None, kill_decel: bool = True,
-                 init: str = "pooled_modes", forecast_discrepancy: float = 0.0) -> None:
+                 init: str = "pooled_modes", forecast_discrepancy: float | None = None) -> None:
         self.forecast_discrepancy = forecast_discrepancy
         self.kill_decel = kill_decel
         self.init = init
@@ -419,8 +433,8 @@ class ResistanceFitter:
             raise OncoresistError(f"n_walkers must be at least 4, got {self.n_walkers}")
         if self.forecast_days <= 0:
             raise OncoresistError(f"forecast_days must be positive, got {self.forecast_days}")
-        if not (isinstance(self.forecast_discrepancy, int | float) and math.isfinite(self.forecast_discrepancy)
-                and self.forecast_discrepancy >= 0.0):
+        tau = self.forecast_discrepancy
+        if tau is not None and not (isinstance(tau, int | float) and math.isfinite(tau) and tau >= 0.0):
             raise OncoresistError(f"forecast_discrepancy must be a non-negative number (per √day), got "
                                   f"{self.forecast_discrepancy!r}")
         if self.init not in INIT_CHOICES:
@@ -540,7 +554,7 @@ class ResistanceFitter:
             "seed": seed_record(ss),
             "imaging_errors": "normal" if self.imaging_nu is None else f"student-t (nu = {self.imaging_nu:g})",
             "kill_decelerates": bool(self.kill_decel and post.has_decel),
-            "forecast_discrepancy_per_sqrt_day": self.forecast_discrepancy,
+            "forecast_discrepancy_per_sqrt_day": self.discrepancy_,
             "sampler": {"name": "emcee.EnsembleSampler", "n_chains": self.n_chains, "n_walkers": nw,
                         "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin, "init": self.init},
             "priors": priors.__dict__,
@@ -644,6 +658,12 @@ class ResistanceFitter:
         after = self._progression_draws
         return float(np.mean(np.isfinite(after) & (after + self.prepared_.last_time < day)))
 
+    @property
+    def discrepancy_(self) -> float:
+        """The forecast discrepancy τ in use (``forecast_discrepancy``, or the shipped value when None)."""
+        tau = self.forecast_discrepancy
+        return shipped_discrepancy() if tau is None else float(tau)
+
     def forecast_draws(self, times: Sequence[float] | np.ndarray, *, n_draws: int = 2000,
                        rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Posterior draws of the noise-free imaging diameter (mm) at ``times``, (n_draws, T), and of the
@@ -671,9 +691,10 @@ class ResistanceFitter:
         eps = (rng.standard_normal(diam.shape) if self.imaging_nu is None
                else rng.standard_t(self.imaging_nu, size=diam.shape))
         true_median = np.median(diam, axis=0)
-        if self.forecast_discrepancy > 0.0:  # model discrepancy: a random walk of log D from the last measurement
+        tau = self.discrepancy_
+        if tau > 0.0:  # model discrepancy: a random walk of log D from the last measurement
             horizon = np.sqrt(np.clip(t - self.prepared_.last_time, 0.0, None))
-            diam = diam * np.exp(self.forecast_discrepancy * horizon[None, :] * rng.standard_normal(diam.shape))
+            diam = diam * np.exp(tau * horizon[None, :] * rng.standard_normal(diam.shape))
         sd = np.sqrt((draws[:, [4]] * diam) ** 2 + IMAGING_SD_MM**2)
         noisy = np.maximum(diam + sd * eps, 0.0)
         noisy = np.where(diam < DETECTION_LIMIT_MM, np.where(noisy < DETECTION_LIMIT_MM, 0.0, noisy), noisy)
