@@ -22,7 +22,11 @@ run reports each development set and the lesions never used for choosing apart. 
 the bi-exponential and Gompertz laws to the fitted parts and writes the shipped population priors;
 ``--eb-priors`` writes the empirical-Bayes candidate (``fit.population``); ``--prior-file``,
 ``--imaging-nu``, ``--kill-decel``, ``--init`` and ``--steps`` run the benchmark with other priors, Student-t
-imaging errors, a decelerating kill, other walker starts or chain lengths; ``--classical-from`` reuses the
+imaging errors, a decelerating kill, other walker starts or chain lengths; ``--plateau-prior`` /
+``--no-plateau-prior`` and ``--discrepancy`` set the plateau factor and the forecast discrepancy, and
+``--also-discrepancy`` scores the same fits with other discrepancies; ``--plateau-prior-out`` and
+``--discrepancy-out`` write the shipped ``fit/data/laleh_plateau.yaml`` and ``laleh_discrepancy.yaml`` from
+the fitted parts only; ``--classical-from`` reuses the
 classical rows of an earlier ``--out`` CSV; ``--out-resistance`` writes the per-lesion diagnostics that
 ``benchmarks/fit_laleh_diagnose.py`` reads.
 """

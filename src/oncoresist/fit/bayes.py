@@ -21,7 +21,9 @@ Parameters (the posterior's columns): ``log_d0`` (log true diameter at the first
 day), ``growth`` (net growth of resistant cells, and of all cells off drug, per day), ``noise_cv``
 (imaging), then ``logit_tf0`` (plasma tumour fraction at t0, when ctDNA is present) and
 ``log_m0[<marker>]`` per serum marker. Priors: see :class:`Priors` (kill and growth from the
-population fit of the Laleh et al. 2022 series, ``fit/data/laleh_priors.yaml``).
+population fit of the Laleh et al. 2022 series, ``fit/data/laleh_priors.yaml``), times a factor on the
+resistant plateau ln ρ + g/a (``fit/data/laleh_plateau.yaml``); forecast bands add a calibrated model
+discrepancy (``forecast_discrepancy``, ``fit/data/laleh_discrepancy.yaml``).
 """
 
 from __future__ import annotations
