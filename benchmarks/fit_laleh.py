@@ -22,7 +22,11 @@ run reports each development set and the lesions never used for choosing apart. 
 the bi-exponential and Gompertz laws to the fitted parts and writes the shipped population priors;
 ``--eb-priors`` writes the empirical-Bayes candidate (``fit.population``); ``--prior-file``,
 ``--imaging-nu``, ``--kill-decel``, ``--init`` and ``--steps`` run the benchmark with other priors, Student-t
-imaging errors, a decelerating kill, other walker starts or chain lengths; ``--classical-from`` reuses the
+imaging errors, a decelerating kill, other walker starts or chain lengths; ``--plateau-prior`` /
+``--no-plateau-prior`` and ``--discrepancy`` set the plateau factor and the forecast discrepancy, and
+``--also-discrepancy`` scores the same fits with other discrepancies; ``--plateau-prior-out`` and
+``--discrepancy-out`` write the shipped ``fit/data/laleh_plateau.yaml`` and ``laleh_discrepancy.yaml`` from
+the fitted parts only; ``--classical-from`` reuses the
 classical rows of an earlier ``--out`` CSV; ``--out-resistance`` writes the per-lesion diagnostics that
 ``benchmarks/fit_laleh_diagnose.py`` reads.
 """
@@ -35,6 +39,7 @@ import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +50,8 @@ import yaml
 from oncoresist._version import __version__
 from oncoresist.fit import CLASSICAL_LAWS, fit_laws, read_laleh_table
 from oncoresist.fit.bayes import Priors
+from oncoresist.fit.calibration import calibrate_discrepancy, leave_last_out
+from oncoresist.fit.plateau import plateau_data, plateau_prior, prior_predictive_check, with_plateau
 from oncoresist.fit.population import empirical_bayes_priors
 from oncoresist.fit.validation import (
     HOLDOUT,
@@ -60,15 +67,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "longitudinal" / "laleh2022" / "flat_patient_data.csv"
 DEV_EVERY = 4
 """Development sets are every 4th eligible lesion (sorted by id), from an offset."""
-DEV_OFFSETS = {"second attempt": 0, "third attempt": 2}
-"""Offset of each attempt's development set: the second attempt chose on offset 0, the third on offset 2;
-lesions at offsets 1 and 3 were never used for choosing anything."""
+DEV_OFFSETS = {"second attempt": 0, "third attempt": 2, "fourth attempt": 1}
+"""Offset of each attempt's development set: the second attempt chose on offset 0, the third on offset 2,
+the fourth on offset 1; lesions at offset 3 were never used for choosing anything."""
 SETTINGS = {"n_chains": 4, "n_tune": 400, "n_draws": 400, "thin": 2}  # walkers: the fitter default, 4·P + 4
 
 
-def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any]]) -> dict[str, Any]:
-    rows, scale, seed, settings = args
-    return resistance_holdout(rows, k=HOLDOUT, volume_scale=scale, fitter_settings=settings, seed=seed)
+def _one(args: tuple[pd.DataFrame, float, np.random.SeedSequence, dict[str, Any], list[float]]) -> dict[str, Any]:
+    rows, scale, seed, settings, also = args
+    return resistance_holdout(rows, k=HOLDOUT, volume_scale=scale, fitter_settings=settings, seed=seed,
+                              also_discrepancy=also)
 
 
 def fitted_part(table: pd.DataFrame, *, k: int = HOLDOUT, min_points: int = MIN_POINTS) -> pd.DataFrame:
@@ -177,6 +185,109 @@ def write_eb_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int 
     print(f"wrote {out}")
 
 
+def write_plateau_prior(table: pd.DataFrame, out: Path, *, n_draws: int, seed: int) -> None:
+    """The plateau factor (``fit.plateau``) from every lesion's fitted part, with its prior-predictive check."""
+    fit_table = fitted_part(table)
+    series = [lesion_series(g) for _, g in fit_table.groupby("lesion_id", sort=True)]
+    base = Priors.from_population(plateau=False)  # the independent priors: the factor is what is estimated
+    started = time.process_time()
+    data = plateau_data(series, base=base, n_draws=n_draws, seed=seed)
+    mu, sd, record = plateau_prior(data)
+    check0 = prior_predictive_check(data, None)
+    check1 = prior_predictive_check(data, mu, sd)
+    lines = [
+        "# Prior factor on the resistant cells' plateau P = ln(rho) + g/a (natural log of the resistant population's",
+        "# attainable size relative to the burden at the first measurement): Normal(P; mean, sd), multiplied onto",
+        "# the independent priors of fit/data/laleh_priors.yaml (oncoresist.fit.plateau).",
+        "# Derived, not published: empirical Bayes from the Laleh et al. 2022 series (PLoS Comput Biol 18:e1009822,",
+        "# DOI:10.1371/journal.pcbi.1009822, CC BY 4.0; ../shared/data/longitudinal/laleh2022/flat_patient_data.csv).",
+        f"# FITTED PARTS ONLY: the last {HOLDOUT} measurements of every lesion with >= {MIN_POINTS} are left out.",
+        "# Estimate: (mean, sd) maximise the importance-weighted marginal likelihood of every fitted part's log",
+        f"# volume change from its first to its last point ({record['n_series']} series, {n_draws} prior draws, seed "
+        f"{seed}, effective draws at the estimate {record['effective_draws']:.0f});",
+        f"# log marginal likelihood {record['log_marginal']:.1f} (independent priors: "
+        f"{record['log_marginal_independent']:.1f}).",
+        "# Prior-predictive check on the same fitted parts (share of observed changes below the prior predictive 5%",
+        "# point / above its 95% point, 5% each when calibrated; pooled 99th percentile predicted vs observed):",
+        f"#   independent priors: {check0['share_below_5pct']:.3f} / {check0['share_above_95pct']:.3f}, "
+        f"q99 {check0['pred_q99_change']:.2f} vs {check0['obs_q99_change']:.2f}",
+        f"#   with this factor:   {check1['share_below_5pct']:.3f} / {check1['share_above_95pct']:.3f}, "
+        f"q99 {check1['pred_q99_change']:.2f} vs {check1['obs_q99_change']:.2f}",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --plateau-prior-out {out.as_posix()} "
+        f"--plateau-draws {n_draws} --seed {seed}",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, {time.process_time() - started:.0f} CPU-s",
+        "evidence: derived (empirical Bayes on a public data set)",
+        f"plateau: {{mean: {mu:.4g}, sd: {sd:.4g}}}",
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def _loo_one(args: tuple[pd.DataFrame, np.random.SeedSequence, dict[str, Any]]) -> Any:
+    rows, seed, settings = args
+    return leave_last_out(lesion_series(rows), fitter_settings=settings, seed=seed)
+
+
+def write_discrepancy(table: pd.DataFrame, out: Path, settings: dict[str, Any], *, every: int, jobs: int,
+                      seed: int, note: str) -> None:
+    """τ of the forecast bands from leave-last-out forecasts of every ``every``-th fitted part with >= 4 points."""
+    fit_table = fitted_part(table)
+    groups = [g for _, g in fit_table.groupby("lesion_id", sort=True) if len(g) >= 4][::every]
+    seeds = as_seed_sequence(seed).spawn(len(groups))
+    started = time.perf_counter()
+    jobs_ = [(g, s, settings) for g, s in zip(groups, seeds, strict=True)]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            items = list(pool.map(_loo_one, jobs_, chunksize=4))
+    else:
+        items = [_loo_one(j) for j in jobs_]
+    tau, record = calibrate_discrepancy(items, level=0.9, seed=seed)
+    horizons = np.array([it.horizon_days for it in items])
+    lines = [
+        "# Forecast discrepancy tau of the resistance model (per sqrt(day)): the log diameter h days after the last",
+        "# fitted measurement gets an extra Normal(0, tau^2 h) term in ResistanceFitter.forecast (fit.calibration).",
+        "# Derived, not published: leave-last-out forecasts of training series of the Laleh et al. 2022 table",
+        "# (PLoS Comput Biol 18:e1009822, DOI:10.1371/journal.pcbi.1009822, CC BY 4.0).",
+        f"# FITTED PARTS ONLY: every {every}th lesion whose fitted part (the last {HOLDOUT} measurements of lesions",
+        f"# with >= {MIN_POINTS} left out) has >= 4 points ({record['n_series']} series) is fitted without its last",
+        "# fitted point, which is then forecast; tau is the smallest value whose 90% intervals hold 90% of them.",
+        f"# Coverage at tau = 0: {record['coverage_at_zero']:.3f}; at tau: {record['coverage']:.3f}; horizons "
+        f"median {np.median(horizons):.0f} days.",
+        f"# Model: {note}",
+        f"# Made by: PYTHONPATH=src python benchmarks/fit_laleh.py --discrepancy-out {out.as_posix()} "
+        f"--calibrate-every {every} --seed {seed} (plus the model flags of the note)",
+        f"# oncoresist {__version__}, {dt.date.today().isoformat()}, {time.perf_counter() - started:.0f} s wall",
+        "evidence: derived (calibration on a public data set)",
+        f"forecast_discrepancy: {tau:.4g}",
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def _settings(a: argparse.Namespace) -> dict[str, Any]:
+    """Fitter settings of a run from its flags (the fitter's defaults where a flag is absent)."""
+    settings: dict[str, Any] = dict(SETTINGS)
+    if a.prior_file is not None:
+        settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
+    if a.plateau_prior is not None:
+        plat = yaml.safe_load(a.plateau_prior.read_text(encoding="utf-8"))["plateau"]
+        base = settings.get("priors") or Priors.from_population()
+        settings["priors"] = with_plateau(base, float(plat["mean"]), float(plat["sd"]))
+    elif a.no_plateau_prior:
+        settings["priors"] = replace(settings.get("priors") or Priors.from_population(), plateau_mean=None)
+    if a.discrepancy is not None:
+        settings["forecast_discrepancy"] = a.discrepancy
+    if a.imaging_nu is not None:
+        settings["imaging_nu"] = a.imaging_nu
+    if a.kill_decel is not None:
+        settings["kill_decel"] = a.kill_decel
+    if a.init is not None:
+        settings["init"] = a.init
+    if a.steps is not None:
+        settings["n_tune"] = settings["n_draws"] = a.steps
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -199,10 +310,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="the drug's kill decelerates on the growth's Gompertz clock (default: the fitter's, on)")
     ap.add_argument("--init", default=None, help="walker starts: own_mode or pooled_modes (default: the fitter's)")
     ap.add_argument("--steps", type=int, default=None, help="tuning and kept steps each (default 400)")
-    ap.add_argument("--resistance-from", type=Path, default=None,
+    ap.add_argument("--plateau-prior", type=Path, default=None,
+                    help="YAML with plateau: {mean, sd}: the resistant-plateau prior factor (fit.plateau)")
+    ap.add_argument("--no-plateau-prior", action="store_true", help="run without the shipped plateau prior factor")
+    ap.add_argument("--discrepancy", type=float, default=None,
+                    help="forecast discrepancy tau per sqrt(day) (default: the fitter's)")
+    ap.add_argument("--also-discrepancy", type=float, nargs="*", default=[],
+                    help="also score the same fits' forecasts with these discrepancies (the posterior is the same)")
+    ap.add_argument("--plateau-prior-out", type=Path, default=None,
+                    help="write the empirical-Bayes plateau prior from the fitted parts instead")
+    ap.add_argument("--plateau-draws", type=int, default=64000, help="with --plateau-prior-out: prior draws")
+    ap.add_argument("--discrepancy-out", type=Path, default=None,
+                    help="write the forecast discrepancy from leave-last-out fits of training parts instead")
+    ap.add_argument("--calibrate-every", type=int, default=4, help="with --discrepancy-out: every M-th series")
+    ap.add_argument("--resistance-from", type=Path, nargs="+", default=None,
                     help="summarise the resistance rows of an earlier --out-resistance (or .partial.csv) CSV, on the "
                          "lesions it holds, instead of fitting (needs --classical-from)")
-    ap.add_argument("--classical-from", type=Path, default=None,
+    ap.add_argument("--classical-from", type=Path, nargs="+", default=None,
                     help="reuse the classical-law rows of an earlier --out CSV (same lesions) instead of refitting")
     a = ap.parse_args(argv)
     table = read_laleh_table(a.data)
@@ -212,20 +336,34 @@ def main(argv: list[str] | None = None) -> int:
     if a.eb_priors is not None:
         write_eb_priors(table, a.eb_priors, a.jobs, eb_every=a.eb_every, seed=a.seed)
         return 0
+    if a.plateau_prior_out is not None:
+        write_plateau_prior(table, a.plateau_prior_out, n_draws=a.plateau_draws, seed=a.seed)
+        return 0
+    settings = _settings(a)
+    if a.discrepancy_out is not None:
+        note = ", ".join(f"{k}={v}" for k, v in sorted(settings.items()) if k != "priors")
+        if "priors" in settings:
+            note += f"; priors {settings['priors']}"
+        write_discrepancy(table, a.discrepancy_out, settings, every=a.calibrate_every, jobs=a.jobs, seed=a.seed,
+                          note=note)
+        return 0
     sizes = table.groupby("lesion_id").size()
     keep = sorted(sizes[sizes >= MIN_POINTS].index)[a.offset:: a.every]
     done: pd.DataFrame | None = None
     if a.resistance_from is not None:  # summarise earlier resistance rows (e.g. a run cut short) on their lesions
-        done = pd.read_csv(a.resistance_from, dtype={"lesion_id": str})
+        done = pd.concat([pd.read_csv(f, dtype={"lesion_id": str}) for f in a.resistance_from], ignore_index=True)
+        done = done.drop_duplicates("lesion_id", keep="first")
         keep = [lid for lid in keep if lid in set(done["lesion_id"])]
     sub = table[table["lesion_id"].isin(keep)]
     scale = float(table["volume_mm3"].max())
     started = time.perf_counter()
     if a.classical_from is not None:
-        prev = pd.read_csv(a.classical_from, dtype={"lesion_id": str})
+        prev = pd.concat([pd.read_csv(f, dtype={"lesion_id": str}) for f in a.classical_from], ignore_index=True)
+        prev = prev.drop_duplicates(["lesion_id", "law"], keep="first")
         classical = prev[(prev["law"] != "resistance") & prev["lesion_id"].isin(keep)]
         if classical["lesion_id"].nunique() != len(keep):
-            print(f"error: --classical-from {a.classical_from}: does not hold these {len(keep)} lesions",
+            print(f"error: --classical-from {' '.join(map(str, a.classical_from))}: does not hold these {len(keep)} "
+                  "lesions",
                   file=sys.stderr)
             return 2
     else:
@@ -233,22 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     t_classical = time.perf_counter() - started
     if a.out:  # written before the resistance fits, so that an interrupted run keeps its classical rows
         classical.to_csv(a.out.with_suffix(".classical.csv"), index=False)
-    settings: dict[str, Any] = dict(SETTINGS)
-    if a.prior_file is not None:
-        settings["priors"] = Priors.from_mapping(yaml.safe_load(a.prior_file.read_text(encoding="utf-8")))
-    if a.imaging_nu is not None:
-        settings["imaging_nu"] = a.imaging_nu
-    if a.kill_decel is not None:
-        settings["kill_decel"] = a.kill_decel
-    if a.init is not None:
-        settings["init"] = a.init
-    if a.steps is not None:
-        settings["n_tune"] = settings["n_draws"] = a.steps
-    root = as_seed_sequence(a.seed)
-    seeds = root.spawn(len(keep))
-    jobs = [(g, scale, s, settings) for (_, g), s in zip(sub.groupby("lesion_id", sort=True), seeds, strict=True)]
-    # lesions never used for choosing are fitted first (a run cut short keeps them); seeds stay tied to the lesion
+    # one seed per eligible lesion, by its place among all eligible lesions: a subset run (--every/--offset) fits
+    # each lesion with the seed of the full run, so subset rows can be joined into the full set (--resistance-from)
     eligible_all = sorted(sizes[sizes >= MIN_POINTS].index)
+    all_seeds = dict(zip(eligible_all, as_seed_sequence(a.seed).spawn(len(eligible_all)), strict=True))
+    jobs = [(g, scale, all_seeds[lid], settings, a.also_discrepancy) for lid, g in sub.groupby("lesion_id", sort=True)]
+    # lesions never used for choosing are fitted first (a run cut short keeps them)
     chosen_on = {lid for off in DEV_OFFSETS.values() for lid in eligible_all[off::DEV_EVERY]}
     jobs.sort(key=lambda j: str(j[0]["lesion_id"].iloc[0]) in chosen_on)
     started = time.perf_counter()
@@ -308,6 +436,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name} ({int(sm['n_lesions'].iloc[0])} lesions): ratio vs {b} "
               f"{sm.loc['resistance', 'mae_mean'] / sm.loc[b, 'mae_mean']:.3f}, "
               f"coverage {part['n_inside_90'].sum() / part['n_heldout'].sum():.3f}")
+    for tau in a.also_discrepancy:  # the same fits, forecast with another discrepancy
+        alt = errors[errors["law"] != "resistance"]
+        col = f"heldout_mae_tau{tau:g}"
+        alt = pd.concat([alt, rdf.assign(heldout_mae=rdf[col],
+                                         heldout_last_abs_error=rdf[f"heldout_last_abs_error_tau{tau:g}"])[
+            ["lesion_id", "arm", "law", "heldout_mae", "heldout_last_abs_error"]]], ignore_index=True)
+        sa = summarise(alt)
+        cov = rdf[f"n_inside_90_tau{tau:g}"].sum() / rdf["n_heldout"].sum()
+        print(f"same fits with forecast_discrepancy {tau:g}: ratio vs {best} "
+              f"{sa.loc['resistance', 'mae_mean'] / sa.loc[best, 'mae_mean']:.3f}, coverage {cov:.3f}, "
+              f"resistance mean MAE {sa.loc['resistance', 'mae_mean']:.3e}")
+        for name, (_, ids) in split.items():
+            sp = summarise(alt[alt["lesion_id"].isin(ids)])
+            bb = sp.loc[[law for law in CLASSICAL_LAWS if law in sp.index], "mae_mean"].idxmin()
+            part = rdf[rdf["lesion_id"].isin(ids)]
+            print(f"  {name}: ratio {sp.loc['resistance', 'mae_mean'] / sp.loc[bb, 'mae_mean']:.3f}, coverage "
+                  f"{part[f'n_inside_90_tau{tau:g}'].sum() / part['n_heldout'].sum():.3f}")
     print(f"best_classical_law: {best}")
     print(f"mae_ratio_vs_best_classical: {ratio:.3f}" if math.isfinite(ratio) else "mae_ratio_vs_best_classical: nan")
     print(f"interval_coverage_90: {coverage:.3f}")

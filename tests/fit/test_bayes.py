@@ -136,7 +136,8 @@ def test_decelerating_kill_forecasts_a_flatter_response_than_the_exponential_kil
     d = [60.0, 48.0, 40.0, 35.0]
     s = Series(patient_id="shrinking", measurements=[
         Measurement(time_days=ti, kind=MeasurementKind.lesion_diameter, value=di) for ti, di in zip(t, d, strict=True)])
-    priors = Priors.from_population()
+    # the independent priors (no plateau factor): the claim is about the kill's shape, not the resistant plateau
+    priors = Priors.from_population(plateau=False)
     fixed = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=False, **FAST), s)
     dec = _quiet_fit(ResistanceFitter(random_state=4, priors=priors, kill_decel=True, **FAST), s)
     assert dec.provenance_["kill_decelerates"] and not fixed.provenance_["kill_decelerates"]

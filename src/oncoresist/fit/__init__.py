@@ -11,7 +11,10 @@ Public API
   laws and the bi-exponential sensitive + resistant law, least squares (``oncoresist.fit.laws``);
 - :func:`read_series`, :func:`write_series_csv` — long CSV / JSON / YAML (``oncoresist.fit.io``);
 - :class:`ResistanceFitter`, :class:`Priors` — the resistance-aware Bayesian fit (``oncoresist.fit.bayes``);
-- :func:`fit_series` — series → JSON-ready result, what ``oncoresist fit`` prints (``oncoresist.fit.api``).
+- :func:`fit_series` — series → JSON-ready result, what ``oncoresist fit`` prints (``oncoresist.fit.api``);
+- ``oncoresist.fit.plateau`` (empirical-Bayes prior factor on the resistant plateau) and
+  ``oncoresist.fit.calibration`` (the forecast discrepancy from leave-last-out forecasts), used to make the
+  shipped ``fit/data/laleh_plateau.yaml`` and ``fit/data/laleh_discrepancy.yaml``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ Parameters (the posterior's columns): ``log_d0`` (log true diameter at the first
 day), ``growth`` (net growth of resistant cells, and of all cells off drug, per day), ``noise_cv``
 (imaging), then ``logit_tf0`` (plasma tumour fraction at t0, when ctDNA is present) and
 ``log_m0[<marker>]`` per serum marker. Priors: see :class:`Priors` (kill and growth from the
-population fit of the Laleh et al. 2022 series, ``fit/data/laleh_priors.yaml``).
+population fit of the Laleh et al. 2022 series, ``fit/data/laleh_priors.yaml``), times a factor on the
+resistant plateau ln ρ + g/a (``fit/data/laleh_plateau.yaml``); forecast bands add a calibrated model
+discrepancy (``forecast_discrepancy``, ``fit/data/laleh_discrepancy.yaml``).
 """
 
 from __future__ import annotations
@@ -73,9 +75,18 @@ class FitNotReadyError(OncoresistError):
     """A result was asked for before ``fit`` was called."""
 
 
-def _load_population() -> dict[str, Any]:
-    text = resources.files("oncoresist.fit").joinpath("data/laleh_priors.yaml").read_text(encoding="utf-8")
+def _load_data(name: str) -> dict[str, Any]:
+    text = resources.files("oncoresist.fit").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return dict(yaml.safe_load(text))
+
+
+def _load_population() -> dict[str, Any]:
+    return _load_data("laleh_priors.yaml")
+
+
+def shipped_discrepancy() -> float:
+    """The forecast discrepancy τ shipped in ``fit/data/laleh_discrepancy.yaml`` (per √day)."""
+    return float(_load_data("laleh_discrepancy.yaml")["forecast_discrepancy"])
 
 
 @dataclass(frozen=True)
@@ -102,20 +113,34 @@ class Priors:
     tf0_logit_mean: float = -3.0
     tf0_logit_sd: float = 2.0
     m0_log_sd: float = 2.0
+    plateau_mean: float | None = None
+    """Mean of a Normal prior factor on the resistant cells' plateau P = ln ρ + g/a (natural log of the
+    resistant population's attainable size ρ·e^(g/a) relative to the burden at the first measurement), with
+    ``plateau_sd``; None: no such factor (g, a and ρ independent). Only with a deceleration. Estimated from
+    the Laleh fitted parts by :func:`oncoresist.fit.plateau.plateau_prior` (``fit/data/laleh_plateau.yaml``)."""
+    plateau_sd: float = 1.0
 
     @classmethod
-    def from_population(cls) -> Priors:
-        """The population priors shipped in ``fit/data/laleh_priors.yaml``."""
-        return cls.from_mapping(_load_population())
+    def from_population(cls, *, plateau: bool = True) -> Priors:
+        """The population priors shipped in ``fit/data/laleh_priors.yaml`` and, with ``plateau`` (the default
+        since the fourth attempt, docs/fit.md), the plateau factor of ``fit/data/laleh_plateau.yaml``."""
+        pop = _load_population()
+        if plateau:
+            pop["plateau"] = _load_data("laleh_plateau.yaml")["plateau"]
+        return cls.from_mapping(pop)
 
     @classmethod
     def from_mapping(cls, pop: dict[str, Any]) -> Priors:
-        """Priors from a mapping shaped like ``fit/data/laleh_priors.yaml`` (kill, growth, deceleration, noise_cv)."""
+        """Priors from a mapping shaped like ``fit/data/laleh_priors.yaml`` (kill, growth, deceleration, noise_cv,
+        and ``plateau: {mean, sd}`` as in ``fit/data/laleh_plateau.yaml``)."""
         dec = pop.get("deceleration")
         cv = pop.get("noise_cv")
+        plat = pop.get("plateau")
         extra: dict[str, float] = {}
         if cv:
             extra = {"noise_cv_median": float(cv["median"]), "noise_cv_log_sd": float(cv["log_sd"])}
+        if plat:
+            extra |= {"plateau_mean": float(plat["mean"]), "plateau_sd": float(plat["sd"])}
         return cls(kill_median=float(pop["kill"]["median"]), kill_log_sd=float(pop["kill"]["log_sd"]),
                    growth_median=float(pop["growth"]["median"]), growth_log_sd=float(pop["growth"]["log_sd"]),
                    decel_median=float(dec["median"]) if dec else None,
@@ -177,6 +202,10 @@ class _Posterior:
         if self.has_decel:
             assert p.decel_median is not None
             lp = lp + _normal_logpdf(u[:, len(CORE_PARAMS)], math.log(p.decel_median), p.decel_log_sd)
+            if p.plateau_mean is not None:
+                # g/a from the log scale (no overflow): P = ln ρ + exp(log g − log a)
+                plateau = math.log(10.0) * u[:, 1] + np.exp(np.minimum(u[:, 3] - u[:, len(CORE_PARAMS)], 6.5))
+                lp = lp + _normal_logpdf(plateau, p.plateau_mean, p.plateau_sd)
         j = self.j_extra
         if self.has_vaf:
             lp = lp + _normal_logpdf(u[:, j], p.tf0_logit_mean, p.tf0_logit_sd)
@@ -362,6 +391,12 @@ class ResistanceFitter:
         Passed to :func:`oncoresist.fit.resistance.prepare`.
     forecast_days : float
         Horizon (days after the last measurement) of :attr:`progression_`.
+    forecast_discrepancy : float or None
+        None (default): the value shipped in ``fit/data/laleh_discrepancy.yaml`` (:func:`shipped_discrepancy`);
+        0: none. Model discrepancy of :meth:`forecast`: the log diameter at a time h days after the last measurement
+        gets an extra Normal(0, τ²·h) term (a random walk; τ per √day), on top of the measurement noise; it
+        widens the predictive bands and leaves the posterior and :attr:`progression_` alone. Estimated from
+        leave-last-out forecasts of training series (:func:`oncoresist.fit.calibration.calibrate_discrepancy`).
     random_state : None, int, SeedSequence or Generator
         Seed; ``None`` draws OS entropy, recorded in :attr:`provenance_`.
     """
@@ -371,7 +406,8 @@ class ResistanceFitter:
                  marker_sigma: float = 0.25, imaging_nu: float | None = None, imaging_target: str | None = None,
                  resistance_targets: Sequence[str] | None = None, default_depth: int = 1000,
                  forecast_days: float = 365.0, random_state: SeedLike = None, kill_decel: bool = True,
-                 init: str = "pooled_modes") -> None:
+                 init: str = "pooled_modes", forecast_discrepancy: float | None = None) -> None:
+        self.forecast_discrepancy = forecast_discrepancy
         self.kill_decel = kill_decel
         self.init = init
         self.n_chains = n_chains
@@ -399,6 +435,10 @@ class ResistanceFitter:
             raise OncoresistError(f"n_walkers must be at least 4, got {self.n_walkers}")
         if self.forecast_days <= 0:
             raise OncoresistError(f"forecast_days must be positive, got {self.forecast_days}")
+        tau = self.forecast_discrepancy
+        if tau is not None and not (isinstance(tau, int | float) and math.isfinite(tau) and tau >= 0.0):
+            raise OncoresistError(f"forecast_discrepancy must be a non-negative number (per √day), got "
+                                  f"{self.forecast_discrepancy!r}")
         if self.init not in INIT_CHOICES:
             raise OncoresistError(f"init must be one of {', '.join(INIT_CHOICES)}, got {self.init!r}")
 
@@ -516,6 +556,7 @@ class ResistanceFitter:
             "seed": seed_record(ss),
             "imaging_errors": "normal" if self.imaging_nu is None else f"student-t (nu = {self.imaging_nu:g})",
             "kill_decelerates": bool(self.kill_decel and post.has_decel),
+            "forecast_discrepancy_per_sqrt_day": self.discrepancy_,
             "sampler": {"name": "emcee.EnsembleSampler", "n_chains": self.n_chains, "n_walkers": nw,
                         "n_tune": self.n_tune, "n_draws": self.n_draws, "thin": self.thin, "init": self.init},
             "priors": priors.__dict__,
@@ -619,12 +660,29 @@ class ResistanceFitter:
         after = self._progression_draws
         return float(np.mean(np.isfinite(after) & (after + self.prepared_.last_time < day)))
 
+    @property
+    def discrepancy_(self) -> float:
+        """The forecast discrepancy τ in use (``forecast_discrepancy``, or the shipped value when None)."""
+        tau = self.forecast_discrepancy
+        return shipped_discrepancy() if tau is None else float(tau)
+
+    def forecast_draws(self, times: Sequence[float] | np.ndarray, *, n_draws: int = 2000,
+                       rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior draws of the noise-free imaging diameter (mm) at ``times``, (n_draws, T), and of the
+        noise cv, (n_draws,) (for calibration, :mod:`oncoresist.fit.calibration`)."""
+        self._check_fitted()
+        rng = rng if rng is not None else np.random.default_rng(self._forecast_seed)
+        draws = self._draws(n_draws, rng)
+        diam, _ = self._trajectories(np.asarray(times, dtype=float), draws)
+        return diam, draws[:, 4].copy()
+
     def forecast(self, times: Sequence[float] | np.ndarray, *, n_draws: int = 2000,
                  quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Posterior-predictive quantiles of the imaging measurement (mm of diameter) at ``times``.
 
-        Columns: ``time_days``, ``q<quantile>`` (with measurement noise), ``true_median`` (noise-free
-        median) and ``resistant_share_median``. Uses a generator spawned from the fit's seed, so the
+        Columns: ``time_days``, ``q<quantile>`` (with measurement noise and, when ``forecast_discrepancy`` > 0,
+        the model discrepancy), ``true_median`` (median of the model's noise-free diameter, before the
+        discrepancy) and ``resistant_share_median``. Uses a generator spawned from the fit's seed, so the
         same fit gives the same bands.
         """
         self._check_fitted()
@@ -632,15 +690,20 @@ class ResistanceFitter:
         t = np.asarray(times, dtype=float)
         draws = self._draws(n_draws, rng)
         diam, share = self._trajectories(t, draws)
-        sd = np.sqrt((draws[:, [4]] * diam) ** 2 + IMAGING_SD_MM**2)
         eps = (rng.standard_normal(diam.shape) if self.imaging_nu is None
                else rng.standard_t(self.imaging_nu, size=diam.shape))
+        true_median = np.median(diam, axis=0)
+        tau = self.discrepancy_
+        if tau > 0.0:  # model discrepancy: a random walk of log D from the last measurement
+            horizon = np.sqrt(np.clip(t - self.prepared_.last_time, 0.0, None))
+            diam = diam * np.exp(tau * horizon[None, :] * rng.standard_normal(diam.shape))
+        sd = np.sqrt((draws[:, [4]] * diam) ** 2 + IMAGING_SD_MM**2)
         noisy = np.maximum(diam + sd * eps, 0.0)
         noisy = np.where(diam < DETECTION_LIMIT_MM, np.where(noisy < DETECTION_LIMIT_MM, 0.0, noisy), noisy)
         out = {"time_days": t}
         for q in quantiles:
             out[f"q{q:g}"] = np.quantile(noisy, q, axis=0)
-        out["true_median"] = np.median(diam, axis=0)
+        out["true_median"] = true_median
         out["resistant_share_median"] = np.median(share, axis=0)
         return pd.DataFrame(out)
 

@@ -106,6 +106,13 @@ def growth_clock(decel: np.ndarray, s: np.ndarray) -> np.ndarray:
     return -np.expm1(-a * s) / a
 
 
+def resistant_plateau(log10_rho: np.ndarray, growth: np.ndarray, decel: np.ndarray) -> np.ndarray:
+    """P = ln ρ + g/a: natural log of the resistant cells' Gompertz plateau ρ·e^(g/a), relative to the burden
+    at the first measurement (R(t) → ρ·e^(g/a) as t → ∞). g/a is capped at 665 (a → 0 is exponential growth)."""
+    log_ratio = np.log(np.maximum(growth, 1e-300)) - np.log(np.maximum(decel, 1e-300))
+    return math.log(10.0) * np.asarray(log10_rho, dtype=float) + np.exp(np.minimum(log_ratio, 6.5))
+
+
 def log_burden(log10_rho: np.ndarray, kill: np.ndarray, growth: np.ndarray, e_on: np.ndarray,
                e_off: np.ndarray, *, decel: np.ndarray | None = None, on_lo: np.ndarray | None = None,
                on_hi: np.ndarray | None = None, kill_decel: bool = False) -> tuple[np.ndarray, np.ndarray]:
