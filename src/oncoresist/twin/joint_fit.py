@@ -222,6 +222,7 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
     cur = calibration
     steps: list[tuple[float, Calibration, dict[str, Any]]] = []
     k = first.factor
+    known: float | None = None  # the response at k when the last round ended on a step that moved the twin
     for _ in range(rounds):
         in_round = 0
 
@@ -241,15 +242,23 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
                 raise _TwinMovedError
             return orr
 
+        if known is not None:
+            in_round = 1  # the known step counts as this round's first
         try:
-            found = warm_search(step, min(max(k, lo), hi), target, tol, lo, hi, STEPS_PER_ROUND - 1)
+            found = warm_search(step, min(max(k, lo), hi), target, tol, lo, hi, STEPS_PER_ROUND - 1, r0=known)
         except _TwinMovedError:
             found = []
         last = steps[-1][1]
         if found and last.converged and abs(_response(last) - target) <= tol:
             break
-        # restart from the last step (the twin moved under it) or from this round's closest step
-        k = min(found, key=lambda s: abs(s[1] - target))[0] if found else steps[-1][0]
+        # restart from the last step, whose response is on the twin it moved to (not run again), or from this
+        # round's closest step
+        if found:
+            k, known = min(found, key=lambda s: abs(s[1] - target))[0], None
+            if k == steps[-1][0]:
+                known = _response(steps[-1][1])
+        else:
+            k, known = steps[-1][0], _response(steps[-1][1])
     kk, cal, cohort = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
     orr = _response(cal)
     spread = replace(first, factor=kk, objective_response=orr, converged=abs(orr - target) <= tol,

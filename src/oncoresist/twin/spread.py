@@ -222,11 +222,13 @@ def _growth(steps: list[tuple[float, float]], target: float, k: float, up: bool)
 
 
 def warm_search(orr: Any, k0: float, target: float, se: float, lo: float, hi: float,
-                 iterations: int) -> list[tuple[float, float]]:
+                iterations: int, r0: float | None = None) -> list[tuple[float, float]]:
     """Steps ``(k, response)`` of the warm-started search (see the module): ``k0``, a bracket grown from it by
     :data:`WARM_EXPAND` until it holds ``target``, then Illinois regula falsi. The response falls as ``k``
-    grows. At most ``1 + iterations`` evaluations; stops at the first within ``se`` of ``target``."""
-    r0 = orr(k0)
+    grows. At most ``1 + iterations`` evaluations; stops at the first within ``se`` of ``target``. ``r0``: the
+    response at ``k0`` when it is already known (not evaluated again)."""
+    if r0 is None:
+        r0 = orr(k0)
     steps = [(k0, r0)]
     if abs(r0 - target) <= se:
         return steps
