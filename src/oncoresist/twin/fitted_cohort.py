@@ -14,9 +14,9 @@
    steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
    (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
-Cost: step 1 and the first rounds run on a screening cohort (the first quarter of the same patients,
-:func:`~oncoresist.twin.joint_fit.screen_size`), each round warm-started from the last; the answer is a
-full-size round meeting the full-size criteria (see :mod:`oncoresist.twin.joint_fit`).
+Cost: step 1 and the first spread fit run on a screening cohort (the first quarter of the same patients,
+:func:`~oncoresist.twin.joint_fit.screen_size`); then one full-size search on the spread factor whose steps
+are warm-started calibrations; the answer meets the full-size criteria (see :mod:`oncoresist.twin.joint_fit`).
 
 Where the knowledge has no published objective response for the first drug (no comparator to fit the
 spread to), step 2 is skipped and the cohort is :func:`~oncoresist.twin.compare.derived_cohort` of the
@@ -137,6 +137,6 @@ def calibrate_with_spread(
     source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
               f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}) jointly with "
               f"the time scale: final cohort {joint.objective_response:.3f} in {spread.patients} patients after "
-              f"{len(joint.rounds)} round(s) ({'converged' if joint.converged else 'NOT converged'}); "
+              f"{len(joint.rounds)} step(s) ({'converged' if joint.converged else 'NOT converged'}); "
               "Luria-Delbruck pre-existing counts from the calibrated rates")
     return FittedCohort(cal, fitted, source, spread, joint, initial_converged)

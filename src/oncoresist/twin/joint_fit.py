@@ -79,8 +79,9 @@ class JointFit:
     """Calibration converged and :attr:`objective_response` within :attr:`tolerance` of the target."""
     tolerance: float
     rounds: list[dict[str, float]] = field(default_factory=list)
-    """Per round: patients, spread factor, the spread fit's response, growth factor, median, final response,
-    and the cohort runs the round took (spread fit, calibration)."""
+    """Per round (``warm=False``) or per step of the search (the first entry: the first spread fit): patients,
+    spread factor, the spread fit's response, growth factor, median, final response, and the cohort runs it took
+    (``spread_runs``, ``calibration_runs``)."""
     screen_patients: int | None = None
     """Patients of the screening rounds (``None``: no screening)."""
     warm: bool = True
