@@ -90,6 +90,13 @@ def main() -> int:
         "cohort": args.cohort,
         "cohort_source": data["comparison"].get("cohort_source"),
         "spread_factor": ((data.get("calibration") or {}).get("spread") or {}).get("factor"),
+        "growth_factor": (((data.get("calibration") or {}).get("time_scale")) or {}).get("growth_factor"),
+        "calibration_median_months": (((data.get("calibration") or {}).get("time_scale")) or {}).get(
+            "simulated_median_months"),
+        "multipliers": (data.get("calibration") or {}).get("multipliers"),
+        "convergence": (data.get("calibration") or {}).get("convergence"),
+        "joint_fit_runs": ((data.get("calibration") or {}).get("joint_fit") or {}).get("runs"),
+        "joint_fit_rounds": ((data.get("calibration") or {}).get("joint_fit") or {}).get("rounds"),
         "medians_months": {row["strategy"]: row["median"] for row in data["comparison"]["summary"]},
         "strategy_failure_months": {row["strategy"]: [row["strategy_failure_median"], row["strategy_failure_lower"],
                                                       row["strategy_failure_upper"]]

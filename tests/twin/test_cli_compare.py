@@ -149,5 +149,13 @@ def test_cli_calibrate_json(tmp_path: Path) -> None:
     kinds = {o["kind"] for o in data["origins"]}
     assert "calibrated" in kinds
     assert (tmp_path / "runs" / "calibration" / "iteration-0" / "results").is_dir()
+    # every convergence flag is reported, not only the time-scale calibration's (twinspeed brief item 3)
+    flags = cal["convergence"]
+    assert set(flags) == {"initial_calibration", "spread", "calibration", "joint_fit", "all"}
+    assert all(isinstance(v, bool) for v in flags.values())
+    assert flags["spread"] == cal["spread"]["converged"] and flags["calibration"] == cal["converged"]
+    assert flags["joint_fit"] == cal["joint_fit"]["converged"]
+    assert flags["all"] == (flags["joint_fit"] and flags["calibration"])
+    assert cal["joint_fit"]["rounds"] and cal["joint_fit"]["runs"] >= len(cal["joint_fit"]["rounds"]) * 2
     bad = CliRunner().invoke(app, [*ARGS, "--calibrate", "--calibrate-patients", "0"])
     assert bad.exit_code == 2 and "--calibrate-patients" in bad.output and "Traceback" not in bad.output

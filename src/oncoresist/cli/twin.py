@@ -134,13 +134,21 @@ def twin(
             data["comparison"] = _comparison_dict(comparison)
         if calibration is not None:
             data["calibration"] = _calibration_dict(calibration)
+            data["calibration"]["convergence"] = {"calibration": calibration.converged, "all": calibration.converged}
             if fitted is not None:
-                data["calibration"]["spread"] = fitted.to_dict()["spread"]
+                fd = fitted.to_dict()
+                data["calibration"]["spread"] = fd["spread"]
+                data["calibration"]["joint_fit"] = fd["joint_fit"]
+                data["calibration"]["convergence"] = fd["convergence"]
         typer.echo(json.dumps(data, indent=2, default=str))
         return
     _print_table(built)
     if calibration is not None:
         _print_calibration(calibration)
+    if fitted is not None:
+        flags = ", ".join(f"{k.replace('_', ' ')} {'-' if v is None else ('converged' if v else 'NOT converged')}"
+                          for k, v in fitted.convergence().items() if k != "all")
+        console().print(f"convergence: {flags}")
     if comparison is not None:
         _print_comparison(comparison)
     if out_scenario is not None:

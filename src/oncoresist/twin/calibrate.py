@@ -32,6 +32,12 @@ median time to progression matches it: ``g ← g · (simulated / published)^damp
 median is read off the empirical distribution of progression times interpolated between scans
 (progression happened between the last scan and the one that saw it), so it moves smoothly with
 ``g`` instead of jumping by a scan interval.
+
+**Warm start** (``start=``, what the joint fit passes from its previous round): the iteration begins at
+an earlier calibration's multipliers and growth factor instead of at 1; the fixed point, the criteria and
+the common random numbers are the same, so only the number of steps changes. The last step's cohort is the
+cohort on the returned twin, so its objective response is kept (``objective_response``) and the joint fit
+need not run that cohort again.
 """
 
 from __future__ import annotations
@@ -114,6 +120,10 @@ class Calibration:
     """Factor on every cell type's net growth ``b − d`` (1: the builder's defaults)."""
     median_months: float | None = None
     """The calibration cohort's median time to progression (months, interpolated between scans)."""
+    objective_response: float | None = None
+    """Share of the last step's patients (the cohort on :attr:`build`) with a best response of PR or better."""
+    start: dict[str, float] | None = None
+    """The warm start (multipliers of the fitted cell types and ``growth_factor``), ``None`` for a cold start."""
 
     def table(self) -> list[dict[str, Any]]:
         """One row per published share: fitted or held out, target, simulated share, interval, source."""
@@ -330,6 +340,7 @@ def calibrate_twin(
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
     cohort: dict[str, Any] | None = None,
+    start: Calibration | None = None,
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a
     published median PFS) on continuous first-line treatment.
@@ -359,6 +370,9 @@ def calibrate_twin(
         Where the iterations' cohorts are written (default: nothing is written; cohorts run in memory).
     cohort
         Between-patient distributions of the calibration cohort (default the comparison's ``COHORT``).
+    start
+        Warm start: begin at this calibration's multipliers (of the cell types fitted here) and growth
+        factor (see the module). ``None``: every multiplier and the growth factor start at 1.
 
     Returns
     -------
@@ -389,10 +403,19 @@ def calibrate_twin(
     notes.update({c: f"tied to {lead} (same mechanism class and kind of change, no published share of its own)"
                   for c, lead in tied.items()})
     g = 1.0
+    warm: dict[str, float] | None = None
+    if start is not None:
+        mult.update({c: float(m) for c, m in start.multipliers.items() if c in mult and m > 0})
+        g = float(start.growth_factor) if target is not None else 1.0
+        warm = {**{c: mult[c] for c in mult}, "growth_factor": g}
     damp = {t.cell_type: damping for t in fitted}  # per route; halved each time its share overshoots the target
     last_err: dict[str, float] = {}
     history: list[dict[str, float]] = []
     current = build
+    if warm is not None:
+        current = rebuild(build, g, q)
+        if mult:
+            current = apply_multipliers(current, _with_tied(mult, tied), notes)
     shares: dict[str, float] = {}
     converged = False
     median = math.nan
@@ -402,6 +425,7 @@ def calibrate_twin(
                                    out_dir=None if base is None else base / f"iteration-{step}",
                                    follow_up_days=follow_up_days, cohort=with_preexisting(cohort, current))
         shares, smooth, n_prog = _shares(results, types)
+        response = float((results["best_response"] <= 1).mean()) if len(results) else math.nan  # 0 CR, 1 PR
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
         history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
                         "growth_factor": g})
@@ -435,10 +459,11 @@ def calibrate_twin(
         from dataclasses import replace
 
         tail = (f" [calibration: {patients} patients on continuous {drug}, seed {record['entropy']}"
-                f"{' spawn key ' + str(record['spawn_key']) if record['spawn_key'] else ''}, {step} step(s), "
+                f"{' spawn key ' + str(record['spawn_key']) if record['spawn_key'] else ''}, {step} step(s)"
+                f"{' from a warm start' if warm is not None else ''}, "
                 f"{'converged' if converged else 'NOT converged'}]")
         current = replace(current, origins=[
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ])
     return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, record, step,
-                       converged, drug, target, g, median)
+                       converged, drug, target, g, median, response, warm)

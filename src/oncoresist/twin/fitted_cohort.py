@@ -14,6 +14,10 @@
    steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
    (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
+Cost: step 1 and the first spread fit run on a screening cohort (the first quarter of the same patients,
+:func:`~oncoresist.twin.joint_fit.screen_size`); then one full-size search on the spread factor whose steps
+are warm-started calibrations; the answer meets the full-size criteria (see :mod:`oncoresist.twin.joint_fit`).
+
 Where the knowledge has no published objective response for the first drug (no comparator to fit the
 spread to), step 2 is skipped and the cohort is :func:`~oncoresist.twin.compare.derived_cohort` of the
 calibrated twin (Laleh's spreads as derived), and the result says so.
@@ -29,7 +33,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
 from oncoresist.twin.calibrate import Calibration, calibrate_twin
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
-from oncoresist.twin.joint_fit import JointFit, fit_response_and_time
+from oncoresist.twin.joint_fit import JointFit, fit_response_and_time, screen_size
 from oncoresist.twin.spread import SpreadFit
 from oncoresist.twin.targets import time_target
 from oncoresist.twin.variation import load_variation, luria_delbruck_block
@@ -53,14 +57,26 @@ class FittedCohort:
     """The spread fit of step 2 (``None`` where there was no published response to fit to)."""
     joint: JointFit | None = None
     """Steps 2-3 iterated to a fixed point (:mod:`oncoresist.twin.joint_fit`); ``None`` without a response."""
+    initial_converged: bool | None = None
+    """Whether step 1's calibration converged (on the screening cohort when there was one)."""
 
     @property
     def converged(self) -> bool:
         """The final cohort meets the comparator's response and median PFS together (or nothing to fit)."""
         return self.calibration.converged if self.joint is None else self.joint.converged
 
+    def convergence(self) -> dict[str, bool | None]:
+        """Every convergence flag: the first calibration (step 1), the spread fit and the final calibration of the
+        chosen round, the joint fit, and ``all`` (:attr:`converged`). ``None``: that fit did not run."""
+        return {"initial_calibration": self.initial_converged,
+                "spread": None if self.spread is None else self.spread.converged,
+                "calibration": self.calibration.converged,
+                "joint_fit": None if self.joint is None else self.joint.converged,
+                "all": self.converged}
+
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "cohort": self.cohort, "calibration_converged": self.converged,
+                "convergence": self.convergence(),
                 "joint_fit": None if self.joint is None else self.joint.to_dict(),
                 "spread": None if self.spread is None else {
                     k: v for k, v in self.spread.to_dict().items()
@@ -77,38 +93,50 @@ def calibrate_with_spread(
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
     rounds: int = 4,
+    warm: bool = True,
+    screen_patients: int | None = None,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
     ``patients``: virtual patients per calibration and spread-fit step (the same patients at every step:
     one root seed, ``seed``: ``None`` | int | ``SeedSequence`` | ``Generator``, recorded in the results).
-    ``out_dir``: where the final calibration's cohorts are written (``out_dir/iteration-K``; the first
-    calibration's under ``out_dir/initial``; default: in memory).
+    ``out_dir``: where the final calibration's cohorts are written (``out_dir/iteration-0``: its last step,
+    run once more from its own answer; the first calibration's under ``out_dir/initial``; default: in memory).
+    ``warm``, ``screen_patients``: see :func:`~oncoresist.twin.joint_fit.fit_response_and_time`; by default
+    warm starts and a screening cohort of :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
     """
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
+    if screen_patients is not None and screen_patients < 0:
+        raise OncoresistError(f"screen_patients: must be >= 0 (0: no screening), got {screen_patients}")
+    screen = screen_size(patients) if screen_patients is None else (screen_patients or None)
     root = as_seed_sequence(seed)
     base = None if out_dir is None else Path(out_dir)
     first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)}
-    cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+    cal = calibrate_twin(build, patients=screen or patients, seed=root, follow_up_days=follow_up_days, quant=quant,
                          cohort=first, out_dir=None if base is None else base / "initial")
     q = quant if quant is not None else cal.build.quant
     target = time_target(q, cal.build)
+    initial_converged = cal.converged
     if target is None or target.objective_response is None:
+        if screen is not None:  # no joint fit to refine it: the full-size calibration, from the screening's answer
+            cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+                                 cohort=first, out_dir=base, start=cal if warm else None)
         cohort = derived_cohort(cal.build)
         return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived (no published objective "
                                          "response on the first drug to fit them to); Luria-Delbruck "
-                                         "pre-existing counts from the calibrated rates")
+                                         "pre-existing counts from the calibrated rates",
+                            initial_converged=initial_converged)
     joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
                                   rounds=rounds, follow_up_days=follow_up_days, kill_on="ec50",
-                                  preexisting="luria_delbruck")
+                                  preexisting="luria_delbruck", warm=warm, screen_patients=screen)
     spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
-    if base is not None:  # the final calibration's cohorts, written where asked
-        cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                             cohort=spread.cohort, out_dir=base)
+    if base is not None:  # the final calibration's last cohort, written where asked (its answer, run once more)
+        calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
+                       cohort=spread.cohort, out_dir=base, start=cal, iterations=0)
     source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
               f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}) jointly with "
               f"the time scale: final cohort {joint.objective_response:.3f} in {spread.patients} patients after "
-              f"{len(joint.rounds)} round(s) ({'converged' if joint.converged else 'NOT converged'}); "
+              f"{len(joint.rounds)} step(s) ({'converged' if joint.converged else 'NOT converged'}); "
               "Luria-Delbruck pre-existing counts from the calibrated rates")
-    return FittedCohort(cal, fitted, source, spread, joint)
+    return FittedCohort(cal, fitted, source, spread, joint, initial_converged)

@@ -13,6 +13,16 @@ Method: bisection on ``k`` in ``[lo, hi]`` (objective response falls as the spre
 virtual patients at every step (one seed: common random numbers); stops when the response rate is
 within one binomial standard error of the target, or after ``iterations`` steps, and returns the
 step closest to the target.
+
+**Warm start** (``start=k0``, what the joint fit passes from its previous round): the first step is
+``k0`` itself; if its response is not within the standard error, the bracket is grown from ``k0`` by a
+factor of :data:`WARM_EXPAND` to its cube per step (the secant through the last two steps, extrapolated)
+until it holds the target (never beyond ``[lo, hi]``), then narrowed
+by regula falsi (Illinois variant: the interpolated step, kept at least a tenth of the bracket away from
+its ends, with the retained end's excess halved when one end is kept twice). Same stopping rule, same
+common random numbers, same returned step (the one closest to the target): a warm start changes only
+the path, so the factor it returns lies in the same band of one standard error of response around the
+target as the cold bisection's (tested in ``tests/twin/test_spread_warm.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ import numpy as np
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
-from oncoresist.twin.compare import compare_strategies
+from oncoresist.twin.compare import run_cohort
 from oncoresist.twin.targets import time_target
 from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, resistant_growth_cohort, with_preexisting
 
@@ -51,12 +61,15 @@ class SpreadFit:
     steps: list[tuple[float, float]] = field(default_factory=list)
     kill_on: str = "emax"
     """``"emax"``: the kill spread is a factor on every drug's Emax; ``"ec50"``: on every drug's EC50."""
+    start: float | None = None
+    """The warm start ``k0`` (``None``: cold bisection on ``[lo, hi]``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"factor": round(self.factor, 4), "objective_response": round(self.objective_response, 4),
                 "kill_on": self.kill_on,
                 "target": self.target, "target_id": self.target_id, "target_source": self.target_source,
                 "converged": self.converged, "patients": self.patients, "seed": self.seed,
+                "start": None if self.start is None else round(self.start, 4),
                 "steps": [[round(k, 4), round(r, 4)] for k, r in self.steps], "cohort": self.cohort,
                 "spreads": self.variation.to_dict()}
 
@@ -71,15 +84,27 @@ def scale_variation(variation: CohortVariation, factor: float) -> CohortVariatio
                    source=f"{variation.source}; spreads x {factor:.4g}")
 
 
+WARM_EXPAND = 1.5
+"""Factor by which a warm start's bracket grows from ``k0`` per step until it holds the target."""
+
+
+def response_rate(results: Any) -> float:
+    """Share of a cohort's patients with a best RECIST response of PR or better (0 = CR, 1 = PR)."""
+    if results is None or not len(results):
+        raise OncoresistError("patients: the response cohort produced no results")
+    return float((results["best_response"] <= 1).mean())
+
+
 def objective_response(build: TwinBuild, cohort: dict[str, Any], *, patients: int, seed: SeedLike,
                        follow_up_days: float = 1095.0) -> float:
-    """Share of virtual patients with a best RECIST response of PR or better on continuous first drug."""
-    cmp = compare_strategies(build, ["continuous"], patients=patients, seed=seed,
-                             cohort=with_preexisting(cohort, build), follow_up_days=follow_up_days)
-    res = cmp.patients
-    if res is None or not len(res):
-        raise OncoresistError("patients: the response cohort produced no results")
-    return float((res["best_response"] <= 1).mean())  # 0 = CR, 1 = PR
+    """Share of virtual patients with a best RECIST response of PR or better on continuous first drug.
+
+    The cohort is run as :func:`~oncoresist.twin.compare.compare_strategies` runs it (same trial mapping,
+    same streams), without the comparison's survival analysis, which the response does not need.
+    """
+    results, _, _ = run_cohort(build, ["continuous"], patients=patients, seed=as_seed_sequence(seed),
+                               cohort=with_preexisting(cohort, build), follow_up_days=follow_up_days)
+    return response_rate(results)
 
 
 def fit_spread_to_response(
@@ -98,6 +123,7 @@ def fit_spread_to_response(
     preexisting: str = "lognormal",
     resistant_growth: bool = False,
     resistant_growth_shared: bool = False,
+    start: float | None = None,
 ) -> SpreadFit:
     """Fit the factor on ``variation``'s spreads to the first drug's published objective response.
 
@@ -119,6 +145,10 @@ def fit_spread_to_response(
     net-growth spread that the patient-shared ``growth`` factor (``k``·σ_g) leaves
     (:func:`oncoresist.twin.variation.resistant_growth_block`), rebuilt at every ``k``; one per route, or with
     ``resistant_growth_shared`` one for all of a patient's routes.
+
+    ``start``: a warm start ``k0`` in ``[lo, hi]`` (e.g. the previous round's factor; see the module): the
+    search begins there instead of bisecting ``[lo, hi]`` from ``hi``; ``iterations`` then bounds the steps
+    after the first.
     """
     if preexisting not in ("lognormal", "luria_delbruck"):
         raise OncoresistError(f"preexisting: expected 'lognormal' or 'luria_delbruck', got {preexisting!r}")
@@ -128,6 +158,8 @@ def fit_spread_to_response(
         raise OncoresistError(f"patients: need at least 20 to fit a response rate, got {patients}")
     if not 0 <= lo < hi:
         raise OncoresistError(f"lo, hi: need 0 <= lo < hi, got {lo}, {hi}")
+    if start is not None and not (math.isfinite(start) and lo <= start <= hi):
+        raise OncoresistError(f"start: the warm start must lie in [lo, hi] = [{lo}, {hi}], got {start!r}")
     tid, tsrc = "given", "target given by the caller"
     if target is None:
         out = time_target(quant, build)
@@ -138,16 +170,11 @@ def fit_spread_to_response(
     if not 0 < target < 1:
         raise OncoresistError(f"target: objective response must lie in (0, 1), got {target}")
     root = as_seed_sequence(seed)
-    d = build.defaults
     se = math.sqrt(target * (1 - target) / patients)
 
-    ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
-
     def block(k: float) -> dict[str, Any]:
-        out = scale_variation(variation, k).cohort(d.birth, d.death, ec50=ec50)
-        if resistant_growth:
-            out.update(resistant_growth_cohort(variation, k, shared=resistant_growth_shared))
-        return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
+        return spread_cohort(build, variation, k, kill_on=kill_on, preexisting=preexisting,
+                             resistant_growth=resistant_growth, resistant_growth_shared=resistant_growth_shared)
 
     def orr(k: float) -> float:
         return objective_response(build, block(k),
@@ -155,24 +182,107 @@ def fit_spread_to_response(
                                   seed=np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key))
 
     steps: list[tuple[float, float]] = []
-    a, b = lo, hi
-    r_hi = orr(b)
-    steps.append((b, r_hi))
-    if r_hi >= target:  # even the widest spread responds too often: no bracket
-        k = b
+    if start is None:
+        a, b = lo, hi
+        r_hi = orr(b)
+        steps.append((b, r_hi))
+        if r_hi >= target:  # even the widest spread responds too often: no bracket
+            k = b
+        else:
+            for _ in range(iterations):
+                k = 0.5 * (a + b)
+                r = orr(k)
+                steps.append((k, r))
+                if abs(r - target) <= se:
+                    break
+                a, b = (k, b) if r > target else (a, k)
     else:
-        for _ in range(iterations):
-            k = 0.5 * (a + b)
-            r = orr(k)
-            steps.append((k, r))
-            if abs(r - target) <= se:
-                break
-            a, b = (k, b) if r > target else (a, k)
+        steps = warm_search(orr, float(start), target, se, lo, hi, iterations)
     k, r = min(steps, key=lambda s: abs(s[1] - target))
     converged = abs(r - target) <= se
     scaled = scale_variation(variation, k)
     return SpreadFit(k, r, target, tid, tsrc, converged, patients, seed_record(root),
-                     block(k), scaled, steps, kill_on)
+                     block(k), scaled, steps, kill_on, start)
+
+
+def _growth(steps: list[tuple[float, float]], target: float, k: float, up: bool) -> float:
+    """Factor by which to move ``k`` (up or down) while the target is not yet bracketed: the secant through the
+    last two steps extrapolated to the target, kept within ``[WARM_EXPAND, WARM_EXPAND**3]``."""
+    lo_f, hi_f = WARM_EXPAND, WARM_EXPAND**3
+    if len(steps) < 2:
+        return lo_f
+    (k1, r1), (k2, r2) = steps[-2], steps[-1]
+    if r1 == r2 or k1 == k2:
+        return hi_f
+    guess = k2 + (target - r2) * (k2 - k1) / (r2 - r1)
+    if guess <= 0:
+        return hi_f
+    f = guess / k if up else k / guess
+    return min(max(f, lo_f), hi_f)
+
+
+def warm_search(orr: Any, k0: float, target: float, se: float, lo: float, hi: float,
+                iterations: int, r0: float | None = None) -> list[tuple[float, float]]:
+    """Steps ``(k, response)`` of the warm-started search (see the module): ``k0``, a bracket grown from it by
+    :data:`WARM_EXPAND` until it holds ``target``, then Illinois regula falsi. The response falls as ``k``
+    grows. At most ``1 + iterations`` evaluations; stops at the first within ``se`` of ``target``. ``r0``: the
+    response at ``k0`` when it is already known (not evaluated again)."""
+    if r0 is None:
+        r0 = orr(k0)
+    steps = [(k0, r0)]
+    if abs(r0 - target) <= se:
+        return steps
+    # (k, response - target) at each end of the bracket: above (more response: smaller k), below (larger k)
+    above: tuple[float, float] | None = (k0, r0 - target) if r0 > target else None
+    below: tuple[float, float] | None = None if r0 > target else (k0, r0 - target)
+    replaced = ""  # which end the last step replaced: Illinois halves the other end's excess when it is kept twice
+    for _ in range(iterations):
+        if below is None:
+            assert above is not None
+            if above[0] >= hi:
+                break  # even the widest allowed spread responds too often
+            base = max(above[0], lo + 1e-3 * (hi - lo))
+            k = min(hi, base * _growth(steps, target, base, up=True))
+        elif above is None:
+            if below[0] <= lo:
+                break  # even the narrowest allowed spread responds too rarely
+            k = below[0] / _growth(steps, target, below[0], up=False)
+            if k < lo + 1e-3 * (hi - lo):
+                k = lo
+        else:
+            (ka, fa), (kb, fb) = above, below
+            k = ka + fa / (fa - fb) * (kb - ka)
+            width = kb - ka
+            k = min(max(k, ka + 0.1 * width), kb - 0.1 * width)
+        r = orr(k)
+        steps.append((k, r))
+        f = r - target
+        if abs(f) <= se:
+            break
+        if f > 0:
+            above = (k, f)
+            if replaced == "above" and below is not None:
+                below = (below[0], below[1] / 2)
+            replaced = "above"
+        else:
+            below = (k, f)
+            if replaced == "below" and above is not None:
+                above = (above[0], above[1] / 2)
+            replaced = "below"
+    return steps
+
+
+def spread_cohort(build: TwinBuild, variation: CohortVariation, factor: float, *, kill_on: str = "emax",
+                  preexisting: str = "lognormal", resistant_growth: bool = False,
+                  resistant_growth_shared: bool = False) -> dict[str, Any]:
+    """The cohort block of spread factor ``factor`` on ``build`` (growth sigma mapped with its birth and death
+    rates), as :func:`fit_spread_to_response` runs it at each step; the options are that function's."""
+    d = build.defaults
+    ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
+    out = scale_variation(variation, factor).cohort(d.birth, d.death, ec50=ec50)
+    if resistant_growth:
+        out.update(resistant_growth_cohort(variation, factor, shared=resistant_growth_shared))
+    return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
 
 
 def first_drug_ec50(build: TwinBuild) -> float:
