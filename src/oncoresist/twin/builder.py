@@ -84,7 +84,8 @@ class TwinDefaults:
         accumulated while growing from one cell to ``burden``: ``u·(b/(b−d))·M·ln M``.
     persisters
         Add the drug-tolerant persister state where the knowledge has a persister fact for a twin drug in
-        the tumour type (:mod:`oncoresist.twin.persister`).
+        the tumour type (:mod:`oncoresist.twin.persister`). Off by default: at the stated placeholder rates the
+        comparator can no longer be calibrated (docs/twin.md, "Persisters and the TP53/RB1 gate").
     persister_min_evidence
         Least evidence level of a persister fact (D: the persister facts are preclinical; the state is a
         phenotype with reduced kill, not a resistance route, so ``min_evidence`` does not apply).
@@ -109,7 +110,7 @@ class TwinDefaults:
     min_evidence: str = "C"
     effects: tuple[str, ...] = ("resistance",)
     preexisting: bool = True
-    persisters: bool = True
+    persisters: bool = False
     persister_min_evidence: str = "D"
     lineage_gates: bool = True
 
