@@ -16,7 +16,7 @@ import pytest
 from oncoresist.engine import simulate
 from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.quant import load_quant
-from oncoresist.model.scenario import ECFold
+from oncoresist.trial.engine_adapter import resistant_types
 from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.lineage import gate_factor, load_gates
 from oncoresist.twin.variation import luria_delbruck_block
@@ -49,12 +49,16 @@ def test_egfr_twin_has_one_persister_state_per_drug_from_the_knowledge(egfr) -> 
     for name in _persisters(egfr):
         p = _cell(egfr, name)
         assert p.genotype == sensitive.genotype and p.initial == 0
-        assert p.mechanisms == ["drug_tolerant_persister"]
+        # not a resistant route for the trial layer: no pre-existing draw, no resistant-only growth factor
+        assert p.mechanisms == [] and p.modifiers == []
+        assert p.name not in [egfr.scenario.cell_types[i].name
+                              for i in resistant_types(egfr.scenario.model_dump(mode="json"))]
         # slow cycling without net expansion, below the proliferating birth rate
         assert p.birth == p.death and 0 < p.birth < sensitive.birth
-        folds = {d: m.fold for m in p.modifiers if isinstance(m, ECFold) for d in m.drugs}
+        ec50 = {d.name: d.effect.ec50 for d in egfr.scenario.drugs}
+        folds = {d: o.ec50 / ec50[d] for d, o in p.pd.items() if o.ec50 is not None}
         # Sharma et al. 2010: ">100-fold reduced drug sensitivity", used at the bound, on both EGFR TKIs
-        assert folds == {"erlotinib": 100.0, "osimertinib": 100.0}
+        assert folds == {"erlotinib": pytest.approx(100.0), "osimertinib": pytest.approx(100.0)}
         o = egfr.origin(f"cell_types.{name}.modifiers.ec50_fold.erlotinib")
         assert o.kind == "published table" and "DOI:10.1016/j.cell.2010.02.027" in o.source
         assert "ng-persister" in egfr.origin(f"cell_types.{name}.mechanisms").source

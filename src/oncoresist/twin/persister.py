@@ -11,7 +11,10 @@ clone's genotype in the state ``persister``:
   al.'s cells regain sensitivity after a drug holiday); one persister type per drug, because an engine switch
   follows one drug's exposure;
 - **tolerance**: every drug a persister fact names has its EC50 × ``ec50_fold`` on the persister (Sharma et al.
-  2010: ">100-fold reduced drug sensitivity", used at the bound);
+  2010: ">100-fold reduced drug sensitivity", used at the bound), written as a ``pd`` override, not as a
+  modifier or mechanism label: the trial layer treats typed with those as resistant routes (a pre-existing draw
+  and the resistant-only growth factor, whose spread is the regrowth of resistant lesions), and the state does
+  not expand;
 - **slow cycling**: birth = the proliferating birth × ``cycling_fraction``, death = birth (the state holds but
   does not expand without drug);
 - **resistance from persisters** (Hata et al. 2016: initially T790M-negative persisters later evolve T790M and
@@ -133,20 +136,24 @@ def compile_persisters(
     for drug in tolerant:
         name = persister_name(drug)
         p = f"cell_types.{name}"
-        rec(f"{p}.mechanisms", MECHANISM, "knowledge fact", _facts_source(facts[drug]))
+        rec(f"{p}.mechanisms", MECHANISM, "knowledge fact",
+            f"{_facts_source(facts[drug])}; recorded here, not as the cell type's mechanism label, so that the "
+            "trial layer does not treat the state as a resistant route (no pre-existing draw, no resistant-only "
+            "growth factor: the state does not expand)")
         rec(f"{p}.state", STATE, "knowledge fact", f"entered on {drug}: {_facts_source(facts[drug])}")
         for other in tolerant:
             rec(f"{p}.modifiers.ec50_fold.{other}", p_fold.value, p_fold.kind,
                 f"a persister fact names {other} ({_facts_source(facts[other])}); " + p_fold.source)
+            rec(f"{p}.pd.ec50.{other}", drug_ec50[other] * p_fold.value, p_fold.kind,
+                f"{other}'s EC50 on the sensitive clone {drug_ec50[other]:.3g} x {p_fold.value:g}")
         rec(f"{p}.birth", b, p_cyc.kind, f"proliferating birth {birth:g} x cycling fraction {p_cyc.value:g}; "
             + p_cyc.source)
         rec(f"{p}.death", b, _ASSUMED, "equal to the persister's birth: the state holds without drug but does not "
                                        "expand (the drug's reduced kill comes on top)")
         rec(f"{p}.initial", 0.0, _ASSUMED, "a drug-induced state: no persisters at diagnosis")
         cell_types.append({
-            "name": name, "genotype": list(background), "state": STATE, "mechanisms": [MECHANISM],
-            "initial": 0.0, "birth": b, "death": b,
-            "modifiers": [{"kind": "ec50_fold", "drugs": tolerant, "fold": p_fold.value}],
+            "name": name, "genotype": list(background), "state": STATE, "initial": 0.0, "birth": b, "death": b,
+            "pd": {other: {"ec50": drug_ec50[other] * p_fold.value} for other in tolerant},
         })
         ec50 = drug_ec50[drug]
         rec(f"transitions.sensitive->{name}.rate", 0.0, _ASSUMED, f"off {drug}: none (a drug-induced state)")
