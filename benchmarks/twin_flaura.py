@@ -114,6 +114,8 @@ def main() -> int:
     ap.add_argument("--emax-reduction", type=float, default=None,
                     help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
                          "(default 0.95)")
+    ap.add_argument("--persisters", action="store_true",
+                    help="add the drug-tolerant persister state (twin.persister; off by default, docs/twin.md)")
     ap.add_argument("--export", type=Path, default=None, metavar="DIR",
                     help="also write DIR/scenarios/egfr_l858r_twin.yaml (the calibrated twin) and DIR/flaura_egfr.yaml "
                          "(the trial that runs it with the fitted cohort): the example trial, exported from the twin")
@@ -137,7 +139,8 @@ def main() -> int:
                     {**ph, "window_days": args.visit_window} for ph in (o.scan_schedule or [])]})
         from oncoresist.twin.builder import TwinDefaults
 
-        defaults = TwinDefaults() if args.emax_reduction is None else TwinDefaults(emax_reduction=args.emax_reduction)
+        defaults = TwinDefaults(persisters=args.persisters) if args.emax_reduction is None else TwinDefaults(
+            emax_reduction=args.emax_reduction, persisters=args.persisters)
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
                            defaults=defaults)
         from oncoresist.twin.compare import COHORT
@@ -197,6 +200,7 @@ def main() -> int:
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
         "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
         "emax_reduction": defaults.emax_reduction,
+        "persisters": defaults.persisters,
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed,
         "calibration_converged": cal.converged if joint is None else joint.converged,

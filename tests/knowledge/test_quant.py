@@ -198,7 +198,10 @@ def test_variant_rate_follows_from_codon(quant: QuantKnowledge) -> None:
 
 def test_phenotype_defaults_are_flagged(quant: QuantKnowledge) -> None:
     persister = quant.phenotype_default("drug_tolerant_persister")
-    assert persister and all(d.assumption and d.rationale for d in persister)
+    # rates are placeholders (flagged); the one sourced number is the tolerance bound (Sharma et al. 2010)
+    assert persister and all((d.assumption and d.rationale) or d.source in quant.sources for d in persister)
+    assert {d.parameter for d in persister if not d.assumption} == {"ec50_fold"}
+    assert all(d.assumption for d in persister if "rate" in d.parameter)
     assert quant.phenotype_default("lineage_plasticity", "transformation_rate_on_drug")
 
 

@@ -107,15 +107,21 @@ def test_every_number_has_an_origin(egfr) -> None:  # type: ignore[no-untyped-de
                 assert f"cell_types.{ct.name}.modifiers.emax_reduction" in paths
         if ct.pd:
             assert f"cell_types.{ct.name}.pd.emax" in paths
-        assert (ct.birth, ct.death) == (
-            egfr.origin("cell_types.*.birth").value,
-            egfr.origin("cell_types.*.death").value,
-        )
+        if ct.state == "persister":  # its own slow cycling (twin.persister)
+            assert (ct.birth, ct.death) == (egfr.origin(f"cell_types.{ct.name}.birth").value,
+                                            egfr.origin(f"cell_types.{ct.name}.death").value)
+        else:
+            assert (ct.birth, ct.death) == (
+                egfr.origin("cell_types.*.birth").value,
+                egfr.origin("cell_types.*.death").value,
+            )
     for t in sc.transitions:
-        if t.kind == "mutation":
+        if t.kind == "mutation" and t.source.startswith("persister_"):
+            assert f"transitions.{t.source}->{t.target}.probability" in paths
+        elif t.kind == "mutation":
             assert any(p.startswith(f"transitions.sensitive->{t.target}.probability[") for p in paths)
         else:
-            assert f"transitions.sensitive->{t.target}.rate" in paths
+            assert f"transitions.{t.source}->{t.target}.rate" in paths
     for d in sc.drugs:
         assert {f"drugs.{d.name}.effect.{k}" for k in ("emax", "ec50", "hill")} <= paths
     assert sum(c.initial for c in sc.cell_types) == egfr.origin("burden").value

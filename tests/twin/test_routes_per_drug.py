@@ -18,7 +18,8 @@ def quant(curated_kb):  # type: ignore[no-untyped-def]
 
 
 def _routes(build) -> set[str]:  # type: ignore[no-untyped-def]
-    return {c.name for c in build.scenario.cell_types} - {"sensitive"}
+    """The resistance routes (the persister state is one type per twin drug, not a route: twin.persister)."""
+    return {c.name for c in build.scenario.cell_types if c.state != "persister"} - {"sensitive"}
 
 
 def _cell(build, name):  # type: ignore[no-untyped-def]

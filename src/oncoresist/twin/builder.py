@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 from oncoresist.model.load import load_scenario
+from oncoresist.twin import persister as _persister
+from oncoresist.twin.lineage import gate_factor, lineage_support
 from oncoresist.twin.origin import Origin
 
 if TYPE_CHECKING:
@@ -80,6 +82,16 @@ class TwinDefaults:
     preexisting
         Seed each mutational cell type at diagnosis with the deterministic mean number of mutants
         accumulated while growing from one cell to ``burden``: ``u·(b/(b−d))·M·ln M``.
+    persisters
+        Add the drug-tolerant persister state where the knowledge has a persister fact for a twin drug in
+        the tumour type (:mod:`oncoresist.twin.persister`). Off by default: at the stated placeholder rates the
+        comparator can no longer be calibrated (docs/twin.md, "Persisters and the TP53/RB1 gate").
+    persister_min_evidence
+        Least evidence level of a persister fact (D: the persister facts are preclinical; the state is a
+        phenotype with reduced kill, not a resistance route, so ``min_evidence`` does not apply).
+    lineage_gates
+        Scale a lineage route's rate by the profile's gate (:mod:`oncoresist.twin.lineage`: small-cell
+        transformation with TP53 and RB1 both lost).
     """
 
     burden: float = 2e10
@@ -98,6 +110,9 @@ class TwinDefaults:
     min_evidence: str = "C"
     effects: tuple[str, ...] = ("resistance",)
     preexisting: bool = True
+    persisters: bool = False
+    persister_min_evidence: str = "D"
+    lineage_gates: bool = True
 
     def why(self, name: str) -> str:
         """The rationale of one default, for the origin table."""
@@ -202,6 +217,9 @@ def resistance_routes(
         if not (kb.fact_drugs(f) & drug_set) or f.effect not in d.effects or f.origin == "primary":
             continue
         if not _tumor_applies(kb, f, tumor):
+            continue
+        if f.mechanism == _persister.MECHANISM:
+            skipped.append(f"{f.id}: a persister fact, compiled as the persister state (not a route)")
             continue
         if EVIDENCE_RANK[f.evidence_level] > EVIDENCE_RANK[d.min_evidence]:
             skipped.append(f"{f.id}: evidence {f.evidence_level} below {d.min_evidence}")
@@ -511,13 +529,17 @@ def build_twin(
     for route in sorted(routes, key=lambda r: len(r.alterations)):
         parent = parents.get(route.name)
         ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec,
-                                    parent=parent, parent_count=start.get(parent.name, 0.0) if parent else 0.0)
+                                    parent=parent, parent_count=start.get(parent.name, 0.0) if parent else 0.0,
+                                    profile=alts)
         compiled[route.name] = (ct, tr)
         start[route.name] = n0
         seeded += n0
     for route in routes:
         cell_types.append(compiled[route.name][0])
         transitions.append(compiled[route.name][1])
+    p_types, p_transitions = _persister_state(kb, q, drug_list, code, background, drug_specs, transitions, d, rec)
+    cell_types += p_types
+    transitions += p_transitions
     burden_cells = float(round(d.burden))
     rec("burden", burden_cells, _ASSUMED, d.why("burden"))
     sensitive_n = rec(
@@ -537,6 +559,35 @@ def build_twin(
     }
     scenario = load_scenario(data)
     return TwinBuild(scenario, rec.origins, annotation, skipped, routes, d, kb, q)
+
+
+def _persister_state(
+    kb: Knowledge,
+    q: QuantKnowledge,
+    drugs: list[str],
+    tumor: str | None,
+    background: list[str],
+    drug_specs: list[dict[str, Any]],
+    transitions: list[dict[str, Any]],
+    d: TwinDefaults,
+    rec: _Recorder,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The persister cell types and transitions (:mod:`oncoresist.twin.persister`), or none."""
+    if not d.persisters:
+        return [], []
+    facts = _persister.persister_facts(kb, drugs, kb.tumor_ancestors(tumor) if tumor else [],
+                                       d.persister_min_evidence)
+    if not facts:
+        return [], []
+    kinds: dict[str, str] = {}
+    for o in rec.origins:
+        m = re.match(r"transitions\.sensitive->(.+?)\.probability", o.path)
+        if m:
+            k = kinds.get(m.group(1))
+            kinds[m.group(1)] = o.kind if k is None or o.kind == _ASSUMED else k
+    ec50 = {s["name"]: float(s["effect"]["ec50"]) for s in drug_specs}
+    return _persister.compile_persisters(facts, _persister.parameters(q), background=background, birth=d.birth,
+                                         drug_ec50=ec50, route_transitions=transitions, route_kinds=kinds, rec=rec)
 
 
 def nested_parents(routes: Sequence[ResistanceRoute]) -> dict[str, ResistanceRoute]:
@@ -581,6 +632,7 @@ def _compile_route(
     *,
     parent: ResistanceRoute | None = None,
     parent_count: float = 0.0,
+    profile: Sequence[Alteration] = (),
 ) -> tuple[dict[str, Any], dict[str, Any], float]:
     """(cell type, transition into it, its initial count) for one route.
 
@@ -637,13 +689,19 @@ def _compile_route(
             f"{p}.pd.emax",
             {drug: 0.0 for drug in resisted},
             "knowledge fact",
-            f"no dependence on the drugs' target; {route.fact_source()}",
+            f"no dependence on the drugs' target; {route.fact_source()}"
+            + "".join(f"; {t}" for t in lineage_support([a.name for a in route.alterations])),
         )
         _unnamed(route, drugs, resisted, rec, p)
         ct["initial"] = rec(
             f"{p}.initial", 0.0, _ASSUMED, "a transformed lineage arises under treatment, none at diagnosis"
         )
         rate, origin = _switch_rate(q, d)
+        gate = gate_factor([a.name for a in route.alterations], profile, kb.tumor_ancestors(tumor) if tumor else [])
+        if gate is not None and d.lineage_gates:
+            rate *= gate[0]
+            origin += f"; TP53/RB1 gate x {gate[0]:.3g}: {gate[1]}"
+            rec(f"cell_types.{route.name}.gate", gate[0], "published table" if gate[0] != 1.0 else _ASSUMED, gate[1])
         rec(f"transitions.sensitive->{route.name}.rate", rate, _ASSUMED, origin)
         return ct, {"kind": "switch", "source": "sensitive", "target": route.name, "rate": rate}, 0.0
     source = "sensitive" if parent is None else parent.name

@@ -232,7 +232,13 @@ def luria_delbruck_block(build: TwinBuild) -> dict[str, Any]:
     """
     data = build.scenario.model_dump(mode="json")
     initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
-    into = {t["target"]: t for t in data.get("transitions", []) if t.get("kind") == "mutation"}
+    into: dict[str, dict[str, Any]] = {}
+    for t in data.get("transitions", []):  # a route can arise from several sources (the persister state too):
+        if t.get("kind") != "mutation":  # its pre-existing cells came from the one with cells at diagnosis
+            continue
+        old = into.get(t["target"])
+        if old is None or initial.get(t["source"], 0.0) > initial.get(old["source"], 0.0):
+            into[t["target"]] = t
     clones: list[float] = []
     cells: list[float] = []
     for i in resistant_types(data):
