@@ -33,7 +33,8 @@ def test_plan_fits_only_assumed_rates(egfr) -> None:  # type: ignore[no-untyped-
     assert [t.cell_type for t in held] == ["EGFR_T790M"]
     assert held[0].published == pytest.approx(0.63) and held[0].interval == (0.55, 0.70)
     # routes without a published share of their own share the multiplier of a fitted route of their mechanism class
-    # and kind of change: EMT and squamous transformation the lineage route's; the downstream osimertinib escapes of the curated 2026-12 layer
+    # and kind of change: EMT and squamous transformation the lineage route's; the downstream osimertinib escapes
+    # of the curated 2026-12 layer
     # (Mu et al. 2020; KRAS/BRAF mutation) PIK3CA mutation's. The ALK and RET fusions are bypass routes like MET
     # amplification, but a rearrangement is not a copy-number gain: MET's fitted rate says nothing of theirs.
     assert tied == {
