@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from oncoresist._io import write_text_atomic
 from oncoresist._version import __version__
 from oncoresist.fit import CLASSICAL_LAWS, fit_laws, read_laleh_table
 from oncoresist.fit.bayes import Priors
@@ -122,7 +123,7 @@ def write_priors(table: pd.DataFrame, out: Path, jobs: int) -> None:
     res = 1.0 - bi["f"].to_numpy(float)
     q = np.quantile(res, [0.25, 0.5, 0.75])
     lines.append(f"resistant_fraction_quartiles: [{q[0]:.3g}, {q[1]:.3g}, {q[2]:.3g}]")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 
@@ -181,7 +182,7 @@ def write_eb_priors(table: pd.DataFrame, out: Path, jobs: int, *, eb_every: int 
     lines.append("empirical_bayes_history:")
     for h in record["history"]:
         lines.append(f"  - {{round: {h['round']}, median: {h['median']}, log_sd: {h['log_sd']}, step: {h['step']}}}")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 
@@ -219,7 +220,7 @@ def write_plateau_prior(table: pd.DataFrame, out: Path, *, n_draws: int, seed: i
         "evidence: derived (empirical Bayes on a public data set)",
         f"plateau: {{mean: {mu:.4g}, sd: {sd:.4g}}}",
     ]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
@@ -260,7 +261,7 @@ def write_discrepancy(table: pd.DataFrame, out: Path, settings: dict[str, Any], 
         "evidence: derived (calibration on a public data set)",
         f"forecast_discrepancy: {tau:.4g}",
     ]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
