@@ -19,9 +19,9 @@ import yaml
 from oncoresist.alteration import parse_alteration
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "annotate_cases"
-CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml", "cases_e.yaml")
-RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C, D and E: --cases)
-BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml"})  # sets that type brand names and codes as drugs
+CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml")
+RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C to F: --cases)
+BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml"})  # sets typing brand names / codes
 
 # The controlled mechanism classes, copied from the vocabulary table of DESIGN.md (the contract), not from the code.
 MECHANISMS = frozenset(
@@ -32,14 +32,14 @@ MECHANISMS = frozenset(
         "tumor_heterogeneity",
     }
 )  # fmt: skip
-FIELDS = frozenset({"id", "alterations", "drug", "tumor", "expect", "mechanism", "next", "source"})
+FIELDS = frozenset({"id", "alterations", "drug", "tumor", "expect", "mechanism", "next", "source", "note"})
 REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 
 # Written as a report writes them, but not (yet) read by the grammar: reported, not removed.
 # MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3). Set C keeps two report forms
 # on purpose: a c. change with its protein in brackets, and a VAF suffix.
-# Every report wording of sets A-D is read (set D's five: helper fixd, report_terms.py). Set E (helper cases5, written
-# blind) brings the ones below; they stay in the cases as a report writes them.
+# Every report wording of sets A-D is read (set D's five: helper fixd, report_terms.py). Sets E and F (helpers cases5
+# and cases6, written blind) bring the ones below; they stay in the cases as a report writes them.
 UNREADABLE: dict[str, str] = {
     "EGFR exon 21 L858R": "an exon prefix before a protein change",
     "EGFR exon 20 ins (A767_V769dup)": "'exon N ins' with the protein change in brackets",
@@ -50,6 +50,15 @@ UNREADABLE: dict[str, str] = {
     "HER2 ISH positive": "an in-situ hybridisation result (ERBB2 amplification by ISH)",
     "1p/19q codeletion": "a chromosome-arm codeletion, not a gene",
     "CLDN18.2 positive": "an isoform name: read with gene 'CLDN18.2', not the HGNC symbol CLDN18",
+    # set F (helper cases6, written blind; listed after the file was committed, the cases unchanged)
+    "BCR::ABL1 (p210) fusion": "a fusion with its transcript isoform in brackets before the word 'fusion'",
+    "FLT3-TKD D835Y": "a gene-domain prefix (FLT3-TKD) before a protein change",
+    "BRAF splice variant (exons 4-8 deleted)": "a splice variant described in words, exons in brackets",
+    "ESR1 Y537N (ctDNA, VAF 3.1%)": "a VAF suffix with the sample type in the same brackets",
+    "BRCA1 c.68_69del (p.Glu23Valfs*17), germline": "a c. + p. change followed by ', germline'",
+    "BRCA2 c.5946delT, germline": "a c. deletion followed by ', germline'",
+    "AR-V7 positive (CTC)": "a splice-variant result with the assay (CTC) in brackets",
+    "TMB-H (14 mut/Mb)": "a genome-level biomarker with its value in brackets",
 }
 
 # Written as a report writes them and read without an error, but as something else: the kind they must not get.
@@ -184,6 +193,32 @@ def test_set_e_shape() -> None:
             assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), f"cases_e.yaml/{c['id']}: DOI {doi!r}"
 
 
+def test_set_f_shape() -> None:
+    """The brief for set F: about 150 cases, ~60% resistant / 40% approved uses, ~15% without a tumour, ids apart."""
+    cases = _cases("cases_f.yaml")
+    assert 130 <= len(cases) <= 180
+    share = sum(c["expect"] == "sensitive" for c in cases) / len(cases)
+    assert 0.3 <= share <= 0.45, share
+    assert sum(c.get("tumor") is None for c in cases) >= 0.12 * len(cases)
+    assert sum(c.get("tumor") is None and c["expect"] == "sensitive" for c in cases) >= 4
+    assert sum(len(c["alterations"]) >= 3 for c in cases) >= 5, "tumour-board profiles with co-alterations"
+    assert sum(isinstance(c["drug"], list) and len(c["drug"]) > 1 for c in cases) >= 15, "regimens given together"
+    assert all(c["id"].startswith("f_") for c in cases)
+    earlier = {c["id"] for name in CASE_FILES if name != "cases_f.yaml" for c in _cases(name)}
+    assert not earlier & {c["id"] for c in cases}, "ids must not collide between the sets"
+    # the brief's emphasis: haematology (CML, AML, CLL, myeloma, APL, mastocytosis) is the largest angle
+    haem = {"ABL1", "BCR", "FLT3", "IDH1", "IDH2", "BTK", "PLCG2", "BCL2", "MEN1", "KMT2A", "NPM1", "CRBN"}
+    haem |= {"PML", "KIT"}
+    first_gene = [{a.split(" ")[0].split("::")[0].split("-")[0] for a in c["alterations"]} for c in cases]
+    assert sum(bool(genes & haem) for genes in first_gene) >= 50
+    # a note marks a case the writer was unsure of, or a part of its source cited from memory: a sentence, not a flag
+    assert all(isinstance(c["note"], str) and len(c["note"]) >= 20 for c in cases if "note" in c)
+    # a PMID or DOI only where it was seen on the record while writing (see the header), written PMID:n / doi:10.x/y
+    for c in cases:
+        for doi in re.findall(r"doi:(\S+?)[;)\s,]", c["source"] + " "):
+            assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), f"cases_f.yaml/{c['id']}: DOI {doi!r}"
+
+
 @pytest.mark.parametrize("name", CASE_FILES)
 def test_drug_names_are_names(name: str) -> None:
     for case in _cases(name):
@@ -240,6 +275,7 @@ def test_runner_knows_both_files_and_refuses_a_missing_one(capsys: pytest.Captur
     assert len(run.load_cases(CASES_DIR / "cases_c.yaml")) == len(_cases("cases_c.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_d.yaml")) == len(_cases("cases_d.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_e.yaml")) == len(_cases("cases_e.yaml"))
+    assert len(run.load_cases(CASES_DIR / "cases_f.yaml")) == len(_cases("cases_f.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_b.yaml")) == len(_cases("cases_b.yaml"))
     assert run.main(["--cases", str(CASES_DIR / "no_such_cases.yaml")]) == 2
     err = capsys.readouterr().err
