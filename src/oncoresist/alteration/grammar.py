@@ -49,12 +49,24 @@ from oncoresist.alteration.report_context import (
 )
 from oncoresist.alteration.report_terms import parse_cytogenetic, parse_gene_term, parse_her2_whole
 from oncoresist.alteration.report_vocabulary import LEGACY_RESIDUES
+from oncoresist.alteration.report_wordings import (
+    TRAILING_ORIGIN_RES,
+    biomarker_detail,
+    cdna_frameshift,
+    domain_prefixed,
+    exon_range_isoform,
+    fusion_breakpoint,
+    is_assay_detail,
+    strip_breakpoint_prefix,
+    strip_itd_annotation,
+)
 from oncoresist.alteration.vocabulary import (
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
     EXON_KIND,
     EXON_TOKENS,
     HYPHEN_SUFFIXES,
+    ISOFORM_STATES,
     ISOFORM_TOKENS,
     ISOFORM_WORDS,
     NOT_ALTERATIONS,
@@ -185,9 +197,10 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     if clinvar:
         body = f"{clinvar['gene']} {clinvar['rest']}"
     body = _PAREN_CDNA_RE.sub("", body) if not body.lower().startswith("c.") else body
+    body = strip_itd_annotation(body)  # "FLT3-ITD (allelic ratio 0.6)" (report_wordings.py)
 
     origin: Origin | None = None
-    for rx in _ORIGIN_RES:
+    for rx in (*_ORIGIN_RES, *TRAILING_ORIGIN_RES):
         m = rx.match(body)
         if m:
             origin = "germline" if m["o"].lower() == "germline" else "somatic"
@@ -215,7 +228,7 @@ _BIOMARKER_VALUE_RES = (
         "TMB",
         re.compile(
             r"^(?:tmb|tumou?r mutation(?:al)? burden)(?:\s*\((?:tmb)\))?\s*(?:[:=]|of|≥|>=)?\s*"
-            r"(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*(?:mut(?:ation)?s?\s*(?:/|per)\s*mb|muts?/mb|/mb|mb)?$"
+            r"(?P<v>\d{1,4}(?:\.\d{1,3})?)\s*(?:mut(?:ation)?s?\s*(?:/|per)\s*(?:mb|megabase)|muts?/mb|/mb|mb)?$"
         ),
     ),
     (
@@ -248,7 +261,31 @@ def _parse_biomarker(low: str, raw: str) -> Alteration | None:
             high, low_name, cut = BIOMARKER_CUTOFFS[stem]
             value = float(m["v"])
             return Alteration(kind="biomarker", qualifier=high if value >= cut else low_name, value=value, text=raw)
-    return None
+    return _biomarker_with_detail(text, raw)
+
+
+def _biomarker_with_detail(low: str, raw: str) -> Alteration | None:
+    """``TMB-H (14 mut/Mb)``, ``MSI-H (by PCR)``, ``dMMR (MLH1/PMS2 loss)``: a biomarker name with its value or assay
+    in brackets (report_wordings.py). A value that contradicts the name is an error."""
+    parts = biomarker_detail(low)
+    if parts is None:
+        return None
+    name, detail = parts
+    named = _parse_biomarker(name, raw) if name != low else None
+    if named is None or named.qualifier is None:
+        return None
+    if is_assay_detail(detail) or BIOMARKER_LOOKUP.get(detail) == named.qualifier:
+        return named
+    stem = named.qualifier.split("-")[0]
+    valued = _parse_biomarker(f"{stem.lower()} {detail}", raw) if stem in BIOMARKER_CUTOFFS else None
+    if valued is None:
+        return None
+    if valued.qualifier != named.qualifier:
+        raise AlterationSyntaxError(
+            f"cannot read {_show(raw)}: the name says {named.qualifier} but {detail!r} says "
+            f"{valued.qualifier}; give one"
+        )
+    return valued if named.value is None else named
 
 
 def _gene_and_rest(body: str) -> tuple[str, str]:
@@ -265,7 +302,7 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     upper = gene_token.upper()
     if upper in ISOFORM_TOKENS:
         iso_gene, iso_name = ISOFORM_TOKENS[upper]
-        if rest and rest.lower() not in {"expression", "expressed", "positive", "overexpression"}:
+        if rest and rest.lower() not in ISOFORM_STATES:
             raise AlterationSyntaxError(f"cannot read {_show(raw)}: {iso_name} takes no change, only 'expression'")
         return Alteration(kind="isoform", gene=iso_gene, qualifier=iso_name, text=raw)
     if upper in EXON_TOKENS and not rest:
@@ -288,7 +325,7 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     iso_m = re.fullmatch(r"([A-Za-z0-9]+)-([Vv]\d{1,2})", gene_token)
     if iso_m and _resolve(iso_m[1], resolve_gene):
         gene = _resolve(iso_m[1], resolve_gene)
-        if rest and rest.lower() not in {"expression", "expressed", "positive", "overexpression"}:
+        if rest and rest.lower() not in ISOFORM_STATES:
             raise AlterationSyntaxError(f"cannot read {_show(raw)}: an isoform takes 'expression'")
         return Alteration(kind="isoform", gene=gene, qualifier=f"{gene}-{iso_m[2].upper()}", text=raw)
 
@@ -311,10 +348,11 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     rest_low = rest.lower()
     if fusion is not None:
         p5, p3 = fusion
-        if not rest_low or (rest_low in WORDS and WORDS[rest_low][0] == "fusion"):
+        fusion_word = rest_low in WORDS and WORDS[rest_low][0] == "fusion"
+        if not rest_low or fusion_word or fusion_breakpoint(rest):  # "BCR::ABL1 (p210) fusion": report_wordings.py
             return Alteration(kind="fusion", gene=p3, partner5=p5, partner3=p3, text=raw)
-        # a change inside a fusion: BCR-ABL1 T315I → ABL1 T315I in BCR::ABL1
-        inner = _parse_change(p3, rest, raw, origin)
+        # a change inside a fusion: BCR-ABL1 T315I → ABL1 T315I in BCR::ABL1, BCR-ABL1 (p210) T315I
+        inner = _parse_change(p3, strip_breakpoint_prefix(rest), raw, origin)
         return dataclasses.replace(inner, fusion_context=f"{p5}::{p3}", text=raw)
     assert gene is not None
     return _parse_change(gene, rest, raw, origin)
@@ -334,6 +372,9 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     in_context = _parse_in_context(gene, rest, raw, origin)
     if in_context is not None:
         return in_context
+    worded = _parse_worded(gene, rest, raw, origin)
+    if worded is not None:
+        return worded
     transcript = _TRANSCRIPT_RE.match(rest)
     if transcript:  # the transcript says which numbering; the change is read as given
         return _parse_change(gene, rest[transcript.end() :], raw, origin)
@@ -372,6 +413,9 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     cd = _CDNA_RE.match(rest)
     if cd:
         off = cd["off"]
+        frameshift = cdna_frameshift(rest) if off is None else None
+        if frameshift is not None:  # "BRCA1 c.68_69delAG": an exonic indel of 2 nt shifts the frame
+            return Alteration(kind="mutation", gene=gene, qualifier="frameshift", hgvs_c=frameshift, text=raw)
         if off is None:
             raise AlterationSyntaxError(
                 f"cannot read {_show(raw)}: a coding (c.) change needs its transcript to be read; "
@@ -469,4 +513,20 @@ def _parse_in_context(gene: str, rest: str, raw: str, origin: Origin | None) -> 
         if skipping:
             return Alteration(kind="exon", gene=gene, exon=exon, exon_change="skipping", text=raw)
         return Alteration(kind="mutation", gene=gene, qualifier="splice", text=raw)
+    return None
+
+
+def _parse_worded(gene: str, rest: str, raw: str, origin: Origin | None) -> Alteration | None:
+    """A change in a set F report wording (report_wordings.py): a domain before the change (``FLT3 TKD D835Y``), a
+    deleted exon range naming an isoform (``BRAF splice variant (exons 4-8 deleted)``). ``None`` when neither."""
+    isoform = exon_range_isoform(gene, rest)
+    if isoform is not None:
+        return Alteration(kind="isoform", gene=gene, qualifier=isoform, text=raw)
+    change = domain_prefixed(rest)
+    if change is not None:
+        try:
+            inner = _parse_change(gene, change, raw, origin)
+        except AlterationSyntaxError:
+            return None
+        return inner if inner.kind in ("protein", "codon") else None
     return None

@@ -35,6 +35,14 @@ _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: a bare percentage, read as an allele fraction: "EGFR L858R (35%)", "EGFR T790M 12%"
 _BARE_PCT_RE = re.compile(rf"^(?:at\s+)?{_NUM}\s*(?P<pct>%)$")
+#: the specimen or assay a report names beside the change, dropped like a measure (helper fixf): "(ctDNA, VAF 3.1%)",
+#: "(tissue; 12% VAF)", "AR-V7 positive (CTC)"
+_SPECIMEN_RE = re.compile(
+    r"^(?:(?:by|in|on|from)\s+)?(?:ctdna|cfdna|cell-free dna|plasma|liquid biopsy|blood|peripheral blood|bone marrow"
+    r"|(?:tumou?r\s+)?tissue|tumou?r|biopsy|ctcs?|circulating tumou?r cells?|csf|ngs|ddpcr|pcr|rt-pcr|"
+    r"(?:plasma|tissue|blood)\s+ngs)$",
+    re.I,
+)
 _PAREN_TAIL_RE = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
 _MAX_TAIL = 40  # characters of an unbracketed annotation
 
@@ -56,6 +64,8 @@ def _item(text: str, raw: str) -> tuple[str, float] | None:
     m = _BARE_PCT_RE.match(t)
     if m:
         return "vaf", _value("vaf", m, raw)
+    if _SPECIMEN_RE.match(t):
+        return "specimen", 0.0
     return None
 
 
@@ -81,7 +91,7 @@ def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float]
         if m.start() == 0 or len(tail) > _MAX_TAIL:
             continue
         one = _item(tail, raw)
-        if one is not None:
+        if one is not None and one[0] != "specimen":  # a specimen is dropped only from a bracket
             return m.start(), [one]
     return None, None
 
@@ -112,6 +122,8 @@ def split_measures(text: str) -> tuple[str, Measures]:
         if items is None or cut is None:
             break
         for what, value in items:
+            if what == "specimen":
+                continue
             if what in found and found[what] != value:
                 raise AlterationSyntaxError(f"cannot read {text[:60]!r}: two different values for the {what.upper()}")
             found[what] = value

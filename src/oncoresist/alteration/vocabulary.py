@@ -182,6 +182,8 @@ WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {"null": ("loss", None)}
 #: words that describe no alteration at all (a clear error rather than a silent miss)
 NOT_ALTERATIONS = {"wild-type", "wildtype", "wild type", "wt", "negative", "normal", "not detected"}
 
+#: words after an isoform that state it was found: "AR-V7 expression", "AR-V7 positive", "AR-V7 detected"
+ISOFORM_STATES = frozenset({"expression", "expressed", "positive", "overexpression", "detected", "present"})
 # Named isoforms / truncated forms written as one token.
 ISOFORM_TOKENS: dict[str, tuple[str, str]] = {
     "P95HER2": ("ERBB2", "p95HER2"),
