@@ -41,6 +41,7 @@ from oncoresist.knowledge.tumor_names import (
     split_tumor_name,
     tumor_abbreviations,
 )
+from oncoresist.knowledge.tumor_sites import number_forms, site_forms
 from oncoresist.suggest import closest
 
 #: "<histology> of (the) <site>" as reports write it
@@ -104,6 +105,8 @@ def _tumor_fallback_forms(token: str) -> list[str]:
             out += [f"{rest}, Grade {grade}", rest]
     if text and len(text.split()) <= 2 and not _TUMOR_WORDS.search(american) and re.fullmatch(r"[A-Za-z -]+", text):
         out.append(f"{american} cancer")
+    # an organ sub-site OncoTree has no node for, then the other number of the last word (tumor_sites.py)
+    out += site_forms(american) + number_forms(american)
     return out
 
 
@@ -388,6 +391,8 @@ class Knowledge:
                 if code is not None or cands:
                     if code is not None:
                         self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), from {alt!r}"
+                        if alt in self._tumor_qualifiers:  # the qualifiers the other form kept ("metastatic")
+                            self._tumor_qualifiers[token] = self._tumor_qualifiers[alt]
                     return code, cands
         finally:
             self._tumor_fallback_depth -= 1

@@ -214,6 +214,7 @@ _QUALIFIER_RE = re.compile(
     r"|hormone[\s-]+receptor[\s-]*(?:positive|negative)|(?:hr|er|pr|her2|egfr|alk|ros1|braf|kras|brca)[\s-]*"
     r"(?:positive|negative|low|ultralow|mutant|mutated|rearranged|altered|amplified|\+|-)(?=\s|$)"
     r"|pediatric|paediatric|childhood|adult|malignant|primary|secondary"
+    r"|(?:radioactive[\s-]+iodine|radio[\s-]*iodine|rai)[\s-]+(?:refractory|resistant)"
     r")(?=\s|$|,)",
     re.IGNORECASE,
 )

@@ -160,7 +160,9 @@ _SPREAD_RE = re.compile(
     r"(?<![\w-])(?P<s>locally\s+advanced\s+or\s+metastatic|locally\s+advanced|advanced\s+or\s+metastatic|metastatic"
     r"|advanced|unresectable|non[\s-]*metastatic|relapsed\s*(?:or|/)\s*refractory|r/r|relapsed|refractory|recurrent"
     r"|newly[\s-]+diagnosed|castration[\s-]+(?:resistant|sensitive)|hormone[\s-]+sensitive|platinum[\s-]+(?:resistant|sensitive)"
-    r"|early[\s-]+stage|extensive[\s-]+stage|limited[\s-]+stage|stage\s+(?:iv|iii|ii|i|[1-4])[abc]?)(?=[\s,]|$)",
+    r"|early[\s-]+stage|extensive[\s-]+stage|limited[\s-]+stage|stage\s+(?:iv|iii|ii|i|[1-4])[abc]?"
+    r"|(?:radioactive[\s-]+iodine|radio[\s-]*iodine|rai)[\s-]+(?:refractory|resistant)"
+    r"|(?:very[\s-]+)?(?:low|lower|high|higher|intermediate)[\s-]+risk)(?=[\s,]|$)",
     re.IGNORECASE,
 )
 #: a metastatic "m" (or non-metastatic "nm", locally advanced or metastatic "la/m") before an upper-case abbreviation
