@@ -152,3 +152,10 @@ def test_readers_refuse_other_words() -> None:
         parse("KRAS G12C (resistant clone)")  # free text in the bracket is no specimen
     with pytest.raises(AlterationSyntaxError):
         parse("BRAF exons 9-10 deleted")  # no named isoform lacks this range
+
+
+def test_abl1_a3_junction_is_not_read_as_the_plain_fusion() -> None:
+    # e13a3 / b3a3 lack ABL1 exon 2 (asciminib resistance in cells): refused rather than read as BCR::ABL1
+    assert not fusion_breakpoint("b3a3")
+    with pytest.raises(AlterationSyntaxError):
+        parse("BCR::ABL1 (e13a3) fusion")
