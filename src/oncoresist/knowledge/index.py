@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,6 +87,14 @@ _GRADE_RE = re.compile(r",?\s*\b(?:CNS\s+)?(?:WHO\s+)?grade\s+(?P<g>[1-4]|IV|I{1
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 
 
+#: re-entrancy guards of tumour-name reading, per thread (and per asyncio task): the server reads names from
+#: several threads at once, so a guard held on the shared :class:`Knowledge` would let one request's reading
+#: switch off another's fallbacks. ``_FALLBACK_DEPTH``: inside a fallback reading (no fallback within it);
+#: ``_QUALIFYING``: the names whose qualifiers are being read (a re-entrant reading of the same name stops).
+_FALLBACK_DEPTH: ContextVar[int] = ContextVar("oncoresist_tumor_fallback_depth", default=0)
+_QUALIFYING: ContextVar[frozenset[str]] = ContextVar("oncoresist_tumor_qualifying", default=frozenset())
+
+
 def _tumor_fallback_forms(token: str) -> list[str]:
     """Other forms of a tumour name no direct reading found: American spelling; a WHO grade written as OncoTree
     writes it (``"<type>, Grade N"``), then the type without it; ``"<adjective> cancer"``."""
@@ -157,15 +166,12 @@ class Knowledge:
     _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
     #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
     _tumor_readings: dict[str, str] = field(default_factory=dict, repr=False)
-    _tumor_fallback_depth: int = field(default=0, repr=False, compare=False)
     #: the qualifiers a tumour name carried beyond its type (see :meth:`tumor_qualifiers`)
     _tumor_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: abbreviations (data_vocabulary/tumor_abbreviations.yaml): exact-case rows by text, the others by key
     _abbr_exact: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     _abbr_case_folded: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     _abbr_loose: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
-    #: names whose qualifiers are being read (a re-entrant reading of the same name stops)
-    _qualifying: set[str] = field(default_factory=set, repr=False)
     #: memo of :meth:`drugs_in_class`, valid for the (drugs, classes) table sizes in ``_class_members_key``
     _class_members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _class_members_key: tuple[int, int] = field(default=(-1, -1), repr=False, compare=False)
@@ -379,9 +385,9 @@ class Knowledge:
         (:meth:`tumor_reading`).
         """
         code, cands = self._tumor_candidates_direct(token)
-        if code is not None or cands or self._tumor_fallback_depth:
+        if code is not None or cands or _FALLBACK_DEPTH.get():
             return code, cands
-        self._tumor_fallback_depth += 1  # the direct reading looks up parts of a name: no fallback inside it
+        depth = _FALLBACK_DEPTH.set(_FALLBACK_DEPTH.get() + 1)  # the direct reading looks up parts of a name
         try:
             for alt in _tumor_fallback_forms(token):
                 code, cands = self._tumor_candidates_direct(alt)
@@ -390,7 +396,7 @@ class Knowledge:
                         self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), from {alt!r}"
                     return code, cands
         finally:
-            self._tumor_fallback_depth -= 1
+            _FALLBACK_DEPTH.reset(depth)
         return None, []
 
     def _tumor_candidates_direct(self, token: str) -> tuple[str | None, list[str]]:
@@ -500,13 +506,14 @@ class Knowledge:
     def _qualified_candidates(self, token: str) -> tuple[str | None, list[str]]:
         """A name with qualifiers around the type (:func:`split_tumor_name`), read by its tumour words."""
         key = " ".join(token.split()).lower()
-        if key in self._qualifying:
+        held = _QUALIFYING.get()
+        if key in held:
             return None, []
-        self._qualifying.add(key)
+        mark = _QUALIFYING.set(held | {key})
         try:
             return self._read_qualified(token)
         finally:
-            self._qualifying.discard(key)
+            _QUALIFYING.reset(mark)
 
     def _read_qualified(self, token: str) -> tuple[str | None, list[str]]:
         name = split_tumor_name(token)
