@@ -116,6 +116,11 @@ def _tumor_fallback_forms(token: str) -> list[str]:
     return out
 
 
+def tumor_set_key(codes: Iterable[str]) -> str:
+    """The code of a tumour set: its members, sorted, joined by ``|`` (``"BLL|TLL"``: B- or T-lymphoblastic)."""
+    return "|".join(sorted(set(codes)))
+
+
 def normalize_name(name: str) -> str:
     """A name as looked up: lower case, ``_`` read as a space, white space folded.
 
@@ -156,6 +161,9 @@ class Knowledge:
     _tumor_children: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _tumor_tissue: dict[str, str | None] = field(default_factory=dict, repr=False)
     _tumor_overlay_parents: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    #: tumour *sets*: an abbreviation that names several OncoTree nodes (``ALL``: B- or T-lymphoblastic) is a query
+    #: about those nodes only (see :meth:`tumor_set`); key ``"BLL|TLL"`` -> (members, their closest common ancestor)
+    _tumor_sets: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, repr=False)
     _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
     #: code -> OncoTree mainType
     _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
@@ -310,6 +318,9 @@ class Knowledge:
                     self._abbr_case_folded.setdefault(abbreviation_key(ab.abbr), ab)
                 else:
                     self._abbr_loose.setdefault(abbreviation_key(ab.abbr), ab)
+        self._tumor_sets = {}
+        for ab in (*self._abbr_exact.values(), *self._abbr_loose.values()):
+            self._register_tumor_set(ab.codes)
         self._index_tumor_forms()
 
     def _index_tumor_forms(self) -> None:
@@ -415,7 +426,7 @@ class Knowledge:
         (``NSCLC adenocarcinoma``); the qualifiers are kept (:meth:`tumor_qualifiers`).
         """
         text = " ".join(token.split())
-        if text in self.tumors:
+        if text in self.tumors or text in self._tumor_sets:
             return text, [text]
         exact = self._abbr_exact.get(text)
         if exact is not None:
@@ -458,15 +469,46 @@ class Knowledge:
     def _abbreviation_codes(self, ab: TumorAbbreviation) -> tuple[str | None, list[str]]:
         if len(ab.codes) == 1:
             return ab.codes[0], [ab.codes[0]]
-        common = self._common_ancestor(sorted(ab.codes))
-        nos = common is not None and self._tumor_main_type.get(common, "").endswith("NOS")
+        key = tumor_set_key(ab.codes)
+        if key in self._tumor_sets:
+            return key, [key]
+        return None, sorted(ab.codes)
+
+    def _register_tumor_set(self, codes: tuple[str, ...]) -> None:
+        """Register the set of nodes an abbreviation names (:meth:`tumor_set`) when it reads as one query.
+
+        It does when the nodes' closest common ancestor is a specific type (not a tissue, not the root), and, for
+        an umbrella (a "..., NOS" main type), only when that umbrella is the parent of every node named: ``ALL``
+        (B- or T-lymphoblastic) is the set {BLL, TLL} below the Lymphoid Neoplasm, not the Lymphoid Neoplasm with
+        its other descendants (CLL, myeloma, lymphomas). ``acute leukemia`` (myeloid or lymphoid) stays ambiguous.
+        """
+        if len(codes) < 2 or not all(c in self.tumors for c in codes):
+            return
+        common = self._common_ancestor(sorted(codes))
         if common is None or self.tumor_tissue(common) == common:
-            return None, sorted(ab.codes)  # only a tissue or the root is common
-        if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in ab.codes):
-            # an umbrella ("..., NOS" main type) only when it is the parent of every node named: "ALL" (B- or
-            # T-lymphoblastic) is the Lymphoid Neoplasm above both, where facts on either apply as descendants
-            return None, sorted(ab.codes)
-        return common, [common]
+            return  # only a tissue or the root is common
+        nos = self._tumor_main_type.get(common, "").endswith("NOS")
+        if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in codes):
+            return
+        self._tumor_sets[tumor_set_key(codes)] = (tuple(sorted(set(codes))), common)
+
+    def tumor_set(self, code: str) -> tuple[str, ...] | None:
+        """The OncoTree nodes a tumour *set* stands for (``"BLL|TLL"`` -> ``("BLL", "TLL")``), else ``None``.
+
+        A set is what an abbreviation naming several nodes resolves to (``ALL``). A query about a set matches
+        facts recorded in any member (``same``), an ancestor of one (``ancestor``) or a subtype of one
+        (``descendant``); facts on the other descendants of the members' common ancestor are siblings.
+        """
+        hit = self._tumor_sets.get(code)
+        return hit[0] if hit is not None else None
+
+    def tumor_label(self, code: str) -> str:
+        """A tumour type's name; for a set, its members' names joined by "or"; an unknown code as given."""
+        members = self.tumor_set(code)
+        if members is not None:
+            return " or ".join(self.tumors[c].name for c in members)
+        t = self.tumors.get(code)
+        return t.name if t is not None else code
 
     def _abbreviation_hit(
         self, token: str, ab: TumorAbbreviation, quals: tuple[str, ...], core: str | None = None
@@ -474,7 +516,11 @@ class Knowledge:
         code, cands = self._abbreviation_codes(ab)
         how = f"the abbreviation {ab.abbr!r} ({ab.source})"
         if code is not None and code not in ab.codes:
-            how += ", the closest common ancestor of " + ", ".join(ab.codes)
+            how += (
+                ", the set of the types it names (facts on their ancestors apply, not facts on their other relatives)"
+                if code in self._tumor_sets
+                else ", the closest common ancestor of " + ", ".join(ab.codes)
+            )
         kept = tuple(dict.fromkeys((*quals, *ab.qualifiers)))
         refined, cands = self._refine(code, cands, kept, ab.codes)
         if refined is not None and refined != code:
@@ -497,7 +543,7 @@ class Knowledge:
         return code, cands
 
     def _note_reading(self, token: str, code: str, how: str, quals: tuple[str, ...]) -> None:
-        note = f"read as {self.tumors[code].name} ({code}), {how}"
+        note = f"read as {self.tumor_label(code)} ({code}), {how}"
         if quals:
             note += "; qualifiers kept: " + ", ".join(quals)
         self._tumor_readings[token] = note
@@ -734,6 +780,9 @@ class Knowledge:
         """
         out: list[str] = []
         cur: str | None = code if code in self.tumors else self._tumor_code_alias.get(code, code)
+        tset = self._tumor_sets.get(code)
+        if tset is not None:  # a set stands below its members' closest common ancestor
+            out, cur = [code], tset[1]
         while cur and cur not in out:
             out.append(cur)
             t = self.tumors.get(cur)
@@ -743,8 +792,8 @@ class Knowledge:
     def tumor_descendants(self, code: str) -> list[str]:
         """The tumour type and every type below it in the OncoTree (the code first, then breadth first)."""
         start = code if code in self.tumors else self._tumor_code_alias.get(code, code)
-        out = [start]
-        seen = {start}
+        out = [start, *(self.tumor_set(code) or ())]
+        seen = set(out)
         i = 0
         while i < len(out):
             for child in self._tumor_children.get(out[i], ()):
@@ -775,6 +824,10 @@ class Knowledge:
           (``LUSC`` or ``SCLC`` for a ``LUAD`` query, both in ``LUNG``): lower standing;
         - ``"unrelated"``: different tissues, or a type outside the tree (an unmapped import).
         """
+        members = self.tumor_set(query)
+        if members is not None:  # a set: the best relation to any member; never to the members' other relatives
+            rels = [self.tumor_relation(m, fact_code) for m in members]
+            return next(r for r in ("same", "ancestor", "descendant", "sibling", "unrelated") if r in rels)
         q = self.tumor_ancestors(query)
         f = self.tumor_ancestors(fact_code)
         if q[0] == f[0]:
