@@ -42,7 +42,10 @@ Lower is stronger.
    3a. Before that: resistance with *variant-level support* (evidence naming the observed change
    itself, clinical A–C or from at least two level-D records) outweighs sensitivity evidence that
    is only about the change's codon range, exon class or gene (a ``KIT codons 627-664`` or
-   ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive).
+   ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive). The mirror: sensitivity
+   with such support outweighs resistance only about the change's class or gene (``EGFR A763_Y764insFQEA``).
+   3c. At equal strength, breadth and standing, evidence about a superset of the other side's alterations (the
+   compound genotype observed) governs (``ALK C1156Y + L1198F`` on crizotinib over ``C1156Y`` alone).
 3b. **Compound genotypes: the secondary change governs.** A resistance finding about one change *Y*
    alone (the primary driver) is ``outweighed`` by a sensitivity finding on another change *X* of the
    same gene for the same drug when (i) the sensitivity has clinical evidence (A–C) about *X*, its codon
@@ -62,6 +65,9 @@ Lower is stronger.
    clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed`` — except a
    secondary change in the same gene as the sensitising one whose resistance has variant-level
    support (see 3a): it decides.
+   4a. And a specific on-target change on top of the driver decides at any level: evidence naming the observed
+   protein change itself, mechanism ``on_target_mutation``, in the driver's gene, when the driver's sensitivity
+   is not about the change and no sensitivity evidence for the drug is (``ROS1 fusion + G2032R`` on entrectinib).
 5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
    ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
    → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
