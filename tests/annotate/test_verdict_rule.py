@@ -52,7 +52,9 @@ def test_acquired_clinical_resistance_beats_driver_sensitivity():
 
 
 def test_preclinical_resistance_on_added_alteration_does_not_beat_validated_sensitivity():
-    w = run(finding("G1 X1Y", "sensitivity", "A"), finding("G1 X2Z", "resistance", "D"))
+    # an added alteration of another gene (session 6: a specific on-target change of the driver's own gene is rule
+    # 4a, tests/annotate/test_verdict_annot7.py)
+    w = run(finding("G1 X1Y", "sensitivity", "A"), finding("G2 X2Z", "resistance", "D"))
     assert w.verdict == "sensitive"
     assert [(c.side, c.evidence_level, c.resolution) for c in w.conflicts] == [("resistance", "D", "outweighed")]
 

@@ -142,13 +142,15 @@ def test_non_c481_btk_mutations_defeat_pirtobrutinib(kb: Knowledge, alts: list[s
     assert out["verdict"] == "resistant" and _decider(out)["mechanism"] == "on_target_mutation"
 
 
-def test_myristoyl_pocket_mutation_is_reported_against_asciminib_but_not_decisive(kb: Knowledge) -> None:
-    # not decisive: Wylie et al. 2017 (PMID:28329763) is preclinical (level D); the label's level-A
-    # sensitivity keeps the verdict, and the preclinical resistance is shown as a conflict
+def test_myristoyl_pocket_mutation_decides_against_asciminib_on_top_of_the_driver(kb: Knowledge) -> None:
+    # Wylie et al. 2017 (PMID:28329763) is preclinical (level D). Until session 6 the label's level-A sensitivity on
+    # BCR::ABL1 kept the verdict; since rule 4a (docs/annotate.md) a specific on-target change on top of the driver,
+    # whose own effect on the drug is not contested, decides: the label's evidence was recorded without the change
     out = _run(kb, ["BCR::ABL1", "ABL1 P465S"], ["asciminib"], "CML")
-    assert out["verdict"] == "sensitive"
+    assert out["verdict"] == "resistant"
     found = [f for f in out["findings"] if "kb3-abl1-p465s-asciminib" in {e["record"] for e in f["evidence"]}]
-    assert [f["status"] for f in found] == ["outweighed"] and out["conflicts"]
+    assert [f["status"] for f in found] == ["decisive"] and "on top of BCR::ABL1" in found[0]["note"]
+    assert any(f["effect"] == "sensitivity" and f["alteration"] == "BCR::ABL1" for f in out["findings"])
 
 
 def test_inferred_entrectinib_g2032r_fact_is_level_e_and_not_decisive(kb: Knowledge) -> None:

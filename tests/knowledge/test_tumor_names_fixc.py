@@ -83,8 +83,9 @@ def test_qualifiers_that_name_no_node_are_kept(name: str, kept: set[str]) -> Non
 def test_a_qualifier_that_names_a_node_makes_the_reading_specific() -> None:
     # the Philadelphia chromosome is t(9;22) BCR::ABL1: Ph+ ALL is OncoTree's B-ALL with BCR-ABL1, not any ALL
     assert KB.tumor("Philadelphia chromosome-positive ALL") == "BLLBCRABL1"
-    # B- or T-lymphoblastic without the qualifier: the Lymphoid Neoplasm above both (helper fixe, set E class 2)
-    assert KB.resolve_tumor("ALL") == "LNM"
+    # B- or T-lymphoblastic without the qualifier: the set of both nodes (annot7, session 6; was the Lymphoid
+    # Neoplasm above both, which let facts on its other descendants, CLL among them, apply)
+    assert KB.resolve_tumor("ALL") == "BLL|TLL"
 
 
 def test_case_decides_between_an_abbreviation_and_another_oncotree_code() -> None:

@@ -110,8 +110,6 @@ _ORIGIN_RES = (
 _PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
 #: a zygosity word after a change: "DPYD c.1905+1G>A heterozygous", "NUDT15 p.R139C (homozygous)"
 _ZYGOSITY_RE = re.compile(r"^(?P<core>.+?)\s*[,(]?\s*(?:heterozygous|homozygous|het|hom)\s*\)?$", re.IGNORECASE)
-#: an exon label before the change itself, as reports write it: "PDGFRA exon 18 D842V", "KIT exon 11 p.W557_K558del"
-_EXON_LABEL_RE = re.compile(r"^(?:exon|ex)\s*(?P<n>\d{1,3})\s*[:,]?\s+(?P<change>\S.*)$", re.IGNORECASE)
 _TRAILING_WORD_RE = re.compile(r"^(?P<core>.+?)\s+(?:mutation|mutant|mutated|variant|substitution)s?$", re.IGNORECASE)
 _PAREN_CDNA_RE = re.compile(r"\s*\((?:c\.|g\.)[^()]*\)$")
 #: a protein change as HGVS writes a predicted consequence: p.T790M, p.(Thr790Met), p.?
@@ -463,14 +461,6 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         except AlterationSyntaxError:
             inner = None
         if inner is not None and inner.kind in ("protein", "mutation"):
-            return inner
-    label = _EXON_LABEL_RE.match(rest)
-    if label:  # "PDGFRA exon 18 D842V": the exon names where the change is; the change is the alteration
-        try:
-            inner = _parse_change(gene, label["change"], raw, origin)
-        except AlterationSyntaxError:
-            inner = None
-        if inner is not None and inner.kind in ("protein", "codon"):
             return inner
     tw = _TRAILING_WORD_RE.match(rest)
     if tw:  # "KRAS G12C mutation", "EGFR exon 19 deletion mutation"

@@ -28,6 +28,9 @@ _EXON_PREFIX_RE = re.compile(
     r"(?:\(\s*(?P<p1>[^()\s]+(?:\([^()\s]*\))?)\s*\)|(?P<p2>\S+))$",
     re.IGNORECASE,
 )
+#: any exon label before a change, as reports write it: "EGFR exon 21 L858R mutation", "KIT exon 11 W557_K558del
+#: (c.1669_1674del)": the change after the label is read by the whole grammar
+_EXON_LABEL_RE = re.compile(r"^(?:exon|ex)\s*(?P<n>\d{1,3})\s*[:,]?\s+(?P<change>\S.*)$", re.IGNORECASE)
 #: "L858R (exon 21)", "p.D816V, exon 17", "D816V in exon 17"
 _EXON_SUFFIX_RE = re.compile(
     r"^(?P<p>\S+?)\s*(?:\(\s*(?:exon|ex)\s*(?P<n1>\d{1,3})\s*\)|,\s*(?:exon|ex)\s*(?P<n2>\d{1,3})"
@@ -105,7 +108,9 @@ class ExonPrefixed:
 
 
 def exon_prefixed(rest: str) -> ExonPrefixed | None:
-    """``exon 21 L858R`` → (21, ``L858R``); ``L858R (exon 21)`` → (21, ``L858R``); else ``None``.
+    """``exon 21 L858R`` → (21, ``L858R``); ``L858R (exon 21)`` → (21, ``L858R``); ``exon 21 L858R mutation``
+    → (21, ``L858R mutation``); else ``None``. The one reader of an exon written beside a change: the grammar
+    asks nothing else.
 
     Only the split is done here; the caller parses ``change`` and keeps the result only when it is a protein
     change or a codon (``exon 19 deletion`` stays an exon class: the change word alone is no protein change).
@@ -116,6 +121,9 @@ def exon_prefixed(rest: str) -> ExonPrefixed | None:
     m = _EXON_SUFFIX_RE.match(rest)
     if m:
         return ExonPrefixed(int(m["n1"] or m["n2"] or m["n3"]), m["p"])
+    m = _EXON_LABEL_RE.match(rest)
+    if m:
+        return ExonPrefixed(int(m["n"]), m["change"].strip())
     return None
 
 

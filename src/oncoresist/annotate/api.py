@@ -10,8 +10,11 @@ from oncoresist.alteration import Alteration
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
+from oncoresist.knowledge.index import normalize_name
+from oncoresist.knowledge.vocabulary import regimen_names, regimens, resolve_therapy
 from oncoresist.profile.observed import SampleProfile, parse_observed_many
 from oncoresist.profile.schema import Profile
+from oncoresist.suggest import closest
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -46,16 +49,35 @@ def annotator_for(knowledge: Knowledge | None = None, *, cache: bool = True) -> 
 
 
 def resolve_drugs(drug: str | Sequence[str] | None, kb: Knowledge) -> list[str]:
-    """Generic names for drug names (generic, brand or code); UnknownNameError with suggestions."""
+    """Generic names for drug names (generic, brand or code) and named regimens; UnknownNameError with suggestions.
+
+    A named regimen (``FCR``, ``FOLFOX``, ``R-CHOP``, ``7+3``: ``knowledge/data_vocabulary/regimens.yaml``) is its
+    drugs given together, as are names joined by ``+`` (``FOLFOX + bevacizumab``). A name that is neither a drug
+    nor a regimen is an error naming it, with the closest drug and regimen names.
+    """
     items = [drug] if isinstance(drug, str) else list(drug or [])
     out: list[str] = []
     for d in items:
-        for part in str(d).split("+"):
+        text = " ".join(str(d).split())
+        parts = [text] if normalize_name(text) in regimens() else text.split("+")
+        for part in parts:
             if part.strip():
-                name = kb.drug(part.strip())
-                if name not in out:
-                    out.append(name)
+                for name in _drug_names(part.strip(), kb):
+                    if name not in out:
+                        out.append(name)
     return out
+
+
+def _drug_names(text: str, kb: Knowledge) -> tuple[str, ...]:
+    """The generic name(s) one drug or regimen name stands for (:func:`resolve_therapy`: drugs and regimens)."""
+    term = resolve_therapy(kb, text)
+    if term is not None and term.kind in ("drug", "regimen"):
+        return tuple(kb.drug(d) for d in term.drugs)  # a regimen's drug missing from the knowledge is named
+    names = list(kb.drugs) + [s for d in kb.drugs.values() for s in d.synonyms] + list(regimen_names())
+    raise UnknownNameError(
+        "drug or regimen" if term is None else "drug (that is a drug class: give one of its drugs)", text,
+        closest(text, names, n=3),
+    )
 
 
 def resolve_tumor(tumor: str | None, kb: Knowledge) -> str | None:

@@ -144,10 +144,9 @@ def _involves(v: _Views, subject: Subject, fact: Fact) -> bool:
             )
         case "gene":
             return subject.key in v.genes_of(fact)
-        case "tumor":
-            return any(
-                subject.key in kb.tumor_ancestors(t) or t in kb.tumor_ancestors(subject.key) for t in fact.tumors
-            )
+        case "tumor":  # a tumour set (ALL: BLL or TLL) involves what any of its members involves
+            keys = kb.tumor_set(subject.key) or (subject.key,)
+            return any(k in kb.tumor_ancestors(t) or t in kb.tumor_ancestors(k) for t in fact.tumors for k in keys)
         case _:
             return _names_match(v, subject, fact.alterations)
 
@@ -167,7 +166,7 @@ def _option_involves(v: _Views, subject: Subject, opt: Option, facts: list[Fact]
         case "gene":
             return subject.key in v.genes_of(opt)
         case "tumor":
-            return subject.key in opt.tumors
+            return bool({subject.key, *(v.kb.tumor_set(subject.key) or ())} & set(opt.tumors))
         case _:
             return _names_match(v, subject, opt.addresses)
 
@@ -254,6 +253,10 @@ def entity(kb: Knowledge, subject: Subject) -> dict[str, Any]:
             out["defined_in"] = kb.defined_in.get(("gene", k), "?")
             return out
         case "tumor":
+            members = kb.tumor_set(k)
+            if members is not None:  # a set of nodes (ALL): its members, under their closest common ancestor
+                return {"code": k, "name": kb.tumor_label(k), "members": list(members),
+                        "ancestors": kb.tumor_ancestors(k)[1:]}  # fmt: skip
             t = kb.tumors[k]
             return {**t.model_dump(mode="json"), "ancestors": kb.tumor_ancestors(k)[1:]}
         case _:

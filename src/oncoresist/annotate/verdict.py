@@ -42,7 +42,10 @@ Lower is stronger.
    3a. Before that: resistance with *variant-level support* (evidence naming the observed change
    itself, clinical A–C or from at least two level-D records) outweighs sensitivity evidence that
    is only about the change's codon range, exon class or gene (a ``KIT codons 627-664`` or
-   ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive).
+   ``KIT mutation`` sensitivity fact is no evidence that ``KIT V654A`` is sensitive). The mirror: sensitivity
+   with such support outweighs resistance only about the change's class or gene (``EGFR A763_Y764insFQEA``).
+   3c. At equal strength, breadth and standing, evidence about a superset of the other side's alterations (the
+   compound genotype observed) governs (``ALK C1156Y + L1198F`` on crizotinib over ``C1156Y`` alone).
 3b. **Compound genotypes: the secondary change governs.** A resistance finding about one change *Y*
    alone (the primary driver) is ``outweighed`` by a sensitivity finding on another change *X* of the
    same gene for the same drug when (i) the sensitivity has clinical evidence (A–C) about *X*, its codon
@@ -62,6 +65,9 @@ Lower is stronger.
    clinical (strength ≤ 1: level A/B in the tumour): then it is ``outweighed`` — except a
    secondary change in the same gene as the sensitising one whose resistance has variant-level
    support (see 3a): it decides.
+   4a. And a specific on-target change on top of the driver decides at any level: evidence naming the observed
+   protein change itself, mechanism ``on_target_mutation``, in the driver's gene, when the driver's sensitivity
+   is not about the change and no sensitivity evidence for the drug is (``ROS1 fusion + G2032R`` on entrectinib).
 5. **Verdict.** Any remaining decisive resistance-side finding (``resistance``, or
    ``reduced_sensitivity``: clinically meaningful loss of activity, kept as its own effect)
    → ``resistant``; else a tie → ``unknown``; else any remaining decisive ``sensitivity``
@@ -201,10 +207,29 @@ def sibling_variant_support(f: Finding) -> bool:
     )  # fmt: skip
 
 
+def variant_sensitivity_support(f: Finding) -> bool:
+    """The mirror of :func:`variant_support` for a sensitivity finding: evidence naming the observed change itself,
+    matched exactly, where it may decide, clinical (A–C) or from at least :data:`MULTIPLE_D` level-D records."""
+    return variant_support(f)
+
+
+def specific_on_target(f: Finding) -> bool:
+    """Whether a resistance finding names the observed change itself as an on-target mutation (rule 4a): evidence
+    whose pattern is that protein change (breadth ``exact``), matched exactly, recorded where it may decide."""
+    return f.mechanism == "on_target_mutation" and f.gene is not None and any(
+        BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation in DECIDING for e in f.evidence
+    )
+
+
 def variant_level_sensitivity(f: Finding) -> bool:
     """Whether a sensitivity finding has evidence naming the observed change itself (not only its
     codon range, exon class or gene)."""
     return any(BREADTH.get(e.pattern, 0) == 0 and e.match == "exact" and e.relation in DECIDING for e in f.evidence)
+
+
+def variant_level_resistance(f: Finding) -> bool:
+    """Whether a resistance finding has evidence naming the observed change itself (not only its class or gene)."""
+    return variant_level_sensitivity(f)
 
 
 def _label(f: Finding) -> str:
@@ -335,6 +360,10 @@ def weigh(
                 # class- or gene-level sensitivity is no evidence that this very change is sensitive
                 status[s], against[s] = "outweighed", r
                 notes[s] = "variant-level resistance evidence on this change governs over class-level sensitivity"
+            elif variant_sensitivity_support(fs[s]) and not variant_level_resistance(fs[r]):
+                # the mirror: class- or gene-level resistance is no evidence that this very change resists
+                status[r], against[r] = "outweighed", s
+                notes[r] = "variant-level sensitivity evidence on this change governs over class-level resistance"
             elif cr is not None and cs is not None and cr != cs:  # the more specific clinical evidence governs
                 loser = s if cr < cs else r
                 status[loser], against[loser] = "outweighed", r if loser == s else s
@@ -347,6 +376,12 @@ def weigh(
                 loser = s if w == "r" else r
                 status[loser], against[loser] = "outweighed", r if loser == s else s
                 notes[loser] = _SCOPE_NOTE[fs[r].tumor_relation == "not_assessed"]
+            elif core(fs[r]) < core(fs[s]):  # 3c. evidence on the compound genotype observed governs
+                status[r], against[r] = "outweighed", s
+                notes[r] = (
+                    f"evidence on the compound genotype {fs[s].alteration} governs over equal evidence on "
+                    f"{fs[r].alteration} alone"
+                )
             else:
                 status[r], status[s] = "tied", "tied"
                 against.setdefault(r, s)
@@ -377,6 +412,10 @@ def weigh(
             )
             break
 
+    def contested(f: Finding) -> bool:
+        """Whether sensitivity evidence for the same drug(s) is about this finding's change itself."""
+        return any(set(g.drugs) & set(f.drugs) and core(f) <= core(g) for g in (fs[s] for s in sens))
+
     # 4. resistance on an added alteration vs validated/clinical sensitivity
     for r in res:
         if r in protected or status[r] != "decisive" or best_level(fs[r]) < PRECLINICAL:
@@ -386,6 +425,15 @@ def weigh(
                 continue
             if fs[r].gene is not None and fs[r].gene == fs[s].gene and variant_support(fs[r]):
                 continue  # a secondary on-target change with variant-level support beats the driver's sensitivity
+            if (fs[r].gene == fs[s].gene and specific_on_target(fs[r]) and not core(fs[r]) & core(fs[s])
+                    and not contested(fs[r])):  # fmt: skip
+                # 4a. a specific on-target change on top of the driver: the driver's sensitivity was recorded in
+                #     tumours without it, so it is no evidence against the change's own (even inferred) resistance
+                notes[r] = (
+                    f"a specific on-target change on top of {fs[s].alteration}: the driver's sensitivity is evidence "
+                    "about tumours without this change, not against it"
+                )
+                continue
             status[r], against[r] = "outweighed", s
             notes[r] = (
                 "preclinical or inferential evidence on an added alteration does not override validated sensitivity"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -87,6 +88,14 @@ _GRADE_RE = re.compile(r",?\s*\b(?:CNS\s+)?(?:WHO\s+)?grade\s+(?P<g>[1-4]|IV|I{1
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 
 
+#: re-entrancy guards of tumour-name reading, per thread (and per asyncio task): the server reads names from
+#: several threads at once, so a guard held on the shared :class:`Knowledge` would let one request's reading
+#: switch off another's fallbacks. ``_FALLBACK_DEPTH``: inside a fallback reading (no fallback within it);
+#: ``_QUALIFYING``: the names whose qualifiers are being read (a re-entrant reading of the same name stops).
+_FALLBACK_DEPTH: ContextVar[int] = ContextVar("oncoresist_tumor_fallback_depth", default=0)
+_QUALIFYING: ContextVar[frozenset[str]] = ContextVar("oncoresist_tumor_qualifying", default=frozenset())
+
+
 def _tumor_fallback_forms(token: str) -> list[str]:
     """Other forms of a tumour name no direct reading found: American spelling; a WHO grade written as OncoTree
     writes it (``"<type>, Grade N"``), then the type without it; ``"<adjective> cancer"``."""
@@ -108,6 +117,11 @@ def _tumor_fallback_forms(token: str) -> list[str]:
     # an organ sub-site OncoTree has no node for, then the other number of the last word (tumor_sites.py)
     out += site_forms(american) + number_forms(american)
     return out
+
+
+def tumor_set_key(codes: Iterable[str]) -> str:
+    """The code of a tumour set: its members, sorted, joined by ``|`` (``"BLL|TLL"``: B- or T-lymphoblastic)."""
+    return "|".join(sorted(set(codes)))
 
 
 def normalize_name(name: str) -> str:
@@ -150,6 +164,9 @@ class Knowledge:
     _tumor_children: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _tumor_tissue: dict[str, str | None] = field(default_factory=dict, repr=False)
     _tumor_overlay_parents: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    #: tumour *sets*: an abbreviation that names several OncoTree nodes (``ALL``: B- or T-lymphoblastic) is a query
+    #: about those nodes only (see :meth:`tumor_set`); key ``"BLL|TLL"`` -> (members, their closest common ancestor)
+    _tumor_sets: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, repr=False)
     _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
     #: code -> OncoTree mainType
     _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
@@ -160,15 +177,12 @@ class Knowledge:
     _clinical_sources: dict[str, str] = field(default_factory=dict, repr=False)
     #: how a name that is not an OncoTree name was read (see :meth:`tumor_reading`)
     _tumor_readings: dict[str, str] = field(default_factory=dict, repr=False)
-    _tumor_fallback_depth: int = field(default=0, repr=False, compare=False)
     #: the qualifiers a tumour name carried beyond its type (see :meth:`tumor_qualifiers`)
     _tumor_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: abbreviations (data_vocabulary/tumor_abbreviations.yaml): exact-case rows by text, the others by key
     _abbr_exact: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     _abbr_case_folded: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
     _abbr_loose: dict[str, TumorAbbreviation] = field(default_factory=dict, repr=False)
-    #: names whose qualifiers are being read (a re-entrant reading of the same name stops)
-    _qualifying: set[str] = field(default_factory=set, repr=False)
     #: memo of :meth:`drugs_in_class`, valid for the (drugs, classes) table sizes in ``_class_members_key``
     _class_members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _class_members_key: tuple[int, int] = field(default=(-1, -1), repr=False, compare=False)
@@ -307,6 +321,9 @@ class Knowledge:
                     self._abbr_case_folded.setdefault(abbreviation_key(ab.abbr), ab)
                 else:
                     self._abbr_loose.setdefault(abbreviation_key(ab.abbr), ab)
+        self._tumor_sets = {}
+        for ab in (*self._abbr_exact.values(), *self._abbr_loose.values()):
+            self._register_tumor_set(ab.codes)
         self._index_tumor_forms()
 
     def _index_tumor_forms(self) -> None:
@@ -382,9 +399,9 @@ class Knowledge:
         (:meth:`tumor_reading`).
         """
         code, cands = self._tumor_candidates_direct(token)
-        if code is not None or cands or self._tumor_fallback_depth:
+        if code is not None or cands or _FALLBACK_DEPTH.get():
             return code, cands
-        self._tumor_fallback_depth += 1  # the direct reading looks up parts of a name: no fallback inside it
+        depth = _FALLBACK_DEPTH.set(_FALLBACK_DEPTH.get() + 1)  # the direct reading looks up parts of a name
         try:
             for alt in _tumor_fallback_forms(token):
                 code, cands = self._tumor_candidates_direct(alt)
@@ -395,7 +412,7 @@ class Knowledge:
                             self._tumor_qualifiers[token] = self._tumor_qualifiers[alt]
                     return code, cands
         finally:
-            self._tumor_fallback_depth -= 1
+            _FALLBACK_DEPTH.reset(depth)
         return None, []
 
     def _tumor_candidates_direct(self, token: str) -> tuple[str | None, list[str]]:
@@ -414,7 +431,7 @@ class Knowledge:
         (``NSCLC adenocarcinoma``); the qualifiers are kept (:meth:`tumor_qualifiers`).
         """
         text = " ".join(token.split())
-        if text in self.tumors:
+        if text in self.tumors or text in self._tumor_sets:
             return text, [text]
         exact = self._abbr_exact.get(text)
         if exact is not None:
@@ -457,15 +474,46 @@ class Knowledge:
     def _abbreviation_codes(self, ab: TumorAbbreviation) -> tuple[str | None, list[str]]:
         if len(ab.codes) == 1:
             return ab.codes[0], [ab.codes[0]]
-        common = self._common_ancestor(sorted(ab.codes))
-        nos = common is not None and self._tumor_main_type.get(common, "").endswith("NOS")
+        key = tumor_set_key(ab.codes)
+        if key in self._tumor_sets:
+            return key, [key]
+        return None, sorted(ab.codes)
+
+    def _register_tumor_set(self, codes: tuple[str, ...]) -> None:
+        """Register the set of nodes an abbreviation names (:meth:`tumor_set`) when it reads as one query.
+
+        It does when the nodes' closest common ancestor is a specific type (not a tissue, not the root), and, for
+        an umbrella (a "..., NOS" main type), only when that umbrella is the parent of every node named: ``ALL``
+        (B- or T-lymphoblastic) is the set {BLL, TLL} below the Lymphoid Neoplasm, not the Lymphoid Neoplasm with
+        its other descendants (CLL, myeloma, lymphomas). ``acute leukemia`` (myeloid or lymphoid) stays ambiguous.
+        """
+        if len(codes) < 2 or not all(c in self.tumors for c in codes):
+            return
+        common = self._common_ancestor(sorted(codes))
         if common is None or self.tumor_tissue(common) == common:
-            return None, sorted(ab.codes)  # only a tissue or the root is common
-        if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in ab.codes):
-            # an umbrella ("..., NOS" main type) only when it is the parent of every node named: "ALL" (B- or
-            # T-lymphoblastic) is the Lymphoid Neoplasm above both, where facts on either apply as descendants
-            return None, sorted(ab.codes)
-        return common, [common]
+            return  # only a tissue or the root is common
+        nos = self._tumor_main_type.get(common, "").endswith("NOS")
+        if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in codes):
+            return
+        self._tumor_sets[tumor_set_key(codes)] = (tuple(sorted(set(codes))), common)
+
+    def tumor_set(self, code: str) -> tuple[str, ...] | None:
+        """The OncoTree nodes a tumour *set* stands for (``"BLL|TLL"`` -> ``("BLL", "TLL")``), else ``None``.
+
+        A set is what an abbreviation naming several nodes resolves to (``ALL``). A query about a set matches
+        facts recorded in any member (``same``), an ancestor of one (``ancestor``) or a subtype of one
+        (``descendant``); facts on the other descendants of the members' common ancestor are siblings.
+        """
+        hit = self._tumor_sets.get(code)
+        return hit[0] if hit is not None else None
+
+    def tumor_label(self, code: str) -> str:
+        """A tumour type's name; for a set, its members' names joined by "or"; an unknown code as given."""
+        members = self.tumor_set(code)
+        if members is not None:
+            return " or ".join(self.tumors[c].name for c in members)
+        t = self.tumors.get(code)
+        return t.name if t is not None else code
 
     def _abbreviation_hit(
         self, token: str, ab: TumorAbbreviation, quals: tuple[str, ...], core: str | None = None
@@ -473,7 +521,11 @@ class Knowledge:
         code, cands = self._abbreviation_codes(ab)
         how = f"the abbreviation {ab.abbr!r} ({ab.source})"
         if code is not None and code not in ab.codes:
-            how += ", the closest common ancestor of " + ", ".join(ab.codes)
+            how += (
+                ", the set of the types it names (facts on their ancestors apply, not facts on their other relatives)"
+                if code in self._tumor_sets
+                else ", the closest common ancestor of " + ", ".join(ab.codes)
+            )
         kept = tuple(dict.fromkeys((*quals, *ab.qualifiers)))
         refined, cands = self._refine(code, cands, kept, ab.codes)
         if refined is not None and refined != code:
@@ -496,7 +548,7 @@ class Knowledge:
         return code, cands
 
     def _note_reading(self, token: str, code: str, how: str, quals: tuple[str, ...]) -> None:
-        note = f"read as {self.tumors[code].name} ({code}), {how}"
+        note = f"read as {self.tumor_label(code)} ({code}), {how}"
         if quals:
             note += "; qualifiers kept: " + ", ".join(quals)
         self._tumor_readings[token] = note
@@ -505,13 +557,14 @@ class Knowledge:
     def _qualified_candidates(self, token: str) -> tuple[str | None, list[str]]:
         """A name with qualifiers around the type (:func:`split_tumor_name`), read by its tumour words."""
         key = " ".join(token.split()).lower()
-        if key in self._qualifying:
+        held = _QUALIFYING.get()
+        if key in held:
             return None, []
-        self._qualifying.add(key)
+        mark = _QUALIFYING.set(held | {key})
         try:
             return self._read_qualified(token)
         finally:
-            self._qualifying.discard(key)
+            _QUALIFYING.reset(mark)
 
     def _read_qualified(self, token: str) -> tuple[str | None, list[str]]:
         name = split_tumor_name(token)
@@ -732,6 +785,9 @@ class Knowledge:
         """
         out: list[str] = []
         cur: str | None = code if code in self.tumors else self._tumor_code_alias.get(code, code)
+        tset = self._tumor_sets.get(code)
+        if tset is not None:  # a set stands below its members' closest common ancestor
+            out, cur = [code], tset[1]
         while cur and cur not in out:
             out.append(cur)
             t = self.tumors.get(cur)
@@ -741,8 +797,8 @@ class Knowledge:
     def tumor_descendants(self, code: str) -> list[str]:
         """The tumour type and every type below it in the OncoTree (the code first, then breadth first)."""
         start = code if code in self.tumors else self._tumor_code_alias.get(code, code)
-        out = [start]
-        seen = {start}
+        out = [start, *(self.tumor_set(code) or ())]
+        seen = set(out)
         i = 0
         while i < len(out):
             for child in self._tumor_children.get(out[i], ()):
@@ -773,6 +829,10 @@ class Knowledge:
           (``LUSC`` or ``SCLC`` for a ``LUAD`` query, both in ``LUNG``): lower standing;
         - ``"unrelated"``: different tissues, or a type outside the tree (an unmapped import).
         """
+        members = self.tumor_set(query)
+        if members is not None:  # a set: the best relation to any member; never to the members' other relatives
+            rels = [self.tumor_relation(m, fact_code) for m in members]
+            return next(r for r in ("same", "ancestor", "descendant", "sibling", "unrelated") if r in rels)
         q = self.tumor_ancestors(query)
         f = self.tumor_ancestors(fact_code)
         if q[0] == f[0]:

@@ -62,6 +62,13 @@ def regimens() -> dict[str, tuple[str, ...]]:
     return {normalize_name(str(k)): tuple(str(d) for d in v) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def regimen_names() -> tuple[str, ...]:
+    """The regimen acronyms as the table writes them (``FOLFOX``, ``R-CHOP``), for suggestions."""
+    table = read_yaml_mapping(REGIMENS_FILE, "the regimen table").get("regimens")
+    return tuple(str(k) for k in table) if isinstance(table, dict) else ()
+
+
 _CLASS_ALIAS_CACHE: dict[int, tuple[Knowledge, dict[str, str]]] = {}
 
 
