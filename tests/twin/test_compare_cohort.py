@@ -111,6 +111,9 @@ def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # ty
     assert fc.cohort["sensitivity"]["dist"] == "lognormal" and fc.cohort["sensitivity"]["sigma"] > 0
     assert fc.calibration.time_target is not None
     assert any(o.kind == "calibrated" for o in fc.calibration.build.origins)
+    # the benchmark's resistant-only growth factor, one per patient (twin_flaura.py's default; flaura6 pass)
+    assert fc.cohort["resistant_growth"]["dist"] == "lognormal" and fc.cohort["resistant_growth_shared"] is True
+    assert "route correlation 1" in fc.source
 
 
 def test_routes_resisting_every_drug(egfr) -> None:  # type: ignore[no-untyped-def]
