@@ -70,7 +70,9 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         *([] if "resistant_growth" not in (cohort or {}) else [
             "Resistant-only growth: cohort.resistant_growth, a factor on the resistant routes' own birth and death ("
             + ("one per patient for all its routes" if (cohort or {}).get("resistant_growth_shared") else
-               "one per route and patient") + "), spread = Laleh's net-growth spread less the part the shared",
+               "one per route and patient" if (cohort or {}).get("resistant_growth_correlation") is None else
+               f"route correlation {(cohort or {})['resistant_growth_correlation']:g} within a patient")
+            + "), spread = Laleh's net-growth spread less the part the shared",
             "growth factor carries, capped at a doubling a week (twin.variation.resistant_growth_block).",
         ]),
         "Scans: the schedule stored with the comparator's outcome (unconfirmed), each visit +/- its window_days",
