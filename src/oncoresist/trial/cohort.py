@@ -7,7 +7,7 @@ children: 0 cohort parameters, 1 monitoring noise, 2 resistant-fraction factors 
 :data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones), 3 the tumour's
 sensitivity, 4 Luria–Delbrück pre-existing counts (one child per resistant type), 5 each resistant type's own
 growth factor (``resistant_growth``), 6 the scan visits' dates within their protocol window, 7 the route-own
-part of a correlated ``resistant_growth`` (``resistant_growth_correlation`` strictly between 0 and 1).
+part of a correlated ``resistant_growth`` (``resistant_growth_correlation`` in [0, 1), lognormal).
 The engine's streams come from a per-arm engine root
 (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as replicate id,
 so they never collide with patient streams ``(arm, i, …)``.
