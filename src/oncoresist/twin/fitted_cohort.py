@@ -14,11 +14,14 @@
    steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
    (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
-The cohort carries the benchmark's resistant-only growth factor too (``twin_flaura.py --resistant-growth shared``,
-its default since the flaura3 pass; added here in the flaura6 pass, before which ``oncoresist twin --calibrate``
-fitted a cohort without it and so ran another twin than the benchmark): the part of Laleh's net-growth spread the
-patient-shared growth factor leaves, one factor per patient for all its routes, or with ``route_correlation`` ρ
-the routes of a patient correlated by ρ (:func:`~oncoresist.twin.variation.resistant_growth_cohort`).
+**Not the benchmark's cohort by default.** ``twin_flaura.py`` has fitted the resistant-only growth factor
+(``--resistant-growth shared``) by default since the flaura3 pass; ``oncoresist twin --calibrate`` does not
+(``resistant_growth=False``): with it, the routes of a patient are pinned together in time, osimertinib after
+erlotinib fails on T790M progresses at about the same scan, and sequential and ctDNA-guided lines no longer outlast
+continuous erlotinib on time to strategy failure beyond the CIs (``tests/twin/test_compare_endpoints.py``; flaura6
+pass, docs/trials.md). ``resistant_growth=True`` fits the benchmark's cohort (one factor per patient, or with
+``route_correlation`` ρ the routes of a patient correlated by ρ:
+:func:`~oncoresist.twin.variation.resistant_growth_cohort`).
 
 Cost: step 1 and the first spread fit run on a screening cohort (the first quarter of the same patients,
 :func:`~oncoresist.twin.joint_fit.screen_size`); then one full-size search on the spread factor whose steps
@@ -101,7 +104,7 @@ def calibrate_with_spread(
     rounds: int = 4,
     warm: bool = True,
     screen_patients: int | None = None,
-    resistant_growth: bool = True,
+    resistant_growth: bool = False,
     route_correlation: float | None = None,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
@@ -112,8 +115,9 @@ def calibrate_with_spread(
     run once more from its own answer; the first calibration's under ``out_dir/initial``; default: in memory).
     ``warm``, ``screen_patients``: see :func:`~oncoresist.twin.joint_fit.fit_response_and_time`; by default
     warm starts and a screening cohort of :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
-    ``resistant_growth``: the resistant-only growth factor (default, as the FLAURA benchmark); ``route_correlation``:
-    its correlation ρ between a patient's routes (``None``: one factor per patient, i.e. ρ = 1; see the module).
+    ``resistant_growth``: also fit the resistant-only growth factor, as the FLAURA benchmark does (off by default,
+    see the module); ``route_correlation``: its correlation ρ between a patient's routes (``None``: one factor per
+    patient, i.e. ρ = 1).
     """
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
