@@ -70,7 +70,9 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         *([] if "resistant_growth" not in (cohort or {}) else [
             "Resistant-only growth: cohort.resistant_growth, a factor on the resistant routes' own birth and death ("
             + ("one per patient for all its routes" if (cohort or {}).get("resistant_growth_shared") else
-               "one per route and patient") + "), spread = Laleh's net-growth spread less the part the shared",
+               "one per route and patient" if (cohort or {}).get("resistant_growth_correlation") is None else
+               f"route correlation {(cohort or {})['resistant_growth_correlation']:g} within a patient")
+            + "), spread = Laleh's net-growth spread less the part the shared",
             "growth factor carries, capped at a doubling a week (twin.variation.resistant_growth_block).",
         ]),
         "Scans: the schedule stored with the comparator's outcome (unconfirmed), each visit +/- its window_days",
@@ -105,6 +107,11 @@ def main() -> int:
                          "net-growth spread the growth factor shared with the sensitive clone leaves: one for all of "
                          "a patient's routes (shared, default), one per route (laleh: the comparator's response and "
                          "median cannot then be fitted together, docs/trials.md), or none")
+    ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
+                    help="correlation rho in [0, 1] between a patient's routes of the log resistant-only growth "
+                         "factor (log factor = sigma*(sqrt(rho)*Z_patient + sqrt(1-rho)*Z_route)); 1 is "
+                         "--resistant-growth shared draw for draw, 0 independent routes; needs --resistant-growth "
+                         "shared (default: not set, i.e. 1)")
     ap.add_argument("--fit-rounds", type=int, default=4,
                     help="most rounds of (spread fit to the comparator's response, time-scale calibration) to a "
                          "fixed point where the final cohort meets both (twin.joint_fit)")
@@ -119,8 +126,14 @@ def main() -> int:
     ap.add_argument("--export", type=Path, default=None, metavar="DIR",
                     help="also write DIR/scenarios/egfr_l858r_twin.yaml (the calibrated twin) and DIR/flaura_egfr.yaml "
                          "(the trial that runs it with the fitted cohort): the example trial, exported from the twin")
+    ap.add_argument("--paired", action="store_true",
+                    help="also run the same virtual patients on each drug and report the correlation of their log "
+                         "PFS (the route-time correlation check, docs/trials.md flaura6 pass; 2 more cohorts)")
     ap.add_argument("--dump", type=Path, default=None, help=argparse.SUPPRESS)  # development: pickle the twin
     args = ap.parse_args()
+    if args.route_correlation is not None and (args.resistant_growth != "shared"
+                                               or not 0 <= args.route_correlation <= 1):
+        ap.error("--route-correlation: give a number in [0, 1] with --resistant-growth shared (the default)")
 
     from oncoresist import __version__
     from oncoresist.knowledge.quant import load_quant
@@ -161,7 +174,9 @@ def main() -> int:
                                           kill_on="ec50" if args.variation == "potency" else "emax",
                                           preexisting=args.preexisting,
                                           resistant_growth=args.resistant_growth != "none",
-                                          resistant_growth_shared=args.resistant_growth == "shared")
+                                          resistant_growth_shared=(args.resistant_growth == "shared"
+                                                                   and args.route_correlation is None),
+                                          resistant_growth_correlation=args.route_correlation)
             spread, cal, cohort = joint.spread, joint.calibration, joint.spread.cohort
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
@@ -180,6 +195,11 @@ def main() -> int:
             args.dump.write_bytes(pickle.dumps({"build": cal.build, "cohort": cohort, "patients": cmp.patients}))
         if args.export is not None:
             _export(args, cal.build, arms, cohort, spread, q)
+        from _route_checks import paired_times, route_table, t790m_pfs_hazard_ratio
+
+        routes = route_table(cal.build, cohort, patients=args.patients, seed=args.seed, arms=len(arms))
+        paired = None if not args.paired else paired_times(cal.build, cohort, ("erlotinib", "osimertinib"),
+                                                           patients=args.patients, seed=args.seed)
     s = cmp.summary
     osi = s.loc["continuous:osimertinib"]
     erl = s.loc["continuous:erlotinib"]
@@ -198,6 +218,8 @@ def main() -> int:
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
+        "route_correlation": 1.0 if args.route_correlation is None and args.resistant_growth == "shared"
+        else args.route_correlation,
         "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
         "emax_reduction": defaults.emax_reduction,
         "persisters": defaults.persisters,
@@ -235,6 +257,10 @@ def main() -> int:
                                                           "dominant_at_pfs"].value_counts(normalize=True).items()}
             for arm, g in res.groupby("arm", sort=False)
         },
+        # comparator-type datum: PFS on erlotinib of T790M vs other acquired-resistance progressions (events only)
+        "t790m_vs_other_pfs_hr_erlotinib": t790m_pfs_hazard_ratio(res, "continuous:erlotinib"),
+        "routes": routes,
+        "paired": paired,
         "osimertinib_folds": {c.name: {m.drugs[0]: round(m.fold, 3) for m in c.modifiers if hasattr(m, "fold")}
                               for c in cal.build.scenario.cell_types if c.modifiers},
     }))

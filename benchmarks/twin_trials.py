@@ -12,7 +12,9 @@ LASER301; every figure with its source and a verbatim quote). Per trial and per 
    Yu et al. 2013's shares at progression on first-generation TKIs for the routes with assumed rates, net
    growth to the comparator's median PFS, the Laleh et al. 2022 spread factor to the comparator's objective
    response with the kill spread on every drug's EC50, calibrated again, pre-existing counts per patient from
-   their Luria-Delbruck distribution;
+   their Luria-Delbruck distribution; since the flaura6 pass with twin_flaura.py's resistant-only growth factor
+   too (``--resistant-growth shared``, its default since the flaura3 pass; before, this benchmark ran without it,
+   so its twins were not twin_flaura.py's; ``--resistant-growth none`` gives the earlier procedure);
 3. continuous comparator and continuous experimental drug in other virtual patients: the experimental arm is
    PREDICTED from the stored potencies (Robichaux et al. 2021 Fig. 2a for the EGFR TKIs); nothing is fitted to it.
 
@@ -132,7 +134,11 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     if comp.objective_response is not None:
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
         joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
-                                      quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck")
+                                      quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck",
+                                      resistant_growth=args.resistant_growth != "none",
+                                      resistant_growth_shared=(args.resistant_growth == "shared"
+                                                               and args.route_correlation is None),
+                                      resistant_growth_correlation=args.route_correlation)
         spread, cal, cohort = joint.spread, joint.calibration, joint.cohort
         fit: dict[str, Any] = {
             "calibration_converged": bool(joint.converged), "joint_fit": joint.to_dict(),
@@ -185,9 +191,15 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "experimental_potency": _potency(cal.build, exp.drug),
             "comparator_potency": _potency(cal.build, comp.drug),
             "routes": [ct.name for ct in cal.build.scenario.cell_types],
+            "resistant_growth": args.resistant_growth, "route_correlation": args.route_correlation,
             "mechanisms_at_progression": {
                 arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
                 for arm, g in cmp.mechanisms.groupby("strategy", sort=False)},
+            "acquired_resistance_shares": {  # among progressions not dominated by the sensitive clone (Yu 2013)
+                arm: {k: round(float(v), 3) for k, v in g.loc[g["pfs_event"].astype(bool)
+                                                             & ~g["dominant_at_pfs"].isin(["sensitive", ""]),
+                                                             "dominant_at_pfs"].value_counts(normalize=True).items()}
+                for arm, g in res.groupby("arm", sort=False)},
             "calibration_seconds": calibration_seconds, "trial_seconds": round(time.perf_counter() - t1, 1),
         })
     return rows
@@ -217,7 +229,17 @@ def main() -> int:
     ap.add_argument("--trials-file", default=None,
                     help="trials file (default benchmarks/twin_trials/trials.yaml; the second, blind set is "
                     "benchmarks/twin_trials/trials_b.yaml)")
+    ap.add_argument("--resistant-growth", choices=["shared", "none"], default="shared",
+                    help="the resistant-only net-growth factor of twin_flaura.py (shared: one per patient, its "
+                         "default; none: the procedure before the flaura6 pass)")
+    ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
+                    help="correlation in [0, 1] of that factor between a patient's routes (as twin_flaura.py; "
+                         "default: not set, i.e. 1)")
     args = ap.parse_args()
+    if args.route_correlation is not None and (args.resistant_growth != "shared"
+                                               or not 0 <= args.route_correlation <= 1):
+        print("--route-correlation: give a number in [0, 1] with --resistant-growth shared", file=sys.stderr)
+        return 2
     try:
         args.seeds = [int(x) for x in str(args.seed).split(",") if x.strip()]
     except ValueError:

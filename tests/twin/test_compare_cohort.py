@@ -111,6 +111,11 @@ def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # ty
     assert fc.cohort["sensitivity"]["dist"] == "lognormal" and fc.cohort["sensitivity"]["sigma"] > 0
     assert fc.calibration.time_target is not None
     assert any(o.kind == "calibrated" for o in fc.calibration.build.origins)
+    assert "resistant_growth" not in fc.cohort  # the CLI's cohort: no resistant-only factor (see fitted_cohort)
+    # on request, the benchmark's resistant-only growth factor, one per patient (twin_flaura.py's default)
+    rg = calibrate_with_spread(egfr, patients=60, seed=0, resistant_growth=True)
+    assert rg.cohort["resistant_growth"]["dist"] == "lognormal" and rg.cohort["resistant_growth_shared"] is True
+    assert rg.cohort["resistant_growth"]["sigma"] > 0 and "route correlation 1" in rg.source
 
 
 def test_routes_resisting_every_drug(egfr) -> None:  # type: ignore[no-untyped-def]

@@ -86,3 +86,19 @@ def test_resistant_growth_takes_the_net_growth_spread_the_shared_factor_leaves()
     assert c["resistant_growth_shared"] is True and c["resistant_growth_max_net"] == MAX_NET_GROWTH_PER_DAY
     with pytest.raises(OncoresistError, match="shared_factor"):
         resistant_growth_block(v, -1.0)
+
+
+def test_route_correlation_keeps_the_spread_and_is_checked() -> None:
+    from oncoresist.trial.spec import CohortSpec
+    from oncoresist.twin.variation import resistant_growth_cohort
+
+    v = load_variation()
+    c = resistant_growth_cohort(v, 0.3, correlation=0.5)
+    assert c["resistant_growth_correlation"] == 0.5 and "resistant_growth_shared" not in c
+    assert c["resistant_growth"] == resistant_growth_cohort(v, 0.3)["resistant_growth"]  # same sigma_r
+    CohortSpec.model_validate(c)  # a valid cohort block
+    assert resistant_growth_cohort(v, 0.3, shared=True, correlation=1.0)["resistant_growth_correlation"] == 1.0
+    with pytest.raises(OncoresistError, match="correlation"):
+        resistant_growth_cohort(v, 0.3, correlation=1.2)
+    with pytest.raises(OncoresistError, match="contradicts shared"):
+        resistant_growth_cohort(v, 0.3, shared=True, correlation=0.5)

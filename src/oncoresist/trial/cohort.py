@@ -6,7 +6,8 @@ batch it falls in, the backend or the number of workers. Each patient stream has
 children: 0 cohort parameters, 1 monitoring noise, 2 resistant-fraction factors beyond the first
 :data:`RESISTANT_SLOTS` types (so adding types never changes the draws of the first ones), 3 the tumour's
 sensitivity, 4 Luria–Delbrück pre-existing counts (one child per resistant type), 5 each resistant type's own
-growth factor (``resistant_growth``), 6 the scan visits' dates within their protocol window.
+growth factor (``resistant_growth``), 6 the scan visits' dates within their protocol window, 7 the route-own
+part of a correlated ``resistant_growth`` (``resistant_growth_correlation`` in [0, 1), lognormal).
 The engine's streams come from a per-arm engine root
 (``SeedSequence(root.entropy, spawn_key=(n_arms + arm,))``) with the patient id as replicate id,
 so they never collide with patient streams ``(arm, i, …)``.
@@ -27,6 +28,7 @@ FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitiv
            "resistant_growth")
 """Cohort factors (the per-type ones, ``resistant_fraction`` and ``resistant_growth``, last)."""
 COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY, LURIA_DELBRUCK, RESISTANT_GROWTH, VISITS = 0, 1, 2, 3, 4, 5, 6
+ROUTE_GROWTH = 7
 _DRAWN = 5
 """Factors drawn from the cohort stream itself (the first five of :data:`FACTORS`); ``sensitivity`` draws
 from child :data:`SENSITIVITY` of the patient's stream, so adding it changed none of the earlier draws."""
@@ -101,9 +103,7 @@ def sample_cohort(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence],
         out["resistant_fraction"] = _luria_delbruck_factors(rf, seqs, n_resistant)
     else:
         out["resistant_fraction"] = _ppf(rf, ur)
-    out["resistant_growth"] = _per_type(cohort.resistant_growth, seqs, RESISTANT_GROWTH, n_resistant)
-    if cohort.resistant_growth_shared:  # the first type's draw for every type of the patient
-        out["resistant_growth"] = np.repeat(out["resistant_growth"][:, :1], out["resistant_growth"].shape[1], axis=1)
+    out["resistant_growth"] = _resistant_growth(cohort, seqs, n_resistant)
     if cohort.resistant_growth_max_net is not None:  # applied by the engine adapter, which knows the rates
         out["resistant_growth_max_net"] = np.full(len(seqs), float(cohort.resistant_growth_max_net))
     return out
@@ -117,6 +117,37 @@ def _per_type(dist: Distribution, seqs: Sequence[np.random.SeedSequence], k: int
     if dist.dist == "fixed":
         return np.full((len(seqs), width), float(dist.value))  # type: ignore[arg-type]
     return _ppf(dist, uniforms(seqs, k, (width,)))
+
+
+def _resistant_growth(cohort: CohortSpec, seqs: Sequence[np.random.SeedSequence], n_resistant: int) -> np.ndarray:
+    """Each resistant type's ``resistant_growth`` factor, ``(n, max(n_resistant, RESISTANT_SLOTS))``.
+
+    Independent per type (child :data:`RESISTANT_GROWTH`, type ``j`` its ``j``-th uniform); one per patient
+    (``resistant_growth_shared`` or ``resistant_growth_correlation`` 1: the first type's draw for every type); or,
+    for a lognormal with correlation ρ, log factor = σ·(√ρ·Z_patient + √(1 − ρ)·Z_route) around the median, where
+    Z_patient is the one-per-patient draw and Z_route type ``j``'s own standard normal from child
+    :data:`ROUTE_GROWTH` (so no earlier draw moves), clipped at ``low``/``high`` as the lognormal is.
+    """
+    from scipy.stats import norm
+
+    dist, rho = cohort.resistant_growth, cohort.resistant_growth_correlation
+    own = _per_type(dist, seqs, RESISTANT_GROWTH, n_resistant)
+    if rho is None:
+        rho = 1.0 if cohort.resistant_growth_shared else None
+    if rho is None or dist.dist == "fixed":
+        return own
+    if rho == 1.0:  # the first type's draw for every type of the patient
+        return np.repeat(own[:, :1], own.shape[1], axis=1)
+    if dist.dist != "lognormal":  # rho 0 (the spec allows nothing else here): independent per type
+        return own
+    width = own.shape[1]
+    z_patient = norm.ppf(uniforms(seqs, RESISTANT_GROWTH, (width,))[:, :1])
+    z_route = norm.ppf(uniforms(seqs, ROUTE_GROWTH, (width,)))
+    x = float(dist.median) * np.exp(float(dist.sigma) * (math.sqrt(rho) * z_patient  # type: ignore[arg-type]
+                                                          + math.sqrt(1.0 - rho) * z_route))
+    if dist.low is None and dist.high is None:
+        return x
+    return np.clip(x, -np.inf if dist.low is None else dist.low, np.inf if dist.high is None else dist.high)
 
 
 def visit_offsets(seqs: Sequence[np.random.SeedSequence], windows: Sequence[float] | np.ndarray) -> np.ndarray:

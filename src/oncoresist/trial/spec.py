@@ -222,6 +222,11 @@ class CohortSpec(_Strict):
         patient's resistant clones, apart from its sensitive clone) instead of one per type.
     resistant_growth_max_net : cap of each resistant type's drug-free net growth (per day, the patient's ``growth``
         factor included) under its ``resistant_growth`` factor.
+    resistant_growth_correlation : ρ in [0, 1], the correlation between a patient's routes of the log
+        ``resistant_growth`` factor (lognormal only): log factor = σ·(√ρ·Z_patient + √(1 − ρ)·Z_route), Z_patient
+        the draw ``resistant_growth_shared`` uses, Z_route one per type from its own stream. ρ = 1 is
+        ``resistant_growth_shared`` draw for draw; ρ = 0 independent routes (``resistant_growth_shared`` false has
+        the same distribution from another stream). None: as ``resistant_growth_shared`` says.
     """
 
     growth: Distribution = Distribution(dist="fixed", value=1.0)
@@ -236,6 +241,10 @@ class CohortSpec(_Strict):
     resistant_growth_max_net: float | None = Field(
         None, gt=0, description="cap (per day) of a resistant type's drug-free net growth under its resistant_growth "
                                 "factor (the factor is lowered where it would pass it; None: no cap)")
+    resistant_growth_correlation: float | None = Field(
+        None, ge=0, le=1, description="correlation rho between a patient's routes of the log resistant_growth factor "
+                                      "(1: one factor per patient, as resistant_growth_shared; 0: independent routes; "
+                                      "None: as resistant_growth_shared says)")
 
     @model_validator(mode="after")
     def _luria_delbruck_only_for_counts(self) -> CohortSpec:
@@ -244,6 +253,14 @@ class CohortSpec(_Strict):
             if dist is not None and dist.dist == "luria_delbruck":
                 raise ValueError(f"{name}: luria_delbruck draws pre-existing mutant counts; use it for "
                                  "resistant_fraction only")
+        rho = self.resistant_growth_correlation
+        if rho is not None:
+            if self.resistant_growth_shared and rho != 1:
+                raise ValueError(f"resistant_growth_correlation: {rho:g} contradicts resistant_growth_shared (one "
+                                 "factor per patient, i.e. 1); drop resistant_growth_shared")
+            if 0 < rho < 1 and self.resistant_growth.dist not in ("lognormal", "fixed"):
+                raise ValueError(f"resistant_growth_correlation: a correlation between 0 and 1 needs a lognormal "
+                                 f"resistant_growth, got {self.resistant_growth.dist!r}")
         return self
 
 

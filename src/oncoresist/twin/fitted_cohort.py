@@ -14,6 +14,15 @@
    steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
    (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
+**Not the benchmark's cohort by default.** ``twin_flaura.py`` has fitted the resistant-only growth factor
+(``--resistant-growth shared``) by default since the flaura3 pass; ``oncoresist twin --calibrate`` does not
+(``resistant_growth=False``): with it, the routes of a patient are pinned together in time, osimertinib after
+erlotinib fails on T790M progresses at about the same scan, and sequential and ctDNA-guided lines no longer outlast
+continuous erlotinib on time to strategy failure beyond the CIs (``tests/twin/test_compare_endpoints.py``; flaura6
+pass, docs/trials.md). ``resistant_growth=True`` fits the benchmark's cohort (one factor per patient, or with
+``route_correlation`` ρ the routes of a patient correlated by ρ:
+:func:`~oncoresist.twin.variation.resistant_growth_cohort`).
+
 Cost: step 1 and the first spread fit run on a screening cohort (the first quarter of the same patients,
 :func:`~oncoresist.twin.joint_fit.screen_size`); then one full-size search on the spread factor whose steps
 are warm-started calibrations; the answer meets the full-size criteria (see :mod:`oncoresist.twin.joint_fit`).
@@ -95,6 +104,8 @@ def calibrate_with_spread(
     rounds: int = 4,
     warm: bool = True,
     screen_patients: int | None = None,
+    resistant_growth: bool = False,
+    route_correlation: float | None = None,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -104,6 +115,9 @@ def calibrate_with_spread(
     run once more from its own answer; the first calibration's under ``out_dir/initial``; default: in memory).
     ``warm``, ``screen_patients``: see :func:`~oncoresist.twin.joint_fit.fit_response_and_time`; by default
     warm starts and a screening cohort of :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
+    ``resistant_growth``: also fit the resistant-only growth factor, as the FLAURA benchmark does (off by default,
+    see the module); ``route_correlation``: its correlation ρ between a patient's routes (``None``: one factor per
+    patient, i.e. ρ = 1).
     """
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
@@ -129,7 +143,10 @@ def calibrate_with_spread(
                             initial_converged=initial_converged)
     joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
                                   rounds=rounds, follow_up_days=follow_up_days, kill_on="ec50",
-                                  preexisting="luria_delbruck", warm=warm, screen_patients=screen)
+                                  preexisting="luria_delbruck", warm=warm, screen_patients=screen,
+                                  resistant_growth=resistant_growth,
+                                  resistant_growth_shared=resistant_growth and route_correlation is None,
+                                  resistant_growth_correlation=route_correlation if resistant_growth else None)
     spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
     if base is not None:  # the final calibration's last cohort, written where asked (its answer, run once more)
         calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
@@ -138,5 +155,7 @@ def calibrate_with_spread(
               f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}) jointly with "
               f"the time scale: final cohort {joint.objective_response:.3f} in {spread.patients} patients after "
               f"{len(joint.rounds)} step(s) ({'converged' if joint.converged else 'NOT converged'}); "
-              "Luria-Delbruck pre-existing counts from the calibrated rates")
+              "Luria-Delbruck pre-existing counts from the calibrated rates"
+              + ("" if not resistant_growth else "; resistant-only growth factor, route correlation "
+                 f"{1.0 if route_correlation is None else route_correlation:g}"))
     return FittedCohort(cal, fitted, source, spread, joint, initial_converged)

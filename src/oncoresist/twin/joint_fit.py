@@ -125,7 +125,8 @@ def fit_response_and_time(
     ``build``: the uncalibrated twin (every calibration starts from it); ``calibration``: a first
     calibration of it (its twin maps the first spread fit; it may be a screening-size one). ``spread_options``
     go to :func:`~oncoresist.twin.spread.fit_spread_to_response` (``kill_on``, ``preexisting``,
-    ``resistant_growth``, ``resistant_growth_shared``, ``target``). ``tolerance``: the allowed absolute
+    ``resistant_growth``, ``resistant_growth_shared``, ``resistant_growth_correlation``,
+    ``target``). ``tolerance``: the allowed absolute
     difference of the final response from the target (default one binomial standard error at ``patients``).
     ``warm``: the search of the module (default) or the old cold rounds. ``rounds``: the most rounds (old
     path) or restarts of the search (each at most :data:`STEPS_PER_ROUND` steps). ``screen_patients``: the
@@ -218,7 +219,7 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
     target = first.target
     tol = tolerance if tolerance is not None else math.sqrt(target * (1 - target) / patients)
     cohort_options = {k: v for k, v in options.items() if k in (
-        "kill_on", "preexisting", "resistant_growth", "resistant_growth_shared")}
+        "kill_on", "preexisting", "resistant_growth", "resistant_growth_shared", "resistant_growth_correlation")}
     lo, hi = float(options.get("lo", 0.0)), float(options.get("hi", 1.0))
     cur = calibration
     steps: list[tuple[float, Calibration, dict[str, Any]]] = []

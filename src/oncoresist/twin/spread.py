@@ -123,6 +123,7 @@ def fit_spread_to_response(
     preexisting: str = "lognormal",
     resistant_growth: bool = False,
     resistant_growth_shared: bool = False,
+    resistant_growth_correlation: float | None = None,
     start: float | None = None,
 ) -> SpreadFit:
     """Fit the factor on ``variation``'s spreads to the first drug's published objective response.
@@ -144,7 +145,8 @@ def fit_spread_to_response(
     ``resistant_growth``: also give each resistant route its own net-growth factor, the part of Laleh's
     net-growth spread that the patient-shared ``growth`` factor (``k``·σ_g) leaves
     (:func:`oncoresist.twin.variation.resistant_growth_block`), rebuilt at every ``k``; one per route, or with
-    ``resistant_growth_shared`` one for all of a patient's routes.
+    ``resistant_growth_shared`` one for all of a patient's routes, or with ``resistant_growth_correlation`` ρ the
+    routes of a patient correlated by ρ (:func:`oncoresist.twin.variation.resistant_growth_cohort`).
 
     ``start``: a warm start ``k0`` in ``[lo, hi]`` (e.g. the previous round's factor; see the module): the
     search begins there instead of bisecting ``[lo, hi]`` from ``hi``; ``iterations`` then bounds the steps
@@ -174,7 +176,8 @@ def fit_spread_to_response(
 
     def block(k: float) -> dict[str, Any]:
         return spread_cohort(build, variation, k, kill_on=kill_on, preexisting=preexisting,
-                             resistant_growth=resistant_growth, resistant_growth_shared=resistant_growth_shared)
+                             resistant_growth=resistant_growth, resistant_growth_shared=resistant_growth_shared,
+                             resistant_growth_correlation=resistant_growth_correlation)
 
     def orr(k: float) -> float:
         return objective_response(build, block(k),
@@ -274,14 +277,16 @@ def warm_search(orr: Any, k0: float, target: float, se: float, lo: float, hi: fl
 
 def spread_cohort(build: TwinBuild, variation: CohortVariation, factor: float, *, kill_on: str = "emax",
                   preexisting: str = "lognormal", resistant_growth: bool = False,
-                  resistant_growth_shared: bool = False) -> dict[str, Any]:
+                  resistant_growth_shared: bool = False,
+                  resistant_growth_correlation: float | None = None) -> dict[str, Any]:
     """The cohort block of spread factor ``factor`` on ``build`` (growth sigma mapped with its birth and death
     rates), as :func:`fit_spread_to_response` runs it at each step; the options are that function's."""
     d = build.defaults
     ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
     out = scale_variation(variation, factor).cohort(d.birth, d.death, ec50=ec50)
     if resistant_growth:
-        out.update(resistant_growth_cohort(variation, factor, shared=resistant_growth_shared))
+        out.update(resistant_growth_cohort(variation, factor, shared=resistant_growth_shared,
+                                           correlation=resistant_growth_correlation))
     return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
 
 

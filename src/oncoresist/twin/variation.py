@@ -120,9 +120,20 @@ def resistant_growth_block(variation: CohortVariation, shared_factor: float) -> 
 
 
 def resistant_growth_cohort(variation: CohortVariation, shared_factor: float, *,
-                            shared: bool = False) -> dict[str, Any]:
+                            shared: bool = False, correlation: float | None = None) -> dict[str, Any]:
     """The cohort entries of the resistant-only growth factor: the block, the cap and one-per-route (default) or
-    one-per-patient (``shared``)."""
+    one-per-patient (``shared``), or, with ``correlation`` ρ in [0, 1], the routes of a patient correlated by ρ
+    (``CohortSpec.resistant_growth_correlation``: log factor = σ·(√ρ·Z_patient + √(1 − ρ)·Z_route), the same σ;
+    ρ = 1 is ``shared`` draw for draw). How σ splits between patient and route is not in Laleh et al. 2022's
+    series (one series per patient): ρ is an assumption unless a comparator datum identifies it (docs/trials.md)."""
+    if correlation is not None:
+        if not 0 <= correlation <= 1:
+            raise OncoresistError(f"correlation: the route correlation must lie in [0, 1], got {correlation!r}")
+        if shared and correlation != 1:
+            raise OncoresistError(f"correlation: {correlation:g} contradicts shared=True (one factor per patient)")
+        return {"resistant_growth": resistant_growth_block(variation, shared_factor),
+                "resistant_growth_correlation": float(correlation),
+                "resistant_growth_max_net": MAX_NET_GROWTH_PER_DAY}
     return {"resistant_growth": resistant_growth_block(variation, shared_factor),
             "resistant_growth_shared": shared, "resistant_growth_max_net": MAX_NET_GROWTH_PER_DAY}
 
