@@ -55,3 +55,16 @@ def test_bad_visibility_is_refused_with_the_field_named() -> None:
     with pytest.raises(ValueError, match="visible_mm"):
         ImagingSpec(visible_mm=8.0)
     assert ImagingSpec().visible_mm == 3.0 and ImagingSpec(visible_mm=None).visible_mm is None
+
+
+def test_progression_after_a_complete_response_comes_when_the_lesion_is_seen_again() -> None:
+    from oncoresist.monitor.detection import imaging_progression_cells
+
+    old = imaging_progression_cells(n_lesions=1, detection_limit_mm=5.0)
+    new = imaging_progression_cells(n_lesions=1, detection_limit_mm=5.0, visible_mm=3.0)
+    assert old == pytest.approx(_cells([5.0])[0]) and new == pytest.approx(_cells([3.0])[0])
+    im = ImagingModel(noise_cv=0.0, noise_sd_mm=0.0, visible_mm=3.0)
+    just = im.measure(np.array([new * 1.001, new * 0.999]), np.zeros(2))
+    assert classify(just, np.full(2, 30.0), np.zeros(2)).tolist() == [PD, CR]
+    with pytest.raises(InvalidArgument, match="visible_mm"):
+        imaging_progression_cells(visible_mm=9.0)
