@@ -37,12 +37,12 @@ def test_plan_fits_only_assumed_rates(egfr) -> None:  # type: ignore[no-untyped-
     # (Mu et al. 2020; KRAS/BRAF mutation) PIK3CA mutation's. The ALK and RET fusions are bypass routes like MET
     # amplification, but a rearrangement is not a copy-number gain: MET's fitted rate says nothing of theirs.
     # A lineage switch ties only to a switch into the same lineage: small-cell transformation's fitted share says
-    # nothing of EMT or squamous transformation (session 6: before, both borrowed it).
+    # nothing of EMT or squamous transformation (session 6: before, both borrowed it); having no sourced share or
+    # rate, both are now left out of the twin (twin/data/lineage_gates.yaml, test_lineage_unsourced.py).
     assert tied == {"KRAS_mutation": "PIK3CA_mutation", "BRAF_mutation": "PIK3CA_mutation"}
     # EGFR L718Q/V on osimertinib (the annot5 layer, Robichaux 2021 Ba/F3): on-target routes without a published
     # share at first-generation progression and without a codon rate in the quantitative knowledge
-    assert sorted(unfitted) == ["ALK_fusion", "EGFR_L718Q", "EGFR_L718V", "RET_fusion",
-                                "epithelial-mesenchymal_transition", "squamous_transformation"]
+    assert sorted(unfitted) == ["ALK_fusion", "EGFR_L718Q", "EGFR_L718V", "RET_fusion"]
     # Yu 2013 found no acquired PIK3CA mutation in 88: the fit aims at 0.5/89
     pik = next(t for t in fitted if t.cell_type == "PIK3CA_mutation")
     assert pik.published == 0 and pik.target == pytest.approx(0.5 / 89)
@@ -160,3 +160,19 @@ def test_seed_forms_int_seedsequence_generator_and_spawned(egfr) -> None:  # typ
     assert calibrate_twin(egfr, seed=np.random.SeedSequence(7).spawn(1)[0], **kw).history == by_child.history
     by_gen = calibrate_twin(egfr, seed=np.random.default_rng(7), **kw)
     assert by_gen.seed is not None and by_gen.history
+
+
+def test_tie_key_keeps_lineages_apart() -> None:
+    from oncoresist.alteration import parse_alteration
+    from oncoresist.twin.builder import ResistanceRoute
+    from oncoresist.twin.calibrate import tie_key
+
+    def route(name: str, mech: str) -> ResistanceRoute:
+        return ResistanceRoute(name, [parse_alteration(name)], mech, [])
+
+    sclc = route("small cell transformation", "lineage_plasticity")
+    assert tie_key(sclc) == tie_key(route("Small Cell Transformation", "lineage_plasticity"))
+    assert tie_key(sclc) != tie_key(route("squamous transformation", "lineage_plasticity"))
+    assert tie_key(sclc) != tie_key(route("epithelial-mesenchymal transition", "lineage_plasticity"))
+    # other classes still tie by the kind of change (two copy-number gains)
+    assert tie_key(route("MET amplification", "bypass_pathway")) == tie_key(route("ERBB2 amplification", "bypass_pathway"))

@@ -36,3 +36,14 @@ def test_a_malformed_file_names_the_field(tmp_path: Path) -> None:
                    '    reason: short\n    searched: pages corpus, 2026\n', encoding="utf-8")
     with pytest.raises(OncoresistError, match=r"unsourced\.0\.reason"):
         load_unsourced(str(bad))
+
+
+def test_the_egfr_twin_leaves_the_unsourced_routes_out_and_keeps_small_cell(curated_kb) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.twin import build_twin
+
+    built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    names = {c.name for c in built.scenario.cell_types}
+    assert "small_cell_transformation" in names
+    assert not names & {"squamous_transformation", "epithelial-mesenchymal_transition"}
+    left = [s for s in built.skipped if "without a sourced share or rate" in s]
+    assert {s.split(":")[0] for s in left} == {"fixe-squamous-transformation-erlotinib", "emt-egfr-tki-gen1"}
