@@ -75,9 +75,8 @@ def test_calibration_reaches_the_published_shares(calibrated: Calibration, egfr)
     assert calibrated.history and len(calibrated.history) == calibrated.iterations + 1
     # copy-number gains were far too rare at the default rate: the fit raised them
     assert calibrated.multipliers["MET_amplification"] > 2
-    assert calibrated.multipliers["epithelial-mesenchymal_transition"] == calibrated.multipliers[
-        "small_cell_transformation"
-    ]
+    # EMT and squamous transformation have no sourced share or rate: not routes, so not tied to small-cell's
+    assert not {"epithelial-mesenchymal_transition", "squamous_transformation"} & set(calibrated.multipliers)
     b = calibrated.build
     o = b.origin("transitions.sensitive->MET_amplification.probability")
     assert o.kind == "calibrated" and "yu2013-met-amplification" in o.source and "seed 0" in o.source
