@@ -88,10 +88,18 @@ def test_tp53_aberrant_cll_stays_sensitive_to_a_btk_inhibitor() -> None:
     assert annotate(["del(17p)"], drug="ibrutinib", tumor="CLL").verdict == "sensitive"
 
 
-def test_squamous_transformation_defeats_an_egfr_tki() -> None:
-    r = annotate(["EGFR L858R", "squamous transformation"], drug="osimertinib", tumor="NSCLC")
+def test_squamous_transformation_defeats_erlotinib() -> None:
+    # the source's case reports (PMID:31956415, level C) are after erlotinib
+    r = annotate(["EGFR L858R", "squamous transformation"], drug="erlotinib", tumor="NSCLC")
     assert r.verdict == "resistant"
     assert any(f.mechanism == "lineage_plasticity" for f in r.findings)
+
+
+def test_squamous_transformation_on_osimertinib_is_an_inference_shown_beside_the_label() -> None:
+    # other EGFR TKIs: only the class inference (level E), as for small-cell transformation on lorlatinib (rule 4)
+    r = annotate(["EGFR L858R", "squamous transformation"], drug="osimertinib", tumor="NSCLC")
+    found = [f for f in r.findings if f.effect == "resistance" and f.mechanism == "lineage_plasticity"]
+    assert found and all(f.evidence_level == "E" for f in found)
 
 
 def test_a_stated_exon_that_contradicts_the_change_is_a_warning() -> None:

@@ -16,7 +16,10 @@ then likely positive, the twin's confirmed call).
 reads 0 mm below ``detection_limit_mm``. RECIST 1.1 (Eisenhauer et al. 2009, PMID:19097774) calls PD when the
 sum of diameters is at least 20% and at least 5 mm above its nadir. From a complete response (nadir 0) the
 sum must reach ``max(5 mm, n_lesions × detection limit)``; from a nadir ``S > 0``, ``max(1.2·S, S + 5 mm)``.
-The size returned is the whole tumour's at that sum (resistant clone plus whatever else remains).
+The size returned is the whole tumour's at that sum (resistant clone plus whatever else remains). With
+``visible_mm`` (the trial layer's RECIST 1.1 "too small to measure" rule, :class:`~oncoresist.monitor.imaging.
+ImagingModel`), a lesion reappearing after a complete response is recorded at the detection limit as soon as it is
+seen, so PD comes when each lesion reaches ``visible_mm`` (if ``n_lesions × detection limit`` is at least 5 mm).
 """
 
 from __future__ import annotations
@@ -59,13 +62,18 @@ def plasma_detection_cells(death_per_day: float, *, params: CtdnaParams = CtdnaP
 
 
 def imaging_progression_cells(*, n_lesions: int = 2, detection_limit_mm: float = 5.0, nadir_mm: float = 0.0,
-                              cells_per_cm3: float = CELLS_PER_CM3) -> float:
+                              cells_per_cm3: float = CELLS_PER_CM3, visible_mm: float | None = None) -> float:
     """Tumour cells at which RECIST 1.1 first calls PD from a nadir sum of diameters ``nadir_mm``."""
     if n_lesions < 1:
         raise InvalidArgument(f"n_lesions: must be >= 1, got {n_lesions!r}")
     if detection_limit_mm < 0 or nadir_mm < 0:
         raise InvalidArgument(f"detection_limit_mm ({detection_limit_mm!r}) and nadir_mm ({nadir_mm!r}) must be "
                               ">= 0")
+    if visible_mm is not None and not 0 <= visible_mm <= detection_limit_mm:
+        raise InvalidArgument(f"visible_mm: must be between 0 and detection_limit_mm ({detection_limit_mm!r}), "
+                              f"got {visible_mm!r}", param="visible_mm")
+    if nadir_mm == 0 and visible_mm is not None and n_lesions * detection_limit_mm >= PD_ABSOLUTE_MM:
+        return float(diameter_mm_to_cells(n_lesions * visible_mm, n_lesions=n_lesions, cells_per_cm3=cells_per_cm3))
     if nadir_mm == 0:
         sod = max(PD_ABSOLUTE_MM, n_lesions * detection_limit_mm)
     else:

@@ -79,7 +79,7 @@ def simulate_batch(job: BatchJob) -> tuple[pd.DataFrame, pd.DataFrame]:
     mon = spec.monitor
     imaging = ImagingModel(noise_cv=mon.imaging.noise_cv, noise_sd_mm=mon.imaging.noise_sd_mm,
                            detection_limit_mm=mon.imaging.detection_limit_mm, n_lesions=mon.imaging.n_lesions,
-                           cells_per_cm3=mon.imaging.cells_per_cm3)
+                           cells_per_cm3=mon.imaging.cells_per_cm3, visible_mm=mon.imaging.visible_mm)
     assay = CtdnaAssay(tube_ml=mon.ctdna.tube_ml, depth=mon.ctdna.depth, error_rate=mon.ctdna.error_rate,
                        false_positive_rate=mon.ctdna.false_positive_rate, seq_efficiency=mon.ctdna.seq_efficiency)
     cparams = CtdnaParams(q_d=mon.ctdna.shedding_per_death)

@@ -297,9 +297,22 @@ class ImagingSpec(_Strict):
     noise_cv: float = Field(0.05, ge=0)
     noise_sd_mm: float = Field(1.0, ge=0)
     detection_limit_mm: float = Field(5.0, ge=0)
+    visible_mm: float | None = Field(
+        3.0, ge=0,
+        description=("per-lesion diameter below which a lesion is gone (0 mm); a lesion seen but under "
+                     "detection_limit_mm is recorded at detection_limit_mm (RECIST 1.1: 'too small to measure', 5 mm). "
+                     "3 mm is a stated assumption (CT records nodules below 5 mm); null: below detection_limit_mm "
+                     "reads 0 mm (the rule before session 6)"))
     n_lesions: int = Field(1, ge=1)
     cells_per_cm3: float = Field(1e9, gt=0)
 
+
+    @model_validator(mode="after")
+    def _visible(self) -> ImagingSpec:
+        if self.visible_mm is not None and self.visible_mm > self.detection_limit_mm:
+            raise ValueError(f"visible_mm ({self.visible_mm:g}) must not exceed detection_limit_mm "
+                             f"({self.detection_limit_mm:g}): set visible_mm at or below it, or null")
+        return self
 
     @model_validator(mode="after")
     def _phases(self) -> ImagingSpec:

@@ -19,7 +19,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 from oncoresist.model.load import load_scenario
 from oncoresist.twin import persister as _persister
-from oncoresist.twin.lineage import gate_factor, lineage_support
+from oncoresist.twin.lineage import gate_factor, lineage_support, unsourced_reason
 from oncoresist.twin.origin import Origin
 
 if TYPE_CHECKING:
@@ -238,6 +238,11 @@ def resistance_routes(
         if f.mechanism not in SUPPORTED:
             skipped.append(f"{f.id}: mechanism {f.mechanism} has no compiled form in the twin builder")
             continue
+        if f.mechanism in LINEAGE:
+            unsourced = unsourced_reason([a.name for a in new], kb.tumor_ancestors(tumor) if tumor else [])
+            if unsourced:
+                skipped.append(f"{f.id}: {unsourced}")
+                continue
         genes = {g for a in new for g in (a.gene, a.partner5, a.partner3) if g}
         if f.mechanism in ON_TARGET and not genes & profile_genes:
             skipped.append(

@@ -195,7 +195,14 @@ def tie_key(route: ResistanceRoute) -> tuple[str, tuple[str, ...]]:
     of change (``amplification``, ``fusion``, ``mutation``, ``phenotype``, ...). The multiplier corrects an
     assumed probability per division of a kind of change (a copy-number gain, a lineage switch); what a
     published share says of MET amplification says nothing of how often an ALK or RET rearrangement arises,
-    although the builder assumes the same default for both."""
+    although the builder assumes the same default for both.
+
+    A lineage switch ties only to a fitted switch into the *same* lineage: a published share of small-cell
+    transformation (Yu et al. 2013: 3% on erlotinib or gefitinib) says nothing of how often a tumour turns
+    squamous or mesenchymal, and no stored source gives either share (docs/twin.md, "Histologic transformation
+    routes, session 6"), so squamous transformation and EMT are left unfitted instead of borrowing it."""
+    if route.mechanism == "lineage_plasticity":
+        return route.mechanism, tuple(sorted({a.name.lower() for a in route.alterations}))
     return route.mechanism, tuple(sorted({a.kind for a in route.alterations}))
 
 

@@ -12,6 +12,14 @@ f the share of tumours with both losses (approximated by the non-transformed gro
 rare), and the risk ratio read as a rate ratio (both are *stated approximations*: transformation is rare, so
 risk ≈ rate × time). A profile that does not name both keeps the population rate: its TP53/RB1 status is not
 known to the twin (the profile grammar has no "wild type"), so it is treated as unselected.
+
+**Lineage routes without a sourced rate** (session 6). A lineage switch has no rate in the quantitative knowledge
+(the builder's 1e-8 per cell per day is an assumption); the twin can use one only where a published share at
+progression on the first drug lets the calibration fit it (small-cell transformation: Yu et al. 2013, 3% on
+erlotinib or gefitinib). The same file lists the lineage routes for which no stored source gives a share or a rate
+(``unsourced``: squamous transformation, EMT), with what was searched; :func:`unsourced_reason` says so for a route,
+so that the builder can leave it out of the twin's routes (its knowledge fact stays for the annotator) instead of
+running it at the unsourced default or at another lineage's fitted rate.
 """
 
 from __future__ import annotations
@@ -53,27 +61,68 @@ class LineageGate(BaseModel):
         return rr / (1.0 + f * (rr - 1.0))
 
 
+class UnsourcedRoute(BaseModel):
+    """A lineage route whose rate no stored source gives: left out of the twin's routes, with the reason."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alteration: str = Field(min_length=3)
+    tumors: tuple[str, ...] = ()
+    reason: str = Field(min_length=20)
+    searched: str = Field(min_length=10)
+
+
 class _GatesFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: Literal["1"]
     gates: tuple[LineageGate, ...]
+    unsourced: tuple[UnsourcedRoute, ...] = ()
 
 
 @lru_cache(maxsize=4)
-def load_gates(path: str | None = None) -> tuple[LineageGate, ...]:
-    """The packaged gates (``twin/data/lineage_gates.yaml``) or those of ``path``."""
+def _load(path: str | None) -> _GatesFile:
     import yaml
 
     p = Path(path) if path is not None else GATES_FILE
     try:
-        return _GatesFile(**yaml.safe_load(p.read_text(encoding="utf-8"))).gates
+        return _GatesFile(**yaml.safe_load(p.read_text(encoding="utf-8")))
     except (OSError, TypeError, yaml.YAMLError) as exc:
         raise OncoresistError(f"path: cannot read lineage gates {str(p)!r}: {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
         raise OncoresistError(f"lineage gates {str(p)!r}: {where}: {err['msg']}") from None
+
+
+def load_gates(path: str | None = None) -> tuple[LineageGate, ...]:
+    """The packaged gates (``twin/data/lineage_gates.yaml``) or those of ``path``."""
+    return _load(path).gates
+
+
+def load_unsourced(path: str | None = None) -> tuple[UnsourcedRoute, ...]:
+    """The lineage routes the packaged file (or ``path``) lists as having no sourced share or rate."""
+    return _load(path).unsourced
+
+
+def unsourced_reason(
+    route_alterations: Sequence[str],
+    tumor_lineage: Sequence[str],
+    unsourced: Sequence[UnsourcedRoute] | None = None,
+) -> str | None:
+    """Why a lineage route is left out of the twin (no stored source gives its share or rate), else ``None``.
+
+    ``tumor_lineage``: the tumour's OncoTree code and its ancestors (an entry with tumours applies below them).
+    """
+    names = {n.lower() for n in route_alterations}
+    for u in unsourced if unsourced is not None else load_unsourced():
+        if u.alteration.lower() not in names:
+            continue
+        if u.tumors and tumor_lineage and not set(u.tumors) & set(tumor_lineage):
+            continue
+        return (f"lineage route without a sourced share or rate, left out of the twin (the fact stays for the "
+                f"annotator): {u.reason}")
+    return None
 
 
 def lost_genes(alts: Iterable[Alteration]) -> set[str]:
