@@ -5,7 +5,7 @@
   carries, the theoretical share of patients with none (``exp(-clones)``, Poisson clone number) and the share
   with none in the cohort actually drawn (``trial.cohort.sample_cohort`` on the comparison's own streams);
 - :func:`t790m_pfs_hazard_ratio`: on one arm, the Cox hazard ratio of PFS of progressions dominated by
-  T790M against the other acquired-resistance progressions (those not dominated by the sensitive clone),
+  T790M against the other progressions a rebiopsy series counts (no identified mechanism included),
   events only, as a rebiopsy series compares patients who all progressed (comparator-type datum, docs/trials.md);
 - :func:`paired_times`: the same virtual patients (same cohort draws and pre-existing counts) run once on each
   drug, and the correlation of their log PFS on the two drugs (the lead's check of the route-time correlation).
@@ -65,7 +65,7 @@ def t790m_pfs_hazard_ratio(results: pd.DataFrame, arm: str, *, route: str = "EGF
     from oncoresist.trial.analysis import TrialAnalyser
 
     g = results[(results["arm"] == arm) & results["pfs_event"].astype(bool)]
-    g = g[(g["dominant_at_pfs"].astype(str) != "") & (g["dominant_at_pfs"] != "sensitive")]
+    g = g[g["dominant_at_pfs"].astype(str) != ""]  # T790M-negative includes no identified mechanism (rebiopsy)
     pos, neg = g[g["dominant_at_pfs"] == route], g[g["dominant_at_pfs"] != route]
     if len(pos) < 5 or len(neg) < 5:
         return {"n_t790m": len(pos), "n_other": len(neg), "hr": None}

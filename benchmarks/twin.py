@@ -32,8 +32,9 @@ STRATEGIES = "continuous,sequential,adaptive,ctdna_guided,combination"
 
 
 def _acquired_share(mechanisms: list[dict], strategy: str, cell_type: str) -> float | None:
-    """Share of ``cell_type`` among a strategy's progressions not dominated by the sensitive clone."""
-    rows = [m for m in mechanisms if m["strategy"] == strategy and m["cell_type"] != "sensitive"]
+    """Share of ``cell_type`` among a strategy's progressions as a rebiopsy series counts them (every
+    scan-detected progression; the sensitive clone's = no identified mechanism; oncoresist.twin.rebiopsy)."""
+    rows = [m for m in mechanisms if m["strategy"] == strategy and m["cell_type"] != ""]
     total = sum(int(m["progressions"]) for m in rows)
     hit = sum(int(m["progressions"]) for m in rows if m["cell_type"] == cell_type)
     return None if total == 0 else round(hit / total, 4)

@@ -197,6 +197,8 @@ def main() -> int:
             _export(args, cal.build, arms, cohort, spread, q)
         from _route_checks import paired_times, route_table, t790m_pfs_hazard_ratio
 
+        from oncoresist.twin.rebiopsy import rebiopsy_shares
+
         routes = route_table(cal.build, cohort, patients=args.patients, seed=args.seed, arms=len(arms))
         paired = None if not args.paired else paired_times(cal.build, cohort, ("erlotinib", "osimertinib"),
                                                            patients=args.patients, seed=args.seed)
@@ -215,6 +217,9 @@ def main() -> int:
           f"{float(osi['median_upper']):.2f}; published {pub.months}, 95% CI 15.2-21.4)")
     print(f"hazard_ratio: {float(osi['hr']):.3f} (95% CI {float(osi['hr_lower']):.3f}-{float(osi['hr_upper']):.3f}; "
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
+    t790m = rebiopsy_shares(res).get("continuous:erlotinib", {}).get("EGFR_T790M", 0.0)
+    print(f"t790m_share_erlotinib: {t790m:.3f} (of progressions as a rebiopsy series counts them; "
+          "published 0.63, 95% CI 0.55-0.70, Yu et al. 2013)")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
@@ -251,9 +256,13 @@ def main() -> int:
             arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
             for arm, g in cmp.mechanisms.groupby("strategy", sort=False)
         },
-        "acquired_resistance_shares": {  # among progressions not dominated by the sensitive clone, as in Yu 2013
-            arm: {k: round(float(v), 3) for k, v in g.loc[g["pfs_event"].astype(bool) & (g["dominant_at_pfs"] !=
-                                                                                          "sensitive"),
+        # as a rebiopsy series counts them (Yu 2013's denominator: every progression; 'sensitive' = no identified
+        # mechanism; oncoresist.twin.rebiopsy), and, for comparison with earlier passes, without the unidentified ones
+        "acquired_resistance_shares": {arm: {k: round(v, 3) for k, v in d.items()}
+                                       for arm, d in rebiopsy_shares(res).items()},
+        "identified_mechanism_shares": {
+            arm: {k: round(float(v), 3) for k, v in g.loc[g["pfs_event"].astype(bool)
+                                                          & ~g["dominant_at_pfs"].isin(["sensitive", ""]),
                                                           "dominant_at_pfs"].value_counts(normalize=True).items()}
             for arm, g in res.groupby("arm", sort=False)
         },

@@ -124,6 +124,7 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     from oncoresist.twin.calibrate import calibrate_twin
     from oncoresist.twin.compare import COHORT, compare_strategies, derived_cohort
     from oncoresist.twin.joint_fit import fit_response_and_time
+    from oncoresist.twin.rebiopsy import rebiopsy_shares
     from oncoresist.twin.variation import load_variation, luria_delbruck_block
 
     t0 = time.perf_counter()
@@ -195,11 +196,9 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "mechanisms_at_progression": {
                 arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
                 for arm, g in cmp.mechanisms.groupby("strategy", sort=False)},
-            "acquired_resistance_shares": {  # among progressions not dominated by the sensitive clone (Yu 2013)
-                arm: {k: round(float(v), 3) for k, v in g.loc[g["pfs_event"].astype(bool)
-                                                             & ~g["dominant_at_pfs"].isin(["sensitive", ""]),
-                                                             "dominant_at_pfs"].value_counts(normalize=True).items()}
-                for arm, g in res.groupby("arm", sort=False)},
+            # as a rebiopsy series counts them ('sensitive' = no identified mechanism; oncoresist.twin.rebiopsy)
+            "acquired_resistance_shares": {arm: {k: round(v, 3) for k, v in d.items()}
+                                           for arm, d in rebiopsy_shares(res).items()},
             "calibration_seconds": calibration_seconds, "trial_seconds": round(time.perf_counter() - t1, 1),
         })
     return rows

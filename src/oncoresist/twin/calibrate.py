@@ -19,9 +19,9 @@ such as MET and ERBB2 amplification, compete for the same progressions and made 
 oscillate),
 using the same patients (same seed: common random numbers) at every step, with shares smoothed by
 half a progression so that an unseen route has a finite share. A published share of 0 is fitted
-at its continuity-corrected value ``0.5 / (n + 1)``. Shares are counted among progressions with acquired
-resistance: progressions still dominated by the sensitive clone (primary progression) are left out, as the
-published series rebiopsied patients at acquired resistance.
+at its continuity-corrected value ``0.5 / (n + 1)``. Shares are counted as a rebiopsy series counts them
+(:mod:`oncoresist.twin.rebiopsy`): among every scan-detected progression, a progression still dominated by the
+sensitive clone being one with no identified mechanism (in the denominator, never fitted).
 
 **Time scale.** Growth and death rates are assumptions too (Bozic et al.'s colorectal values). When
 the quantitative knowledge has a published median progression-free survival for an arm that gave
@@ -247,13 +247,13 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
 
 
 def _shares(results: Any, types: list[str]) -> tuple[dict[str, float], dict[str, float], int]:
-    """(raw shares, shares smoothed by half a progression, number of progressions) among progressions with
-    *acquired* resistance: progressions still dominated by the sensitive clone (primary progression) are left
-    out, as the published series are of rebiopsies at acquired resistance (Yu et al. 2013: patients who had
-    responded or were stable for at least six months, Jackman criteria). Deaths before any scan showed progression
-    (no dominant type) are not progressions with a mechanism and are left out too."""
-    dom = results["dominant_at_pfs"].astype(str)
-    prog = results[results["pfs_event"].astype(bool) & (dom != "sensitive") & (dom != "")]  # '': death, no scan PD
+    """(raw shares, shares smoothed by half a progression, number of progressions) among the progressions a
+    rebiopsy series counts (:func:`oncoresist.twin.rebiopsy.rebiopsy_progressions`: every scan-detected
+    progression, those dominated by the sensitive clone being ones with no identified mechanism, as in Yu et al.
+    2013's denominator of all 155 rebiopsied patients; deaths before any scan showed progression left out)."""
+    from oncoresist.twin.rebiopsy import rebiopsy_progressions
+
+    prog = rebiopsy_progressions(results)
     counts = prog["dominant_at_pfs"].value_counts()
     n = len(prog)
     raw = {t: float(counts.get(t, 0)) / n if n else 0.0 for t in types}
