@@ -43,7 +43,7 @@ def peer_scenario() -> dict[str, object]:
         from peer_gillespy2 import SCENARIO
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    return SCENARIO  # type: ignore[no-any-return]
+    return SCENARIO
 
 
 def labelled(final: np.ndarray, cols: dict[str, int]) -> dict[str, np.ndarray]:
