@@ -5,8 +5,10 @@ Reference scenario: sensitive cells (b = 0.14, d = 0.17 per day under drug) from
 (resistant b = 0.14, d = 0.13); 365 days; daily output.
 
 Runs GillesPy2's C++ SSA and C++ tau-leaping solvers and oncoresist's ssa, leap, tau
-and ode engines in the same process, checks that mean final sizes and P(resistant > 0)
-agree, and prints trajectories per second and the speed-ups over each GillesPy2 solver
+and ode engines in the same process, prints mean final sizes (figures) and tests each run against
+``leap`` (``oncoresist.engine.agreement.compare_counts``: P(x > 0) by Fisher's exact test and the whole
+distribution by a chi-square test on pooled-quantile bins, for S and R; family-wise alpha 0.01 per
+comparison, Holm), and prints trajectories per second and the speed-ups over each GillesPy2 solver
 separately (``speedup_vs_gillespy2 (<solver>, <engine>): X``). The last line is
 ``speedup_vs_gillespy2: X``: oncoresist ``leap`` over GillesPy2's exact C++ SSA
 (``SSACSolver``), per trajectory.
@@ -68,9 +70,9 @@ def gillespy2_model(gillespy2):  # type: ignore[no-untyped-def]
     return m
 
 
-def summarise(name: str, final: np.ndarray, seconds: float, n: int) -> dict[str, float]:
-    row = {
-        "name": name, "n": n, "seconds": seconds, "traj_per_s": n / seconds,
+def summarise(name: str, final: np.ndarray, seconds: float, n: int) -> dict[str, object]:
+    row: dict[str, object] = {
+        "name": name, "n": n, "seconds": seconds, "traj_per_s": n / seconds, "final": final,
         "mean_S": float(final[:, 0].mean()), "mean_R": float(final[:, 1].mean()),
         "p_R": float(np.mean(final[:, 1] > 0)),
     }  # fmt: skip
@@ -79,7 +81,7 @@ def summarise(name: str, final: np.ndarray, seconds: float, n: int) -> dict[str,
     return row
 
 
-def run_gillespy2(solver_name: str, n: int, seed: int) -> dict[str, float] | None:
+def run_gillespy2(solver_name: str, n: int, seed: int) -> dict[str, object] | None:
     try:
         import gillespy2
     except ImportError:
@@ -99,7 +101,7 @@ def run_gillespy2(solver_name: str, n: int, seed: int) -> dict[str, float] | Non
     return summarise(f"gillespy2 {solver_name}", final, seconds, n)
 
 
-def run_oncoresist(engine: str, n: int, seed: int) -> dict[str, float]:
+def run_oncoresist(engine: str, n: int, seed: int) -> dict[str, object]:
     from oncoresist.engine import simulate
 
     simulate(SCENARIO, t_end=2.0, engine=engine, n_replicates=2, seed=0)  # compile outside the timing
@@ -109,12 +111,18 @@ def run_oncoresist(engine: str, n: int, seed: int) -> dict[str, float]:
     return summarise(f"oncoresist {engine}", res.final.astype(float), seconds, n)
 
 
-def agree(a: dict[str, float], b: dict[str, float]) -> str:
-    """Two-proportion z for P(R>0) and Welch z for mean R."""
-    pa, pb, na, nb = a["p_R"], b["p_R"], a["n"], b["n"]
+def agree(a: dict[str, object], b: dict[str, object], alpha: float = 0.01) -> str:
+    """P(x > 0) and the distribution of S and R, ``a`` against ``b`` (Holm at ``alpha``); the two-proportion z
+    for P(R > 0) of the earlier runs is kept as a figure."""
+    from oncoresist.engine.agreement import compare_counts
+
+    fa, fb = np.asarray(a["final"]), np.asarray(b["final"])
+    pa, pb, na, nb = float(np.mean(fa[:, 1] > 0)), float(np.mean(fb[:, 1] > 0)), len(fa), len(fb)
     p = (pa * na + pb * nb) / (na + nb)
     z_p = (pa - pb) / math.sqrt(max(p * (1 - p) * (1 / na + 1 / nb), 1e-12))
-    return f"{a['name']} vs {b['name']}: P(R>0) z={z_p:+.2f}"
+    result = compare_counts({"S": fa[:, 0], "R": fa[:, 1]}, {"S": fb[:, 0], "R": fb[:, 1]}, alpha=alpha)
+    lines = "\n  ".join(result.lines())
+    return f"{a['name']} vs {b['name']}: P(R>0) z={z_p:+.2f}\n  {lines}"
 
 
 def main() -> None:

@@ -16,10 +16,15 @@ scenario's mutants arrive at a uniform time in the step and are leaped over the 
 EGFR peer evaluates the rates at the step's mid-point concentrations and adds arrivals at the step end (--egfr-dt,
 default 0.25 day, so that the daily oral PK is followed).
 
-Printed per scenario: trajectories per second, means, P(x > 0) of the resistant types with two-proportion z, mean
-with Welch z (|z| < 3 expected when both are right), then ``speedup_vs_numpy (<scenario>, <method>): X`` (engine
-trajectories/s over the peer's; the engine uses --threads threads, default all cores, the peer one), and last
-``speedup_vs_numpy: X``, the smaller of the two scenarios' figures for ``leap``.
+Printed per scenario: trajectories per second and means (figures only), then for each engine against the peer the
+agreement of every labelled count and of the total (``oncoresist.engine.agreement.compare_counts``): P(x > 0) by
+Fisher's exact test and the whole distribution by a chi-square test on counts binned by quantiles of the pooled
+sample, each comparison at family-wise alpha = --alpha (default 0.01, Holm over its tests). Rare-type counts are
+heavy-tailed (Luria-Delbrueck-like), so a z-test on their means is not used. SciPy's Anderson-Darling p (clipped to
+[0.001, 0.25]) is printed beside them as a figure. Then ``speedup_vs_numpy (<scenario>, <method>): X`` (engine
+trajectories/s over the peer's; the engine uses --threads threads, default all cores, the peer one),
+``agreement_all: yes|NO`` and last ``speedup_vs_numpy: X``, the smaller of the two scenarios' figures for the first
+method.
 
 Usage: python benchmarks/peer_numpy.py [--replicates 20000] [--egfr-replicates 2000] [--dt 1.0] [--seed 2024]
 """
@@ -160,31 +165,26 @@ def run_numpy_model(n_rep: int, dt: float, seed: int, t_end: float = EGFR_DAYS) 
     return n.astype(float), time.perf_counter() - t0
 
 
-def summary(name: str, final: np.ndarray, seconds: float, cols: dict[str, int]) -> dict[str, float]:
+def summary(name: str, final: np.ndarray, seconds: float, cols: dict[str, int]) -> tuple[dict[str, np.ndarray], float]:
+    """Print throughput and means (figures only); return the labelled counts and the total, and trajectories/s."""
     n = len(final)
-    total = final.sum(axis=1)
-    row = {"n": n, "traj_per_s": n / seconds, "mean_total": float(total.mean()), "var_total": float(total.var(ddof=1))}
-    parts = [f"{name:22s} n={n:6d} {seconds:8.2f} s {row['traj_per_s']:10.1f} traj/s  mean total={total.mean():10.4g}"]
-    for label, i in cols.items():
-        row[f"mean_{label}"] = float(final[:, i].mean())
-        row[f"var_{label}"] = float(final[:, i].var(ddof=1))
-        row[f"p_{label}"] = float(np.mean(final[:, i] > 0))
-        parts.append(f"mean {label}={row[f'mean_{label}']:.4g} P({label}>0)={row[f'p_{label}']:.4f}")
+    counts = {label: final[:, i] for label, i in cols.items()} | {"total": final.sum(axis=1)}
+    parts = [f"{name:22s} n={n:6d} {seconds:8.2f} s {n / seconds:10.1f} traj/s"]
+    parts += [f"mean {label}={x.mean():.4g}" for label, x in counts.items()]
     print("  ".join(parts), flush=True)
-    return row
+    return counts, n / seconds
 
 
-def agreement(a: dict[str, float], b: dict[str, float], cols: dict[str, int]) -> str:
-    out = []
-    for label in cols:
-        p = (a[f"p_{label}"] * a["n"] + b[f"p_{label}"] * b["n"]) / (a["n"] + b["n"])
-        z_p = (a[f"p_{label}"] - b[f"p_{label}"]) / math.sqrt(max(p * (1 - p) * (1 / a["n"] + 1 / b["n"]), 1e-12))
-        se = math.sqrt(a[f"var_{label}"] / a["n"] + b[f"var_{label}"] / b["n"])
-        z_m = (a[f"mean_{label}"] - b[f"mean_{label}"]) / se if se > 0 else 0.0
-        out.append(f"P({label}>0) z={z_p:+.2f}, mean {label} z={z_m:+.2f}")
-    se = math.sqrt(a["var_total"] / a["n"] + b["var_total"] / b["n"])
-    out.append(f"mean total z={(a['mean_total'] - b['mean_total']) / se:+.2f}")
-    return "; ".join(out)
+def agreement(a: dict[str, np.ndarray], b: dict[str, np.ndarray], alpha: float) -> bool:
+    """Print every count's P(x > 0) and distribution test (Holm at ``alpha``) and the AD figure; True if all agree."""
+    from oncoresist.engine.agreement import anderson_darling_p, compare_counts
+
+    result = compare_counts(a, b, alpha=alpha)
+    for line in result.lines():
+        print(f"  {line}")
+    ad = ", ".join(f"{k} {anderson_darling_p(a[k], b[k]):.3g}" for k in a)
+    print(f"  Anderson-Darling p (SciPy, clipped to [0.001, 0.25]; a figure, not in the decision): {ad}", flush=True)
+    return result.agree
 
 
 def main() -> None:
@@ -196,32 +196,39 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="engine threads (default: all cores)")
     ap.add_argument("--methods", nargs="+", default=["leap", "tau"])
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--alpha", type=float, default=0.01, help="family-wise level of each engine-vs-peer comparison")
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}, numpy {np.__version__}; date {time.strftime('%Y-%m-%d')}; "
           f"engine threads {args.threads or os.cpu_count()}, peer 1")  # fmt: skip
     ratios: dict[tuple[str, str], float] = {}
-    cols = {"R": 1}
+    agree: list[bool] = []
+    cols = {"S": 0, "R": 1}
     print("== peer scenario")
-    peer = summary("numpy kendall", *run_numpy(args.replicates, args.dt, args.seed), cols)
+    peer, peer_rate = summary("numpy kendall", *run_numpy(args.replicates, args.dt, args.seed), cols)
     for q, method in enumerate(args.methods):
-        ours = summary(f"oncoresist {method}", *run_engine(SCENARIO, args.replicates, args.seed + 1 + q, method, T_END,
-                                                          None, args.threads), cols)  # fmt: skip
-        print(f"agreement numpy vs {method}: {agreement(peer, ours, cols)}")
-        ratios["peer", method] = ours["traj_per_s"] / peer["traj_per_s"]
+        run = run_engine(SCENARIO, args.replicates, args.seed + 1 + q, method, T_END, None, args.threads)
+        ours, rate = summary(f"oncoresist {method}", *run, cols)
+        print(f"agreement numpy vs {method}:")
+        agree.append(agreement(peer, ours, args.alpha))
+        ratios["peer", method] = rate / peer_rate
     r_s, r_r = B - D_DRUG, B - D_RES  # E[R(T)] = u b N0 e^{r_r T} (1 - e^{-(r_r - r_s) T}) / (r_r - r_s)
     mean_r = U * B * N0 * math.exp(r_r * T_END) * (1 - math.exp(-(r_r - r_s) * T_END)) / (r_r - r_s)
     print(f"closed-form mean R at {T_END:.0f} d: {mean_r:.2f}")
     print(f"== EGFR example ({EGFR.name}, {EGFR_DAYS:.0f} days)")
     cols = {"T790M_C797S": 2, "MET_amp": 3, "SCLC": 4}
-    peer = summary("numpy kendall", *run_numpy_model(args.egfr_replicates, args.egfr_dt, args.seed), cols)
+    peer, peer_rate = summary("numpy kendall", *run_numpy_model(args.egfr_replicates, args.egfr_dt, args.seed), cols)
     for q, method in enumerate(args.methods):
-        ours = summary(f"oncoresist {method}", *run_engine(EGFR, args.egfr_replicates, args.seed + 1 + q, method,
-                                                          EGFR_DAYS, [0.0, EGFR_DAYS], args.threads), cols)  # fmt: skip
-        print(f"agreement numpy vs {method}: {agreement(peer, ours, cols)}")
-        ratios["egfr", method] = ours["traj_per_s"] / peer["traj_per_s"]
+        run = run_engine(EGFR, args.egfr_replicates, args.seed + 1 + q, method, EGFR_DAYS, [0.0, EGFR_DAYS],
+                         args.threads)
+        ours, rate = summary(f"oncoresist {method}", *run, cols)
+        print(f"agreement numpy vs {method}:")
+        agree.append(agreement(peer, ours, args.alpha))
+        ratios["egfr", method] = rate / peer_rate
     for (name, method), x in ratios.items():
         print(f"speedup_vs_numpy ({name}, {method}): {x:.2f}")
+    print(f"agreement_all: {'yes' if all(agree) else 'NO'} ({len(agree)} comparisons, each at family-wise alpha "
+          f"{args.alpha:g}, Holm)")
     main_method = args.methods[0]
     print(f"speedup_vs_numpy: {min(ratios['peer', main_method], ratios['egfr', main_method]):.2f}")
 

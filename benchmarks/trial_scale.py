@@ -62,6 +62,20 @@ def _warm_worker(method: str) -> float:
     return time.perf_counter() - t0
 
 
+def _task_summary(stream: list[dict], wall: float) -> dict:
+    """Per worker: batches run, seconds computing them (share of the run's wall time), and the tail (seconds
+    between the first and the last worker finishing its last batch), from the scheduler's task stream."""
+    per: dict[str, list[tuple[float, float]]] = {}
+    for rec in stream:
+        if str(rec.get("key", "")).startswith("trial-batch-"):
+            per.setdefault(rec["worker"], []).extend(
+                (ss["start"], ss["stop"]) for ss in rec["startstops"] if ss["action"] == "compute")
+    busy = {w: sum(b - a for a, b in iv) for w, iv in per.items()}
+    last = [max(b for _, b in iv) for iv in per.values()]
+    return {"tasks_per_worker": [len(iv) for iv in per.values()],
+            "busy_fraction": [busy[w] / wall for w in per], "tail_s": (max(last) - min(last)) if last else 0.0}
+
+
 def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | None, method: str) -> dict:
     from oncoresist.trial.run import run_trial
 
@@ -82,18 +96,22 @@ def _run(spec, out: Path, per_arm: int, seed: int, batch: int, workers: int | No
             with Client(cluster) as c:
                 warm = list(c.run(_warm_worker, method).values())  # each worker's imports and kernel loading
                 cpu0 = sum(c.run(_cpu_s).values())
+                stream0 = time.time()
+                c.get_task_stream(start=stream0)  # makes the scheduler record every task's compute interval
             c0 = _cpu_s()
             load0 = os.getloadavg()[0]
             t0 = time.perf_counter()  # cluster start-up and worker warm-up excluded, as in-process
             run_trial(spec, out_dir=out, patients=per_arm, seed=seed, batch_size=batch, backend="dask",
                       scheduler=cluster.scheduler_address, method=method)
             wall = time.perf_counter() - t0
+            client_cpu = _cpu_s() - c0
             with Client(cluster) as c:
                 mem = list(c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0).values())
-                cpu = sum(c.run(_cpu_s).values()) - cpu0 + _cpu_s() - c0
+                cpu = sum(c.run(_cpu_s).values()) - cpu0 + client_cpu
+                tasks = _task_summary(c.get_task_stream(start=stream0), wall)
             mem.append(_rss_mb())
         return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": mem, "worker_warmup_s": warm,
-                "load_avg": [load0, os.getloadavg()[0]]}
+                "load_avg": [load0, os.getloadavg()[0]], "client_cpu_s": client_cpu, **tasks}
 
 
 def main() -> None:
@@ -167,6 +185,11 @@ def main() -> None:
         print(f"| {r['backend']} | {r['workers']} | {r['patients']} | {r['wall_s']:.1f} | {r['cpu_s']:.0f} "
               f"| {r['cpu_s'] / r['wall_s']:.2f} | {r['patients_per_s']:.0f} | {r['patient_years_per_s']:.0f} | {rss} "
               f"| {load} | {r.get('identical_to_in_process', '–')} |")
+    for r in rows:
+        if "tasks_per_worker" in r:  # where a Dask run's time went: batches per worker, computing share, tail
+            busy = ", ".join(f"{b:.0%}" for b in r["busy_fraction"])
+            print(f"dask_{r['workers']}_workers: batches per worker {r['tasks_per_worker']}, computing {busy} of "
+                  f"the wall time, tail {r['tail_s']:.1f} s, client CPU {r['client_cpu_s']:.1f} s")
     # CPU/wall is the number of cores a run actually got: at most its worker count, less on a shared machine
     for r in rows:
         name = "in_process" if r["backend"] == "in-process" else f"dask_{r['workers']}_workers"

@@ -2,6 +2,12 @@
 
 Family-wise α = 0.01 over the 27 comparisons in this module (Bonferroni). Two-sample comparisons
 with ``ssa`` use independent seeds.
+
+Beside them (session 6), each two-sample comparison with ``ssa`` also tests every count's P(x > 0) and
+whole distribution (``oncoresist.engine.agreement.compare_counts``: Fisher's exact test and a χ² test on
+counts binned by pooled quantiles, valid for heavy tails and ties). Those checks are a second family at
+α = 0.01: Bonferroni over its 6 comparisons, Holm over the tests inside each. The first family's tests
+and levels are unchanged.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from engine.scenarios import birth_death, rich_scenario
 from engine.stats import ALPHA, assert_mean, assert_proportion, assert_variance, z_crit
 from engine.test_reference_results import chi_square_ld, luria_delbruck_scenario, rare_lineage
 from oncoresist.engine import ReplicateParameters, Simulator, simulate
+from oncoresist.engine.agreement import compare_counts
 
 M_TESTS = 27
 P = ALPHA / M_TESTS
+M_DISTRIBUTION = 6  # comparisons in the second family (assert_same_counts calls)
 
 
 def mean_var(n0: int, b: float, d: float, t: float) -> tuple[float, float]:
@@ -31,6 +39,14 @@ def assert_same_mean(a: np.ndarray, b: np.ndarray) -> None:
     """Welch z for equal means of two independent samples."""
     z = (a.mean() - b.mean()) / math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
     assert abs(z) < z_crit(M_TESTS), f"means {a.mean():.4g} vs {b.mean():.4g} (z={z:.2f})"
+
+
+def assert_same_counts(a: np.ndarray, b: np.ndarray, labels: list[str]) -> None:
+    """P(x > 0) and the whole distribution of every column agree (second family: α / M_DISTRIBUTION, Holm)."""
+    a2, b2 = np.asarray(a).reshape(len(a), -1), np.asarray(b).reshape(len(b), -1)
+    result = compare_counts({k: a2[:, i] for i, k in enumerate(labels)}, {k: b2[:, i] for i, k in enumerate(labels)},
+                            alpha=ALPHA / M_DISTRIBUTION)  # fmt: skip
+    assert result.agree, "\n".join(result.lines())
 
 
 def assert_same_proportion(a: np.ndarray, b: np.ndarray) -> None:
@@ -97,6 +113,7 @@ def test_rare_lineage_matches_ssa() -> None:
     for i in range(2):
         assert stats.ks_2samp(ssa[:, i], leap[:, i]).pvalue > P
     assert_same_proportion(ssa[:, 1], leap[:, 1])
+    assert_same_counts(ssa, leap, ["S", "R"])
 
 
 def test_resistant_arrivals_over_a_long_decline() -> None:
@@ -116,6 +133,7 @@ def test_resistant_arrivals_over_a_long_decline() -> None:
     mean_r = u * b * n0 * math.exp(r_r * t) * (1 - math.exp(-(r_r - r_s) * t)) / (r_r - r_s)
     assert_mean(leap[:, 1], mean_r, M_TESTS)
     assert_same_proportion(ssa[:, 1], leap[:, 1])
+    assert_same_counts(ssa, leap, ["S", "R"])
 
 
 def oral_kill(n0: int) -> dict[str, object]:
@@ -140,6 +158,7 @@ def test_time_varying_exposure_mean_and_extinction() -> None:
     assert 0.1 < np.mean(one_leap == 0) < 0.9
     assert_same_proportion(one_ssa, one_leap)
     assert stats.ks_2samp(one_ssa, one_leap).pvalue > P
+    assert_same_counts(one_ssa, one_leap, ["A"])
 
 
 @pytest.mark.parametrize("combination", ["bliss", "loewe"])
@@ -152,6 +171,7 @@ def test_rich_scenario_matches_ssa(combination: str) -> None:
     for i in range(3):
         assert_same_mean(ssa[:, i], leap[:, i])
     assert stats.ks_2samp(ssa[:, 2], leap[:, 2]).pvalue > P
+    assert_same_counts(ssa, leap, ["S", "P", "R"])
 
 
 def test_competition_matches_ssa() -> None:
@@ -161,6 +181,7 @@ def test_competition_matches_ssa() -> None:
     leap = simulate(sc, engine="leap", seed=45, **kw).final.astype(float)
     for i in (0, 2):
         assert_same_mean(ssa[:, i], leap[:, i])
+    assert_same_counts(ssa, leap, ["S", "P", "R"])
 
 
 def test_batch_size_and_thread_invariance() -> None:

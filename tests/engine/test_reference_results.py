@@ -1,6 +1,8 @@
 """Published reference results: Luria–Delbrück, resistance at detection, engine agreement.
 
-Family-wise α = 0.01 over the 12 tests in this module (Bonferroni).
+Family-wise α = 0.01 over the 12 tests in this module (Bonferroni). Beside them (session 6), the tau–ssa
+comparison also tests every count's P(x > 0) and whole distribution (``oncoresist.engine.agreement``), a
+second family at α = 0.01 (Holm over its tests); the first family is unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from scipy import stats
 from engine.scenarios import rich_scenario
 from engine.stats import ALPHA, assert_mean, assert_proportion, z_crit
 from oncoresist.engine import simulate
+from oncoresist.engine.agreement import compare_counts
 
 M_TESTS = 12
 
@@ -117,6 +120,8 @@ def test_tau_matches_ssa_in_distribution() -> None:
         assert stats.ks_2samp(ssa[:, i], tau[:, i]).pvalue > ALPHA / M_TESTS
     table = [[np.sum(ssa[:, 1] == 0), np.sum(ssa[:, 1] > 0)], [np.sum(tau[:, 1] == 0), np.sum(tau[:, 1] > 0)]]
     assert stats.fisher_exact(table).pvalue > ALPHA / M_TESTS
+    result = compare_counts({"S": ssa[:, 0], "R": ssa[:, 1]}, {"S": tau[:, 0], "R": tau[:, 1]}, alpha=ALPHA)
+    assert result.agree, "\n".join(result.lines())
 
 
 def test_ode_is_the_mean_of_the_stochastic_engines() -> None:
