@@ -43,7 +43,7 @@ def _mechanism(mid: str | None, kb: Knowledge | None) -> tuple[str, str]:
     return (m.name, m.description) if m else (mid.replace("_", " "), "")
 
 
-_STATUS_TEXT = {
+STATUS_TEXT = {
     "decisive": "decided the verdict",
     "tied": "tied with contrary evidence",
     "outweighed": "outweighed by stronger contrary evidence",
@@ -53,7 +53,7 @@ _STATUS_TEXT = {
 }
 
 
-def _databases_text(f: dict[str, Any]) -> str:
+def databases_text(f: dict[str, Any]) -> str:
     """``curated 1, civic 3 (EID12, EID34, ...), cgi 2``."""
     parts = []
     for db, d in f["databases"].items():
@@ -73,8 +73,8 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
         d = f.to_dict()
         findings.append({**d, "mechanism_name": name, "mechanism_description": desc,
                          "source_links": _sources(f.sources, kb), "tumors": f.tumors,
-                         "status_text": _STATUS_TEXT.get(f.status, f.status),
-                         "databases_text": _databases_text(d)})  # fmt: skip
+                         "status_text": STATUS_TEXT.get(f.status, f.status),
+                         "databases_text": databases_text(d)})  # fmt: skip
     groups: dict[str, list[dict[str, Any]]] = {}
     for fd in findings:
         groups.setdefault(fd["alteration"], []).append(fd)
@@ -210,7 +210,7 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
         for f in result.findings:
             eff = {"resistance": "red", "reduced_sensitivity": "yellow", "sensitivity": "green"}[f.effect]
             t.add_row(f.alteration, f"[{eff}]{f.effect}[/]", ", ".join(f.drugs), f.mechanism or "-",
-                      f.evidence_level, f.tumor_relation, f.status, _databases_text(f.to_dict()))  # fmt: skip
+                      f.evidence_level, f.tumor_relation, f.status, databases_text(f.to_dict()))  # fmt: skip
         console.print(t)
     elif not result.verdict_reason or "no knowledge applies" not in result.verdict_reason:
         console.print("No knowledge applies to these alterations for the drug(s) given.")
