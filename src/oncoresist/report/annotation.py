@@ -103,11 +103,15 @@ def to_html(result: AnnotationResult, knowledge: Knowledge | None = None) -> str
     return env.get_template("annotation.html.j2").render(**_context(result, knowledge))
 
 
-def write_html(result: AnnotationResult, path: str | Path, knowledge: Knowledge | None = None) -> Path:
-    """Write :func:`to_html` to ``path`` atomically."""
-    from oncoresist._io import write_text_atomic
+HTML_SUFFIXES = (".html", ".htm")
 
-    return write_text_atomic(path, to_html(result, knowledge))
+
+def write_html(result: AnnotationResult, path: str | Path, knowledge: Knowledge | None = None) -> Path:
+    """Write :func:`to_html` to ``path`` atomically (``path`` is checked first; errors name ``html``)."""
+    from oncoresist._io import check_output_file, write_text_atomic
+
+    dest = check_output_file(path, param="html", suffixes=HTML_SUFFIXES)
+    return write_text_atomic(dest, to_html(result, knowledge))
 
 
 def _md_escape(text: str) -> str:
