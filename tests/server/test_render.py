@@ -71,7 +71,7 @@ def test_finding_details_are_readable(kb) -> None:  # type: ignore[no-untyped-de
     assert l858r["mechanism"] is None and l858r["mechanism_name"] == ""
     assert l858r["databases_text"].startswith("curated 1 (egfr-l858r-erlotinib-sensitivity)")
     assert f"Evidence ({l858r['n_evidence']}): curated 1" in html
-    assert "decided the verdict" in html and "tumour: same" in html
+    assert "decided the verdict" in html and "evidence in this tumour type" in html
     raw = next(f for f in res.to_dict()["findings"] if f["alteration"] == "EGFR L858R")
     assert len(l858r["evidence_rows"]) == len(raw["evidence"]) > 0
     assert "<details class=\"evidence\">" in html and "<th scope=\"col\">tumour relation</th>" in html

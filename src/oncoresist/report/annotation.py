@@ -53,6 +53,18 @@ STATUS_TEXT = {
 }
 
 
+TUMOR_RELATION_TEXT = {
+    "any": "evidence from any tumour type",
+    "same": "evidence in this tumour type",
+    "ancestor": "evidence in a broader tumour type",
+    "descendant": "evidence in a subtype",
+    "sibling": "evidence in a related tumour type (lower standing)",
+    "unrelated": "evidence in another tumour type (lower standing)",
+    "not_assessed": "tumour type not given",
+}
+"""A finding's ``tumor_relation`` (docs/annotate.md, "Tumour type") in words for the reports."""
+
+
 def databases_text(f: dict[str, Any]) -> str:
     """``curated 1, civic 3 (EID12, EID34, ...), cgi 2``."""
     parts = []
@@ -74,6 +86,7 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
         findings.append({**d, "mechanism_name": name, "mechanism_description": desc,
                          "source_links": _sources(f.sources, kb), "tumors": f.tumors,
                          "status_text": STATUS_TEXT.get(f.status, f.status),
+                         "tumor_relation_text": TUMOR_RELATION_TEXT.get(f.tumor_relation, f.tumor_relation),
                          "databases_text": databases_text(d)})  # fmt: skip
     groups: dict[str, list[dict[str, Any]]] = {}
     for fd in findings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from oncoresist.report.annotation import DISCLAIMER, STATUS_TEXT, databases_text, source_url
+from oncoresist.report.annotation import DISCLAIMER, STATUS_TEXT, TUMOR_RELATION_TEXT, databases_text, source_url
 
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
@@ -63,7 +63,8 @@ def _finding_meta(f: dict[str, Any]) -> list[str]:
     if f.get("status"):
         out.append(STATUS_TEXT.get(str(f["status"]), str(f["status"])))
     if f.get("tumor_relation"):
-        out.append(f"tumour: {str(f['tumor_relation']).replace('_', ' ')}")
+        rel = str(f["tumor_relation"])
+        out.append(TUMOR_RELATION_TEXT.get(rel, f"tumour: {rel.replace('_', ' ')}"))
     if f.get("regimen"):
         out.append("regimen-level evidence")
     if f.get("standing") not in (None, "", "applies"):
