@@ -92,3 +92,13 @@ def test_twin_strategy_table_says_which_progression_it_counts() -> None:
     assert "{'entropy'" not in res.stdout
     assert _seed_text({"entropy": "12345", "spawn_key": [], "pool_size": 4}) == "12345"
     assert _seed_text(7) == "7"
+
+
+def test_kb_show_keeps_controlled_words_whole_in_the_fact_table() -> None:
+    """Before, at 120 columns: 'on_target_mutat' / 'ion' and 'lineage_plastic' / 'ity' on two lines."""
+    res = runner.invoke(app, ["kb", "show", "osimertinib", "--limit", "6"], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    rows = [ln for ln in res.stdout.splitlines() if ln.startswith("│")]
+    assert any("│ on_target_mutation │" in ln for ln in rows)
+    assert any("│ lineage_plasticity │" in ln for ln in rows)
+    assert not any("on_target_mutat " in ln or "│ ion " in ln for ln in rows)
