@@ -202,3 +202,12 @@ def test_gzip_upload_says_what_to_do(client: TestClient, upload_dir: Path, name:
     assert err.startswith(f"{name}: compressed uploads are not accepted") and "gunzip" in err
     assert "oncoresist annotate --maf" in err and r.json()["field"] == "file"
     assert not any(upload_dir.iterdir())
+
+
+def test_an_unknown_result_is_404_not_a_field_error(client: TestClient) -> None:
+    """Before: /results/<expired id>.html answered 422 "field 'result': ..." as if a form field were wrong."""
+    for url in ("/results/nope.html", "/results/nope.json", "/results/nope.tsv", "/results/nope/0.html"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r.status_code)
+        assert "not (or no longer) kept by the server; annotate again" in r.text
+        assert "field 'result'" not in r.text

@@ -180,3 +180,12 @@ def test_api_docs_render_every_endpoint(page: Page) -> None:
     page.locator(".opblock-summary-path", has_text="/api/v1/annotate").click()
     expect(page.locator(".opblock-body").first).to_contain_text("multipart/form-data")
     _shot(page, "api-docs")
+
+
+def test_pages_load_without_browser_errors(page: Page) -> None:
+    """Before: every page logged a 404 for /favicon.ico in the console."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in ("/", "/twin", "/explain?q=EGFR+T790M"):
+        page.goto(url, wait_until="networkidle")
+    assert errors == []

@@ -33,6 +33,12 @@ class NotFoundNameError(UnknownNameError):
     """An unknown name in a knowledge look-up (HTTP 404 rather than 422)."""
 
 
+class UnknownResultError(OncoresistError):
+    """A result id the server does not hold (expired or never made): HTTP 404."""
+
+    field = "result"
+
+
 class FieldError(OncoresistError):
     """Bad input in one named request field (HTTP 422)."""
 
