@@ -121,3 +121,18 @@ def test_downgrade_rewrites_31_constructs() -> None:
     assert out["file"] == {"type": "string", "format": "binary"}
     assert doc["openapi"] == "3.1.0"  # the input is not changed
     assert swagger_ui_major("/x/vendor/swagger-ui-4.15.5") == 4 and swagger_ui_major("/x/vendor") is None
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_announced(runs: list[dict[str, Any]]) -> None:
+    """Before: 'serving http://...' was printed, then uvicorn logged five lines and exited 3."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert r.exit_code == 2 and not runs
+    assert "serving" not in r.stdout
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: --port: 127.0.0.1:{port} cannot be used"), r.stderr
