@@ -188,3 +188,26 @@ def test_token_required_off_loopback(kb, tmp_path: Path) -> None:  # type: ignor
         assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
         assert c.get("/").status_code == 200  # the cookie is kept by the client
         assert c.get("/openapi.json").json()["security"] == [{"bearer": []}]
+
+
+@pytest.mark.parametrize("name", ["cohort.maf.gz", "cohort.maf"])
+def test_gzip_upload_says_what_to_do(client: TestClient, upload_dir: Path, name: str) -> None:
+    """Before: 'cannot tell the format of cohort.maf.gz' (or 'a binary file') for the MAF the CLI reads."""
+    import gzip
+
+    data = gzip.compress(maf_text([("EGFR", "p.T790M", "Missense_Mutation", "S1")]).encode())
+    r = client.post("/api/v1/annotate", files={"file": (name, data, "application/gzip")}, data={"drug": "erlotinib"})
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err.startswith(f"{name}: compressed uploads are not accepted") and "gunzip" in err
+    assert "oncoresist annotate --maf" in err and r.json()["field"] == "file"
+    assert not any(upload_dir.iterdir())
+
+
+def test_an_unknown_result_is_404_not_a_field_error(client: TestClient) -> None:
+    """Before: /results/<expired id>.html answered 422 "field 'result': ..." as if a form field were wrong."""
+    for url in ("/results/nope.html", "/results/nope.json", "/results/nope.tsv", "/results/nope/0.html"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r.status_code)
+        assert "not (or no longer) kept by the server; annotate again" in r.text
+        assert "field 'result'" not in r.text

@@ -168,3 +168,24 @@ def test_twin_job_runs_to_completion(page: Page) -> None:
     assert page.evaluate("document.querySelector('figure img').naturalWidth") > 100
     expect(page.get_by_role("note")).to_contain_text("not a medical device")
     _shot(page, "twin-job")
+
+
+def test_api_docs_render_every_endpoint(page: Page) -> None:
+    """/docs used to show only "Unable to render this definition" (Swagger UI 4 given OpenAPI 3.1)."""
+    page.goto("/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=20000)
+    assert "Unable to render" not in page.content()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/annotate" in paths and "/api/v1/twin" in paths and len(paths) >= 10
+    page.locator(".opblock-summary-path", has_text="/api/v1/annotate").click()
+    expect(page.locator(".opblock-body").first).to_contain_text("multipart/form-data")
+    _shot(page, "api-docs")
+
+
+def test_pages_load_without_browser_errors(page: Page) -> None:
+    """Before: every page logged a 404 for /favicon.ico in the console."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in ("/", "/twin", "/explain?q=EGFR+T790M"):
+        page.goto(url, wait_until="networkidle")
+    assert errors == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -67,3 +69,70 @@ def test_docs_are_served_without_network(client: TestClient) -> None:
     assert page.status_code == 200 and "/docs-static/swagger-ui-bundle.js" in page.text and "cdn." not in page.text
     assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "oncoresist"
+
+
+def _all_nodes(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from _all_nodes(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _all_nodes(v)
+
+
+def test_docs_page_reads_a_schema_the_packaged_swagger_ui_can_render(client: TestClient) -> None:
+    """Swagger UI 4 (swagger-ui-bundle) shows "Unable to render this definition" for OpenAPI 3.1."""
+    import swagger_ui_bundle
+
+    from oncoresist.server.openapi30 import swagger_ui_major
+
+    page = client.get("/docs").text
+    url = re.search(r"url: '([^']+)'", page)
+    assert url is not None
+    doc = client.get(url.group(1)).json()
+    full = client.get("/openapi.json").json()
+    assert full["openapi"].startswith("3.1")  # API clients keep the 3.1 document
+    major = swagger_ui_major(swagger_ui_bundle.swagger_ui_path)
+    if major is not None and major < 5:
+        assert doc["openapi"].startswith("3.0."), doc["openapi"]
+        nodes = list(_all_nodes(doc))
+        assert not any(isinstance(n, dict) and n.get("type") == "null" for n in nodes)
+        assert not any(isinstance(n, dict) and "const" in n and "type" in n for n in nodes)
+    assert set(doc["paths"]) == set(full["paths"]) and len(doc["paths"]) >= 10
+    assert set(doc["components"]["schemas"]) == set(full["components"]["schemas"])
+
+
+def test_downgrade_rewrites_31_constructs() -> None:
+    from oncoresist.server.openapi30 import downgrade, swagger_ui_major
+
+    doc = {"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"X": {"type": "object", "properties": {
+        "seed": {"anyOf": [{"type": "integer", "exclusiveMinimum": 0}, {"type": "null"}], "title": "Seed"},
+        "ref": {"anyOf": [{"$ref": "#/components/schemas/Y"}, {"type": "null"}]},
+        "kind": {"const": "maf", "type": "string"},
+        "many": {"type": ["string", "null"], "examples": ["a", "b"]},
+        "file": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}}
+    out = downgrade(doc)["components"]["schemas"]["X"]["properties"]
+    assert out["seed"] == {"type": "integer", "minimum": 0, "exclusiveMinimum": True, "title": "Seed",
+                           "nullable": True}
+    assert out["ref"] == {"anyOf": [{"$ref": "#/components/schemas/Y"}], "nullable": True}
+    assert out["kind"] == {"enum": ["maf"], "type": "string"}
+    assert out["many"] == {"type": "string", "nullable": True, "example": "a"}
+    assert out["file"] == {"type": "string", "format": "binary"}
+    assert doc["openapi"] == "3.1.0"  # the input is not changed
+    assert swagger_ui_major("/x/vendor/swagger-ui-4.15.5") == 4 and swagger_ui_major("/x/vendor") is None
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_announced(runs: list[dict[str, Any]]) -> None:
+    """Before: 'serving http://...' was printed, then uvicorn logged five lines and exited 3."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert r.exit_code == 2 and not runs
+    assert "serving" not in r.stdout
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: --port: 127.0.0.1:{port} cannot be used"), r.stderr

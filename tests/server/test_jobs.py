@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from fastapi.testclient import TestClient
@@ -49,6 +50,8 @@ def test_twin_job_runs_to_completion_with_result_and_report(client: TestClient) 
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     page = client.get(f"/twin/jobs/{job['id']}")
     assert page.status_code == 200 and "Origin of every number" in page.text and "continuous" in page.text
+    state_line = page.text[page.text.index("State:"):].split("</p>", 1)[0]
+    assert "done · done" not in " ".join(re.sub(r"<[^>]+>", " ", state_line).split())  # the stage repeated the state
 
 
 def test_cancel_a_running_job_ends_it_and_removes_its_folder(client: TestClient) -> None:

@@ -33,7 +33,8 @@ def test_new_keys_are_shown_not_dropped(kb) -> None:  # type: ignore[no-untyped-
     v = annotation_view(later, kb)
     assert v["conflicts"][0] == ["alteration", "side", "evidence_level", "sources"]
     generic = [k for k, _, _ in v["generic"]]
-    assert generic[-1] == "aggregation" and "verdict_reason" in generic  # keys the page has no section for
+    assert generic[-1] == "aggregation"  # a key the page has no section for
+    assert "verdict_reason" not in generic  # shown under the verdict (see test_finding_details_are_readable)
     html = make_templates(kb.version).get_template("_annotation.html").render(v=v, idx=0)
     assert "Conflicting evidence" in html and "sensitivity" in html and "PMID:00000001" in html
     assert "aggregation" in html and "groups: 2" in html
@@ -56,3 +57,22 @@ def test_page_escapes_user_text(client: TestClient) -> None:
     r = client.post("/annotate", data={"alterations": "<img src=x onerror=alert(1)>", "drug": "erlotinib"})
     assert r.status_code == 422
     assert "<img src=x" not in r.text and "&lt;img src=x" in r.text
+
+
+def test_finding_details_are_readable(kb) -> None:  # type: ignore[no-untyped-def]
+    """Before: each finding dumped its raw ``evidence`` list and ``databases`` dict as one wall of
+    ``fact_id: …; database: …`` text, and a sensitivity finding read "· None (primary)"."""
+    res = annotate(["EGFR L858R", "EGFR T790M"], drug="erlotinib", tumor="NSCLC", knowledge=kb)
+    v = annotation_view(res, kb)
+    html = make_templates(kb.version).get_template("_annotation.html").render(v=v, idx=0)
+    assert "fact_id:" not in html and "'records'" not in html and "records: " not in html
+    assert "<b>None</b>" not in html and "None (primary)" not in html
+    l858r = next(g for g in v["groups"] if g["alteration"] == "EGFR L858R")["findings"][0]
+    assert l858r["mechanism"] is None and l858r["mechanism_name"] == ""
+    assert l858r["databases_text"].startswith("curated 1 (egfr-l858r-erlotinib-sensitivity)")
+    assert f"Evidence ({l858r['n_evidence']}): curated 1" in html
+    assert "decided the verdict" in html and "evidence in this tumour type" in html
+    raw = next(f for f in res.to_dict()["findings"] if f["alteration"] == "EGFR L858R")
+    assert len(l858r["evidence_rows"]) == len(raw["evidence"]) > 0
+    assert "<details class=\"evidence\">" in html and "<th scope=\"col\">tumour relation</th>" in html
+    assert res.verdict_reason and res.verdict_reason in html

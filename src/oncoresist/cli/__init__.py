@@ -11,9 +11,11 @@ import importlib
 import typer
 
 from oncoresist._version import __version__
+from oncoresist.cli._common import OneLineErrorGroup
 
 app = typer.Typer(
     name="oncoresist",
+    cls=OneLineErrorGroup,
     help="Cancer drug resistance: knowledge base, annotator, evolution engine and virtual trials. "
     "Research software, not a medical device.",
     no_args_is_help=True,

@@ -5,22 +5,40 @@ Every command body runs inside :func:`error_boundary`: an :class:`OncoresistErro
 never a traceback. Library messages name *parameters* (``t_end: …``); the boundary
 rewrites a leading parameter name into the command's flag (``--t-end: …``), using the
 command's own options plus an explicit ``flags`` map for library names that differ
-(``out_dir`` → ``--out``).
+(``out_dir`` → ``--out``). A message that names no parameter but quotes a value the user
+gave to one option (``unknown drug 'erlotinb'``) is prefixed with that option's flag.
+
+Errors Click finds while parsing (an out-of-range ``--replicates``, a missing ``--drugs``,
+an unknown option) go through :class:`OneLineErrorGroup`: the same one line and exit code 2,
+instead of Click's boxed usage text.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
+import re
 import sys
 import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar, get_origin, overload
 
 import typer
+from typer.core import TyperGroup
 
-from oncoresist.errors import OncoresistError, one_line, validation_message
+from oncoresist.errors import OncoresistError, UnknownNameError, one_line, validation_message
 
+
+def _click_exceptions() -> Any:
+    """The exceptions of the Click that Typer runs on: vendored as ``typer._click`` in recent Typer, else click."""
+    try:
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover - Typer before it vendored Click
+        return importlib.import_module("click.exceptions")
+
+
+click = _click_exceptions()
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -76,12 +94,62 @@ def flag_map(func: Callable[..., Any], extra: Mapping[str, str] | None = None) -
     return out
 
 
-def user_message(exc: BaseException, flags: Mapping[str, str] | None = None) -> str:
-    """The one-line message for a user error, with a leading parameter name spelt as its flag."""
+_QUOTED = re.compile(r"'([^']+)'")
+
+# what to do about an unknown name, when the knowledge had no close name to suggest
+_NAME_HINTS = {
+    "tumor type": "give an OncoTree code or name, e.g. NSCLC, LUAD, AML or 'Non-Small Cell Lung Cancer'",
+    "drug": "give a generic or brand name, e.g. osimertinib or Tagrisso ('oncoresist kb show NAME' looks one up)",
+    "gene": "give an HGNC symbol or alias, e.g. EGFR",
+}
+
+
+def _tokens(value: Any) -> set[str]:
+    """The lower-cased values a user gave one option: the whole value and its comma/plus-separated parts."""
+    items = value if isinstance(value, list | tuple) else [value]
+    out: set[str] = set()
+    for item in items:
+        if isinstance(item, str) or hasattr(item, "__fspath__"):
+            text = str(item).strip().lower()
+            out.add(text)
+            out.update(t.strip() for t in re.split(r"[,+]", text) if t.strip())
+    return out
+
+
+def _param_quoting(text: str, given: Mapping[str, Any]) -> str | None:
+    """The one parameter whose given value the message quotes first (``unknown drug 'x'``), if exactly one."""
+    m = _QUOTED.search(text)
+    if m is None:
+        return None
+    quoted = m.group(1).strip().lower()
+    hits = [name for name, value in given.items() if value is not None and quoted in _tokens(value)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def user_message(exc: BaseException, flags: Mapping[str, str] | None = None,
+                 given: Mapping[str, Any] | None = None) -> str:
+    """The one-line message for a user error, naming the command-line flag at fault.
+
+    A leading parameter name (``param: …`` or ``param must …``) is spelt as its flag; a message that
+    names none but quotes a value given to one option gets that option's flag in front. An unknown
+    name without a suggestion gets a hint on what to give instead.
+    """
     text = one_line(exc)
+    if isinstance(exc, UnknownNameError) and not exc.suggestions and exc.kind in _NAME_HINTS:
+        text = f"{text}; {_NAME_HINTS[exc.kind]}"
+    if not flags:
+        return text
     param = getattr(exc, "param", None)
-    if flags and isinstance(param, str) and param in flags and text.startswith(f"{param}:"):
-        text = flags[param] + text[len(param):]
+    candidates = [param] if isinstance(param, str) else []
+    candidates += [name for name in flags if name not in candidates]
+    for name in candidates:
+        if name in flags and (text.startswith(f"{name}:") or text.startswith(f"{name} ")):
+            return flags[name] + text[len(name):]
+    if any(text.startswith(f"{flag}:") or text.startswith(f"{flag} ") for flag in flags.values()):
+        return text
+    hit = _param_quoting(text, given or {})
+    if hit is not None and hit in flags:
+        return f"{flags[hit]}: {text}"
     return text
 
 
@@ -117,7 +185,7 @@ def error_boundary(func: Callable[P, R] | None = None, /, *, flags: Mapping[str,
             try:
                 return fn(*args, **kwargs)
             except OncoresistError as exc:
-                fail(user_message(exc, names), getattr(exc, "exit_code", 2))
+                fail(user_message(exc, names, kwargs), getattr(exc, "exit_code", 2))
             except ValidationError as exc:  # a library boundary that forgot to convert
                 fail(validation_message(exc))
             except OSError as exc:  # missing input, unreadable file, full disk, bad gzip
@@ -135,4 +203,46 @@ def error_boundary(func: Callable[P, R] | None = None, /, *, flags: Mapping[str,
     return decorate(func) if func is not None else decorate
 
 
-__all__ = ["console", "err_console", "error_boundary", "fail", "flag_map", "user_message"]
+def usage_message(exc: Any) -> str:
+    """Click's parse error on one line: the flag (or ARGUMENT), what is wrong, and where the help is."""
+    text = one_line(exc.format_message())
+    param = getattr(exc, "param", None)
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param is not None:
+        opts = [o for o in (getattr(param, "opts", None) or []) if o.startswith("--")]
+        name = opts[0] if opts else str(getattr(param, "name", "") or "").upper()
+        if name:
+            text = f"{name}: {one_line(exc.message).removeprefix('Value error, ')}"
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        text = f"{text.rstrip('.')} (see '{ctx.command_path} {ctx.help_option_names[0]}')"
+    return text
+
+
+class OneLineErrorGroup(TyperGroup):
+    """The root command group: a parse error is one line on stderr and exit code 2, like every user error.
+
+    Help (``--help``, or a command run without arguments) is printed as before.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:  # a caller that handles Click's exceptions itself
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except click.NoArgsIsHelpError as exc:  # the help is already printed
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            sys.stderr.write(f"error: {usage_message(exc)}\n")
+            sys.exit(2)
+        except click.ClickException as exc:
+            sys.stderr.write(f"error: {one_line(exc.format_message())}\n")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("error: aborted; no output was written\n")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+__all__ = ["OneLineErrorGroup", "console", "err_console", "error_boundary", "fail", "flag_map", "usage_message",
+           "user_message"]

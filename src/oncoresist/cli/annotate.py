@@ -55,6 +55,11 @@ def annotate(
 
     for alt in alterations or ():
         _refuse_file_path(alt)
+    if html is not None:
+        from oncoresist._io import check_output_file
+        from oncoresist.report.annotation import HTML_SUFFIXES
+
+        check_output_file(html, param="html", suffixes=HTML_SUFFIXES)
     kb = load_for_command(knowledge)
     inputs = collect_inputs(
         kb, alterations=alterations or (), profile=profile, maf=maf, vcf=vcf, table=table, sample=sample
@@ -128,4 +133,5 @@ def _batch(inputs: Inputs, drug: list[str] | None, tumor: str | None, out: Path,
         bar.update(task, completed=len(results))
     n = write_results(results, out)
     counts = Counter(r.verdict for r in results)
-    typer.echo(f"wrote {n} samples to {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+    typer.echo(f"wrote {n} sample{'' if n == 1 else 's'} to {out}: "
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -32,15 +33,19 @@ def fit_cmd(
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
 ) -> None:
     """Fit the resistance-aware model (emcee) and/or classical growth laws; print the forecast."""
-    from oncoresist._io import write_text_atomic
+    from oncoresist._io import check_output_file, write_text_atomic
     from oncoresist.fit.api import fit_series
     from oncoresist.fit.io import read_series
     from oncoresist.random import as_seed_sequence
 
+    if html is not None:
+        check_output_file(html, param="html", suffixes=(".html", ".htm"))
     s = read_series(series)
     ss = as_seed_sequence(seed)
-    result, fitter = fit_series(s, model=model, forecast_days=forecast_days, seed=ss,
-                                imaging_target=imaging_target, resistance_targets=resistance_target or None)
+    with warnings.catch_warnings():  # ArviZ announces its refactor with a FutureWarning on import
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"arviz(\.|$)")
+        result, fitter = fit_series(s, model=model, forecast_days=forecast_days, seed=ss,
+                                    imaging_target=imaging_target, resistance_targets=resistance_target or None)
     if html is not None:
         from oncoresist.fit.html import render_html
 
@@ -59,6 +64,17 @@ def fit_cmd(
         for w in result["resistance"]["warnings"]:
             out.print(f"warning: {w}")
     for name, f in result["laws"].items():
-        out.print(f"{name}: AIC {f['aic']}, params {f['params']}")
+        out.print(law_line(name, f), soft_wrap=True)  # one line per law, wrapped by the terminal if at all
     if html is not None:
         out.print(f"wrote {html}")
+
+
+def law_line(name: str, fit: dict[str, object]) -> str:
+    """One classical law's fit on one line: ``gompertz: AIC -38.11; v0 1.002, alpha 0.01893, beta -0.02857``."""
+    aic = fit.get("aic")
+    params = fit.get("params")
+    values = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                       for k, v in (params.items() if isinstance(params, dict) else []))
+    aic_text = f"{aic:.2f}" if isinstance(aic, float) else str(aic)
+    flag = "" if fit.get("converged", True) else " (NOT converged)"
+    return f"{name}: AIC {aic_text}{flag}; {values}"

@@ -270,8 +270,12 @@ def _facts_table(title: str, rows: list[dict[str, Any]], total: int) -> Any:
 
     more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
     table = Table(title=f"{title}{more}", show_lines=False)
+    # the short controlled words stay whole (a mechanism class folded as "on_target_mutat / ion" reads badly);
+    # the free text and the source lists wrap
     for col in ("alteration(s)", "drugs", "effect", "mechanism", "tumours", "level", "sources", "record"):
-        table.add_column(col, overflow="fold")
+        whole = col in ("effect", "mechanism", "level")
+        table.add_column(col, overflow="ellipsis" if whole else "fold", no_wrap=whole,
+                         ratio=None if whole else (2 if col == "sources" else 1))
     for f in rows:
         mech = f["mechanism"] + ("*" if f["mechanism_inferred"] else "")
         cells = [

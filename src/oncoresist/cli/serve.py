@@ -38,6 +38,7 @@ def serve(
 
     from oncoresist.server import TOKEN_ENV, ServerSettings, create_app, is_loopback
 
+    _check_port_free(host, port)  # before announcing the address (uvicorn would log 5 lines and exit 3)
     tok = token or os.environ.get(TOKEN_ENV) or None
     generated = False
     if tok is None and not is_loopback(host):
@@ -54,3 +55,30 @@ def serve(
         typer.echo(f"access token required ({origin}): {tok}")
         typer.echo(f"  API: 'Authorization: Bearer {tok}'; browser: open {where}/?token={tok} once")
     uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=False, server_header=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse, as a user error naming --port, an address another process already listens on."""
+    import errno
+    import socket
+
+    from oncoresist.errors import InvalidArgument
+
+    if port == 0:  # the system picks a free port
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise InvalidArgument(f"--host: cannot resolve {host!r} ({exc.strerror or exc}); give an address such as "
+                              "127.0.0.1 or 0.0.0.0", param="host") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EACCES):  # e.g. an address of another machine: uvicorn says
+                return
+            raise InvalidArgument(f"--port: {host}:{port} cannot be used ({exc.strerror or exc}); another server may "
+                                  f"be running there: choose another port, e.g. --port {port + 1}",
+                                  param="port") from None

@@ -69,6 +69,7 @@ def twin(
     from oncoresist.twin import TwinDefaults, build_twin
     from oncoresist.twin.export import build_to_dict, write_scenario
 
+    _check_outputs(html=html, out_scenario=out_scenario)  # before minutes of calibration, not after
     cohort_choice = cohort.strip().lower()
     if cohort_choice not in ("derived", "assumed"):
         raise OncoresistError(f"--cohort: {cohort!r} is not a cohort; use derived or assumed")
@@ -157,6 +158,21 @@ def twin(
         console().print(f"report written to {html}")
 
 
+def _check_outputs(*, html: Path | None, out_scenario: Path | None) -> None:
+    """Refuse an output path that cannot be written, naming its flag, before any work."""
+    from oncoresist._io import check_output_file
+
+    if html is not None:
+        check_output_file(html, param="html", suffixes=(".html", ".htm"))
+    if out_scenario is not None:
+        check_output_file(out_scenario, param="out_scenario")
+
+
+def _seed_text(seed: object) -> str:
+    """A recorded seed as the user passes it back (``--seed N``): its entropy, not the record's dict."""
+    return str(seed.get("entropy", seed)) if isinstance(seed, dict) else str(seed)
+
+
 def _calibration_dict(cal: object) -> dict[str, object]:
     from oncoresist.twin.calibrate import Calibration
 
@@ -186,7 +202,7 @@ def _print_calibration(cal: object) -> None:
 
     assert isinstance(cal, Calibration)
     table = Table(title=f"Calibration on continuous {cal.drug}: share of progressions vs published "
-                        f"({cal.patients} patients, seed {cal.seed}, {cal.iterations} step(s), "
+                        f"({cal.patients} patients, seed {_seed_text(cal.seed)}, {cal.iterations} step(s), "
                         f"{'converged' if cal.converged else 'NOT converged'})")
     for col in ("cell type", "role", "published", "simulated", "rate x", "source"):
         table.add_column(col)
@@ -247,7 +263,9 @@ def _print_comparison(cmp: object) -> None:
     def m(v: float) -> str:
         return "NR" if v is None or not math.isfinite(v) else f"{v:.1f}"
 
-    table = Table(title="Median time to progression per strategy (months, 95% CI)")
+    table = Table(title="First progression by each strategy's own rule (months, 95% CI)",
+                  caption="Adaptive therapy's own rule differs from RECIST PD; the ranking below uses RECIST "
+                          "for every strategy.")
     for col in ("strategy", "N", "progressions", "median (95% CI)", "ctDNA lead (days)"):
         table.add_column(col)
     for arm, r in cmp.summary.iterrows():

@@ -43,7 +43,7 @@ def _mechanism(mid: str | None, kb: Knowledge | None) -> tuple[str, str]:
     return (m.name, m.description) if m else (mid.replace("_", " "), "")
 
 
-_STATUS_TEXT = {
+STATUS_TEXT = {
     "decisive": "decided the verdict",
     "tied": "tied with contrary evidence",
     "outweighed": "outweighed by stronger contrary evidence",
@@ -53,7 +53,19 @@ _STATUS_TEXT = {
 }
 
 
-def _databases_text(f: dict[str, Any]) -> str:
+TUMOR_RELATION_TEXT = {
+    "any": "evidence from any tumour type",
+    "same": "evidence in this tumour type",
+    "ancestor": "evidence in a broader tumour type",
+    "descendant": "evidence in a subtype",
+    "sibling": "evidence in a related tumour type (lower standing)",
+    "unrelated": "evidence in another tumour type (lower standing)",
+    "not_assessed": "tumour type not given",
+}
+"""A finding's ``tumor_relation`` (docs/annotate.md, "Tumour type") in words for the reports."""
+
+
+def databases_text(f: dict[str, Any]) -> str:
     """``curated 1, civic 3 (EID12, EID34, ...), cgi 2``."""
     parts = []
     for db, d in f["databases"].items():
@@ -73,8 +85,9 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
         d = f.to_dict()
         findings.append({**d, "mechanism_name": name, "mechanism_description": desc,
                          "source_links": _sources(f.sources, kb), "tumors": f.tumors,
-                         "status_text": _STATUS_TEXT.get(f.status, f.status),
-                         "databases_text": _databases_text(d)})  # fmt: skip
+                         "status_text": STATUS_TEXT.get(f.status, f.status),
+                         "tumor_relation_text": TUMOR_RELATION_TEXT.get(f.tumor_relation, f.tumor_relation),
+                         "databases_text": databases_text(d)})  # fmt: skip
     groups: dict[str, list[dict[str, Any]]] = {}
     for fd in findings:
         groups.setdefault(fd["alteration"], []).append(fd)
@@ -103,11 +116,15 @@ def to_html(result: AnnotationResult, knowledge: Knowledge | None = None) -> str
     return env.get_template("annotation.html.j2").render(**_context(result, knowledge))
 
 
-def write_html(result: AnnotationResult, path: str | Path, knowledge: Knowledge | None = None) -> Path:
-    """Write :func:`to_html` to ``path`` atomically."""
-    from oncoresist._io import write_text_atomic
+HTML_SUFFIXES = (".html", ".htm")
 
-    return write_text_atomic(path, to_html(result, knowledge))
+
+def write_html(result: AnnotationResult, path: str | Path, knowledge: Knowledge | None = None) -> Path:
+    """Write :func:`to_html` to ``path`` atomically (``path`` is checked first; errors name ``html``)."""
+    from oncoresist._io import check_output_file, write_text_atomic
+
+    dest = check_output_file(path, param="html", suffixes=HTML_SUFFIXES)
+    return write_text_atomic(dest, to_html(result, knowledge))
 
 
 def _md_escape(text: str) -> str:
@@ -210,7 +227,7 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
         for f in result.findings:
             eff = {"resistance": "red", "reduced_sensitivity": "yellow", "sensitivity": "green"}[f.effect]
             t.add_row(f.alteration, f"[{eff}]{f.effect}[/]", ", ".join(f.drugs), f.mechanism or "-",
-                      f.evidence_level, f.tumor_relation, f.status, _databases_text(f.to_dict()))  # fmt: skip
+                      f.evidence_level, f.tumor_relation, f.status, databases_text(f.to_dict()))  # fmt: skip
         console.print(t)
     elif not result.verdict_reason or "no knowledge applies" not in result.verdict_reason:
         console.print("No knowledge applies to these alterations for the drug(s) given.")

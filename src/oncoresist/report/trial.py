@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,37 @@ def make_figures(out_dir: str | Path) -> dict[str, dict[str, str]]:
 
 
 def _html(df: Any) -> str:
-    return df.to_html(na_rep="–", classes="tbl", border=0, escape=True)
+    """A table with its index as the first column (one header row: no empty row for the index name)."""
+    return df.reset_index().to_html(na_rep="–", classes="tbl", border=0, escape=True, index=False)
+
+
+_KNOWLEDGE_LINE = re.compile(r"^#\s*Knowledge version\s+(\S+?),?\s+oncoresist\s+(\S+?)[.,]?(\s|$)")
+
+
+def scenario_knowledge(paths: list[str]) -> list[str]:
+    """What each scenario file says of the knowledge it was built from (``oncoresist twin`` writes it in
+    the header), one line per distinct file; a trial run itself reads no knowledge."""
+    out = []
+    for name in dict.fromkeys(paths):
+        path = Path(name)
+        try:
+            with path.open(encoding="utf-8") as fh:
+                head = [next(fh, "") for _ in range(10)]
+        except OSError:
+            out.append(f"{name}: not readable from the current folder (the run records the path as given), "
+                       "so its knowledge version is not shown")
+            continue
+        hit = next((m for m in map(_KNOWLEDGE_LINE.match, head) if m), None)
+        out.append(f"{name}: knowledge {hit.group(1)} (built by oncoresist {hit.group(2)})" if hit
+                   else f"{name}: written by hand, no knowledge version recorded")
+    return out
+
+
+def environment_text(env: Any) -> str:
+    """``python 3.11.7 · numpy 2.4.6 · Linux-…`` from the run record's environment dict."""
+    if not isinstance(env, dict):
+        return str(env)
+    return " · ".join(f"{k} {v}" for k, v in env.items())
 
 
 def months(value: float) -> str:
@@ -163,5 +194,7 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
         meta=meta, figs=figs, tables=tables, logrank=logrank, disclaimer=DISCLAIMER,
         n_patients=len(patients), arms=list(dict.fromkeys(patients["arm"])),
         spec=meta.get("parameters", {}).get("spec", {}),
+        knowledge=scenario_knowledge([str(x) for x in meta.get("scenarios", [])]),
+        environment=environment_text(meta.get("environment")),
     )
     return write_text_atomic(path, page)

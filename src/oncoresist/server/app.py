@@ -63,12 +63,22 @@ def make_templates(knowledge_version: str) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+DOCS_OPENAPI_30 = "/docs/openapi-3.0.json"
+
+
 def _docs(app: FastAPI) -> None:
-    """Interactive docs at /docs from the packaged Swagger UI (swagger-ui-bundle): no network needed."""
+    """Interactive docs at /docs from the packaged Swagger UI (swagger-ui-bundle): no network needed.
+
+    The packaged UI (4.x) cannot render OpenAPI 3.1, which FastAPI writes: it is given the 3.0 view
+    at ``/docs/openapi-3.0.json`` (:mod:`oncoresist.server.openapi30`); ``/openapi.json`` stays 3.1.
+    """
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, JSONResponse
+
+    from oncoresist.server.openapi30 import downgrade, swagger_ui_major
 
     kwargs: dict[str, Any] = {}
+    openapi_url = "/openapi.json"
     try:
         import swagger_ui_bundle
     except ImportError:  # pragma: no cover - the dependency is declared; fall back to FastAPI's CDN page
@@ -78,10 +88,17 @@ def _docs(app: FastAPI) -> None:
         kwargs = {"swagger_js_url": "/docs-static/swagger-ui-bundle.js",
                   "swagger_css_url": "/docs-static/swagger-ui.css",
                   "swagger_favicon_url": "/docs-static/favicon-32x32.png"}  # fmt: skip
+        major = swagger_ui_major(swagger_ui_bundle.swagger_ui_path)
+        if major is None or major < 5:
+            openapi_url = DOCS_OPENAPI_30
+
+    @app.get(DOCS_OPENAPI_30, include_in_schema=False)
+    def openapi_30() -> JSONResponse:
+        return JSONResponse(downgrade(app.openapi()))
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="oncoresist API", **kwargs)
+        return get_swagger_ui_html(openapi_url=openapi_url, title="oncoresist API", **kwargs)
 
 
 def create_app(settings: ServerSettings | None = None, *, knowledge: Any = None) -> FastAPI:

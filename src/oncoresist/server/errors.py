@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncoresist.errors import ImportFormatError, OncoresistError, UnknownNameError
 from oncoresist.server.jobs import JobLimitError, UnknownJobError
-from oncoresist.server.service import NotFoundNameError
+from oncoresist.server.service import NotFoundNameError, UnknownResultError
 from oncoresist.server.uploads import BadUploadError, UploadTooLargeError
 
 log = logging.getLogger("oncoresist.server")
@@ -27,7 +27,7 @@ def status_of(exc: OncoresistError) -> int:
         return 413
     if isinstance(exc, JobLimitError):
         return 429
-    if isinstance(exc, UnknownJobError | NotFoundNameError):
+    if isinstance(exc, UnknownJobError | NotFoundNameError | UnknownResultError):
         return 404
     return 422
 

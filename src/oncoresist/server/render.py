@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from oncoresist.report.annotation import DISCLAIMER, source_url
+from oncoresist.report.annotation import DISCLAIMER, STATUS_TEXT, TUMOR_RELATION_TEXT, databases_text, source_url
 
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
@@ -16,10 +16,15 @@ if TYPE_CHECKING:
 
 __all__ = ["DISCLAIMER", "annotation_view", "source_links"]
 
-_FINDING_KEYS = ("alteration", "gene", "effect", "drugs", "mechanism", "origin", "evidence_level", "sources", "summary")
+_FINDING_KEYS = ("alteration", "gene", "effect", "drugs", "mechanism", "origin", "evidence_level", "sources", "summary",
+                 "status", "tumor_relation", "note", "warnings", "n_evidence", "databases", "evidence", "regimen",
+                 "standing", "match")  # shown in their own places (see _finding_meta); any other key generically
+_EVIDENCE_COLUMNS = (("database", "database"), ("record", "record"), ("evidence_level", "level"),
+                     ("tumors", "tumours"), ("tumor_relation", "tumour relation"), ("match", "match"),
+                     ("preclinical", "preclinical"), ("sources", "sources"))  # fmt: skip
 _OPTION_KEYS = ("therapy", "rationale", "addresses", "evidence_level", "sources")
 _TOP_KEYS = ("tumor", "drug", "verdict", "findings", "options", "unrecognised", "knowledge_version",
-             "oncoresist_version", "sample", "conflicts")  # fmt: skip
+             "oncoresist_version", "sample", "conflicts", "verdict_reason")  # fmt: skip
 
 
 def source_links(ids: Any, kb: Knowledge | None = None) -> list[dict[str, Any]]:
@@ -52,14 +57,43 @@ def _rows(items: list[Any]) -> tuple[list[str], list[list[Any]]]:
     return ["value"], [[x] for x in items]
 
 
+def _finding_meta(f: dict[str, Any]) -> list[str]:
+    """The short facts about a finding, as phrases: status, tumour relation, and departures from the usual."""
+    out = []
+    if f.get("status"):
+        out.append(STATUS_TEXT.get(str(f["status"]), str(f["status"])))
+    if f.get("tumor_relation"):
+        rel = str(f["tumor_relation"])
+        out.append(TUMOR_RELATION_TEXT.get(rel, f"tumour: {rel.replace('_', ' ')}"))
+    if f.get("regimen"):
+        out.append("regimen-level evidence")
+    if f.get("standing") not in (None, "", "applies"):
+        out.append(f"standing: {f['standing']}")
+    if f.get("match") not in (None, "", "exact"):
+        out.append(f"match: {f['match']}")
+    return out
+
+
+def _evidence_rows(evidence: Any) -> list[list[Any]]:
+    """One row per evidence record behind a finding (the columns of ``_EVIDENCE_COLUMNS``)."""
+    rows = []
+    for e in evidence if isinstance(evidence, list) else []:
+        if isinstance(e, dict):
+            rows.append([e.get(k) for k, _ in _EVIDENCE_COLUMNS])
+    return rows
+
+
 def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> dict[str, Any]:
     """Template data: findings grouped per alteration (input order first), options, the rest generically."""
     d = result.to_dict()
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in result.alterations}
     for f in d.get("findings", []):
-        fv = {**f, "source_links": source_links(f.get("sources", []), kb), "extras": _extras(f, _FINDING_KEYS)}
-        m = kb.mechanisms.get(str(f.get("mechanism"))) if kb is not None else None
-        fv["mechanism_name"] = m.name if m else str(f.get("mechanism", "")).replace("_", " ")
+        fv = {**f, "source_links": source_links(f.get("sources", []), kb), "extras": _extras(f, _FINDING_KEYS),
+              "meta": _finding_meta(f), "evidence_rows": _evidence_rows(f.get("evidence")),
+              "databases_text": databases_text(f) if isinstance(f.get("databases"), dict) else ""}
+        mech = f.get("mechanism")
+        m = kb.mechanisms.get(str(mech)) if kb is not None and mech else None
+        fv["mechanism_name"] = m.name if m else ("" if not mech else str(mech).replace("_", " "))
         groups.setdefault(str(f.get("alteration")), []).append(fv)
     unrec = set(d.get("unrecognised", []))
     options = []
@@ -79,4 +113,5 @@ def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> di
         "options": options,
         "conflicts": _rows(conflicts) if conflicts else None,
         "generic": generic,
+        "evidence_columns": [label for _, label in _EVIDENCE_COLUMNS],
     }

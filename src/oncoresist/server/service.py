@@ -11,7 +11,14 @@ from oncoresist.annotate.explain import Subject, browse, entity
 from oncoresist.errors import OncoresistError, UnknownNameError
 from oncoresist.profile.observed import BadRow
 from oncoresist.profile.schema import Profile
-from oncoresist.server.uploads import BadUploadError, FileFormat, Upload, guess_format, read_upload
+from oncoresist.server.uploads import (
+    BadUploadError,
+    FileFormat,
+    Upload,
+    guess_format,
+    read_upload,
+    refuse_compressed,
+)
 
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
@@ -24,6 +31,12 @@ MAX_BAD_ROWS_SHOWN = 100
 
 class NotFoundNameError(UnknownNameError):
     """An unknown name in a knowledge look-up (HTTP 404 rather than 422)."""
+
+
+class UnknownResultError(OncoresistError):
+    """A result id the server does not hold (expired or never made): HTTP 404."""
+
+    field = "result"
 
 
 class FieldError(OncoresistError):
@@ -72,6 +85,7 @@ def annotate_upload(
     state: AppState, upload: Upload, *, fmt: str | None, drug: str | None, tumor: str | None, sample: str | None
 ) -> BatchResult:
     """Annotate every sample of an uploaded MAF, VCF or copy-number/fusion table."""
+    refuse_compressed(upload)  # before "cannot tell the format of 'x.maf.gz'"
     chosen = (fmt or "").strip().lower() or guess_format(upload.filename)
     if chosen not in ("maf", "vcf", "cna"):
         raise BadUploadError(

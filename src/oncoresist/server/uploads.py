@@ -64,9 +64,22 @@ def guess_format(filename: str) -> FileFormat | None:
     return None
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def refuse_compressed(upload: Upload) -> None:
+    """A gzip upload (by its name or its first bytes) gets a message saying what to do instead."""
+    name = upload.safe_name
+    if upload.data[:2] == GZIP_MAGIC or name.lower().endswith((".gz", ".bgz")):
+        plain = re.sub(r"\.b?gz$", "", name, flags=re.IGNORECASE) or "the file"
+        raise BadUploadError(f"{name}: compressed uploads are not accepted; decompress it (gunzip {name}) and "
+                             f"upload {plain}, or run 'oncoresist annotate --maf {name}', which reads gzip")
+
+
 def check_text(upload: Upload, *, max_rows: int) -> int:
     """Data rows (non-empty, non-comment lines) of a UTF-8 text upload; raise on anything else."""
     name = upload.safe_name
+    refuse_compressed(upload)
     if not upload.data.strip():
         raise BadUploadError(f"{name}: the file is empty; upload a MAF, VCF or copy-number/fusion table")
     if b"\x00" in upload.data[:65536]:

@@ -87,7 +87,7 @@ async def annotate_form(
 def _stored(state: AppState, rid: str) -> StoredResult:
     item = state.results.get(rid)
     if item is None:
-        raise service.FieldError("result", "this result is no longer kept by the server; annotate again")
+        raise service.UnknownResultError("this result is not (or no longer) kept by the server; annotate again")
     return item
 
 
@@ -110,7 +110,7 @@ def result_sample_html(rid: str, index: int, state: State) -> Response:
 
     item = _stored(state, rid)
     if not 0 <= index < len(item.results):
-        raise service.FieldError("index", f"no sample {index} in this result")
+        raise service.UnknownResultError(f"no sample {index} in this result")
     return Response(to_html(item.results[index], state.knowledge), media_type="text/html",
                     headers={"Content-Disposition": 'attachment; filename="oncoresist-annotation.html"'})  # fmt: skip
 

@@ -50,7 +50,7 @@
       if (!r.ok) { setTimeout(poll, 2000); return; }
       const s = await r.json();
       bar.value = s.progress; bar.textContent = pct.textContent = Math.round(100 * s.progress) + "%";
-      stage.textContent = s.stage; state.textContent = s.state;
+      stage.textContent = s.stage && s.stage !== s.state ? " · " + s.stage : ""; state.textContent = s.state;
       if (s.state === "queued" || s.state === "running") setTimeout(poll, 1000);
       else window.location.reload();
     };
