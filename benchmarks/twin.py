@@ -11,7 +11,11 @@ Usage::
     .venv/bin/python benchmarks/twin.py --cohort assumed     # the old stated-assumption cohort (growth sigma 0.02)
     .venv/bin/python benchmarks/twin.py --calibrate --engine-threads 1   # the engine on one thread per batch
 
-Prints one JSON line (wall time, CPU time, patients, engine, machine) and exits 1 if over the limit.
+Prints one JSON line (wall time, CPU time, patients, engine, machine, and ``phases``: wall and CPU seconds of the
+command's build, calibration, comparison and report, the rest under ``other``) and exits 1 if over the limit.
+CPU is the process's (``time.process_time``: every thread, the engine's included). ``numba_compile_wall_s``: wall
+seconds numba spent compiling kernels inside the run (0 when every kernel came from its on-disk cache; a first
+run after an install or after the engine's source changed compiles them once, which costs tens of seconds).
 The issue's current target is 45 s with ``--calibrate`` (give ``--limit 45``). ``--engine tau`` runs the
 cohorts (calibration included) on the engine used before ``leap`` became the twin's default.
 """
@@ -24,9 +28,12 @@ import os
 import platform
 import resource
 import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 STRATEGIES = "continuous,sequential,adaptive,ctdna_guided,combination"
 
@@ -40,6 +47,60 @@ def _acquired_share(mechanisms: list[dict], strategy: str, cell_type: str) -> fl
     return None if total == 0 else round(hit / total, 4)
 
 
+PHASES: dict[str, tuple[str, str]] = {
+    "build": ("oncoresist.twin", "build_twin"),
+    "calibration": ("oncoresist.twin.fitted_cohort", "calibrate_with_spread"),
+    "calibration_plain": ("oncoresist.twin.calibrate", "calibrate_twin"),
+    "comparison": ("oncoresist.twin.compare", "compare_strategies"),
+    "report": ("oncoresist.twin.report", "write_html"),
+}
+"""Phase -> (module, function) the command calls it through (looked up at call time by ``oncoresist twin``);
+``calibration_plain`` is ``--cohort assumed --calibrate``'s path and is added to ``calibration``."""
+
+
+def time_phases() -> dict[str, list[float]]:
+    """Wrap each :data:`PHASES` function so that its outermost calls add their wall and CPU seconds to the
+    returned mapping (phase -> [wall, cpu]); a call inside another timed call is not counted twice."""
+    import importlib
+
+    spent: dict[str, list[float]] = {}
+    depth = [0]
+
+    def wrap(phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return fn(*args, **kwargs)
+            depth[0] += 1
+            w0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                acc = spent.setdefault(phase, [0.0, 0.0])
+                acc[0] += time.perf_counter() - w0
+                acc[1] += time.process_time() - c0
+        return timed
+
+    for phase, (module, name) in PHASES.items():
+        mod = importlib.import_module(module)
+        setattr(mod, name, wrap(phase.removesuffix("_plain"), getattr(mod, name)))
+    return spent
+
+
+def _warm_argv(argv: list[str]) -> list[str]:
+    """The command of ``argv`` on 20 patients, in memory, without calibration or a report."""
+    out: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in ("--out-scenario", "--out-dir", "--html", "--patients", "--calibrate-patients"):
+            skip = True  # and its value
+        elif a != "--calibrate":
+            out.append(a)
+    return [*out, "--patients", "20"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patients", type=int, default=2000, help="patients per strategy")
@@ -47,11 +108,16 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=120.0, help="wall-time limit (s) asserted")
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
     ap.add_argument("--calibrate", action="store_true", help="run the command with --calibrate")
+    ap.add_argument("--calibrate-patients", type=int, default=None,
+                    help="the command's --calibrate-patients (default: the command's own, 400)")
     ap.add_argument("--cohort", default="derived", choices=["derived", "assumed"],
                     help="the command's --cohort (default derived: Laleh spreads, fitted to the comparator's ORR "
                          "with --calibrate)")
     ap.add_argument("--engine-threads", type=int, default=None,
                     help="engine threads per batch (default: all cores; results do not depend on it)")
+    ap.add_argument("--warm-up", action="store_true",
+                    help="first run the command once, untimed, on 20 patients without calibration, so that numba "
+                         "loads or compiles its kernels outside the timed run (its compile time is reported)")
     ap.add_argument("--engine", default=None, choices=["auto", "tau", "leap", "ssa"],
                     help="engine of the twin's cohorts (default: oncoresist.twin.compare.ENGINE)")
     args = ap.parse_args()
@@ -69,6 +135,8 @@ def main() -> int:
 
     from oncoresist.cli import app
 
+    spent = time_phases()
+
     work = args.keep or Path(tempfile.mkdtemp(prefix="twin-bench-"))
     if (work / "runs").exists():
         shutil.rmtree(work / "runs")
@@ -78,11 +146,24 @@ def main() -> int:
         "--out-scenario", str(work / "twin.yaml"), "--out-dir", str(work / "runs"),
         "--html", str(work / "report.html"), "--json",
         "--cohort", args.cohort,
-    ] + (["--calibrate"] if args.calibrate else [])  # fmt: skip
+    ] + (["--calibrate"] if args.calibrate else []) + (
+        [] if args.calibrate_patients is None else ["--calibrate-patients", str(args.calibrate_patients)])  # fmt: skip
+    from numba.core import event
+
+    warm_compiled: list[float] = []
+    if args.warm_up:
+        with event.install_timer("numba:compile", warm_compiled.append):
+            warm = CliRunner().invoke(app, _warm_argv(argv))
+        if warm.exit_code != 0:
+            print(warm.output)
+            return 2
+        spent.clear()  # the phases are the timed run's
+    compiled: list[float] = []
     r0 = resource.getrusage(resource.RUSAGE_SELF)
-    t0 = time.perf_counter()
-    res = CliRunner().invoke(app, argv)
-    wall = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    with event.install_timer("numba:compile", compiled.append):  # kernels compiled in the run (cache misses)
+        res = CliRunner().invoke(app, argv)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     r1 = resource.getrusage(resource.RUSAGE_SELF)
     if res.exit_code != 0:
         print(res.output)
@@ -95,6 +176,11 @@ def main() -> int:
         "wall_s": round(wall, 2),
         "cpu_s": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 2),
         "limit_s": args.limit,
+        "numba_compile_wall_s": round(sum(compiled), 2),
+        "warm_up_numba_compile_wall_s": round(sum(warm_compiled), 2) if args.warm_up else None,
+        "phases": {**{k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in spent.items()},
+                   "other": {"wall_s": round(wall - sum(w for w, _ in spent.values()), 2),
+                             "cpu_s": round(cpu - sum(c for _, c in spent.values()), 2)}},
         "calibrate": args.calibrate,
         "cohort": args.cohort,
         "cohort_source": data["comparison"].get("cohort_source"),
@@ -140,6 +226,9 @@ def main() -> int:
         "python": platform.python_version(),
     }
     print(json.dumps(record))
+    print("phases (wall / CPU s): " + ", ".join(f"{k} {v['wall_s']:.1f} / {v['cpu_s']:.1f}"
+                                               for k, v in record["phases"].items())
+          + f"; total {wall:.1f} / {cpu:.1f}; numba compiling {sum(compiled):.1f} s wall of it", file=sys.stderr)
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if wall < args.limit else 1

@@ -16,12 +16,12 @@ so they never collide with patient streams ``(arm, i, …)``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from oncoresist.errors import InvalidArgument
-from oncoresist.random import child_seed, child_seeds, generator
+from oncoresist.random import child_seed, child_seeds
 from oncoresist.trial.spec import CohortSpec, Distribution
 
 FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitivity", "resistant_fraction",
@@ -45,12 +45,41 @@ def child(seq: np.random.SeedSequence, k: int) -> np.random.SeedSequence:
 
 
 def uniforms(seqs: Sequence[np.random.SeedSequence], k: int, shape: tuple[int, ...]) -> np.ndarray:
-    """``(n, *shape)`` uniforms in (0, 1), patient ``i`` from child ``k`` of its own stream."""
+    """``(n, *shape)`` uniforms in (0, 1), patient ``i`` from child ``k`` of its own stream
+    (``generator(child_seed(seqs[i], k)).random(shape)``, drawn through :func:`child_generators`)."""
     out = np.empty((len(seqs), *shape))
-    for i, s in enumerate(seqs):
-        out[i] = generator(child_seed(s, k)).random(shape)
+    for i, rng in child_generators(seqs, [(k,)]):
+        out[i] = rng.random(shape)
     # keep strictly inside (0, 1) for inverse CDFs
     return np.clip(out, 1e-15, 1 - 1e-15)
+
+
+def child_generators(seqs: Sequence[np.random.SeedSequence],
+                     paths: Sequence[tuple[int, ...]]) -> Iterator[tuple[int, np.random.Generator]]:
+    """For each patient ``i`` and then each path ``p``: ``(i, generator)`` where the generator draws exactly what
+    ``generator(child_seed(seqs[i], *p))`` draws. One generator is yielded each time, reloaded with the next
+    stream's state (draw from it before taking the next); the states of all the streams come from one call
+    (``engine._pcg.stream_states``: NumPy's own SeedSequence hash and PCG64 seeding, tested against NumPy),
+    ~5x cheaper than a ``SeedSequence`` and a ``Generator`` per stream."""
+    from oncoresist.engine._pcg import stream_states
+
+    if not len(seqs) or not len(paths):
+        return
+    groups: dict[tuple[object, int], list[int]] = {}
+    for i, s in enumerate(seqs):
+        ent = s.entropy
+        groups.setdefault((tuple(ent) if isinstance(ent, list | tuple) else ent, int(s.pool_size)), []).append(i)
+    bits = np.random.PCG64(0)
+    rng = np.random.Generator(bits)
+    for (key, pool), rows in sorted(groups.items(), key=lambda g: g[1][0]):
+        keys = [(*seqs[i].spawn_key, *p) for i in rows for p in paths]
+        states = iter(stream_states(list(key) if isinstance(key, tuple) else key, pool, keys).tolist())
+        for i in rows:
+            for _ in paths:
+                hi, lo, inc_hi, inc_lo = next(states)
+                bits.state = {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
+                              "state": {"state": (hi << 64) | lo, "inc": (inc_hi << 64) | inc_lo}}
+                yield i, rng
 
 
 def _ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
@@ -181,18 +210,10 @@ def luria_delbruck(rng: np.random.Generator, clones: float, cells: float, size: 
     Beyond :data:`_EXACT_CLONES` expected clones, those born when the population was largest (sizes of a
     few ``cells/N``, many of them) are summed by their mean; the rest are drawn one by one.
     """
-    if not clones >= 0 or not cells >= 1 or not math.isfinite(clones) or not math.isfinite(cells):
-        raise InvalidArgument(f"luria_delbruck: clones ({clones!r}) must be >= 0 and cells ({cells!r}) >= 1",
-                              param="clones")
-    if clones == 0 or cells <= 1:
+    plan = _luria_delbruck_plan(clones, cells)
+    if plan is None:
         return np.ones(size)
-    mean_size = cells * math.log(cells) / (cells - 1)  # E[cells/N], N ~ U(1, cells)
-    if clones <= _EXACT_CLONES:
-        a, bulk = cells, 0.0
-    else:  # clones born at N in (a, cells): many, small, summed by their mean
-        a = 1.0 + _EXACT_CLONES * (cells - 1) / clones
-        bulk = cells * math.log(cells / a) / (cells - a)
-    lam_exact = clones * (a - 1) / (cells - 1)
+    _, _, a, bulk, lam_exact, mean_size = plan
     k = rng.poisson(lam_exact, size)
     total = np.zeros(size)
     n_all = int(k.sum())
@@ -206,14 +227,58 @@ def luria_delbruck(rng: np.random.Generator, clones: float, cells: float, size: 
 
 
 def _luria_delbruck_factors(dist: Distribution, seqs: Sequence[np.random.SeedSequence], n_resistant: int) -> np.ndarray:
+    """Patient ``i``'s factor for resistant type ``j``: :func:`luria_delbruck` (size 1) on the generator of child
+    ``(LURIA_DELBRUCK, j)`` of the patient's stream, the same draws computed faster: the generators come from
+    :func:`child_generators`, types without clones draw nothing (as :func:`luria_delbruck`), and a single draw
+    skips the array bookkeeping (:func:`_luria_delbruck_one`; tested equal draw for draw)."""
     clones, cells = list(dist.clones or []), list(dist.cells or [])
     if len(clones) != n_resistant:
         raise InvalidArgument(
             f"cohort.resistant_fraction.clones: {len(clones)} entries for a scenario with {n_resistant} resistant "
             "cell type(s); give one per resistant type, in the scenario's order", param="clones")
     out = np.ones((len(seqs), max(n_resistant, RESISTANT_SLOTS)))
-    for i, s in enumerate(seqs):
-        streams = child_seeds(child_seed(s, LURIA_DELBRUCK), n_resistant)
-        for j in range(n_resistant):
-            out[i, j] = luria_delbruck(generator(streams[j]), clones[j], cells[j], 1)[0]
+    plans = [(j, _luria_delbruck_plan(clones[j], cells[j])) for j in range(n_resistant)]
+    live = [(j, plan) for j, plan in plans if plan is not None]
+    if not live or not len(seqs):
+        return out
+    for n_done, (i, rng) in enumerate(child_generators(seqs, [(LURIA_DELBRUCK, j) for j, _ in live])):
+        j, plan = live[n_done % len(live)]
+        out[i, j] = _luria_delbruck_one(rng, plan)
     return out
+
+
+_Plan = tuple[float, float, float, float, float, float]
+
+
+def _luria_delbruck_plan(clones: float, cells: float) -> _Plan | None:
+    """(clones, cells, a, bulk, lam_exact, mean_size) of :func:`luria_delbruck` for one type, ``None`` where it
+    draws nothing (no clones, or a population of one cell). Beyond :data:`_EXACT_CLONES` expected clones, those
+    born at a population size in ``(a, cells)`` are summed by their mean (``bulk`` cells each); ``mean_size`` is
+    ``E[cells/N]`` for ``N ~ U(1, cells)``."""
+    if not clones >= 0 or not cells >= 1 or not math.isfinite(clones) or not math.isfinite(cells):
+        raise InvalidArgument(f"luria_delbruck: clones ({clones!r}) must be >= 0 and cells ({cells!r}) >= 1",
+                              param="clones")
+    if clones == 0 or cells <= 1:
+        return None
+    mean_size = cells * math.log(cells) / (cells - 1)
+    if clones <= _EXACT_CLONES:
+        a, bulk = cells, 0.0
+    else:
+        a = 1.0 + _EXACT_CLONES * (cells - 1) / clones
+        bulk = cells * math.log(cells / a) / (cells - a)
+    return clones, cells, a, bulk, clones * (a - 1) / (cells - 1), mean_size
+
+
+def _luria_delbruck_one(rng: np.random.Generator, plan: _Plan) -> float:
+    """``luria_delbruck(rng, clones, cells, 1)[0]`` for a plan of :func:`_luria_delbruck_plan`: the same draws in
+    the same order, the clone sizes summed one after another as ``np.add.at`` sums them."""
+    clones, cells, a, bulk, lam_exact, mean_size = plan
+    k = int(rng.poisson(lam_exact))
+    total = 0.0
+    if k:
+        n_birth = rng.uniform(1.0, a, k)
+        w = rng.exponential(1.0, k)
+        total = float(np.add.accumulate(w * cells / n_birth)[-1])
+    if bulk:
+        total += int(rng.poisson(clones - lam_exact)) * bulk
+    return total / (clones * mean_size)
