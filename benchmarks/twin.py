@@ -213,12 +213,12 @@ def main() -> int:
                                         for r in data["comparison"]["lead_time_comparison"]}),
         "engine_threads": args.engine_threads or os.cpu_count(),
         "engine": data["comparison"].get("engine"),
-        # of ALL RECIST progressions on continuous erlotinib, sensitive-clone (primary) progressions included
+        # of all RECIST progressions on continuous erlotinib (sensitive-clone ones = no identified mechanism)
         "t790m_share_continuous": next(
             (m["share"] for m in data["comparison"]["mechanisms"]
              if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),
-        # of acquired-resistance progressions (not dominated by the sensitive clone): what twin_flaura.py reports
-        # and Yu et al. 2013 measured (rebiopsies at acquired resistance; 63%, 95% CI 55-70%)
+        # as a rebiopsy series counts them (Yu et al. 2013: 63%, 95% CI 55-70%; oncoresist.twin.rebiopsy): since
+        # session 6 the same denominator as the line above (every scan-detected progression), kept for old readers
         "t790m_share_acquired_continuous": _acquired_share(data["comparison"]["mechanisms"], "continuous",
                                                            "EGFR_T790M"),
         "cpus": os.cpu_count(),
