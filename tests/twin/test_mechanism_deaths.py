@@ -36,5 +36,7 @@ def test_mechanism_shares_name_every_cell_type(egfr) -> None:  # type: ignore[no
 
 def test_calibration_shares_leave_deaths_out(egfr) -> None:  # type: ignore[no-untyped-def]
     raw, _, n = _shares(_results(), ["EGFR_T790M", "MET_amplification"])
-    assert n == 3  # acquired resistance: named, not sensitive, not a death
-    assert raw["EGFR_T790M"] == pytest.approx(2 / 3)
+    # a rebiopsy series' denominator (oncoresist.twin.rebiopsy): every progression with a dominant type, the
+    # sensitive clone's being one with no identified mechanism; the deaths before a scan are left out
+    assert n == 4
+    assert raw["EGFR_T790M"] == pytest.approx(2 / 4)
