@@ -54,3 +54,23 @@ def one_line(exc: pytest.ExceptionInfo[KnowledgeError]) -> str:
     msg = str(exc.value)
     assert "\n" not in msg
     return msg
+
+
+#: The two pools the stored first-generation series allow (not active in the packaged data: docs/twin.md,
+#: "Pooled shares"); tests add them to a private copy.
+POOLS = """schema_version: "1"
+pooled_frequencies:
+  - id: pooled-gen1-met-amplification
+    members: [yu2013-met-amplification, engelman2007-met-amplification]
+  - id: pooled-gen1-small-cell-transformation
+    members: [yu2013-small-cell-transformation, sequist2011-small-cell-transformation]
+"""
+
+
+def with_pools(tmp: Path) -> Path:
+    """A private copy of the quantitative knowledge with :data:`POOLS` added."""
+    from oncoresist.knowledge.quant import QUANT_DIR
+
+    data = private_copy(QUANT_DIR, tmp / "data_quant")
+    (data / "zz_pools.yaml").write_text(POOLS, encoding="utf-8")
+    return data

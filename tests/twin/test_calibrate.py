@@ -176,3 +176,17 @@ def test_tie_key_keeps_lineages_apart() -> None:
     # other classes still tie by the kind of change (two copy-number gains)
     met, erbb2 = route("MET amplification", "bypass_pathway"), route("ERBB2 amplification", "bypass_pathway")
     assert tie_key(met) == tie_key(erbb2)
+
+
+def test_plan_takes_a_pooled_share_where_the_knowledge_pools_series(egfr, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """share6: with a pooled entry, its share is the target in place of the largest series; T790M stays Yu's."""
+    from knowledge._helpers import with_pools
+
+    fitted, held, _, _ = plan(egfr, load_quant(data_dir=with_pools(tmp_path)))
+    by = {t.cell_type: t for t in fitted}
+    assert by["MET_amplification"].frequency_id == "pooled-gen1-met-amplification"
+    assert by["MET_amplification"].n == 75 + 18 and 4 / 75 < by["MET_amplification"].target < 4 / 18
+    assert by["small_cell_transformation"].frequency_id == "pooled-gen1-small-cell-transformation"
+    # one HER2 series with counts: not pooled, the series itself; T790M held out at Yu et al.'s 98/155
+    assert by["ERBB2_amplification"].frequency_id == "yu2013-erbb2-amplification"
+    assert [(t.cell_type, t.frequency_id) for t in held] == [("EGFR_T790M", "yu2013-egfr-t790m")]

@@ -30,6 +30,7 @@ from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.errors import AlterationSyntaxError, KnowledgeError
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.loader import read_yaml_sections
+from oncoresist.knowledge.pooling import Pooled, pool
 from oncoresist.knowledge.schema import SOURCE_RE, MechanismId, check_id, check_source_id
 
 QUANT_DIR = Path(__file__).parent / "data_quant"
@@ -281,6 +282,7 @@ class ProgressionFrequency(_Model):
     source: SourceId
     where: str = Field(min_length=3, description="Where in the source, e.g. 'abstract', 'Table 2'.")
     note: str = ""
+    quote: str = Field(default="", description="The source's sentence with the numbers, verbatim (where read).")
 
     @field_validator("ci95", "range")
     @classmethod
@@ -316,6 +318,55 @@ class ProgressionFrequency(_Model):
             return self.n_positive / self.n
         assert self.range is not None
         return (self.range[0] + self.range[1]) / 2
+
+
+class PooledFrequencySpec(_Model):
+    """Series of one mechanism at progression to pool (:mod:`oncoresist.knowledge.pooling` picks the method).
+
+    The pooled share is computed when the knowledge is loaded, from the members' ``n_positive`` and ``n``;
+    it applies to a drug and tumour type only where every member does (:meth:`QuantKnowledge.pooled_for`).
+    """
+
+    id: EntryId
+    members: list[EntryId] = Field(min_length=2, description="Ids of 'frequencies' entries defined before this one.")
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PooledShare:
+    """A pooled share at progression: what a calibration target needs, plus the members and the method."""
+
+    id: str
+    mechanism: str
+    alteration: str | None
+    members: tuple[str, ...]
+    sources: tuple[str, ...]
+    pooled: Pooled
+    note: str = ""
+
+    @property
+    def source(self) -> str:
+        return " + ".join(self.sources)
+
+    @property
+    def value(self) -> float:
+        return self.pooled.estimate
+
+    @property
+    def fraction(self) -> float:
+        return self.pooled.estimate
+
+    @property
+    def ci95(self) -> tuple[float, float]:
+        return self.pooled.ci95
+
+    @property
+    def range(self) -> None:
+        return None
+
+    @property
+    def n(self) -> int:
+        return self.pooled.total
 
 
 class PublishedOutcome(_Model):
@@ -385,12 +436,13 @@ class QuantFile(_Model):
     substitution_factors: list[SubstitutionFactor] = Field(default_factory=list)
     nucleotide_changes: list[VariantNucleotideChanges] = Field(default_factory=list)
     frequencies: list[ProgressionFrequency] = Field(default_factory=list)
+    pooled_frequencies: list[PooledFrequencySpec] = Field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
     outcomes: list[PublishedOutcome] = Field(default_factory=list)
 
 
 _SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
-             "phenotype_defaults", "outcomes")
+             "pooled_frequencies", "phenotype_defaults", "outcomes")
 
 
 # ------------------------------------------------------------------ index
@@ -455,6 +507,7 @@ class QuantKnowledge:
     substitution_factors: dict[str, SubstitutionFactor] = field(default_factory=dict)
     nucleotide_changes: dict[str, VariantNucleotideChanges] = field(default_factory=dict)
     frequencies: list[ProgressionFrequency] = field(default_factory=list)
+    pooled: dict[str, PooledShare] = field(default_factory=dict)
     phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
     outcomes: dict[str, PublishedOutcome] = field(default_factory=dict)
     #: (section, id) -> file label
@@ -626,6 +679,13 @@ class QuantKnowledge:
                 continue
             out.append(f)
         return out
+
+    def pooled_for(self, *, alteration: str, drug: str | None = None, tumor: str | None = None) -> PooledShare | None:
+        """The pooled share of ``alteration`` whose every member series matches ``drug`` and ``tumor``
+        (:meth:`frequencies_for`); the one pooling the most patients when several do; ``None`` when none does."""
+        ids = {f.id for f in self.frequencies_for(alteration=alteration, drug=drug, tumor=tumor)}
+        found = [p for p in self.pooled.values() if set(p.members) <= ids]
+        return max(found, key=lambda p: p.n) if found else None
 
     def outcomes_for(self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs") -> list[
         PublishedOutcome
@@ -839,6 +899,8 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
         for j, t in enumerate(f.tumors):
             chk.tumor(where, f"tumors.{j}", t)
         q.frequencies.append(f)
+    elif section == "pooled_frequencies":
+        _pool_entry(chk, q, where, entry)
     elif section == "outcomes":
         o: PublishedOutcome = entry
         chk.source(where, "source", o.source)
@@ -852,6 +914,27 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
     elif section == "phenotype_defaults":
         chk.source(where, "source", entry.source)
         q.phenotype_defaults.append(entry)
+
+
+def _pool_entry(chk: _Checker, q: QuantKnowledge, where: str, spec: PooledFrequencySpec) -> None:
+    by_id = {f.id: f for f in q.frequencies}
+    members: list[ProgressionFrequency] = []
+    for j, m in enumerate(spec.members):
+        f = by_id.get(m)
+        if f is None:
+            chk.fail(where, f"members.{j}", f"no frequency {m!r} defined before this entry")
+            raise AssertionError  # pragma: no cover - fail() raises
+        if f.n_positive is None or f.n is None:
+            chk.fail(where, f"members.{j}", f"{m} has no n_positive and n to pool")
+        members.append(f)
+    if len(set(spec.members)) != len(spec.members):
+        chk.fail(where, "members", "a series is listed twice")
+    alts = {None if f.alteration is None else parse_alteration(f.alteration, q._resolve_gene).name for f in members}
+    if len(alts) != 1 or len({f.mechanism for f in members}) != 1:
+        chk.fail(where, "members", "pool series of one mechanism and one alteration only")
+    counts = [(f.n_positive or 0, f.n or 0) for f in members]
+    q.pooled[spec.id] = PooledShare(spec.id, members[0].mechanism, members[0].alteration, tuple(spec.members),
+                                    tuple(dict.fromkeys(f.source for f in members)), pool(counts), spec.note)
 
 
 def quant_files(data_dir: Path | None = None) -> list[Path]:

@@ -56,7 +56,7 @@ from oncoresist.twin.targets import published_share, time_target
 from oncoresist.twin.variation import with_preexisting
 
 if TYPE_CHECKING:
-    from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
+    from oncoresist.knowledge.quant import PooledShare, ProgressionFrequency, PublishedOutcome, QuantKnowledge
     from oncoresist.twin.builder import ResistanceRoute, TwinBuild, TwinDefaults
 
 _ASSUMED = "default assumption"
@@ -160,7 +160,7 @@ def _assumed_rate(build: TwinBuild, name: str) -> bool:
     return any(o.kind == _ASSUMED for o in _emergence_paths(build, name))
 
 
-def _target(f: ProgressionFrequency, cell_type: str) -> ShareTarget:
+def _target(f: ProgressionFrequency | PooledShare, cell_type: str) -> ShareTarget:
     interval = f.ci95 or f.range
     value = f.value
     target = value if value > 0 else 0.5 / ((f.n or 0) + 1)

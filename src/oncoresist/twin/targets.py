@@ -7,17 +7,22 @@ from typing import TYPE_CHECKING
 from oncoresist.errors import OncoresistError
 
 if TYPE_CHECKING:
-    from oncoresist.knowledge.quant import ProgressionFrequency, PublishedOutcome, QuantKnowledge
+    from oncoresist.knowledge.quant import PooledShare, ProgressionFrequency, PublishedOutcome, QuantKnowledge
     from oncoresist.twin.builder import ResistanceRoute, TwinBuild
 
 
 def published_share(
     q: QuantKnowledge, route: ResistanceRoute, drug: str, tumor: str | None
-) -> ProgressionFrequency | None:
-    """The published share at progression for a one-alteration route on ``drug``: the largest series."""
+) -> ProgressionFrequency | PooledShare | None:
+    """The published share at progression for a one-alteration route on ``drug``: the pooled share of the stored
+    series where the knowledge pools them (:meth:`~oncoresist.knowledge.quant.QuantKnowledge.pooled_for`: every
+    member matches ``drug`` and ``tumor``), else the largest series."""
     if len(route.alterations) != 1:
         return None
     try:
+        pooled = q.pooled_for(alteration=route.alterations[0].name, drug=drug, tumor=tumor)
+        if pooled is not None:
+            return pooled
         found = q.frequencies_for(alteration=route.alterations[0].name, drug=drug, tumor=tumor)
     except OncoresistError:
         return None
