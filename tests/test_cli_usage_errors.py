@@ -68,7 +68,8 @@ def test_unknown_drug_from_a_profile_file_names_no_flag(tmp_path: Path) -> None:
     prof = tmp_path / "p.json"
     prof.write_text(json.dumps({"alterations": ["EGFR L858R"], "drugs": ["notadrug"]}))
     line = _one_line(["annotate", "--profile", str(prof)])
-    assert line.startswith("error: unknown drug 'notadrug'"), line  # --drug was not used: no flag to blame
+    assert line.startswith("error: unknown drug or regimen 'notadrug'"), line  # --drug was not used: no flag to blame
+    assert "did you mean" not in line and "e.g. osimertinib" in line  # far from every name: a hint, no guess
 
 
 def test_unknown_tumour_names_the_flag_and_what_to_give() -> None:
