@@ -11,6 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+DISCLAIMER = (
+    "Research software, not a medical device. The findings summarise published evidence for research use "
+    "and must not be used on their own to make treatment decisions."
+)
+"""Carried by every annotation output: the JSON's ``disclaimer`` field, the batch TSV's comment line, the reports."""
+
+
 #: evidence items detailed per finding in the JSON form (strongest first; ``databases`` lists every record)
 EVIDENCE_SHOWN = 25
 
@@ -254,6 +261,7 @@ class AnnotationResult:
             "verdict_reason": self.verdict_reason,
             "tumor_scope": self.tumor_scope,
             "unrecognised_detail": [u.to_dict() for u in self.unrecognised_detail],
+            "disclaimer": DISCLAIMER,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -7,14 +7,12 @@ import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oncoresist.annotate.result import DISCLAIMER
+
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
     from oncoresist.knowledge.index import Knowledge
 
-DISCLAIMER = (
-    "Research software, not a medical device. The findings summarise published evidence for research use "
-    "and must not be used on their own to make treatment decisions."
-)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _VERDICT_STYLE = {"resistant": "bold red", "sensitive": "bold green", "unknown": "bold yellow"}
 
