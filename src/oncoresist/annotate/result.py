@@ -192,7 +192,8 @@ class TherapyOption:
 
 @dataclass(frozen=True)
 class Unrecognised:
-    """An input that is a valid name or alteration but that the knowledge has nothing on."""
+    """An input that is a valid name or alteration but that ended in no finding, with why: the knowledge has
+    nothing on it, its facts concern other drugs, or (a file's row) it has no protein effect."""
 
     input: str
     kind: str  # alteration | drug
