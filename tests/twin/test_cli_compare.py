@@ -47,7 +47,7 @@ def test_cli_json() -> None:
 @pytest.mark.parametrize(
     ("args", "word"),
     [
-        (["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinibb"], "unknown drug 'erlotinibb'"),
+        (["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinibb"], "unknown drug or regimen 'erlotinibb'"),
         (["twin", "--tumor", "NSCLCX", "EGFR L858R", "--drugs", "erlotinib"], "unknown tumor type"),
         (["twin", "--tumor", "NSCLC", "EGFRX L858R", "--drugs", "erlotinib"], "unknown gene 'EGFRX'"),
         ([*ARGS, "--min-evidence", "Z"], "--min-evidence"),
