@@ -2,7 +2,7 @@
 
 Before: Click's parse errors (an out-of-range ``--replicates``, a missing ``--drugs``, an unknown option)
 printed a usage line, a help hint and a boxed panel (5 lines); an unknown drug or tumour type named no
-flag (``error: unknown drug or regimen 'notadrug'``); a library message starting ``out_dir:`` or ``forecast_days must``
+flag (``error: unknown drug 'notadrug'``); a library message starting ``out_dir:`` or ``forecast_days must``
 kept the library's parameter name instead of the flag.
 """
 
@@ -69,6 +69,7 @@ def test_unknown_drug_from_a_profile_file_names_no_flag(tmp_path: Path) -> None:
     prof.write_text(json.dumps({"alterations": ["EGFR L858R"], "drugs": ["notadrug"]}))
     line = _one_line(["annotate", "--profile", str(prof)])
     assert line.startswith("error: unknown drug or regimen 'notadrug'"), line  # --drug was not used: no flag to blame
+    assert "did you mean" not in line and "e.g. osimertinib" in line  # far from every name: a hint, no guess
 
 
 def test_unknown_tumour_names_the_flag_and_what_to_give() -> None:

@@ -67,3 +67,13 @@ def test_old_int_records_still_read() -> None:
     assert same_seed(seed_from_record({"entropy": 7, "spawn_key": []}), np.random.SeedSequence(7))
     with pytest.raises(InvalidArgument):
         seed_from_record({"spawn_key": []})
+
+
+def test_seed_text_is_what_seed_takes_plus_only_what_it_cannot_carry() -> None:
+    from oncoresist.random import seed_text
+
+    assert seed_text(seed_record(as_seed_sequence(1))) == "1"
+    assert seed_text({"entropy": "12345", "spawn_key": [], "pool_size": 4}) == "12345"
+    assert seed_text(seed_record(child_seed(as_seed_sequence(7), 2, 0))) == "7 (spawn key [2, 0])"
+    assert seed_text({"entropy": ["1", "2"], "spawn_key": [], "pool_size": 8}) == "1, 2 (pool size 8)"
+    assert seed_text(7) == "7"

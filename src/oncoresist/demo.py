@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -40,6 +41,14 @@ def knowledge_tour(con: Console) -> None:
     con.print(table)
 
 
+def finding_line(finding: dict[str, Any]) -> str:
+    """One demo line for a finding; the mechanism is left out when the finding has none."""
+    detail = f"level {finding['evidence_level']}"
+    if finding.get("mechanism"):
+        detail = f"{finding['mechanism']}, {detail}"
+    return f"  - {finding['alteration']}: {finding['effect']} ({detail})"
+
+
 def annotation_tour(con: Console) -> Path:
     from oncoresist.annotate import annotate
     from oncoresist.report.annotation import write_html
@@ -51,7 +60,7 @@ def annotation_tour(con: Console) -> Path:
     doc = result.to_dict()
     con.print(f"  verdict: [bold]{doc['verdict']}[/bold]")
     for f in doc["findings"]:
-        con.print(f"  - {f['alteration']}: {f['effect']} ({f['mechanism']}, level {f['evidence_level']})")
+        con.print(finding_line(f))
     for o in doc["options"]:
         con.print(f"  option: {' + '.join(o['therapy'])} (addresses {', '.join(o['addresses'])})")
     return write_html(result, OUT / "annotation.html")

@@ -133,6 +133,24 @@ def same_seed(a: np.random.SeedSequence, b: np.random.SeedSequence) -> bool:
     return seed_record(a) == seed_record(b)
 
 
+def seed_text(record: Mapping[str, Any] | object) -> str:
+    """A recorded seed as ``--seed`` takes it (its entropy), for reports and CLI lines.
+
+    The spawn key and a pool size other than 4 are added only when the record has them, since
+    ``--seed`` alone would not repeat such a stream.
+    """
+    if not isinstance(record, Mapping):
+        return str(record)
+    entropy = record.get("entropy")
+    text = ", ".join(entropy) if isinstance(entropy, list) else str(entropy)
+    extra = []
+    if record.get("spawn_key"):
+        extra.append(f"spawn key {list(record['spawn_key'])}")
+    if record.get("pool_size", 4) != 4:
+        extra.append(f"pool size {record['pool_size']}")
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
 def describe_seed(ss: np.random.SeedSequence) -> str:
     """One human line: how to repeat this stream from the CLI (``--seed N``) or the API."""
     rec = seed_record(ss)

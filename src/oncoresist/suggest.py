@@ -21,10 +21,15 @@ def edit_distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
-def closest(token: str, names: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+CUTOFF = 0.75
+"""Least :class:`difflib.SequenceMatcher` ratio for a suggestion: ``EFGR`` -> ``EGFR`` (0.75) is offered,
+``notadrug`` -> ``Mylotarg`` (0.625) or ``NDRG1`` (0.615) is not."""
+
+
+def closest(token: str, names: Iterable[str], n: int = 3, cutoff: float = CUTOFF) -> list[str]:
     """Up to ``n`` names closest to ``token`` (case-insensitive), fewest edits first.
 
-    Candidates are those :func:`difflib.get_close_matches` finds above ``cutoff``;
+    Candidates are those :func:`difflib.get_close_matches` finds at or above ``cutoff``;
     they are ordered by edit distance (a swapped pair of letters counts as one
     edit, so ``EFGR`` suggests ``EGFR`` first), then by similarity.
     """

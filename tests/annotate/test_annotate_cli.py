@@ -99,7 +99,7 @@ def test_batch_maf_tsv_and_parquet(tmp_path):
             "-t", "NSCLC", "--out", str(out))  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "4 bad row(s) skipped" in r.stderr and "small.maf:14" in r.stderr
-    df = pd.read_csv(out, sep="\t", keep_default_na=False)
+    df = pd.read_csv(out, sep="\t", skiprows=1, keep_default_na=False)
     assert list(df.columns) == list(COLUMNS)
     by = df.set_index("sample")
     assert by.loc["LUAD-01", "verdict"] == "resistant" and "EGFR T790M" in by.loc["LUAD-01", "resistance"]
@@ -184,3 +184,11 @@ def test_text_output_groups_unmatched_changes_by_gene_and_keeps_the_version_whol
     assert len(erg) == 1 and "ERG P238H" in erg[0]
     version = [line for line in r.output.splitlines() if line.startswith("knowledge ")]
     assert len(version) == 1 and "oncoresist" in version[0]
+
+
+def test_json_carries_the_disclaimer():
+    """Before: `annotate --json` had no 'research software, not a medical device' field."""
+    r = cli("-d", "erlotinib", "-t", "NSCLC", "--json", "EGFR L858R")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["disclaimer"].startswith("Research software, not a medical device")

@@ -25,7 +25,7 @@ def test_tcga_laml_every_sample_in_the_table(tmp_path: Path) -> None:
     read = read_maf(LAML, kb)
     out = tmp_path / "laml.tsv"
     n = write_results(annotate_samples(list(read.samples.values()), drug="midostaurin", tumor="AML", knowledge=kb), out)
-    df = pd.read_csv(out, sep="\t", keep_default_na=False)
+    df = pd.read_csv(out, sep="\t", skiprows=1, keep_default_na=False)
     assert n == len(df) == 193 == df["sample"].nunique()
     assert {"evidence_level", "databases", "conflicts", "status"} <= set(df.columns)
     # FLT3-mutated AML responds to midostaurin (FDA label Rydapt): the FLT3-ITD samples are sensitive,

@@ -64,7 +64,16 @@ def test_scenario_knowledge_reads_the_twin_header(tmp_path: Path) -> None:
     assert lines == [
         f"{twin}: knowledge curated:curated-d3f9471d556a+oncotree-2025-10-03 (built by oncoresist 0.1.0)",
         f"{hand}: written by hand, no knowledge version recorded",
-        f"{tmp_path / 'gone.yaml'}: not readable from the current folder (the run records the path as given), "
+        f"{tmp_path / 'gone.yaml'}: not readable from the current folder (a run before session 6 recorded the "
+        "path as given), "
         "so its knowledge version is not shown",
     ]
     assert environment_text({"python": "3.11.7", "numpy": "2.4.6"}) == "python 3.11.7 · numpy 2.4.6"
+
+
+def test_scenario_knowledge_prefers_what_the_run_recorded(tmp_path: Path) -> None:
+    """A run records each scenario's knowledge version at run time; the report reads it even when the file is gone."""
+    gone = str(tmp_path / "gone.yaml")
+    lines = scenario_knowledge([gone, "<in memory: x>"], [{"knowledge": "curated:abc", "oncoresist": "0.1.0"}, None])
+    assert lines == [f"{gone}: knowledge curated:abc (built by oncoresist 0.1.0)",
+                     "<in memory: x>: no file, no knowledge version recorded"]

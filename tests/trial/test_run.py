@@ -43,7 +43,7 @@ def test_killed_run_resumes_without_losing_patients(zhang_trial, tmp_path):
     assert calls[-1] == (20, 20)
     pd.testing.assert_frame_equal(_patients(part), ref)
     assert not list((part / "patients").glob(".*"))
-    with pytest.raises(TrialError, match="batch_size differs"):
+    with pytest.raises(TrialError, match=r"^batch_size: .*\(batch_size 4 there, 5 now\)"):
         run_trial(spec, out_dir=part, batch_size=5)
 
 
@@ -110,8 +110,9 @@ def test_spawned_seed_resumes(zhang_trial, tmp_path):
     run_trial(spec, out_dir=tmp_path / "root", seed=np.random.SeedSequence(7), batch_size=4)
     assert not np.allclose(_patients(tmp_path / "root")["param:growth"], ref["param:growth"])
     _drop_half(out)
-    with pytest.raises(TrialError, match="seed differs"):
+    with pytest.raises(TrialError, match=r"^seed: .* \(seed 7 \(spawn key \[0\]\) there, 8 now\)") as err:
         run_trial(spec, out_dir=out, seed=8, batch_size=4)
+    assert err.value.param == "seed" and "{" not in str(err.value)
 
 
 def test_int_and_seed_sequence_give_the_same_trial(zhang_trial, tmp_path):
@@ -229,3 +230,38 @@ def test_simulate_batch_has_no_silent_default_seed(zhang_trial):
     _, _, job = next(_jobs(spec, scenarios, 4, np.random.SeedSequence(1), 4, set(), 0, "auto"))
     with pytest.raises(InvalidArgument, match=r"^engine_root: "):
         simulate_batch(dataclasses.replace(job, engine_root=None))
+
+
+def test_rerun_refusal_names_the_setting_and_run_json_records_resolved_scenarios(zhang_trial, tmp_path,
+                                                                                 monkeypatch):
+    """Before: 'out_dir: … (seed differs: {'entropy': '1', …} vs {…})' with no field set, and run.json held the
+    scenario paths as given (relative to the working folder) with no knowledge version."""
+    import json
+
+    import yaml
+
+    data = yaml.safe_load(zhang_trial.read_text())
+    scen_dir = tmp_path / "scen"
+    scen_dir.mkdir()
+    src = (zhang_trial.parents[0] / data["arms"][0]["scenario"]).read_text()
+    (scen_dir / "twin.yaml").write_text("# Scenario built by `oncoresist twin` from: X\n"
+                                        "# Knowledge version curated:abc, oncoresist 0.1.0. Research use only.\n"
+                                        + src)
+    (scen_dir / "hand.yaml").write_text(src)
+    data["arms"][0]["scenario"] = "scen/twin.yaml"
+    data["arms"][1]["scenario"] = "scen/hand.yaml"
+    trial = tmp_path / "rel.yaml"
+    trial.write_text(yaml.safe_dump(data))
+    monkeypatch.chdir(tmp_path)
+    spec = load_trial("rel.yaml")
+    out = tmp_path / "r"
+    run_trial(spec, out_dir=out, seed=1, batch_size=10, patients=4)
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["scenarios"] == [str(scen_dir / "twin.yaml"), str(scen_dir / "hand.yaml")]
+    assert meta["scenario_knowledge"] == [{"knowledge": "curated:abc", "oncoresist": "0.1.0"}, None]
+    for kwargs, param in [({"seed": 2, "batch_size": 10, "patients": 4}, "seed"),
+                          ({"seed": 1, "batch_size": 3, "patients": 4}, "batch_size"),
+                          ({"seed": 1, "batch_size": 10, "patients": 5}, "patients")]:
+        with pytest.raises(TrialError, match=rf"^{param}: ") as err:
+            run_trial(spec, out_dir=out, **kwargs)
+        assert err.value.param == param and "{" not in str(err.value)

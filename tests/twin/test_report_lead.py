@@ -42,3 +42,21 @@ def test_report_says_which_routes_resist_every_line(report) -> None:  # type: ig
     start = html.index("ctDNA-guided switching")
     sentence = html[start:html.index("</p>", start)]
     assert "MET_amplification" in sentence and "EGFR_T790M" not in sentence
+
+
+def test_report_shows_the_seed_as_seed_takes_it_and_no_none_mechanism(report) -> None:  # type: ignore[no-untyped-def]
+    """Before: 'strategy cohort seed {'entropy': '5', 'spawn_key': [], 'pool_size': 4}' and 'None' in the
+    mechanism column of the annotation's sensitivity findings."""
+    _, html = report
+    assert "strategy cohort seed 5," in html
+    assert "entropy" not in html.split("<h2>")[0]
+    assert "<td>None</td>" not in html
+    assert "<td>sensitivity</td><td>erlotinib</td><td>—</td>" in html
+
+
+def test_sensitive_dominated_progression_reads_no_identified_mechanism() -> None:
+    from oncoresist.twin.rebiopsy import NO_IDENTIFIED_MECHANISM
+    from oncoresist.twin.report import _cell_type_label
+
+    assert _cell_type_label(NO_IDENTIFIED_MECHANISM) == f"{NO_IDENTIFIED_MECHANISM} (no identified mechanism)"
+    assert _cell_type_label("EGFR_T790M") == "EGFR_T790M"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration
 from oncoresist.annotate.engine import Annotator
-from oncoresist.annotate.result import AnnotationResult
+from oncoresist.annotate.result import AnnotationResult, Unrecognised
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
 from oncoresist.knowledge.index import normalize_name
 from oncoresist.knowledge.vocabulary import regimen_names, regimens, resolve_therapy
@@ -155,7 +155,19 @@ def annotate(
         raise InvalidArgument("drug: no drug given: name the drug (e.g. osimertinib) or list drugs in the profile",
                               param="drug")
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
-    return annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
+    res = annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
+    return _with_skipped(res, profile) if isinstance(profile, SampleProfile) else res
+
+
+def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
+    """The sample's rows without a protein effect (read, not annotated) added to the uncovered inputs."""
+    skipped = getattr(sp, "skipped", None)
+    if not skipped:
+        return res
+    extra = [Unrecognised(what, "alteration", f"a {what.split(' ', 1)[-1].removesuffix(' row')} row has no "
+                          "protein effect: read, not annotated") for what in skipped]
+    return replace(res, unrecognised=[*res.unrecognised, *(u.input for u in extra)],
+                   unrecognised_detail=[*res.unrecognised_detail, *extra])
 
 
 def annotate_samples(
@@ -184,7 +196,7 @@ def annotate_samples(
             raise InvalidArgument(f"drug: no drug given for sample {sp.sample!r}: name the drug (e.g. osimertinib)",
                                   param="drug")
         t = code if tumor is not None else resolve_tumor(sp.tumor, kb)
-        res = ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample)
+        res = _with_skipped(ann.annotate(sp.alterations, drugs=d, tumor=t, sample=sp.sample), sp)
         read_status = getattr(sp, "status", None)
         if not sp.alterations:  # every row of the sample was rejected (or it had none): keep it, say so
             status = read_status if read_status not in (None, "", "ok") else "no alterations read"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from oncoresist._io import atomic_path
-from oncoresist.annotate.result import AnnotationResult, Finding
+from oncoresist.annotate.result import DISCLAIMER, AnnotationResult, Finding
 from oncoresist.errors import InvalidArgument
 
 #: Columns of the batch table, in order.
@@ -21,6 +21,11 @@ COLUMNS = (
     "sensitivity", "databases", "conflicts", "options", "n_findings", "unrecognised", "findings_json",
     "knowledge_version", "oncoresist_version",
 )  # fmt: skip
+
+#: First line of a batch TSV, before the header row. Read the table back with ``skiprows=1``
+#: (``pandas.read_csv(path, sep="\t", skiprows=1, keep_default_na=False)``); ``comment="#"`` also skips it
+#: but would cut any field that holds a ``#``.
+TSV_COMMENT = f"# {DISCLAIMER}"
 
 
 _JSON_CACHE: dict[tuple[int, ...], tuple[tuple[Finding, ...], str, str]] = {}
@@ -119,10 +124,12 @@ def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
 
 
 def _write_tsv(results: Iterable[AnnotationResult], out: Path) -> int:
-    """The TSV byte for byte as ``DataFrame.to_csv(sep="\\t", index=False)`` writes it (tested), without
-    building the frame, and quoting each distinct findings JSON once (a cohort shares few of them)."""
+    """:data:`TSV_COMMENT`, then the table byte for byte as ``DataFrame.to_csv(sep="\\t", index=False)`` writes
+    it (tested), without building the frame, and quoting each distinct findings JSON once (a cohort shares few
+    of them)."""
     n = 0
     with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(TSV_COMMENT + os.linesep)
         fh.write("\t".join(_tsv_field(c) for c in COLUMNS) + os.linesep)
         lines: list[str] = []
         for res in results:

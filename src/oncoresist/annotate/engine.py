@@ -23,7 +23,7 @@ from oncoresist.annotate.exon_check import stated_exon_warning
 from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
 from oncoresist.annotate.memo import Memo
 from oncoresist.annotate.options import OptionDeriver
-from oncoresist.annotate.result import AnnotationResult, Finding, Unrecognised
+from oncoresist.annotate.result import AnnotationResult, Finding, TherapyOption, Unrecognised
 from oncoresist.annotate.reversion import restored_by, reversion_findings
 from oncoresist.annotate.scope import DECIDING, TumorScope
 from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, strength, weigh
@@ -697,6 +697,30 @@ class Annotator:
                 out.append(Unrecognised(d, "drug", why))
         return out
 
+    def _uncovered(
+        self, recognised: Sequence[Alteration], findings: Sequence[Finding], options: Sequence[TherapyOption],
+        given: frozenset[str],
+    ) -> list[Unrecognised]:
+        """Recognised observations that ended in no finding and no option: each with why (before, they were
+        neither findings nor listed, e.g. RUNX1 and U2AF1 mutations annotated for osimertinib)."""
+        covered = {n for f in findings for n in (f.alteration, *f.observed, *f.core)}
+        covered.update(n for o in options for n in o.addresses)
+        drugs = ", ".join(sorted(given)) or "the drugs given"
+        out = []
+        for a in recognised:
+            if a.name in covered:
+                continue
+            if self._ctx_matches(a, given):
+                why = (f"no finding for {drugs}: the facts on {drugs} that it satisfies need further conditions "
+                       "(other alterations or a tumour type) that this profile does not meet")
+            else:
+                touched = sorted(self.touched_drugs(a))
+                named = ", ".join(touched[:3]) + (f" and {len(touched) - 3} more" if len(touched) > 3 else "")
+                why = (f"no finding for {drugs}: the knowledge's facts that it satisfies concern "
+                       f"{named or 'other therapies'}")
+            out.append(Unrecognised(a.name, "alteration", why))
+        return out
+
     def annotate(
         self,
         alterations: Sequence[Alteration],
@@ -715,6 +739,10 @@ class Annotator:
         weighed = self.evaluate(recognised, given, tumor)
         options = self.options.derive(weighed.findings, recognised, given, tumor)
         unrec = self._unrecognised(alts, recognised, list(drugs))
+        order = {a.name: i for i, a in enumerate(alts)}
+        unrec = sorted([*(u for u in unrec if u.kind == "alteration"),
+                        *self._uncovered(recognised, weighed.findings, options, given)],
+                       key=lambda u: order.get(u.input, len(order))) + [u for u in unrec if u.kind != "alteration"]
         return AnnotationResult(
             tumor=tumor,
             drug=sorted(given) if len(drugs) != len(given) else list(drugs),

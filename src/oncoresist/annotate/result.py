@@ -11,6 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+DISCLAIMER = (
+    "Research software, not a medical device. The findings summarise published evidence for research use "
+    "and must not be used on their own to make treatment decisions."
+)
+"""Carried by every annotation output: the JSON's ``disclaimer`` field, the batch TSV's comment line, the reports."""
+
+
 #: evidence items detailed per finding in the JSON form (strongest first; ``databases`` lists every record)
 EVIDENCE_SHOWN = 25
 
@@ -185,7 +192,8 @@ class TherapyOption:
 
 @dataclass(frozen=True)
 class Unrecognised:
-    """An input that is a valid name or alteration but that the knowledge has nothing on."""
+    """An input that is a valid name or alteration but that ended in no finding, with why: the knowledge has
+    nothing on it, its facts concern other drugs, or (a file's row) it has no protein effect."""
 
     input: str
     kind: str  # alteration | drug
@@ -254,6 +262,7 @@ class AnnotationResult:
             "verdict_reason": self.verdict_reason,
             "tumor_scope": self.tumor_scope,
             "unrecognised_detail": [u.to_dict() for u in self.unrecognised_detail],
+            "disclaimer": DISCLAIMER,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -100,6 +100,8 @@ _QUOTED = re.compile(r"'([^']+)'")
 _NAME_HINTS = {
     "tumor type": "give an OncoTree code or name, e.g. NSCLC, LUAD, AML or 'Non-Small Cell Lung Cancer'",
     "drug": "give a generic or brand name, e.g. osimertinib or Tagrisso ('oncoresist kb show NAME' looks one up)",
+    "drug or regimen": "give a generic or brand name, e.g. osimertinib or Tagrisso, or a regimen such as FOLFOX "
+                       "('oncoresist kb show NAME' looks one up)",
     "gene": "give an HGNC symbol or alias, e.g. EGFR",
 }
 

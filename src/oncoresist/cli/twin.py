@@ -168,11 +168,6 @@ def _check_outputs(*, html: Path | None, out_scenario: Path | None) -> None:
         check_output_file(out_scenario, param="out_scenario")
 
 
-def _seed_text(seed: object) -> str:
-    """A recorded seed as the user passes it back (``--seed N``): its entropy, not the record's dict."""
-    return str(seed.get("entropy", seed)) if isinstance(seed, dict) else str(seed)
-
-
 def _calibration_dict(cal: object) -> dict[str, object]:
     from oncoresist.twin.calibrate import Calibration
 
@@ -198,11 +193,12 @@ def _calibration_dict(cal: object) -> dict[str, object]:
 def _print_calibration(cal: object) -> None:
     from rich.table import Table
 
+    from oncoresist.random import seed_text
     from oncoresist.twin.calibrate import Calibration
 
     assert isinstance(cal, Calibration)
     table = Table(title=f"Calibration on continuous {cal.drug}: share of progressions vs published "
-                        f"({cal.patients} patients, seed {_seed_text(cal.seed)}, {cal.iterations} step(s), "
+                        f"({cal.patients} patients, seed {seed_text(cal.seed)}, {cal.iterations} step(s), "
                         f"{'converged' if cal.converged else 'NOT converged'})")
     for col in ("cell type", "role", "published", "simulated", "rate x", "source"):
         table.add_column(col)

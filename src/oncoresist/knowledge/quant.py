@@ -15,7 +15,6 @@ file, entry and field, on one line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.loader import read_yaml_sections
 from oncoresist.knowledge.pooling import Pooled, pool
 from oncoresist.knowledge.schema import SOURCE_RE, MechanismId, check_id, check_source_id
+from oncoresist.suggest import closest
 
 QUANT_DIR = Path(__file__).parent / "data_quant"
 
@@ -759,7 +759,7 @@ class _Checker:
     def drug(self, where: str, fld: str, name: str) -> None:
         canonical = self.kb.resolve_drug(name)
         if canonical is None:
-            hint = difflib.get_close_matches(name.lower(), list(self.kb.drugs), n=3, cutoff=0.6)
+            hint = closest(name, self.kb.drugs, n=3)
             self.fail(where, fld, f"unknown drug {name!r}" + (f"; did you mean {', '.join(hint)}?" if hint else ""))
         elif canonical != name:
             self.fail(where, fld, f"write the generic name {canonical!r}, not {name!r}")

@@ -265,11 +265,11 @@ def resolve_selection(selection: str | Path | None = None) -> Selection:
     path = Path(token).expanduser()
     if path.is_dir():
         return folder_selection(path, f"path:{path}", how)
-    import difflib
+    from oncoresist.suggest import closest
 
     names = [*RESERVED, *version_names()]
     raise UnknownNameError(
         f"knowledge version (from {how}; see 'oncoresist kb versions')",
         token,
-        difflib.get_close_matches(token, names, n=3, cutoff=0.5),
+        closest(token, names, n=3),
     )

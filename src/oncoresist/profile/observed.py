@@ -43,10 +43,17 @@ class SampleProfile:
     tumor: str | None = None
     drugs: list[str] = field(default_factory=list)
     status: str = "ok"
+    skipped: list[str] = field(default_factory=list)
+    """Rows read but not annotated, once each: ``"RUNX1 Splice_Region row"`` (a MAF class without a protein
+    effect); the annotator lists them as uncovered inputs with that reason."""
 
     def add(self, alt: Alteration) -> None:
         if alt not in self.alterations:
             self.alterations.append(alt)
+
+    def skip(self, what: str) -> None:
+        if what not in self.skipped:
+            self.skipped.append(what)
 
 
 @dataclass
@@ -126,6 +133,8 @@ class ReadResult:
             mine = self.sample(name)
             for a in sp.alterations:
                 mine.add(a)
+            for what in sp.skipped:
+                mine.skip(what)
             mine.tumor = mine.tumor or sp.tumor
             mine.drugs = mine.drugs or sp.drugs
         for name, st in other.status.items():

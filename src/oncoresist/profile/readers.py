@@ -45,7 +45,7 @@ MAF_CODING = frozenset(
 )  # fmt: skip
 #: MAF classes read as a splice-site mutation of the gene when no protein change parses.
 MAF_SPLICE = frozenset({"Splice_Site"})
-#: MAF classes without a protein effect: skipped silently.
+#: MAF classes without a protein effect: not annotated (each sample lists them in ``SampleProfile.skipped``).
 MAF_NONCODING = frozenset(
     {
         "Silent", "Intron", "3'UTR", "5'UTR", "3'Flank", "5'Flank", "IGR", "RNA", "lincRNA",
@@ -357,6 +357,7 @@ def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
                     continue
                 if alt is None:
                     st.skipped += 1
+                    samples[sample].skip(f"{key[0]} {key[2] or 'unclassified'} row")
                     continue
                 st.parsed += 1
                 mine = seen[sample]

@@ -7,14 +7,12 @@ import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oncoresist.annotate.result import DISCLAIMER
+
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
     from oncoresist.knowledge.index import Knowledge
 
-DISCLAIMER = (
-    "Research software, not a medical device. The findings summarise published evidence for research use "
-    "and must not be used on their own to make treatment decisions."
-)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _VERDICT_STYLE = {"resistant": "bold red", "sensitive": "bold green", "unknown": "bold yellow"}
 
@@ -75,10 +73,16 @@ def databases_text(f: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def tumor_name(code: str | None, kb: Knowledge | None) -> str | None:
+    """The words for a tumour code (``Knowledge.tumor_label``: a set such as ``BLL|TLL`` reads "B-Lymphoblastic
+    Leukemia/Lymphoma or T-Lymphoblastic …"); ``None`` without a code, a knowledge, or for an unknown code."""
+    if not code or kb is None or (code not in kb.tumors and kb.tumor_set(code) is None):
+        return None
+    return kb.tumor_label(code)
+
+
 def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
-    tumor_name = None
-    if result.tumor and kb is not None and result.tumor in kb.tumors:
-        tumor_name = kb.tumors[result.tumor].name
+    tumor_name_ = tumor_name(result.tumor, kb)
     findings = []
     for f in result.findings:
         name, desc = _mechanism(f.mechanism, kb)
@@ -95,7 +99,7 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
     return {
         "r": result.to_dict(),
         "sample": result.sample,
-        "tumor_name": tumor_name,
+        "tumor_name": tumor_name_,
         "alterations": list(result.alterations),
         "findings": findings,
         "groups": [{"alteration": a, "findings": fs} for a, fs in groups.items()],
@@ -214,7 +218,10 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
     style = _VERDICT_STYLE[result.verdict]
     head = f"[{style}]{result.verdict.upper()}[/] for {' + '.join(r['drug'])}"
     if result.tumor:
-        head += f" in {result.tumor}"
+        from rich.markup import escape
+
+        words = tumor_name(result.tumor, knowledge)
+        head += f" in {result.tumor}" + (f" ({escape(words)})" if words else "")
     else:
         head += " (tumour-agnostic: no tumour type given)"
     if result.sample:

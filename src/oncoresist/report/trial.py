@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -84,25 +83,34 @@ def _html(df: Any) -> str:
     return df.reset_index().to_html(na_rep="–", classes="tbl", border=0, escape=True, index=False)
 
 
-_KNOWLEDGE_LINE = re.compile(r"^#\s*Knowledge version\s+(\S+?),?\s+oncoresist\s+(\S+?)[.,]?(\s|$)")
+def scenario_knowledge(paths: list[str], recorded: list[object] | None = None) -> list[str]:
+    """What each scenario says of the knowledge it was built from, one line per distinct file; a trial run
+    itself reads no knowledge. ``recorded`` is the run's own record (``run.json`` ``scenario_knowledge``,
+    one entry per path, written at run time); without it the files' headers are read now."""
+    from oncoresist.model.origin import scenario_knowledge_version
 
-
-def scenario_knowledge(paths: list[str]) -> list[str]:
-    """What each scenario file says of the knowledge it was built from (``oncoresist twin`` writes it in
-    the header), one line per distinct file; a trial run itself reads no knowledge."""
     out = []
-    for name in dict.fromkeys(paths):
-        path = Path(name)
-        try:
-            with path.open(encoding="utf-8") as fh:
-                head = [next(fh, "") for _ in range(10)]
-        except OSError:
-            out.append(f"{name}: not readable from the current folder (the run records the path as given), "
-                       "so its knowledge version is not shown")
+    seen: set[str] = set()
+    for i, name in enumerate(paths):
+        if name in seen:
             continue
-        hit = next((m for m in map(_KNOWLEDGE_LINE.match, head) if m), None)
-        out.append(f"{name}: knowledge {hit.group(1)} (built by oncoresist {hit.group(2)})" if hit
-                   else f"{name}: written by hand, no knowledge version recorded")
+        seen.add(name)
+        if recorded is not None and i < len(recorded):
+            version = recorded[i]
+        else:
+            try:
+                version = scenario_knowledge_version(name)
+            except OSError:
+                out.append(f"{name}: not readable from the current folder (a run before session 6 recorded the "
+                           "path as given), so its knowledge version is not shown")
+                continue
+        if name.startswith("<in memory"):
+            out.append(f"{name}: no file, no knowledge version recorded")
+        elif isinstance(version, dict):
+            out.append(f"{name}: knowledge {version.get('knowledge')} "
+                       f"(built by oncoresist {version.get('oncoresist')})")
+        else:
+            out.append(f"{name}: written by hand, no knowledge version recorded")
     return out
 
 
@@ -194,7 +202,7 @@ def render_trial_report(out_dir: str | Path, html: str | Path) -> Path:
         meta=meta, figs=figs, tables=tables, logrank=logrank, disclaimer=DISCLAIMER,
         n_patients=len(patients), arms=list(dict.fromkeys(patients["arm"])),
         spec=meta.get("parameters", {}).get("spec", {}),
-        knowledge=scenario_knowledge([str(x) for x in meta.get("scenarios", [])]),
+        knowledge=scenario_knowledge([str(x) for x in meta.get("scenarios", [])], meta.get("scenario_knowledge")),
         environment=environment_text(meta.get("environment")),
     )
     return write_text_atomic(path, page)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from oncoresist.report.annotation import DISCLAIMER, STATUS_TEXT, TUMOR_RELATION_TEXT, databases_text, source_url
+from oncoresist.report.annotation import (
+    DISCLAIMER,
+    STATUS_TEXT,
+    TUMOR_RELATION_TEXT,
+    databases_text,
+    source_url,
+    tumor_name,
+)
 
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
@@ -108,7 +115,7 @@ def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> di
     return {
         "r": d,
         "sample": result.sample or d.get("sample"),
-        "tumor_name": kb.tumors[result.tumor].name if kb is not None and result.tumor in kb.tumors else None,
+        "tumor_name": tumor_name(result.tumor, kb),
         "groups": [{"alteration": a, "findings": fs, "unrecognised": a in unrec} for a, fs in groups.items()],
         "options": options,
         "conflicts": _rows(conflicts) if conflicts else None,

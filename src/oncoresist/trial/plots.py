@@ -5,6 +5,7 @@ Each function takes ``ax=None`` and returns the axes; none calls ``plt.show()``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,11 +29,29 @@ def _until_death(timeline: pd.DataFrame) -> pd.DataFrame:
     return timeline.iloc[: first_dead + 1]
 
 
+def arm_label(arm: str, patient: int, width: int = 16) -> str:
+    """A swimmer row label: the arm's name wrapped at word or ``strategy:drug`` boundaries (never inside a
+    word) into lines of about ``width`` characters, then the patient number."""
+    words = [w for w in re.split(r"\s+|(?<=:)", str(arm)) if w]
+    lines: list[str] = []
+    for w in words:
+        if lines:
+            glue = "" if lines[-1].endswith(":") else " "
+            if len(lines[-1]) + len(glue) + len(w) <= width:
+                lines[-1] += glue + w
+                continue
+        lines.append(w)
+    lines = lines or [""]
+    lines[-1] = f"{lines[-1]} #{patient}".strip()
+    return "\n".join(lines)
+
+
 def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> Any:
     """One bar per patient (first ``per_arm`` of each arm) to progression or censoring, with
     response, ctDNA detection, line switch and death marked. Times in months."""
-    ax = _ax(ax, (6.8, 0.22 * per_arm * patients["arm"].nunique() + 1.4))
     arms = list(dict.fromkeys(patients["arm"]))
+    label_lines = max((arm_label(a, 0).count("\n") + 1 for a in arms), default=1)
+    ax = _ax(ax, (6.8, (0.22 + 0.1 * (label_lines - 1)) * per_arm * len(arms) + 1.4))
     colours = {a: f"C{i}" for i, a in enumerate(arms)}
     y = 0
     ticks, labels = [], []
@@ -60,7 +79,7 @@ def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> A
             if r["os_event"]:
                 mark(r["os_time"], "x", "k", "death")
             ticks.append(y)
-            labels.append(f"{arm[:10]} #{int(r['patient_id'])}")
+            labels.append(arm_label(arm, int(r["patient_id"])))
             y += 1
         y += 1
     ax.set_yticks(ticks, labels, fontsize=6)

@@ -30,7 +30,7 @@ from oncoresist._io import atomic_path, check_output_dir, write_text_atomic
 from oncoresist.engine.simulator import ENGINES
 from oncoresist.errors import InvalidArgument, OutputError
 from oncoresist.provenance import provenance
-from oncoresist.random import SeedLike, as_seed_sequence, child_seed, seed_from_record, seed_record
+from oncoresist.random import SeedLike, as_seed_sequence, child_seed, seed_from_record, seed_record, seed_text
 from oncoresist.trial.cohort import patient_seeds
 from oncoresist.trial.models import ScenarioHandle, open_scenario
 from oncoresist.trial.simulate import BatchJob, check_arm_drugs, simulate_batch
@@ -74,6 +74,46 @@ class TrialRun:
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
         df.to_parquet(tmp, index=False)
+
+
+_SETTING_FIELD = {"patients_per_arm": "patients", "batch_size": "batch_size", "seed": "seed",
+                  "spec_hash": "trial", "method": "method"}
+"""The argument (CLI option) behind each setting a resumed run must share with the first start."""
+
+
+def _different_run(out: Path, key: str, old: object, new: object) -> TrialError:
+    """The refusal to resume into ``out``: names the differing setting's argument, values as the user gives them."""
+    param = _SETTING_FIELD.get(key, key)
+    if key == "seed":
+        what = f"seed {seed_text(old)} there, {seed_text(new)} now"
+    elif key == "spec_hash":
+        what = "the trial file or one of its scenarios changed since that run"
+    else:
+        what = f"{param} {old} there, {new} now"
+    return TrialError(f"{param}: {out} holds a different run ({what}); use a new output directory or the "
+                      f"original {param} to resume", param=param)
+
+
+def _scenario_record(scenarios: list[ScenarioHandle]) -> dict[str, list[Any]]:
+    """``scenarios``: each arm's scenario file resolved to an absolute path (an in-memory scenario keeps its
+    ``<in memory: …>`` label); ``scenario_knowledge``: what each file's header says of the knowledge it was
+    built from (``None`` for a hand-written file or an in-memory scenario), read at run time."""
+    from oncoresist.model.origin import scenario_knowledge_version
+
+    paths: list[Any] = []
+    versions: list[Any] = []
+    for s in scenarios:
+        if s.path.startswith("<in memory"):
+            paths.append(s.path)
+            versions.append(None)
+            continue
+        p = Path(s.path).resolve()
+        paths.append(str(p))
+        try:
+            versions.append(scenario_knowledge_version(p))
+        except OSError:
+            versions.append(None)
+    return {"scenarios": paths, "scenario_knowledge": versions}
 
 
 def _spec_hash(spec: TrialSpec, scenarios: list[ScenarioHandle]) -> str:
@@ -205,11 +245,10 @@ def run_trial(spec: TrialSpec, *, out_dir: str | Path | None = None, patients: i
             previous["seed"] = seed_record(seed_from_record(old_seed))
         for k, v in settings.items():
             if previous.get(k) != v:
-                raise TrialError(f"out_dir: {out} holds a different run ({k} differs: {previous.get(k)!r} vs {v!r}); "
-                                 "use a new output directory or the original settings to resume")
+                raise _different_run(out, k, previous.get(k), v)
     created = not out.exists()
     record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
-                        **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+                        **settings, **_scenario_record(scenarios), arms=[a.name for a in spec.arms])
     n_batches = len(spec.arms) * -(-n // batch_size)
     total = len(spec.arms) * n
     try:
@@ -276,7 +315,7 @@ def _run_in_memory(spec: TrialSpec, scenarios: list[ScenarioHandle], n: int, roo
     settings = {"patients_per_arm": n, "batch_size": batch_size, "seed": seed_record(root), "spec_hash": spec_hash,
                 "method": method}
     record = provenance("trial", {"spec": spec.model_dump(mode="json"), "backend": backend, "workers": workers},
-                        **settings, scenarios=[s.path for s in scenarios], arms=[a.name for a in spec.arms])
+                        **settings, **_scenario_record(scenarios), arms=[a.name for a in spec.arms])
     parts: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
     total = len(spec.arms) * n
 

@@ -10,7 +10,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oncoresist.random import seed_text
 from oncoresist.twin.builder import TwinBuild
+from oncoresist.twin.rebiopsy import NO_IDENTIFIED_MECHANISM
 
 if TYPE_CHECKING:
     from oncoresist.twin.calibrate import Calibration
@@ -49,6 +51,11 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _cell_type_label(cell_type: str) -> str:
+    """A dominant cell type at progression; the sensitive clone's is a progression with no identified mechanism."""
+    return f"{cell_type} (no identified mechanism)" if cell_type == NO_IDENTIFIED_MECHANISM else cell_type
+
+
 def _img(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -66,7 +73,7 @@ def _annotation(build: TwinBuild) -> str:
             _e(f.alteration),
             _e(f.effect),
             _e(", ".join(f.drugs)),
-            _e(f.mechanism),
+            _e(f.mechanism or "—"),
             _e(f.evidence_level),
             _e(", ".join(f.sources)),
         ]
@@ -146,7 +153,7 @@ def _comparison(cmp: StrategyComparison, build: TwinBuild) -> str:
     rows = [
         [
             _e(r.strategy),
-            _e(r.cell_type),
+            _e(_cell_type_label(str(r.cell_type))),
             _e(r.progressions),
             _e(f"{r.share:.0%}"),
             _e("–" if r.published is None or r.published != r.published else f"{r.published:.0%} {r.published_ci}"),
@@ -278,7 +285,8 @@ def _calibration(cal: Calibration) -> str:
         ])
     parts = [
         f"<p>Rates the knowledge does not give (copy-number gains, lineage switches, gene-level mutations) were "
-        f"fitted so that a cohort of {cal.patients} virtual patients on continuous {_e(cal.drug)} (seed {cal.seed}) "
+        f"fitted so that a cohort of {cal.patients} virtual patients on continuous {_e(cal.drug)} "
+        f"(seed {_e(seed_text(cal.seed))}) "
         f"reproduces the published share of progressions each mechanism explains; {cal.iterations} step(s), "
         f"{'converged' if cal.converged else '<b>not converged</b>'}. Rates that follow from the knowledge "
         f"(a point mutation's codon) were not fitted: their shares are predictions (<i>held out</i>).</p>",
@@ -314,9 +322,9 @@ def to_html(
         f"<h1>{_e(title)}</h1>",
         f'<p class="disclaimer">{_e(DISCLAIMER)}</p>',
         f"<p>Generated {now} by oncoresist {_e(__version__)}; knowledge {_e(build.annotation.knowledge_version)}"
-        + (f"; strategy cohort seed {_e(comparison.seed)}, engine {_e(comparison.engine)}"
+        + (f"; strategy cohort seed {_e(seed_text(comparison.seed))}, engine {_e(comparison.engine)}"
            if comparison is not None else "")
-        + (f"; calibration seed {_e(calibration.seed)}" if calibration is not None else "")
+        + (f"; calibration seed {_e(seed_text(calibration.seed))}" if calibration is not None else "")
         + ".</p>",
         "<h2>Annotation</h2>",
         _annotation(build),
