@@ -211,3 +211,25 @@ def test_an_unknown_result_is_404_not_a_field_error(client: TestClient) -> None:
         assert r.status_code == 404, (url, r.status_code)
         assert "not (or no longer) kept by the server; annotate again" in r.text
         assert "field 'result'" not in r.text
+
+
+def test_result_tsv_download_carries_the_disclaimer_line(client: TestClient) -> None:
+    """Before: the web page's TSV download had no disclaimer line, unlike the CLI's TSV (``# ...`` first line)."""
+    import io
+    import re
+
+    import pandas as pd
+
+    from oncoresist.annotate.batch import TSV_COMMENT
+
+    page = client.post("/annotate", data={"alterations": "EGFR L858R\nEGFR T790M", "drug": "erlotinib",
+                                          "tumor": "NSCLC"})
+    assert page.status_code == 200
+    rid = re.search(r"/results/([^/\"]+)\.json", page.text)  # the batch page links the TSV; a single result too
+    assert rid, "the result page links its downloads"
+    r = client.get(f"/results/{rid.group(1)}.tsv")
+    assert r.status_code == 200
+    first = r.text.partition("\n")[0]
+    assert first == TSV_COMMENT and "not a medical device" in first
+    table = pd.read_csv(io.StringIO(r.text), sep="\t", skiprows=1)
+    assert len(table) == 1 and table["verdict"].iloc[0] == "resistant"

@@ -119,10 +119,11 @@ def result_sample_html(rid: str, index: int, state: State) -> Response:
 def result_tsv(rid: str, state: State) -> Response:
     import pandas as pd
 
-    from oncoresist.annotate.batch import COLUMNS, result_row
+    from oncoresist.annotate.batch import COLUMNS, TSV_COMMENT, result_row
 
     item = _stored(state, rid)
     buf = io.StringIO()
+    buf.write(TSV_COMMENT + "\n")  # the CLI's TSV header line: research software, not a medical device
     pd.DataFrame([result_row(r) for r in item.results], columns=list(COLUMNS)).to_csv(buf, sep="\t", index=False)
     return Response(buf.getvalue(), media_type="text/tab-separated-values",
                     headers={"Content-Disposition": 'attachment; filename="oncoresist-annotation.tsv"'})  # fmt: skip
