@@ -63,9 +63,9 @@ def route_table(build: Any, cohort: dict[str, Any] | None, *, patients: int, see
 def t790m_pfs_hazard_ratio(results: pd.DataFrame, arm: str, *, route: str = "EGFR_T790M") -> dict[str, Any]:
     """Cox HR of PFS, ``route``-dominated vs other acquired-resistance progressions on ``arm`` (events only)."""
     from oncoresist.trial.analysis import TrialAnalyser
+    from oncoresist.twin.rebiopsy import rebiopsy_progressions
 
-    g = results[(results["arm"] == arm) & results["pfs_event"].astype(bool)]
-    g = g[g["dominant_at_pfs"].astype(str) != ""]  # T790M-negative includes no identified mechanism (rebiopsy)
+    g = rebiopsy_progressions(results[results["arm"] == arm])  # T790M-negative includes no identified mechanism
     pos, neg = g[g["dominant_at_pfs"] == route], g[g["dominant_at_pfs"] != route]
     if len(pos) < 5 or len(neg) < 5:
         return {"n_t790m": len(pos), "n_other": len(neg), "hr": None}

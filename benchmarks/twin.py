@@ -38,15 +38,6 @@ from typing import Any
 STRATEGIES = "continuous,sequential,adaptive,ctdna_guided,combination"
 
 
-def _acquired_share(mechanisms: list[dict], strategy: str, cell_type: str) -> float | None:
-    """Share of ``cell_type`` among a strategy's progressions as a rebiopsy series counts them (every
-    scan-detected progression; the sensitive clone's = no identified mechanism; oncoresist.twin.rebiopsy)."""
-    rows = [m for m in mechanisms if m["strategy"] == strategy and m["cell_type"] != ""]
-    total = sum(int(m["progressions"]) for m in rows)
-    hit = sum(int(m["progressions"]) for m in rows if m["cell_type"] == cell_type)
-    return None if total == 0 else round(hit / total, 4)
-
-
 PHASES: dict[str, tuple[str, str]] = {
     "build": ("oncoresist.twin", "build_twin"),
     "calibration": ("oncoresist.twin.fitted_cohort", "calibrate_with_spread"),
@@ -169,6 +160,9 @@ def main() -> int:
         print(res.output)
         return 2
     data = json.loads(res.output)
+    # T790M's share of continuous erlotinib's progressions as a rebiopsy series counts them (oncoresist.twin.rebiopsy)
+    t790m = next((m["share"] for m in data["comparison"]["mechanisms"]
+                  if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None)
     record = {
         "benchmark": "twin",
         "patients_per_strategy": args.patients,
@@ -214,13 +208,10 @@ def main() -> int:
         "engine_threads": args.engine_threads or os.cpu_count(),
         "engine": data["comparison"].get("engine"),
         # of all RECIST progressions on continuous erlotinib (sensitive-clone ones = no identified mechanism)
-        "t790m_share_continuous": next(
-            (m["share"] for m in data["comparison"]["mechanisms"]
-             if m["strategy"] == "continuous" and m["cell_type"] == "EGFR_T790M"), None),
+        "t790m_share_continuous": t790m,
         # as a rebiopsy series counts them (Yu et al. 2013: 63%, 95% CI 55-70%; oncoresist.twin.rebiopsy): since
         # session 6 the same denominator as the line above (every scan-detected progression), kept for old readers
-        "t790m_share_acquired_continuous": _acquired_share(data["comparison"]["mechanisms"], "continuous",
-                                                           "EGFR_T790M"),
+        "t790m_share_acquired_continuous": None if t790m is None else round(t790m, 4),
         "cpus": os.cpu_count(),
         "machine": platform.platform(),
         "python": platform.python_version(),

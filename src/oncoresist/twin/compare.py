@@ -472,7 +472,9 @@ def mechanism_shares(
     rows = []
     # a PFS event with no dominant type is a death before any scan showed progression (``dominant_at_pfs`` is
     # ''): not a progression with a mechanism, so it is left out of the shares (as from a rebiopsy series)
-    progressed = results[results["pfs_event"].astype(bool) & (results["dominant_at_pfs"].astype(str) != "")]
+    from oncoresist.twin.rebiopsy import rebiopsy_progressions
+
+    progressed = rebiopsy_progressions(results)
     for arm, grp in progressed.groupby("arm", sort=False):
         counts = grp["dominant_at_pfs"].value_counts()
         cells = [str(c) for c in counts.index]

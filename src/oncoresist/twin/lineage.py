@@ -105,6 +105,15 @@ def load_unsourced(path: str | None = None) -> tuple[UnsourcedRoute, ...]:
     return _load(path).unsourced
 
 
+def _applies(alteration: str, tumors: Sequence[str], route_alterations: Sequence[str],
+             tumor_lineage: Sequence[str]) -> bool:
+    """Whether an entry (a gate or an unsourced route) names one of the route's alterations and, if it lists
+    tumours, one of them is in ``tumor_lineage`` (no lineage known: it applies)."""
+    if alteration.lower() not in {n.lower() for n in route_alterations}:
+        return False
+    return not (tumors and tumor_lineage and not set(tumors) & set(tumor_lineage))
+
+
 def unsourced_reason(
     route_alterations: Sequence[str],
     tumor_lineage: Sequence[str],
@@ -114,11 +123,8 @@ def unsourced_reason(
 
     ``tumor_lineage``: the tumour's OncoTree code and its ancestors (an entry with tumours applies below them).
     """
-    names = {n.lower() for n in route_alterations}
     for u in unsourced if unsourced is not None else load_unsourced():
-        if u.alteration.lower() not in names:
-            continue
-        if u.tumors and tumor_lineage and not set(u.tumors) & set(tumor_lineage):
+        if not _applies(u.alteration, u.tumors, route_alterations, tumor_lineage):
             continue
         return (f"lineage route without a sourced share or rate, left out of the twin (the fact stays for the "
                 f"annotator): {u.reason}")
@@ -140,11 +146,8 @@ def gate_factor(
 
     ``tumor_lineage``: the tumour's OncoTree code and its ancestors (a gate with tumours applies below them).
     """
-    names = {n.lower() for n in route_alterations}
     for g in gates if gates is not None else load_gates():
-        if g.alteration.lower() not in names:
-            continue
-        if g.tumors and tumor_lineage and not set(g.tumors) & set(tumor_lineage):
+        if not _applies(g.alteration, g.tumors, route_alterations, tumor_lineage):
             continue
         lost = lost_genes(profile)
         need = " and ".join(g.genes_lost)
