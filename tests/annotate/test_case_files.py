@@ -19,9 +19,13 @@ import yaml
 from oncoresist.alteration import parse_alteration
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "annotate_cases"
-CASE_FILES = ("clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml")
-RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C to F: --cases)
-BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml"})  # sets typing brand names / codes
+CASE_FILES = (
+    "clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml",
+    "cases_g.yaml",
+)  # fmt: skip
+RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C to G: --cases)
+# sets typing brand names / codes
+BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml", "cases_g.yaml"})
 
 # The controlled mechanism classes, copied from the vocabulary table of DESIGN.md (the contract), not from the code.
 MECHANISMS = frozenset(
@@ -38,16 +42,44 @@ REQUIRED = frozenset({"id", "alterations", "drug", "expect", "source"})
 # Written as a report writes them, but not (yet) read by the grammar: reported, not removed.
 # MSI-H and TMB-H are read since the grammar has genome-level biomarkers (reason3). Set C keeps two report forms
 # on purpose: a c. change with its protein in brackets, and a VAF suffix.
-# Every report wording of sets A-D is read (set D's five: helper fixd, report_terms.py). Sets E and F (helpers cases5
-# and cases6, written blind) brought more; those still unread are below (the rest are read since helpers fixe,
-# annot6a, fixf and annot7). They stay in the cases as a report writes them.
+# Every report wording of sets A-D is read (set D's five: helper fixd, report_terms.py). Sets E, F and G (helpers
+# cases5, cases6 and cases7, written blind) brought more; those still unread are below (the rest are read since
+# helpers fixe, annot6a, fixf and annot7). They stay in the cases as a report writes them.
 UNREADABLE: dict[str, str] = {
     "1p/19q codeletion": "a chromosome-arm codeletion, not a gene",
     "CLDN18.2 positive": "an isoform name: read with gene 'CLDN18.2', not the HGNC symbol CLDN18",
+    # set G (helper cases7, written blind): transcript-prefixed HGVS with the protein change after it
+    "NM_005228.5:c.2369C>T p.(Thr790Met)": "transcript-prefixed c. change followed by p.(...)",
+    "NM_005228.5:c.2573T>G p.(Leu858Arg)": "transcript-prefixed c. change followed by p.(...)",
+    "NM_004333.6:c.1799T>A p.(Val600Glu)": "transcript-prefixed c. change followed by p.(...)",
+    "NM_006218:c.1633G>A p.(Glu545Lys)": "transcript-prefixed c. change (unversioned) followed by p.(...)",
+    "NM_006206:c.2525A>T p.(Asp842Val)": "transcript-prefixed c. change (unversioned) followed by p.(...)",
+    "NM_000222:c.2447A>T p.(Asp816Val)": "transcript-prefixed c. change (unversioned) followed by p.(...)",
+    "NM_005157:c.944C>T p.(Thr315Ile)": "transcript-prefixed c. change (unversioned) followed by p.(...)",
+    "NM_000125:c.1613A>G p.(Asp538Gly)": "transcript-prefixed c. change (unversioned) followed by p.(...)",
+    "NM_000061:c.1442G>C p.(Cys481Ser) (VAF 12%)": "transcript-prefixed c. change, p.(...) and a VAF suffix",
+    # set G: bracketed qualifiers after a copy-number or fusion word
+    "MET amplified (MET/CEP7 ratio 3.1)": "a FISH ratio in brackets after 'amplified'",
+    "MET amplification (FISH, MET/CEP7 2.4)": "a FISH method and ratio in brackets after 'amplification'",
+    "ERBB2 amplified, ratio 3.4": "a ratio after a comma",
+    "ALK rearrangement (FISH positive)": "a test result in brackets after 'rearrangement'",
+    "KIT D816V (allele burden 15%)": "an allele-burden suffix (not the 'VAF n%' form)",
+    "HER2-low (IHC 1+)": "an IHC score in brackets after the HER2-low state",
+    # set G: other report wordings
+    "HER2 mutation Y772_A775dup": "the word 'mutation' between the gene and the protein change",
+    "KIT D816V negative": "a negative result: must not be read as the mutation being present",
+    "BRCA2 reversion (restores reading frame)": "a reversion with an explanation in brackets",
+    "loss of BRCA1 promoter methylation": "an epigenetic state written as a phrase, gene in the middle",
 }
 
 # Written as a report writes them and read without an error, but as something else: the kind they must not get.
-MISREAD: dict[str, str] = {}  # "HER2-low" was read as a HER2::LOW fusion; now an ERBB2 expression state
+# "HER2-low" was read as a HER2::LOW fusion; now an ERBB2 expression state. Set G: a reversion (which restores the
+# gene's function) is read as a plain mutation of the gene, i.e. as the loss of function it undoes.
+MISREAD: dict[str, str] = {
+    "BRCA1 reversion mutation": "mutation",
+    "BRCA2 reversion mutation": "mutation",
+    "PALB2 reversion": "mutation",
+}
 
 # generic names (lower case, words joined by a space or hyphen) or a common upper-case abbreviation (ATRA)
 _DRUG_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:[ -][a-z0-9]+)*|[A-Z]{2,6})$")
@@ -204,6 +236,32 @@ def test_set_f_shape() -> None:
             assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), f"cases_f.yaml/{c['id']}: DOI {doi!r}"
 
 
+def test_set_g_shape() -> None:
+    """The brief for set G: about 150 cases, ~60% resistant / 40% approved uses, ~15% without a tumour, ids apart."""
+    cases = _cases("cases_g.yaml")
+    assert 130 <= len(cases) <= 190
+    share = sum(c["expect"] == "sensitive" for c in cases) / len(cases)
+    assert 0.3 <= share <= 0.45, share
+    assert sum(c.get("tumor") is None for c in cases) >= 0.12 * len(cases)
+    assert sum(c.get("tumor") is None and c["expect"] == "sensitive" for c in cases) >= 4
+    assert sum(len(c["alterations"]) >= 3 for c in cases) >= 5, "tumour-board profiles with co-alterations"
+    assert sum(isinstance(c["drug"], list) and len(c["drug"]) > 1 for c in cases) >= 12, "regimens given together"
+    assert all(c["id"].startswith("g_") for c in cases)
+    earlier = {c["id"] for name in CASE_FILES if name != "cases_g.yaml" for c in _cases(name)}
+    assert not earlier & {c["id"] for c in cases}, "ids must not collide between the sets"
+    # the brief's emphasis: lung beyond EGFR (ALK, ROS1, MET, RET, ERBB2), GIST / mastocytosis (KIT, PDGFRA) and FGFR
+    first_gene = [{a.split(" ")[0].split("::")[0].split("-")[0] for a in c["alterations"]} for c in cases]
+    lung = {"ALK", "ROS1", "MET", "RET", "ERBB2", "HER2"}
+    for genes, least in ((lung, 40), ({"KIT", "PDGFRA"}, 20), ({"FGFR2", "FGFR3"}, 10)):
+        assert sum(bool(g & genes) for g in first_gene) >= least, (genes, least)
+    # a note marks a case the writer was unsure of, or a part of its source cited from memory: a sentence, not a flag
+    assert all(isinstance(c["note"], str) and len(c["note"]) >= 20 for c in cases if "note" in c)
+    # a PMID or DOI only where it was seen on the record while writing (see the header), written PMID:n / doi:10.x/y
+    for c in cases:
+        for doi in re.findall(r"doi:(\S+?)[;)\s,]", c["source"] + " "):
+            assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), f"cases_g.yaml/{c['id']}: DOI {doi!r}"
+
+
 @pytest.mark.parametrize("name", CASE_FILES)
 def test_drug_names_are_names(name: str) -> None:
     for case in _cases(name):
@@ -261,6 +319,7 @@ def test_runner_knows_both_files_and_refuses_a_missing_one(capsys: pytest.Captur
     assert len(run.load_cases(CASES_DIR / "cases_d.yaml")) == len(_cases("cases_d.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_e.yaml")) == len(_cases("cases_e.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_f.yaml")) == len(_cases("cases_f.yaml"))
+    assert len(run.load_cases(CASES_DIR / "cases_g.yaml")) == len(_cases("cases_g.yaml"))
     assert len(run.load_cases(CASES_DIR / "cases_b.yaml")) == len(_cases("cases_b.yaml"))
     assert run.main(["--cases", str(CASES_DIR / "no_such_cases.yaml")]) == 2
     err = capsys.readouterr().err
