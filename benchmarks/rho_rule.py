@@ -66,7 +66,8 @@ def log_likelihood(row: dict[str, Any]) -> float:
     if hr is None or not 0 < p < 1 or hr[0] <= 0:
         return -math.inf
     k, n = YU_T790M
-    binom = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log(1 - p)
+    binom = (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+             + k * math.log(p) + (n - k) * math.log(1 - p))
     sd = (math.log(MA_CI[1]) - math.log(MA_CI[0])) / (2 * 1.96)
     z = (math.log(hr[0]) - math.log(MA_HR)) / sd
     return binom - 0.5 * z * z - math.log(sd * math.sqrt(2 * math.pi))
@@ -80,7 +81,8 @@ def select(rows: list[dict[str, Any]]) -> tuple[float, list[float], str]:
         return 1.0, rhos, "rho = 1 is consistent with the comparator: the default stays 1"
     if ok:
         best = max(ok, key=log_likelihood)
-        return float(best["rho"]), rhos, "rho = 1 is not consistent; the consistent rho with the highest comparator log-likelihood"
+        return (float(best["rho"]), rhos,
+                "rho = 1 is not consistent; the consistent rho with the highest comparator log-likelihood")
     return 1.0, [], "no rho of the grid is consistent with the comparator: the default stays 1"
 
 

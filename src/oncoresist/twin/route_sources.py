@@ -43,8 +43,10 @@ def non_point(route: ResistanceRoute) -> list[str]:
     return [a.name for a in route.alterations if a.kind not in POINT_KINDS]
 
 
-def sourced_share_drug(route: ResistanceRoute, q: QuantKnowledge, drugs: Iterable[str], tumor: str | None) -> str | None:
-    """The first of ``drugs`` (sorted) on which the knowledge has a share at progression for the route, else ``None``."""
+def sourced_share_drug(
+    route: ResistanceRoute, q: QuantKnowledge, drugs: Iterable[str], tumor: str | None
+) -> str | None:
+    """The first of ``drugs`` (sorted) on which the knowledge has a share at progression for the route, or ``None``."""
     for drug in sorted(set(drugs)):
         if published_share(q, route, drug, tumor) is not None:
             return drug
