@@ -121,6 +121,10 @@ def main() -> int:
     ap.add_argument("--emax-reduction", type=float, default=None,
                     help="sensitivity analysis only: the builder's assumed Emax reduction of bypass routes "
                          "(default 0.95)")
+    ap.add_argument("--keep-unsourced", action="store_true",
+                    help="sensitivity analysis only: keep the non-point routes with neither a sourced rate nor a "
+                         "sourced share (ALK and RET fusion here) at the builder's default rate "
+                         "(twin.route_sources; default: left out, listed under left_out_routes)")
     ap.add_argument("--persisters", action="store_true",
                     help="add the drug-tolerant persister state (twin.persister; off by default, docs/twin.md)")
     ap.add_argument("--export", type=Path, default=None, metavar="DIR",
@@ -141,6 +145,7 @@ def main() -> int:
     from oncoresist.twin import build_twin
     from oncoresist.twin.calibrate import calibrate_twin
     from oncoresist.twin.compare import compare_strategies
+    from oncoresist.twin.route_sources import left_out
 
     with tempfile.TemporaryDirectory(prefix="twin-flaura-imports-") as tmp:
         kb = load_benchmark_knowledge(args.knowledge, Path(tmp))
@@ -152,8 +157,8 @@ def main() -> int:
                     {**ph, "window_days": args.visit_window} for ph in (o.scan_schedule or [])]})
         from oncoresist.twin.builder import TwinDefaults
 
-        defaults = TwinDefaults(persisters=args.persisters) if args.emax_reduction is None else TwinDefaults(
-            emax_reduction=args.emax_reduction, persisters=args.persisters)
+        defaults = TwinDefaults(persisters=args.persisters, keep_unsourced=args.keep_unsourced,
+                                **({} if args.emax_reduction is None else {"emax_reduction": args.emax_reduction}))
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
                            defaults=defaults)
         from oncoresist.twin.compare import COHORT
@@ -228,6 +233,9 @@ def main() -> int:
         "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
         "emax_reduction": defaults.emax_reduction,
         "persisters": defaults.persisters,
+        "keep_unsourced": defaults.keep_unsourced,
+        # non-point routes with neither a sourced rate nor a sourced share: not routes of this twin (facts kept)
+        "left_out_routes": left_out(cal.build.skipped),
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed,
         "calibration_converged": cal.converged if joint is None else joint.converged,

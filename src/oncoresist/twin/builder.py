@@ -19,6 +19,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 from oncoresist.model.load import load_scenario
 from oncoresist.twin import persister as _persister
+from oncoresist.twin import route_sources as _route_sources
 from oncoresist.twin.lineage import gate_factor, lineage_support, unsourced_reason
 from oncoresist.twin.origin import Origin
 
@@ -38,7 +39,7 @@ EMAX = frozenset({"bypass_pathway", "downstream_pathway", "apoptosis_evasion"})
 #: Mechanism classes compiled to a transformed lineage that does not depend on the target.
 LINEAGE = frozenset({"lineage_plasticity"})
 SUPPORTED = ON_TARGET | EMAX | LINEAGE
-_POINT_KINDS = frozenset({"protein", "codon", "mutation"})
+_POINT_KINDS = _route_sources.POINT_KINDS
 _ASSUMED = "default assumption"
 
 
@@ -92,6 +93,10 @@ class TwinDefaults:
     lineage_gates
         Scale a lineage route's rate by the profile's gate (:mod:`oncoresist.twin.lineage`: small-cell
         transformation with TP53 and RB1 both lost).
+    keep_unsourced
+        Sensitivity analysis only: keep the non-point routes (fusion, amplification, loss) that have neither a
+        sourced rate nor a sourced share at progression, at ``amplification_probability``
+        (:mod:`oncoresist.twin.route_sources`; default: left out, listed in ``skipped``).
     """
 
     burden: float = 2e10
@@ -113,6 +118,7 @@ class TwinDefaults:
     persisters: bool = False
     persister_min_evidence: str = "D"
     lineage_gates: bool = True
+    keep_unsourced: bool = False
 
     def why(self, name: str) -> str:
         """The rationale of one default, for the origin table."""
@@ -192,7 +198,8 @@ def _tumor_applies(kb: Knowledge, fact: Fact, tumor: str | None) -> bool:
 
 
 def resistance_routes(
-    kb: Knowledge, profile_alts: Sequence[Alteration], drugs: Sequence[str], tumor: str | None, d: TwinDefaults
+    kb: Knowledge, profile_alts: Sequence[Alteration], drugs: Sequence[str], tumor: str | None, d: TwinDefaults,
+    quant: QuantKnowledge | None = None,
 ) -> tuple[list[ResistanceRoute], list[str]]:
     """The resistance routes the knowledge lists for ``drugs`` in ``tumor``, and what was left out.
 
@@ -203,7 +210,9 @@ def resistance_routes(
     L858R; see :func:`_sensitising_drivers`), or a compound fact that adds a fusion the profile does
     not have (the fusion is another driver's background), does not apply; nor does an on-target change
     in a gene the profile does not alter (ROS1 G2032R resists crizotinib in ROS1-rearranged tumours,
-    not in an ALK-rearranged one). Facts with the same remaining alterations merge.
+    not in an ALK-rearranged one). Facts with the same remaining alterations merge. With ``quant``, a
+    non-point route with neither a sourced rate nor a sourced share at progression on one of the route
+    set's drugs is left out (:mod:`oncoresist.twin.route_sources`) unless ``d.keep_unsourced``.
     """
     from oncoresist.alteration import parse_alteration
 
@@ -258,6 +267,14 @@ def resistance_routes(
             skipped.append(f"{f.id}: mechanism {f.mechanism} differs from {route.mechanism} of {name}; first kept")
         else:
             route.facts.append(f)
+    if quant is not None and not d.keep_unsourced:
+        for name, route in list(routes.items()):
+            if route.mechanism in LINEAGE:  # lineage routes: oncoresist.twin.lineage (unsourced_reason above)
+                continue
+            why = _route_sources.unsourced_reason(route, quant, drug_set, tumor)
+            if why:
+                skipped += [f"{f.id}: {why}" for f in route.facts]
+                del routes[name]
     return list(routes.values()), skipped
 
 
@@ -494,7 +511,7 @@ def build_twin(
     if not alts:
         raise OncoresistError("profile has no alteration: give the driver, e.g. 'EGFR L858R'")
     background = [a.name for a in alts]
-    routes, skipped = resistance_routes(kb, alts, drug_list, code, d)
+    routes, skipped = resistance_routes(kb, alts, drug_list, code, d, q)
     rec = _Recorder()
 
     # ------------------------------------------------------------ drugs and treatment
