@@ -1,6 +1,5 @@
 """The calibrated twin with its between-patient spread fitted to the comparator: what ``oncoresist twin
---calibrate`` runs, by the same function path as ``benchmarks/twin_flaura.py`` (its default
-``--variation potency --preexisting luria_delbruck``).
+--calibrate`` runs and what ``benchmarks/twin_flaura.py`` calls (its flags as :class:`CohortOptions`).
 
 1. :func:`~oncoresist.twin.calibrate.calibrate_twin` with pre-existing resistant counts drawn from their
    Luria–Delbrück distributions (:func:`~oncoresist.twin.variation.luria_delbruck_block`) and the assumed
