@@ -8,7 +8,9 @@
   T790M against the other progressions a rebiopsy series counts (no identified mechanism included),
   events only, as a rebiopsy series compares patients who all progressed (comparator-type datum, docs/trials.md);
 - :func:`paired_times`: the same virtual patients (same cohort draws and pre-existing counts) run once on each
-  drug, and the correlation of their log PFS on the two drugs (the lead's check of the route-time correlation).
+  drug, and the correlation of their log PFS on the two drugs (the lead's check of the route-time correlation);
+- :func:`t790m_share_line`: the ``t790m_share_erlotinib:`` line ``twin.py`` and ``twin_flaura.py`` both print
+  (one share definition: ``oncoresist.twin.rebiopsy``'s denominator).
 """
 
 from __future__ import annotations
@@ -99,3 +101,16 @@ def paired_times(build: Any, cohort: dict[str, Any] | None, drugs: tuple[str, st
 
     return {"drugs": list(drugs), "patients": patients, "seed": seed, "all": corr(pd.Series(True, index=a.index)),
             f"{route}_on_{drugs[0]}": corr(a["dominant_at_pfs"] == route)}
+
+
+T790M_SHARE_DEFINITION = ("of progressions as a rebiopsy series counts them (oncoresist.twin.rebiopsy: every "
+                          "scan-detected progression, sensitive-dominated = no identified mechanism)")
+"""The share both twin benchmarks print: T790M-dominated over rebiopsy-counted progressions on the first drug."""
+
+
+def t790m_share_line(share: float | None) -> str:
+    """``t790m_share_erlotinib: 0.xxx (...)``: T790M's share of continuous erlotinib's progressions as a rebiopsy
+    series counts them, beside Yu et al. 2013's (98 of 155, 63%, 95% CI 55-70%; PMID:23470965)."""
+    value = "nan" if share is None else f"{share:.3f}"
+    return (f"t790m_share_erlotinib: {value} ({T790M_SHARE_DEFINITION}; published 0.63, 95% CI 0.55-0.70, "
+            "Yu et al. 2013)")

@@ -11,7 +11,9 @@ Usage::
     .venv/bin/python benchmarks/twin.py --cohort assumed     # the old stated-assumption cohort (growth sigma 0.02)
     .venv/bin/python benchmarks/twin.py --calibrate --engine-threads 1   # the engine on one thread per batch
 
-Prints one JSON line (wall time, CPU time, patients, engine, machine, and ``phases``: wall and CPU seconds of the
+Prints a ``t790m_share_erlotinib:`` line (the same line and share definition as ``twin_flaura.py``:
+``_route_checks.t790m_share_line``), then one JSON line (wall time, CPU time, patients, engine, machine, and
+``phases``: wall and CPU seconds of the
 command's build, calibration, comparison and report, the rest under ``other``) and exits 1 if over the limit.
 CPU is the process's (``time.process_time``: every thread, the engine's included). ``numba_compile_wall_s``: wall
 seconds numba spent compiling kernels inside the run (0 when every kernel came from its on-disk cache; a first
@@ -104,6 +106,11 @@ def main() -> int:
     ap.add_argument("--cohort", default="derived", choices=["derived", "assumed"],
                     help="the command's --cohort (default derived: Laleh spreads, fitted to the comparator's ORR "
                          "with --calibrate)")
+    ap.add_argument("--resistant-growth", default=None, choices=["shared", "laleh", "none"],
+                    help="the command's --resistant-growth (default: the command's own, shared: the one cohort "
+                         "definition, twin.cohort_options)")
+    ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
+                    help="the command's --route-correlation (default: not set, i.e. 1)")
     ap.add_argument("--engine-threads", type=int, default=None,
                     help="engine threads per batch (default: all cores; results do not depend on it)")
     ap.add_argument("--warm-up", action="store_true",
@@ -122,6 +129,7 @@ def main() -> int:
         threads = args.engine_threads
         engine_adapter.engine_threads = lambda: threads  # type: ignore[assignment]
 
+    from _route_checks import t790m_share_line
     from typer.testing import CliRunner
 
     from oncoresist.cli import app
@@ -138,7 +146,9 @@ def main() -> int:
         "--html", str(work / "report.html"), "--json",
         "--cohort", args.cohort,
     ] + (["--calibrate"] if args.calibrate else []) + (
-        [] if args.calibrate_patients is None else ["--calibrate-patients", str(args.calibrate_patients)])  # fmt: skip
+        [] if args.calibrate_patients is None else ["--calibrate-patients", str(args.calibrate_patients)]) + (
+        [] if args.resistant_growth is None else ["--resistant-growth", args.resistant_growth]) + (
+        [] if args.route_correlation is None else ["--route-correlation", str(args.route_correlation)])  # fmt: skip
     from numba.core import event
 
     warm_compiled: list[float] = []
@@ -178,6 +188,7 @@ def main() -> int:
         "calibrate": args.calibrate,
         "cohort": args.cohort,
         "cohort_source": data["comparison"].get("cohort_source"),
+        "cohort_definition": data["comparison"].get("cohort_definition"),
         "spread_factor": ((data.get("calibration") or {}).get("spread") or {}).get("factor"),
         "growth_factor": (((data.get("calibration") or {}).get("time_scale")) or {}).get("growth_factor"),
         "calibration_median_months": (((data.get("calibration") or {}).get("time_scale")) or {}).get(
@@ -216,6 +227,7 @@ def main() -> int:
         "machine": platform.platform(),
         "python": platform.python_version(),
     }
+    print(t790m_share_line(t790m))  # the same line, the same share definition, as twin_flaura.py
     print(json.dumps(record))
     print("phases (wall / CPU s): " + ", ".join(f"{k} {v['wall_s']:.1f} / {v['cpu_s']:.1f}"
                                                for k, v in record["phases"].items())

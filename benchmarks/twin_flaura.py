@@ -161,6 +161,7 @@ def main() -> int:
                                 **({} if args.emax_reduction is None else {"emax_reduction": args.emax_reduction}))
         built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
                            defaults=defaults)
+        from oncoresist.twin.cohort_options import CohortOptions
         from oncoresist.twin.compare import COHORT
         from oncoresist.twin.variation import luria_delbruck_block, with_preexisting
 
@@ -168,21 +169,21 @@ def main() -> int:
         cohort = {**COHORT, "resistant_fraction": luria_delbruck_block(built)} if ld else None
         spread = None
         joint = None
-        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+        # the twin's one cohort definition (twin.cohort_options), this benchmark's flags passed through it
+        options = CohortOptions(kill_on="ec50" if args.variation == "potency" else "emax",
+                                preexisting=args.preexisting, resistant_growth=args.resistant_growth,
+                                route_correlation=args.route_correlation, rounds=args.fit_rounds)
         if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
-            from oncoresist.twin.joint_fit import fit_response_and_time
-            from oncoresist.twin.variation import load_variation
+            from oncoresist.twin.fitted_cohort import calibrate_with_spread
 
             # the spread and the time scale move each other: to a fixed point where the FINAL cohort meets both
-            joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients,
-                                          seed=args.cal_seed, quant=q, rounds=args.fit_rounds,
-                                          kill_on="ec50" if args.variation == "potency" else "emax",
-                                          preexisting=args.preexisting,
-                                          resistant_growth=args.resistant_growth != "none",
-                                          resistant_growth_shared=(args.resistant_growth == "shared"
-                                                                   and args.route_correlation is None),
-                                          resistant_growth_correlation=args.route_correlation)
-            spread, cal, cohort = joint.spread, joint.calibration, joint.spread.cohort
+            # (the CLI's oncoresist twin --calibrate; no screening cohort here, as before)
+            fc = calibrate_with_spread(built, patients=args.cal_patients, seed=args.cal_seed, quant=q,
+                                       options=options, screen_patients=0)
+            assert fc.joint is not None and fc.spread is not None
+            joint, spread, cal, cohort = fc.joint, fc.spread, fc.calibration, fc.cohort
+        else:
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -200,7 +201,7 @@ def main() -> int:
             args.dump.write_bytes(pickle.dumps({"build": cal.build, "cohort": cohort, "patients": cmp.patients}))
         if args.export is not None:
             _export(args, cal.build, arms, cohort, spread, q)
-        from _route_checks import paired_times, route_table, t790m_pfs_hazard_ratio
+        from _route_checks import paired_times, route_table, t790m_pfs_hazard_ratio, t790m_share_line
 
         from oncoresist.twin.rebiopsy import rebiopsy_shares
 
@@ -223,13 +224,13 @@ def main() -> int:
     print(f"hazard_ratio: {float(osi['hr']):.3f} (95% CI {float(osi['hr_lower']):.3f}-{float(osi['hr_upper']):.3f}; "
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     t790m = rebiopsy_shares(res).get("continuous:erlotinib", {}).get("EGFR_T790M", 0.0)
-    print(f"t790m_share_erlotinib: {t790m:.3f} (of progressions as a rebiopsy series counts them; "
-          "published 0.63, 95% CI 0.55-0.70, Yu et al. 2013)")
+    print(t790m_share_line(t790m))  # the same line, the same share definition, as twin.py
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
         "route_correlation": 1.0 if args.route_correlation is None and args.resistant_growth == "shared"
         else args.route_correlation,
+        "cohort_options": options.to_dict() if args.variation in ("fitted", "potency") else None,
         "scan_schedule": q.outcomes["flaura-standard-egfr-tki"].scan_schedule,
         "emax_reduction": defaults.emax_reduction,
         "persisters": defaults.persisters,

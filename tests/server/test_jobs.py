@@ -43,6 +43,12 @@ def test_twin_job_runs_to_completion_with_result_and_report(client: TestClient) 
     assert [r["strategy"] for r in rows] == ["continuous"] and rows[0]["n"] == TWIN["patients"]
     assert data["origins"] and all(o["source"] for o in data["origins"])
     assert data["request"]["seed"] == TWIN["seed"] and data["knowledge_version"]
+    # the twin's one cohort definition (twin.cohort_options), nothing fitted in a job, recorded with its source
+    from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS
+
+    cdef = data["comparison"]["cohort_definition"]
+    assert cdef["options"] == DEFAULT_COHORT_OPTIONS.to_dict() and cdef["calibrated"] is False
+    assert cdef["source"].startswith("derived:") and DEFAULT_COHORT_OPTIONS.describe() in cdef["source"]
     rep = client.get(done["links"]["report"])
     assert rep.status_code == 200 and "not a medical device" in rep.text
     assert "default-src 'none'" in rep.headers["content-security-policy"]

@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 from oncoresist.cli import app
 from oncoresist.errors import OncoresistError
 from oncoresist.twin import build_twin
+from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, compare_strategies, resolve_cohort, trial_mapping
-from oncoresist.twin.variation import VARIATION_FILE
+from oncoresist.twin.spread import first_drug_ec50
+from oncoresist.twin.variation import VARIATION_FILE, sensitivity_sigma
 
 ARGS = ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib,osimertinib"]
 
@@ -31,7 +33,14 @@ def test_default_cohort_is_derived_from_the_packaged_spreads(egfr) -> None:  # t
     assert source.startswith("derived:") and "Laleh" in source
     # net growth spread mapped onto the birth factor, first order: sigma_g (b - d) / b
     assert block["growth"]["sigma"] == pytest.approx(spreads["net_growth_log_sd"] * (b - d) / b)
-    assert block["kill"]["sigma"] == pytest.approx(spreads["kill_log_sd"])
+    # the one cohort definition (twin.cohort_options) at factor 1: the kill spread is the tumour's sensitivity, a
+    # factor on every drug's EC50 whose log-spread gives the first drug's kill Laleh's log-spread
+    assert block["kill"] == {"dist": "fixed", "value": 1.0}
+    assert block["sensitivity"]["sigma"] == pytest.approx(
+        sensitivity_sigma(spreads["kill_log_sd"], first_drug_ec50(egfr)))
+    # the resistant-only growth factor takes sigma_g sqrt(1 - k^2): nothing at k = 1, one per patient
+    assert block["resistant_growth"]["sigma"] == 0.0 and block["resistant_growth_shared"] is True
+    assert DEFAULT_COHORT_OPTIONS.describe() in source
     rf = block["resistant_fraction"]
     assert rf["dist"] == "luria_delbruck"
     # T790M arises from the sensitive clone: mean surviving clones = probability per division x source cells
@@ -86,9 +95,34 @@ def test_cli_records_the_cohort_and_the_lead_time_denominators() -> None:
     cmp = json.loads(res.output)["comparison"]
     assert cmp["cohort_source"].startswith("derived:")
     assert cmp["cohort"]["resistant_fraction"]["dist"] == "luria_delbruck"
+    assert cmp["cohort_definition"] == {"options": DEFAULT_COHORT_OPTIONS.to_dict(), "calibrated": False,
+                                        "source": cmp["cohort_source"]}
     assert cmp["imaging"]["n_lesions"] == 2 and cmp["ctdna"]["confirm_draws"] == 2
     lead = cmp["lead_time_comparison"]
     assert lead and {"progressed", "detected_first", "published_n", "published_denominator"} <= set(lead[0])
+
+
+def test_cohort_options_check_their_fields_and_resolve_rho() -> None:
+    assert DEFAULT_COHORT_OPTIONS.to_dict() == {"kill_on": "ec50", "preexisting": "luria_delbruck",
+                                                "resistant_growth": "shared", "route_correlation": 1.0, "rounds": 4}
+    assert CohortOptions(resistant_growth="laleh").to_dict()["route_correlation"] is None
+    half = CohortOptions(route_correlation=0.5).spread_options()
+    assert half["resistant_growth_correlation"] == 0.5 and half["resistant_growth_shared"] is False
+    assert CohortOptions(resistant_growth="none").spread_options()["resistant_growth"] is False
+    for bad, field in (({"kill_on": "dose"}, "kill_on"), ({"resistant_growth": "yes"}, "resistant_growth"),
+                       ({"route_correlation": 1.5}, "route_correlation"), ({"rounds": 0}, "rounds"),
+                       ({"resistant_growth": "laleh", "route_correlation": 0.5}, "route_correlation")):
+        with pytest.raises(OncoresistError, match=f"^{field}:"):
+            CohortOptions(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("extra", [["--resistant-growth", "maybe"], ["--route-correlation", "2"],
+                                   ["--resistant-growth", "none", "--route-correlation", "0.5"]])
+def test_cli_bad_cohort_options_one_line_exit_2(extra: list[str]) -> None:
+    res = CliRunner().invoke(app, [*ARGS, "--strategies", "continuous", *extra])
+    assert res.exit_code == 2, res.output
+    assert extra[-2] in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
 
 
 def test_cli_bad_cohort_one_line_exit_2() -> None:
@@ -103,6 +137,7 @@ def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # ty
     """The --calibrate path: rates and time scale calibrated, then one spread factor fitted to the comparator's
     objective response (FLAURA, erlotinib or gefitinib: 76%), then calibrated again with that cohort."""
     from oncoresist.twin.fitted_cohort import calibrate_with_spread
+    from oncoresist.twin.variation import load_variation
 
     fc = calibrate_with_spread(egfr, patients=60, seed=0)
     assert fc.spread is not None and 0 < fc.spread.factor <= 1
@@ -111,11 +146,17 @@ def test_calibrate_with_spread_fits_the_comparator_response(egfr) -> None:  # ty
     assert fc.cohort["sensitivity"]["dist"] == "lognormal" and fc.cohort["sensitivity"]["sigma"] > 0
     assert fc.calibration.time_target is not None
     assert any(o.kind == "calibrated" for o in fc.calibration.build.origins)
-    assert "resistant_growth" not in fc.cohort  # the CLI's cohort: no resistant-only factor (see fitted_cohort)
-    # on request, the benchmark's resistant-only growth factor, one per patient (twin_flaura.py's default)
-    rg = calibrate_with_spread(egfr, patients=60, seed=0, resistant_growth=True)
-    assert rg.cohort["resistant_growth"]["dist"] == "lognormal" and rg.cohort["resistant_growth_shared"] is True
-    assert rg.cohort["resistant_growth"]["sigma"] > 0 and "route correlation 1" in rg.source
+    # the one definition (twin_flaura.py's default too): the resistant-only growth factor, one per patient, with
+    # the net-growth spread the fitted shared factor leaves, sigma_g sqrt(1 - k^2)
+    rg = fc.cohort["resistant_growth"]
+    assert rg["dist"] == "lognormal" and fc.cohort["resistant_growth_shared"] is True
+    v = load_variation()
+    assert rg["sigma"] == pytest.approx(v.net_growth_log_sd * (1 - fc.spread.factor ** 2) ** 0.5)
+    assert "route correlation 1" in fc.source and fc.to_dict()["options"] == DEFAULT_COHORT_OPTIONS.to_dict()
+    # on request, without it (the options are recorded)
+    none = calibrate_with_spread(egfr, patients=60, seed=0, options=CohortOptions(resistant_growth="none"))
+    assert "resistant_growth" not in none.cohort and "no resistant-only growth factor" in none.source
+    assert none.to_dict()["options"]["resistant_growth"] == "none"
 
 
 def test_routes_resisting_every_drug(egfr) -> None:  # type: ignore[no-untyped-def]

@@ -60,6 +60,20 @@ def twin(
             "or 'assumed' (the old stated assumptions, growth sigma 0.02).",
         ),
     ] = "derived",
+    resistant_growth: Annotated[
+        str,
+        typer.Option(
+            "--resistant-growth",
+            help="The cohort's resistant-only growth factor (the part of Laleh et al. 2022's net-growth spread the "
+            "patient's shared growth factor leaves): 'shared' (one per patient for all its routes, default), "
+            "'laleh' (one per route) or 'none'. The same definition as benchmarks/twin_flaura.py.",
+        ),
+    ] = "shared",
+    route_correlation: Annotated[
+        float | None,
+        typer.Option("--route-correlation", help="Correlation rho in [0, 1] of that factor between a patient's "
+                     "routes (default: not set, i.e. 1; needs --resistant-growth shared)."),
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
     knowledge: KnowledgeOpt = None,
@@ -73,6 +87,16 @@ def twin(
     cohort_choice = cohort.strip().lower()
     if cohort_choice not in ("derived", "assumed"):
         raise OncoresistError(f"--cohort: {cohort!r} is not a cohort; use derived or assumed")
+    from oncoresist.twin.cohort_options import RESISTANT_GROWTH, CohortOptions
+
+    rg_choice = resistant_growth.strip().lower()
+    if rg_choice not in RESISTANT_GROWTH:
+        raise OncoresistError(f"--resistant-growth: {resistant_growth!r} is not a choice; use "
+                              f"{', '.join(RESISTANT_GROWTH)}")
+    if route_correlation is not None and (rg_choice != "shared" or not 0 <= route_correlation <= 1):
+        raise OncoresistError(f"--route-correlation: give a number in [0, 1] with --resistant-growth shared "
+                              f"(got {route_correlation:g} with {rg_choice})")
+    options = CohortOptions(resistant_growth=rg_choice, route_correlation=route_correlation)
     level = min_evidence.strip().upper()
     if level not in _EVIDENCE:
         raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
@@ -100,15 +124,18 @@ def twin(
             console().print(f"seed entropy {seed} (pass --seed {seed} to repeat)")
     calibration = None
     fitted = None
-    if calibrate and cohort_choice == "derived":
-        from oncoresist.twin.fitted_cohort import calibrate_with_spread
+    chosen = None
+    if cohort_choice == "derived" and (calibrate or strategies is not None):  # the one cohort definition
+        # (oncoresist.twin.cohort_options), fitted to the comparator with --calibrate, at spread factor 1 without
+        from oncoresist.twin.fitted_cohort import twin_cohort
 
-        fitted = calibrate_with_spread(
-            built, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
-            out_dir=None if out_dir is None else out_dir / "calibration",
+        chosen = twin_cohort(
+            built, calibrate=calibrate, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
+            out_dir=None if out_dir is None else out_dir / "calibration", options=options,
         )
-        calibration = fitted.calibration
-        built = calibration.build
+        fitted = chosen.fitted
+        built = chosen.build
+        calibration = None if fitted is None else fitted.calibration
     elif calibrate:
         from oncoresist.twin.calibrate import calibrate_twin
 
@@ -122,8 +149,8 @@ def twin(
     if strategies is not None:
         comparison = compare_strategies(
             built, names, patients=patients, seed=seed, out_dir=out_dir, follow_up_days=follow_up,
-            cohort=cohort_choice if fitted is None else fitted.cohort,
-            cohort_source=None if fitted is None else fitted.source,
+            cohort=cohort_choice if chosen is None else chosen.cohort,
+            cohort_source=None if chosen is None else chosen.source,
         )
     if html is not None:
         from oncoresist.twin.report import write_html
@@ -133,6 +160,9 @@ def twin(
         data = build_to_dict(built)
         if comparison is not None:
             data["comparison"] = _comparison_dict(comparison)
+            data["comparison"]["cohort_definition"] = (
+                {"options": None, "calibrated": calibration is not None, "source": comparison.cohort_source}
+                if chosen is None else chosen.provenance())
         if calibration is not None:
             data["calibration"] = _calibration_dict(calibration)
             data["calibration"]["convergence"] = {"calibration": calibration.converged, "all": calibration.converged}
@@ -141,6 +171,7 @@ def twin(
                 data["calibration"]["spread"] = fd["spread"]
                 data["calibration"]["joint_fit"] = fd["joint_fit"]
                 data["calibration"]["convergence"] = fd["convergence"]
+                data["calibration"]["cohort_options"] = fd["options"]
         typer.echo(json.dumps(data, indent=2, default=str))
         return
     _print_table(built)

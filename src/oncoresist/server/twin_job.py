@@ -55,6 +55,7 @@ def run_twin_job(spec: dict[str, Any], job_dir: Path, stage: Callable[[str], Non
     from oncoresist.twin import TwinDefaults, build_twin
     from oncoresist.twin.compare import compare_strategies
     from oncoresist.twin.export import build_to_dict
+    from oncoresist.twin.fitted_cohort import twin_cohort
     from oncoresist.twin.report import to_html
 
     stage("building the twin")
@@ -69,13 +70,15 @@ def run_twin_job(spec: dict[str, Any], job_dir: Path, stage: Callable[[str], Non
         defaults=TwinDefaults(min_evidence=spec.get("min_evidence", "C")),
     )  # fmt: skip
     stage("simulating the cohort")
+    chosen = twin_cohort(built, calibrate=False)  # the twin's one cohort definition, nothing fitted (factor 1)
     cmp = compare_strategies(
-        built, spec["strategies"], patients=spec["patients"], seed=spec["seed"], out_dir=job_dir / "cohort",
-        follow_up_days=spec["follow_up_days"],
+        chosen.build, spec["strategies"], patients=spec["patients"], seed=spec["seed"], out_dir=job_dir / "cohort",
+        follow_up_days=spec["follow_up_days"], cohort=chosen.cohort, cohort_source=chosen.source,
     )  # fmt: skip
     stage("writing the report")
     data = build_to_dict(built)
     data["comparison"] = comparison_dict(cmp)
+    data["comparison"]["cohort_definition"] = chosen.provenance()
     data["request"] = dict(spec)
     data["oncoresist_version"] = __version__
     data["knowledge_version"] = kb.version

@@ -6,9 +6,10 @@ memory with :func:`oncoresist.trial.run.run_trial` (``out_dir=None``; with an ``
 scenario, trial file and per-patient Parquet are written there too) and analysed with
 :class:`oncoresist.trial.analysis.TrialAnalyser`.
 
-Between-patient variation (``cohort=``): by default ``"derived"`` (:func:`derived_cohort`: the spreads
-derived from Laleh et al. 2022's lesion fits, :mod:`oncoresist.twin.variation`, mapped with the twin's own
-rates, and each pre-existing resistant count drawn from its Luria–Delbrück distribution); ``"assumed"``
+Between-patient variation (``cohort=``): by default ``"derived"`` (:func:`derived_cohort`: the twin's one
+cohort definition, :mod:`oncoresist.twin.cohort_options`, at spread factor 1: the spreads derived from Laleh et
+al. 2022's lesion fits, :mod:`oncoresist.twin.variation`, mapped with the twin's own rates, the kill spread on
+every drug's EC50, each pre-existing resistant count drawn from its Luria–Delbrück distribution); ``"assumed"``
 (:data:`ASSUMED_COHORT`, the stated assumptions of ``examples/trials/ctdna_guided_egfr.yaml``, growth σ 0.02,
 which makes every virtual patient respond at the same scan); or a cohort mapping (e.g. the spread fitted to
 the comparator's response, :mod:`oncoresist.twin.fitted_cohort`). The choice is recorded in the result.
@@ -25,6 +26,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.model.scenario import ECFold, EmaxReduction
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.twin.builder import TwinBuild
+from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
@@ -67,34 +69,40 @@ def imaging_schedule(build: TwinBuild, q: QuantKnowledge | None = None) -> dict[
     return {"every_days": SCAN_DAYS, "n_lesions": 2}
 
 
-def derived_cohort(build: TwinBuild, variation: CohortVariation | None = None) -> dict[str, Any]:
-    """The twin's default cohort block: Laleh et al. 2022's spreads as derived (``variation``, default
-    :func:`~oncoresist.twin.variation.load_variation`), mapped with the build's birth and death rates
-    (:meth:`~oncoresist.twin.variation.CohortVariation.cohort`; pass the calibrated build), and each
-    pre-existing resistant count drawn from its Luria–Delbrück distribution
-    (:func:`~oncoresist.twin.variation.luria_delbruck_block`). The spreads include each lesion fit's own noise,
-    so they are upper bounds; :func:`oncoresist.twin.fitted_cohort.calibrate_with_spread` scales them to the
-    comparator's objective response."""
-    from oncoresist.twin.variation import load_variation, luria_delbruck_block  # deferred: it loads the engine
+def derived_cohort(build: TwinBuild, variation: CohortVariation | None = None,
+                   options: CohortOptions = DEFAULT_COHORT_OPTIONS) -> dict[str, Any]:
+    """The twin's cohort where nothing was fitted: the one definition (:mod:`oncoresist.twin.cohort_options`) at
+    spread factor 1, i.e. Laleh et al. 2022's spreads as derived (``variation``, default
+    :func:`~oncoresist.twin.variation.load_variation`), mapped with the build's rates (pass the calibrated build):
+    :func:`~oncoresist.twin.cohort_block.spread_cohort` of factor 1 with ``options`` (by default the kill spread on
+    every drug's EC50, Luria–Delbrück pre-existing counts, and the resistant-only growth factor, whose spread
+    σ_g·√(1 − k²) is 0 at k = 1: the shared growth factor carries all of Laleh's net-growth spread). The spreads
+    include each lesion fit's own noise, so they are upper bounds;
+    :func:`oncoresist.twin.fitted_cohort.calibrate_with_spread` scales them to the comparator's objective
+    response."""
+    from oncoresist.twin.cohort_block import spread_cohort  # deferred: it loads the engine (twin.variation)
+    from oncoresist.twin.variation import load_variation  # deferred: it loads the engine
 
     v = variation if variation is not None else load_variation()
-    d = build.defaults
-    return {**v.cohort(d.birth, d.death), "resistant_fraction": luria_delbruck_block(build)}
+    return spread_cohort(build, v, 1.0, **options.spread_options())
+
+
+def derived_source(variation_source: str, options: CohortOptions = DEFAULT_COHORT_OPTIONS) -> str:
+    """The ``cohort_source`` line of :func:`derived_cohort`."""
+    return (f"derived: {variation_source}; spreads as derived (factor 1; upper bounds: they include each lesion fit's "
+            f"noise), mapped with the twin's rates; {options.describe()}")
 
 
 def resolve_cohort(build: TwinBuild, cohort: str | dict[str, Any] | None,
                    source: str | None = None) -> tuple[dict[str, Any], str]:
     """The cohort block and a line saying where it comes from, for ``cohort`` = ``None`` or ``"derived"``
-    (:func:`derived_cohort`), ``"assumed"`` (:data:`ASSUMED_COHORT`) or a mapping (used as given;
-    ``source`` names it)."""
+    (:func:`derived_cohort` with the default options), ``"assumed"`` (:data:`ASSUMED_COHORT`) or a mapping (used
+    as given; ``source`` names it)."""
     if cohort is None or cohort == "derived":
         from oncoresist.twin.variation import load_variation  # deferred: it loads the engine
 
         v = load_variation()
-        return derived_cohort(build, v), (
-            f"derived: {v.source}; spreads as derived (upper bounds: they include each lesion fit's noise), "
-            "mapped with the twin's rates; pre-existing resistant counts drawn from their Luria-Delbruck "
-            "distributions")
+        return derived_cohort(build, v), derived_source(v.source)
     if cohort == "assumed":
         return dict(ASSUMED_COHORT), ASSUMED_SOURCE
     if isinstance(cohort, dict):

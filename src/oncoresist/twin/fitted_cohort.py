@@ -1,6 +1,5 @@
 """The calibrated twin with its between-patient spread fitted to the comparator: what ``oncoresist twin
---calibrate`` runs, by the same function path as ``benchmarks/twin_flaura.py`` (its default
-``--variation potency --preexisting luria_delbruck``).
+--calibrate`` runs and what ``benchmarks/twin_flaura.py`` calls (its flags as :class:`CohortOptions`).
 
 1. :func:`~oncoresist.twin.calibrate.calibrate_twin` with pre-existing resistant counts drawn from their
    Luria–Delbrück distributions (:func:`~oncoresist.twin.variation.luria_delbruck_block`) and the assumed
@@ -14,14 +13,14 @@
    steps 2-3 repeated to a fixed point where the final cohort meets both the response and the median
    (:func:`~oncoresist.twin.joint_fit.fit_response_and_time`; ``converged`` false with a warning if not).
 
-**Not the benchmark's cohort by default.** ``twin_flaura.py`` has fitted the resistant-only growth factor
-(``--resistant-growth shared``) by default since the flaura3 pass; ``oncoresist twin --calibrate`` does not
-(``resistant_growth=False``): with it, the routes of a patient are pinned together in time, osimertinib after
-erlotinib fails on T790M progresses at about the same scan, and sequential and ctDNA-guided lines no longer outlast
-continuous erlotinib on time to strategy failure beyond the CIs (``tests/twin/test_compare_endpoints.py``; flaura6
-pass, docs/trials.md). ``resistant_growth=True`` fits the benchmark's cohort (one factor per patient, or with
-``route_correlation`` ρ the routes of a patient correlated by ρ:
-:func:`~oncoresist.twin.variation.resistant_growth_cohort`).
+**One cohort definition** (twincli7 pass, issue 11): the options of :mod:`oncoresist.twin.cohort_options`
+(:class:`~oncoresist.twin.cohort_options.CohortOptions`; default: kill spread on every drug's EC50, Luria–Delbrück
+pre-existing counts, the resistant-only growth factor one per patient, ρ = 1, four rounds), the same for
+``oncoresist twin --calibrate``, ``benchmarks/twin.py``, ``benchmarks/twin_flaura.py`` (which passes its flags
+through ``options``) and the example trial it exports; :func:`twin_cohort` is the entry the CLI and the server
+call, with or without calibration. The options are recorded in :meth:`FittedCohort.to_dict` and in the source
+line. Before this pass ``oncoresist twin --calibrate`` fitted no resistant-only factor while the benchmark did
+(T790M 42.6% against the benchmark's 56.6-61.3% of erlotinib progressions).
 
 Cost: step 1 and the first spread fit run on a screening cohort (the first quarter of the same patients,
 :func:`~oncoresist.twin.joint_fit.screen_size`); then one full-size search on the spread factor whose steps
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
 from oncoresist.twin.calibrate import Calibration, calibrate_twin
+from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
 from oncoresist.twin.joint_fit import JointFit, fit_response_and_time, screen_size
 from oncoresist.twin.spread import SpreadFit
@@ -68,6 +68,8 @@ class FittedCohort:
     """Steps 2-3 iterated to a fixed point (:mod:`oncoresist.twin.joint_fit`); ``None`` without a response."""
     initial_converged: bool | None = None
     """Whether step 1's calibration converged (on the screening cohort when there was one)."""
+    options: CohortOptions = DEFAULT_COHORT_OPTIONS
+    """The cohort definition it was fitted with (:mod:`oncoresist.twin.cohort_options`)."""
 
     @property
     def converged(self) -> bool:
@@ -84,7 +86,8 @@ class FittedCohort:
                 "all": self.converged}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "cohort": self.cohort, "calibration_converged": self.converged,
+        return {"source": self.source, "options": self.options.to_dict(), "cohort": self.cohort,
+                "calibration_converged": self.converged,
                 "convergence": self.convergence(),
                 "joint_fit": None if self.joint is None else self.joint.to_dict(),
                 "spread": None if self.spread is None else {
@@ -101,11 +104,9 @@ def calibrate_with_spread(
     follow_up_days: float = 1095.0,
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
-    rounds: int = 4,
+    options: CohortOptions = DEFAULT_COHORT_OPTIONS,
     warm: bool = True,
     screen_patients: int | None = None,
-    resistant_growth: bool = False,
-    route_correlation: float | None = None,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -113,11 +114,10 @@ def calibrate_with_spread(
     one root seed, ``seed``: ``None`` | int | ``SeedSequence`` | ``Generator``, recorded in the results).
     ``out_dir``: where the final calibration's cohorts are written (``out_dir/iteration-0``: its last step,
     run once more from its own answer; the first calibration's under ``out_dir/initial``; default: in memory).
-    ``warm``, ``screen_patients``: see :func:`~oncoresist.twin.joint_fit.fit_response_and_time`; by default
-    warm starts and a screening cohort of :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
-    ``resistant_growth``: also fit the resistant-only growth factor, as the FLAURA benchmark does (off by default,
-    see the module); ``route_correlation``: its correlation ρ between a patient's routes (``None``: one factor per
-    patient, i.e. ρ = 1).
+    ``options``: the cohort definition (:class:`~oncoresist.twin.cohort_options.CohortOptions`; its defaults are
+    the one every twin cohort uses). ``warm``, ``screen_patients``: the path to the fit, not the cohort (see
+    :func:`~oncoresist.twin.joint_fit.fit_response_and_time`); by default warm starts and a screening cohort of
+    :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
     """
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
@@ -126,7 +126,8 @@ def calibrate_with_spread(
     screen = screen_size(patients) if screen_patients is None else (screen_patients or None)
     root = as_seed_sequence(seed)
     base = None if out_dir is None else Path(out_dir)
-    first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)}
+    ld = options.preexisting == "luria_delbruck"
+    first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)} if ld else None
     cal = calibrate_twin(build, patients=screen or patients, seed=root, follow_up_days=follow_up_days, quant=quant,
                          cohort=first, out_dir=None if base is None else base / "initial")
     q = quant if quant is not None else cal.build.quant
@@ -136,26 +137,63 @@ def calibrate_with_spread(
         if screen is not None:  # no joint fit to refine it: the full-size calibration, from the screening's answer
             cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
                                  cohort=first, out_dir=base, start=cal if warm else None)
-        cohort = derived_cohort(cal.build)
-        return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived (no published objective "
-                                         "response on the first drug to fit them to); Luria-Delbruck "
-                                         "pre-existing counts from the calibrated rates",
-                            initial_converged=initial_converged)
+        cohort = derived_cohort(cal.build, options=options)
+        return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived, factor 1 (no published "
+                                         "objective response on the first drug to fit them to); "
+                                         f"{options.describe()}, from the calibrated rates",
+                            initial_converged=initial_converged, options=options)
     joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
-                                  rounds=rounds, follow_up_days=follow_up_days, kill_on="ec50",
-                                  preexisting="luria_delbruck", warm=warm, screen_patients=screen,
-                                  resistant_growth=resistant_growth,
-                                  resistant_growth_shared=resistant_growth and route_correlation is None,
-                                  resistant_growth_correlation=route_correlation if resistant_growth else None)
+                                  rounds=options.rounds, follow_up_days=follow_up_days, warm=warm,
+                                  screen_patients=screen, **options.spread_options())
     spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
     if base is not None:  # the final calibration's last cohort, written where asked (its answer, run once more)
         calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
                        cohort=spread.cohort, out_dir=base, start=cal, iterations=0)
-    source = (f"fitted: {spread.variation.source}, kill spread on every drug's EC50, factor fitted to the "
-              f"objective response {spread.target:g} of {spread.target_id} ({spread.target_source}) jointly with "
-              f"the time scale: final cohort {joint.objective_response:.3f} in {spread.patients} patients after "
-              f"{len(joint.rounds)} step(s) ({'converged' if joint.converged else 'NOT converged'}); "
-              "Luria-Delbruck pre-existing counts from the calibrated rates"
-              + ("" if not resistant_growth else "; resistant-only growth factor, route correlation "
-                 f"{1.0 if route_correlation is None else route_correlation:g}"))
-    return FittedCohort(cal, fitted, source, spread, joint, initial_converged)
+    source = (f"fitted: {spread.variation.source}, factor fitted to the objective response {spread.target:g} of "
+              f"{spread.target_id} ({spread.target_source}) jointly with the time scale: final cohort "
+              f"{joint.objective_response:.3f} in {spread.patients} patients after {len(joint.rounds)} step(s) "
+              f"({'converged' if joint.converged else 'NOT converged'}); {options.describe()}, from the "
+              "calibrated rates")
+    return FittedCohort(cal, fitted, source, spread, joint, initial_converged, options)
+
+
+@dataclass(frozen=True)
+class TwinCohort:
+    """The twin to compare strategies on and the cohort its comparison draws from (:func:`twin_cohort`)."""
+
+    build: TwinBuild
+    """The calibrated twin (or the built one, uncalibrated)."""
+    cohort: dict[str, Any]
+    source: str
+    options: CohortOptions
+    fitted: FittedCohort | None = None
+    """The calibration and spread fit (``None``: not calibrated)."""
+
+    def provenance(self) -> dict[str, Any]:
+        """What every output records about the cohort: the options, whether it was calibrated, the source."""
+        return {"options": self.options.to_dict(), "calibrated": self.fitted is not None, "source": self.source}
+
+
+def twin_cohort(
+    build: TwinBuild,
+    *,
+    calibrate: bool,
+    patients: int = 400,
+    seed: SeedLike = None,
+    follow_up_days: float = 1095.0,
+    quant: QuantKnowledge | None = None,
+    out_dir: str | Path | None = None,
+    options: CohortOptions = DEFAULT_COHORT_OPTIONS,
+) -> TwinCohort:
+    """The twin's cohort, the one entry of ``oncoresist twin`` and the server's twin jobs: with ``calibrate``,
+    :func:`calibrate_with_spread` (``patients``, ``seed``, ``out_dir``: its own); without, the built twin and
+    :func:`~oncoresist.twin.compare.derived_cohort` (the same ``options`` at spread factor 1: nothing fitted)."""
+    if calibrate:
+        fc = calibrate_with_spread(build, patients=patients, seed=seed, follow_up_days=follow_up_days, quant=quant,
+                                   out_dir=out_dir, options=options)
+        return TwinCohort(fc.calibration.build, fc.cohort, fc.source, options, fc)
+    from oncoresist.twin.compare import derived_source
+
+    variation = load_variation()
+    return TwinCohort(build, derived_cohort(build, variation, options), derived_source(variation.source, options),
+                      options)

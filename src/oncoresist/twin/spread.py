@@ -28,16 +28,22 @@ target as the cold bisection's (tested in ``tests/twin/test_spread_warm.py``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+from oncoresist.twin.cohort_block import first_drug_ec50, scale_variation, spread_cohort
 from oncoresist.twin.compare import run_cohort
 from oncoresist.twin.targets import time_target
-from oncoresist.twin.variation import CohortVariation, luria_delbruck_block, resistant_growth_cohort, with_preexisting
+from oncoresist.twin.variation import CohortVariation, with_preexisting
+
+# scale_variation, spread_cohort and first_drug_ec50 live in oncoresist.twin.cohort_block (moved there, twincli7
+# pass, so that the comparison's default cohort uses them without an import cycle) and are re-exported here
+__all__ = ["SpreadFit", "first_drug_ec50", "fit_spread_to_response", "objective_response", "response_rate",
+           "scale_variation", "spread_cohort", "warm_search"]
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
@@ -72,16 +78,6 @@ class SpreadFit:
                 "start": None if self.start is None else round(self.start, 4),
                 "steps": [[round(k, 4), round(r, 4)] for k, r in self.steps], "cohort": self.cohort,
                 "spreads": self.variation.to_dict()}
-
-
-def scale_variation(variation: CohortVariation, factor: float) -> CohortVariation:
-    """The same spreads multiplied by ``factor`` (ratios kept), the factor named in the source."""
-    if not factor >= 0 or not math.isfinite(factor):
-        raise OncoresistError(f"factor: must be a finite number >= 0, got {factor!r}")
-    return replace(variation, net_growth_log_sd=variation.net_growth_log_sd * factor,
-                   kill_log_sd=variation.kill_log_sd * factor,
-                   resistant_fraction_log_sd=variation.resistant_fraction_log_sd * factor,
-                   source=f"{variation.source}; spreads x {factor:.4g}")
 
 
 WARM_EXPAND = 1.5
@@ -273,28 +269,3 @@ def warm_search(orr: Any, k0: float, target: float, se: float, lo: float, hi: fl
                 above = (above[0], above[1] / 2)
             replaced = "below"
     return steps
-
-
-def spread_cohort(build: TwinBuild, variation: CohortVariation, factor: float, *, kill_on: str = "emax",
-                  preexisting: str = "lognormal", resistant_growth: bool = False,
-                  resistant_growth_shared: bool = False,
-                  resistant_growth_correlation: float | None = None) -> dict[str, Any]:
-    """The cohort block of spread factor ``factor`` on ``build`` (growth sigma mapped with its birth and death
-    rates), as :func:`fit_spread_to_response` runs it at each step; the options are that function's."""
-    d = build.defaults
-    ec50 = first_drug_ec50(build) if kill_on == "ec50" else None
-    out = scale_variation(variation, factor).cohort(d.birth, d.death, ec50=ec50)
-    if resistant_growth:
-        out.update(resistant_growth_cohort(variation, factor, shared=resistant_growth_shared,
-                                           correlation=resistant_growth_correlation))
-    return {**out, "resistant_fraction": luria_delbruck_block(build)} if preexisting == "luria_delbruck" else out
-
-
-def first_drug_ec50(build: TwinBuild) -> float:
-    """The first drug's EC50 on the sensitive clone over its exposure (the twin's constant dose)."""
-    first = build.annotation.drug[0]
-    drug = next((x for x in build.scenario.drugs if x.name == first), None)
-    if drug is None:
-        raise OncoresistError(f"build: the scenario has no drug {first!r}")
-    dose = next((float(t.dose) for t in build.scenario.treatment if t.drug == first and t.dose > 0), 1.0)
-    return float(drug.effect.ec50) / dose
