@@ -7,6 +7,7 @@ Sources behind the expected verdicts (all in ``facts/curated_2026_12_annot8.yaml
   identified source of its effect was seen, so the verdict stays ``unknown`` (olaparib's label lists ATM);
 - MEK1 C121S against the BRAF-inhibitor class (CGI biomarkers row, PMID:19915144/21383288), MEK2 Q60P against
   dabrafenib + trametinib (Wagle et al. 2014, DOI:10.1158/2159-8290.CD-13-0631);
+- BCR::ABL1 fusions at progression on gilteritinib (McMahon et al. 2019, DOI:10.1158/2159-8290.CD-18-1453);
 - imported regimen names (CIViC "FOLFOX Regimen") and the named regimen table are one way to name the drugs;
 - "acute leukaemia" names AML, B-/T-ALL or ALAL: evidence must hold for every member to apply with full standing;
 - "AR-V7 negative" is the absence of the isoform: the profile reads as if it were not written.
@@ -73,6 +74,16 @@ def test_mek1_c121s_defeats_braf_inhibitors_in_melanoma(drug: str | list[str]) -
 def test_mek2_q60p_defeats_dabrafenib_with_trametinib() -> None:
     res = annotate(["BRAF V600E", "MAP2K2 Q60P"], drug="dabrafenib + trametinib", tumor="MEL", knowledge=KB)
     assert res.verdict == "resistant"
+
+
+# ------------------------------------------------------------------ off-target escape from selective FLT3 inhibition
+@pytest.mark.parametrize("driver", ["FLT3-ITD", "FLT3 D835Y"])
+@pytest.mark.parametrize("fusion", ["BCR::ABL1", "BCR-ABL1 fusion"])
+def test_an_emerging_bcr_abl1_fusion_defeats_gilteritinib(driver: str, fusion: str) -> None:
+    res = annotate([driver, fusion], drug="Xospata", tumor="relapsed AML", knowledge=KB)
+    assert res.verdict == "resistant"
+    assert _finding(res, "BCR::ABL1", "resistance").mechanism == "bypass_pathway"
+    assert annotate([driver], drug="gilteritinib", tumor="AML", knowledge=KB).verdict == "sensitive"
 
 
 # ------------------------------------------------------------------ regimens imported as one drug name
