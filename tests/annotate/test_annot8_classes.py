@@ -7,6 +7,8 @@ Sources behind the expected verdicts (all in ``facts/curated_2026_12_annot8.yaml
   identified source of its effect was seen, so the verdict stays ``unknown`` (olaparib's label lists ATM);
 - MEK1 C121S against the BRAF-inhibitor class (CGI biomarkers row, PMID:19915144/21383288), MEK2 Q60P against
   dabrafenib + trametinib (Wagle et al. 2014, DOI:10.1158/2159-8290.CD-13-0631);
+- KEAP1, SMARCA4, CDKN2A beside KRAS G12C: shorter PFS on sotorasib/adagrasib (Negrao et al. 2023, PMID:37068173,
+  level C, reduced sensitivity); STK11 alone is not written (its effect vanished within KEAP1 wild-type tumours);
 - BCR::ABL1 fusions at progression on gilteritinib (McMahon et al. 2019, DOI:10.1158/2159-8290.CD-18-1453);
 - imported regimen names (CIViC "FOLFOX Regimen") and the named regimen table are one way to name the drugs;
 - "acute leukaemia" names AML, B-/T-ALL or ALAL: evidence must hold for every member to apply with full standing;
@@ -74,6 +76,29 @@ def test_mek1_c121s_defeats_braf_inhibitors_in_melanoma(drug: str | list[str]) -
 def test_mek2_q60p_defeats_dabrafenib_with_trametinib() -> None:
     res = annotate(["BRAF V600E", "MAP2K2 Q60P"], drug="dabrafenib + trametinib", tumor="MEL", knowledge=KB)
     assert res.verdict == "resistant"
+
+
+# ------------------------------------------------------------------ co-alterations of KRAS G12C on G12C inhibitors
+@pytest.mark.parametrize(
+    "co", ["KEAP1 loss", "KEAP1 inactivating mutation", "SMARCA4 loss", "CDKN2A homozygous deletion"]
+)
+@pytest.mark.parametrize("drug", ["sotorasib", "Krazati"])
+def test_keap1_smarca4_cdkn2a_beside_kras_g12c_reduce_sensitivity(co: str, drug: str) -> None:
+    res = annotate(["KRAS G12C", co], drug=drug, tumor="lung adenocarcinoma", knowledge=KB)
+    assert res.verdict == "resistant"
+    decisive = [f for f in res.findings if f.status == "decisive" and f.effect == "reduced_sensitivity"]
+    assert decisive and all(f.evidence_level == "C" for f in decisive)
+
+
+def test_stk11_alone_beside_kras_g12c_is_not_written_as_reduced_sensitivity() -> None:
+    res = annotate(["KRAS G12C", "STK11 loss"], drug="sotorasib", tumor="NSCLC", knowledge=KB)
+    assert res.verdict == "sensitive"
+    assert not any(f.gene == "STK11" for f in res.findings)
+
+
+def test_the_co_alteration_facts_stay_in_lung_cancer() -> None:
+    res = annotate(["KRAS G12C", "KEAP1 loss"], drug=["adagrasib", "cetuximab"], tumor="COADREAD", knowledge=KB)
+    assert all(f.gene != "KEAP1" or f.status != "decisive" for f in res.findings)
 
 
 # ------------------------------------------------------------------ off-target escape from selective FLT3 inhibition
