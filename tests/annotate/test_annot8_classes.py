@@ -9,6 +9,8 @@ Sources behind the expected verdicts (all in ``facts/curated_2026_12_annot8.yaml
   dabrafenib + trametinib (Wagle et al. 2014, DOI:10.1158/2159-8290.CD-13-0631);
 - KEAP1, SMARCA4, CDKN2A beside KRAS G12C: shorter PFS on sotorasib/adagrasib (Negrao et al. 2023, PMID:37068173,
   level C, reduced sensitivity); STK11 alone is not written (its effect vanished within KEAP1 wild-type tumours);
+- RB1 alterations and a shorter time on abiraterone/enzalutamide (Abida et al. 2019, PMID:31061129; C; apalutamide
+  and darolutamide inferred, E); TP53 alone is not written (decision in the annot8 file);
 - BCR::ABL1 fusions at progression on gilteritinib (McMahon et al. 2019, DOI:10.1158/2159-8290.CD-18-1453);
 - imported regimen names (CIViC "FOLFOX Regimen") and the named regimen table are one way to name the drugs;
 - "acute leukaemia" names AML, B-/T-ALL or ALAL: evidence must hold for every member to apply with full standing;
@@ -99,6 +101,22 @@ def test_stk11_alone_beside_kras_g12c_is_not_written_as_reduced_sensitivity() ->
 def test_the_co_alteration_facts_stay_in_lung_cancer() -> None:
     res = annotate(["KRAS G12C", "KEAP1 loss"], drug=["adagrasib", "cetuximab"], tumor="COADREAD", knowledge=KB)
     assert all(f.gene != "KEAP1" or f.status != "decisive" for f in res.findings)
+
+
+# ------------------------------------------------------------------ RB1 on AR-axis drugs in prostate cancer
+@pytest.mark.parametrize("rb1", [["RB1 loss"], ["RB1 homozygous deletion", "TP53 loss"], ["RB1 p.R251*", "TP53 R273H"]])
+@pytest.mark.parametrize("drug", ["enzalutamide", "Zytiga", "apalutamide", "darolutamide"])
+def test_rb1_loss_reduces_sensitivity_to_ar_axis_drugs(rb1: list[str], drug: str) -> None:
+    res = annotate(rb1, drug=drug, tumor="mCRPC", knowledge=KB)
+    assert res.verdict == "resistant"
+    rb = next(f for f in res.findings if f.gene == "RB1" and f.status == "decisive")
+    assert rb.mechanism == "lineage_plasticity" and rb.effect == "reduced_sensitivity"
+    assert rb.evidence_level == ("E" if drug in ("apalutamide", "darolutamide") else "C")
+    assert any({"carboplatin", "etoposide"} <= set(o.therapy) or "docetaxel" in o.therapy for o in res.options[:5])
+
+
+def test_tp53_alone_is_not_written_against_ar_axis_drugs() -> None:
+    assert annotate(["TP53 R273H"], drug="enzalutamide", tumor="mCRPC", knowledge=KB).verdict == "unknown"
 
 
 # ------------------------------------------------------------------ off-target escape from selective FLT3 inhibition
