@@ -40,8 +40,10 @@ def test_clinical_tumour_names(name: str, code: str) -> None:
     assert KB.tumor(name) == code
 
 
-def test_an_acute_leukaemia_of_either_lineage_stays_ambiguous() -> None:
-    assert KB.resolve_tumor("acute leukemia") is None
+def test_an_acute_leukaemia_of_either_lineage_is_a_set_of_every_lineage() -> None:
+    # session 7 (annot8): a cross-lineage set whose evidence must hold for every member (test_annot8_classes.py)
+    assert KB.resolve_tumor("acute leukemia") == "ALAL|AML|BLL|TLL"
+    assert KB.tumor_set_needs_every_member("ALAL|AML|BLL|TLL")
 
 
 @pytest.mark.parametrize(

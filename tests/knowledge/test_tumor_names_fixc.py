@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 from oncoresist.knowledge import load_knowledge
-from oncoresist.knowledge.index import AmbiguousNameError
 from oncoresist.knowledge.tumor_names import split_tumor_name, tumor_abbreviations
 
 KB = load_knowledge()
@@ -93,16 +92,14 @@ def test_case_decides_between_an_abbreviation_and_another_oncotree_code() -> Non
     assert KB.resolve_tumor("pNET") == "PANET" and KB.resolve_tumor("PNET") == "PNET"  # primitive neuroectodermal
 
 
-@pytest.mark.parametrize(
-    ("name", "named"),
-    [("acute leukemia", {"AML", "BLL", "TLL"}),  # myeloid and lymphoid: only the root is common
-     ("acute leukaemia", {"AML", "BLL", "TLL"})],
-)  # fmt: skip
-def test_an_abbreviation_without_a_specific_common_ancestor_is_refused_with_its_nodes(name: str, named: set) -> None:  # type: ignore[type-arg]
-    with pytest.raises(AmbiguousNameError) as err:
-        KB.tumor(name)
-    msg = str(err.value)
-    assert all(f"({c})" in msg for c in named) and "\n" not in msg
+@pytest.mark.parametrize("name", ["acute leukemia", "acute leukaemia"])
+def test_an_abbreviation_across_tissues_is_a_cross_lineage_set(name: str) -> None:
+    # session 7 (annot8): myeloid and lymphoid nodes, only the root in common, are a set whose evidence must hold for
+    # every member (tests/annotate/test_annot8_classes.py), no longer refused as ambiguous
+    code = KB.tumor(name)
+    assert KB.tumor_set(code) == ("ALAL", "AML", "BLL", "TLL")
+    assert KB.tumor_set_needs_every_member(code)
+    assert not KB.tumor_set_needs_every_member("BLL|TLL")  # ALL: one tissue, a set of the ordinary kind
 
 
 def test_split_keeps_the_tumour_words() -> None:

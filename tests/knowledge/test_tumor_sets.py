@@ -59,7 +59,7 @@ def test_a_fact_on_a_member_applies_with_full_standing() -> None:
     assert next(f for f in res.findings if f.effect == "resistance").tumor_relation == "same"
 
 
-def test_a_set_code_resolves_to_itself_and_an_ambiguous_name_stays_ambiguous() -> None:
+def test_a_set_code_resolves_to_itself_and_a_cross_lineage_name_is_a_set() -> None:
     assert KB.resolve_tumor("BLL|TLL") == "BLL|TLL"
-    assert KB.resolve_tumor("acute leukemia") is None
+    assert KB.resolve_tumor("acute leukemia") == "ALAL|AML|BLL|TLL"  # session 7: a cross-lineage set
     assert KB.tumor("Ph+ ALL") == "BLLBCRABL1"  # a qualifier still makes it one node

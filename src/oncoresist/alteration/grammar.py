@@ -66,6 +66,7 @@ from oncoresist.alteration.vocabulary import (
     EXON_KIND,
     EXON_TOKENS,
     HYPHEN_SUFFIXES,
+    ISOFORM_ABSENT,
     ISOFORM_STATES,
     ISOFORM_TOKENS,
     ISOFORM_WORDS,
@@ -292,6 +293,13 @@ def _gene_and_rest(body: str) -> tuple[str, str]:
     return (m["gene"], m["rest"].strip()) if m else (body, "")
 
 
+def _isoform_rest_error(raw: str, rest: str, default: str) -> str:
+    """The error for words after an isoform that are no state of it; an absence ("AR-V7 negative") says so."""
+    if rest.lower().strip(" :-.") in ISOFORM_ABSENT:
+        return f"cannot read {_show(raw)}: it states the isoform is absent, which is no alteration; leave it out"
+    return f"cannot read {_show(raw)}: {default}"
+
+
 def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: Origin | None) -> Alteration:
     gene_token, rest = _gene_and_rest(body)
     glued = _STAR_GLUED_RE.match(gene_token)
@@ -301,7 +309,9 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     if upper in ISOFORM_TOKENS:
         iso_gene, iso_name = ISOFORM_TOKENS[upper]
         if rest and rest.lower() not in ISOFORM_STATES:
-            raise AlterationSyntaxError(f"cannot read {_show(raw)}: {iso_name} takes no change, only 'expression'")
+            raise AlterationSyntaxError(
+                _isoform_rest_error(raw, rest, f"{iso_name} takes no change, only 'expression'")
+            )
         return Alteration(kind="isoform", gene=iso_gene, qualifier=iso_name, text=raw)
     if upper in EXON_TOKENS and not rest:
         g, n, change = EXON_TOKENS[upper]
@@ -324,7 +334,7 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     if iso_m and _resolve(iso_m[1], resolve_gene):
         gene = _resolve(iso_m[1], resolve_gene)
         if rest and rest.lower() not in ISOFORM_STATES:
-            raise AlterationSyntaxError(f"cannot read {_show(raw)}: an isoform takes 'expression'")
+            raise AlterationSyntaxError(_isoform_rest_error(raw, rest, "an isoform takes 'expression'"))
         return Alteration(kind="isoform", gene=gene, qualifier=f"{gene}-{iso_m[2].upper()}", text=raw)
 
     if "::" not in gene_token:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from oncoresist.alteration.specimen import is_specimen_or_assay
 from oncoresist.errors import AlterationSyntaxError
 
 _NUM = r"(?P<v>\d{1,4}(?:\.\d+)?|\.\d+)"
@@ -35,14 +36,6 @@ _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: a bare percentage, read as an allele fraction: "EGFR L858R (35%)", "EGFR T790M 12%"
 _BARE_PCT_RE = re.compile(rf"^(?:at\s+)?{_NUM}\s*(?P<pct>%)$")
-#: the specimen or assay a report names beside the change, dropped like a measure (helper fixf): "(ctDNA, VAF 3.1%)",
-#: "(tissue; 12% VAF)", "AR-V7 positive (CTC)"
-_SPECIMEN_RE = re.compile(
-    r"^(?:(?:by|in|on|from)\s+)?(?:ctdna|cfdna|cell-free dna|plasma|liquid biopsy|blood|peripheral blood|bone marrow"
-    r"|(?:tumou?r\s+)?tissue|tumou?r|biopsy|ctcs?|circulating tumou?r cells?|csf|ngs|ddpcr|pcr|rt-pcr|"
-    r"(?:plasma|tissue|blood)\s+ngs)$",
-    re.I,
-)
 _PAREN_TAIL_RE = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
 _MAX_TAIL = 40  # characters of an unbracketed annotation
 
@@ -64,7 +57,7 @@ def _item(text: str, raw: str) -> tuple[str, float] | None:
     m = _BARE_PCT_RE.match(t)
     if m:
         return "vaf", _value("vaf", m, raw)
-    if _SPECIMEN_RE.match(t):
+    if is_specimen_or_assay(t):  # dropped like a measure (helper fixf): "(ctDNA, VAF 3.1%)", "AR-V7 positive (CTC)"
         return "specimen", 0.0
     return None
 

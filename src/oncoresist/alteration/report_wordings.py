@@ -10,13 +10,15 @@ instead, or ``None`` / ``False`` when the words are none of its wordings::
     TMB-H (14 mut/Mb)    TMB high (12 mutations/Mb)    MSI-H (by PCR)    dMMR (MLH1/PMS2 loss)
 
 The breakpoint of a fusion (p210, e13a2) and an ITD's length or allelic ratio are read and dropped: the knowledge
-names the fusion and the ITD, not the transcript or the ratio. The specimen in a report's bracket (``ctDNA``,
-``tissue``, ``CTC``) is dropped by ``measures.py``.
+names the fusion and the ITD, not the transcript or the ratio. The specimen or assay in a report's bracket (``ctDNA``,
+``tissue``, ``CTC``, ``by PCR``) is recognised by ``specimen.py`` for every reader.
 """
 
 from __future__ import annotations
 
 import re
+
+from oncoresist.alteration.specimen import is_specimen_or_assay
 
 #: how reports name a fusion's breakpoint or transcript: BCR::ABL1 p210 / p190 / p230 and its e13a2, e14a2 (b2a2,
 #: b3a2), e1a2, e19a2 junctions; PML::RARA bcr1 / bcr2 / bcr3 (long, variant, short isoforms); EML4::ALK variant 1,
@@ -154,11 +156,11 @@ def cdna_frameshift(rest: str) -> str | None:
     ).replace("INS", "ins")
 
 
-#: what a report adds in brackets after a genome-level biomarker: the assay or the MMR proteins lost
-_BIOMARKER_DETAIL_RE = re.compile(
-    r"^(?:(?:by\s+)?(?:pcr|ngs|ihc|immunohistochemistry|msisensor|fmi|foundationone(?:\s*cdx)?|tissue|ctdna|plasma)"
-    r"|(?:loss\s+of\s+)?(?:mlh1|msh2|msh6|pms2)(?:\s*(?:/|and|,)\s*(?:mlh1|msh2|msh6|pms2))*"
-    r"(?:\s+(?:loss|lost|negative|deficient))?(?:\s+(?:by\s+)?ihc)?)$",
+#: what a report adds in brackets after a genome-level biomarker besides its specimen or assay
+#: (``specimen.is_specimen_or_assay``): the MMR proteins lost
+_MMR_LOSS_RE = re.compile(
+    r"^(?:loss\s+of\s+)?(?:mlh1|msh2|msh6|pms2)(?:\s*(?:/|and|,)\s*(?:mlh1|msh2|msh6|pms2))*"
+    r"(?:\s+(?:loss|lost|negative|deficient))?(?:\s+(?:by\s+)?ihc)?$",
     re.IGNORECASE,
 )
 _BIOMARKER_SPLIT_RE = re.compile(r"^(?P<name>[^(),;:]+?)\s*(?:\(\s*(?P<d1>[^()]+?)\s*\)|[,;:]\s*(?P<d2>.+))$")
@@ -174,4 +176,4 @@ def biomarker_detail(low: str) -> tuple[str, str] | None:
 
 def is_assay_detail(detail: str) -> bool:
     """Whether ``detail`` names only the assay or the MMR proteins lost (``by PCR``, ``MLH1/PMS2 loss``)."""
-    return bool(_BIOMARKER_DETAIL_RE.match(detail.strip()))
+    return is_specimen_or_assay(detail) or bool(_MMR_LOSS_RE.match(detail.strip()))

@@ -184,6 +184,10 @@ NOT_ALTERATIONS = {"wild-type", "wildtype", "wild type", "wt", "negative", "norm
 
 #: words after an isoform that state it was found: "AR-V7 expression", "AR-V7 positive", "AR-V7 detected"
 ISOFORM_STATES = frozenset({"expression", "expressed", "positive", "overexpression", "detected", "present"})
+#: words after an isoform that state it was looked for and not found: "AR-V7 negative", "AR-V7 not detected"
+#: (an absence, no alteration: ``absence.stated_absent_isoform``)
+ISOFORM_ABSENT = ("negative", "neg", "not detected", "undetected", "undetectable", "absent", "not expressed",
+                  "no expression", "not present")  # fmt: skip
 # Named isoforms / truncated forms written as one token.
 ISOFORM_TOKENS: dict[str, tuple[str, str]] = {
     "P95HER2": ("ERBB2", "p95HER2"),

@@ -30,6 +30,7 @@ from oncoresist.annotate.verdict import _ADDRESSABLE, RESISTANCE_SIDE, Weighed, 
 from oncoresist.knowledge.index import Knowledge
 from oncoresist.knowledge.pharmacogenes import pharmacogene_reason
 from oncoresist.knowledge.schema import EVIDENCE_RANK, Fact, Option
+from oncoresist.knowledge.vocabulary import imported_regimen_drugs
 
 _EFFECT_RANK = {"resistance": 0, "reduced_sensitivity": 1, "sensitivity": 2}
 _STATUS_RANK = {"decisive": 0, "tied": 1, "outweighed": 2, "overcome": 3, "outranked": 4, "lower_standing": 5}
@@ -52,6 +53,21 @@ def _option_fact(opt: Option) -> Fact:
         origin="acquired", evidence_level=opt.evidence_level, sources=list(opt.sources),
         summary=f"Curated option: {opt.rationale}", record=None,
     )  # fmt: skip
+
+
+def regimen_fact(kb: Knowledge, fact: Fact) -> Fact:
+    """A fact on an imported regimen pseudo-drug (``folfox regimen``) as a fact on the regimen's drugs given together.
+
+    The same table resolves a query's ``FOLFOX regimen`` (:func:`~oncoresist.knowledge.vocabulary.resolve_therapy`),
+    so both sides name the same drugs. A fact about one of several drugs each on its own (``temozolomide`` or ``PCV``)
+    is kept as recorded.
+    """
+    parts = [imported_regimen_drugs(kb, d) for d in fact.drugs]
+    if all(p is None for p in parts) or (fact.therapy_mode == "each" and len(fact.drugs) > 1):
+        return fact
+    drugs = list(dict.fromkeys(x for d, p in zip(fact.drugs, parts, strict=True) for x in (p or (d,))))
+    mode = "combination" if len(drugs) > 1 else fact.therapy_mode
+    return fact.model_copy(update={"drugs": drugs, "therapy_mode": mode})
 
 
 def finding_order(f: Finding) -> tuple[object, ...]:
@@ -87,7 +103,7 @@ class Annotator:
         self.knowledge_version = knowledge.version
         kb = knowledge
         self.scope = TumorScope(kb)
-        self._facts: list[Fact] = list(kb.facts)
+        self._facts: list[Fact] = [regimen_fact(kb, f) for f in kb.facts]
         self._options: list[Option] = list(kb.options)
         self._parsed: dict[str, Alteration | None] = {}
         self._fact_pats = [self._parse_all(f.alterations) for f in self._facts]

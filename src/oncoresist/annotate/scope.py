@@ -101,8 +101,24 @@ class TumorScope:
         return "unrelated"
 
     def best(self, query: str | None, fact_tumors: Sequence[str]) -> str:
-        """The most applicable relation among the tumours a fact was recorded in."""
+        """The most applicable relation among the tumours a fact was recorded in.
+
+        For a cross-lineage tumour set (``acute leukemia``: AML, BLL, TLL, ALAL;
+        ``Knowledge.tumor_set_needs_every_member``) the relation is the least applicable over the members: a fact
+        recorded for every member (or an ancestor of each) applies; one recorded for some members only is a
+        ``sibling`` (reported, lower standing), as the query does not say which lineage it is.
+        """
         if not fact_tumors:
             return "any"
+        if query is not None and self._every_member(query):
+            members = self.kb.tumor_set(query) or ()
+            per = [self.best(m, fact_tumors) for m in members]
+            worst = max(per, key=_ORDER.index)
+            partial = worst in ("sibling", "unrelated") and any(r in DECIDING for r in per)
+            return "sibling" if partial else worst
         rels = {self.relation(query, t) for t in fact_tumors}
         return next(r for r in _ORDER if r in rels)
+
+    def _every_member(self, query: str) -> bool:
+        check = getattr(self.kb, "tumor_set_needs_every_member", None)
+        return bool(check is not None and check(query))

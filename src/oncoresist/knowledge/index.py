@@ -167,6 +167,9 @@ class Knowledge:
     #: tumour *sets*: an abbreviation that names several OncoTree nodes (``ALL``: B- or T-lymphoblastic) is a query
     #: about those nodes only (see :meth:`tumor_set`); key ``"BLL|TLL"`` -> (members, their closest common ancestor)
     _tumor_sets: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, repr=False)
+    #: keys of the tumour sets whose members lie in different tissues (``acute leukemia``: AML, BLL, TLL, ALAL): a
+    #: query about one holds only what holds for every member (:meth:`tumor_set_needs_every_member`)
+    _cross_lineage_sets: set[str] = field(default_factory=set, repr=False)
     _oncotree_codes: frozenset[str] = field(default_factory=frozenset, repr=False)
     #: code -> OncoTree mainType
     _tumor_main_type: dict[str, str] = field(default_factory=dict, repr=False)
@@ -321,7 +324,7 @@ class Knowledge:
                     self._abbr_case_folded.setdefault(abbreviation_key(ab.abbr), ab)
                 else:
                     self._abbr_loose.setdefault(abbreviation_key(ab.abbr), ab)
-        self._tumor_sets = {}
+        self._tumor_sets, self._cross_lineage_sets = {}, set()
         for ab in (*self._abbr_exact.values(), *self._abbr_loose.values()):
             self._register_tumor_set(ab.codes)
         self._index_tumor_forms()
@@ -485,13 +488,20 @@ class Knowledge:
         It does when the nodes' closest common ancestor is a specific type (not a tissue, not the root), and, for
         an umbrella (a "..., NOS" main type), only when that umbrella is the parent of every node named: ``ALL``
         (B- or T-lymphoblastic) is the set {BLL, TLL} below the Lymphoid Neoplasm, not the Lymphoid Neoplasm with
-        its other descendants (CLL, myeloma, lymphomas). ``acute leukemia`` (myeloid or lymphoid) stays ambiguous.
+        its other descendants (CLL, myeloma, lymphomas). Nodes of different tissues (``acute leukemia``: myeloid or
+        lymphoid) make a *cross-lineage* set (session 7, annot8): evidence applies to it with full standing only where
+        it holds for every member (:meth:`tumor_set_needs_every_member`; the annotator's ``TumorScope.best``).
         """
         if len(codes) < 2 or not all(c in self.tumors for c in codes):
             return
         common = self._common_ancestor(sorted(codes))
         if common is None or self.tumor_tissue(common) == common:
-            return  # only a tissue or the root is common
+            tissues = {self.tumor_tissue(c) for c in codes}
+            if common is None and len(tissues) > 1 and None not in tissues:
+                key = tumor_set_key(codes)
+                self._tumor_sets[key] = (tuple(sorted(set(codes))), TUMOR_ROOT)
+                self._cross_lineage_sets.add(key)
+            return  # only a tissue or the root is common: no set, unless the members lie in different tissues
         nos = self._tumor_main_type.get(common, "").endswith("NOS")
         if nos and not all(self.tumor_ancestors(c)[1:2] == [common] for c in codes):
             return
@@ -506,6 +516,14 @@ class Knowledge:
         """
         hit = self._tumor_sets.get(code)
         return hit[0] if hit is not None else None
+
+    def tumor_set_needs_every_member(self, code: str) -> bool:
+        """Whether ``code`` is a tumour set whose members lie in different tissues (``acute leukemia``).
+
+        A query about such a set names one of several lineages without saying which; evidence applies to it with
+        full standing only where it holds for every member.
+        """
+        return code in self._cross_lineage_sets
 
     def tumor_label(self, code: str) -> str:
         """A tumour type's name; for a set, its members' names joined by "or"; an unknown code as given."""

@@ -37,7 +37,9 @@ _SALT_WORDS = frozenset(
         *("hydrobromide", "monohydrate", "trihydrate", "hydrate", "free", "base"),
     }
 )
-_REGIMEN_WORDS = ("regimen", "protocol", "combination", "therapy")
+_REGIMEN_WORDS = ("regimen", "protocol", "combination", "chemotherapy", "therapy")
+#: the class an importer gives a therapy name it could not place (``knowledge/importers/_common.py``)
+_IMPORTED_UNCLASSIFIED = "imported_unclassified"
 
 TermKind = Literal["drug", "class", "regimen"]
 
@@ -127,6 +129,37 @@ def _drug(kb: Knowledge, text: str) -> tuple[str, str] | None:
     return None
 
 
+def _strip_regimen_words(text: str) -> str:
+    core = text
+    for w in _REGIMEN_WORDS:
+        core = re.sub(rf"\s+{w}$", "", core, flags=re.IGNORECASE)
+    return core
+
+
+def imported_regimen_drugs(kb: Knowledge, name: str) -> tuple[str, ...] | None:
+    """The drugs an imported pseudo-drug named for a regimen stands for, else ``None``.
+
+    An importer keeps a therapy it cannot place as a new drug of class ``imported_unclassified`` (CIViC's
+    ``FOLFOX Regimen`` became the drug ``folfox regimen``). Where that name, without its ``Regimen``/``Protocol``
+    word, is a named regimen (``regimens.yaml``: FOLFOX, R-CHOP, EAP, PCV) or drugs joined by ``-``, ``/`` or ``+``
+    that are all known drugs (``Dabrafenib/Trametinib Regimen``, ``larotrectinib regimen``), this is those drugs.
+    """
+    d = kb.drugs.get(name)
+    if d is None or d.classes != [_IMPORTED_UNCLASSIFIED]:
+        return None
+    for text in (name, *d.synonyms):
+        core = _strip_regimen_words(" ".join(text.split()))
+        if core == text:
+            continue  # not named as a regimen
+        named = regimens().get(normalize_name(core))
+        if named is not None:
+            return named
+        found = [_drug(kb, p) for p in re.split(r"\s*[-/+]\s*", core) if p.strip()]
+        if found and all(f is not None and kb.drugs[f[0]].classes != [_IMPORTED_UNCLASSIFIED] for f in found):
+            return tuple(f[0] for f in found if f is not None)
+    return None
+
+
 def resolve_therapy(kb: Knowledge, text: str) -> TherapyTerm | None:
     """What ``text`` names: a drug, a drug class or a regimen; ``None`` when it is none of these.
 
@@ -138,14 +171,12 @@ def resolve_therapy(kb: Knowledge, text: str) -> TherapyTerm | None:
         return None
     hit = _drug(kb, t)
     if hit is not None:
-        return TherapyTerm(t, "drug", (hit[0],), how=hit[1])
-    core = t
-    for w in _REGIMEN_WORDS:
-        core = re.sub(rf"\s+{w}$", "", core, flags=re.IGNORECASE)
+        return _drug_term(kb, t, hit)
+    core = _strip_regimen_words(t)
     if core != t:
         hit = _drug(kb, core)
         if hit is not None:
-            return TherapyTerm(t, "drug", (hit[0],), how=hit[1])
+            return _drug_term(kb, t, hit)
     named = regimens().get(normalize_name(core))
     if named is not None:
         return TherapyTerm(t, "regimen", named, how="named regimen")
@@ -158,6 +189,14 @@ def resolve_therapy(kb: Knowledge, text: str) -> TherapyTerm | None:
     if cid is not None:
         return TherapyTerm(t, "class", drug_class=cid, how="class name")
     return None
+
+
+def _drug_term(kb: Knowledge, text: str, hit: tuple[str, str]) -> TherapyTerm:
+    """One drug, or the drugs of the regimen an imported pseudo-drug names (:func:`imported_regimen_drugs`)."""
+    drugs = imported_regimen_drugs(kb, hit[0])
+    if drugs is not None:
+        return TherapyTerm(text, "regimen", drugs, how="imported regimen name")
+    return TherapyTerm(text, "drug", (hit[0],), how=hit[1])
 
 
 # ------------------------------------------------------------------ generations
