@@ -63,3 +63,37 @@ def test_initial_population_above_the_ceiling_is_refused(engine: str) -> None:
     with pytest.raises(PopulationCeilingError, match=r"^initial: 1e\+30 initial cells") as info:
         Simulator(_fast(initial=10), engine=engine, initial=[1e30], seed=1)  # type: ignore[arg-type]
     assert info.value.param == "initial"
+
+
+@pytest.mark.parametrize("engine", ["tau", "leap", "ode"])
+def test_on_ceiling_stop_freezes_only_the_replicates_that_passed(engine: str) -> None:
+    """A virtual trial's patient whose tumour passes 1e15 cells (long past any lethal burden) is stopped where it
+    is, not the whole cohort aborted; the other replicates run exactly as they would alone."""
+    times = [0.0, 10.0, 30.0, 60.0, 70.0]
+    initial = np.array([[1e9], [10.0]])
+    kw = {"engine": engine, "seed": 5, "times": times, "replicate_ids": [0, 1]}
+    sim = Simulator(_fast(), initial=initial, on_ceiling="stop", **kw)  # type: ignore[arg-type]
+    sim.advance(60.0)
+    sim.advance(70.0)
+    res = sim.result()
+    assert sim.over_ceiling.tolist() == [True, False]
+    assert sim.stopped.tolist() == [True, False]
+    big = res.counts[0].sum(axis=1)
+    assert big[2] < POPULATION_CEILING <= big[3]  # r = 0.4/day from 1e9: passes near day 34.5
+    assert big[4] == big[3]  # frozen at the state it passed with
+    assert res.provenance["parameters"]["over_ceiling"] == [0]
+    alone = Simulator(_fast(), initial=initial[1:], engine=engine, seed=5, times=times, replicate_ids=[1])  # type: ignore[arg-type]
+    alone.advance(70.0)
+    if engine == "ode":  # one integration to day 70 against two (60, then 70): rounding only
+        np.testing.assert_allclose(res.counts[1], alone.result().counts[0], rtol=1e-6)
+    else:
+        np.testing.assert_array_equal(res.counts[1], alone.result().counts[0])
+    with pytest.raises(PopulationCeilingError):  # the default still refuses
+        Simulator(_fast(), initial=initial, **kw).advance(70.0)  # type: ignore[arg-type]
+
+
+def test_on_ceiling_must_be_a_known_mode() -> None:
+    from oncoresist.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match=r"^on_ceiling: 'ignore'"):
+        Simulator(_fast(), on_ceiling="ignore")  # type: ignore[arg-type]

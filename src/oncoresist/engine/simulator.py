@@ -153,7 +153,11 @@ class Simulator:
         threshold: int = DEFAULT_THRESHOLD,
         thinning_step: float = DEFAULT_THINNING_STEP,
         n_threads: int | None = None,
+        on_ceiling: Literal["raise", "stop"] = "raise",
     ) -> None:
+        if on_ceiling not in ("raise", "stop"):
+            raise InvalidArgument(f"on_ceiling: {on_ceiling!r}; use 'raise' or 'stop'", param="on_ceiling")
+        self.on_ceiling = on_ceiling
         self.scenario = load_scenario(scenario)
         self.model = compile_scenario(self.scenario)
         self.times = _parse_times(times)
@@ -190,6 +194,7 @@ class Simulator:
         self._kinetic = any(k in self._mult for k in KINETIC)
         self._stack_kinetics()
         self._stopped = np.zeros(len(self.replicate_ids), bool)
+        self._over_ceiling = np.zeros(len(self.replicate_ids), bool)
         self.t = 0.0
         self._init_state(initial)
         self._n_recorded = 0
@@ -318,8 +323,13 @@ class Simulator:
 
     @property
     def stopped(self) -> np.ndarray:
-        """Which replicates :meth:`stop_replicates` has stopped, ``[replicate]`` (a copy)."""
+        """Which replicates :meth:`stop_replicates` (or ``on_ceiling='stop'``) has stopped, ``[replicate]`` (a copy)."""
         return self._stopped.copy()
+
+    @property
+    def over_ceiling(self) -> np.ndarray:
+        """Which replicates passed the population ceiling and were stopped (``on_ceiling='stop'``), ``[replicate]``."""
+        return self._over_ceiling.copy()
 
     def _packed_for(self, q: int) -> Packed:
         """Kernel arrays of the batch's ``q``-th replicate (its own when ``replicate_params`` scale kinetics)."""
@@ -478,7 +488,7 @@ class Simulator:
         else:
             status = kern.tau_run(self._rngs[q], *args, *packed.args(), *outs, self.dt, self.threshold)
         if status < 0:
-            self._ceiling_error(q, t1, a, b)
+            self._passed_ceiling(np.array([q]), t1, a, b)
 
     def _ceiling_error(self, q: int, t1: float, a: int, b: int) -> None:
         """Replicate ``q`` passed the population ceiling before ``t1``: name the largest type."""
@@ -555,7 +565,23 @@ class Simulator:
                 progress(done)
         over = np.flatnonzero(status < 0)
         if over.size:
+            self._passed_ceiling(over, t1, a, b)
+
+    def _passed_ceiling(self, over: np.ndarray, t1: float, a: int, b: int) -> None:
+        """Replicates ``over`` passed the population ceiling before ``t1``: raise (the default), or with
+        ``on_ceiling='stop'`` stop them where they are, as :meth:`stop_replicates` does (a virtual patient whose
+        tumour passed 1e15 cells died long before; the caller reads the state), their later records their state."""
+        if self.on_ceiling == "raise":
             self._ceiling_error(int(over[0]), t1, a, b)
+        for q in over:
+            written = np.flatnonzero(self._out_counts[q, a:b].sum(axis=1) > 0)
+            start = a + (int(written[-1]) + 1 if written.size else 0)
+            self._out_counts[q, start:b] = self._counts[q]
+            self._out_conc[q, start:b] = self._conc[q]
+        mask = np.zeros(self.n_replicates, bool)
+        mask[over] = True
+        self._over_ceiling |= mask
+        self.stop_replicates(mask)
 
     def result(self) -> SimulationResult:
         """The recorded trajectories so far as a :class:`SimulationResult`."""
@@ -570,6 +596,8 @@ class Simulator:
             params["replicate_params"] = self.replicate_params.to_record()
         if self._stopped.any():
             params["stopped"] = np.flatnonzero(self._stopped).tolist()
+        if self._over_ceiling.any():
+            params["over_ceiling"] = np.flatnonzero(self._over_ceiling).tolist()
         return SimulationResult(
             times=self.times[:n].copy(),
             counts=self._out_counts[:, :n].copy(),

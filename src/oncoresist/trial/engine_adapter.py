@@ -132,7 +132,8 @@ class EngineModel:
         self.sim = Simulator(scenario, engine=method, seed=engine_root,  # type: ignore[arg-type]
                              replicate_ids=[int(i) for i in patient_ids],
                              n_threads=engine_threads() if threads is None else threads, times=[0.0],
-                             initial=counts if method == "ode" else np.rint(counts), replicate_params=params)
+                             initial=counts if method == "ode" else np.rint(counts), replicate_params=params,
+                             on_ceiling="stop")  # past 1e15 cells a patient died long before (lethal_cells)
 
     # --- the surface the trial runner uses ---------------------------------------------------
     def advance(self, t: float) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from oncoresist.errors import OncoresistError, one_line, validation_message
 from oncoresist.model.scenario import Scenario
 from oncoresist.strategy.policies import POLICIES
+from oncoresist.units import POPULATION_CEILING
 
 
 class TrialError(OncoresistError):
@@ -419,7 +420,9 @@ class TrialSpec(_Strict):
     monitor : MonitorSpec
         Imaging and ctDNA schedules and assays.
     lethal_cells : float
-        Death when the tumour reaches this many cells (OS endpoint); an assumption.
+        Death when the tumour reaches this many cells (OS endpoint); an assumption. At most the engines'
+        population ceiling (1e15): a patient whose tumour passes it between visits is stopped there and
+        counted dead at the next visit.
     endpoints : list of str
         Endpoints to analyse.
     reference_arm : str | None
@@ -436,7 +439,7 @@ class TrialSpec(_Strict):
     follow_up_days: float = Field(1095.0, gt=0)
     cohort: CohortSpec = CohortSpec()
     monitor: MonitorSpec = MonitorSpec()
-    lethal_cells: float = Field(1e12, gt=0)
+    lethal_cells: float = Field(1e12, gt=0, le=POPULATION_CEILING)
     endpoints: list[Endpoint] = Field(default_factory=lambda: list(ENDPOINTS))
     reference_arm: str | None = None
     engine: Literal["auto", "tau", "leap", "ssa", "ode"] = "auto"
