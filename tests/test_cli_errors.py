@@ -147,3 +147,20 @@ def test_every_command_with_bad_input(args: list[str], tmp_path: Path, monkeypat
     assert "Traceback" not in res.output + res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1, res.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("target,words", [
+    ("nodir/r.tsv", ["--out", "does not exist"]),
+    ("r.csv", ["--out", ".tsv"]),
+    ("existdir", ["--out", "is a folder"]),
+])
+def test_annotate_batch_out_is_checked_before_the_inputs_are_read(
+    target: str, words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the MAF was read first, its notes printed (three lines on stderr), then the --out error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "existdir").mkdir()
+    line = _one_line_exit_2(["annotate", "--maf", str(EXAMPLES / "profiles" / "cohort.maf"), "--drug", "erlotinib",
+                             "--out", target])
+    assert all(w in line for w in words), line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existdir"]
