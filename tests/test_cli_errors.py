@@ -164,3 +164,12 @@ def test_annotate_batch_out_is_checked_before_the_inputs_are_read(
                              "--out", target])
     assert all(w in line for w in words), line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existdir"]
+
+
+def test_twin_negative_patients_is_refused_even_without_strategies(tmp_path: Path) -> None:
+    """Before: 'twin ... --patients -5 --out-scenario t.yaml' exited 0 (checked only with --strategies)."""
+    out = tmp_path / "t.yaml"
+    line = _one_line_exit_2(["twin", "EGFR L858R", "--drugs", "erlotinib", "--tumor", "NSCLC", "--patients", "-5",
+                             "--out-scenario", str(out)])
+    assert line.startswith("error: --patients: ") and "positive" in line
+    assert not out.exists()
