@@ -3,7 +3,7 @@ check and queue a twin job. The API and the UI routes both call these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.annotate import annotate, annotate_samples
@@ -70,6 +70,9 @@ class BatchResult:
     results: list[AnnotationResult]
     rows: int
     bad_rows: list[BadRow]
+    notes: list[str] = field(default_factory=list)
+    """What the reader says (as ``oncoresist annotate`` prints as ``note:``): the columns used, calls not
+    annotated per sample, where the tumour type came from or that the file names none."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class BatchResult:
             "bad_rows": [{"file": b.file, "line": b.line, "field": b.field, "message": b.message}
                          for b in self.bad_rows[:MAX_BAD_ROWS_SHOWN]],
             "bad_rows_total": len(self.bad_rows),
+            "notes": list(self.notes),
         }  # fmt: skip
 
 
@@ -105,7 +109,11 @@ def annotate_upload(
         why = f"; {len(read.bad_rows)} row(s) skipped, first: {read.bad_rows[0]}" if read.bad_rows else ""
         raise BadUploadError(f"{upload.safe_name}: no sample with a readable alteration{why}")
     results = list(annotate_samples(samples, drug=drugs, tumor=tumor or None, knowledge=state.knowledge))
-    return BatchResult(results, read.rows, read.bad_rows)
+    notes = list(read.notes)
+    if not tumor and read.tumor_note and not any(s.tumor for s in samples):
+        notes.append(read.tumor_note.replace("give one with --tumor (e.g. --tumor NSCLC)",
+                                             "give one in the tumour type field (API: tumor, e.g. NSCLC)"))
+    return BatchResult(results, read.rows, read.bad_rows, notes)
 
 
 def _fmt(name: str) -> FileFormat:

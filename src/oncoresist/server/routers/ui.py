@@ -68,7 +68,7 @@ async def annotate_form(
             d = batch.to_dict()
             return page(request, "batch.html", {**ctx, "rid": rid, "views": views, "filename": upload.safe_name,
                                                 "rows": d["rows"], "bad_rows": d["bad_rows"],
-                                                "bad_total": d["bad_rows_total"]})  # fmt: skip
+                                                "bad_total": d["bad_rows_total"], "notes": d["notes"]})  # fmt: skip
         alts = [a.strip() for a in alterations.splitlines() if a.strip()]
         if not alts:
             raise service.FieldError("alterations", "give alterations (one per line) or choose a file")
