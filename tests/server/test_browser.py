@@ -189,3 +189,28 @@ def test_pages_load_without_browser_errors(page: Page) -> None:
     for url in ("/", "/twin", "/explain?q=EGFR+T790M"):
         page.goto(url, wait_until="networkidle")
     assert errors == []
+
+
+def test_a_phone_wide_page_never_scrolls_sideways(browser: Browser, base_url: str) -> None:
+    """Before, at 390 px: the menu ran off the screen ('Knowle...', API hidden), the footer's knowledge version
+    made the whole page 435 px wide, and the options and facts tables made it 693 px wide."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        def overflow() -> int:
+            return int(pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+        pg.goto("/")
+        assert overflow() == 0
+        expect(pg.get_by_role("link", name="API")).to_be_in_viewport()
+        pg.get_by_label("Alterations, one per line").fill("EGFR L858R\nEGFR T790M\nMET amplification")
+        pg.get_by_label("Drug(s)", exact=False).fill("erlotinib")
+        pg.get_by_label("Tumour type", exact=False).fill("NSCLC")
+        pg.get_by_role("button", name="Annotate").click()
+        expect(pg.get_by_test_id("verdict")).to_have_text("resistant")
+        assert overflow() == 0
+        pg.goto("/explain?q=osimertinib")
+        assert overflow() == 0
+        _shot(pg, "explain-phone")
+    finally:
+        ctx.close()
