@@ -27,7 +27,7 @@ from typing import Any, ParamSpec, TypeVar, get_origin, overload
 import typer
 from typer.core import TyperGroup
 
-from oncoresist.errors import OncoresistError, UnknownNameError, one_line, validation_message
+from oncoresist.errors import OncoresistError, UnknownNameError, name_hint, one_line, validation_message
 
 
 def _click_exceptions() -> Any:
@@ -96,14 +96,8 @@ def flag_map(func: Callable[..., Any], extra: Mapping[str, str] | None = None) -
 
 _QUOTED = re.compile(r"'([^']+)'")
 
-# what to do about an unknown name, when the knowledge had no close name to suggest
-_NAME_HINTS = {
-    "tumor type": "give an OncoTree code or name, e.g. NSCLC, LUAD, AML or 'Non-Small Cell Lung Cancer'",
-    "drug": "give a generic or brand name, e.g. osimertinib or Tagrisso ('oncoresist kb show NAME' looks one up)",
-    "drug or regimen": "give a generic or brand name, e.g. osimertinib or Tagrisso, or a regimen such as FOLFOX "
-                       "('oncoresist kb show NAME' looks one up)",
-    "gene": "give an HGNC symbol or alias, e.g. EGFR",
-}
+# the shared hints (oncoresist.errors.NAME_HINTS), and on the command line where to look a drug up
+_LOOK_UP = " ('oncoresist kb show NAME' looks one up)"
 
 
 def _tokens(value: Any) -> set[str]:
@@ -137,8 +131,8 @@ def user_message(exc: BaseException, flags: Mapping[str, str] | None = None,
     name without a suggestion gets a hint on what to give instead.
     """
     text = one_line(exc)
-    if isinstance(exc, UnknownNameError) and not exc.suggestions and exc.kind in _NAME_HINTS:
-        text = f"{text}; {_NAME_HINTS[exc.kind]}"
+    if isinstance(exc, UnknownNameError) and (hint := name_hint(exc)) is not None:
+        text = f"{text}; {hint}{_LOOK_UP if 'drug' in exc.kind else ''}"
     if not flags:
         return text
     param = getattr(exc, "param", None)
