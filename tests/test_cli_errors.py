@@ -173,3 +173,16 @@ def test_twin_negative_patients_is_refused_even_without_strategies(tmp_path: Pat
                              "--out-scenario", str(out)])
     assert line.startswith("error: --patients: ") and "positive" in line
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "flag"), [(["explain", ""], "QUERY"), (["kb", "show", " "], "NAME")])
+def test_an_empty_query_names_the_argument_and_what_to_give(args: list[str], flag: str) -> None:
+    """Before: "error: unknown name ''"."""
+    line = _one_line_exit_2(args)
+    assert line.startswith(f"error: {flag}: empty; give an alteration, gene, drug")
+
+
+def test_unknown_knowledge_version_names_the_flag() -> None:
+    """Before: the message quoted 'oncoresist kb versions' first, so the flag was not found."""
+    line = _one_line_exit_2(["annotate", "EGFR L858R", "--drug", "erlotinib", "--knowledge", "nosuch_version"])
+    assert line.startswith("error: --knowledge: unknown knowledge version") and "nosuch_version" in line

@@ -113,13 +113,16 @@ def _tokens(value: Any) -> set[str]:
 
 
 def _param_quoting(text: str, given: Mapping[str, Any]) -> str | None:
-    """The one parameter whose given value the message quotes first (``unknown drug 'x'``), if exactly one."""
-    m = _QUOTED.search(text)
-    if m is None:
-        return None
-    quoted = m.group(1).strip().lower()
-    hits = [name for name, value in given.items() if value is not None and quoted in _tokens(value)]
-    return hits[0] if len(hits) == 1 else None
+    """The one parameter whose given value the message quotes (``unknown drug 'x'``), if exactly one.
+
+    The quoted values are tried in order: a message may quote a command first (``unknown knowledge version
+    (see 'oncoresist kb versions') 'x'``)."""
+    for m in _QUOTED.finditer(text):
+        quoted = m.group(1).strip().lower()
+        hits = [name for name, value in given.items() if value is not None and quoted in _tokens(value)]
+        if hits:
+            return hits[0] if len(hits) == 1 else None
+    return None
 
 
 def user_message(exc: BaseException, flags: Mapping[str, str] | None = None,
