@@ -214,3 +214,33 @@ def test_a_phone_wide_page_never_scrolls_sideways(browser: Browser, base_url: st
         _shot(pg, "explain-phone")
     finally:
         ctx.close()
+
+
+def test_the_html_report_fits_a_phone(browser: Browser, tmp_path: Path, kb_for_report: object) -> None:
+    """The self-contained annotation report (``annotate --html``, the page's HTML download) at 390 px.
+
+    Before: 482 px wide (the summary's two columns, the version string, the six-column options table with
+    the rationale one word per line)."""
+    from oncoresist.annotate import annotate
+    from oncoresist.report.annotation import write_html
+
+    res = annotate(["EGFR L858R", "EGFR T790M", "MET amplification"], drug="erlotinib", tumor="NSCLC",
+                   knowledge=kb_for_report)  # type: ignore[arg-type]
+    out = write_html(res, tmp_path / "r.html", kb_for_report)  # type: ignore[arg-type]
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto(Path(out).resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        cell = pg.locator("td[data-label='Rationale']").first
+        assert cell.bounding_box()["width"] > 300  # type: ignore[index]  # a block, not a one-word column
+        _shot(pg, "report-phone")
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def kb_for_report():  # type: ignore[no-untyped-def]
+    from oncoresist.knowledge.loader import load_knowledge
+
+    return load_knowledge()
