@@ -244,3 +244,29 @@ def kb_for_report():  # type: ignore[no-untyped-def]
     from oncoresist.knowledge.loader import load_knowledge
 
     return load_knowledge()
+
+
+def test_the_trial_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """``oncoresist report`` at 390 px. Before: 574 px wide (the Kaplan-Meier figures fixed at 640 px)."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from oncoresist.cli import app
+
+    trials = Path(__file__).resolve().parents[2] / "examples" / "trials"
+    data = yaml.safe_load((trials / "zhang_adaptive.yaml").read_text())
+    for arm in data["arms"]:
+        arm["scenario"] = str(trials / "scenarios" / "zhang2017_lv.yaml")
+    data["patients_per_arm"], data["follow_up_days"] = 6, 1500
+    (tmp_path / "t.yaml").write_text(yaml.safe_dump(data))
+    res = CliRunner().invoke(app, ["trial", str(tmp_path / "t.yaml"), "--seed", "3", "--out", str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "run"), "--html", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto((tmp_path / "r.html").resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()
