@@ -186,3 +186,20 @@ def test_unknown_knowledge_version_names_the_flag() -> None:
     """Before: the message quoted 'oncoresist kb versions' first, so the flag was not found."""
     line = _one_line_exit_2(["annotate", "EGFR L858R", "--drug", "erlotinib", "--knowledge", "nosuch_version"])
     assert line.startswith("error: --knowledge: unknown knowledge version") and "nosuch_version" in line
+
+
+def test_report_on_a_damaged_run_is_one_line(tmp_path: Path) -> None:
+    """Before: an empty run.json or a truncated batch file gave a JSONDecodeError / ArrowInvalid traceback."""
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["trial", str(EXAMPLES / "trials" / "flaura_egfr.yaml"), "-n", "4", "--seed", "1",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    batch = sorted((out / "patients").glob("*.parquet"))[0]
+    whole = batch.read_bytes()
+    batch.write_bytes(whole[:100])
+    line = _one_line_exit_2(["report", str(out), "--html", str(tmp_path / "r.html")])
+    assert batch.name in line and "damaged" in line and not (tmp_path / "r.html").exists()
+    batch.write_bytes(whole)
+    (out / "run.json").write_text("")
+    line = _one_line_exit_2(["report", str(out), "--html", str(tmp_path / "r.html")])
+    assert "run.json: not a run record" in line and not (tmp_path / "r.html").exists()
