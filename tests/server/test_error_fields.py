@@ -54,3 +54,17 @@ def test_look_ups_name_q_or_name(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["field"] == "q"
     r = client.get("/api/v1/knowledge/tumor/NOTATUMOR")
     assert r.status_code == 404 and r.json()["field"] == "name" and "OncoTree" in r.json()["error"]
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("seed", "-1", "greater than or equal to 0"), ("seed", "abc", "give a whole number"),
+    ("patients", "abc", "give a whole number, not 'abc'"),
+])
+def test_twin_form_refuses_a_bad_number(client: TestClient, field: str, value: str, words: str) -> None:
+    """Before: a seed of '-1' or 'abc' on the twin page was silently replaced by a random seed and the job ran;
+    patients 'abc' said 'greater than or equal to 1'."""
+    data = {"alterations": "EGFR L858R", "drugs": "osimertinib", "tumor": "NSCLC", "patients": "5",
+            "strategies": "continuous"} | {field: value}
+    r = client.post("/twin", data=data, follow_redirects=False)
+    assert r.status_code == 422, r.status_code
+    assert f"field &#39;{field}&#39;" in r.text and words.replace("'", "&#39;") in r.text
