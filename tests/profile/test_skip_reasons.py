@@ -74,3 +74,16 @@ def test_maf_and_table_rows_not_read_are_listed_in_their_sample(kb, tmp_path: Pa
     assert [a.name for a in s1.alterations] == ["EGFR T790M"]
     r = _reasons(s1)
     assert "line 3" in str(r["EGFR not a change"]) and "line 4" in str(r["MET (empty)"])
+
+
+def test_a_cohort_vcf_gets_one_note_not_one_per_sample(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = VCF.read_text().splitlines()
+    extra = ["S4", "S5", "S6", "S7"]
+    out = [ln + "\t" + "\t".join(extra) if ln.startswith("#CHROM") else ln if ln.startswith("#")
+           else ln + "\t0/0" * len(extra) for ln in lines]
+    p = tmp_path / "seven.vcf"
+    p.write_text("\n".join(out) + "\n")
+    res = read_vcf(p, kb)
+    assert len([n for n in res.notes if "not annotated" in n]) == 1
+    assert "7 samples" in res.notes[0] and "21 with genotype 0/0" in res.notes[0]
+    assert "genotype 0/0 in sample S7" in str(res.samples["S7"].skip_reasons["EGFR T790M"])  # still per sample

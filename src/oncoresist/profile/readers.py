@@ -500,6 +500,10 @@ def _read_vcf(p: Path, kb: Knowledge | None) -> ReadResult:
         vcf.close()
 
 
+#: up to this many samples, the VCF reader's note on calls not annotated is one line per sample
+_NOTE_SAMPLES = 5
+
+
 def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
     key, fields = None, []
     for tag in ("CSQ", "ANN"):
@@ -586,13 +590,20 @@ def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
         raise
     except Exception as exc:
         raise ImportFormatError(f"{p}: VCF record {n + 2} cannot be read ({clip(exc, 80)})") from None
-    for s in samples:
-        if hom_ref[s] or no_call[s] or filtered[s]:
-            out.notes.append(
-                f"{p.name}: sample {s}: {hom_ref[s]} call(s) with genotype 0/0, {no_call[s]} with a missing genotype "
-                f"and {filtered[s]} carried call(s) that did not pass FILTER are not annotated (each is listed in the "
-                "sample's uncovered inputs with its reason)"
-            )
+    counted = [s for s in samples if hom_ref[s] or no_call[s] or filtered[s]]
+    if len(counted) > _NOTE_SAMPLES:  # a cohort VCF: one note, not one per sample
+        out.notes.append(
+            f"{p.name}: {len(counted)} samples have calls that are not annotated ({sum(hom_ref.values())} with "
+            f"genotype 0/0, {sum(no_call.values())} with a missing genotype, {sum(filtered.values())} carried but "
+            "not PASS, in all); each is listed in its sample's uncovered inputs with its reason"
+        )
+        counted = []
+    for s in counted:
+        out.notes.append(
+            f"{p.name}: sample {s}: {hom_ref[s]} call(s) with genotype 0/0, {no_call[s]} with a missing genotype "
+            f"and {filtered[s]} carried call(s) that did not pass FILTER are not annotated (each is listed in the "
+            "sample's uncovered inputs with its reason)"
+        )
     return out.finish()
 
 
