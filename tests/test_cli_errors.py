@@ -147,3 +147,59 @@ def test_every_command_with_bad_input(args: list[str], tmp_path: Path, monkeypat
     assert "Traceback" not in res.output + res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1, res.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("target,words", [
+    ("nodir/r.tsv", ["--out", "does not exist"]),
+    ("r.csv", ["--out", ".tsv"]),
+    ("existdir", ["--out", "is a folder"]),
+])
+def test_annotate_batch_out_is_checked_before_the_inputs_are_read(
+    target: str, words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the MAF was read first, its notes printed (three lines on stderr), then the --out error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "existdir").mkdir()
+    line = _one_line_exit_2(["annotate", "--maf", str(EXAMPLES / "profiles" / "cohort.maf"), "--drug", "erlotinib",
+                             "--out", target])
+    assert all(w in line for w in words), line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existdir"]
+
+
+def test_twin_negative_patients_is_refused_even_without_strategies(tmp_path: Path) -> None:
+    """Before: 'twin ... --patients -5 --out-scenario t.yaml' exited 0 (checked only with --strategies)."""
+    out = tmp_path / "t.yaml"
+    line = _one_line_exit_2(["twin", "EGFR L858R", "--drugs", "erlotinib", "--tumor", "NSCLC", "--patients", "-5",
+                             "--out-scenario", str(out)])
+    assert line.startswith("error: --patients: ") and "positive" in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "flag"), [(["explain", ""], "QUERY"), (["kb", "show", " "], "NAME")])
+def test_an_empty_query_names_the_argument_and_what_to_give(args: list[str], flag: str) -> None:
+    """Before: "error: unknown name ''"."""
+    line = _one_line_exit_2(args)
+    assert line.startswith(f"error: {flag}: empty; give an alteration, gene, drug")
+
+
+def test_unknown_knowledge_version_names_the_flag() -> None:
+    """Before: the message quoted 'oncoresist kb versions' first, so the flag was not found."""
+    line = _one_line_exit_2(["annotate", "EGFR L858R", "--drug", "erlotinib", "--knowledge", "nosuch_version"])
+    assert line.startswith("error: --knowledge: unknown knowledge version") and "nosuch_version" in line
+
+
+def test_report_on_a_damaged_run_is_one_line(tmp_path: Path) -> None:
+    """Before: an empty run.json or a truncated batch file gave a JSONDecodeError / ArrowInvalid traceback."""
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["trial", str(EXAMPLES / "trials" / "flaura_egfr.yaml"), "-n", "4", "--seed", "1",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    batch = sorted((out / "patients").glob("*.parquet"))[0]
+    whole = batch.read_bytes()
+    batch.write_bytes(whole[:100])
+    line = _one_line_exit_2(["report", str(out), "--html", str(tmp_path / "r.html")])
+    assert batch.name in line and "damaged" in line and not (tmp_path / "r.html").exists()
+    batch.write_bytes(whole)
+    (out / "run.json").write_text("")
+    line = _one_line_exit_2(["report", str(out), "--html", str(tmp_path / "r.html")])
+    assert "run.json: not a run record" in line and not (tmp_path / "r.html").exists()

@@ -99,3 +99,32 @@ def test_kb_show_keeps_controlled_words_whole_in_the_fact_table() -> None:
     assert any("│ on_target_mutation │" in ln for ln in rows)
     assert any("│ lineage_plasticity │" in ln for ln in rows)
     assert not any("on_target_mutat " in ln or "│ ion " in ln for ln in rows)
+
+
+def test_kb_show_at_80_columns_is_one_fact_per_line_and_fields_in_words() -> None:
+    """Before, at 80 columns (a pipe, a default terminal): eight table columns two characters wide ('al / te /
+    ra / ti / on'), and 'approvals: {'agency': 'FDA', ...}' and 'flag_sources: {'cyp_route': [...]}' as raw dicts."""
+    res = runner.invoke(app, ["kb", "show", "osimertinib", "--limit", "3"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert "{'" not in res.stdout and "['" not in res.stdout
+    text = " ".join(res.stdout.split())
+    assert "approvals: agency: FDA; year: 2015" in text
+    facts = [ln for ln in res.stdout.splitlines() if ln.startswith("• ")]
+    assert len(facts) == 6 and all(" → " in ln for ln in facts)
+    assert "EGFR C797S → resistance to osimertinib (NSCLC); on_target_mutation; level B" in text
+    assert not any(ln.startswith("│") for ln in res.stdout.splitlines())
+
+
+def test_annotate_at_80_columns_prints_each_finding_whole() -> None:
+    """Before, at 80 columns: 'Alterat / ion', 'sensiti / vity' and an evidence column eight characters wide."""
+    res = runner.invoke(app, ["annotate", "--tumor", "NSCLC", "--drug", "erlotinib", "EGFR L858R", "EGFR T790M"],
+                        env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "• EGFR T790M: resistance to erlotinib; on_target_mutation; level A; evidence in this tumour type; " \
+           "decided the verdict" in text
+    assert "evidence: curated 1 (egfr-t790m-egfr-tki-gen1)" in text
+    assert not any(ln.startswith("│") for ln in res.stdout.splitlines())
+    wide = runner.invoke(app, ["annotate", "--tumor", "NSCLC", "--drug", "erlotinib", "EGFR T790M"],
+                         env={"COLUMNS": "160"})
+    assert any(ln.startswith("│ EGFR T790M") for ln in wide.stdout.splitlines())  # a wide console keeps the table

@@ -70,6 +70,21 @@ class UnknownNameError(OncoresistError):
         super().__init__(f"unknown {kind} {name!r}{hint}")
 
 
+NAME_HINTS = {
+    "tumor type": "give an OncoTree code or name, e.g. NSCLC, LUAD, AML or 'Non-Small Cell Lung Cancer'",
+    "drug": "give a generic or brand name, e.g. osimertinib or Tagrisso",
+    "drug or regimen": "give a generic or brand name, e.g. osimertinib or Tagrisso, or a regimen such as FOLFOX",
+    "gene": "give an HGNC symbol or alias, e.g. EGFR",
+}
+"""What to give instead of an unknown name of each kind, when the knowledge has no close name to suggest
+(the CLI and the web service both add it to the one-line message)."""
+
+
+def name_hint(exc: UnknownNameError) -> str | None:
+    """The fix to show with ``exc``: ``None`` when it already suggests names or its kind has no hint."""
+    return None if exc.suggestions else NAME_HINTS.get(exc.kind)
+
+
 class AlterationSyntaxError(OncoresistError):
     """An alteration string that cannot be parsed."""
 

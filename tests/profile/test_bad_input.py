@@ -109,7 +109,10 @@ def test_hom_ref_tumour_calls_are_counted_not_carried(tmp_path, kb):
     p = _vcf_with_genotypes(tmp_path, ["0/0", "./.", "0/1"])
     res = read_vcf(p, kb)
     assert [a.name for a in res.samples["TUMOR"].alterations] == ["EGFR T790M"]
-    assert any("1 PASS call(s) with genotype 0/0 and 1 with a missing genotype" in n for n in res.notes)
+    assert any("1 call(s) with genotype 0/0, 1 with a missing genotype" in n for n in res.notes)
+    reasons = res.samples["TUMOR"].skip_reasons  # and each is listed in the sample, with its reason
+    assert sorted(reasons.values()) == ["genotype 0/0 in sample TUMOR: the variant is not carried; not annotated",
+                                        "missing genotype (./.) in sample TUMOR: no call; not annotated"]
 
 
 def test_low_level_vcf_warnings_do_not_reach_the_user(tmp_path, kb, capfd):

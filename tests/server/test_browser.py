@@ -168,6 +168,11 @@ def test_twin_job_runs_to_completion(page: Page) -> None:
     assert page.evaluate("document.querySelector('figure img').naturalWidth") > 100
     expect(page.get_by_role("note")).to_contain_text("not a medical device")
     _shot(page, "twin-job")
+    # on a phone (390 px) the page does not scroll sideways; before: 700 px (the figure fixed at 640 px)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    expect(page.get_by_test_id("job-state")).to_have_text("done")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_api_docs_render_every_endpoint(page: Page) -> None:
@@ -189,3 +194,84 @@ def test_pages_load_without_browser_errors(page: Page) -> None:
     for url in ("/", "/twin", "/explain?q=EGFR+T790M"):
         page.goto(url, wait_until="networkidle")
     assert errors == []
+
+
+def test_a_phone_wide_page_never_scrolls_sideways(browser: Browser, base_url: str) -> None:
+    """Before, at 390 px: the menu ran off the screen ('Knowle...', API hidden), the footer's knowledge version
+    made the whole page 435 px wide, and the options and facts tables made it 693 px wide."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        def overflow() -> int:
+            return int(pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+        pg.goto("/")
+        assert overflow() == 0
+        expect(pg.get_by_role("link", name="API")).to_be_in_viewport()
+        pg.get_by_label("Alterations, one per line").fill("EGFR L858R\nEGFR T790M\nMET amplification")
+        pg.get_by_label("Drug(s)", exact=False).fill("erlotinib")
+        pg.get_by_label("Tumour type", exact=False).fill("NSCLC")
+        pg.get_by_role("button", name="Annotate").click()
+        expect(pg.get_by_test_id("verdict")).to_have_text("resistant")
+        assert overflow() == 0
+        pg.goto("/explain?q=osimertinib")
+        assert overflow() == 0
+        _shot(pg, "explain-phone")
+    finally:
+        ctx.close()
+
+
+def test_the_html_report_fits_a_phone(browser: Browser, tmp_path: Path, kb_for_report: object) -> None:
+    """The self-contained annotation report (``annotate --html``, the page's HTML download) at 390 px.
+
+    Before: 482 px wide (the summary's two columns, the version string, the six-column options table with
+    the rationale one word per line)."""
+    from oncoresist.annotate import annotate
+    from oncoresist.report.annotation import write_html
+
+    res = annotate(["EGFR L858R", "EGFR T790M", "MET amplification"], drug="erlotinib", tumor="NSCLC",
+                   knowledge=kb_for_report)  # type: ignore[arg-type]
+    out = write_html(res, tmp_path / "r.html", kb_for_report)  # type: ignore[arg-type]
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto(Path(out).resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        cell = pg.locator("td[data-label='Rationale']").first
+        assert cell.bounding_box()["width"] > 300  # type: ignore[index]  # a block, not a one-word column
+        _shot(pg, "report-phone")
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def kb_for_report():  # type: ignore[no-untyped-def]
+    from oncoresist.knowledge.loader import load_knowledge
+
+    return load_knowledge()
+
+
+def test_the_trial_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """``oncoresist report`` at 390 px. Before: 574 px wide (the Kaplan-Meier figures fixed at 640 px)."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from oncoresist.cli import app
+
+    trials = Path(__file__).resolve().parents[2] / "examples" / "trials"
+    data = yaml.safe_load((trials / "zhang_adaptive.yaml").read_text())
+    for arm in data["arms"]:
+        arm["scenario"] = str(trials / "scenarios" / "zhang2017_lv.yaml")
+    data["patients_per_arm"], data["follow_up_days"] = 6, 1500
+    (tmp_path / "t.yaml").write_text(yaml.safe_dump(data))
+    res = CliRunner().invoke(app, ["trial", str(tmp_path / "t.yaml"), "--seed", "3", "--out", str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "run"), "--html", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto((tmp_path / "r.html").resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()

@@ -164,8 +164,9 @@ def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
     skipped = getattr(sp, "skipped", None)
     if not skipped:
         return res
-    extra = [Unrecognised(what, "alteration", f"a {what.split(' ', 1)[-1].removesuffix(' row')} row has no "
-                          "protein effect: read, not annotated") for what in skipped]
+    reasons = getattr(sp, "skip_reasons", None) or {}
+    extra = [Unrecognised(what, "alteration", reasons.get(what) or f"a {what.split(' ', 1)[-1].removesuffix(' row')} "
+                          "row has no protein effect: read, not annotated") for what in skipped]
     return replace(res, unrecognised=[*res.unrecognised, *(u.input for u in extra)],
                    unrecognised_detail=[*res.unrecognised_detail, *extra])
 

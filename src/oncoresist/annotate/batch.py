@@ -100,6 +100,10 @@ def result_row(res: AnnotationResult) -> dict[str, Any]:
     }
 
 
+#: the file names :func:`write_results` writes
+BATCH_SUFFIXES = (".tsv", ".txt", ".parquet")
+
+
 def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
     """Write a batch table to ``path`` (``.tsv``/``.txt`` or ``.parquet``) atomically.
 
@@ -109,7 +113,7 @@ def write_results(results: Iterable[AnnotationResult], path: str | Path) -> int:
     """
     out = Path(path)
     suffix = out.suffix.lower()
-    if suffix not in (".tsv", ".txt", ".parquet"):
+    if suffix not in BATCH_SUFFIXES:
         raise InvalidArgument(f"out: {out}: use a .tsv or .parquet file name", param="out")
     if not out.parent.exists():
         raise InvalidArgument(f"out: {out}: folder {out.parent} does not exist", param="out")

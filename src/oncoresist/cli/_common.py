@@ -27,7 +27,7 @@ from typing import Any, ParamSpec, TypeVar, get_origin, overload
 import typer
 from typer.core import TyperGroup
 
-from oncoresist.errors import OncoresistError, UnknownNameError, one_line, validation_message
+from oncoresist.errors import OncoresistError, UnknownNameError, name_hint, one_line, validation_message
 
 
 def _click_exceptions() -> Any:
@@ -96,14 +96,8 @@ def flag_map(func: Callable[..., Any], extra: Mapping[str, str] | None = None) -
 
 _QUOTED = re.compile(r"'([^']+)'")
 
-# what to do about an unknown name, when the knowledge had no close name to suggest
-_NAME_HINTS = {
-    "tumor type": "give an OncoTree code or name, e.g. NSCLC, LUAD, AML or 'Non-Small Cell Lung Cancer'",
-    "drug": "give a generic or brand name, e.g. osimertinib or Tagrisso ('oncoresist kb show NAME' looks one up)",
-    "drug or regimen": "give a generic or brand name, e.g. osimertinib or Tagrisso, or a regimen such as FOLFOX "
-                       "('oncoresist kb show NAME' looks one up)",
-    "gene": "give an HGNC symbol or alias, e.g. EGFR",
-}
+# the shared hints (oncoresist.errors.NAME_HINTS), and on the command line where to look a drug up
+_LOOK_UP = " ('oncoresist kb show NAME' looks one up)"
 
 
 def _tokens(value: Any) -> set[str]:
@@ -119,13 +113,16 @@ def _tokens(value: Any) -> set[str]:
 
 
 def _param_quoting(text: str, given: Mapping[str, Any]) -> str | None:
-    """The one parameter whose given value the message quotes first (``unknown drug 'x'``), if exactly one."""
-    m = _QUOTED.search(text)
-    if m is None:
-        return None
-    quoted = m.group(1).strip().lower()
-    hits = [name for name, value in given.items() if value is not None and quoted in _tokens(value)]
-    return hits[0] if len(hits) == 1 else None
+    """The one parameter whose given value the message quotes (``unknown drug 'x'``), if exactly one.
+
+    The quoted values are tried in order: a message may quote a command first (``unknown knowledge version
+    (see 'oncoresist kb versions') 'x'``)."""
+    for m in _QUOTED.finditer(text):
+        quoted = m.group(1).strip().lower()
+        hits = [name for name, value in given.items() if value is not None and quoted in _tokens(value)]
+        if hits:
+            return hits[0] if len(hits) == 1 else None
+    return None
 
 
 def user_message(exc: BaseException, flags: Mapping[str, str] | None = None,
@@ -137,8 +134,8 @@ def user_message(exc: BaseException, flags: Mapping[str, str] | None = None,
     name without a suggestion gets a hint on what to give instead.
     """
     text = one_line(exc)
-    if isinstance(exc, UnknownNameError) and not exc.suggestions and exc.kind in _NAME_HINTS:
-        text = f"{text}; {_NAME_HINTS[exc.kind]}"
+    if isinstance(exc, UnknownNameError) and (hint := name_hint(exc)) is not None:
+        text = f"{text}; {hint}{_LOOK_UP if 'drug' in exc.kind else ''}"
     if not flags:
         return text
     param = getattr(exc, "param", None)

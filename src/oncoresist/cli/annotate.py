@@ -55,11 +55,16 @@ def annotate(
 
     for alt in alterations or ():
         _refuse_file_path(alt)
+    from oncoresist._io import check_output_file
+
     if html is not None:
-        from oncoresist._io import check_output_file
         from oncoresist.report.annotation import HTML_SUFFIXES
 
         check_output_file(html, param="html", suffixes=HTML_SUFFIXES)
+    if out is not None:  # before reading the inputs: no notes, no work, for an output that cannot be written
+        from oncoresist.annotate.batch import BATCH_SUFFIXES
+
+        check_output_file(out, param="out", suffixes=BATCH_SUFFIXES)
     kb = load_for_command(knowledge)
     inputs = collect_inputs(
         kb, alterations=alterations or (), profile=profile, maf=maf, vcf=vcf, table=table, sample=sample

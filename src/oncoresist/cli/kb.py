@@ -237,8 +237,13 @@ LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Facts shown per e
 AllOpt = Annotated[bool, typer.Option("--all", help="Show every fact (no --limit).")]
 
 
-def _browse(query: str, limit: int, show_all: bool, knowledge: str | None) -> dict[str, Any]:
+def _browse(query: str, limit: int, show_all: bool, knowledge: str | None, param: str = "query") -> dict[str, Any]:
     from oncoresist.annotate.explain import browse
+    from oncoresist.errors import InvalidArgument
+
+    if not query.strip():  # before: "unknown name ''", naming neither the argument nor what to give
+        raise InvalidArgument(f"{param}: empty; give an alteration, gene, drug, drug class or mechanism class, "
+                              "e.g. \"EGFR T790M\", osimertinib or bypass_pathway", param=param)
     from oncoresist.knowledge import load_knowledge
 
     with _knowledge_errors_exit_1():
@@ -248,10 +253,10 @@ def _browse(query: str, limit: int, show_all: bool, knowledge: str | None) -> di
 
 def _browse_and_print(
     query: str, limit: int, show_all: bool, as_json: bool, render: Callable[[dict[str, Any]], None],
-    knowledge: str | None = None,
+    knowledge: str | None = None, param: str = "query",
 ) -> None:  # fmt: skip
     """Browse the knowledge for ``query``; print the result as JSON or with ``render``."""
-    out = _browse(query, limit, show_all, knowledge)
+    out = _browse(query, limit, show_all, knowledge, param)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
@@ -296,26 +301,58 @@ def show(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Show an entity (aliases resolve) and the facts that involve it."""
-    _browse_and_print(name, limit, show_all, as_json, _print_entity, knowledge)
+    _browse_and_print(name, limit, show_all, as_json, _print_entity, knowledge, param="name")
+
+
+def _plain(value: Any) -> str:
+    """An entity field as words: a list joined, a mapping as ``key: value; ...`` (empty parts left out)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, [], {}, ""))
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+#: below this console width the fact tables are printed one fact per line (eight columns in 80 fold every word)
+_NARROW = 110
+
+
+def _facts_lines(con: Any, title: str, rows: list[dict[str, Any]], total: int) -> None:
+    from rich.markup import escape
+
+    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
+    con.print(f"[bold]{title}{more}[/bold]")
+    for f in rows:
+        mech = f["mechanism"] + ("*" if f["mechanism_inferred"] else "")
+        con.print(
+            f"• {escape(' + '.join(f['alterations']))} → {f['effect'].replace('_', ' ')} to {escape(_drugs_text(f))}"
+            f" ({escape(', '.join(f['tumors']) or 'any tumour')}); {mech}; level {f['evidence_level']}; "
+            f"{escape(', '.join(f['sources']))} [dim]({f['origin_of_record']})[/dim]"
+        )
 
 
 def _print_entity(out: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     con = console()
     ent = out["entity"]
     con.print(f"[bold]{out['name']}[/bold] ({out['kind'].replace('_', ' ')})")
     for key, value in ent.items():
-        if value in (None, [], "", False) or key in {"name", "symbol", "id", "code"}:
+        if value in (None, [], {}, "", False) or key in {"name", "symbol", "id", "code"}:
             continue
-        con.print(f"  {key}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+        con.print(f"  {key.replace('_', ' ')}: {escape(_plain(value))}")
     t = out["totals"]
     con.print(
         f"facts: {t['facts']} (resistance {t['resistance']}, sensitivity {t['sensitivity']}; "
         f"curated {t['curated']}, imported {t['imported']}); options: {t['options']}"
     )
-    if out["resistance"]:
-        con.print(_facts_table("Resistance facts", out["resistance"], t["resistance"]))
-    if out["sensitivity"]:
-        con.print(_facts_table("Sensitivity facts", out["sensitivity"], t["sensitivity"]))
+    for title, key in (("Resistance facts", "resistance"), ("Sensitivity facts", "sensitivity")):
+        if not out[key]:
+            continue
+        if con.width < _NARROW:
+            _facts_lines(con, title, out[key], t[key])
+        else:
+            con.print(_facts_table(title, out[key], t[key]))
     if out["resistance"] or out["sensitivity"]:
         con.print("* mechanism class inferred by rule (imported fact)")
 

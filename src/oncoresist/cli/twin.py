@@ -84,6 +84,8 @@ def twin(
     from oncoresist.twin.export import build_to_dict, write_scenario
 
     _check_outputs(html=html, out_scenario=out_scenario)  # before minutes of calibration, not after
+    if patients <= 0:  # whether or not --strategies uses it: a negative count is never silently accepted
+        raise OncoresistError("--patients: the number of patients per strategy must be positive")
     cohort_choice = cohort.strip().lower()
     if cohort_choice not in ("derived", "assumed"):
         raise OncoresistError(f"--cohort: {cohort!r} is not a cohort; use derived or assumed")
@@ -112,8 +114,6 @@ def twin(
         from oncoresist.twin.compare import compare_strategies, strategy_specs
 
         strategy_specs(built, names)  # bad names fail before anything is written
-        if patients <= 0:
-            raise OncoresistError("--patients: the number of patients per strategy must be positive")
     if calibrate and calibrate_patients <= 0:
         raise OncoresistError("--calibrate-patients: the number of patients must be positive")
     if seed is None and (calibrate or strategies is not None):

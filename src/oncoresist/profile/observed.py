@@ -46,15 +46,21 @@ class SampleProfile:
     status: str = "ok"
     skipped: list[str] = field(default_factory=list)
     """Rows read but not annotated, once each: ``"RUNX1 Splice_Region row"`` (a MAF class without a protein
-    effect); the annotator lists them as uncovered inputs with that reason."""
+    effect), ``"KRAS G12V"`` (a VCF call that did not pass its filter); the annotator lists them as uncovered
+    inputs with their reason."""
+    skip_reasons: dict[str, str] = field(default_factory=dict)
+    """Why each entry of ``skipped`` was not annotated, where the reader said (``"FILTER LowQual: ..."``)."""
 
     def add(self, alt: Alteration) -> None:
         if alt not in self.alterations:
             self.alterations.append(alt)
 
-    def skip(self, what: str) -> None:
+    def skip(self, what: str, reason: str | None = None) -> None:
+        """Record a row read but not annotated (once), with the reason when the reader knows it."""
         if what not in self.skipped:
             self.skipped.append(what)
+        if reason is not None:
+            self.skip_reasons.setdefault(what, reason)
 
 
 @dataclass
@@ -135,7 +141,7 @@ class ReadResult:
             for a in sp.alterations:
                 mine.add(a)
             for what in sp.skipped:
-                mine.skip(what)
+                mine.skip(what, sp.skip_reasons.get(what))
             mine.tumor = mine.tumor or sp.tumor
             mine.drugs = mine.drugs or sp.drugs
         for name, st in other.status.items():

@@ -354,6 +354,9 @@ def read_maf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
                 if isinstance(alt, tuple):
                     out.bad_rows.append(BadRow(str(p), line_no, alt[0], alt[1]))
                     st.rejected += 1
+                    given = next((c.strip() for c in key[1] if c.strip()), "") or key[2].strip() or "row"
+                    samples[sample].skip(f"{key[0].strip() or '(no gene)'} {given}",
+                                         f"not read (line {line_no}, field {alt[0]}): {alt[1]}")
                     continue
                 if alt is None:
                     st.skipped += 1
@@ -454,11 +457,16 @@ def read_vcf(path: str | Path, kb: Knowledge | None = None) -> ReadResult:
     """Read a VCF annotated by VEP (INFO/CSQ) or SnpEff (INFO/ANN) with cyvcf2.
 
     One profile per sample column (a variant belongs to a sample whose genotype carries
-    it: 0/1, 1/1 ...; calls with genotype 0/0 or a missing genotype are counted in
-    ``notes``, not carried); without sample columns, one profile named after the file.
+    it: 0/1, 1/1 ...); without sample columns, one profile named after the file.
     Only PASS (or unfiltered) records are read. The canonical transcript (VEP
     ``CANONICAL=YES``) is preferred, else the first annotation with a protein change.
-    Low-level parser (htslib) warnings are collected into ``notes``, not printed.
+
+    Every record a sample does not get annotated is listed in that sample's ``skipped``
+    with its reason (``skip_reasons``), the first that holds: genotype 0/0 (not carried),
+    a missing genotype (no call), a FILTER other than PASS, no annotation, no protein
+    effect (synonymous, intronic ...), a protein change that cannot be read (also in
+    ``bad_rows``). ``notes`` count them per sample. Low-level parser (htslib) warnings
+    are collected into ``notes``, not printed.
     """
     import warnings
 
@@ -490,6 +498,10 @@ def _read_vcf(p: Path, kb: Knowledge | None) -> ReadResult:
         return _vcf_records(p, vcf, kb)
     finally:
         vcf.close()
+
+
+#: up to this many samples, the VCF reader's note on calls not annotated is one line per sample
+_NOTE_SAMPLES = 5
 
 
 def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
@@ -525,35 +537,51 @@ def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
         out.sample(sp_name)
     hom_ref = dict.fromkeys(samples, 0)
     no_call = dict.fromkeys(samples, 0)
+    filtered = dict.fromkeys(samples, 0)
     n = -1
     try:
         for n, v in enumerate(vcf):
             line = header_lines + n + 1
             out.rows += 1
-            if v.FILTER not in (None, "PASS", "."):
-                continue
             if has_samples:
                 gts = list(v.gt_types)
                 carriers = [s for s, g in zip(samples, gts, strict=True) if g in (1, 3)]
-                for s, g in zip(samples, gts, strict=True):
-                    if g == 0:
-                        hom_ref[s] += 1
-                    elif g == 2:
-                        no_call[s] += 1
+                hom = [s for s, g in zip(samples, gts, strict=True) if g == 0]
+                missing = [s for s, g in zip(samples, gts, strict=True) if g == 2]
             else:
-                carriers = samples
+                carriers, hom, missing = samples, [], []
             ann = v.INFO.get(key)
-            if not ann:
+            alt = _vcf_alteration(str(ann), col, resolve) if ann else None
+            what = _vcf_label(v, str(ann) if ann else "", col, alt)
+            # every sample that does not get the record annotated lists it once, with the first reason that holds:
+            # its genotype (not carried, not called), then the record's FILTER, then what the annotation says
+            for s in hom:
+                hom_ref[s] += 1
+                out.sample(s).skip(what, f"genotype 0/0 in sample {s}: the variant is not carried; not annotated")
+            for s in missing:
+                no_call[s] += 1
+                out.sample(s).skip(what, f"missing genotype (./.) in sample {s}: no call; not annotated")
+            if v.FILTER not in (None, "PASS", "."):
+                for s in carriers:
+                    filtered[s] += 1
+                    out.sample(s).skip(
+                        what, f"FILTER {str(v.FILTER)[:40]} (not PASS) at line {line}: a filtered call is not annotated"
+                    )
                 continue
-            alt = _vcf_alteration(str(ann), col, resolve)
+            if not ann:
+                for s in carriers:
+                    out.sample(s).skip(what, f"no INFO/{key} annotation at line {line}: not annotated")
+                continue
             if alt is None:
                 for s in carriers:
                     out.count(s, "skipped")
+                    out.sample(s).skip(what)
                 continue
             if isinstance(alt, str):
                 out.bad_rows.append(BadRow(str(p), line, f"INFO/{key}", alt))
                 for s in carriers:
                     out.count(s, "rejected")
+                    out.sample(s).skip(what, f"not read (line {line}, INFO/{key}): {alt}")
                 continue
             for s in carriers:
                 out.count(s, "parsed")
@@ -562,24 +590,56 @@ def _vcf_records(p: Path, vcf: Any, kb: Knowledge | None) -> ReadResult:
         raise
     except Exception as exc:
         raise ImportFormatError(f"{p}: VCF record {n + 2} cannot be read ({clip(exc, 80)})") from None
-    for s in samples:
-        if hom_ref[s] or no_call[s]:
-            out.notes.append(
-                f"{p.name}: sample {s}: {hom_ref[s]} PASS call(s) with genotype 0/0 and {no_call[s]} with a "
-                "missing genotype are not counted as carried"
-            )
+    counted = [s for s in samples if hom_ref[s] or no_call[s] or filtered[s]]
+    if len(counted) > _NOTE_SAMPLES:  # a cohort VCF: one note, not one per sample
+        out.notes.append(
+            f"{p.name}: {len(counted)} samples have calls that are not annotated ({sum(hom_ref.values())} with "
+            f"genotype 0/0, {sum(no_call.values())} with a missing genotype, {sum(filtered.values())} carried but "
+            "not PASS, in all); each is listed in its sample's uncovered inputs with its reason"
+        )
+        counted = []
+    for s in counted:
+        out.notes.append(
+            f"{p.name}: sample {s}: {hom_ref[s]} call(s) with genotype 0/0, {no_call[s]} with a missing genotype "
+            f"and {filtered[s]} carried call(s) that did not pass FILTER are not annotated (each is listed in the "
+            "sample's uncovered inputs with its reason)"
+        )
     return out.finish()
 
 
-def _vcf_alteration(ann: str, col: dict[str, int | None], resolve: Any) -> Alteration | str | None:
+def _csq_get(e: list[str], col: dict[str, int | None], k: str) -> str:
+    i = col[k]
+    return e[i].strip() if i is not None and i < len(e) else ""
+
+
+def _csq_ordered(ann: str, col: dict[str, int | None]) -> list[list[str]]:
+    """The annotations of one record, canonical transcript(s) first."""
     entries = [e.split("|") for e in ann.split(",")]
+    canonical = [e for e in entries if _csq_get(e, col, "canonical") == "YES"]
+    return canonical + [e for e in entries if e not in canonical]
 
+
+def _vcf_label(v: Any, ann: str, col: dict[str, int | None], alt: Alteration | str | None) -> str:
+    """How a record not annotated is named in a sample's uncovered inputs.
+
+    The alteration when it was read (``KRAS G12V``), else the gene and consequence as the MAF reader names a row
+    (``EGFR synonymous_variant row``), else the position (``chr12:25245350 C>A``).
+    """
+    if isinstance(alt, Alteration):
+        return alt.name
+    for e in _csq_ordered(ann, col) if ann else []:
+        sym, term = _csq_get(e, col, "gene"), _csq_get(e, col, "csq").split("&")[0]
+        if sym:
+            return f"{sym} {term or 'unclassified'} row"
+    alts = ",".join(str(a) for a in (getattr(v, "ALT", None) or [])) or "."
+    return f"{v.CHROM}:{v.POS} {str(v.REF)[:20]}>{alts[:20]}"
+
+
+def _vcf_alteration(ann: str, col: dict[str, int | None], resolve: Any) -> Alteration | str | None:
     def get(e: list[str], k: str) -> str:
-        i = col[k]
-        return e[i].strip() if i is not None and i < len(e) else ""
+        return _csq_get(e, col, k)
 
-    canonical = [e for e in entries if get(e, "canonical") == "YES"]
-    ordered = canonical + [e for e in entries if e not in canonical]
+    ordered = _csq_ordered(ann, col)
     chosen = next((e for e in ordered if get(e, "hgvsp")), None)
     if chosen is None:
         chosen = next((e for e in ordered if SPLICE_TERMS & set(get(e, "csq").split("&"))), None)
@@ -652,6 +712,7 @@ def read_alteration_table(path: str | Path, kb: Knowledge | None = None) -> Read
         if not text:
             out.bad_rows.append(BadRow(str(p), line_no, "alteration", "empty alteration"))
             out.count(sample, "rejected")
+            out.sample(sample).skip(f"{gene or '(no gene)'} (empty)", f"not read (line {line_no}): empty alteration")
             continue
         full = text
         if gene and "::" not in text and not text.upper().startswith(gene.upper()):
@@ -662,6 +723,7 @@ def read_alteration_table(path: str | Path, kb: Knowledge | None = None) -> Read
         except OncoresistError as exc:
             out.bad_rows.append(BadRow(str(p), line_no, "alteration", str(exc)))
             out.count(sample, "rejected")
+            out.sample(sample).skip(full, f"not read (line {line_no}, field alteration): {exc}")
             continue
         out.count(sample, "parsed")
         out.sample(sample).add(alt)

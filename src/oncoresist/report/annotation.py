@@ -210,8 +210,13 @@ def to_markdown(result: AnnotationResult, knowledge: Knowledge | None = None) ->
     return "\n".join(lines)
 
 
+#: below this console width the findings and options are printed one per block, not as tables
+NARROW_COLUMNS = 110
+
+
 def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | None = None) -> None:
-    """Print the result as Rich tables to ``console``."""
+    """Print the result as Rich tables to ``console`` (one block per finding on a console narrower than
+    :data:`NARROW_COLUMNS`)."""
     from rich.table import Table
 
     r = result.to_dict()
@@ -227,7 +232,19 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
     if result.sample:
         head = f"{result.sample}: {head}"
     console.print(head)
-    if result.findings:
+    narrow = console.width < NARROW_COLUMNS  # eight columns in 80 would fold every word: one finding per block
+    if result.findings and narrow:
+        from rich.markup import escape
+
+        console.print("[bold]Findings (best evidence first)[/]")
+        for f in result.findings:
+            eff = {"resistance": "red", "reduced_sensitivity": "yellow", "sensitivity": "green"}[f.effect]
+            console.print(f"• [bold]{escape(f.alteration)}[/]: [{eff}]{f.effect.replace('_', ' ')}[/] to "
+                          f"{escape(', '.join(f.drugs))}; {f.mechanism or 'no mechanism class'}; level "
+                          f"{f.evidence_level}; {TUMOR_RELATION_TEXT.get(f.tumor_relation, f.tumor_relation)}; "
+                          f"{STATUS_TEXT.get(f.status, f.status)}")  # fmt: skip
+            console.print(f"  [dim]evidence: {escape(databases_text(f.to_dict()))}[/]")
+    elif result.findings:
         t = Table(title="Findings (best evidence first)", show_lines=False)
         for col in ("Alteration", "Effect", "Drugs", "Mechanism", "Level", "Tumour", "Status", "Evidence"):
             t.add_column(col, overflow="fold")
@@ -238,7 +255,14 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
         console.print(t)
     elif not result.verdict_reason or "no knowledge applies" not in result.verdict_reason:
         console.print("No knowledge applies to these alterations for the drug(s) given.")
-    if result.options:
+    if result.options and narrow:
+        from rich.markup import escape
+
+        console.print("[bold]Options that overcome the resistance found[/]")
+        for o in result.options:
+            console.print(f"• [bold]{escape(' + '.join(o.therapy))}[/] (level {o.evidence_level}; addresses "
+                          f"{escape(', '.join(o.addresses))}): {escape(o.rationale)}")  # fmt: skip
+    elif result.options:
         t = Table(title="Options that overcome the resistance found")
         for col in ("Therapy", "Addresses", "Level", "Rationale"):
             t.add_column(col, overflow="fold")

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from oncoresist.errors import ImportFormatError, OncoresistError, UnknownNameError
+from oncoresist.errors import ImportFormatError, OncoresistError, UnknownNameError, name_hint
 from oncoresist.server.jobs import JobLimitError, UnknownJobError
 from oncoresist.server.service import NotFoundNameError, UnknownResultError
 from oncoresist.server.uploads import BadUploadError, UploadTooLargeError
@@ -37,6 +37,9 @@ def error_body(exc: OncoresistError) -> dict[str, Any]:
     if isinstance(exc, UnknownNameError):
         body["suggestions"] = exc.suggestions
         body["field"] = body["field"] or exc.kind
+        hint = name_hint(exc)
+        if hint is not None:
+            body["error"] = f"{body['error']}; {hint}"
     if isinstance(exc, BadUploadError):
         body["field"] = exc.field
     if isinstance(exc, ImportFormatError) and body["field"] is None:

@@ -29,9 +29,11 @@ _FINDING_KEYS = ("alteration", "gene", "effect", "drugs", "mechanism", "origin",
 _EVIDENCE_COLUMNS = (("database", "database"), ("record", "record"), ("evidence_level", "level"),
                      ("tumors", "tumours"), ("tumor_relation", "tumour relation"), ("match", "match"),
                      ("preclinical", "preclinical"), ("sources", "sources"))  # fmt: skip
-_OPTION_KEYS = ("therapy", "rationale", "addresses", "evidence_level", "sources")
+_OPTION_KEYS = ("therapy", "rationale", "addresses", "evidence_level", "sources", "basis", "tumor_relation",
+                "warnings", "records")  # the records are option ids (in the JSON download), the rest in columns
 _TOP_KEYS = ("tumor", "drug", "verdict", "findings", "options", "unrecognised", "knowledge_version",
-             "oncoresist_version", "sample", "conflicts", "verdict_reason")  # fmt: skip
+             "oncoresist_version", "sample", "conflicts", "verdict_reason", "tumor_scope", "unrecognised_detail",
+             "disclaimer", "status")  # fmt: skip
 
 
 def source_links(ids: Any, kb: Knowledge | None = None) -> list[dict[str, Any]]:
@@ -107,7 +109,10 @@ def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> di
     for i, o in enumerate(d.get("options", [])):
         extra_sources = list(result.options[i].sources) if i < len(result.options) else []
         srcs = o.get("sources", extra_sources)
-        options.append({**o, "source_links": source_links(srcs, kb), "extras": _extras(o, _OPTION_KEYS)})
+        rel = str(o.get("tumor_relation") or "")
+        rel_text = "" if rel in ("", "same") else TUMOR_RELATION_TEXT.get(rel, rel.replace("_", " "))
+        options.append({**o, "source_links": source_links(srcs, kb), "extras": _extras(o, _OPTION_KEYS),
+                        "basis_text": str(o.get("basis") or "").replace("_", " "), "relation_text": rel_text})
     generic = []
     for k, v in _extras(d, _TOP_KEYS):
         generic.append((k, _rows(v) if isinstance(v, list) else None, v))
@@ -115,6 +120,7 @@ def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> di
     return {
         "r": d,
         "sample": result.sample or d.get("sample"),
+        "status": "" if result.status in (None, "", "annotated") else str(result.status),
         "tumor_name": tumor_name(result.tumor, kb),
         "groups": [{"alteration": a, "findings": fs, "unrecognised": a in unrec} for a, fs in groups.items()],
         "options": options,

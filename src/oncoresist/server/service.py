@@ -3,13 +3,16 @@ check and queue a twin job. The API and the UI routes both call these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.annotate import annotate, annotate_samples
 from oncoresist.annotate.explain import Subject, browse, entity
-from oncoresist.errors import OncoresistError, UnknownNameError
-from oncoresist.profile.observed import BadRow
+from oncoresist.errors import AlterationSyntaxError, OncoresistError, UnknownNameError
+from oncoresist.profile.observed import BadRow, clip
 from oncoresist.profile.schema import Profile
 from oncoresist.server.uploads import (
     BadUploadError,
@@ -47,6 +50,29 @@ class FieldError(OncoresistError):
         self.field = field
 
 
+@contextmanager
+def request_fields(*, drugs: str, tumor: str = "tumor", alterations: str = "alterations") -> Iterator[None]:
+    """Name the request's own field in a name or alteration error the library raises without one.
+
+    The library says *what* is unknown (``unknown tumor type 'X'``: kind ``tumor type``); a client needs the
+    field it sent (``tumor``; ``drugs`` in JSON, ``drug`` in a form); an unreadable alteration names its item.
+    """
+    try:
+        yield
+    except UnknownNameError as exc:
+        if getattr(exc, "field", None) is None:
+            exc.field = tumor if "tumor" in exc.kind else drugs if "drug" in exc.kind else alterations  # type: ignore[attr-defined]
+        raise
+    except AlterationSyntaxError as exc:
+        if getattr(exc, "field", None) is None:
+            m = _ITEM_RE.search(str(exc))
+            exc.field = f"{alterations}[{m[1]}]" if m else alterations  # type: ignore[attr-defined]
+        raise
+
+
+_ITEM_RE = re.compile(r"field 'alterations\[(\d+)\]'")
+
+
 def split_names(text: str | None) -> list[str]:
     """``"erlotinib, osimertinib"`` → two names; ``None``/blank → []. ``+`` joins drugs given together."""
     return [x.strip() for x in (text or "").replace("\n", ",").split(",") if x.strip()]
@@ -62,7 +88,8 @@ def annotate_profile(state: AppState, profile: Profile) -> AnnotationResult:
         raise FieldError("alterations", f"{n} alterations; this server accepts at most {limit}")
     if not profile.drugs:
         raise FieldError("drugs", "give the drug(s), e.g. [\"erlotinib\"]")
-    return annotate(profile, knowledge=state.knowledge)
+    with request_fields(drugs="drugs"):
+        return annotate(profile, knowledge=state.knowledge)
 
 
 @dataclass
@@ -70,6 +97,9 @@ class BatchResult:
     results: list[AnnotationResult]
     rows: int
     bad_rows: list[BadRow]
+    notes: list[str] = field(default_factory=list)
+    """What the reader says (as ``oncoresist annotate`` prints as ``note:``): the columns used, calls not
+    annotated per sample, where the tumour type came from or that the file names none."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +108,7 @@ class BatchResult:
             "bad_rows": [{"file": b.file, "line": b.line, "field": b.field, "message": b.message}
                          for b in self.bad_rows[:MAX_BAD_ROWS_SHOWN]],
             "bad_rows_total": len(self.bad_rows),
+            "notes": list(self.notes),
         }  # fmt: skip
 
 
@@ -86,7 +117,11 @@ def annotate_upload(
 ) -> BatchResult:
     """Annotate every sample of an uploaded MAF, VCF or copy-number/fusion table."""
     refuse_compressed(upload)  # before "cannot tell the format of 'x.maf.gz'"
-    chosen = (fmt or "").strip().lower() or guess_format(upload.filename)
+    given = (fmt or "").strip().lower()
+    if given and given not in ("maf", "vcf", "cna"):
+        raise BadUploadError(f"format {clip(fmt, 20)} is not one of maf, vcf, cna; choose one (or leave it empty "
+                             "to tell from the file name)", field="format")
+    chosen = given or guess_format(upload.filename)
     if chosen not in ("maf", "vcf", "cna"):
         raise BadUploadError(
             f"cannot tell the format of {upload.safe_name!r}; choose format maf, vcf or cna", field="format"
@@ -104,8 +139,13 @@ def annotate_upload(
     if not samples:
         why = f"; {len(read.bad_rows)} row(s) skipped, first: {read.bad_rows[0]}" if read.bad_rows else ""
         raise BadUploadError(f"{upload.safe_name}: no sample with a readable alteration{why}")
-    results = list(annotate_samples(samples, drug=drugs, tumor=tumor or None, knowledge=state.knowledge))
-    return BatchResult(results, read.rows, read.bad_rows)
+    with request_fields(drugs="drug"):
+        results = list(annotate_samples(samples, drug=drugs, tumor=tumor or None, knowledge=state.knowledge))
+    notes = list(read.notes)
+    if not tumor and read.tumor_note and not any(s.tumor for s in samples):
+        notes.append(read.tumor_note.replace("give one with --tumor (e.g. --tumor NSCLC)",
+                                             "give one in the tumour type field (API: tumor, e.g. NSCLC)"))
+    return BatchResult(results, read.rows, read.bad_rows, notes)
 
 
 def _fmt(name: str) -> FileFormat:
@@ -162,12 +202,13 @@ def submit_twin(state: AppState, req: TwinRequest) -> Job:
         raise FieldError("patients", f"{req.patients} patients; this server runs at most "
                                      f"{state.settings.max_patients} per strategy")  # fmt: skip
     drugs = [d for x in req.drugs for d in split_names(x)]
-    built = build_twin(req.alterations, drugs=drugs, tumor=req.tumor, knowledge=state.knowledge,
-                       defaults=TwinDefaults(min_evidence=req.min_evidence))  # fmt: skip
+    with request_fields(drugs="drugs"):
+        built = build_twin(req.alterations, drugs=drugs, tumor=req.tumor, knowledge=state.knowledge,
+                           defaults=TwinDefaults(min_evidence=req.min_evidence))  # fmt: skip
     try:
         strategy_specs(built, req.strategies)
     except OncoresistError as exc:
-        raise FieldError("strategies", str(exc).removeprefix("--strategies: ")) from None
+        raise FieldError("strategies", str(exc).removeprefix("--strategies: ").removeprefix("strategies: ")) from None
     seed = req.seed if req.seed is not None else int(as_seed_sequence(None).entropy)  # type: ignore[arg-type]
     spec = req.model_dump() | {"drugs": drugs, "seed": seed, "knowledge_version": state.knowledge.version}
     return state.jobs.submit(spec)

@@ -130,4 +130,8 @@ def read_upload(
     for i, bad in enumerate(result.bad_rows):
         if bad.file == str(path):
             result.bad_rows[i] = type(bad)(upload.safe_name, bad.line, bad.field, bad.message)
+    # the reader's notes start with the file's name: the uploaded one, never the temporary one
+    result.notes = [upload.safe_name + n[len(path.name):] if n.startswith(path.name) else n for n in result.notes]
+    if result.tumor_note and result.tumor_note.startswith(path.name):
+        result.tumor_note = upload.safe_name + result.tumor_note[len(path.name):]
     return result

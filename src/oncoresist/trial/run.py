@@ -353,21 +353,36 @@ def _account(out: Path, spec: TrialSpec, n: int) -> None:
             raise TrialError(f"arm {arm.name!r}: {len(np.unique(ids))} of {n} patients on disk; run again to resume")
 
 
+def _read_batch(path: Path) -> pd.DataFrame:
+    """One batch file of a run; a damaged one is a :class:`TrialError` naming it (not pyarrow's traceback)."""
+    try:
+        return pd.read_parquet(path)
+    except (ValueError, OSError) as exc:  # pyarrow.ArrowInvalid is a ValueError
+        raise TrialError(f"{path}: damaged batch file ({' '.join(str(exc).split())[:80]}); delete it and run the "
+                         "same `oncoresist trial` command again to recompute it") from None
+
+
 def load_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Patients, sample timelines and the run record of a trial directory."""
     out = Path(out_dir)
     if not (out / "run.json").is_file():
         raise TrialError(f"{out}: not a trial output directory (no run.json)")
-    meta = json.loads((out / "run.json").read_text())
+    try:
+        meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:  # empty, truncated or not JSON
+        raise TrialError(f"{out / 'run.json'}: not a run record ({' '.join(str(exc).split())[:80]}); run the "
+                         "`oncoresist trial` command again into a new output directory") from None
+    if not isinstance(meta, dict):
+        raise TrialError(f"{out / 'run.json'}: not a run record (a JSON object is expected)")
     files = sorted((out / "patients").glob("arm-*-batch-*.parquet"))
     if not files:
         raise TrialError(f"{out}: no patient results yet")
     if meta.get("status", COMPLETE) != COMPLETE:
         raise TrialError(f"{out}: a partial run ({len(files)} batches on disk); run the same `oncoresist trial` "
                          "command (or run_trial call) again to finish it before analysing")
-    patients = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    patients = pd.concat([_read_batch(f) for f in files], ignore_index=True)
     tl_files = sorted((out / "timelines").glob("arm-*.parquet"))
-    timelines = pd.concat([pd.read_parquet(f) for f in tl_files], ignore_index=True) if tl_files else pd.DataFrame()
+    timelines = pd.concat([_read_batch(f) for f in tl_files], ignore_index=True) if tl_files else pd.DataFrame()
     if len(timelines):
         timelines = timelines.sort_values(["patient_id", "time"], kind="stable")
         rank = {a: i for i, a in enumerate(meta.get("arms", []))}

@@ -20,11 +20,14 @@ Name = Annotated[str, Path(min_length=1, max_length=200)]
 _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 
-def _lookup(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _lookup(fn: Any, *args: Any, field: str = "name", **kwargs: Any) -> dict[str, Any]:
+    """``fn``'s answer; an unknown name is 404 naming the request's ``field`` (``q`` or the path's ``name``)."""
     try:
         out: dict[str, Any] = fn(*args, **kwargs)
     except UnknownNameError as exc:
-        raise service.NotFoundNameError(exc.kind, exc.name, exc.suggestions) from None
+        err = service.NotFoundNameError(exc.kind, exc.name, exc.suggestions)
+        err.field = field  # type: ignore[attr-defined]
+        raise err from None
     return out
 
 
@@ -34,7 +37,7 @@ def explain(
     state: State, q: Annotated[str, Query(min_length=1, max_length=200, description='e.g. "EGFR T790M"')],
     limit: Limit = 20,
 ) -> dict[str, Any]:  # fmt: skip
-    return _lookup(browse, state.knowledge, q, limit=limit)
+    return _lookup(browse, state.knowledge, q, field="q", limit=limit)
 
 
 @router.get("/knowledge/version", response_model=VersionOut, summary="The knowledge version every result names")

@@ -68,7 +68,7 @@ async def annotate_form(
             d = batch.to_dict()
             return page(request, "batch.html", {**ctx, "rid": rid, "views": views, "filename": upload.safe_name,
                                                 "rows": d["rows"], "bad_rows": d["bad_rows"],
-                                                "bad_total": d["bad_rows_total"]})  # fmt: skip
+                                                "bad_total": d["bad_rows_total"], "notes": d["notes"]})  # fmt: skip
         alts = [a.strip() for a in alterations.splitlines() if a.strip()]
         if not alts:
             raise service.FieldError("alterations", "give alterations (one per line) or choose a file")
@@ -157,8 +157,7 @@ async def twin_submit(
             req = TwinRequest(
                 alterations=[a.strip() for a in alterations.splitlines() if a.strip()],
                 drugs=service.split_names(drugs), tumor=tumor.strip() or None, strategies=strategies,
-                patients=int(patients) if patients.strip().isdigit() else -1,
-                seed=int(seed) if seed.strip().isdigit() else None,
+                patients=_form_int("patients", patients), seed=_form_int("seed", seed, empty_ok=True),
             )  # fmt: skip
         except ValidationError as exc:
             body = validation_body([dict(e) for e in exc.errors()])
@@ -168,6 +167,18 @@ async def twin_submit(
         ctx = _twin_ctx(state, form) | {"error": error_body(exc)["error"], "status": status_of(exc)}
         return page(request, "twin.html", ctx, status=status_of(exc))
     return RedirectResponse(f"/twin/jobs/{job.id}", status_code=303)
+
+
+def _form_int(name: str, text: str, *, empty_ok: bool = False) -> int | None:
+    """A whole-number form field; a value that is not one is refused (before: a bad seed became a random one)."""
+    t = text.strip()
+    if not t and empty_ok:
+        return None
+    try:
+        return int(t)
+    except ValueError:
+        empty = " or leave it empty (drawn and shown)" if empty_ok else ""
+        raise service.FieldError(name, f"give a whole number{empty}, not {t[:20]!r}") from None
 
 
 @router.get("/twin/jobs/{job_id}", response_class=HTMLResponse)
