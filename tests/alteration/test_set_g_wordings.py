@@ -155,3 +155,16 @@ def test_readers_refuse_other_words() -> None:
     assert assay_qualified_state("loss (FISH)") is None
     assert mutation_then_change("mutation detected") is None
     assert phase_tail("C797S") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ALK FISH positive", "ALK FISH+", "ALK positive by FISH", "ALK break-apart FISH positive"]
+)
+def test_alk_fish_positive_is_a_rearrangement_not_an_amplification(text: str) -> None:
+    # the clinical ALK FISH test is a break-apart assay (Vysis ALK Break Apart, DOI:10.3390/ijms20163939)
+    assert parse(text) == parse("ALK fusion")
+
+
+def test_fish_positive_of_an_amplified_gene_stays_amplification() -> None:
+    assert parse("MET FISH positive") == parse("MET amplification")
+    assert parse("ERBB2 FISH positive") == parse("ERBB2 amplification")

@@ -52,6 +52,7 @@ from oncoresist.alteration.report_context import (
 )
 from oncoresist.alteration.report_qualifiers import (
     assay_qualified_state,
+    break_apart_positive,
     demethylated_gene,
     her2_status_detail,
     is_reversion,
@@ -396,6 +397,8 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     term = parse_gene_term(gene, rest, raw)
     if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
         return dataclasses.replace(term, origin=term.origin or origin)
+    if break_apart_positive(gene, rest):  # "ALK FISH positive": a break-apart assay reports a rearrangement
+        return Alteration(kind="fusion", gene=gene, text=raw)
     in_context = _parse_in_context(gene, rest, raw, origin)
     if in_context is not None:
         return in_context

@@ -170,3 +170,20 @@ def phase_tail(body: str) -> tuple[str, str] | None:
         same = m["which"].lower() in ("the same", "one")
         return m["core"].strip(" ,;"), "cis" if same else "trans"
     return None
+
+
+#: genes whose clinical FISH test is a break-apart rearrangement assay, so that "FISH positive" means rearranged, not
+#: amplified: ALK (the Vysis ALK Break Apart FISH Probe Kit, FDA-approved in 2011 as the companion diagnostic for ALK
+#: rearrangement in lung cancer; Int J Mol Sci 2019, DOI:10.3390/ijms20163939, abstract seen). ROS1 and RET are tested
+#: the same way in practice, but no source saying so was seen, so they keep the generic reading.
+BREAK_APART_GENES = frozenset({"ALK"})
+_BREAK_APART_RE = re.compile(
+    r"^(?:(?:by\s+)?(?:fish|ish)\s*[:=]?\s*(?:positive|pos|\+)|(?:fish|ish)[\s-]*positive|positive\s+by\s+(?:fish|ish)"
+    r"|break[\s-]?apart(?:\s+fish)?\s+positive)$",
+    re.I,
+)
+
+
+def break_apart_positive(gene: str, rest: str) -> bool:
+    """Whether ``rest`` is a positive FISH result for a gene tested by break-apart FISH (``ALK FISH positive``)."""
+    return gene in BREAK_APART_GENES and bool(_BREAK_APART_RE.match(" ".join(rest.split())))
