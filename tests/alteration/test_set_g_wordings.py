@@ -23,7 +23,9 @@ from oncoresist.cli import app
 from oncoresist.errors import AlterationSyntaxError
 
 KB = _knowledge(None)
-CGI = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cgi" / "cgi_biomarkers_per_variant.tsv"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+CGI = SHARED / "cgi" / "cgi_biomarkers_per_variant.tsv"
+LAML = SHARED / "profiles_real" / "tcga_laml.maf.gz"
 
 
 def parse(text: str):  # type: ignore[no-untyped-def]
@@ -168,3 +170,19 @@ def test_alk_fish_positive_is_a_rearrangement_not_an_amplification(text: str) ->
 def test_fish_positive_of_an_amplified_gene_stays_amplification() -> None:
     assert parse("MET FISH positive") == parse("MET amplification")
     assert parse("ERBB2 FISH positive") == parse("ERBB2 amplification")
+
+
+@pytest.mark.skipif(not LAML.exists(), reason="the real MAF is in ../shared/data only")
+def test_tcga_transcripts_reread_from_the_maf() -> None:
+    import gzip
+    from importlib.resources import files
+
+    with gzip.open(LAML, "rt", encoding="utf-8") as fh:
+        maf = {(r["Hugo_Symbol"], r["i_transcript_name"].split(".")[0]) for r in csv.DictReader(fh, delimiter="\t")}
+    text = files("oncoresist.alteration").joinpath("data", "transcripts_tcga_laml.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line and not line.startswith(("#", "gene\t"))]
+    assert len(rows) > 100
+    for gene, acc in rows:
+        assert (gene, acc) in maf, acc
+        assert transcript_gene(acc) == gene
+    assert parse("NM_033360.4:c.35G>A p.(Gly12Asp)") == parse("KRAS G12D")  # the other KRAS RefSeq isoform

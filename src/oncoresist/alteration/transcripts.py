@@ -4,7 +4,8 @@
     ENST00000275493.7:c.2369C>T (p.T790M)    NM_004448.2 p.Y772_A775dup
 
 The table (``data/transcripts.tsv``, transcribed from the OncoKB Cancer Gene List; ``data/transcripts_cgi.tsv``,
-the Ensembl transcripts of the pinned CGI snapshot) maps RefSeq ``NM_``/``NR_`` and Ensembl ``ENST`` accessions to
+the Ensembl transcripts of the pinned CGI snapshot; ``data/transcripts_tcga_laml.tsv``, RefSeq transcripts of a real
+TCGA MAF for genes the knowledge holds) maps RefSeq ``NM_``/``NR_`` and Ensembl ``ENST`` accessions to
 HGNC symbols; the version (``.5``) is ignored. An accession the table does not hold is an error naming it: the
 gene is never guessed from the protein change.
 """
@@ -23,6 +24,11 @@ _PREFIX_RE = re.compile(
 )
 
 
+#: (gene, accession) tables beside the OncoKB transcription: the pinned CGI snapshot's Ensembl transcripts and
+#: the RefSeq transcripts of the real TCGA AML MAF in ../shared/data (both re-read by tests/alteration)
+_PAIR_TABLES = ("transcripts_cgi.tsv", "transcripts_tcga_laml.tsv")
+
+
 def _rows(name: str) -> list[list[str]]:
     text = files("oncoresist.alteration").joinpath("data", name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -38,7 +44,7 @@ def transcript_genes() -> dict[str, str]:
     """Every accession of the tables (without version, upper case) → its HGNC symbol."""
     table: dict[str, str] = {}
     pairs = [(row[0], acc) for row in _rows("transcripts.tsv") for acc in row[1:] if acc]
-    pairs += [(row[0], row[1]) for row in _rows("transcripts_cgi.tsv")]
+    pairs += [(row[0], row[1]) for name in _PAIR_TABLES for row in _rows(name)]
     for gene, acc in pairs:
         key = _bare(acc)
         if table.setdefault(key, gene) != gene:
