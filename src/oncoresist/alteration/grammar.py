@@ -19,6 +19,9 @@ tumour profiles (observed alterations). Examples that parse::
     EGFR c.2369C>T (p.T790M)  KRAS c.34G>T p.(Gly12Cys)  NM_005228.5(EGFR):c.2369C>T (p.Thr790Met)
     KRAS G12C (p.Gly12Cys)
     KRAS p.G12C (VAF 23%)  KRAS G12C, VAF: 0.23  MET amp, CN=8  ERBB2 amplification (CN 12)   (measures: measures.py)
+    NM_005228.5:c.2369C>T p.(Thr790Met)  MET amplified (MET/CEP7 ratio 3.1)  HER2 mutation Y772_A775dup
+    BRCA2 reversion (restores reading frame)  loss of BRCA1 promoter methylation  HER2-low (IHC 1+)
+    EGFR C797S cis to T790M   (transcripts.py, report_qualifiers.py)
 
 A cDNA change alone (``EGFR c.2369C>T``) is refused with the fix: give the protein change; only a splice-site
 cDNA change (``MET c.3028+1G>A``) is read without one.
@@ -47,6 +50,15 @@ from oncoresist.alteration.report_context import (
     is_1p19q_codeletion,
     splice_context,
 )
+from oncoresist.alteration.report_qualifiers import (
+    assay_qualified_state,
+    break_apart_positive,
+    demethylated_gene,
+    her2_status_detail,
+    is_reversion,
+    mutation_then_change,
+    phase_tail,
+)
 from oncoresist.alteration.report_terms import parse_cytogenetic, parse_gene_term, parse_her2_whole
 from oncoresist.alteration.report_vocabulary import LEGACY_RESIDUES
 from oncoresist.alteration.report_wordings import (
@@ -60,6 +72,7 @@ from oncoresist.alteration.report_wordings import (
     strip_breakpoint_prefix,
     strip_itd_annotation,
 )
+from oncoresist.alteration.transcripts import check_transcript_gene, split_transcript_prefix
 from oncoresist.alteration.vocabulary import (
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
@@ -187,7 +200,9 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         return biomarker
     if is_1p19q_codeletion(low):  # a whole-arm codeletion, not a gene (report_context.py)
         return Alteration(kind="cytogenetic", qualifier=CODELETION_1P19Q, text=raw)
-    whole = parse_cytogenetic(low, raw) or parse_her2_whole(low, raw, resolve_gene)
+    whole = (
+        parse_cytogenetic(low, raw) or parse_her2_whole(low, raw, resolve_gene) or _her2_detail(low, raw, resolve_gene)
+    )
     if whole is not None:
         return whole
     # an IHC score ends in a percentage that is no allele fraction: "PD-L1 TPS 60%"
@@ -195,6 +210,9 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     clinvar = _CLINVAR_RE.match(body)
     if clinvar:
         body = f"{clinvar['gene']} {clinvar['rest']}"
+    transcript = split_transcript_prefix(body)  # "NM_005228.5:c.2369C>T p.(Thr790Met)": the gene of the transcript
+    if transcript is not None:
+        body = f"{transcript[0]} {transcript[1]}"
     body = _PAREN_CDNA_RE.sub("", body) if not body.lower().startswith("c.") else body
     body = strip_itd_annotation(body)  # "FLT3-ITD (allelic ratio 0.6)" (report_wordings.py)
 
@@ -210,7 +228,13 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     m = _PHASE_RE.match(body)
     if m and " " in m["rest"]:
         phase = "cis" if m["p"].lower() == "cis" else "trans"
-        body = m["rest"]
+        body = m["rest"].rstrip(" ,;")  # "EGFR C797S, in cis"
+    elif (worded_phase := phase_tail(body)) is not None:  # "C797S cis to T790M", "(cis configuration)"
+        body, phase = worded_phase[0], "cis" if worded_phase[1] == "cis" else "trans"
+    demethylated = demethylated_gene(body)
+    if demethylated is not None and _resolve(demethylated, resolve_gene):  # "loss of BRCA1 promoter methylation"
+        gene = _resolve(demethylated, resolve_gene)
+        return Alteration(kind="methylation", gene=gene, qualifier="demethylated", origin=origin, text=raw)
 
     alt = _parse_core(body, raw, resolve_gene, origin)
     if alt.kind == "phenotype" and (origin or phase):
@@ -348,6 +372,11 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
         fusion = (p5, p3)
     elif gene is None:
         fusion = _split_fusion(gene_token, resolve_gene)
+        if fusion is not None and "/" in gene_token and is_reversion(rest):  # "BRCA1/BRCA2 reversion": no fusion
+            raise AlterationSyntaxError(
+                f"cannot read {_show(raw)}: {gene_token!r} names two genes; write the reversion of each gene found "
+                f"('{fusion[0]} reversion mutation', '{fusion[1]} reversion mutation')"
+            )
         if fusion is None:
             if not rest and gene_token.lower() in WORDS:
                 raise AlterationSyntaxError(f"cannot read {_show(raw)}: name the gene, e.g. 'MET {gene_token.lower()}'")
@@ -357,7 +386,8 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     if fusion is not None:
         p5, p3 = fusion
         fusion_word = rest_low in WORDS and WORDS[rest_low][0] == "fusion"
-        if not rest_low or fusion_word or fusion_breakpoint(rest):  # "BCR::ABL1 (p210) fusion": report_wordings.py
+        # "BCR::ABL1 (p210) fusion" (report_wordings.py), "EML4-ALK fusion (FISH positive)" (report_qualifiers.py)
+        if not rest_low or fusion_word or fusion_breakpoint(rest) or assay_qualified_state(rest) == "fusion":
             return Alteration(kind="fusion", gene=p3, partner5=p5, partner3=p3, text=raw)
         # a change inside a fusion: BCR-ABL1 T315I → ABL1 T315I in BCR::ABL1, BCR-ABL1 (p210) T315I
         inner = _parse_change(p3, strip_breakpoint_prefix(rest), raw, origin)
@@ -377,14 +407,17 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
     term = parse_gene_term(gene, rest, raw)
     if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
         return dataclasses.replace(term, origin=term.origin or origin)
+    if break_apart_positive(gene, rest):  # "ALK FISH positive": a break-apart assay reports a rearrangement
+        return Alteration(kind="fusion", gene=gene, text=raw)
     in_context = _parse_in_context(gene, rest, raw, origin)
     if in_context is not None:
         return in_context
-    worded = _parse_worded(gene, rest, raw, origin)
+    worded = _parse_worded(gene, rest, raw, origin) or _parse_qualified(gene, rest, raw, origin)
     if worded is not None:
         return worded
     transcript = _TRANSCRIPT_RE.match(rest)
     if transcript:  # the transcript says which numbering; the change is read as given
+        check_transcript_gene(gene, transcript[0].strip("(): "), raw)
         return _parse_change(gene, rest[transcript.end() :], raw, origin)
     cp = _CDNA_PROTEIN_RE.match(rest) or _PROTEIN_CDNA_RE.match(rest)
     if cp:  # a report's "c.2369C>T (p.T790M)": the protein change is what the knowledge names
@@ -530,3 +563,40 @@ def _parse_worded(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
             return None
         return inner if inner.kind in ("protein", "codon") else None
     return None
+
+
+def _parse_qualified(gene: str, rest: str, raw: str, origin: Origin | None) -> Alteration | None:
+    """A change in a set G report wording (report_qualifiers.py): a state with its assay (``amplified (MET/CEP7 ratio
+    3.1)``), a reversion with what it restores, the word "mutation" before the change. ``None`` when none."""
+    state = assay_qualified_state(rest)
+    if state is not None:
+        return Alteration(kind=state, gene=gene, text=raw)  # type: ignore[arg-type]
+    if is_reversion(rest) and rest.lower() not in WORDS:
+        return Alteration(kind="mutation", gene=gene, qualifier="reversion", text=raw)
+    change = mutation_then_change(rest)
+    if change is not None:
+        try:
+            inner = _parse_change(gene, change, raw, origin)
+        except AlterationSyntaxError:
+            return None
+        return inner if inner.kind in ("protein", "codon", "exon") else None
+    return None
+
+
+def _her2_detail(low: str, raw: str, resolve_gene: GeneResolver | None) -> Alteration | None:
+    """``HER2-low (IHC 1+)``, ``HER2-positive (IHC 2+/ISH+)``: a HER2 status with its score. The score's reading is
+    kept (ISH+ is amplification); a score that contradicts the status is an error."""
+    parts = her2_status_detail(low)
+    if parts is None:
+        return None
+    named, scored = parse_her2_whole(parts[0], raw, resolve_gene), parse_her2_whole(parts[1], raw, resolve_gene)
+    if named is None or scored is None:
+        return None
+    positive = ("overexpression", "amplification")
+    if (named.kind, named.qualifier) == (scored.kind, scored.qualifier) or (
+        named.kind in positive and scored.kind in positive
+    ):
+        return scored
+    raise AlterationSyntaxError(
+        f"cannot read {_show(raw)}: the status says {named.name} but the score says {scored.name}; give one"
+    )

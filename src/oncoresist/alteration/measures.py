@@ -25,7 +25,8 @@ from oncoresist.errors import AlterationSyntaxError
 _NUM = r"(?P<v>\d{1,4}(?:\.\d+)?|\.\d+)"
 _VAF_LABEL = (
     r"(?:t?vaf|af|maf|(?:(?:variant|mutant|mutated)\s+)?allele\s+(?:fraction|frequency|freq)"
-    r"|allelic\s+(?:fraction|frequency))"
+    r"|allelic\s+(?:fraction|frequency)"
+    r"|(?:(?:variant|mutant|mutated)\s+)?allel(?:e|ic)\s+burden)"  # KIT D816V "allele burden" (helper fixg)
 )
 _CN_LABEL = r"(?:cn|cnv|copy[\s-]*number|copies|ploidy)"
 _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (

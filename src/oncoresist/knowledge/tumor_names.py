@@ -121,7 +121,8 @@ _BIOMARKERS = {"msih": "MSI-H", "msihigh": "MSI-H", "msil": "MSI-L", "msilow": "
 #: a gene-defined subset: "EGFR-mutant", "KRAS G12C-mutated", "ALK-rearranged", "NTRK fusion-positive"
 #: (the words in any letter case, "EGFR-MUTANT NSCLC", "FGFR2 FUSION-POSITIVE CHOLANGIOCARCINOMA"; the gene in capitals)
 _GENE_WORD_RE = re.compile(
-    r"(?<![\w-])(?P<g>[A-Z][A-Z0-9]{1,9}(?:::[A-Z][A-Z0-9]{1,9})?)(?P<v>\s+(?:p\.)?[A-Z]\d{1,4}[A-Z*]|\s+(?i:exon)\s+\d{1,2}\s+\w+)?"
+    r"(?<![\w-])(?P<g>[A-Z][A-Z0-9]{1,9}(?:::[A-Z][A-Z0-9]{1,9}|(?:/[A-Z][A-Z0-9]{1,9})+)?)"  # KIT/PDGFRA wild-type
+    r"(?P<v>\s+(?:p\.)?[A-Z]\d{1,4}[A-Z*]|\s+(?i:exon)\s+\d{1,2}\s+\w+)?"
     r"(?P<f>\s+(?i:fusion))?[\s-]+(?P<w>(?i:mutant|mutated|mutation|positive|rearranged|altered|amplified|deficient"
     r"|expressing|wild[\s-]*type))(?=[\s,]|$)"
 )

@@ -215,11 +215,12 @@ def _legacy_stop(alt: Alteration, kb: Knowledge) -> Alteration:
 
 
 #: two protein changes of one gene joined by a slash, as reports write a compound genotype: "ALK G1202R/L1196M",
-#: "EGFR T790M/C797S cis" (the phase, when given, is the second change's relation to the first). "KRAS G12C/D" and
+#: "EGFR T790M/C797S cis", "EGFR T790M and C797S in cis", "EGFR T790M + C797S (cis)" (the phase, when given, is
+#: the second change's relation to the first). "KRAS G12C/D" and
 #: "BRAF V600E/K" (alternatives at one codon) are not this form: each side must be a whole change.
 _COMPOUND_RE = re.compile(
-    r"^(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:p\.)?(?P<a>[A-Z]\d{1,5}[A-Z*])\s*/\s*(?:p\.)?(?P<b>[A-Z]\d{1,5}[A-Z*])"
-    r"(?:\s*\(?\s*(?:in\s+)?(?P<phase>cis|trans)\s*\)?)?$",
+    r"^(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:p\.)?(?P<a>[A-Z]\d{1,5}[A-Z*])(?:\s*[/+&]\s*|\s+and\s+)"
+    r"(?:p\.)?(?P<b>[A-Z]\d{1,5}[A-Z*])(?:\s*,?\s*\(?\s*(?:in\s+)?(?P<phase>cis|trans)\s*\)?)?$",
     re.IGNORECASE,
 )
 
