@@ -53,7 +53,7 @@ from oncoresist.engine._kernels import (
     segment_end,
 )
 from oncoresist.engine._pcg import random
-from oncoresist.engine._samplers import binomial, negative_binomial, poisson
+from oncoresist.engine._samplers import binomial, negative_binomial, poisson, poisson_inversion_from
 
 SMALL_LINEAGES = 4
 """Up to this many cells are leaped one by one (one uniform each, plus a log if it survives)."""
@@ -175,7 +175,12 @@ def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
     leaped over the rest of the step at ``j``'s step-average rates (a batch above :data:`BATCH_ARRIVALS`)."""
     if mean <= 0.0:
         return
-    m = poisson(rng, mean)
+    _place(rng, counts, j, poisson(rng, mean), n0, n1, h, lam_bar, mu_bar)
+
+
+@njit(**_OPTS)
+def _place(rng, counts, j, m, n0, n1, h, lam_bar, mu_bar):
+    """``m`` arrivals into type ``j`` (see :func:`_arrive`)."""
     if m == 0:
         return
     if m > BATCH_ARRIVALS:
@@ -185,6 +190,35 @@ def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
     for _ in range(m):
         surv, eta = leap_params(lam_bar[j], mu_bar[j], _arrival_rest(random(rng), n0, n1, h))
         counts[j] += lineages(rng, 1, surv, eta)
+
+
+ZERO_MARGIN = 1e-15
+"""Absolute margin (about 9 ulps of 1) of the no-arrival shortcut of :func:`_arrive_lazy` against rounding."""
+
+
+@njit(**_OPTS)
+def _arrive_lazy(rng, counts, j, coef, a, a_upper, n0, n1, h, lam_bar, mu_bar):
+    """:func:`_arrive` with ``mean = coef · a``, the cell-days ``a`` computed only when needed (``a < 0``: not
+    yet) and returned. Same draws, same result: when ``coef · a_upper < 1`` (``a_upper ≥ a``) the Poisson is
+    drawn by inversion, whose first uniform ``u`` gives 0 arrivals iff ``u ≤ e^{−mean}``; ``e^{−mean} ≥
+    1 − mean ≥ 1 − coef · a_upper``, so ``u`` below that (less :data:`ZERO_MARGIN`) settles 0 without the
+    logarithm of the cell-days or the exponential of the Poisson, the other draws finish the inversion
+    from the same ``u``."""
+    upper = coef * a_upper
+    if upper <= 0.0:
+        return a
+    if upper < 1.0:
+        u = random(rng)
+        if u < 1.0 - upper - ZERO_MARGIN:
+            return a
+        if a < 0.0:
+            a = _cell_days(n0, n1, h)
+        _place(rng, counts, j, poisson_inversion_from(rng, coef * a, u), n0, n1, h, lam_bar, mu_bar)
+        return a
+    if a < 0.0:
+        a = _cell_days(n0, n1, h)
+    _arrive(rng, counts, j, coef * a, n0, n1, h, lam_bar, mu_bar)
+    return a
 
 
 @njit(**_OPTS)
@@ -317,13 +351,16 @@ def leap_run(
         for i in range(T):
             if not has_out[i] or (n0[i] == 0 and n1[i] == 0):
                 continue
-            a = _cell_days(float(n0[i]), float(n1[i]), h)
+            f0 = float(n0[i])
+            f1 = float(n1[i])
+            a = -1.0  # the cell-days, computed by the first arrival draw that needs them
+            a_upper = 0.5 * h * (f0 + f1) * (1.0 + 1e-12)  # ≥ the logarithmic mean, rounding included
             for k in range(div_off[i], div_off[i + 1]):
-                _arrive(rng, counts, div_tgt[k], bbar[i] * div_p[k] * a, float(n0[i]), float(n1[i]), h,
-                        lam_bar, mu_bar)
+                a = _arrive_lazy(rng, counts, div_tgt[k], bbar[i] * div_p[k], a, a_upper, f0, f1, h, lam_bar,
+                                 mu_bar)
             for s in range(S):
                 if sws[s, 0] == i:
-                    _arrive(rng, counts, sws[s, 1], swbar[s] * a, float(n0[i]), float(n1[i]), h, lam_bar, mu_bar)
+                    a = _arrive_lazy(rng, counts, sws[s, 1], swbar[s], a, a_upper, f0, f1, h, lam_bar, mu_bar)
         t = seg_end
         advance_pk(depot, conc, pkp, h)
         rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
