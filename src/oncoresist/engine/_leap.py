@@ -67,6 +67,12 @@ STEP_TOL = 2e-3
 ``O(h⁴)``, is much smaller)."""
 MIN_STEP = 1e-3
 """Shortest step (days) the halving goes to."""
+LONG_STEP_EVENTS = 1.0
+"""With ``long_steps`` (kernel argument ``long_max`` > 0), under constant rates without competition a step may exceed
+``dt_max`` (up to ``long_max``)
+as long as no type has more than this many events per cell in it: the own-count leap is exact at any
+step, and the type-change approximation's error grows with the source's events per cell per step (docs/engine.md,
+*Long steps*), which the tests against ``ssa`` cover up to 2.7 (``test_leap.py``'s fast clock at 1-day steps)."""
 
 
 @njit(**_OPTS)
@@ -273,12 +279,36 @@ def _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, 
 
 
 @njit(**_OPTS)
+def _long_cap(conc, tp, pdp, comb, sws, swp, bq, dq, sq, work, dt_max, long_max):
+    """The step cap under the constant exposure ``conc``: ``max(dt_max, min(long_max, E / v))``, ``v`` the
+    fastest per-cell event rate of any type (birth + death + switches out), ``E`` = :data:`LONG_STEP_EVENTS`.
+    Writes the rates into row 0 of the scratch arrays (the step constants are computed from them again)."""
+    if comb == BLISS:
+        rates_bliss(conc, tp, pdp, sws, swp, bq, dq, sq, 0)
+    else:
+        rates_at(conc, tp, pdp, comb, sws, swp, bq[0], dq[0], sq[0], work)
+    fastest = 0.0
+    for i in range(tp.shape[0]):
+        v = bq[0, i] + dq[0, i]
+        for s in range(sws.shape[0]):
+            if sws[s, 0] == i:
+                v += sq[0, s]
+        fastest = max(fastest, v)
+    if fastest * long_max <= LONG_STEP_EVENTS:
+        return long_max
+    return max(dt_max, LONG_STEP_EVENTS / fastest)
+
+
+@njit(**_OPTS)
 def leap_run(
     rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max, bq, dq, sq, vec, swbar,
+    rec_times, out_counts, out_conc, dt_max, long_max, bq, dq, sq, vec, swbar,
 ):
     """Advance one replicate from ``t0`` to ``t1`` by exact per-type leaps (module docstring).
+
+    Steps are at most ``dt_max`` days; under constant rates without competition, at most
+    ``max(dt_max, min(long_max, LONG_STEP_EVENTS / fastest per-cell event rate))`` (``long_max = 0``: off).
 
     Scratch space, allocated once per batch: ``bq[3, T]``, ``dq[3, T]``, ``sq[3, S]`` (birth, death
     without competition and switch rates at the nodes 0, h/2, h), ``vec[7, max(T, D)]`` and ``swbar[S]``.
@@ -310,16 +340,22 @@ def leap_run(
         has_out[i] = div_off[i + 1] > div_off[i]
     for s in range(S):
         has_out[sws[s, 0]] = True
+    long_cap = -1.0  # the long-step cap, computed when first used
     t = t0
     rec = record(t, counts, conc, rec_times, 0, out_counts, out_conc)
     steps = 0
     while t < t1:
         apply_doses(t, depot, conc, dose, interval, next_dose, pkp)
         seg_end = segment_end(t, t1, next_dose, rec_times, rec)
-        if t + dt_max < seg_end:
-            seg_end = t + dt_max
-        h = seg_end - t
         varying = pk_varying(depot, conc, pkp)
+        cap = dt_max
+        if long_max > dt_max and not varying and not has_comp:
+            if long_cap < 0.0:  # constant exposure: `conc` is the same at every step that is not `varying`
+                long_cap = _long_cap(conc, tp, pdp, comb, sws, swp, bq, dq, sq, work, dt_max, long_max)
+            cap = long_cap
+        if t + cap < seg_end:
+            seg_end = t + cap
+        h = seg_end - t
         while varying or has_comp or h != cached_h:  # else: the last step's constants hold
             for q in range(3 if varying else 1):
                 if varying:
@@ -374,7 +410,7 @@ def leap_run(
 def leap_batch(
     states, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max,
+    rec_times, out_counts, out_conc, dt_max, long_max,
 ):
     """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`, except
     that replicate q's stream is row q of ``states``, ``uint64[R, 4]`` PCG64 states of :mod:`._pcg`,
@@ -392,5 +428,5 @@ def leap_batch(
         status[q] = leap_run(
             states[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
             tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
-            rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec, swbar,
+            rec_times, out_counts[q], out_conc[q], dt_max, long_max, bq, dq, sq, vec, swbar,
         )
