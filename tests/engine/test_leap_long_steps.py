@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from engine.scenarios import birth_death
 from engine.stats import ALPHA, assert_mean
@@ -16,6 +17,7 @@ from oncoresist.engine import Simulator, simulate
 from oncoresist.engine._leap import LONG_STEP_EVENTS
 from oncoresist.engine.agreement import compare_counts
 from oncoresist.engine.simulator import LONG_LEAP_MAX
+from oncoresist.errors import InvalidArgument
 
 M_TESTS = 3
 
@@ -89,3 +91,8 @@ def test_long_steps_keep_the_batch_and_piece_invariance() -> None:
     res = simulate(birth_death(50, b, d), t_end=t, times=[t], engine="leap", n_replicates=4000, seed=73,
                    long_steps=True)
     assert_mean(res.final[:, 0].astype(float), 50 * math.exp((b - d) * t), M_TESTS)
+
+
+def test_long_steps_must_be_a_bool() -> None:
+    with pytest.raises(InvalidArgument, match="long_steps: must be True or False"):
+        Simulator(peer_shape(10, 1e-3), engine="leap", long_steps="yes")  # type: ignore[arg-type]

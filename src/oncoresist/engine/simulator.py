@@ -182,6 +182,8 @@ class Simulator:
             raise InvalidArgument("replicate_ids: must be non-empty and non-negative", param="replicate_ids")
         self.replicate_ids = np.array(ids, dtype=np.int64)
         self.seed_sequence = as_seed_sequence(seed) if replicate_seeds is None else self._own_seeds[0]  # type: ignore[index]
+        if not isinstance(long_steps, bool | np.bool_):
+            raise InvalidArgument(f"long_steps: must be True or False, got {long_steps!r}", param="long_steps")
         self.long_step = LONG_LEAP_MAX if (long_steps and self.engine == "leap") else 0.0
         if dt is None:
             dt = DEFAULT_LEAP_DT if self.engine == "leap" else DEFAULT_DT
