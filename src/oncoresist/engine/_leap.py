@@ -69,10 +69,10 @@ MIN_STEP = 1e-3
 """Shortest step (days) the halving goes to."""
 LONG_STEP_EVENTS = 1.0
 """With ``long_steps`` (kernel argument ``long_max`` > 0), under constant rates without competition a step may exceed
-``dt_max`` (up to ``long_max``)
-as long as no type has more than this many events per cell in it: the own-count leap is exact at any
-step, and the type-change approximation's error grows with the source's events per cell per step (docs/engine.md,
-*Long steps*), which the tests against ``ssa`` cover up to 2.7 (``test_leap.py``'s fast clock at 1-day steps)."""
+``dt_max`` (up to ``long_max``) as long as no type has more than this many events per cell in it: the own-count
+leap is exact at any step, and the type-change approximation's error grows with the source's events per cell per
+step (docs/engine.md, *Long steps*), which the tests against ``ssa`` cover up to 2.7 (``test_leap.py``'s fast clock
+at 1-day steps)."""
 
 
 @njit(**_OPTS)
