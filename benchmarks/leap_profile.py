@@ -57,26 +57,35 @@ def record_calls(n_rep: int, seed: int) -> tuple[dict[str, list[tuple[Any, ...]]
         calls["arrivals poisson"].append((lam,))
         return int(orig_poisson(rng, lam))
 
+    orig_from = _leap.poisson_inversion_from
+
+    def poisson_from(rng: np.ndarray, lam: float, u: float) -> int:  # an arrival draw the shortcut did not settle
+        calls["arrivals poisson"].append((lam,))
+        return int(orig_from(rng, lam, u))
+
     steps = [0]
     orig_run, orig_batch, orig_arrive = _leap.leap_run, _leap.leap_batch, _leap._arrive
+    orig_lazy, orig_place = _leap._arrive_lazy, _leap._place
 
     def run(*args: Any) -> int:
         s = int(orig_run.py_func(*args))
         steps[0] += max(s, 0)
         return s
 
-    _leap.lineages, _leap.poisson = lineages, poisson  # module globals of py_func
+    _leap.lineages, _leap.poisson, _leap.poisson_inversion_from = lineages, poisson, poisson_from  # py_func globals
     try:
         sim = Simulator(SCENARIO, engine="leap", n_replicates=n_rep, seed=seed, n_threads=1)
         # the batch kernel's Python source calls leap_run; run it as Python too
         _leap.leap_run = run
         _leap.leap_batch, _leap._arrive = orig_batch.py_func, orig_arrive.py_func
+        _leap._arrive_lazy, _leap._place = orig_lazy.py_func, orig_place.py_func
         try:
             sim.advance(T_END)
         finally:
             _leap.leap_batch, _leap.leap_run, _leap._arrive = orig_batch, orig_run, orig_arrive
+            _leap._arrive_lazy, _leap._place = orig_lazy, orig_place
     finally:
-        _leap.lineages, _leap.poisson = orig_lineages, orig_poisson
+        _leap.lineages, _leap.poisson, _leap.poisson_inversion_from = orig_lineages, orig_poisson, orig_from
     return calls, steps[0]
 
 

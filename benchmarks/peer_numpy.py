@@ -16,6 +16,11 @@ scenario's mutants arrive at a uniform time in the step and are leaped over the 
 EGFR peer evaluates the rates at the step's mid-point concentrations and adds arrivals at the step end (--egfr-dt,
 default 0.25 day, so that the daily oral PK is followed).
 
+The engine records what the peers return, the state at the end (and at 0); until session 7 it recorded the peer
+scenario daily, which also cut its steps at every day. On the peer scenario the engine runs with ``long_steps=True``
+(``--no-long-steps``: the 1-day steps of the default): constant rates, so its own-count leap is exact at any step and
+a step lasts until the fastest type has one event per cell (1/0.31 = 3.2 days; docs/engine.md, *Long steps*).
+
 Printed per scenario: trajectories per second and means (figures only), then for each engine against the peer the
 agreement of every labelled count and of the total (``oncoresist.engine.agreement.compare_counts``): P(x > 0) by
 Fisher's exact test and the whole distribution by a chi-square test on counts binned by quantiles of the pooled
@@ -27,6 +32,7 @@ trajectories/s over the peer's; the engine uses --threads threads, default all c
 method.
 
 Usage: python benchmarks/peer_numpy.py [--replicates 20000] [--egfr-replicates 2000] [--dt 1.0] [--seed 2024]
+       [--no-long-steps]
 """
 
 from __future__ import annotations
@@ -79,13 +85,13 @@ def run_numpy(n_rep: int, dt: float, seed: int) -> tuple[np.ndarray, float]:
 
 
 def run_engine(scenario: object, n_rep: int, seed: int, method: str, t_end: float, times: list[float] | None,
-               threads: int | None) -> tuple[np.ndarray, float]:
+               threads: int | None, long_steps: bool = False) -> tuple[np.ndarray, float]:
     from oncoresist.engine import simulate
 
-    simulate(scenario, t_end=2.0, engine=method, n_replicates=2, seed=0)  # compile outside the timing
+    simulate(scenario, t_end=2.0, engine=method, n_replicates=2, seed=0, long_steps=long_steps)  # compile first
     t0 = time.perf_counter()
     run = simulate(scenario, t_end=t_end, times=times, engine=method, n_replicates=n_rep, seed=seed,
-                   n_threads=threads)  # fmt: skip
+                   n_threads=threads, long_steps=long_steps)  # fmt: skip
     return run.final.astype(float), time.perf_counter() - t0
 
 
@@ -196,6 +202,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="engine threads (default: all cores)")
     ap.add_argument("--methods", nargs="+", default=["leap", "tau"])
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--long-steps", action=argparse.BooleanOptionalAction, default=True,
+                    help="engine's long_steps on the peer scenario (constant rates; EGFR has daily doses, unaffected)")
     ap.add_argument("--alpha", type=float, default=0.01, help="family-wise level of each engine-vs-peer comparison")
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -207,7 +215,8 @@ def main() -> None:
     print("== peer scenario")
     peer, peer_rate = summary("numpy kendall", *run_numpy(args.replicates, args.dt, args.seed), cols)
     for q, method in enumerate(args.methods):
-        run = run_engine(SCENARIO, args.replicates, args.seed + 1 + q, method, T_END, None, args.threads)
+        run = run_engine(SCENARIO, args.replicates, args.seed + 1 + q, method, T_END, [0.0, T_END], args.threads,
+                         args.long_steps)  # fmt: skip
         ours, rate = summary(f"oncoresist {method}", *run, cols)
         print(f"agreement numpy vs {method}:")
         agree.append(agreement(peer, ours, args.alpha))

@@ -53,7 +53,7 @@ from oncoresist.engine._kernels import (
     segment_end,
 )
 from oncoresist.engine._pcg import random
-from oncoresist.engine._samplers import binomial, negative_binomial, poisson
+from oncoresist.engine._samplers import binomial, negative_binomial, poisson, poisson_inversion_from
 
 SMALL_LINEAGES = 4
 """Up to this many cells are leaped one by one (one uniform each, plus a log if it survives)."""
@@ -67,6 +67,12 @@ STEP_TOL = 2e-3
 ``O(h⁴)``, is much smaller)."""
 MIN_STEP = 1e-3
 """Shortest step (days) the halving goes to."""
+LONG_STEP_EVENTS = 1.0
+"""With ``long_steps`` (kernel argument ``long_max`` > 0), under constant rates without competition a step may exceed
+``dt_max`` (up to ``long_max``) as long as no type has more than this many events per cell in it: the own-count
+leap is exact at any step, and the type-change approximation's error grows with the source's events per cell per
+step (docs/engine.md, *Long steps*), which the tests against ``ssa`` cover up to 2.7 (``test_leap.py``'s fast clock
+at 1-day steps)."""
 
 
 @njit(**_OPTS)
@@ -175,7 +181,12 @@ def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
     leaped over the rest of the step at ``j``'s step-average rates (a batch above :data:`BATCH_ARRIVALS`)."""
     if mean <= 0.0:
         return
-    m = poisson(rng, mean)
+    _place(rng, counts, j, poisson(rng, mean), n0, n1, h, lam_bar, mu_bar)
+
+
+@njit(**_OPTS)
+def _place(rng, counts, j, m, n0, n1, h, lam_bar, mu_bar):
+    """``m`` arrivals into type ``j`` (see :func:`_arrive`)."""
     if m == 0:
         return
     if m > BATCH_ARRIVALS:
@@ -185,6 +196,35 @@ def _arrive(rng, counts, j, mean, n0, n1, h, lam_bar, mu_bar):
     for _ in range(m):
         surv, eta = leap_params(lam_bar[j], mu_bar[j], _arrival_rest(random(rng), n0, n1, h))
         counts[j] += lineages(rng, 1, surv, eta)
+
+
+ZERO_MARGIN = 1e-15
+"""Absolute margin (about 9 ulps of 1) of the no-arrival shortcut of :func:`_arrive_lazy` against rounding."""
+
+
+@njit(**_OPTS)
+def _arrive_lazy(rng, counts, j, coef, a, a_upper, n0, n1, h, lam_bar, mu_bar):
+    """:func:`_arrive` with ``mean = coef · a``, the cell-days ``a`` computed only when needed (``a < 0``: not
+    yet) and returned. Same draws, same result: when ``coef · a_upper < 1`` (``a_upper ≥ a``) the Poisson is
+    drawn by inversion, whose first uniform ``u`` gives 0 arrivals iff ``u ≤ e^{−mean}``; ``e^{−mean} ≥
+    1 − mean ≥ 1 − coef · a_upper``, so ``u`` below that (less :data:`ZERO_MARGIN`) settles 0 without the
+    logarithm of the cell-days or the exponential of the Poisson, the other draws finish the inversion
+    from the same ``u``."""
+    upper = coef * a_upper
+    if upper <= 0.0:
+        return a
+    if upper < 1.0:
+        u = random(rng)
+        if u < 1.0 - upper - ZERO_MARGIN:
+            return a
+        if a < 0.0:
+            a = _cell_days(n0, n1, h)
+        _place(rng, counts, j, poisson_inversion_from(rng, coef * a, u), n0, n1, h, lam_bar, mu_bar)
+        return a
+    if a < 0.0:
+        a = _cell_days(n0, n1, h)
+    _arrive(rng, counts, j, coef * a, n0, n1, h, lam_bar, mu_bar)
+    return a
 
 
 @njit(**_OPTS)
@@ -239,12 +279,36 @@ def _step_constants(varying, h, tp, sws, pdiv, cd, bq, dq, sq, lam_bar, mu_bar, 
 
 
 @njit(**_OPTS)
+def _long_cap(conc, tp, pdp, comb, sws, swp, bq, dq, sq, work, dt_max, long_max):
+    """The step cap under the constant exposure ``conc``: ``max(dt_max, min(long_max, E / v))``, ``v`` the
+    fastest per-cell event rate of any type (birth + death + switches out), ``E`` = :data:`LONG_STEP_EVENTS`.
+    Writes the rates into row 0 of the scratch arrays (the step constants are computed from them again)."""
+    if comb == BLISS:
+        rates_bliss(conc, tp, pdp, sws, swp, bq, dq, sq, 0)
+    else:
+        rates_at(conc, tp, pdp, comb, sws, swp, bq[0], dq[0], sq[0], work)
+    fastest = 0.0
+    for i in range(tp.shape[0]):
+        v = bq[0, i] + dq[0, i]
+        for s in range(sws.shape[0]):
+            if sws[s, 0] == i:
+                v += sq[0, s]
+        fastest = max(fastest, v)
+    if fastest * long_max <= LONG_STEP_EVENTS:
+        return long_max
+    return max(dt_max, LONG_STEP_EVENTS / fastest)
+
+
+@njit(**_OPTS)
 def leap_run(
     rng, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max, bq, dq, sq, vec, swbar,
+    rec_times, out_counts, out_conc, dt_max, long_max, bq, dq, sq, vec, swbar,
 ):
     """Advance one replicate from ``t0`` to ``t1`` by exact per-type leaps (module docstring).
+
+    Steps are at most ``dt_max`` days; under constant rates without competition, at most
+    ``max(dt_max, min(long_max, LONG_STEP_EVENTS / fastest per-cell event rate))`` (``long_max = 0``: off).
 
     Scratch space, allocated once per batch: ``bq[3, T]``, ``dq[3, T]``, ``sq[3, S]`` (birth, death
     without competition and switch rates at the nodes 0, h/2, h), ``vec[7, max(T, D)]`` and ``swbar[S]``.
@@ -276,16 +340,22 @@ def leap_run(
         has_out[i] = div_off[i + 1] > div_off[i]
     for s in range(S):
         has_out[sws[s, 0]] = True
+    long_cap = -1.0  # the long-step cap, computed when first used
     t = t0
     rec = record(t, counts, conc, rec_times, 0, out_counts, out_conc)
     steps = 0
     while t < t1:
         apply_doses(t, depot, conc, dose, interval, next_dose, pkp)
         seg_end = segment_end(t, t1, next_dose, rec_times, rec)
-        if t + dt_max < seg_end:
-            seg_end = t + dt_max
-        h = seg_end - t
         varying = pk_varying(depot, conc, pkp)
+        cap = dt_max
+        if long_max > dt_max and not varying and not has_comp:
+            if long_cap < 0.0:  # constant exposure: `conc` is the same at every step that is not `varying`
+                long_cap = _long_cap(conc, tp, pdp, comb, sws, swp, bq, dq, sq, work, dt_max, long_max)
+            cap = long_cap
+        if t + cap < seg_end:
+            seg_end = t + cap
+        h = seg_end - t
         while varying or has_comp or h != cached_h:  # else: the last step's constants hold
             for q in range(3 if varying else 1):
                 if varying:
@@ -317,13 +387,16 @@ def leap_run(
         for i in range(T):
             if not has_out[i] or (n0[i] == 0 and n1[i] == 0):
                 continue
-            a = _cell_days(float(n0[i]), float(n1[i]), h)
+            f0 = float(n0[i])
+            f1 = float(n1[i])
+            a = -1.0  # the cell-days, computed by the first arrival draw that needs them
+            a_upper = 0.5 * h * (f0 + f1) * (1.0 + 1e-12)  # ≥ the logarithmic mean, rounding included
             for k in range(div_off[i], div_off[i + 1]):
-                _arrive(rng, counts, div_tgt[k], bbar[i] * div_p[k] * a, float(n0[i]), float(n1[i]), h,
-                        lam_bar, mu_bar)
+                a = _arrive_lazy(rng, counts, div_tgt[k], bbar[i] * div_p[k], a, a_upper, f0, f1, h, lam_bar,
+                                 mu_bar)
             for s in range(S):
                 if sws[s, 0] == i:
-                    _arrive(rng, counts, sws[s, 1], swbar[s] * a, float(n0[i]), float(n1[i]), h, lam_bar, mu_bar)
+                    a = _arrive_lazy(rng, counts, sws[s, 1], swbar[s], a, a_upper, f0, f1, h, lam_bar, mu_bar)
         t = seg_end
         advance_pk(depot, conc, pkp, h)
         rec = record(t, counts, conc, rec_times, rec, out_counts, out_conc)
@@ -337,7 +410,7 @@ def leap_run(
 def leap_batch(
     states, qs, status, t0, t1, counts, depot, conc, dose, interval, next_dose, pkp, pidx,
     tp, pdp, comb, div_off, div_tgt, div_p, sws, swp, comp, has_comp,
-    rec_times, out_counts, out_conc, dt_max,
+    rec_times, out_counts, out_conc, dt_max, long_max,
 ):
     """:func:`leap_run` for the replicates ``qs`` in one call (layout of :func:`._kernels.ssa_batch`, except
     that replicate q's stream is row q of ``states``, ``uint64[R, 4]`` PCG64 states of :mod:`._pcg`,
@@ -355,5 +428,5 @@ def leap_batch(
         status[q] = leap_run(
             states[q], t0, t1, counts[q], depot[q], conc[q], dose[q], interval[q], next_dose[q], pkp[q],
             tp[p], pdp[p], comb, div_off, div_tgt, div_p[p], sws, swp[p], comp, has_comp,
-            rec_times, out_counts[q], out_conc[q], dt_max, bq, dq, sq, vec, swbar,
+            rec_times, out_counts[q], out_conc[q], dt_max, long_max, bq, dq, sq, vec, swbar,
         )

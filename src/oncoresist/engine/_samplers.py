@@ -160,11 +160,12 @@ def _ptrs(rng, lam):
 
 
 @njit(**_OPTS)
-def _poisson_inversion(rng, lam):
-    """``Poisson(λ)`` by sequential search of the CDF from 0 (``λ < 10``); one uniform per try."""
+def poisson_inversion_from(rng, lam, u):
+    """``Poisson(λ)`` by sequential search of the CDF from 0 (``λ < 10``), its first try on the uniform ``u``
+    already drawn from ``rng``; one more uniform per further try. :func:`_poisson_inversion` is this with
+    ``u = random(rng)``, so a caller that has settled ``k = 0`` from ``u`` alone draws what it would."""
     f0 = math.exp(-lam)
     while True:
-        u = random(rng)
         f = f0
         k = 0
         while u > f and f > 0.0:  # f reaches 0 only past the mode, when rounding left u > 0: draw again
@@ -173,6 +174,13 @@ def _poisson_inversion(rng, lam):
             f *= lam / k
         if u <= f:
             return k
+        u = random(rng)
+
+
+@njit(**_OPTS)
+def _poisson_inversion(rng, lam):
+    """``Poisson(λ)`` by sequential search of the CDF from 0 (``λ < 10``); one uniform per try."""
+    return poisson_inversion_from(rng, lam, random(rng))
 
 
 @njit(**_OPTS)

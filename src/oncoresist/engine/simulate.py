@@ -54,6 +54,7 @@ def simulate(
     thinning_step: float = DEFAULT_THINNING_STEP,
     n_threads: int | None = None,
     progress: Callable[[float], None] | None = None,
+    long_steps: bool = False,
 ) -> SimulationResult:
     """Simulate ``scenario`` to ``t_end`` days under its fixed schedule and its triggers.
 
@@ -82,6 +83,8 @@ def simulate(
         Engine settings, see :class:`Simulator` (``dt=None``: the engine's default step).
     progress
         Called with the fraction done (0–1) as the run goes.
+    long_steps
+        ``leap`` engine: longer steps under constant rates (see :class:`Simulator`).
 
     Returns
     -------
@@ -93,7 +96,7 @@ def simulate(
     sim = Simulator(
         scenario, engine=engine, n_replicates=n_replicates, seed=seed, times=grid, replicate_ids=replicate_ids,
         initial=initial, replicate_params=replicate_params, dt=dt, threshold=threshold, thinning_step=thinning_step,
-        n_threads=n_threads,
+        n_threads=n_threads, long_steps=long_steps,
     )  # fmt: skip
     if sim.scenario.triggers:
         runner = TriggerRunner(sim)

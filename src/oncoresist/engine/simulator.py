@@ -35,6 +35,10 @@ DEFAULT_DT = 0.5
 DEFAULT_LEAP_DT = 1.0
 """Largest step of the ``leap`` engine (days); its own-count law is exact at any step, the step
 bounds the error of the type-change arrivals, of the exposure quadrature and of frozen competition."""
+LONG_LEAP_MAX = 7.0
+"""With ``long_steps=True``, a ``leap`` step under constant rates without competition may last up to this many days
+(beyond ``dt``), as long as no type has more than :data:`oncoresist.engine._leap.LONG_STEP_EVENTS` events per cell
+in it (``docs/engine.md``, *Long steps*)."""
 AUTO_LEAP_MAX_EVENTS = 3.0
 """``auto`` uses ``leap`` when no type can have more than this many events per cell in one leap step: the
 fastest clocks at which ``tests/engine/test_leap.py`` compares ``leap`` with ``ssa`` and with closed forms
@@ -129,6 +133,10 @@ class Simulator:
         SSA engine: bounding interval (days) for a time-varying exposure.
     n_threads
         Threads over replicates (default: all cores).
+    long_steps
+        ``leap`` engine: under constant rates without competition, steps longer than ``dt`` (up to
+        :data:`LONG_LEAP_MAX` days) while no type has more than ``_leap.LONG_STEP_EVENTS`` = 1 event per cell
+        in a step (other draws than the default; ``docs/engine.md``, *Long steps*). Other engines ignore it.
 
     Notes
     -----
@@ -154,6 +162,7 @@ class Simulator:
         thinning_step: float = DEFAULT_THINNING_STEP,
         n_threads: int | None = None,
         on_ceiling: Literal["raise", "stop"] = "raise",
+        long_steps: bool = False,
     ) -> None:
         if on_ceiling not in ("raise", "stop"):
             raise InvalidArgument(f"on_ceiling: {on_ceiling!r}; use 'raise' or 'stop'", param="on_ceiling")
@@ -177,6 +186,9 @@ class Simulator:
             raise InvalidArgument("replicate_ids: must be non-empty and non-negative", param="replicate_ids")
         self.replicate_ids = np.array(ids, dtype=np.int64)
         self.seed_sequence = as_seed_sequence(seed) if replicate_seeds is None else self._own_seeds[0]  # type: ignore[index]
+        if not isinstance(long_steps, bool | np.bool_):
+            raise InvalidArgument(f"long_steps: must be True or False, got {long_steps!r}", param="long_steps")
+        self.long_step = LONG_LEAP_MAX if (long_steps and self.engine == "leap") else 0.0
         if dt is None:
             dt = DEFAULT_LEAP_DT if self.engine == "leap" else DEFAULT_DT
         self.dt = _positive(dt, "dt")
@@ -535,7 +547,7 @@ class Simulator:
         p = self._packed
         kernel = {"ssa": kern.ssa_batch, "tau": kern.tau_batch, "leap": _leap.leap_batch}[self.engine]
         last = self.thinning_step if self.engine == "ssa" else self.dt
-        extra = (self.threshold,) if self.engine == "tau" else ()
+        extra = (self.threshold,) if self.engine == "tau" else (self.long_step,) if self.engine == "leap" else ()
         rec = self.times[a:b]
         out_counts, out_conc = self._out_counts[:, a:b], self._out_conc[:, a:b]
 
@@ -591,7 +603,8 @@ class Simulator:
         else:
             seed = {**seed_record(self.seed_sequence), "replicate_ids": self.replicate_ids.tolist()}
         params = {"engine": self.engine, "t": self.t, "n_replicates": self.n_replicates, "dt": self.dt,
-                  "threshold": self.threshold, "thinning_step": self.thinning_step}  # fmt: skip
+                  "threshold": self.threshold, "thinning_step": self.thinning_step,
+                  "long_step": self.long_step}  # fmt: skip
         if self.replicate_params is not None:
             params["replicate_params"] = self.replicate_params.to_record()
         if self._stopped.any():
