@@ -37,6 +37,10 @@ from pathlib import Path
 
 from _snapshot_knowledge import load_benchmark_knowledge
 
+COMPARATOR_PATIENTS = 556 // 2
+"""Patients of FLAURA's comparator arm for the response's binomial likelihood: 556 randomised 1:1
+(``outcomes.yaml`` note, PMID:29151359 abstract); the per-arm number is not in the stored abstract."""
+
 
 def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-untyped-def]
     from oncoresist._io import write_text_atomic
@@ -115,6 +119,10 @@ def main() -> int:
     ap.add_argument("--fit-rounds", type=int, default=4,
                     help="most rounds of (spread fit to the comparator's response, time-scale calibration) to a "
                          "fixed point where the final cohort meets both (twin.joint_fit)")
+    ap.add_argument("--mechanism-target", choices=["none", "EGFR_T790M"], default="none",
+                    help="also score the spread factor on a published share at progression on the comparator "
+                         "(Yu et al. 2013's T790M 98/155; twin.mechanism_target): that share is then FITTED, not "
+                         "predicted (default: none, the response only)")
     ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
                     help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
                          "stored with the comparator's outcome)")
@@ -171,8 +179,12 @@ def main() -> int:
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
         if args.variation in ("fitted", "potency"):  # spread factor to the comparator's ORR, then the time scale
             from oncoresist.twin.joint_fit import fit_response_and_time
+            from oncoresist.twin.mechanism_target import mechanism_target
             from oncoresist.twin.variation import load_variation
 
+            mech = None if args.mechanism_target == "none" else mechanism_target(
+                cal, args.mechanism_target, q.outcomes["flaura-standard-egfr-tki"].objective_response or 0.0,
+                COMPARATOR_PATIENTS)
             # the spread and the time scale move each other: to a fixed point where the FINAL cohort meets both
             joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients,
                                           seed=args.cal_seed, quant=q, rounds=args.fit_rounds,
@@ -181,7 +193,7 @@ def main() -> int:
                                           resistant_growth=args.resistant_growth != "none",
                                           resistant_growth_shared=(args.resistant_growth == "shared"
                                                                    and args.route_correlation is None),
-                                          resistant_growth_correlation=args.route_correlation)
+                                          resistant_growth_correlation=args.route_correlation, mechanism=mech)
             spread, cal, cohort = joint.spread, joint.calibration, joint.spread.cohort
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
@@ -223,8 +235,10 @@ def main() -> int:
     print(f"hazard_ratio: {float(osi['hr']):.3f} (95% CI {float(osi['hr_lower']):.3f}-{float(osi['hr_upper']):.3f}; "
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     t790m = rebiopsy_shares(res).get("continuous:erlotinib", {}).get("EGFR_T790M", 0.0)
-    print(f"t790m_share_erlotinib: {t790m:.3f} (of progressions as a rebiopsy series counts them; "
-          "published 0.63, 95% CI 0.55-0.70, Yu et al. 2013)")
+    fitted_t790m = joint is not None and joint.mechanism is not None and joint.mechanism.cell_type == "EGFR_T790M"
+    role = "FITTED: soft target of the spread factor on the calibration cohort; " if fitted_t790m else ""
+    print(f"t790m_share_erlotinib: {t790m:.3f} ({role}"
+          "of progressions as a rebiopsy series counts them; published 0.63, 95% CI 0.55-0.70, Yu et al. 2013)")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
@@ -239,6 +253,7 @@ def main() -> int:
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed,
         "calibration_converged": cal.converged if joint is None else joint.converged,
+        "t790m_share_erlotinib_role": "fitted" if fitted_t790m else "predicted",
         "joint_fit": None if joint is None else joint.to_dict(),
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
         "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()
