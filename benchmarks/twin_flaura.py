@@ -9,6 +9,12 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
+Spread factor (flaura8 pass, default ``--mechanism-target EGFR_T790M``): scored on the comparator's objective
+response and on Yu et al. 2013's T790M share at progression (98/155, binomial likelihoods;
+``twin.mechanism_target``), so **T790M's share on erlotinib is fitted**, not predicted (the
+``t790m_share_erlotinib:`` line says so). Still held out: the T790M-vs-other PFS HR on erlotinib (Ma 2017 / Liu
+2017), every osimertinib figure, the routes at osimertinib progression (Chmielecki 2023).
+
 Resistant-only growth (default ``--resistant-growth shared``): each patient's resistant clones get a net-growth
 factor of their own, apart from the sensitive clone's, carrying the part of Laleh et al. 2022's net-growth
 spread that the comparator's response leaves to the shared factor (``twin.variation.resistant_growth_block``).
@@ -53,6 +59,9 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     fit = "" if spread is None else (f";\nbetween-patient spreads: Laleh et al. 2022 x {spread.factor:.4g} fitted to "
                                      f"the comparator's objective response {spread.target:g} ({spread.target_id}),\n"
                                      f"kill spread on {on}")
+    if spread is not None and args.mechanism_target != "none":
+        fit += (f",\nthe spread factor also scored on Yu et al. 2013's {args.mechanism_target} share at progression "
+                "(98/155, twin.mechanism_target): that share is FITTED")
     rf = (cohort or {}).get("resistant_fraction") or {}
     pre = [] if rf.get("dist") != "luria_delbruck" else [
         "Pre-existing resistant cells: each patient's count per route drawn from its Luria-Delbruck distribution",
@@ -64,7 +73,8 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
         f"{args.variation} --preexisting {args.preexisting} --resistant-growth {args.resistant_growth} --fit-rounds "
-        f"{args.fit_rounds} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
+        f"{args.fit_rounds} --mechanism-target {args.mechanism_target} --cal-seed {args.cal_seed} --cal-patients "
+        f"{args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
@@ -119,10 +129,11 @@ def main() -> int:
     ap.add_argument("--fit-rounds", type=int, default=4,
                     help="most rounds of (spread fit to the comparator's response, time-scale calibration) to a "
                          "fixed point where the final cohort meets both (twin.joint_fit)")
-    ap.add_argument("--mechanism-target", choices=["none", "EGFR_T790M"], default="none",
-                    help="also score the spread factor on a published share at progression on the comparator "
-                         "(Yu et al. 2013's T790M 98/155; twin.mechanism_target): that share is then FITTED, not "
-                         "predicted (default: none, the response only)")
+    ap.add_argument("--mechanism-target", choices=["none", "EGFR_T790M"], default="EGFR_T790M",
+                    help="score the spread factor on the comparator's response (binomial, FLAURA's arm size) and on "
+                         "a published share at progression on first-generation TKIs (Yu et al. 2013's T790M 98/155; "
+                         "twin.mechanism_target; default): T790M's share is then FITTED, not predicted; 'none': the "
+                         "response only (the flaura7 fit; docs/trials.md flaura8 pass)")
     ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
                     help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
                          "stored with the comparator's outcome)")
