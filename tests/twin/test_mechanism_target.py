@@ -110,3 +110,12 @@ def test_bad_targets_are_one_line_errors(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(OncoresistError, match="warm"):
         joint_fit.fit_response_and_time(None, _first(), None, patients=400, warm=False,  # type: ignore[arg-type]
                                         mechanism=MECH)
+
+
+def test_with_nothing_admissible_the_response_only_answer_is_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    _install(monkeypatch, converged=lambda k: False)
+    with pytest.warns(UserWarning, match="NOT converged"):
+        out = joint_fit.fit_response_and_time(None, _first(), None, patients=400, rounds=1,  # type: ignore[arg-type]
+                                              mechanism=MECH)
+    assert not out.converged and out.spread.factor == pytest.approx(1.0 - TARGET)
+    assert out.cohort == {"k": pytest.approx(1.0 - TARGET)}

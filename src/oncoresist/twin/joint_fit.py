@@ -305,7 +305,7 @@ def _by_likelihood(steps: list[tuple[float, Calibration, dict[str, Any]]], histo
     def score(c: Calibration) -> float:
         return log_likelihood(c, mechanism) if admissible(c) else -math.inf
 
-    k_star, c_star, _ = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
+    k_star, c_star, cohort_star = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
 
     def evaluate(kk: float) -> float:
         near = min(steps, key=lambda s: abs(s[0] - kk))[1]
@@ -324,7 +324,6 @@ def _by_likelihood(steps: list[tuple[float, Calibration, dict[str, Any]]], histo
     refine(evaluate, k_star, score(c_star), lo, hi)
     ok = [s for s in steps if admissible(s[1])]
     if not ok:
-        kk, cal, cohort = k_star, c_star, min(steps, key=lambda s: abs(s[0] - k_star))[2]
-        return kk, cal, cohort, band
+        return k_star, c_star, cohort_star, band  # nothing admissible: the response-only answer
     kk, cal, cohort = max(ok, key=lambda s: log_likelihood(s[1], mechanism))
     return kk, cal, cohort, band
