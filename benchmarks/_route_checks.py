@@ -108,9 +108,11 @@ T790M_SHARE_DEFINITION = ("of progressions as a rebiopsy series counts them (onc
 """The share both twin benchmarks print: T790M-dominated over rebiopsy-counted progressions on the first drug."""
 
 
-def t790m_share_line(share: float | None) -> str:
+def t790m_share_line(share: float | None, *, fitted: bool = False) -> str:
     """``t790m_share_erlotinib: 0.xxx (...)``: T790M's share of continuous erlotinib's progressions as a rebiopsy
-    series counts them, beside Yu et al. 2013's (98 of 155, 63%, 95% CI 55-70%; PMID:23470965)."""
+    series counts them, beside Yu et al. 2013's (98 of 155, 63%, 95% CI 55-70%; PMID:23470965); ``fitted``: the
+    share was a soft target of the calibration (twin.mechanism_target), and the line says so."""
     value = "nan" if share is None else f"{share:.3f}"
-    return (f"t790m_share_erlotinib: {value} ({T790M_SHARE_DEFINITION}; published 0.63, 95% CI 0.55-0.70, "
+    role = "FITTED: soft target of the spread factor on the calibration cohort; " if fitted else ""
+    return (f"t790m_share_erlotinib: {value} ({role}{T790M_SHARE_DEFINITION}; published 0.63, 95% CI 0.55-0.70, "
             "Yu et al. 2013)")

@@ -9,6 +9,12 @@ FLAURA's schedule (outcomes.yaml; unconfirmed, see there), and compares the pred
 arm with the published one (median PFS 18.9 months, HR 0.46, 95% CI 0.37-0.57; Soria et al. 2018,
 PMID:29151359). Nothing is fitted to the osimertinib arm.
 
+Spread factor (flaura8 pass, default ``--mechanism-target EGFR_T790M``): scored on the comparator's objective
+response and on Yu et al. 2013's T790M share at progression (98/155, binomial likelihoods;
+``twin.mechanism_target``), so **T790M's share on erlotinib is fitted**, not predicted (the
+``t790m_share_erlotinib:`` line says so). Still held out: the T790M-vs-other PFS HR on erlotinib (Ma 2017 / Liu
+2017), every osimertinib figure, the routes at osimertinib progression (Chmielecki 2023).
+
 Resistant-only growth (default ``--resistant-growth shared``): each patient's resistant clones get a net-growth
 factor of their own, apart from the sensitive clone's, carrying the part of Laleh et al. 2022's net-growth
 spread that the comparator's response leaves to the shared factor (``twin.variation.resistant_growth_block``).
@@ -37,6 +43,10 @@ from pathlib import Path
 
 from _snapshot_knowledge import load_benchmark_knowledge
 
+COMPARATOR_PATIENTS = 556 // 2
+"""Patients of FLAURA's comparator arm for the response's binomial likelihood: 556 randomised 1:1
+(``outcomes.yaml`` note, PMID:29151359 abstract); the per-arm number is not in the stored abstract."""
+
 
 def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-untyped-def]
     from oncoresist._io import write_text_atomic
@@ -49,6 +59,9 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
     fit = "" if spread is None else (f";\nbetween-patient spreads: Laleh et al. 2022 x {spread.factor:.4g} fitted to "
                                      f"the comparator's objective response {spread.target:g} ({spread.target_id}),\n"
                                      f"kill spread on {on}")
+    if spread is not None and args.mechanism_target != "none":
+        fit += (f",\nthe spread factor also scored on Yu et al. 2013's {args.mechanism_target} share at progression "
+                "(98/155, twin.mechanism_target): that share is FITTED")
     rf = (cohort or {}).get("resistant_fraction") or {}
     pre = [] if rf.get("dist") != "luria_delbruck" else [
         "Pre-existing resistant cells: each patient's count per route drawn from its Luria-Delbruck distribution",
@@ -60,7 +73,8 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
         f"{args.variation} --preexisting {args.preexisting} --resistant-growth {args.resistant_growth} --fit-rounds "
-        f"{args.fit_rounds} --cal-seed {args.cal_seed} --cal-patients {args.cal_patients} --export examples/trials",
+        f"{args.fit_rounds} --mechanism-target {args.mechanism_target} --cal-seed {args.cal_seed} --cal-patients "
+        f"{args.cal_patients} --export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
@@ -115,6 +129,11 @@ def main() -> int:
     ap.add_argument("--fit-rounds", type=int, default=4,
                     help="most rounds of (spread fit to the comparator's response, time-scale calibration) to a "
                          "fixed point where the final cohort meets both (twin.joint_fit)")
+    ap.add_argument("--mechanism-target", choices=["none", "EGFR_T790M"], default="EGFR_T790M",
+                    help="score the spread factor on the comparator's response (binomial, FLAURA's arm size) and on "
+                         "a published share at progression on first-generation TKIs (Yu et al. 2013's T790M 98/155; "
+                         "twin.mechanism_target; default): T790M's share is then FITTED, not predicted; 'none': the "
+                         "response only (the flaura7 fit; docs/trials.md flaura8 pass)")
     ap.add_argument("--visit-window", type=float, default=None, metavar="DAYS",
                     help="protocol visit window (+/- days) on every scan of the trial's schedule (default: as "
                          "stored with the comparator's outcome)")
@@ -179,7 +198,9 @@ def main() -> int:
             # the spread and the time scale move each other: to a fixed point where the FINAL cohort meets both
             # (the CLI's oncoresist twin --calibrate; no screening cohort here, as before)
             fc = calibrate_with_spread(built, patients=args.cal_patients, seed=args.cal_seed, quant=q,
-                                       options=options, screen_patients=0)
+                                       options=options, screen_patients=0,
+                                       mechanism=None if args.mechanism_target == "none" else args.mechanism_target,
+                                       response_patients=COMPARATOR_PATIENTS)
             assert fc.joint is not None and fc.spread is not None
             joint, spread, cal, cohort = fc.joint, fc.spread, fc.calibration, fc.cohort
         else:
@@ -224,7 +245,8 @@ def main() -> int:
     print(f"hazard_ratio: {float(osi['hr']):.3f} (95% CI {float(osi['hr_lower']):.3f}-{float(osi['hr_upper']):.3f}; "
           f"published {pub.hazard_ratio}, 95% CI {pub.hazard_ratio_ci95})")
     t790m = rebiopsy_shares(res).get("continuous:erlotinib", {}).get("EGFR_T790M", 0.0)
-    print(t790m_share_line(t790m))  # the same line, the same share definition, as twin.py
+    fitted_t790m = joint is not None and joint.mechanism is not None and joint.mechanism.cell_type == "EGFR_T790M"
+    print(t790m_share_line(t790m, fitted=fitted_t790m))  # the same line and share definition as twin.py
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
@@ -240,6 +262,7 @@ def main() -> int:
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed,
         "calibration_converged": cal.converged if joint is None else joint.converged,
+        "t790m_share_erlotinib_role": "fitted" if fitted_t790m else "predicted",
         "joint_fit": None if joint is None else joint.to_dict(),
         "growth_factor": round(cal.growth_factor, 3), "cohort": cohort,
         "spread_fit": None if spread is None else {k: v for k, v in spread.to_dict().items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,17 @@ def test_the_rho_rule_keeps_1_when_it_is_consistent_else_takes_the_likeliest() -
     assert r.log_likelihood(rows[2]) > r.log_likelihood(rows[1])
     assert r.select(rows)[:2] == (0.5, [0.75, 0.5])
     assert r.select([_row(1.0, 0.3, [1.2, 1.0, 1.5])]) == (1.0, [], pytest.approx(r.select([])[2]))
+
+
+def test_the_rho_rule_says_when_t790m_was_fitted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = _rule()
+    run = {"route_correlation": 1.0, "calibration_converged": True,
+           "acquired_resistance_shares": {"continuous:erlotinib": {"EGFR_T790M": 0.6}},
+           "t790m_vs_other_pfs_hr_erlotinib": {"hr": [0.7, 0.55, 0.9]}}
+    plain, fitted = tmp_path / "plain.out", tmp_path / "fitted.out"
+    plain.write_text("x\n" + json.dumps(run) + "\n", encoding="utf-8")
+    fitted.write_text(json.dumps({**run, "t790m_share_erlotinib_role": "fitted"}) + "\n", encoding="utf-8")
+    assert r.main([str(plain)]) == 0
+    assert "FITTED" not in capsys.readouterr().err
+    assert r.main([str(fitted)]) == 0
+    assert "T790M's share is FITTED" in capsys.readouterr().err

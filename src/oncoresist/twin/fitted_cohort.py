@@ -43,6 +43,7 @@ from oncoresist.twin.calibrate import Calibration, calibrate_twin
 from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
 from oncoresist.twin.joint_fit import JointFit, fit_response_and_time, screen_size
+from oncoresist.twin.mechanism_target import mechanism_target
 from oncoresist.twin.spread import SpreadFit
 from oncoresist.twin.targets import time_target
 from oncoresist.twin.variation import load_variation, luria_delbruck_block
@@ -107,6 +108,8 @@ def calibrate_with_spread(
     options: CohortOptions = DEFAULT_COHORT_OPTIONS,
     warm: bool = True,
     screen_patients: int | None = None,
+    mechanism: str | None = None,
+    response_patients: int | None = None,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -117,8 +120,13 @@ def calibrate_with_spread(
     ``options``: the cohort definition (:class:`~oncoresist.twin.cohort_options.CohortOptions`; its defaults are
     the one every twin cohort uses). ``warm``, ``screen_patients``: the path to the fit, not the cohort (see
     :func:`~oncoresist.twin.joint_fit.fit_response_and_time`); by default warm starts and a screening cohort of
-    :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none).
+    :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none). ``mechanism``: a resistant type whose
+    published share at progression on the first drug also scores the spread factor (a soft target,
+    :mod:`oncoresist.twin.mechanism_target`; that share is then fitted, not predicted), with the comparator's
+    ``response_patients`` for the response's likelihood; default: the response alone.
     """
+    if mechanism is not None and (response_patients is None or response_patients < 1):
+        raise OncoresistError("response_patients: a mechanism target needs the comparator arm's number of patients")
     if patients <= 0:
         raise OncoresistError("patients: the number of calibration patients must be positive")
     if screen_patients is not None and screen_patients < 0:
@@ -142,9 +150,11 @@ def calibrate_with_spread(
                                          "objective response on the first drug to fit them to); "
                                          f"{options.describe()}, from the calibrated rates",
                             initial_converged=initial_converged, options=options)
+    mech = None if mechanism is None else mechanism_target(cal, mechanism, target.objective_response,
+                                                           int(response_patients or 0))
     joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
                                   rounds=options.rounds, follow_up_days=follow_up_days, warm=warm,
-                                  screen_patients=screen, **options.spread_options())
+                                  screen_patients=screen, mechanism=mech, **options.spread_options())
     spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
     if base is not None:  # the final calibration's last cohort, written where asked (its answer, run once more)
         calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
@@ -152,8 +162,10 @@ def calibrate_with_spread(
     source = (f"fitted: {spread.variation.source}, factor fitted to the objective response {spread.target:g} of "
               f"{spread.target_id} ({spread.target_source}) jointly with the time scale: final cohort "
               f"{joint.objective_response:.3f} in {spread.patients} patients after {len(joint.rounds)} step(s) "
-              f"({'converged' if joint.converged else 'NOT converged'}); {options.describe()}, from the "
-              "calibrated rates")
+              f"({'converged' if joint.converged else 'NOT converged'}); "
+              + ("" if mech is None else f"also scored on the share of {mech.cell_type} at progression, "
+                 f"{mech.source} (FITTED, not predicted); ")
+              + f"{options.describe()}, from the calibrated rates")
     return FittedCohort(cal, fitted, source, spread, joint, initial_converged, options)
 
 

@@ -56,6 +56,7 @@ import numpy as np
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
 from oncoresist.twin.calibrate import Calibration, calibrate_twin
+from oncoresist.twin.mechanism_target import MechanismTarget, log_likelihood, refine
 from oncoresist.twin.spread import SpreadFit, fit_spread_to_response, scale_variation, spread_cohort, warm_search
 from oncoresist.twin.variation import with_preexisting
 
@@ -85,6 +86,8 @@ class JointFit:
     screen_patients: int | None = None
     """Patients of the screening rounds (``None``: no screening)."""
     warm: bool = True
+    mechanism: MechanismTarget | None = None
+    """The published share the spread factor was also scored on (``None``: response only); its share is fitted."""
 
     @property
     def runs(self) -> int:
@@ -96,6 +99,7 @@ class JointFit:
                 "target": self.spread.target, "tolerance": round(self.tolerance, 4),
                 "calibration_converged": self.calibration.converged, "spread_converged": self.spread.converged,
                 "warm": self.warm, "screen_patients": self.screen_patients, "runs": self.runs,
+                "mechanism_target": None if self.mechanism is None else self.mechanism.to_dict(),
                 "rounds": [{k: round(v, 4) for k, v in r.items()} for r in self.rounds]}
 
 
@@ -118,6 +122,7 @@ def fit_response_and_time(
     quant: QuantKnowledge | None = None,
     warm: bool = True,
     screen_patients: int | None = None,
+    mechanism: MechanismTarget | None = None,
     **spread_options: Any,
 ) -> JointFit:
     """Fit the spread factor and the time scale to a fixed point (see the module).
@@ -130,13 +135,19 @@ def fit_response_and_time(
     difference of the final response from the target (default one binomial standard error at ``patients``).
     ``warm``: the search of the module (default) or the old cold rounds. ``rounds``: the most rounds (old
     path) or restarts of the search (each at most :data:`STEPS_PER_ROUND` steps). ``screen_patients``: the
-    first spread fit's patients (``None``: ``patients``; see the module).
+    first spread fit's patients (``None``: ``patients``; see the module). ``mechanism``: also score the spread
+    factor on a published share at progression (:mod:`oncoresist.twin.mechanism_target`; warm search only): after
+    the response-only search, a few more factors are calibrated and the answer is the converged step, with its
+    response within two binomial standard errors of the published arm (``mechanism.response_n``), of highest
+    likelihood; that share is then fitted, not predicted.
     """
     if rounds < 1:
         raise OncoresistError(f"rounds: need at least one round of spread fit and calibration, got {rounds}")
     if screen_patients is not None and not 20 <= screen_patients < patients:
         raise OncoresistError(f"screen_patients: need 20 <= screen_patients < patients ({patients}), "
                               f"got {screen_patients}")
+    if mechanism is not None and not warm:
+        raise OncoresistError("mechanism: the mechanism target needs the warm search (warm=True)")
     root = as_seed_sequence(seed)
 
     def again() -> np.random.SeedSequence:
@@ -145,7 +156,8 @@ def fit_response_and_time(
     run = _search if warm else _cold_rounds
     cal, spread, orr, tol, history = run(build, calibration, variation, patients=patients, again=again,
                                          rounds=rounds, tolerance=tolerance, follow_up_days=follow_up_days,
-                                         quant=quant, screen_patients=screen_patients, options=spread_options)
+                                         quant=quant, screen_patients=screen_patients, options=spread_options,
+                                         **({} if mechanism is None else {"mechanism": mechanism}))
     final = with_preexisting(spread.cohort, cal.build)
     assert final is not None
     ok = bool(cal.converged and abs(orr - spread.target) <= tol)
@@ -155,7 +167,7 @@ def fit_response_and_time(
             f"fitted together in {rounds} round(s): the final cohort responds {orr:.3f} "
             f"(tolerance {tol:.3f}), time-scale calibration {'converged' if cal.converged else 'NOT converged'}; "
             "calibration_converged is false", UserWarning, stacklevel=2)
-    return JointFit(cal, spread, final, orr, ok, tol, history, screen_patients if warm else None, warm)
+    return JointFit(cal, spread, final, orr, ok, tol, history, screen_patients if warm else None, warm, mechanism)
 
 
 STEPS_PER_ROUND = 6
@@ -205,8 +217,10 @@ class _TwinMovedError(Exception):
 
 def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariation, *, patients: int,
             again: Any, rounds: int, tolerance: float | None, follow_up_days: float,
-            quant: QuantKnowledge | None, screen_patients: int | None, options: dict[str, Any]) -> _Fit:
-    """The search of the module: a first spread fit, then steps on the factor that are calibrations."""
+            quant: QuantKnowledge | None, screen_patients: int | None, options: dict[str, Any],
+            mechanism: MechanismTarget | None = None) -> _Fit:
+    """The search of the module: a first spread fit, then steps on the factor that are calibrations (then, with
+    ``mechanism``, the likelihood refinement of :func:`fit_response_and_time`)."""
     from dataclasses import replace
 
     n0 = screen_patients or patients
@@ -261,9 +275,55 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
                 known = _response(steps[-1][1])
         else:
             k, known = steps[-1][0], _response(steps[-1][1])
-    kk, cal, cohort = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
+    if mechanism is None:
+        kk, cal, cohort = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
+    else:
+        kk, cal, cohort, tol = _by_likelihood(steps, history, mechanism, build, variation, patients=patients,
+                                              again=again, follow_up_days=follow_up_days, quant=quant,
+                                              cohort_options=cohort_options, target=target, lo=lo, hi=hi,
+                                              tolerance=tolerance)
     orr = _response(cal)
     spread = replace(first, factor=kk, objective_response=orr, converged=abs(orr - target) <= tol,
                      patients=patients, cohort=cohort, variation=scale_variation(variation, kk),
                      steps=[(s[0], _response(s[1])) for s in steps], start=first.factor)
     return cal, spread, orr, tol, history
+
+
+def _by_likelihood(steps: list[tuple[float, Calibration, dict[str, Any]]], history: list[dict[str, float]],
+                   mechanism: MechanismTarget, build: TwinBuild, variation: CohortVariation, *, patients: int,
+                   again: Any, follow_up_days: float, quant: QuantKnowledge | None, cohort_options: dict[str, Any],
+                   target: float, lo: float, hi: float,
+                   tolerance: float | None) -> tuple[float, Calibration, dict[str, Any], float]:
+    """The refinement of :func:`fit_response_and_time` with a mechanism target: score ``k*`` (the response-only
+    answer) and :func:`~oncoresist.twin.mechanism_target.refine`'s factors, each a calibration warm-started from
+    the nearest step, and return the admissible step of highest likelihood and the response band used."""
+    band = tolerance if tolerance is not None else 2 * math.sqrt(target * (1 - target) / mechanism.response_n)
+
+    def admissible(c: Calibration) -> bool:
+        return bool(c.converged and abs(_response(c) - target) <= band)
+
+    def score(c: Calibration) -> float:
+        return log_likelihood(c, mechanism) if admissible(c) else -math.inf
+
+    k_star, c_star, cohort_star = min(steps, key=lambda s: (not s[1].converged, abs(_response(s[1]) - target)))
+
+    def evaluate(kk: float) -> float:
+        near = min(steps, key=lambda s: abs(s[0] - kk))[1]
+        cohort = spread_cohort(near.build, variation, kk, **cohort_options)
+        c = calibrate_twin(build, patients=patients, seed=again(), cohort=cohort, quant=quant,
+                           follow_up_days=follow_up_days, start=near)
+        steps.append((kk, c, cohort))
+        ll = score(c)
+        history.append({"patients": patients, "spread_factor": kk, "spread_fit_response": _response(c),
+                        "growth_factor": c.growth_factor, "median_months": c.median_months or math.nan,
+                        "final_response": _response(c), "spread_runs": 0, "calibration_runs": c.iterations + 1,
+                        "log_likelihood": ll if math.isfinite(ll) else math.nan,
+                        "mechanism_share": float(c.shares.get(mechanism.cell_type, 0.0))})
+        return ll
+
+    refine(evaluate, k_star, score(c_star), lo, hi)
+    ok = [s for s in steps if admissible(s[1])]
+    if not ok:
+        return k_star, c_star, cohort_star, band  # nothing admissible: the response-only answer
+    kk, cal, cohort = max(ok, key=lambda s: log_likelihood(s[1], mechanism))
+    return kk, cal, cohort, band
