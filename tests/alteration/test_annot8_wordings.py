@@ -40,11 +40,17 @@ def test_a_present_isoform_still_reads_as_the_isoform(text: str) -> None:
     assert alt.kind == "isoform" and alt.qualifier == "AR-V7"
 
 
-@pytest.mark.parametrize("text", ["KRAS G12C negative", "EGFR negative", "AR negative"])
+@pytest.mark.parametrize("text", ["EGFR negative", "AR negative"])
 def test_an_absence_of_anything_but_a_named_isoform_is_not_this_statement(text: str) -> None:
     assert stated_absent_isoform(text) is None
     with pytest.raises(AlterationSyntaxError):
         parse_observed_many(text, KB)
+
+
+def test_an_absent_variant_is_not_an_absent_isoform() -> None:
+    # "KRAS G12C negative" is the absence of a specific variant (tail7, tests/alteration/test_variant_absence.py)
+    assert stated_absent_isoform("KRAS G12C negative") is None
+    assert parse_observed_many("KRAS G12C negative", KB) == []
 
 
 def test_the_grammar_alone_says_the_absence_is_no_alteration() -> None:

@@ -139,8 +139,8 @@ def test_transcript_table_is_version_insensitive_and_one_gene_per_accession() ->
     assert transcript_gene("NM_007294.4") == "BRCA1" and transcript_gene("NM_000059") == "BRCA2"
     assert transcript_gene("NM_002944.2") == "ROS1" and transcript_gene("ENST00000389048") == "ALK"
     assert transcript_gene("NM_123") is None
-    for gene in set(table.values()):  # every gene of the table is a gene the knowledge knows
-        assert KB.resolve_gene(gene) == gene, gene
+    for gene in set(table.values()):  # a gene of the table is the knowledge's own symbol, or a gene it lacks
+        assert KB.resolve_gene(gene) in (gene, None), gene  # (the reader then says "unknown gene", tail7)
 
 
 @pytest.mark.skipif(not CGI.exists(), reason="the raw CGI snapshot is in ../shared/data only")

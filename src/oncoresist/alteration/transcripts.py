@@ -3,7 +3,8 @@
     NM_005228.5:c.2369C>T p.(Thr790Met)      NM_006218:c.1633G>A p.(Glu545Lys), VAF 12%
     ENST00000275493.7:c.2369C>T (p.T790M)    NM_004448.2 p.Y772_A775dup
 
-The table (``data/transcripts.tsv``, transcribed from the OncoKB Cancer Gene List; ``data/transcripts_cgi.tsv``,
+The table (``data/transcripts.tsv``, every gene of the OncoKB Cancer Gene List, written by
+``tools/oncokb_transcripts.py``; ``data/transcripts_cgi.tsv``,
 the Ensembl transcripts of the pinned CGI snapshot; ``data/transcripts_tcga_laml.tsv``, RefSeq transcripts of a real
 TCGA MAF for genes the knowledge holds) maps RefSeq ``NM_``/``NR_`` and Ensembl ``ENST`` accessions to
 HGNC symbols; the version (``.5``) is ignored. An accession the table does not hold is an error naming it: the
@@ -40,10 +41,30 @@ def _bare(accession: str) -> str:
 
 
 @cache
+def _oncokb_genes_of() -> dict[str, frozenset[str]]:
+    """Every accession of the OncoKB transcription (bare) → the genes the list gives it (one, or more)."""
+    genes_of: dict[str, set[str]] = {}
+    for row in _rows("transcripts.tsv"):
+        for acc in row[1:]:
+            if acc:
+                genes_of.setdefault(_bare(acc), set()).add(row[0])
+    return {acc: frozenset(genes) for acc, genes in genes_of.items()}
+
+
+def ambiguous_genes(accession: str) -> tuple[str, ...]:
+    """The genes of an accession the OncoKB list gives to more than one gene (``NM_003518``), else ``()``."""
+    genes = _oncokb_genes_of().get(_bare(accession), frozenset())
+    return tuple(sorted(genes)) if len(genes) > 1 else ()
+
+
+@cache
 def transcript_genes() -> dict[str, str]:
-    """Every accession of the tables (without version, upper case) → its HGNC symbol."""
+    """Every accession of the tables (without version, upper case) → its HGNC symbol.
+
+    An accession the OncoKB list gives to two genes (``NM_003518``: H2BC4, H2BC8) is left out: it names neither.
+    """
     table: dict[str, str] = {}
-    pairs = [(row[0], acc) for row in _rows("transcripts.tsv") for acc in row[1:] if acc]
+    pairs = [(next(iter(genes)), acc) for acc, genes in _oncokb_genes_of().items() if len(genes) == 1]
     pairs += [(row[0], row[1]) for name in _PAIR_TABLES for row in _rows(name)]
     for gene, acc in pairs:
         key = _bare(acc)
@@ -69,6 +90,11 @@ def split_transcript_prefix(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     gene = transcript_gene(m["acc"])
+    if gene is None and ambiguous_genes(m["acc"]):
+        raise AlterationSyntaxError(
+            f"transcript {m['acc']!r} in {text[:60]!r} is given to {' and '.join(ambiguous_genes(m['acc']))} "
+            f"by the OncoKB list: write the gene before the change ('GENE {m['rest'][:30]}')"
+        )
     if gene is None:
         raise AlterationSyntaxError(
             f"unknown transcript {m['acc']!r} in {text[:60]!r}: write the gene before the change "

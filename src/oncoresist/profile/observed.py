@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration, GeneResolver, parse_alteration
-from oncoresist.alteration.absence import stated_absent_isoform
+from oncoresist.alteration.absence import stated_absence
 from oncoresist.profile.normalise import normalise
 
 if TYPE_CHECKING:
@@ -230,11 +230,12 @@ def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> lis
 
     ``"ALK G1202R/L1196M"`` is two alterations (ALK G1202R and ALK L1196M); ``"EGFR T790M/C797S cis"`` is EGFR T790M
     and EGFR C797S in cis. Two changes at the same codon (``"KRAS G12C/G12D"``) are not a compound and stay an error
-    of :func:`parse_observed`. A statement that a named isoform is absent (``"AR-V7 negative"``, ``"AR-V7 not detected
-    (CTC)"``) is no alteration: ``[]`` (:func:`~oncoresist.alteration.absence.stated_absent_isoform`). Anything else is
-    :func:`parse_observed`'s one alteration.
+    of :func:`parse_observed`. A statement that a named isoform or a specific variant is absent (``"AR-V7 negative"``,
+    ``"AR-V7 not detected (CTC)"``, ``"EGFR T790M not detected (ctDNA)"``, ``"KIT D816V negative"``) is no alteration:
+    ``[]`` (:func:`~oncoresist.alteration.absence.stated_absence`). Anything else is :func:`parse_observed`'s one
+    alteration.
     """
-    if stated_absent_isoform(text, lenient_resolver(kb)) is not None:
+    if stated_absence(text, lenient_resolver(kb)) is not None:
         return []
     m = _COMPOUND_RE.match(" ".join(text.split()))
     if m and m["a"][1:-1] != m["b"][1:-1]:

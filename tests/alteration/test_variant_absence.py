@@ -1,0 +1,78 @@
+"""A stated absence of a specific variant is no alteration (helper tail7).
+
+The wordings are my own, in the forms targeted-test and ctDNA reports use: a gene and a protein change (or a codon,
+or an exon wording), then "negative" / "not detected" / "absent" / "wild-type". A gene alone before those words is a
+biomarker status ("HER2-negative", "ALK negative", "PD-L1 negative") and keeps today's reading.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oncoresist.alteration import parse_alteration
+from oncoresist.alteration.absence import stated_absence
+from oncoresist.annotate import annotate
+from oncoresist.annotate.api import _knowledge
+from oncoresist.errors import AlterationSyntaxError
+from oncoresist.profile.observed import lenient_resolver, parse_observed_many
+
+KB = _knowledge(None)
+RESOLVE = lenient_resolver(KB)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("KIT D816V negative", "KIT D816V"),
+        ("EGFR T790M not detected (ctDNA)", "EGFR T790M"),
+        ("BRAF V600E: negative", "BRAF V600E"),
+        ("EGFR p.Thr790Met absent", "EGFR T790M"),
+        ("EGFR T790M-negative", "EGFR T790M"),
+        ("EGFR T790M wild-type", "EGFR T790M"),
+        ("BRAF V600 not detected", "BRAF V600"),
+        ("EGFR exon 19 deletion not detected", "EGFR exon 19 deletion"),
+        ("MET exon 14 skipping negative", "MET exon 14 skipping"),
+        ("NM_005228.5:c.2369C>T p.(Thr790Met) not detected", "EGFR T790M"),
+        ("AR-V7 negative", "AR-V7 expression"),
+    ],
+)
+def test_a_stated_absence_of_a_variant_is_no_alteration(text: str, absent: str) -> None:
+    alt = stated_absence(text, RESOLVE)
+    assert alt is not None and alt.name == absent
+    assert parse_observed_many(text, KB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HER2-negative", "ALK negative", "PD-L1 negative", "EGFR negative", "EGFR wild-type", "KRAS wild-type",
+     "ESR1 mutation negative", "EML4-ALK fusion negative", "ERBB2 amplification negative", "AR-V7 wild-type",
+     "EGFR L858R, T790M negative", "KIT D816V positive"],
+)  # fmt: skip
+def test_other_statements_keep_todays_reading(text: str) -> None:
+    # no absence of a specific variant: the reading is the grammar's own, the same error as before
+    assert stated_absence(text, RESOLVE) is None
+    with pytest.raises(AlterationSyntaxError) as grammar:
+        parse_alteration(text, RESOLVE)
+    with pytest.raises(AlterationSyntaxError) as observed:
+        parse_observed_many(text, KB)
+    assert str(observed.value) == str(grammar.value)
+
+
+def test_biomarker_statuses_are_unchanged() -> None:
+    for text, word in (("HER2-negative", "negative"), ("ALK negative", "negative"), ("PD-L1 negative", "negative")):
+        with pytest.raises(AlterationSyntaxError, match=f"'{word}' describes no alteration; leave it out"):
+            parse_observed_many(text, KB)
+
+
+def test_a_present_variant_still_reads() -> None:
+    (alt,) = parse_observed_many("EGFR T790M (ctDNA)", KB)
+    assert alt.name == "EGFR T790M"
+
+
+@pytest.mark.parametrize("absent", ["EGFR T790M not detected (ctDNA)", "EGFR T790M negative"])
+def test_the_annotator_does_not_read_an_absent_t790m_as_present(absent: str) -> None:
+    with_it = annotate(["EGFR L858R", absent], drug="erlotinib", tumor="NSCLC", knowledge=KB).to_dict()
+    without = annotate(["EGFR L858R"], drug="erlotinib", tumor="NSCLC", knowledge=KB).to_dict()
+    assert with_it["verdict"] == without["verdict"] and with_it["findings"] == without["findings"]
+    present = annotate(["EGFR L858R", "EGFR T790M"], drug="erlotinib", tumor="NSCLC", knowledge=KB)
+    assert present.verdict == "resistant" and with_it["verdict"] != "resistant"
