@@ -79,3 +79,7 @@ def stated_absent_isoform(text: str, resolve_gene: GeneResolver | None = None) -
     """
     alt = stated_absence(text, resolve_gene)
     return alt.name if alt is not None and alt.kind == "isoform" else None
+
+
+ABSENCE_REASON = "a stated absence (negative / not detected): no alteration present, not weighed"
+"""Why a stated absence is listed among a result's uncovered inputs (read, accounted for, not an alteration)."""

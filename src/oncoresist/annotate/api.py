@@ -7,12 +7,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration
+from oncoresist.alteration.absence import ABSENCE_REASON, stated_absence
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult, Unrecognised
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
 from oncoresist.knowledge.index import normalize_name
 from oncoresist.knowledge.vocabulary import regimen_names, regimens, resolve_therapy
-from oncoresist.profile.observed import SampleProfile, parse_observed_many
+from oncoresist.profile.observed import SampleProfile, lenient_resolver, parse_observed_many
 from oncoresist.profile.schema import Profile
 from oncoresist.suggest import closest
 
@@ -150,13 +151,32 @@ def annotate(
     """
     kb = _knowledge(knowledge)
     alts, p_tumor, p_drugs, sample = _observations(profile, kb)
+    absent = _stated_absences(profile, kb)
     drugs = resolve_drugs(drug if drug is not None else p_drugs, kb)
     if not drugs:
         raise InvalidArgument("drug: no drug given: name the drug (e.g. osimertinib) or list drugs in the profile",
                               param="drug")
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
     res = annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
+    if absent:  # accounted for, not weighed: a stated absence is no alteration present
+        extra = [Unrecognised(t, "alteration", ABSENCE_REASON) for t in absent]
+        res = replace(res, unrecognised=[*res.unrecognised, *absent],
+                      unrecognised_detail=[*res.unrecognised_detail, *extra])
     return _with_skipped(res, profile) if isinstance(profile, SampleProfile) else res
+
+
+def _stated_absences(profile: ProfileLike, kb: Knowledge) -> list[str]:
+    """The profile's texts that state an isoform or variant absent ("EGFR T790M not detected (ctDNA)", "AR-V7
+    negative"): :func:`parse_observed_many` reads them as no alteration; the result lists them, so that every input
+    is accounted for."""
+    if isinstance(profile, SampleProfile | Alteration):
+        return []
+    if isinstance(profile, Profile):
+        texts = list(profile.alteration_texts())
+    else:
+        texts = [profile] if isinstance(profile, str) else [a for a in profile if isinstance(a, str)]
+    resolver = lenient_resolver(kb)
+    return [t for t in texts if stated_absence(t, resolver) is not None]
 
 
 def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
