@@ -7,13 +7,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration
-from oncoresist.alteration.absence import ABSENCE_REASON, stated_absence
+from oncoresist.alteration.absence import ABSENCE_REASON
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult, Unrecognised
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
 from oncoresist.knowledge.index import normalize_name
 from oncoresist.knowledge.vocabulary import regimen_names, regimens, resolve_therapy
-from oncoresist.profile.observed import SampleProfile, lenient_resolver, parse_observed_many
+from oncoresist.profile.observed import SampleProfile, is_stated_absence, parse_observed_many
 from oncoresist.profile.schema import Profile
 from oncoresist.suggest import closest
 
@@ -91,23 +91,36 @@ def resolve_tumor(tumor: str | None, kb: Knowledge) -> str | None:
     return kb.tumor(token)
 
 
-def _observations(profile: ProfileLike, kb: Knowledge) -> tuple[list[Alteration], str | None, list[str], str | None]:
-    """(alterations, tumour, drugs, sample) from any accepted profile form."""
+def _observations(
+    profile: ProfileLike, kb: Knowledge
+) -> tuple[list[Alteration], str | None, list[str], str | None, list[str]]:
+    """(alterations, tumour, drugs, sample, stated absences) from any accepted profile form; a stated absence
+    ("EGFR T790M not detected") is no alteration, kept apart so that the result accounts for it."""
     if isinstance(profile, SampleProfile):
-        return list(profile.alterations), profile.tumor, list(profile.drugs), profile.sample or None
+        return list(profile.alterations), profile.tumor, list(profile.drugs), profile.sample or None, []
+    alts: list[Alteration] = []
+    absent: list[str] = []
     if isinstance(profile, Profile):
-        alts = []
         for i, text in enumerate(profile.alteration_texts()):
+            if is_stated_absence(text, kb):
+                absent.append(text)
+                continue
             try:
                 alts.extend(parse_observed_many(text, kb))
             except UnknownNameError:
                 raise
             except OncoresistError as exc:
                 raise AlterationSyntaxError(f"profile field 'alterations[{i}]': {exc}") from None
-        return alts, profile.tumor, list(profile.drugs), profile.sample
+        return alts, profile.tumor, list(profile.drugs), profile.sample, absent
     items: Sequence[str | Alteration] = [profile] if isinstance(profile, str | Alteration) else list(profile)
-    alts = [b for a in items for b in ([a] if isinstance(a, Alteration) else parse_observed_many(a, kb))]
-    return alts, None, [], None
+    for a in items:
+        if isinstance(a, Alteration):
+            alts.append(a)
+        elif is_stated_absence(a, kb):
+            absent.append(a)
+        else:
+            alts.extend(parse_observed_many(a, kb))
+    return alts, None, [], None, absent
 
 
 def annotate(
@@ -150,33 +163,16 @@ def annotate(
         An alteration cannot be read.
     """
     kb = _knowledge(knowledge)
-    alts, p_tumor, p_drugs, sample = _observations(profile, kb)
-    absent = _stated_absences(profile, kb)
+    alts, p_tumor, p_drugs, sample, absent = _observations(profile, kb)
     drugs = resolve_drugs(drug if drug is not None else p_drugs, kb)
     if not drugs:
         raise InvalidArgument("drug: no drug given: name the drug (e.g. osimertinib) or list drugs in the profile",
                               param="drug")
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
     res = annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
-    if absent:  # accounted for, not weighed: a stated absence is no alteration present
-        extra = [Unrecognised(t, "alteration", ABSENCE_REASON) for t in absent]
-        res = replace(res, unrecognised=[*res.unrecognised, *absent],
-                      unrecognised_detail=[*res.unrecognised_detail, *extra])
+    # accounted for, not weighed: a stated absence is no alteration present
+    res = _with_uncovered(res, [Unrecognised(t, "alteration", ABSENCE_REASON) for t in absent])
     return _with_skipped(res, profile) if isinstance(profile, SampleProfile) else res
-
-
-def _stated_absences(profile: ProfileLike, kb: Knowledge) -> list[str]:
-    """The profile's texts that state an isoform or variant absent ("EGFR T790M not detected (ctDNA)", "AR-V7
-    negative"): :func:`parse_observed_many` reads them as no alteration; the result lists them, so that every input
-    is accounted for."""
-    if isinstance(profile, SampleProfile | Alteration):
-        return []
-    if isinstance(profile, Profile):
-        texts = list(profile.alteration_texts())
-    else:
-        texts = [profile] if isinstance(profile, str) else [a for a in profile if isinstance(a, str)]
-    resolver = lenient_resolver(kb)
-    return [t for t in texts if stated_absence(t, resolver) is not None]
 
 
 def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
@@ -187,6 +183,13 @@ def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
     reasons = getattr(sp, "skip_reasons", None) or {}
     extra = [Unrecognised(what, "alteration", reasons.get(what) or f"a {what.split(' ', 1)[-1].removesuffix(' row')} "
                           "row has no protein effect: read, not annotated") for what in skipped]
+    return _with_uncovered(res, extra)
+
+
+def _with_uncovered(res: AnnotationResult, extra: list[Unrecognised]) -> AnnotationResult:
+    """``res`` with the inputs ``extra`` added to its uncovered inputs (names and reasons)."""
+    if not extra:
+        return res
     return replace(res, unrecognised=[*res.unrecognised, *(u.input for u in extra)],
                    unrecognised_detail=[*res.unrecognised_detail, *extra])
 

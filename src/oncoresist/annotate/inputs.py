@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oncoresist.alteration.absence import ABSENCE_REASON, stated_absence
+from oncoresist.alteration.absence import ABSENCE_REASON
 from oncoresist.errors import ImportFormatError, InvalidArgument, OncoresistError
-from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, lenient_resolver, parse_observed_many
+from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, is_stated_absence, parse_observed_many
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -58,13 +58,12 @@ def collect_inputs(
         single = readers.read_profile_file(profile, kb)
     if alterations:
         single = single or SampleProfile("")
-        resolver = lenient_resolver(kb)
         for text in alterations:
-            read = parse_observed_many(text, kb)
-            for alt in read:
-                single.add(alt)
-            if not read and stated_absence(text, resolver) is not None:
+            if is_stated_absence(text, kb):
                 single.skip(text, ABSENCE_REASON)  # accounted for in the result, not weighed
+                continue
+            for alt in parse_observed_many(text, kb):
+                single.add(alt)
     for path, reader in ((maf, readers.read_maf), (vcf, readers.read_vcf), (table, readers.read_alteration_table)):
         if path is not None:
             if not Path(path).is_file():

@@ -225,6 +225,12 @@ _COMPOUND_RE = re.compile(
 )
 
 
+def is_stated_absence(text: str, kb: Knowledge) -> bool:
+    """Whether ``text`` states a named isoform or a specific variant absent (``"EGFR T790M not detected (ctDNA)"``):
+    :func:`parse_observed_many` reads it as no alteration, and a reader lists it among the uncovered inputs."""
+    return stated_absence(text, lenient_resolver(kb)) is not None
+
+
 def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> list[Alteration]:
     """Parse one observation that may name a compound genotype in one string.
 
@@ -235,7 +241,7 @@ def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> lis
     ``[]`` (:func:`~oncoresist.alteration.absence.stated_absence`). Anything else is :func:`parse_observed`'s one
     alteration.
     """
-    if stated_absence(text, lenient_resolver(kb)) is not None:
+    if is_stated_absence(text, kb):
         return []
     m = _COMPOUND_RE.match(" ".join(text.split()))
     if m and m["a"][1:-1] != m["b"][1:-1]:
