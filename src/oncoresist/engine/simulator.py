@@ -505,9 +505,9 @@ class Simulator:
     def _ceiling_error(self, q: int, t1: float, a: int, b: int) -> None:
         """Replicate ``q`` passed the population ceiling before ``t1``: name the largest type."""
         m = self.model
-        written = np.flatnonzero(self._out_counts[q, a:b].sum(axis=1) > 0)
-        last = float(self.times[a + written[-1]]) if written.size else self.t
-        later = self.times[a + written[-1] + 1:b] if written.size else self.times[a:b]
+        start = self._first_unwritten(q, a, b)
+        last = float(self.times[start - 1]) if start > a else self.t
+        later = self.times[start:b]
         nxt = float(later[0]) if later.size else t1
         counts = self._counts[q].astype(float)
         p = self._packed_for(q)
@@ -579,6 +579,11 @@ class Simulator:
         if over.size:
             self._passed_ceiling(over, t1, a, b)
 
+    def _first_unwritten(self, q: int, a: int, b: int) -> int:
+        """The first record index in ``[a, b)`` after the last one the kernel wrote for replicate ``q``."""
+        written = np.flatnonzero(self._out_counts[q, a:b].sum(axis=1) > 0)
+        return a + (int(written[-1]) + 1 if written.size else 0)
+
     def _passed_ceiling(self, over: np.ndarray, t1: float, a: int, b: int) -> None:
         """Replicates ``over`` passed the population ceiling before ``t1``: raise (the default), or with
         ``on_ceiling='stop'`` stop them where they are, as :meth:`stop_replicates` does (a virtual patient whose
@@ -586,8 +591,7 @@ class Simulator:
         if self.on_ceiling == "raise":
             self._ceiling_error(int(over[0]), t1, a, b)
         for q in over:
-            written = np.flatnonzero(self._out_counts[q, a:b].sum(axis=1) > 0)
-            start = a + (int(written[-1]) + 1 if written.size else 0)
+            start = self._first_unwritten(q, a, b)
             self._out_counts[q, start:b] = self._counts[q]
             self._out_conc[q, start:b] = self._conc[q]
         mask = np.zeros(self.n_replicates, bool)
