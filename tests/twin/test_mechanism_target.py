@@ -119,3 +119,12 @@ def test_with_nothing_admissible_the_response_only_answer_is_returned(monkeypatc
                                               mechanism=MECH)
     assert not out.converged and out.spread.factor == pytest.approx(1.0 - TARGET)
     assert out.cohort == {"k": pytest.approx(1.0 - TARGET)}
+
+
+@pytest.mark.parametrize("n", [None, 0])
+def test_calibrate_with_spread_refuses_a_mechanism_target_without_the_arm_size(n: int | None) -> None:
+    """The response's likelihood needs the comparator arm's size: refused, naming the field, before any work."""
+    from oncoresist.twin.fitted_cohort import calibrate_with_spread
+
+    with pytest.raises(OncoresistError, match=r"^response_patients: "):
+        calibrate_with_spread(SimpleNamespace(), mechanism="EGFR_T790M", response_patients=n)  # type: ignore[arg-type]
