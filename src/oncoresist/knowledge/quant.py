@@ -1,4 +1,5 @@
-"""Quantitative knowledge: potency per variant, mutation rates, codon routes, frequencies, phenotype defaults.
+"""Quantitative knowledge: potency per variant, mutation rates, codon routes, frequencies, phenotype defaults,
+published outcomes and drug exposures.
 
 The numbers that turn the curated knowledge into an evolutionary scenario live in
 ``knowledge/data_quant/*.yaml`` (outside ``knowledge/data/`` so the curated loader does not
@@ -426,6 +427,51 @@ class PhenotypeRateDefault(_Provenanced):
         return v
 
 
+#: How a clinical concentration maps to a potency table's IC50 (the twin's ``exposure_basis``): the total plasma
+#: concentration as measured, or its unbound part (times ``unbound_fraction``).
+EXPOSURE_BASES: tuple[str, ...] = ("total", "unbound")
+
+
+class DrugExposure(_Model):
+    """A published steady-state plasma concentration of one drug at its standard dose, with what it needs to be
+    compared with a potency table's IC50 in nmol/L (molar mass; the unbound fraction, where the source states it)."""
+
+    id: EntryId
+    drug: str = Field(description="Generic name, as the curated knowledge spells it.")
+    tumors: list[str] = Field(min_length=1, description="Where the concentration was measured (OncoTree codes).")
+    regimen: str = Field(min_length=5, description="Dose and schedule, e.g. '400 mg once daily'.")
+    measure: Literal["steady_state_trough_total_plasma"] = Field(
+        description="What was measured: the total (bound + unbound) plasma concentration before the next dose."
+    )
+    ng_per_mL: float = Field(gt=0, description="The concentration, ng/mL (mean unless 'note' says otherwise).")  # noqa: N815
+    sd_ng_per_mL: float | None = Field(default=None, gt=0, description="Its between-patient SD, ng/mL.")  # noqa: N815
+    molar_mass_g_per_mol: float = Field(gt=0, description="Of the measured (free base) form, to convert to nmol/L.")
+    molar_mass_source: str = Field(min_length=10, description="Where the molar mass (or ng/mL-to-nmol/L) was read.")
+    unbound_fraction: float | None = Field(default=None, gt=0, le=1, description="1 - plasma protein binding.")
+    unbound_fraction_source: str = ""
+    population: str = Field(min_length=10)
+    source: SourceId
+    where: str = Field(min_length=3)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _binding(self) -> DrugExposure:
+        if self.unbound_fraction is not None and len(self.unbound_fraction_source) < 10:
+            raise ValueError("unbound_fraction needs unbound_fraction_source (where the binding was read)")
+        return self
+
+    def nanomolar(self, basis: str = "total") -> float:
+        """The concentration in nmol/L, total or unbound (``basis`` one of :data:`EXPOSURE_BASES`)."""
+        total = self.ng_per_mL / self.molar_mass_g_per_mol * 1000.0
+        if basis == "total":
+            return total
+        if basis == "unbound":
+            if self.unbound_fraction is None:
+                raise KnowledgeError(f"{self.id}: no unbound_fraction to give the unbound concentration")
+            return total * self.unbound_fraction
+        raise KnowledgeError(f"exposure basis {basis!r} is not one of {', '.join(EXPOSURE_BASES)}")
+
+
 class QuantFile(_Model):
     """One YAML file of quantitative knowledge: any subset of the sections below."""
 
@@ -439,10 +485,11 @@ class QuantFile(_Model):
     pooled_frequencies: list[PooledFrequencySpec] = Field(default_factory=list)
     phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
     outcomes: list[PublishedOutcome] = Field(default_factory=list)
+    exposures: list[DrugExposure] = Field(default_factory=list)
 
 
 _SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
-             "pooled_frequencies", "phenotype_defaults", "outcomes")
+             "pooled_frequencies", "phenotype_defaults", "outcomes", "exposures")
 
 
 # ------------------------------------------------------------------ index
@@ -510,6 +557,7 @@ class QuantKnowledge:
     pooled: dict[str, PooledShare] = field(default_factory=dict)
     phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
     outcomes: dict[str, PublishedOutcome] = field(default_factory=dict)
+    exposures: dict[str, DrugExposure] = field(default_factory=dict)
     #: (section, id) -> file label
     defined_in: dict[tuple[str, str], str] = field(default_factory=dict)
     #: derived single-nucleotide routes per canonical alteration name
@@ -700,6 +748,32 @@ class QuantKnowledge:
             and (tumor is None or any(self._related_tumors(tumor, t) for t in o.tumors))
         ]
         return sorted(found, key=lambda o: -(o.n or 0))
+
+    def exposure_for(self, drug: str, tumor: str | None) -> DrugExposure | None:
+        """The published exposure of ``drug`` at its standard dose measured in ``tumor`` (OncoTree-related), the
+        first in file order, else ``None`` (no tumour type: no exposure, the measurement is disease-specific)."""
+        if tumor is None:
+            return None
+        drug_name = self._drug(drug)
+        for e in self.exposures.values():
+            if e.drug == drug_name and any(self._related_tumors(tumor, t) for t in e.tumors):
+                return e
+        return None
+
+    def reference_ic50(self, drug: str, alterations: Sequence[str]) -> tuple[float, PotencyEntry] | None:
+        """The IC50 (nmol/L) of ``drug`` on exactly ``alterations`` (a sensitive driver): an entry measured on it
+        (exact value), else the paired comparator IC50 an entry states against it; primary tables first, then
+        file order. ``None`` when no table has it."""
+        drug_name, key = self._drug(drug), self._alt_key(alterations)
+        own = [e for e in self.potency_all(drug, alterations) if e.ic50_nM is not None and e.ic50_qualifier == "="]
+        paired = [e for e in self.potency_entries if e.drug == drug_name and e.reference_ic50_nM is not None
+                  and self._alt_key([str(r) for r in e.reference]) == key]
+        for group in (own, paired):
+            for e in sorted(group, key=lambda e: not e.primary):
+                value = e.ic50_nM if group is own else e.reference_ic50_nM
+                assert value is not None
+                return value, e
+        return None
 
     def _drug_class_set(self, drug: str) -> set[str]:
         try:
@@ -914,6 +988,13 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
     elif section == "phenotype_defaults":
         chk.source(where, "source", entry.source)
         q.phenotype_defaults.append(entry)
+    elif section == "exposures":
+        x: DrugExposure = entry
+        chk.source(where, "source", x.source)
+        chk.drug(where, "drug", x.drug)
+        for j, t in enumerate(x.tumors):
+            chk.tumor(where, f"tumors.{j}", t)
+        q.exposures[x.id] = x
 
 
 def _pool_entry(chk: _Checker, q: QuantKnowledge, where: str, spec: PooledFrequencySpec) -> None:

@@ -65,6 +65,14 @@ class TwinDefaults:
         exposure_over_wt_ic50`` instead of ``drug_ec50``: doses of targeted inhibitors are limited by
         wild-type inhibition (on-target toxicity), so the table's mutant/wild-type ratio is the
         drug's window. One number for every drug (1.0: the standard dose half-inhibits wild type).
+    sourced_exposure, exposure_basis
+        Where the quantitative knowledge has a published steady-state exposure of a drug at its standard dose in
+        the tumour type (``exposures``, e.g. imatinib 400 mg in CML) and a potency table has the drug's IC50 on
+        the patient's driver, the sensitive clone's EC50 is ``IC50(driver) / exposure`` (the standard dose's
+        exposure is 1.0) instead of the window or ``drug_ec50``: opt-in per drug by the knowledge, so a drug
+        without such an entry (every EGFR TKI so far) is built as before. ``exposure_basis`` is the ONE mapping
+        assumption: ``"total"`` (default) compares the table's cellular IC50 with the total plasma trough;
+        ``"unbound"`` with its unbound part (sensitivity analysis). ``sourced_exposure=False`` turns it off.
     unmeasured_fold
         EC50 fold for a drug that a fact lists as resisted by an on-target change when the
         potency data have no number.
@@ -107,6 +115,8 @@ class TwinDefaults:
     hill: float = 1.0
     dose: float = 1.0
     exposure_over_wt_ic50: float = 1.0
+    sourced_exposure: bool = True
+    exposure_basis: str = "total"
     unmeasured_fold: float = 1000.0
     emax_reduction: float = 0.95
     per_route_default: int = 1
@@ -135,6 +145,15 @@ _WHY = {
     "exposure_over_wt_ic50": (
         "assumption: the standard dose gives an exposure of 1.0 x the drug's wild-type IC50 (doses are limited by "
         "wild-type inhibition), the same for every drug"
+    ),
+    "exposure_basis": (
+        "ONE named assumption (total plasma vs assay): the potency table's cellular IC50 is compared with the drug's "
+        "TOTAL steady-state plasma trough, as Peng et al. 2005 (DOI:10.2165/00003088-200544090-00001, abstract) "
+        "compare imatinib's trough with the 1 umol/L needed in vitro; no correction for plasma protein binding "
+        "(~95% for imatinib) because the table's assay medium (its serum, which also binds the drug) is not stated "
+        "per row, so a plasma-side correction could not be matched by the assay-side one; the constant exposure is "
+        "the trough, the level the exposure-response studies use (set exposure_basis='unbound' to compare the "
+        "unbound trough instead)"
     ),
     "dose": "first drug given continuously at the standard dose (constant exposure 1.0)",
     "unmeasured_fold": "a fact lists resistance but the potency data have no exact number for this drug and variant",
@@ -397,6 +416,38 @@ def _window_ec50(q: QuantKnowledge, drug: str, alts: Sequence[Alteration], d: Tw
     return value, src
 
 
+def _exposure_ec50(
+    q: QuantKnowledge, drug: str, alts: Sequence[Alteration], tumor: str | None, d: TwinDefaults
+) -> tuple[float, str] | None:
+    """The sensitive clone's EC50 for ``drug`` from a published exposure at the standard dose and the potency
+    table's IC50 on the driver (both in nmol/L), with its derivation; ``None`` where either is missing."""
+    from oncoresist.knowledge.quant import EXPOSURE_BASES
+
+    if not d.sourced_exposure:
+        return None
+    if d.exposure_basis not in EXPOSURE_BASES:
+        raise OncoresistError(f"defaults: exposure_basis {d.exposure_basis!r} is not one of "
+                              f"{', '.join(EXPOSURE_BASES)}")
+    exposure = q.exposure_for(drug, tumor)
+    ref = q.reference_ic50(drug, [a.name for a in alts])
+    if exposure is None or ref is None:
+        return None
+    conc = exposure.nanomolar(d.exposure_basis)
+    ic50, entry = ref
+    value = ic50 / conc
+    basis = "total" if d.exposure_basis == "total" else f"unbound part (x {exposure.unbound_fraction:g})"
+    how = "measured on the driver" if entry.reference_ic50_nM != ic50 else (
+        "the comparator IC50 that entry pairs" + (f": {entry.note.split(';')[0]}" if entry.note else ""))
+    measure = {"steady_state_trough_total_plasma": "steady-state total plasma trough"}[exposure.measure]
+    src = (
+        f"IC50 on {' + '.join(a.name for a in alts)} {ic50:.4g} nM ({_quant_source(q, [entry.id])}; {how}) / "
+        f"exposure {conc:.4g} nM ({exposure.regimen}, {measure} {exposure.ng_per_mL:g} ng/mL / "
+        f"{exposure.molar_mass_g_per_mol:g} g/mol, {basis}; {exposure.id}: {exposure.source}, {exposure.where}): "
+        f"the standard dose gives {conc / ic50:.3g}x the driver's IC50; exposure_basis: {d.why('exposure_basis')}"
+    )
+    return value, src
+
+
 def _censored_window(
     q: QuantKnowledge, drug: str, background: list[str], wild: str
 ) -> tuple[float, str, tuple[str, ...]] | None:
@@ -518,7 +569,7 @@ def build_twin(
     drug_specs = []
     for name in drug_list:
         p = f"drugs.{name}.effect"
-        ec50 = _window_ec50(q, name, alts, d)
+        ec50 = _exposure_ec50(q, name, alts, code, d) or _window_ec50(q, name, alts, d)
         if ec50 is None:
             ec50_value = rec(f"{p}.ec50", d.drug_ec50, _ASSUMED, f"{d.why('drug_ec50')}; {_no_window(q, name, alts)}")
         else:
