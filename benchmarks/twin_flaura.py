@@ -101,6 +101,39 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         name="FLAURA-like erlotinib vs osimertinib (EGFR L858R NSCLC), from the twin", comment=comment))
 
 
+def _population_twin(args, kb, q, defaults, cmp=None, build=None):  # type: ignore[no-untyped-def]
+    """The twin of ``--population`` (``l858r``: every patient EGFR L858R; ``mixture``: each patient exon 19 deletion
+    or L858R with FLAURA's published share, one twin per driver, ``twin.mixture``); with ``cmp``, the line of
+    per-stratum figures of the comparison ``cmp`` on the calibrated mixture ``build`` (held out: FLAURA's subgroup
+    results were not fitted to) for a mixture, else ``None``."""
+    if cmp is not None:
+        from oncoresist.twin.mixture import stratum_summary
+
+        if args.population != "mixture" or cmp.patients is None:
+            return None
+        return "population_strata: " + json.dumps({
+            "strata": [{"driver": s.driver, "share": round(s.share, 4), "source": s.source}
+                       for s in build.strata],
+            "assigned": cmp.patients.groupby("arm", sort=False)["stratum"].value_counts().unstack().to_dict("index"),
+            "by_stratum": stratum_summary(cmp.patients, reference_arm="continuous:erlotinib")})
+    from oncoresist.twin import build_twin
+    from oncoresist.twin.mixture import mixed_twin, published_driver_shares
+
+    def one(driver):  # type: ignore[no-untyped-def]
+        return build_twin([driver], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
+                          defaults=defaults)
+
+    if args.population == "l858r":
+        return one("EGFR L858R")
+    shares = {d: (p, src) for d, p, src in published_driver_shares(q, ["flaura-standard-egfr-tki",
+                                                                     "flaura-osimertinib"])}
+    # L858R first: its rates map the cohort's spreads, as in every L858R pass (twin.mixture)
+    order = ["EGFR L858R", *[d for d in shares if d != "EGFR L858R"]]
+    from oncoresist.twin.mixture import Stratum
+
+    return mixed_twin([Stratum(d, shares[d][0], one(d), shares[d][1]) for d in order])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patients", type=int, default=2000)
@@ -152,8 +185,14 @@ def main() -> int:
     ap.add_argument("--paired", action="store_true",
                     help="also run the same virtual patients on each drug and report the correlation of their log "
                          "PFS (the route-time correlation check, docs/trials.md flaura6 pass; 2 more cohorts)")
+    ap.add_argument("--population", choices=["l858r", "mixture"], default="l858r",
+                    help="every virtual patient EGFR L858R (default), or each one exon 19 deletion or L858R with "
+                         "FLAURA's published share (outcomes.yaml 'drivers'), one twin per driver and one calibration "
+                         "on the comparator for the mixture (twin.mixture; prints a population_strata: line)")
     ap.add_argument("--dump", type=Path, default=None, help=argparse.SUPPRESS)  # development: pickle the twin
     args = ap.parse_args()
+    if args.population == "mixture" and args.export is not None:
+        ap.error("--export: the example trial runs one scenario; export with --population l858r")
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):
         ap.error("--route-correlation: give a number in [0, 1] with --resistant-growth shared (the default)")
@@ -161,7 +200,6 @@ def main() -> int:
     from oncoresist import __version__
     from oncoresist.knowledge.quant import load_quant
     from oncoresist.trial.analysis import endpoint_table
-    from oncoresist.twin import build_twin
     from oncoresist.twin.calibrate import calibrate_twin
     from oncoresist.twin.compare import compare_strategies
     from oncoresist.twin.route_sources import left_out
@@ -178,8 +216,7 @@ def main() -> int:
 
         defaults = TwinDefaults(persisters=args.persisters, keep_unsourced=args.keep_unsourced,
                                 **({} if args.emax_reduction is None else {"emax_reduction": args.emax_reduction}))
-        built = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb, quant=q,
-                           defaults=defaults)
+        built = _population_twin(args, kb, q, defaults)
         from oncoresist.twin.cohort_options import CohortOptions
         from oncoresist.twin.compare import COHORT
         from oncoresist.twin.variation import luria_delbruck_block, with_preexisting
@@ -247,8 +284,11 @@ def main() -> int:
     t790m = rebiopsy_shares(res).get("continuous:erlotinib", {}).get("EGFR_T790M", 0.0)
     fitted_t790m = joint is not None and joint.mechanism is not None and joint.mechanism.cell_type == "EGFR_T790M"
     print(t790m_share_line(t790m, fitted=fitted_t790m))  # the same line and share definition as twin.py
+    if (strata_line := _population_twin(args, kb, q, defaults, cmp=cmp, build=cal.build)) is not None:
+        print(strata_line)
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
+        "population": args.population,
         "variation": args.variation, "preexisting": args.preexisting, "resistant_growth": args.resistant_growth,
         "route_correlation": 1.0 if args.route_correlation is None and args.resistant_growth == "shared"
         else args.route_correlation,

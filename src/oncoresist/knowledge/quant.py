@@ -370,6 +370,50 @@ class PooledShare:
         return self.pooled.total
 
 
+class DriverShare(_Model):
+    """The share of one arm's patients whose tumour carries one sensitising driver."""
+
+    alteration: str = Field(min_length=3, description="The driver, as the curated knowledge spells it.")
+    fraction: float = Field(ge=0, le=1, description="Share of the arm's randomised patients.")
+
+
+class DriverMix(_Model):
+    """How an arm's patients split between sensitising drivers, as the trial's baseline table reports it.
+
+    ``unknown`` is the share of the arm the table gives no driver for (e.g. no central test result); the
+    drivers' shares among the typed patients are ``fraction / (1 - unknown)`` (:meth:`typed_share`).
+    ``transcribed_by`` names the public transcription the numbers were read from when the table itself was not.
+    """
+
+    shares: list[DriverShare] = Field(min_length=2)
+    unknown: float = Field(default=0.0, ge=0, le=1)
+    source: SourceId
+    where: str = Field(min_length=3, description="e.g. 'Table 1 (EGFR mutation type)'.")
+    transcribed_by: str | None = Field(default=None, min_length=10)
+    read: str = Field(min_length=10, description="What was read, and where.")
+    evidence: str = Field(min_length=5, description="Evidence level and kind (e.g. a trial's baseline table).")
+
+    @model_validator(mode="after")
+    def _total(self) -> DriverMix:
+        names = [s.alteration for s in self.shares]
+        if len(set(names)) != len(names):
+            raise ValueError(f"shares: each driver once, got {', '.join(names)}")
+        total = sum(s.fraction for s in self.shares) + self.unknown
+        if abs(total - 1.0) > 0.02:  # whole-percent rounding of up to three numbers
+            raise ValueError(f"shares plus unknown must add up to 1 (rounded percentages), got {total:.3f}")
+        if self.unknown >= 1:
+            raise ValueError("unknown: no typed patient is left to split")
+        return self
+
+    def typed_share(self, alteration: str) -> float:
+        """The driver's share among the arm's typed patients (those the table gives a driver for)."""
+        typed = sum(s.fraction for s in self.shares)
+        for s in self.shares:
+            if s.alteration == alteration:
+                return s.fraction / typed
+        raise KeyError(alteration)
+
+
 class PublishedOutcome(_Model):
     """A published trial outcome of one arm (median progression-free survival), for calibration and checks."""
 
@@ -390,6 +434,7 @@ class PublishedOutcome(_Model):
         description="Tumour assessments: phases {every_days, until_days}, as the trial's imaging ScanPhase list.",
     )
     scan_schedule_source: str = Field(default="", description="Where the schedule was read, or that it was not.")
+    drivers: DriverMix | None = Field(default=None, description="The arm's split between sensitising drivers.")
     source: SourceId
     where: str = Field(min_length=3)
     note: str = ""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from oncoresist.knowledge.quant import QuantKnowledge
     from oncoresist.knowledge.schema import Fact
     from oncoresist.model.scenario import Scenario
+    from oncoresist.twin.mixture import Stratum
 
 #: Mechanism classes compiled to an EC50 fold shift (the drug binds its target less well).
 ON_TARGET = frozenset({"on_target_mutation", "target_amplification", "target_alteration"})
@@ -177,6 +178,9 @@ class TwinBuild:
     """The assumptions the scenario was built with (a calibration rebuilds with changed ones)."""
     knowledge: Knowledge | None = field(default=None, repr=False, compare=False)
     quant: QuantKnowledge | None = field(default=None, repr=False, compare=False)
+    strata: tuple[Stratum, ...] = field(default=(), repr=False)
+    """A population of several drivers (:mod:`oncoresist.twin.mixture`): each patient runs on one stratum's twin,
+    drawn with its share; the fields above are the first stratum's. Empty: one twin for every patient."""
 
     def origin(self, path: str) -> Origin:
         """The origin of one path (KeyError if the builder wrote no such value)."""

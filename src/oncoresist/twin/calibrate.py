@@ -51,6 +51,7 @@ from oncoresist.errors import InvalidArgument, OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence, seed_record
 from oncoresist.trial.spec import ImagingSpec
 from oncoresist.twin.compare import imaging_schedule, run_cohort
+from oncoresist.twin.mixture import map_strata
 from oncoresist.twin.origin import Origin
 from oncoresist.twin.targets import published_share, time_target
 from oncoresist.twin.variation import with_preexisting
@@ -215,6 +216,8 @@ def apply_multipliers(build: TwinBuild, multipliers: dict[str, float], note: dic
 
     from oncoresist.model.load import load_scenario
 
+    if build.strata:  # a mixed twin: the same multipliers on every stratum that has the cell type
+        return map_strata(build, lambda b: apply_multipliers(b, multipliers, note))
     data = build.scenario.model_dump(mode="json", exclude_defaults=True)
     origins = [o for o in build.origins if not any(
         _is_emergence(o.path, n) or o.path == f"cell_types.{n}.initial" for n in multipliers
@@ -309,6 +312,8 @@ def rebuild(build: TwinBuild, growth_factor: float, q: QuantKnowledge) -> TwinBu
 
     if growth_factor == 1.0:
         return build
+    if build.strata:  # a mixed twin: every stratum rebuilt with the same factor
+        return map_strata(build, lambda b: rebuild(b, growth_factor, q))
     d = build.defaults
     death = d.birth - growth_factor * (d.birth - d.death)
     if not 0 <= death < d.birth:

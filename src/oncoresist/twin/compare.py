@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
 from oncoresist.model.scenario import ECFold, EmaxReduction
-from oncoresist.random import SeedLike, as_seed_sequence, seed_record
+from oncoresist.random import SeedLike, as_seed_sequence, child_seed, seed_record
 from oncoresist.twin.builder import TwinBuild
 from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
+from oncoresist.twin.mixture import assign_strata
 from oncoresist.twin.targets import published_share, time_target
 
 if TYPE_CHECKING:
@@ -343,6 +344,9 @@ def run_cohort(
 
     if patients <= 0:
         raise OncoresistError("patients: the number of patients per strategy must be positive")
+    if build.strata:
+        return _run_strata(build, strategies, patients=patients, seed=seed, out_dir=out_dir,
+                           follow_up_days=follow_up_days, cohort=cohort, ctdna=ctdna, engine=engine, imaging=imaging)
     scenario = build.scenario.model_copy(update={"treatment": []})
     mapping = trial_mapping(build, strategies, patients=patients, follow_up_days=follow_up_days, cohort=cohort,
                             ctdna=ctdna, engine=engine, imaging=imaging)
@@ -369,6 +373,58 @@ def run_cohort(
     run_trial(spec, out_dir=out / "results", seed=seed)
     results, timelines, _ = load_results(out / "results")
     return results, timelines, mapping
+
+
+def _run_strata(
+    build: TwinBuild,
+    strategies: Sequence[str],
+    *,
+    patients: int,
+    seed: SeedLike,
+    out_dir: str | Path | None,
+    cohort: dict[str, Any] | None,
+    **kw: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """:func:`run_cohort` of a mixed twin (:mod:`oncoresist.twin.mixture`): each patient's stratum drawn from the
+    root's child 0, each stratum's patients run on its own twin from the root's child ``1 + k``, with the cohort
+    block's Luria–Delbrück counts rebuilt from that stratum's rates; results in arm order, ``patient_id`` the
+    patient's index in the mixture, ``stratum`` its driver, ``stratum_patient`` its index in its stratum's trial."""
+    import numpy as np
+    import pandas as pd
+
+    from oncoresist.twin.variation import with_preexisting  # deferred: it loads the engine
+
+    root = as_seed_sequence(seed)
+    which = assign_strata([s.share for s in build.strata], patients, child_seed(root, 0))
+    parts: list[pd.DataFrame] = []
+    lines: list[pd.DataFrame] = []
+    mapping: dict[str, Any] | None = None
+    counts = []
+    for k, s in enumerate(build.strata):
+        idx = np.flatnonzero(which == k)
+        counts.append({"driver": s.driver, "share": s.share, "patients": len(idx), "source": s.source})
+        if not len(idx):
+            continue
+        res, tl, mp = run_cohort(s.build, strategies, patients=len(idx), seed=child_seed(root, 1 + k),
+                                 out_dir=None if out_dir is None else Path(out_dir) / f"stratum-{k}",
+                                 cohort=with_preexisting(cohort, s.build), **kw)
+        mapping = mapping or mp
+        for frame, into in ((res, parts), (tl, lines)):
+            if len(frame):
+                local = frame["patient_id"].to_numpy()
+                into.append(frame.assign(patient_id=idx[local], stratum=s.driver, stratum_patient=local))
+    assert mapping is not None  # patients > 0, so some stratum has patients
+    order = {a["name"]: i for i, a in enumerate(mapping["arms"])}
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame()
+        out = pd.concat(frames, ignore_index=True)
+        key = out["arm"].map(order) if "arm" in out.columns else 0
+        return out.assign(_order=key).sort_values(["_order", "patient_id"], kind="stable").drop(
+            columns="_order").reset_index(drop=True)
+
+    return joined(parts), joined(lines), {**mapping, "strata": counts}
 
 
 def compare_strategies(
