@@ -579,6 +579,11 @@ def build_twin(
     for route in routes:
         cell_types.append(compiled[route.name][0])
         transitions.append(compiled[route.name][1])
+    if d.mutation_supply != 1.0:
+        scaled = ", ".join(f"{t['source']}->{t['target']}" for t in transitions if t["kind"] == "mutation")
+        rec("mutation_supply", d.mutation_supply, _ASSUMED,
+            f"{d.why('mutation_supply')}; multiplies the probability of every mutation transition ({scaled}; and "
+            "the persister state's copies of them), after the per-alteration numbers listed under transitions")
     p_types, p_transitions = _persister_state(kb, q, drug_list, code, background, drug_specs, transitions, d, rec)
     cell_types += p_types
     transitions += p_transitions
@@ -824,7 +829,6 @@ def _mutation_probability(
                 prob *= rec(path, v, _ASSUMED, src)
         else:
             prob *= rec(path, d.amplification_probability, _ASSUMED, d.why("amplification_probability"))
-    if d.mutation_supply != 1.0:  # once per route (one clonogenic event), recorded where it applies
-        prob *= rec(f"transitions.{source}->{route.name}.mutation_supply", d.mutation_supply, _ASSUMED,
-                    d.why("mutation_supply"))
-    return prob
+    # once per route (one clonogenic event); recorded once for the twin (build_twin), not on the transition's own
+    # path: a sourced rate stays sourced (calibrate.plan fits only routes with an assumed rate)
+    return prob * d.mutation_supply
