@@ -9,6 +9,9 @@
   events only, as a rebiopsy series compares patients who all progressed (comparator-type datum, docs/trials.md);
 - :func:`paired_times`: the same virtual patients (same cohort draws and pre-existing counts) run once on each
   drug, and the correlation of their log PFS on the two drugs (the lead's check of the route-time correlation);
+- :func:`second_line_after`: AURA3's counterpart (held out): on a ``sequential`` run (erlotinib, then osimertinib at
+  the first RECIST PD), the KM median of line-2 PFS of the patients whose first progression was ``route``-dominated,
+  beside the published second-line median (``outcomes.yaml``, ``aura3-osimertinib``);
 - :func:`t790m_share_line`: the ``t790m_share_erlotinib:`` line ``twin.py`` and ``twin_flaura.py`` both print
   (one share definition: ``oncoresist.twin.rebiopsy``'s denominator).
 """
@@ -60,6 +63,23 @@ def route_table(build: Any, cohort: dict[str, Any] | None, *, patients: int, see
             "zero_share_cohort": None if math.isnan(zero[j]) else round(zero[j], 4),
         })
     return rows
+
+
+def second_line_after(results: pd.DataFrame, published: Any, *, route: str = "EGFR_T790M") -> dict[str, Any]:
+    """Line-2 PFS (from the switch at the first RECIST PD) of the patients whose first progression was
+    ``route``-dominated, as a KM median (months, 95% CI); ``published``: the stored second-line outcome it is held
+    out against (its response is not compared: the trial layer scores response against the first line's baseline)."""
+    from oncoresist.trial.analysis import km_median
+
+    first = results["line1_pd"].notna() & (results["dominant_at_pfs"] == route)
+    g = results[first & results["line2_start"].notna()]
+    med = (math.nan, math.nan, math.nan) if len(g) < 5 else km_median(
+        g["line2_pfs_time"].to_numpy() / DAYS_PER_MONTH, g["line2_pfs_event"].to_numpy())
+    return {"route": route, "n": len(g), "n_first_progressions": int(results["line1_pd"].notna().sum()),
+            "median_months": [round(float(x), 2) for x in med],
+            "events": int(g["line2_pfs_event"].astype(bool).sum()),
+            "published_months": published.months, "published_id": published.id, "published_source": published.source,
+            "role": "held out"}
 
 
 def t790m_pfs_hazard_ratio(results: pd.DataFrame, arm: str, *, route: str = "EGFR_T790M") -> dict[str, Any]:

@@ -177,6 +177,13 @@ def main() -> int:
                     help="sensitivity analysis only: keep the non-point routes with neither a sourced rate nor a "
                          "sourced share (ALK and RET fusion here) at the builder's default rate "
                          "(twin.route_sources; default: left out, listed under left_out_routes)")
+    ap.add_argument("--mutation-supply", type=float, default=1.0, metavar="S",
+                    help="factor on every route's probability per division, pre-existing clones and mutations during "
+                         "treatment alike (TwinDefaults.mutation_supply: the heritable, clonogenic share of divisions; "
+                         "default 1; the supply9 grid and its rule: benchmarks/supply_rule.py)")
+    ap.add_argument("--no-second-line", action="store_true",
+                    help="skip the AURA3 check (a sequential erlotinib-then-osimertinib cohort: second-line PFS of the "
+                         "patients whose erlotinib progression is T790M-dominated; held out, docs/trials.md supply9)")
     ap.add_argument("--persisters", action="store_true",
                     help="add the drug-tolerant persister state (twin.persister; off by default, docs/twin.md)")
     ap.add_argument("--export", type=Path, default=None, metavar="DIR",
@@ -196,6 +203,8 @@ def main() -> int:
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):
         ap.error("--route-correlation: give a number in [0, 1] with --resistant-growth shared (the default)")
+    if not 0 < args.mutation_supply <= 1e3:
+        ap.error("--mutation-supply: give a factor in (0, 1000] (1: every division at the per-bp rate, the default)")
 
     from oncoresist import __version__
     from oncoresist.knowledge.quant import load_quant
@@ -215,6 +224,7 @@ def main() -> int:
         from oncoresist.twin.builder import TwinDefaults
 
         defaults = TwinDefaults(persisters=args.persisters, keep_unsourced=args.keep_unsourced,
+                                mutation_supply=args.mutation_supply,
                                 **({} if args.emax_reduction is None else {"emax_reduction": args.emax_reduction}))
         built = _population_twin(args, kb, q, defaults)
         from oncoresist.twin.cohort_options import CohortOptions
@@ -266,6 +276,13 @@ def main() -> int:
         routes = route_table(cal.build, cohort, patients=args.patients, seed=args.seed, arms=len(arms))
         paired = None if not args.paired else paired_times(cal.build, cohort, ("erlotinib", "osimertinib"),
                                                            patients=args.patients, seed=args.seed)
+        second = None
+        if not args.no_second_line:  # AURA3's counterpart (held out): osimertinib at a T790M-driven erlotinib PD
+            from _route_checks import second_line_after
+
+            seq = compare_strategies(cal.build, ["sequential"], patients=args.patients, seed=args.seed, cohort=cohort)
+            assert seq.patients is not None
+            second = second_line_after(seq.patients, q.outcomes["aura3-osimertinib"])
     s = cmp.summary
     osi = s.loc["continuous:osimertinib"]
     erl = s.loc["continuous:erlotinib"]
@@ -286,6 +303,10 @@ def main() -> int:
     print(t790m_share_line(t790m, fitted=fitted_t790m))  # the same line and share definition as twin.py
     if (strata_line := _population_twin(args, kb, q, defaults, cmp=cmp, build=cal.build)) is not None:
         print(strata_line)
+    if second is not None:
+        m = second["median_months"]
+        print(f"aura3_second_line_median_months: {m[0]:.2f} (95% CI {m[1]:.2f}-{m[2]:.2f}; {second['n']} patients "
+              f"with a T790M-dominated erlotinib progression; published {second['published_months']}, HELD OUT)")
     print(json.dumps({
         "benchmark": "twin_flaura", "oncoresist": __version__, "knowledge": args.knowledge,
         "population": args.population,
@@ -300,7 +321,7 @@ def main() -> int:
         # non-point routes with neither a sourced rate nor a sourced share: not routes of this twin (facts kept)
         "left_out_routes": left_out(cal.build.skipped),
         "facts": len(kb.facts), "patients_per_arm": args.patients,
-        "seed": args.seed, "calibration_seed": args.cal_seed,
+        "seed": args.seed, "calibration_seed": args.cal_seed, "mutation_supply": defaults.mutation_supply,
         "calibration_converged": cal.converged if joint is None else joint.converged,
         "t790m_share_erlotinib_role": "fitted" if fitted_t790m else "predicted",
         "joint_fit": None if joint is None else joint.to_dict(),
@@ -342,6 +363,7 @@ def main() -> int:
         "t790m_vs_other_pfs_hr_erlotinib": t790m_pfs_hazard_ratio(res, "continuous:erlotinib"),
         "routes": routes,
         "paired": paired,
+        "aura3_second_line": second,
         "osimertinib_folds": {c.name: {m.drugs[0]: round(m.fold, 3) for m in c.modifiers if hasattr(m, "fold")}
                               for c in cal.build.scenario.cell_types if c.modifiers},
     }))

@@ -101,6 +101,11 @@ def test_published_outcomes(quant: QuantKnowledge, tmp_path: Path, kb: Knowledge
     assert (osi.months, osi.hazard_ratio, osi.hazard_ratio_ci95) == (18.9, 0.46, (0.37, 0.57))
     assert osi.hazard_ratio_vs == "flaura-standard-egfr-tki" and osi.source == "PMID:29151359"
     assert quant.outcomes_for(drug="imatinib", tumor="NSCLC") == []
+    # AURA3 (second line, the larger arm) never displaces FLAURA's first-line osimertinib arm as a time target
+    assert [o.id for o in quant.outcomes_for(drug="osimertinib", tumor="NSCLC")] == ["flaura-osimertinib"]
+    aura3 = quant.outcomes_for(drug="osimertinib", tumor="NSCLC", line=2)
+    assert [(o.id, o.months, o.n, o.objective_response, o.source) for o in aura3] == [
+        ("aura3-osimertinib", 10.1, 279, 0.71, "PMID:27959700")]
     msg = _load_error(
         tmp_path, kb,
         "outcomes:\n  - id: bad\n    endpoint: median_pfs\n    months: 5\n    drugs: [erlotinib]\n"

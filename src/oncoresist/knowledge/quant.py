@@ -425,6 +425,9 @@ class PublishedOutcome(_Model):
     tumors: list[str] = Field(min_length=1)
     population: str = Field(min_length=10)
     n: int | None = Field(default=None, gt=0)
+    line: int = Field(default=1, ge=1, le=10, description=(
+        "Line of therapy the arm's drug was given in (1: first line; 2: after progression on the first, e.g. "
+        "AURA3); only first-line arms are time targets of a twin's calibration."))
     hazard_ratio: float | None = Field(default=None, gt=0)
     hazard_ratio_ci95: tuple[float, float] | None = None
     hazard_ratio_vs: str | None = Field(default=None, description="Id of the comparator arm's outcome.")
@@ -780,15 +783,16 @@ class QuantKnowledge:
         found = [p for p in self.pooled.values() if set(p.members) <= ids]
         return max(found, key=lambda p: p.n) if found else None
 
-    def outcomes_for(self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs") -> list[
-        PublishedOutcome
-    ]:
-        """Published outcomes of arms that gave ``drug``, in ``tumor`` (OncoTree-related), largest arm first."""
+    def outcomes_for(self, *, drug: str, tumor: str | None = None, endpoint: str = "median_pfs",
+                     line: int = 1) -> list[PublishedOutcome]:
+        """Published outcomes of arms that gave ``drug`` as line ``line`` (default the first), in ``tumor``
+        (OncoTree-related), largest arm first."""
         drug_name = self._drug(drug)
         found = [
             o
             for o in self.outcomes.values()
             if o.endpoint == endpoint
+            and o.line == line
             and drug_name in o.drugs
             and (tumor is None or any(self._related_tumors(tumor, t) for t in o.tumors))
         ]

@@ -106,6 +106,18 @@ class TwinDefaults:
         Sensitivity analysis only: keep the non-point routes (fusion, amplification, loss) that have neither a
         sourced rate nor a sourced share at progression, at ``amplification_probability``
         (:mod:`oncoresist.twin.route_sources`; default: left out, listed in ``skipped``).
+    mutation_supply
+        One factor on every route's probability per division (point and non-point changes, nested routes too),
+        applied once per route in :func:`_mutation_probability`, the one place the builder makes a mutation
+        probability: the pre-existing counts (deterministic mean, and the Luria-Delbruck clones the cohort draws
+        from, :func:`oncoresist.twin.variation.luria_delbruck_block`), the engine's mutations during treatment and
+        the persister state's routes all take the scaled probability. What it stands for: the share of
+        divisions whose mutant offspring is heritable and clonogenic (a clonogenic or stem fraction of the
+        tumour, a per-bp rate that is not the rate of clonogenic mutants); no measurement for EGFR-mutant NSCLC
+        is stored, so 1 (every cell a mutation source at the per-bp rate) is an assumption. Lineage switches
+        (a rate per day, fitted to a published share) are not scaled. Routes whose rate the calibration fits
+        (``calibrate.plan``) absorb it into their fitted multiplier, so in effect it moves the routes with a
+        sourced rate (EGFR T790M, C797S, L718Q/V, D761Y) together (docs/trials.md, supply9 pass).
     """
 
     burden: float = 2e10
@@ -130,6 +142,7 @@ class TwinDefaults:
     persister_min_evidence: str = "D"
     lineage_gates: bool = True
     keep_unsourced: bool = False
+    mutation_supply: float = 1.0
 
     def why(self, name: str) -> str:
         """The rationale of one default, for the origin table."""
@@ -162,6 +175,10 @@ _WHY = {
     "per_route_default": "no codon data: one single-nucleotide route assumed",
     "amplification_probability": "no rate in the quantitative knowledge for copy-number or other non-point changes",
     "preexisting": "deterministic mean of mutants accumulated during growth to the burden, u*(b/(b-d))*M*ln(M)",
+    "mutation_supply": (
+        "share of divisions whose mutant offspring is heritable and clonogenic (no measurement for EGFR-mutant "
+        "NSCLC stored): a factor on every route's probability per division (TwinDefaults.mutation_supply)"
+    ),
 }
 
 
@@ -554,6 +571,9 @@ def build_twin(
         d = TwinDefaults(**{**d.__dict__, "burden": burden})
     if not (1 <= d.burden <= 1e13):
         raise OncoresistError(f"burden {d.burden:g} out of range: give a number of cells between 1 and 1e13")
+    if not (math.isfinite(d.mutation_supply) and 0 < d.mutation_supply <= 1e3):
+        raise OncoresistError(f"defaults.mutation_supply: {d.mutation_supply!r} is not a factor in (0, 1000]; give "
+                              "a positive number (1: every division at the per-bp rate, the default)")
     if d.death >= d.birth and d.preexisting:
         raise OncoresistError("defaults: birth must exceed death to seed pre-existing mutants (or preexisting=False)")
     drug_list = resolve_drugs([s for s in drugs.split(",")] if isinstance(drugs, str) else list(drugs), kb)
@@ -614,6 +634,11 @@ def build_twin(
     for route in routes:
         cell_types.append(compiled[route.name][0])
         transitions.append(compiled[route.name][1])
+    if d.mutation_supply != 1.0:
+        scaled = ", ".join(f"{t['source']}->{t['target']}" for t in transitions if t["kind"] == "mutation")
+        rec("mutation_supply", d.mutation_supply, _ASSUMED,
+            f"{d.why('mutation_supply')}; multiplies the probability of every mutation transition ({scaled}; and "
+            "the persister state's copies of them), after the per-alteration numbers listed under transitions")
     p_types, p_transitions = _persister_state(kb, q, drug_list, code, background, drug_specs, transitions, d, rec)
     cell_types += p_types
     transitions += p_transitions
@@ -859,4 +884,6 @@ def _mutation_probability(
                 prob *= rec(path, v, _ASSUMED, src)
         else:
             prob *= rec(path, d.amplification_probability, _ASSUMED, d.why("amplification_probability"))
-    return prob
+    # once per route (one clonogenic event); recorded once for the twin (build_twin), not on the transition's own
+    # path: a sourced rate stays sourced (calibrate.plan fits only routes with an assumed rate)
+    return prob * d.mutation_supply
