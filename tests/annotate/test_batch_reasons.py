@@ -90,3 +90,22 @@ def test_parquet_carries_the_same_column(tmp_path: Path) -> None:
     df = pd.read_parquet(out)
     assert list(df.columns) == list(COLUMNS)
     assert json.loads(df.loc[0, "unrecognised_detail"]) == _single(["--maf", str(path), "--drug", "erlotinib"], "TUMOR")
+
+
+def test_the_terminal_report_puts_inputs_on_genes_without_facts_on_one_line() -> None:
+    """A real AML sample (TCGA-AB-3009) printed 18+ lines "No knowledge for X: ... names GENE", one per gene."""
+    path = REAL / "tcga_laml.maf.gz"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    args = ["--maf", str(path), "--drug", "cytarabine", "--tumor", "AML"]
+    detail = _single(args, "TCGA-AB-3009")
+    no_gene = [d["input"] for d in detail if d["reason"].startswith("no fact or option in the knowledge names ")]
+    assert len(no_gene) > 10
+    res = runner.invoke(app, ["annotate", *args, "--sample", "TCGA-AB-3009"], env={"COLUMNS": "10000"})
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("No knowledge for ")]
+    [merged] = [ln for ln in lines if ln.endswith(": no fact or option in the knowledge names these genes")]
+    assert merged == f"No knowledge for {', '.join(no_gene)}: no fact or option in the knowledge names these genes"
+    others = {d["input"] for d in detail} - set(no_gene)
+    assert len(lines) - 1 <= len(others)  # the other reasons keep their own lines
+    assert all(i in res.stdout for i in others)
