@@ -109,3 +109,15 @@ def test_the_terminal_report_puts_inputs_on_genes_without_facts_on_one_line() ->
     others = {d["input"] for d in detail} - set(no_gene)
     assert len(lines) - 1 <= len(others)  # the other reasons keep their own lines
     assert all(i in res.stdout for i in others)
+
+
+def test_markdown_says_no_knowledge_applies_once(tmp_path: Path) -> None:
+    """Before: "Verdict reason: no knowledge applies ..." and then "No knowledge applies ..." again (vcf2maf MAF)."""
+    path = REAL / "vcf2maf_test_b38_output.maf"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    res = runner.invoke(app, ["annotate", "--maf", str(path), "--drug", "erlotinib", "--tumor", "NSCLC", "--markdown"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.lower().count("no knowledge applies to these alterations") == 1, res.stdout
+    res = runner.invoke(app, ["annotate", "EGFR L858R", "--drug", "erlotinib", "--tumor", "NSCLC", "--markdown"])
+    assert "no knowledge applies" not in res.stdout.lower()  # a profile with findings has no such line

@@ -174,7 +174,7 @@ def to_markdown(result: AnnotationResult, knowledge: Knowledge | None = None) ->
                 note = f" *{_md_escape(f['note'])}*" if f["note"] else ""
                 lines.append(f"- **{f['effect']}**{label}: {_md_escape(f['summary'])}{note}")
             lines.append("")
-    else:
+    elif "no knowledge applies" not in result.verdict_reason:  # the verdict reason above may say it already
         lines += ["No knowledge applies to these alterations for the drug(s) given.", ""]
     if ctx["conflicts"]:
         lines += ["## Conflicts", ""]
