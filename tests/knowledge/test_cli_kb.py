@@ -269,3 +269,53 @@ def test_unknown_knowledge_on_annotate_is_one_line() -> None:
     res = _run("annotate", "EGFR T790M", "--drug", "erlotinib", "--knowledge", "no-such-version")
     assert res.exit_code == 2
     assert "unknown knowledge version" in _one_line_error(res)
+
+
+# ---------------------------------------------------------------- --name / --base (checked before any work)
+@pytest.mark.parametrize(("name", "why"), [("", "cannot name"), ("bad name", "cannot name"), ("-x", "cannot name"),
+                                           ("a" * 65, "cannot name"), ("curated", "reserved")])  # fmt: skip
+def test_import_bad_name_is_one_line_naming_the_flag_before_the_table_is_read(
+    name: str, why: str, tmp_path: Path, import_dir: Path
+) -> None:
+    """Before: ``--name ''`` was silently replaced by the default name; a reserved name's error named no flag."""
+    not_a_table = tmp_path / "x.tsv"
+    not_a_table.write_text("no header here\n")  # had the table been read first, the error would name it
+    res = _run("kb", "import", "cgi", str(not_a_table), "--name", name)
+    assert res.exit_code == 2, res.output
+    msg = _one_line_error(res)
+    assert msg.startswith("error: --name: ") and why in msg, msg
+    assert _versions(import_dir) == []
+
+
+def test_import_taken_name_and_bad_base_are_refused_before_the_table_is_read(
+    cgi_tsv: Path, tmp_path: Path, import_dir: Path
+) -> None:
+    assert _run("kb", "import", "cgi", str(cgi_tsv), "--name", "mine").exit_code == 0
+    not_a_table = tmp_path / "x.tsv"
+    not_a_table.write_text("no header here\n")
+    res = _run("kb", "import", "cgi", str(not_a_table), "--name", "mine")
+    assert res.exit_code == 2 and _one_line_error(res).startswith("error: --name: knowledge version 'mine' already")
+    res = _run("kb", "import", "civic", str(not_a_table), "--base", "nothere")
+    assert res.exit_code == 2 and _one_line_error(res).startswith("error: --base: unknown knowledge version")
+    res = _run("kb", "import", "civic", str(not_a_table), "--base", " ")
+    assert res.exit_code == 2 and _one_line_error(res).startswith("error: --base: empty")
+    assert _versions(import_dir) == ["mine"]
+
+
+def test_import_name_and_base_as_documented(cgi_tsv: Path, import_dir: Path) -> None:
+    """docs/knowledge.md: ``--name N`` names the new version; ``--base curated`` keeps no other layer."""
+    res = _run("kb", "import", "cgi", str(cgi_tsv), "--name", "cgi.only_1", "--base", "curated", "--json")
+    assert res.exit_code == 0, res.output
+    manifest = json.loads((import_dir / "versions" / "cgi.only_1" / "version.json").read_text())
+    assert manifest["name"] == "cgi.only_1" and manifest["base"] == "curated"
+    assert [layer["source"] for layer in manifest["layers"]] == ["cgi"]
+    rows = json.loads(_run("kb", "versions", "--json").stdout)
+    assert "cgi.only_1" in [r["name"] for r in rows]
+
+
+def test_update_bad_name_is_usage_error_before_the_download(import_dir: Path) -> None:
+    """Before: exit 1 "invalid knowledge: knowledge version name ..." and only after the download."""
+    res = _run("kb", "update", "--url", "http://127.0.0.1:9/never.tsv", "--name", "bad name", "--timeout", "1")
+    assert res.exit_code == 2, res.output
+    assert _one_line_error(res).startswith("error: --name: 'bad name' cannot name")  # not "cannot connect"
+    assert _versions(import_dir) == []

@@ -175,6 +175,44 @@ def test_cgi_amplification_and_forms(cgi_tsv: Path, cgi_import: ImportResult) ->
     assert [f.alterations[0] for f in listed][:3] == ["ABL1 T315A", "ABL1 F317L", "ABL1 F317V"]
 
 
+def _row_facts(rows: list[dict[str, str]], cgi_import: ImportResult, alteration: str) -> list[list[str]]:
+    [n] = [i for i, r in enumerate(rows, start=1) if r["Alteration"] == alteration]
+    return [f.alterations for f in cgi_import.facts if f.record == f"cgi:row{n}"]
+
+
+def test_cgi_semicolon_within_one_gene_lists_alternatives(cgi_tsv: Path, cgi_import: ImportResult) -> None:
+    """A ``;`` part without its gene is one more variant of the same biomarker (Biomarker ``MET (Y1230C;Y1235D)``,
+    one Alteration type ``MUT``): one fact per variant. Before: one fact requiring MET Y1230C *and* Y1235D, so a
+    tumour with either alone matched nothing (the variants after the ``;`` were in effect dropped)."""
+    rows = _rows(cgi_tsv)
+    met = next(r for r in rows if r["Alteration"] == "MET:Y1230C;Y1235D")
+    assert (met["Biomarker"], met["Alteration type"]) == ("MET (Y1230C;Y1235D)", "MUT")
+    assert _row_facts(rows, cgi_import, "MET:Y1230C;Y1235D") == [["MET Y1230C"], ["MET Y1235D"]]
+    assert _row_facts(rows, cgi_import, "JAK1:S646F;R683.") == [["JAK1 S646F"], ["JAK1 R683"]]
+    assert _row_facts(rows, cgi_import, "MAP2K1:Q56P,P124S,P124L;C121S") == [
+        ["MAP2K1 Q56P"], ["MAP2K1 P124S"], ["MAP2K1 P124L"], ["MAP2K1 C121S"]
+    ]
+
+
+def test_cgi_semicolon_naming_the_gene_again_is_required_together(cgi_tsv: Path, cgi_import: ImportResult) -> None:
+    rows = _rows(cgi_tsv)
+    assert _row_facts(rows, cgi_import, "AR:F877L;AR:T878A") == [["AR F877L", "AR T878A"]]  # AR (F877L) + AR (T878A)
+    assert _row_facts(rows, cgi_import, "HGF:amp;ERBB2:amp") == [["HGF amplification", "ERBB2 amplification"]]
+    two = _row_facts(rows, cgi_import, "FGFR2:N549H,V564F,K659M,L617V,K641R,R565A;FGFR2__.")
+    assert len(two) == 6 and all(len(alts) == 2 and alts[1] == "FGFR2 fusion" for alts in two)
+
+
+def test_cgi_every_row_parts_agree_with_alteration_type_and_biomarker(cgi_tsv: Path) -> None:
+    """The rule the importer relies on, over the whole snapshot: the ``;`` parts that name a gene are the
+    biomarkers required together, as many as the ``;`` parts of Alteration type and the `` + `` parts of Biomarker."""
+    from oncoresist.knowledge.importers.cgi import _segments
+
+    rows = _rows(cgi_tsv)
+    for r in rows:
+        groups = _segments(r["Alteration"])
+        assert len(groups) == len(r["Alteration type"].split(";")) == len(r["Biomarker"].split(" + ")), r
+
+
 @pytest.mark.parametrize(
     ("seg", "expected"),
     [

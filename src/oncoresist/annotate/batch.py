@@ -18,8 +18,8 @@ from oncoresist.errors import InvalidArgument
 #: Columns of the batch table, in order.
 COLUMNS = (
     "sample", "status", "tumor", "drug", "verdict", "evidence_level", "verdict_reason", "resistance", "mechanisms",
-    "sensitivity", "databases", "conflicts", "options", "n_findings", "unrecognised", "findings_json",
-    "knowledge_version", "oncoresist_version",
+    "sensitivity", "databases", "conflicts", "options", "n_findings", "unrecognised", "unrecognised_detail",
+    "findings_json", "knowledge_version", "oncoresist_version",
 )  # fmt: skip
 
 #: First line of a batch TSV, before the header row. Read the table back with ``skiprows=1``
@@ -72,7 +72,9 @@ def result_row(res: AnnotationResult) -> dict[str, Any]:
     """One flat row for a batch table (lists joined with ``;``, combinations with ``+``).
 
     ``databases`` names the knowledge databases behind the decisive findings (curated,
-    civic, cgi, ...); ``conflicts`` lists contrary evidence as ``side:alteration:level:resolution``.
+    civic, cgi, ...); ``conflicts`` lists contrary evidence as ``side:alteration:level:resolution``;
+    ``unrecognised_detail`` is the JSON list ``[{input, kind, reason}]`` of the API and ``--json``
+    (why each uncovered input gave no finding: a stated absence, a skipped file row, no fact).
     """
     live = [f for f in res.findings if f.status == "decisive"]
     resist = [f for f in live if f.effect in ("resistance", "reduced_sensitivity")]
@@ -94,6 +96,7 @@ def result_row(res: AnnotationResult) -> dict[str, Any]:
         "options": ";".join("+".join(o.therapy) for o in res.options),
         "n_findings": len(res.findings),
         "unrecognised": ";".join(res.unrecognised),
+        "unrecognised_detail": json.dumps([u.to_dict() for u in res.unrecognised_detail], separators=(",", ":")),
         "findings_json": _findings_json(res.findings),
         "knowledge_version": res.knowledge_version,
         "oncoresist_version": res.oncoresist_version,

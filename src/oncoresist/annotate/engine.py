@@ -670,7 +670,7 @@ class Annotator:
         key = (tuple(alts), given, tumor)
         hit = self._weighed.get(key)
         if hit is None:
-            findings = reversion_findings(self.knowledge, alts, given, self._findings(alts, given, tumor))
+            findings = reversion_findings(self, alts, given, self._findings(alts, given, tumor))
             hit = weigh(
                 findings,
                 given,

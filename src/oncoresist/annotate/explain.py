@@ -6,6 +6,13 @@ type, or an alteration in the project grammar (``EGFR T790M``). Both commands
 answer from the data only: the facts that involve the name, the mechanism
 classes they fall in, the options that overcome them, and their sources.
 Curated facts come first, then imports (CIViC, CGI), each by evidence level.
+
+Which facts involve a drug, a drug class, a gene or an alteration is read from the
+annotator's own index (:func:`~oncoresist.annotate.api.annotator_for`): the facts as the
+annotator applies them (an imported regimen pseudo-drug, ``folfox regimen``, as the
+regimen's drugs), their drug sets with class members, and their parsed patterns, so that
+browsing and annotating never disagree on what a fact is about. Each fact is shown as
+recorded.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from oncoresist.alteration import Alteration, parse_alteration
+from oncoresist.annotate.api import annotator_for
+from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.matching import matches
 from oncoresist.errors import AlterationSyntaxError, UnknownNameError
 from oncoresist.knowledge.index import Knowledge
@@ -97,23 +106,8 @@ class _Views:
             self._members = dict(table)
         return self._members.get(class_id, set())
 
-    def fact_drugs(self, fact: Fact) -> set[str]:
-        out = set(fact.drugs)
-        for c in fact.drug_classes:
-            out |= self.members(c)
-        return out
-
-    def genes_of(self, fact: Fact | Option) -> set[str]:
-        alts = fact.alterations if isinstance(fact, Fact) else fact.addresses
-        out: set[str] = set()
-        for a in alts:
-            p = self.parsed(a)
-            if p is None:
-                continue
-            out.update(g for g in (p.gene, p.partner5, p.partner3) if g)
-            if p.fusion_context:
-                out.update(p.fusion_context.split("::"))
-        return out
+    def genes_of(self, opt: Option) -> set[str]:
+        return _genes([p for a in opt.addresses if (p := self.parsed(a)) is not None])
 
 
 _VIEWS: dict[int, _Views] = {}
@@ -131,24 +125,36 @@ def _matches(pattern: Alteration, observed: Alteration) -> bool:
     return matches(pattern, observed) or pattern.name == observed.name
 
 
-def _involves(v: _Views, subject: Subject, fact: Fact) -> bool:
+def _involves(v: _Views, subject: Subject, ann: Annotator, i: int) -> bool:
+    """Whether the knowledge's fact ``i`` involves ``subject``, as the annotator reads the fact."""
     kb = v.kb
+    fact = ann.facts[i]  # the fact as the annotator applies it (regimen pseudo-drugs as the regimen's drugs)
     match subject.kind:
         case "mechanism":
             return fact.mechanism == subject.key
         case "drug":
-            return subject.key in v.fact_drugs(fact)
+            return subject.key in ann.fact_drugs(i)
         case "drug_class":
             return subject.key in fact.drug_classes or any(
                 subject.key in kb.classes_of(d) for d in fact.drugs if d in kb.drugs
             )
         case "gene":
-            return subject.key in v.genes_of(fact)
+            return subject.key in _genes(ann.fact_patterns(i))
         case "tumor":  # a tumour set (ALL: BLL or TLL) involves what any of its members involves
             keys = kb.tumor_set(subject.key) or (subject.key,)
             return any(k in kb.tumor_ancestors(t) or t in kb.tumor_ancestors(k) for t in fact.tumors for k in keys)
         case _:
-            return _names_match(v, subject, fact.alterations)
+            assert subject.alteration is not None
+            return any(_matches(p, subject.alteration) for p in ann.fact_patterns(i))
+
+
+def _genes(patterns: Sequence[Alteration]) -> set[str]:
+    out: set[str] = set()
+    for p in patterns:
+        out.update(g for g in (p.gene, p.partner5, p.partner3) if g)
+        if p.fusion_context:
+            out.update(p.fusion_context.split("::"))
+    return out
 
 
 def _option_involves(v: _Views, subject: Subject, opt: Option, facts: list[Fact]) -> bool:
@@ -311,7 +317,10 @@ def browse(kb: Knowledge, query: str, *, limit: int | None = 20) -> dict[str, An
     """
     subject = resolve(kb, query)
     v = _views(kb)
-    facts = sorted((f for f in kb.facts if _involves(v, subject, f)), key=_order)
+    ann = annotator_for(kb)
+    if len(ann.facts) != len(kb.facts):  # pragma: no cover - the annotator keeps one entry per fact, in order
+        raise AssertionError("the annotator's facts are not the knowledge's")
+    facts = sorted((f for i, f in enumerate(kb.facts) if _involves(v, subject, ann, i)), key=_order)
     options = [o for o in kb.options if _option_involves(v, subject, o, facts)]
     resist = [f for f in facts if f.effect in RESISTANCE]
     sens = [f for f in facts if f.effect == "sensitivity"]

@@ -13,11 +13,16 @@ reversion finding yet, *inferred* from the knowledge's reversion facts of the dr
 sources are theirs; level ``E``, inferential, when the facts are about another gene of the pathway
 or another drug of the class). Without such facts nothing is inferred. The verdict rule then lets
 the reversion finding decide over the loss's sensitivity (:mod:`.verdict`, rule 0).
+
+The reversion facts and the drugs they concern are read from the annotator's index (its facts as it
+applies them, their parsed patterns, their drug sets with every member of a class and of the classes
+below it), the same as every other finding, not from the raw facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.result import EvidenceItem, Finding
@@ -65,34 +70,43 @@ def restored_by(alt: Alteration) -> str | None:
     return None
 
 
-def _reversion_facts(kb: Knowledge) -> list[Fact]:
+class FactIndex(Protocol):
+    """What reversions read of the annotator (:class:`~oncoresist.annotate.engine.Annotator`)."""
+
+    @property
+    def knowledge(self) -> Knowledge: ...
+    @property
+    def facts(self) -> list[Fact]: ...
+    def fact_patterns(self, i: int) -> list[Alteration]: ...
+    def fact_drugs(self, i: int) -> frozenset[str]: ...
+
+
+def _reversion_facts(index: FactIndex) -> list[int]:
+    """The positions of the single-alteration resistance facts whose pattern restores a gene."""
     out = []
-    for f in kb.facts:
+    for i, f in enumerate(index.facts):
         if f.effect == "resistance" and len(f.alterations) == 1:
-            try:
-                gene = restored_by(parse_alteration(f.alterations[0], kb.resolve_gene))
-            except AlterationSyntaxError:
-                continue
-            if gene is not None:
-                out.append(f)
+            pats = index.fact_patterns(i)
+            if len(pats) == 1 and restored_by(pats[0]) is not None:
+                out.append(i)
     return out
 
 
-_FACTS: dict[int, tuple[Knowledge, list[Fact]]] = {}
+_FACTS: dict[int, tuple[FactIndex, list[int]]] = {}
 
 
-def _facts_for(kb: Knowledge) -> list[Fact]:
-    hit = _FACTS.get(id(kb))
-    if hit is None or hit[0] is not kb:
-        hit = _FACTS[id(kb)] = (kb, _reversion_facts(kb))
+def _facts_for(index: FactIndex) -> list[int]:
+    hit = _FACTS.get(id(index))
+    if hit is None or hit[0] is not index:
+        hit = _FACTS[id(index)] = (index, _reversion_facts(index))
     return hit[1]
 
 
 def reversion_findings(
-    kb: Knowledge, alts: Sequence[Alteration], given: frozenset[str], findings: Sequence[Finding]
+    index: FactIndex, alts: Sequence[Alteration], given: frozenset[str], findings: Sequence[Finding]
 ) -> list[Finding]:
     """``findings`` plus an inferred reversion finding for each drug that the loss of a restored gene
-    sensitises to and that has no reversion finding yet (see the module text)."""
+    sensitises to and that has no reversion finding yet (see the module text); ``index`` is the annotator."""
     restored = {g: a for a in alts if (g := restored_by(a)) is not None}
     if not restored:
         return list(findings)
@@ -105,17 +119,15 @@ def reversion_findings(
         for drug in s.drugs:
             if drug not in given or ((rev.name,), drug) in have:
                 continue
-            new = _infer(kb, rev, drug, s)
+            new = _infer(index, rev, drug, s)
             if new is not None:
                 out.append(new)
                 have.add(((rev.name,), drug))
     return out
 
 
-def _infer(kb: Knowledge, rev: Alteration, drug: str, sens: Finding) -> Finding | None:
-    d = kb.drugs.get(drug)
-    classes = set(d.classes) if d is not None else set()
-    facts = [f for f in _facts_for(kb) if drug in f.drugs or classes & set(f.drug_classes)]
+def _infer(index: FactIndex, rev: Alteration, drug: str, sens: Finding) -> Finding | None:
+    facts = [index.facts[i] for i in _facts_for(index) if drug in index.fact_drugs(i)]
     if not facts:
         return None
     best = min(facts, key=lambda f: EVIDENCE_RANK[f.evidence_level])

@@ -11,17 +11,26 @@ gave to one option (``unknown drug 'erlotinb'``) is prefixed with that option's 
 Errors Click finds while parsing (an out-of-range ``--replicates``, a missing ``--drugs``,
 an unknown option) go through :class:`OneLineErrorGroup`: the same one line and exit code 2,
 instead of Click's boxed usage text.
+
+Output to a pipe whose reader has gone (``oncoresist kb show EGFR | head -1``) ends the command
+quietly with the shell's SIGPIPE status 141, as ``git log | head`` does: no message, no traceback.
+That is handled once, in :class:`OneLineErrorGroup` (Rich's own handler, which exits 1, is replaced
+in :func:`console`); files already written stay, and the atomic writers leave no partial file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
+import os
 import re
+import select
+import signal
 import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ParamSpec, TypeVar, get_origin, overload
 
 import typer
@@ -43,10 +52,58 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: the exit status of a command whose stdout reader went away: the shell's for a death by SIGPIPE (128 + 13)
+CLOSED_PIPE_EXIT = 128 + int(getattr(signal, "SIGPIPE", 13))
+
+
+def stdout_closed() -> bool:
+    """Whether stdout is a pipe (or socket) whose reading end has been closed (poll reports an error on it)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no real file descriptor (a test's buffer)
+        return False
+
+
+def _stdout_is_null() -> bool:
+    """Whether the descriptor behind stdout is the null device."""
+    try:
+        here, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
+
+
+@contextlib.contextmanager
+def closed_pipe_quiet() -> Iterator[None]:
+    """Turn a write to a stdout whose reader went away into a quiet exit with status 141.
+
+    What is still buffered goes to the null device, so that the interpreter's final flush does not
+    fail again. Another broken pipe (a worker's, a socket) is left to the caller.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        if not stdout_closed():
+            raise
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+            pass
+        sys.exit(CLOSED_PIPE_EXIT)
+
+
 def console() -> Any:
     from rich.console import Console
 
-    return Console()
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # Rich's own exits 1; the CLI's one handler exits 141
+            self.quiet = True
+            raise BrokenPipeError(32, "stdout closed")
+
+    return _Console()
 
 
 def err_console() -> Any:
@@ -187,6 +244,10 @@ def error_boundary(func: Callable[P, R] | None = None, /, *, flags: Mapping[str,
                 fail(user_message(exc, names, kwargs), getattr(exc, "exit_code", 2))
             except ValidationError as exc:  # a library boundary that forgot to convert
                 fail(validation_message(exc))
+            except BrokenPipeError as exc:
+                if stdout_closed():  # the reader of stdout went away: OneLineErrorGroup ends the command quietly
+                    raise
+                fail(_os_message(exc))
             except OSError as exc:  # missing input, unreadable file, full disk, bad gzip
                 fail(_os_message(exc))
             except (EOFError, zlib.error) as exc:
@@ -220,16 +281,30 @@ def usage_message(exc: Any) -> str:
 class OneLineErrorGroup(TyperGroup):
     """The root command group: a parse error is one line on stderr and exit code 2, like every user error.
 
-    Help (``--help``, or a command run without arguments) is printed as before.
+    Help (``--help``, or a command run without arguments) is printed as before. Output to a closed pipe
+    ends the command quietly with status 141 (:data:`CLOSED_PIPE_EXIT`).
     """
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         if not standalone_mode:  # a caller that handles Click's exceptions itself
             return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        null_before = _stdout_is_null()
+        try:
+            self._main(args, prog_name, complete_var, windows_expand_args, **extra)
+        except SystemExit as exc:
+            # Rich's handler (the console Typer prints help with) points stdout at the null device and exits 1
+            if exc.code == 1 and not null_before and _stdout_is_null():
+                sys.exit(CLOSED_PIPE_EXIT)
+            raise
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None, windows_expand_args: bool,
+              **extra: Any) -> None:
         try:
             rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except click.NoArgsIsHelpError as exc:  # the help is already printed
+            with closed_pipe_quiet():
+                sys.stdout.flush()
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
             sys.stderr.write(f"error: {usage_message(exc)}\n")
@@ -240,8 +315,20 @@ class OneLineErrorGroup(TyperGroup):
         except typer.Abort:
             sys.stderr.write("error: aborted; no output was written\n")
             sys.exit(1)
+        with closed_pipe_quiet():  # here, not in the interpreter's exit, where a closed pipe prints a warning
+            sys.stdout.flush()
         sys.exit(rv if isinstance(rv, int) else 0)
 
+    # Typer's own handler (inside ``super().main``) turns EPIPE into a silent exit 1; these two run before it:
+    # ``make_context`` prints the root's help, ``invoke`` runs every command and the sub-groups' help.
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with closed_pipe_quiet():
+            return super().make_context(info_name, args, parent, **extra)
 
-__all__ = ["OneLineErrorGroup", "console", "err_console", "error_boundary", "fail", "flag_map", "usage_message",
-           "user_message"]
+    def invoke(self, ctx: Any) -> Any:
+        with closed_pipe_quiet():
+            return super().invoke(ctx)
+
+
+__all__ = ["CLOSED_PIPE_EXIT", "OneLineErrorGroup", "closed_pipe_quiet", "console", "err_console", "error_boundary",
+           "fail", "flag_map", "stdout_closed", "usage_message", "user_message"]

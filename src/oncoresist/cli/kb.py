@@ -140,14 +140,21 @@ BaseOpt = Annotated[
 def _run_import(kind: str, path: str, name: str | None, base: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from oncoresist.knowledge.importers import create_version, default_version_name, import_cgi, import_civic
+    from oncoresist.knowledge.importers import (
+        check_new_version,
+        create_version,
+        default_version_name,
+        import_cgi,
+        import_civic,
+    )
 
     p = Path(path)
     if not p.is_file():
         fail(f"{path}: no such file; give the path of the {kind.upper()} TSV")
+    check_new_version(name, base=base)  # a bad --name or --base is refused before the table is read
     with _knowledge_errors_exit_1():
         result = (import_civic if kind == "civic" else import_cgi)(p)
-    written = create_version(name or default_version_name(result), [result], base=base)
+    written = create_version(default_version_name(result) if name is None else name, [result], base=base)
     _report(result.summary(), str(written), as_json)
     if not as_json:
         console().print(f"select it with --knowledge {written.name} (or ONCORESIST_KNOWLEDGE={written.name})")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oncoresist.errors import KnowledgeError, UnknownNameError
+from oncoresist.errors import InvalidArgument, KnowledgeError, UnknownNameError
 from oncoresist.knowledge.oncotree import BUNDLE_DIR
 
 SELECT_ENV = "ONCORESIST_KNOWLEDGE"
@@ -70,16 +70,19 @@ def check_version_name(name: str) -> str:
 
     Raises
     ------
-    KnowledgeError
-        Not 1-64 letters, digits, ``.``, ``_``, ``-`` (starting with a letter or digit), or reserved.
+    InvalidArgument
+        Not 1-64 letters, digits, ``.``, ``_``, ``-`` (starting with a letter or digit), or reserved
+        (the message starts with the parameter, ``name: ...``).
     """
     if not NAME_RE.match(name):
-        raise KnowledgeError(
-            f"knowledge version name {name!r}: use 1-64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
+        raise InvalidArgument(
+            f"name: {name!r} cannot name a knowledge version: use 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (or leave it out for the default name)", param="name"
         )
     if name in RESERVED:
-        raise KnowledgeError(f"knowledge version name {name!r} is reserved ({', '.join(RESERVED)}); choose another")
+        raise InvalidArgument(
+            f"name: {name!r} is reserved ({', '.join(RESERVED)}); choose another knowledge version name", param="name"
+        )
     return name
 
 

@@ -26,7 +26,7 @@ from oncoresist._version import __version__
 from oncoresist.errors import ImportFormatError, OncoresistError
 from oncoresist.knowledge.importers.civic import import_civic
 from oncoresist.knowledge.importers.result import ImportResult
-from oncoresist.knowledge.importers.store import create_version, default_version_name
+from oncoresist.knowledge.importers.store import check_new_version, create_version, default_version_name
 from oncoresist.knowledge.selection import versions_root
 
 CIVIC_NIGHTLY_URL = "https://civicdb.org/downloads/nightly/nightly-AcceptedClinicalEvidenceSummaries.tsv"
@@ -104,10 +104,13 @@ def update_civic(
 
     Raises
     ------
+    InvalidArgument, UnknownNameError
+        A bad or taken ``name``, an unknown ``base``: refused before the download.
     DownloadError, ImportFormatError, KnowledgeError
         Nothing is written.
     """
     target_dir = root or versions_root()
+    check_new_version(name, base=base, root=target_dir)  # before the download
     target_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".civic-download.", suffix=".tsv", dir=target_dir)
     os.close(fd)
@@ -126,7 +129,8 @@ def update_civic(
                 f"{min_facts}; nothing written"
             )
         result.path = url
-        path = create_version(name or default_version_name(result), [result], base=base, root=target_dir)
+        new_name = default_version_name(result) if name is None else name
+        path = create_version(new_name, [result], base=base, root=target_dir)
         return result, path
     finally:
         with contextlib.suppress(OSError):

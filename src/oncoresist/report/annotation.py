@@ -174,7 +174,7 @@ def to_markdown(result: AnnotationResult, knowledge: Knowledge | None = None) ->
                 note = f" *{_md_escape(f['note'])}*" if f["note"] else ""
                 lines.append(f"- **{f['effect']}**{label}: {_md_escape(f['summary'])}{note}")
             lines.append("")
-    else:
+    elif "no knowledge applies" not in result.verdict_reason:  # the verdict reason above may say it already
         lines += ["No knowledge applies to these alterations for the drug(s) given.", ""]
     if ctx["conflicts"]:
         lines += ["## Conflicts", ""]
@@ -282,9 +282,22 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
     console.print(f"[dim]{DISCLAIMER}[/]")
 
 
+#: the reason of an input whose gene no fact names (``annotate.engine``); several such inputs share one line
+_NO_GENE_FACT = "no fact or option in the knowledge names "
+
+
 def _unmatched_groups(result: AnnotationResult) -> dict[str, list[str]]:
-    """Valid inputs the knowledge has nothing on, grouped by reason (one line per gene, not per change)."""
+    """Valid inputs the knowledge has nothing on, grouped by reason (one line per gene, not per change).
+
+    Inputs whose genes no fact names share one line (a real MAF sample has dozens: TCGA-AB-3009 of TCGA AML
+    had 18 lines "No knowledge for ABCB11 A1283V: no fact or option in the knowledge names ABCB11", ...)."""
+    no_gene = [u for u in result.unrecognised_detail if u.kind == "alteration" and u.reason.startswith(_NO_GENE_FACT)]
+    merged = len(no_gene) > 1
     groups: dict[str, list[str]] = {}
     for u in result.unrecognised_detail:
-        groups.setdefault(f"{u.reason} ({u.kind})" if u.kind != "alteration" else u.reason, []).append(u.input)
+        if merged and u in no_gene:
+            key = _NO_GENE_FACT + "these genes"
+        else:
+            key = f"{u.reason} ({u.kind})" if u.kind != "alteration" else u.reason
+        groups.setdefault(key, []).append(u.input)
     return groups

@@ -13,6 +13,12 @@ from __future__ import annotations
 from oncoresist.knowledge.importers.cgi import import_cgi
 from oncoresist.knowledge.importers.civic import import_civic
 from oncoresist.knowledge.importers.result import ImportResult
-from oncoresist.knowledge.importers.store import create_version, default_version_name, write_import
+from oncoresist.knowledge.importers.store import (
+    check_new_version,
+    create_version,
+    default_version_name,
+    write_import,
+)
 
-__all__ = ["ImportResult", "create_version", "default_version_name", "import_cgi", "import_civic", "write_import"]
+__all__ = ["ImportResult", "check_new_version", "create_version", "default_version_name", "import_cgi", "import_civic",
+           "write_import"]

@@ -11,9 +11,12 @@ their reason. Alteration forms::
     BCR__ABL1           -> BCR::ABL1               AKT3__.     -> AKT3 fusion
 
 A comma list (``KIT:V559.,V560.``) is a choice: each listed variant becomes its
-own fact (ids ``cgi-row<N>-<k>``); ``;`` joins biomarkers that are required
-together. Drugs: a bracketed list (``[Nilotinib,Dasatinib]``) names examples of
-the drug family, so the fact names both the drugs and the family's drug class;
+own fact (ids ``cgi-row<N>-<k>``); so is a ``;`` list within one gene's biomarker
+(``MET:Y1230C;Y1235D``, Biomarker ``MET (Y1230C;Y1235D)``). A ``;`` part that names
+its gene again (``AR:F877L;AR:T878A``, ``MET:amp;EGFR:.``) is another biomarker,
+required together with the first (Biomarker ``AR (F877L) + AR (T878A)``).
+Drugs: a bracketed list (``[Nilotinib,Dasatinib]``) names examples of the drug
+family, so the fact names both the drugs and the family's drug class;
 ``[]`` names the family only; ``;`` joins drugs given together
 (``therapy_mode: combination``). Drug families map to curated classes where the
 curated knowledge has them (``EGFR inhibitor 3rd gen`` → ``egfr_tki_gen3``), else
@@ -155,9 +158,16 @@ def sources(text: str, drug_label: str, level_text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _segments(alteration: str) -> list[str]:
-    """Split a CGI alteration into ``;``-joined biomarkers, carrying the gene into bare segments."""
-    out: list[str] = []
+def _segments(alteration: str) -> list[list[str]]:
+    """Split a CGI alteration into its biomarkers (required together), each a list of alternative segments.
+
+    A ``;`` part that names its gene (``AR:F877L;AR:T878A``, ``MET:amp;EGFR:.``) starts another biomarker;
+    a bare part (``MET:Y1230C;Y1235D``, ``JAK1:S646F;R683.``) is one more variant of the same biomarker,
+    like a comma. In the snapshot (1,442 rows) the gene-led parts are exactly the ``;`` parts of
+    ``Alteration type`` (``MUT;CNA``) and the `` + `` parts of ``Biomarker``; a bare part's row has one type
+    and one biomarker (``MET (Y1230C;Y1235D)``, type ``MUT``).
+    """
+    out: list[list[str]] = []
     gene = ""
     for seg in alteration.split(";"):
         seg = seg.strip()
@@ -166,9 +176,9 @@ def _segments(alteration: str) -> list[str]:
         m = re.match(r"^([A-Za-z0-9.\-]+)(?:__|::|:)", seg)
         if m:
             gene = m[1]
-            out.append(seg)
+            out.append([seg])
         elif gene:
-            out.append(f"{gene}:{seg}")
+            out[-1].append(f"{gene}:{seg}")
         else:
             raise Skip("alteration not in a CGI form", alteration)
     return out
@@ -220,9 +230,10 @@ def segment_texts(seg: str, kb: Knowledge, biomarker: str) -> list[str]:
 def alteration_sets(text: str, biomarker: str, builder: EntityBuilder, limit: int = 200) -> list[list[Alteration]]:
     """Every combination of required alterations a CGI ``Alteration`` cell stands for."""
     choices: list[list[Alteration]] = []
-    for seg in _segments(text):
+    for group in _segments(text):
+        texts = list(dict.fromkeys(t for seg in group for t in segment_texts(seg, builder.kb, biomarker)))
         alts: list[Alteration] = []
-        for t in segment_texts(seg, builder.kb, biomarker):
+        for t in texts:
             try:
                 alts.append(builder.alteration(t))
             except AlterationSyntaxError:

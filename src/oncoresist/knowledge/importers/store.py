@@ -27,7 +27,7 @@ from typing import Any
 
 from oncoresist._io import atomic_path
 from oncoresist._version import __version__
-from oncoresist.errors import ImportFormatError, KnowledgeError
+from oncoresist.errors import ImportFormatError, InvalidArgument, KnowledgeError
 from oncoresist.knowledge.importer_version import IMPORTER_VERSION
 from oncoresist.knowledge.importers.result import ImportResult
 from oncoresist.knowledge.loader import IMPORT_WRITER, curated_digest, load_knowledge
@@ -158,6 +158,30 @@ def default_version_name(result: ImportResult) -> str:
     return f"{result.source}-{day}-{result.sha256[:8]}"
 
 
+def check_new_version(name: str | None, *, base: str = "default", root: Path | None = None) -> None:
+    """Refuse, before any work, what :func:`create_version` would refuse after it: a bad or taken ``name``, a ``base``
+    that is empty or unknown. ``name=None`` (the default name, known only after the import) checks the base alone.
+
+    Raises
+    ------
+    InvalidArgument
+        ``name`` cannot name a version, is reserved or already exists; ``base`` is empty.
+    UnknownNameError
+        ``base`` is no known version.
+    """
+    if name is not None:
+        check_version_name(name)
+        target = (root or versions_root()) / name
+        if target.exists():
+            raise InvalidArgument(
+                f"name: knowledge version {name!r} already exists ({target}); versions are never changed: "
+                "choose another name", param="name"
+            )
+    if not base.strip():
+        raise InvalidArgument("base: empty; give default, curated or a knowledge version name", param="base")
+    resolve_selection(base)
+
+
 def create_version(
     name: str,
     results: list[ImportResult],
@@ -186,18 +210,14 @@ def create_version(
 
     Raises
     ------
-    KnowledgeError
-        The name is invalid or already taken.
+    InvalidArgument, UnknownNameError
+        The name is invalid or already taken, or the base unknown (:func:`check_new_version`).
     ImportFormatError
         The new version would be invalid knowledge; nothing is written.
     """
-    check_version_name(name)
     root = root or versions_root()
+    check_new_version(name, base=base, root=root)
     target = root / name
-    if target.exists():
-        raise KnowledgeError(
-            f"knowledge version {name!r} already exists ({target}); versions are never changed: choose another --name"
-        )
     base_sel = resolve_selection(base)
     if len({r.source for r in results}) != len(results):
         raise KnowledgeError("create_version: give at most one import per source")
