@@ -86,7 +86,8 @@ def select(rows: list[dict[str, Any]]) -> tuple[float, list[float], str]:
     return 1.0, [], "no rho of the grid is consistent with the comparator: the default stays 1"
 
 
-def _last_json(path: Path) -> dict[str, Any]:
+def last_json(path: Path) -> dict[str, Any]:
+    """The last JSON line of a stdout file of benchmarks/twin_flaura.py (also read by supply_rule.py)."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
     if not lines:
         raise SystemExit(f"{path}: no JSON line (give the stdout of benchmarks/twin_flaura.py)")
@@ -97,7 +98,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: rho_rule.py RUN.out [RUN.out ...]  (stdout files of benchmarks/twin_flaura.py)", file=sys.stderr)
         return 2
-    runs = [_last_json(Path(a)) for a in argv]
+    runs = [last_json(Path(a)) for a in argv]
     if any(run.get("t790m_share_erlotinib_role") == "fitted" for run in runs):
         # flaura8: twin_flaura.py's default fits T790M's share (soft target of the spread factor), so rule 2 is
         # met by construction there; the rule was written for --mechanism-target none

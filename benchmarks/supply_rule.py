@@ -46,6 +46,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rho_rule import last_json  # the same reader of twin_flaura.py's JSON line (a sibling script)
+
 YU_T790M = (98, 155)
 RESPONSE = (211, 278)  # FLAURA comparator: 76% of 556 // 2 (twin_flaura.COMPARATOR_PATIENTS)
 COMPARATOR_MEDIAN = 10.2
@@ -98,19 +100,12 @@ def select(rows: list[dict[str, Any]]) -> tuple[float, float | None, list[float]
     return 1.0, s_star, band, ("S* = 1" if s_star == 1.0 else "1 is inside the band of S*") + ": the default stays 1"
 
 
-def _last_json(path: Path) -> dict[str, Any]:
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
-    if not lines:
-        raise SystemExit(f"{path}: no JSON line (give the stdout of benchmarks/twin_flaura.py)")
-    return dict(json.loads(lines[-1]))
-
-
 def main(argv: list[str]) -> int:
     if not argv:
         print("usage: supply_rule.py RUN.out [RUN.out ...]  (stdout files of benchmarks/twin_flaura.py)",
               file=sys.stderr)
         return 2
-    runs = [_last_json(Path(a)) for a in argv]
+    runs = [last_json(Path(a)) for a in argv]
     if len({(r["seed"], r["calibration_seed"]) for r in runs}) > 1:
         print("supply_rule: give runs of one cohort seed and one calibration seed", file=sys.stderr)
         return 2
