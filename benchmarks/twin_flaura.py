@@ -181,6 +181,14 @@ def main() -> int:
                     help="factor on every route's probability per division, pre-existing clones and mutations during "
                          "treatment alike (TwinDefaults.mutation_supply: the heritable, clonogenic share of divisions; "
                          "default 1; the supply9 grid and its rule: benchmarks/supply_rule.py)")
+    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="off",
+                    help="t790m10: seed each route whose variant has measured pre-treatment prevalences in the "
+                         "quantitative knowledge (EGFR T790M) from a lognormal of its fraction fitted to them, drawn "
+                         "per patient, instead of its codon rate's Luria-Delbruck count "
+                         "(TwinDefaults.measured_preexisting)")
+    ap.add_argument("--measured-sigma", type=float, default=None, metavar="S",
+                    help="the lognormal's log-spread (default: fitted to the measured thresholds; set it for a "
+                         "sensitivity analysis)")
     ap.add_argument("--no-second-line", action="store_true",
                     help="skip the AURA3 check (a sequential erlotinib-then-osimertinib cohort: second-line PFS of the "
                          "patients whose erlotinib progression is T790M-dominated; held out, docs/trials.md supply9)")
@@ -205,6 +213,8 @@ def main() -> int:
         ap.error("--route-correlation: give a number in [0, 1] with --resistant-growth shared (the default)")
     if not 0 < args.mutation_supply <= 1e3:
         ap.error("--mutation-supply: give a factor in (0, 1000] (1: every division at the per-bp rate, the default)")
+    if args.measured_sigma is not None and (args.measured_preexisting != "on" or not 0 < args.measured_sigma <= 10):
+        ap.error("--measured-sigma: give a log-spread in (0, 10] together with --measured-preexisting on")
 
     from oncoresist import __version__
     from oncoresist.knowledge.quant import load_quant
@@ -225,6 +235,8 @@ def main() -> int:
 
         defaults = TwinDefaults(persisters=args.persisters, keep_unsourced=args.keep_unsourced,
                                 mutation_supply=args.mutation_supply,
+                                measured_preexisting=args.measured_preexisting == "on",
+                                measured_sigma=args.measured_sigma,
                                 **({} if args.emax_reduction is None else {"emax_reduction": args.emax_reduction}))
         built = _population_twin(args, kb, q, defaults)
         from oncoresist.twin.cohort_options import CohortOptions
@@ -322,6 +334,7 @@ def main() -> int:
         "left_out_routes": left_out(cal.build.skipped),
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "mutation_supply": defaults.mutation_supply,
+        "measured_preexisting": defaults.measured_preexisting, "measured_sigma": defaults.measured_sigma,
         "calibration_converged": cal.converged if joint is None else joint.converged,
         "t790m_share_erlotinib_role": "fitted" if fitted_t790m else "predicted",
         "joint_fit": None if joint is None else joint.to_dict(),

@@ -38,7 +38,8 @@ QUANT_DIR = Path(__file__).parent / "data_quant"
 
 #: Sources of quantitative knowledge: the curated forms plus ClinVar records and HGVS expressions
 #: (the reference for a codon).
-QUANT_SOURCE_RE = re.compile(rf"(?:{SOURCE_RE.pattern})|^clinvar:(?:RCV|VCV)\d+$|^hgvs:\S+$|^cgi:[\w.-]+$")
+QUANT_SOURCE_RE = re.compile(
+    rf"(?:{SOURCE_RE.pattern})|^clinvar:(?:RCV|VCV)\d+$|^hgvs:\S+$|^cgi:[\w.-]+$|^url:https?://\S+$")
 
 #: Mechanism classes without a sequence change, for which phenotype-rate defaults are given.
 NON_GENETIC_MECHANISMS: frozenset[str] = frozenset(
@@ -115,7 +116,8 @@ class _Model(BaseModel):
 
 
 #: the source-id forms ``QUANT_SOURCE_RE`` accepts, as error messages name them
-QUANT_SOURCE_FORMS = "PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n>, hgvs:<...> or cgi:<table>"
+QUANT_SOURCE_FORMS = ("PMID:<n>, DOI:10.<...>, label:<...>, guideline:<...>, clinvar:RCV<n>, hgvs:<...>, "
+                      "cgi:<table> or url:<https address> (a study with neither PMID nor DOI seen)")
 
 EntryId = Annotated[str, AfterValidator(check_id)]
 SourceId = Annotated[
@@ -319,6 +321,46 @@ class ProgressionFrequency(_Model):
             return self.n_positive / self.n
         assert self.range is not None
         return (self.range[0] + self.range[1]) / 2
+
+
+class PretreatmentPrevalence(_Model):
+    """How many patients carry a resistance variant *before* treatment above an assay's detection threshold.
+
+    A measured pre-treatment clone size, read as one quantile of the between-patient distribution of the
+    variant's fraction: ``n_positive`` of ``n`` pre-treatment specimens had the variant at an allele fraction of
+    at least ``threshold`` (the assay's detection limit, or a reported quantile such as the positives' median
+    allele fraction, ``threshold_kind``). :mod:`oncoresist.twin.pretreatment` fits a lognormal to the entries of
+    one variant and tumour type.
+    """
+
+    id: EntryId
+    alteration: str = Field(description="The resistance variant measured, e.g. 'EGFR T790M'.")
+    background: list[str] = Field(default_factory=list,
+                                  description="What the patients carried, e.g. ['EGFR exon 19 deletion or L858R'].")
+    tumors: list[str] = Field(min_length=1, description="OncoTree codes of the series.")
+    threshold: float = Field(gt=0, lt=1, description="Variant allele fraction the count refers to.")
+    threshold_kind: Literal["detection_limit", "median_of_positives"]
+    n_positive: int = Field(ge=0)
+    n: int = Field(gt=0)
+    assay: str = Field(min_length=3)
+    specimen: str = Field(min_length=3, description="e.g. 'resected tumour tissue, FFPE'.")
+    denominator: str = Field(min_length=5)
+    source: SourceId
+    where: str = Field(min_length=3)
+    evidence: str = Field(min_length=5, description="What was read and how strong it is.")
+    quote: str = Field(default="", description="The source's sentence with the numbers, verbatim (where read).")
+    derived: str = Field(default="", description="How n_positive follows from the quote, where it is not stated.")
+    caveat: str = ""
+
+    @model_validator(mode="after")
+    def _counts(self) -> PretreatmentPrevalence:
+        if self.n_positive > self.n:
+            raise ValueError("n_positive exceeds n")
+        return self
+
+    @property
+    def share(self) -> float:
+        return self.n_positive / self.n
 
 
 class PooledFrequencySpec(_Model):
@@ -534,10 +576,11 @@ class QuantFile(_Model):
     phenotype_defaults: list[PhenotypeRateDefault] = Field(default_factory=list)
     outcomes: list[PublishedOutcome] = Field(default_factory=list)
     exposures: list[DrugExposure] = Field(default_factory=list)
+    pretreatment_prevalence: list[PretreatmentPrevalence] = Field(default_factory=list)
 
 
 _SECTIONS = ("potency", "mutation_rates", "substitution_factors", "nucleotide_changes", "frequencies",
-             "pooled_frequencies", "phenotype_defaults", "outcomes", "exposures")
+             "pooled_frequencies", "phenotype_defaults", "outcomes", "exposures", "pretreatment_prevalence")
 
 
 # ------------------------------------------------------------------ index
@@ -606,6 +649,7 @@ class QuantKnowledge:
     phenotype_defaults: list[PhenotypeRateDefault] = field(default_factory=list)
     outcomes: dict[str, PublishedOutcome] = field(default_factory=dict)
     exposures: dict[str, DrugExposure] = field(default_factory=dict)
+    pretreatment: list[PretreatmentPrevalence] = field(default_factory=list)
     #: (section, id) -> file label
     defined_in: dict[tuple[str, str], str] = field(default_factory=dict)
     #: derived single-nucleotide routes per canonical alteration name
@@ -775,6 +819,14 @@ class QuantKnowledge:
                 continue
             out.append(f)
         return out
+
+    def pretreatment_for(self, alteration: str, tumor: str | None) -> list[PretreatmentPrevalence]:
+        """The measured pre-treatment prevalences of ``alteration`` (canonical name) in ``tumor`` (OncoTree-related;
+        ``None``: any), in file order."""
+        alt = parse_alteration(alteration, self._resolve_gene).name
+        return [e for e in self.pretreatment
+                if parse_alteration(e.alteration, self._resolve_gene).name == alt
+                and (tumor is None or any(self._related_tumors(tumor, t) for t in e.tumors))]
 
     def pooled_for(self, *, alteration: str, drug: str | None = None, tumor: str | None = None) -> PooledShare | None:
         """The pooled share of ``alteration`` whose every member series matches ``drug`` and ``tumor``
@@ -1044,6 +1096,13 @@ def _check_entry(chk: _Checker, q: QuantKnowledge, section: str, where: str, ent
         for j, t in enumerate(x.tumors):
             chk.tumor(where, f"tumors.{j}", t)
         q.exposures[x.id] = x
+    elif section == "pretreatment_prevalence":
+        pt: PretreatmentPrevalence = entry
+        chk.source(where, "source", pt.source)
+        chk.alteration(where, "alteration", pt.alteration)
+        for j, t in enumerate(pt.tumors):
+            chk.tumor(where, f"tumors.{j}", t)
+        q.pretreatment.append(pt)
 
 
 def _pool_entry(chk: _Checker, q: QuantKnowledge, where: str, spec: PooledFrequencySpec) -> None:

@@ -29,6 +29,8 @@ FACTORS = ("growth", "kill", "mutation", "clearance", "initial_cells", "sensitiv
 """Cohort factors (the per-type ones, ``resistant_fraction`` and ``resistant_growth``, last)."""
 COHORT, MONITOR, EXTRA_RESISTANT, SENSITIVITY, LURIA_DELBRUCK, RESISTANT_GROWTH, VISITS = 0, 1, 2, 3, 4, 5, 6
 ROUTE_GROWTH = 7
+MEASURED = 8
+"""Child of the patient's stream for measured pre-treatment fractions (``resistant_fraction.measured_sigma``)."""
 _DRAWN = 5
 """Factors drawn from the cohort stream itself (the first five of :data:`FACTORS`); ``sensitivity`` draws
 from child :data:`SENSITIVITY` of the patient's stream, so adding it changed none of the earlier draws."""
@@ -237,6 +239,7 @@ def _luria_delbruck_factors(dist: Distribution, seqs: Sequence[np.random.SeedSeq
             f"cohort.resistant_fraction.clones: {len(clones)} entries for a scenario with {n_resistant} resistant "
             "cell type(s); give one per resistant type, in the scenario's order", param="clones")
     out = np.ones((len(seqs), max(n_resistant, RESISTANT_SLOTS)))
+    _measured_factors(dist, seqs, n_resistant, out)
     plans = [(j, _luria_delbruck_plan(clones[j], cells[j])) for j in range(n_resistant)]
     live = [(j, plan) for j, plan in plans if plan is not None]
     if not live or not len(seqs):
@@ -245,6 +248,25 @@ def _luria_delbruck_factors(dist: Distribution, seqs: Sequence[np.random.SeedSeq
         j, plan = live[n_done % len(live)]
         out[i, j] = _luria_delbruck_one(rng, plan)
     return out
+
+
+def _measured_factors(dist: Distribution, seqs: Sequence[np.random.SeedSequence], n_resistant: int,
+                      out: np.ndarray) -> None:
+    """Fill ``out[:, j]`` for each type with a measured log-spread: ``exp(sigma Z - sigma^2 / 2)`` (mean 1), ``Z``
+    the ``j``-th standard normal of child :data:`MEASURED` of the patient's stream, capped at ``measured_max``.
+    Such a type has ``clones`` 0, so its Luria-Delbruck stream draws nothing and no other type's draw moves."""
+    from scipy.stats import norm
+
+    sigmas = list(dist.measured_sigma or [])
+    if not any(s is not None for s in sigmas) or not len(seqs):
+        return
+    caps = list(dist.measured_max or [None] * len(sigmas))
+    z = norm.ppf(uniforms(seqs, MEASURED, (max(n_resistant, RESISTANT_SLOTS),)))
+    for j, s in enumerate(sigmas[:n_resistant]):
+        if s is None:
+            continue
+        f = np.exp(float(s) * z[:, j] - float(s) ** 2 / 2)
+        out[:, j] = f if caps[j] is None else np.minimum(f, float(caps[j]))  # type: ignore[arg-type]
 
 
 _Plan = tuple[float, float, float, float, float, float]

@@ -185,6 +185,11 @@ class Distribution(_Strict):
         None, description="luria_delbruck: mean number of surviving mutant clones per resistant type (scenario order)")
     cells: list[Annotated[float, Field(ge=1)]] | None = Field(
         None, description="luria_delbruck: cells of each type's source at the start of treatment (same order)")
+    measured_sigma: list[Annotated[float, Field(gt=0, le=10)] | None] | None = Field(
+        None, description="luria_delbruck: per type (same order), the log-spread of a lognormal factor of mean 1 that "
+                          "replaces the type's Luria-Delbruck draw (a measured pre-treatment prevalence); null: none")
+    measured_max: list[Annotated[float, Field(ge=1)] | None] | None = Field(
+        None, description="luria_delbruck: per type, the largest measured factor (the whole burden); null: no cap")
 
     @model_validator(mode="after")
     def _complete(self) -> Distribution:
@@ -198,6 +203,10 @@ class Distribution(_Strict):
         if self.dist == "luria_delbruck" and len(self.clones or []) != len(self.cells or []):
             raise ValueError(f"luria_delbruck: clones ({len(self.clones or [])}) and cells ({len(self.cells or [])}) "
                              "need one entry each per resistant cell type")
+        for name in ("measured_sigma", "measured_max"):
+            extra = getattr(self, name)
+            if extra is not None and (self.dist != "luria_delbruck" or len(extra) != len(self.clones or [])):
+                raise ValueError(f"{name}: a luria_delbruck list with one entry (or null) per resistant cell type")
         return self
 
 

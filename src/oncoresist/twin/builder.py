@@ -19,6 +19,7 @@ from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 from oncoresist.model.load import load_scenario
 from oncoresist.twin import persister as _persister
+from oncoresist.twin import pretreatment as _pretreatment
 from oncoresist.twin import route_sources as _route_sources
 from oncoresist.twin.lineage import gate_factor, lineage_support, unsourced_reason
 from oncoresist.twin.origin import Origin
@@ -118,6 +119,16 @@ class TwinDefaults:
         (a rate per day, fitted to a published share) are not scaled. Routes whose rate the calibration fits
         (``calibrate.plan``) absorb it into their fitted multiplier, so in effect it moves the routes with a
         sourced rate (EGFR T790M, C797S, L718Q/V, D761Y) together (docs/trials.md, supply9 pass).
+    measured_preexisting
+        Where the quantitative knowledge has measured pre-treatment prevalences of a route's variant
+        (``pretreatment_prevalence``, keyed by the variant and tumour type; e.g. EGFR T790M by colony hybridization
+        and digital PCR), seed the route with ``burden x`` the mean of a lognormal of its fraction fitted to them
+        (:mod:`oncoresist.twin.pretreatment`) and let the cohort draw each patient's fraction from that lognormal,
+        instead of the codon rate's deterministic mean and Luria-Delbruck count. Routes without such an entry are
+        built as before; the route's rate of arising during treatment is unchanged (docs/trials.md, t790m10 pass).
+    measured_sigma
+        The lognormal's log-spread where only one threshold is measured (an assumption, recorded); with two or more
+        thresholds leave it unset (fitted), or set it to fix the spread (sensitivity analysis).
     """
 
     burden: float = 2e10
@@ -143,6 +154,8 @@ class TwinDefaults:
     lineage_gates: bool = True
     keep_unsourced: bool = False
     mutation_supply: float = 1.0
+    measured_preexisting: bool = False
+    measured_sigma: float | None = None
 
     def why(self, name: str) -> str:
         """The rationale of one default, for the origin table."""
@@ -196,6 +209,9 @@ class TwinBuild:
     knowledge: Knowledge | None = field(default=None, repr=False, compare=False)
     quant: QuantKnowledge | None = field(default=None, repr=False, compare=False)
     strata: tuple[Stratum, ...] = field(default=(), repr=False)
+    measured: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Routes whose pre-existing count is a measured prevalence (``TwinDefaults.measured_preexisting``): name ->
+    (log-spread of the patient's factor, largest factor: the whole burden)."""
     """A population of several drivers (:mod:`oncoresist.twin.mixture`): each patient runs on one stratum's twin,
     drawn with its share; the fields above are the first stratum's. Empty: one twin for every patient."""
 
@@ -574,6 +590,12 @@ def build_twin(
     if not (math.isfinite(d.mutation_supply) and 0 < d.mutation_supply <= 1e3):
         raise OncoresistError(f"defaults.mutation_supply: {d.mutation_supply!r} is not a factor in (0, 1000]; give "
                               "a positive number (1: every division at the per-bp rate, the default)")
+    if not isinstance(d.measured_preexisting, bool):
+        raise OncoresistError(f"defaults.measured_preexisting: {d.measured_preexisting!r} is not true or false")
+    if d.measured_sigma is not None and not (isinstance(d.measured_sigma, (int, float))
+                                             and math.isfinite(d.measured_sigma) and 0 < d.measured_sigma <= 10):
+        raise OncoresistError(f"defaults.measured_sigma: {d.measured_sigma!r} is not a log-spread in (0, 10]; give a "
+                              "positive number or leave it unset")
     if d.death >= d.birth and d.preexisting:
         raise OncoresistError("defaults: birth must exceed death to seed pre-existing mutants (or preexisting=False)")
     drug_list = resolve_drugs([s for s in drugs.split(",")] if isinstance(drugs, str) else list(drugs), kb)
@@ -622,12 +644,13 @@ def build_twin(
     parents = nested_parents(routes)
     compiled: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     start: dict[str, float] = {}
+    measured: dict[str, tuple[float, float]] = {}
     # parents first (fewer alterations), so a nested route can seed from its parent's count
     for route in sorted(routes, key=lambda r: len(r.alterations)):
         parent = parents.get(route.name)
         ct, tr, n0 = _compile_route(route, kb, q, drug_list, background, code, d, rec,
                                     parent=parent, parent_count=start.get(parent.name, 0.0) if parent else 0.0,
-                                    profile=alts)
+                                    profile=alts, measured=measured)
         compiled[route.name] = (ct, tr)
         start[route.name] = n0
         seeded += n0
@@ -660,7 +683,7 @@ def build_twin(
         "treatment": treatment,
     }
     scenario = load_scenario(data)
-    return TwinBuild(scenario, rec.origins, annotation, skipped, routes, d, kb, q)
+    return TwinBuild(scenario, rec.origins, annotation, skipped, routes, d, kb, q, measured=measured)
 
 
 def _persister_state(
@@ -735,6 +758,7 @@ def _compile_route(
     parent: ResistanceRoute | None = None,
     parent_count: float = 0.0,
     profile: Sequence[Alteration] = (),
+    measured: dict[str, tuple[float, float]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], float]:
     """(cell type, transition into it, its initial count) for one route.
 
@@ -811,7 +835,15 @@ def _compile_route(
                                  skip={a.name for a in parent.alterations} if parent else set())
     n0 = 0.0
     m = d.burden if parent is None else parent_count
-    if d.preexisting and m > 1:
+    entries = (q.pretreatment_for(route.alterations[0].name, tumor)
+               if d.measured_preexisting and d.preexisting and parent is None and len(route.alterations) == 1 else [])
+    if entries:
+        fit = _pretreatment.fit_lognormal(entries, d.measured_sigma)
+        n0 = float(max(round(d.burden * fit.mean), 1.0))
+        rec(f"{p}.initial", n0, "published table", _pretreatment.origin_text(fit, entries, d.burden))
+        if measured is not None:
+            measured[route.name] = (fit.sigma, d.burden / n0)
+    elif d.preexisting and m > 1:
         n0 = float(round(prob * d.birth / (d.birth - d.death) * m * math.log(m)))
         why = d.why("preexisting") + ("" if parent is None else f", M = the {parent.name} cells at diagnosis")
         rec(f"{p}.initial", n0, _ASSUMED, why)

@@ -240,6 +240,11 @@ def luria_delbruck_block(build: TwinBuild) -> dict[str, Any]:
     surviving clones; the builder's mean count is ``clones·b/(b − d)·ln(cells)``). Types without a
     mutation into them or without pre-existing cells (transformed lineages) get ``clones`` 0 (factor 1).
     Rebuild the block after any change to the rates (the calibration does).
+
+    A route whose pre-existing count is a measured prevalence (``build.measured``,
+    ``TwinDefaults.measured_preexisting``) gets ``clones`` 0 and, in ``measured_sigma``, the log-spread of its
+    lognormal factor (mean 1; ``measured_max`` caps it at the whole burden); the other types' entries are ``None``.
+    Without such a route the block has neither list (the block is then the one earlier versions built).
     """
     data = build.scenario.model_dump(mode="json")
     initial = {c["name"]: float(c.get("initial", 0.0)) for c in data["cell_types"]}
@@ -252,8 +257,17 @@ def luria_delbruck_block(build: TwinBuild) -> dict[str, Any]:
             into[t["target"]] = t
     clones: list[float] = []
     cells: list[float] = []
+    sigmas: list[float | None] = []
+    caps: list[float | None] = []
     for i in resistant_types(data):
         name = data["cell_types"][i]["name"]
+        measured = build.measured.get(name)
+        sigmas.append(None if measured is None else measured[0])
+        caps.append(None if measured is None else measured[1])
+        if measured is not None:
+            clones.append(0.0)
+            cells.append(1.0)
+            continue
         tr = into.get(name)
         m = initial.get(tr["source"], 0.0) if tr is not None else 0.0
         if tr is None or initial[name] <= 0 or m <= 1:
@@ -262,7 +276,10 @@ def luria_delbruck_block(build: TwinBuild) -> dict[str, Any]:
             continue
         clones.append(float(tr["probability"]) * m)
         cells.append(m)
-    return {"dist": "luria_delbruck", "clones": clones, "cells": cells}
+    block: dict[str, Any] = {"dist": "luria_delbruck", "clones": clones, "cells": cells}
+    if any(x is not None for x in sigmas):
+        block |= {"measured_sigma": sigmas, "measured_max": caps}
+    return block
 
 
 def with_preexisting(cohort: dict[str, Any] | None, build: TwinBuild) -> dict[str, Any] | None:
