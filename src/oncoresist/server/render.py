@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.report.annotation import (
     DISCLAIMER,
-    STATUS_TEXT,
     TUMOR_RELATION_TEXT,
     databases_text,
     source_url,
+    status_text,
     tumor_name,
 )
 
@@ -70,7 +70,7 @@ def _finding_meta(f: dict[str, Any]) -> list[str]:
     """The short facts about a finding, as phrases: status, tumour relation, and departures from the usual."""
     out = []
     if f.get("status"):
-        out.append(STATUS_TEXT.get(str(f["status"]), str(f["status"])))
+        out.append(status_text(str(f["status"]), str(f.get("note") or "")))
     if f.get("tumor_relation"):
         rel = str(f["tumor_relation"])
         out.append(TUMOR_RELATION_TEXT.get(rel, f"tumour: {rel.replace('_', ' ')}"))
