@@ -275,3 +275,26 @@ def test_the_trial_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         ctx.close()
+
+
+def test_the_twin_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """``oncoresist twin ... --html`` at 390 px. Before polish10: 1028 px wide (the origins table's long paths and
+    sources, the annotation's source lists), and no viewport meta tag, so a phone drew it 980 px wide, zoomed out."""
+    from typer.testing import CliRunner
+
+    from oncoresist.cli import app
+
+    out = tmp_path / "twin.html"
+    res = CliRunner().invoke(app, ["twin", "EGFR L858R", "--drugs", "erlotinib,osimertinib", "--tumor", "NSCLC",
+                                   "--html", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "name='viewport'" in out.read_text(encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto(out.resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        expect(pg.locator(".disclaimer")).to_contain_text("not a medical device")
+        _shot(pg, "twin-report-phone")
+    finally:
+        ctx.close()

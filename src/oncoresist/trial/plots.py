@@ -89,6 +89,10 @@ def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> A
     return ax
 
 
+#: the timeline's legend, right of the plasma axis's label: inside the axes it covered the first months' data
+_OUTSIDE_TWIN: dict[str, Any] = {"fontsize": 6, "loc": "upper left", "bbox_to_anchor": (1.14, 1.0)}
+
+
 def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
     """Burden (sum of diameters) and ctDNA (tumour fraction, VAFs) of one patient with the
     decisions marked (drug on/off shading, line switches, progression). Stops at death."""
@@ -131,16 +135,16 @@ def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
         ax2.set_ylim(1e-6, 1)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+        ax.legend(h1 + h2, l1 + l2, **_OUTSIDE_TWIN)
     elif "marker" in timeline and timeline["marker"].notna().any():
         ax2 = ax.twinx()
         ax2.plot(t, timeline["marker"].to_numpy(), "-", color="gray", lw=1.2, label="serum marker (PSA)")
         ax2.set_ylabel("serum marker")
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+        ax.legend(h1 + h2, l1 + l2, **_OUTSIDE_TWIN)
     else:
-        ax.legend(fontsize=6, loc="upper left")
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
