@@ -43,3 +43,22 @@ def _overlap(ctdna: bool) -> float:
 def test_the_legend_is_right_of_both_axes_and_their_labels() -> None:
     assert _overlap(ctdna=True) >= -1.0  # with the log plasma axis and its label on the right
     assert _overlap(ctdna=False) >= -1.0
+
+
+def test_the_drug_band_has_no_vaf_line_colour() -> None:
+    """Before polish10 the first drug's band was C3, the third VAF line's colour (erlotinib = EGFR T790M, red)."""
+    from matplotlib.colors import to_hex
+
+    tl = _timeline(ctdna=True)
+    for k, name in enumerate(("EGFR L718Q", "EGFR L718V", "EGFR C797S", "EGFR D761Y")):
+        tl[f"vaf:{name}"] = 1e-4 * (k + 1)
+        tl[f"detected:{name}"] = False
+    tl["dose:osimertinib"] = 1.0
+    fig, ax = plt.subplots(figsize=(6.8, 3.6))
+    plot_timeline(tl, ax=ax)
+    leg = ax.get_legend()  # one legend for both axes (the VAF lines are on the plasma axis)
+    labels = {t.get_text(): h for t, h in zip(leg.texts, leg.legend_handles, strict=True)}
+    plt.close(fig)
+    vaf = {to_hex(h.get_color()) for lab, h in labels.items() if lab.startswith("VAF ")}
+    bands = {to_hex(h.get_color()) for lab, h in labels.items() if lab.endswith(" given")}
+    assert len(vaf) == 5 and len(bands) == 2 and not vaf & bands, (vaf, bands)
