@@ -41,6 +41,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from _cli import OneLineParser, bounded_float
 from _snapshot_knowledge import load_benchmark_knowledge
 
 COMPARATOR_PATIENTS = 556 // 2
@@ -135,7 +136,7 @@ def _population_twin(args, kb, q, defaults, cmp=None, build=None):  # type: igno
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = OneLineParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patients", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--cal-seed", type=int, default=0)
@@ -177,7 +178,9 @@ def main() -> int:
                     help="sensitivity analysis only: keep the non-point routes with neither a sourced rate nor a "
                          "sourced share (ALK and RET fusion here) at the builder's default rate "
                          "(twin.route_sources; default: left out, listed under left_out_routes)")
-    ap.add_argument("--mutation-supply", type=float, default=1.0, metavar="S",
+    ap.add_argument("--mutation-supply", default=1.0, metavar="S",
+                    type=bounded_float(0, 1e3, fix="give a factor in (0, 1000] (1: every division at the per-bp rate, "
+                                                   "the default)"),
                     help="factor on every route's probability per division, pre-existing clones and mutations during "
                          "treatment alike (TwinDefaults.mutation_supply: the heritable, clonogenic share of divisions; "
                          "default 1; the supply9 grid and its rule: benchmarks/supply_rule.py)")
@@ -211,8 +214,6 @@ def main() -> int:
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):
         ap.error("--route-correlation: give a number in [0, 1] with --resistant-growth shared (the default)")
-    if not 0 < args.mutation_supply <= 1e3:
-        ap.error("--mutation-supply: give a factor in (0, 1000] (1: every division at the per-bp rate, the default)")
     if args.measured_sigma is not None and (args.measured_preexisting != "on" or not 0 < args.measured_sigma <= 10):
         ap.error("--measured-sigma: give a log-spread in (0, 10] together with --measured-preexisting on")
 

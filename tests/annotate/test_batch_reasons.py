@@ -121,3 +121,26 @@ def test_markdown_says_no_knowledge_applies_once(tmp_path: Path) -> None:
     assert res.stdout.lower().count("no knowledge applies to these alterations") == 1, res.stdout
     res = runner.invoke(app, ["annotate", "EGFR L858R", "--drug", "erlotinib", "--tumor", "NSCLC", "--markdown"])
     assert "no knowledge applies" not in res.stdout.lower()  # a profile with findings has no such line
+
+
+def test_tcga_igr_and_intron_rows_take_an() -> None:
+    """Before polish10: 'a IGR row has no protein effect' (the article was 'a' whatever the class)."""
+    from oncoresist.annotate.api import _no_protein_effect
+
+    assert _no_protein_effect("CDK11B IGR row") == "an IGR row has no protein effect: read, not annotated"
+    assert _no_protein_effect("TP53 Intron row").startswith("an Intron row ")
+    assert _no_protein_effect("MALAT1 RNA row").startswith("an RNA row ")
+    assert _no_protein_effect("U2AF1 Silent row").startswith("a Silent row ")
+    assert _no_protein_effect("KRAS 3'UTR row").startswith("a 3'UTR row ")
+
+
+def test_one_sample_of_a_file_names_its_sample_in_the_json() -> None:
+    """Before polish10: ``annotate --maf tcga_laml.maf.gz --sample TCGA-AB-2917 --json`` printed no sample id."""
+    from oncoresist.alteration.grammar import parse_alteration
+    from oncoresist.annotate import annotate
+    from oncoresist.profile.observed import SampleProfile
+
+    assert "sample" not in annotate(["KRAS G12D"], drug="gilteritinib").to_dict()  # free text: unchanged
+    sp = SampleProfile(sample="TCGA-AB-2917", alterations=[parse_alteration("KRAS I36M")])
+    d = annotate(sp, drug="gilteritinib", tumor="AML").to_dict()
+    assert d["sample"] == "TCGA-AB-2917" and list(d)[-1] == "disclaimer"

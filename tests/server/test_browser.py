@@ -275,3 +275,48 @@ def test_the_trial_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         ctx.close()
+
+
+def test_the_twin_report_fits_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """``oncoresist twin ... --html`` at 390 px. Before polish10: 1028 px wide (the origins table's long paths and
+    sources, the annotation's source lists), and no viewport meta tag, so a phone drew it 980 px wide, zoomed out."""
+    from typer.testing import CliRunner
+
+    from oncoresist.cli import app
+
+    out = tmp_path / "twin.html"
+    res = CliRunner().invoke(app, ["twin", "EGFR L858R", "--drugs", "erlotinib,osimertinib", "--tumor", "NSCLC",
+                                   "--html", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "name='viewport'" in out.read_text(encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto(out.resolve().as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        expect(pg.locator(".disclaimer")).to_contain_text("not a medical device")
+        _shot(pg, "twin-report-phone")
+    finally:
+        ctx.close()
+
+
+def test_the_options_read_as_blocks_on_a_phone(browser: Browser, base_url: str) -> None:
+    """At 390 px the options table of the annotation page scrolled sideways inside itself with the rationale in
+    a 139 px column (30 lines an option, seen on FLT3 ITD + PTPN11 Q510L + NPM1 on gilteritinib); now each option
+    is a block of labelled lines."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto("/")
+        pg.get_by_label("Alterations, one per line").fill("FLT3 ITD\nPTPN11 Q510L\nNPM1 W288fs")
+        pg.get_by_label("Drug(s)", exact=False).fill("gilteritinib")
+        pg.get_by_label("Tumour type", exact=False).fill("AML")
+        pg.get_by_role("button", name="Annotate").click()
+        expect(pg.get_by_test_id("verdict")).to_have_text("resistant")
+        table = pg.locator("table.options")
+        assert pg.evaluate("t => t.scrollWidth <= t.clientWidth + 1", table.element_handle())
+        cell = pg.locator("table.options td[data-label='Rationale']").first
+        assert cell.bounding_box()["width"] > 300  # type: ignore[index]
+        _shot(pg, "options-phone")
+    finally:
+        ctx.close()

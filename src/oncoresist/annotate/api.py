@@ -181,9 +181,15 @@ def _with_skipped(res: AnnotationResult, sp: SampleProfile) -> AnnotationResult:
     if not skipped:
         return res
     reasons = getattr(sp, "skip_reasons", None) or {}
-    extra = [Unrecognised(what, "alteration", reasons.get(what) or f"a {what.split(' ', 1)[-1].removesuffix(' row')} "
-                          "row has no protein effect: read, not annotated") for what in skipped]
+    extra = [Unrecognised(what, "alteration", reasons.get(what) or _no_protein_effect(what)) for what in skipped]
     return _with_uncovered(res, extra)
+
+
+def _no_protein_effect(what: str) -> str:
+    """The reason for a file's row without a protein effect (``"CDK11B IGR row"`` → ``"an IGR row has …"``)."""
+    cls = what.split(" ", 1)[-1].removesuffix(" row")
+    article = "an" if cls[:1].upper() in "AEIOU" or cls.startswith("RNA") else "a"  # an IGR, an Intron, an RNA
+    return f"{article} {cls} row has no protein effect: read, not annotated"
 
 
 def _with_uncovered(res: AnnotationResult, extra: list[Unrecognised]) -> AnnotationResult:

@@ -262,6 +262,8 @@ class AnnotationResult:
             "verdict_reason": self.verdict_reason,
             "tumor_scope": self.tumor_scope,
             "unrecognised_detail": [u.to_dict() for u in self.unrecognised_detail],
+            # a file's sample (MAF barcode, VCF column): without it `--maf x --sample S --json` did not say which
+            **({"sample": self.sample} if self.sample else {}),
             "disclaimer": DISCLAIMER,
         }
 

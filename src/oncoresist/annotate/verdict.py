@@ -90,6 +90,8 @@ from oncoresist.knowledge.oncotree import ROOT
 from oncoresist.knowledge.schema import EVIDENCE_RANK
 
 RESISTANCE_SIDE = ("resistance", "reduced_sensitivity")
+#: how the note of a decisive sensitivity finding starts when a resistance on another alteration decides the verdict
+SET_ASIDE = "set aside"
 #: mechanism classes that a drug aimed at the gene involved overcomes within a regimen
 _ADDRESSABLE = frozenset({"bypass_pathway", "target_amplification", "downstream_pathway", "apoptosis_evasion"})
 #: regimen-level evidence outranks per-drug evidence up to this many tiers stronger than itself
@@ -440,6 +442,16 @@ def weigh(
             )
             break
 
+    # a resistance that stays decisive beside a decisive sensitivity on another alteration (rule 4) decides the
+    # verdict; the sensitivity keeps its status, so it says what set it aside (the verdict reason names it too)
+    live_res = [i for i in range(len(fs)) if status[i] == "decisive" and fs[i].effect in RESISTANCE_SIDE]
+    for s in sens:
+        if status[s] == "decisive" and not notes[s] and (by := [r for r in live_res
+                                                                if set(fs[r].drugs) & set(fs[s].drugs)]):
+            r = min(by, key=lambda r: (fs[r].effect != "resistance", st[r]))
+            notes[s] = (f"{SET_ASIDE}: the resistance of {fs[r].alteration}, an added alteration, decides the "
+                        "verdict (verdict rule 4)")
+
     out: list[Finding] = []
     for i, f in enumerate(fs):
         note = notes[i]
@@ -471,6 +483,8 @@ def weigh(
             (f for f in live if f.effect in RESISTANCE_SIDE), key=lambda f: (f.effect != "resistance", strength(f))
         )
         reason = f"decided by {_label(top)}"
+        if set_aside := [f for f in live if f.effect == "sensitivity" and set(f.drugs) & set(top.drugs)]:
+            reason += f", over {_label(min(set_aside, key=strength))}"
     elif tied:
         verdict = "unknown"
         reason = "evidence of equal standing disagrees: " + _label(tied[0])

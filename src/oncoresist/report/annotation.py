@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.annotate.result import DISCLAIMER
+from oncoresist.annotate.verdict import SET_ASIDE
 
 if TYPE_CHECKING:
     from oncoresist.annotate.result import AnnotationResult
@@ -51,6 +52,14 @@ STATUS_TEXT = {
 }
 
 
+def status_text(status: str, note: str = "") -> str:
+    """A finding's status in words; a decisive sensitivity that a resistance on another alteration set aside
+    (its note starts with ``verdict.SET_ASIDE``) did not decide the verdict, so it does not say it did."""
+    if status == "decisive" and note.startswith(SET_ASIDE):
+        return "stands, but did not decide the verdict"
+    return STATUS_TEXT.get(status, status)
+
+
 TUMOR_RELATION_TEXT = {
     "any": "evidence from any tumour type",
     "same": "evidence in this tumour type",
@@ -89,7 +98,7 @@ def _context(result: AnnotationResult, kb: Knowledge | None) -> dict[str, Any]:
         d = f.to_dict()
         findings.append({**d, "mechanism_name": name, "mechanism_description": desc,
                          "source_links": _sources(f.sources, kb), "tumors": f.tumors,
-                         "status_text": STATUS_TEXT.get(f.status, f.status),
+                         "status_text": status_text(f.status, f.note),
                          "tumor_relation_text": TUMOR_RELATION_TEXT.get(f.tumor_relation, f.tumor_relation),
                          "databases_text": databases_text(d)})  # fmt: skip
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -242,7 +251,7 @@ def print_rich(result: AnnotationResult, console: Any, knowledge: Knowledge | No
             console.print(f"• [bold]{escape(f.alteration)}[/]: [{eff}]{f.effect.replace('_', ' ')}[/] to "
                           f"{escape(', '.join(f.drugs))}; {f.mechanism or 'no mechanism class'}; level "
                           f"{f.evidence_level}; {TUMOR_RELATION_TEXT.get(f.tumor_relation, f.tumor_relation)}; "
-                          f"{STATUS_TEXT.get(f.status, f.status)}")  # fmt: skip
+                          f"{status_text(f.status, f.note)}")  # fmt: skip
             console.print(f"  [dim]evidence: {escape(databases_text(f.to_dict()))}[/]")
     elif result.findings:
         t = Table(title="Findings (best evidence first)", show_lines=False)

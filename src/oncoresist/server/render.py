@@ -6,14 +6,16 @@ aggregated sources) are shown generically instead of being dropped.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from oncoresist.report.annotation import (
     DISCLAIMER,
-    STATUS_TEXT,
     TUMOR_RELATION_TEXT,
     databases_text,
     source_url,
+    status_text,
     tumor_name,
 )
 
@@ -70,7 +72,7 @@ def _finding_meta(f: dict[str, Any]) -> list[str]:
     """The short facts about a finding, as phrases: status, tumour relation, and departures from the usual."""
     out = []
     if f.get("status"):
-        out.append(STATUS_TEXT.get(str(f["status"]), str(f["status"])))
+        out.append(status_text(str(f["status"]), str(f.get("note") or "")))
     if f.get("tumor_relation"):
         rel = str(f["tumor_relation"])
         out.append(TUMOR_RELATION_TEXT.get(rel, f"tumour: {rel.replace('_', ' ')}"))
@@ -90,6 +92,17 @@ def _evidence_rows(evidence: Any) -> list[list[Any]]:
         if isinstance(e, dict):
             rows.append([e.get(k) for k, _ in _EVIDENCE_COLUMNS])
     return rows
+
+
+def batch_query(results: Sequence[AnnotationResult]) -> str:
+    """What a file's annotation was asked and answered, for the batch page's head: the drug(s), the tumour
+    type(s) and the verdict counts (before polish10 the page named neither the drug nor the tumour)."""
+    drugs = list(dict.fromkeys(" + ".join(r.drug) or "none given" for r in results))
+    tumors = list(dict.fromkeys(r.tumor or "not given" for r in results))
+    counts: Counter[str] = Counter(r.verdict for r in results)
+    shown = ", ".join(tumors[:5]) + (f" and {len(tumors) - 5} more" if len(tumors) > 5 else "")
+    verdicts = ", ".join(f"{v} {counts[v]}" for v in ("resistant", "sensitive", "unknown") if counts[v])
+    return f"Drug(s): {'; '.join(drugs)} · tumour: {shown} · {verdicts or 'no samples'}"
 
 
 def annotation_view(result: AnnotationResult, kb: Knowledge | None = None) -> dict[str, Any]:

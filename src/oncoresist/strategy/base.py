@@ -8,6 +8,7 @@ plasma measurements and never the simulated cell counts.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,3 +127,36 @@ class Policy(ABC):
     @abstractmethod
     def decide(self, obs: Observation, state: PolicyState) -> Decision:
         """Doses from ``obs``; updates ``state`` in place."""
+
+
+class LinePolicy(Policy):
+    """Shared machinery: a list of regimens given one after another (every policy in ``strategy.policies``
+    and :class:`~oncoresist.strategy.model_guided.ModelGuided`: one place for the line bookkeeping)."""
+
+    def __init__(self, lines: Sequence[Sequence[str]], dose: float = 1.0) -> None:
+        self.lines = [list(x) for x in lines]
+        self.dose = dose
+
+    def drugs(self) -> list[str]:
+        return list(dict.fromkeys(d for line in self.lines for d in line))
+
+    def _dose_table(self, state: PolicyState, level: np.ndarray) -> dict[str, np.ndarray]:
+        """Each drug's dose per patient: ``level`` for the drugs of the patient's current line, 0 otherwise and
+        for exhausted patients."""
+        n = state.line.shape[0]
+        doses = {d: np.zeros(n) for d in self.drugs()}
+        active = ~state.exhausted
+        for i, regimen in enumerate(self.lines):
+            mask = active & (state.line == i)
+            for d in regimen:
+                doses[d][mask] = level[mask]
+        return doses
+
+    def _advance(self, state: PolicyState, switch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Move patients in ``switch`` to the next line; those on the last line are exhausted."""
+        last = state.line >= len(self.lines) - 1
+        exhaust = switch & last & ~state.exhausted
+        move = switch & ~last & ~state.exhausted
+        state.line[move] += 1
+        state.exhausted |= exhaust
+        return move, exhaust

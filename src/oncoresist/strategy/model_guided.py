@@ -25,7 +25,7 @@ from scipy.special import ndtr
 
 from oncoresist.errors import OncoresistError
 from oncoresist.monitor.recist import PD, PD_ABSOLUTE_MM, PD_RELATIVE
-from oncoresist.strategy.base import Decision, Observation, Policy, PolicyState
+from oncoresist.strategy.base import Decision, LinePolicy, Observation, PolicyState
 
 
 @dataclass
@@ -36,7 +36,7 @@ class ModelGuidedState(PolicyState):
     log_sod: np.ndarray | None = None
 
 
-class ModelGuided(Policy):
+class ModelGuided(LinePolicy):
     """Sequential lines with a forecast-triggered switch (see the module docstring).
 
     Parameters
@@ -64,16 +64,12 @@ class ModelGuided(Policy):
             raise OncoresistError(f"threshold must be in (0, 1), got {threshold}")
         if min_scans < 2 or window < min_scans:
             raise OncoresistError(f"need 2 <= min_scans <= window, got min_scans={min_scans}, window={window}")
-        self.lines = [list(x) for x in lines]
+        super().__init__(lines, dose)
         self.threshold = threshold
         self.horizon_days = horizon_days
         self.window = window
         self.min_scans = min_scans
         self.noise_cv = noise_cv
-        self.dose = dose
-
-    def drugs(self) -> list[str]:
-        return list(dict.fromkeys(d for line in self.lines for d in line))
 
     def start(self, n: int) -> ModelGuidedState:
         base = PolicyState.new(n)
@@ -118,17 +114,8 @@ class ModelGuided(Policy):
             forecast = (np.nan_to_num(p, nan=0.0) > self.threshold) & ~state.exhausted
         first = pd & ~state.triggered
         state.triggered |= pd
-        switch = pd | forecast
-        last = state.line >= len(self.lines) - 1
-        exhaust = switch & last & ~state.exhausted
-        move = switch & ~last & ~state.exhausted
-        state.line[move] += 1
-        state.exhausted |= exhaust
+        move, _ = self._advance(state, pd | forecast)
         state.times[move] = math.nan  # a new line starts a new history
         state.log_sod[move] = math.nan
-        doses = {d: np.zeros(n) for d in self.drugs()}
-        for i, regimen in enumerate(self.lines):
-            mask = ~state.exhausted & (state.line == i)
-            for d in regimen:
-                doses[d][mask] = self.dose
+        doses = self._dose_table(state, np.full(n, self.dose))
         return Decision(doses, state.line.copy(), first, move, state.exhausted.copy())

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from oncoresist.monitor.recist import PD, PR
-from oncoresist.strategy.base import Decision, Observation, Policy, PolicyState
+from oncoresist.strategy.base import Decision, LinePolicy, Observation, Policy, PolicyState
 from oncoresist.strategy.model_guided import ModelGuided
 
 
@@ -22,42 +22,7 @@ def _pd(obs: Observation) -> np.ndarray:
     return obs.imaged & (obs.recist == PD)
 
 
-class _Lines(Policy):
-    """Shared machinery: a list of regimens given one after another."""
-
-    def __init__(self, lines: Sequence[Sequence[str]], dose: float = 1.0) -> None:
-        self.lines = [list(x) for x in lines]
-        self.dose = dose
-
-    def drugs(self) -> list[str]:
-        seen: list[str] = []
-        for line in self.lines:
-            for d in line:
-                if d not in seen:
-                    seen.append(d)
-        return seen
-
-    def _dose_table(self, state: PolicyState, level: np.ndarray) -> dict[str, np.ndarray]:
-        n = state.line.shape[0]
-        doses = {d: np.zeros(n) for d in self.drugs()}
-        active = ~state.exhausted
-        for i, regimen in enumerate(self.lines):
-            mask = active & (state.line == i)
-            for d in regimen:
-                doses[d][mask] = level[mask]
-        return doses
-
-    def _advance(self, state: PolicyState, switch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Move patients in ``switch`` to the next line; those on the last line are exhausted."""
-        last = state.line >= len(self.lines) - 1
-        exhaust = switch & last & ~state.exhausted
-        move = switch & ~last & ~state.exhausted
-        state.line[move] += 1
-        state.exhausted |= exhaust
-        return move, exhaust
-
-
-class Continuous(_Lines):
+class Continuous(LinePolicy):
     """Continuous dosing of one regimen at a fixed dose (1.0 = MTD).
 
     Parameters
@@ -109,7 +74,7 @@ class Combination(Continuous):
     kind = "combination"
 
 
-class Intermittent(_Lines):
+class Intermittent(LinePolicy):
     """A fixed on/off schedule: ``on_days`` on drug, then ``off_days`` off, repeated.
 
     Progression is RECIST PD at a scan (PD during an off period counts too).
@@ -138,7 +103,7 @@ class Intermittent(_Lines):
         return Decision(doses, state.line.copy(), prog, np.zeros(n, bool), state.exhausted.copy())
 
 
-class Adaptive(_Lines):
+class Adaptive(LinePolicy):
     """Adaptive therapy (Zhang et al. 2017, Nat Commun 8:1816): stop when the burden falls below
     ``stop_fraction`` of its baseline, restart when it returns to ``restart_fraction`` of it.
 
@@ -204,7 +169,7 @@ class Adaptive(_Lines):
         return Decision(doses, state.line.copy(), prog, np.zeros(n, bool), state.exhausted.copy())
 
 
-class Sequential(_Lines):
+class Sequential(LinePolicy):
     """Sequential lines: switch to the next regimen at RECIST progression (e.g. erlotinib →
     osimertinib → platinum doublet). Progression on the last line exhausts the strategy.
 
@@ -223,7 +188,7 @@ class Sequential(_Lines):
         return Decision(doses, state.line.copy(), first, switched, state.exhausted.copy())
 
 
-class CtdnaGuided(_Lines):
+class CtdnaGuided(LinePolicy):
     """Sequential lines that also switch when a resistance mutation is detected in plasma.
 
     Parameters
@@ -261,7 +226,7 @@ class CtdnaGuided(_Lines):
         return Decision(doses, state.line.copy(), first, switched, state.exhausted.copy())
 
 
-class DoseReduction(_Lines):
+class DoseReduction(LinePolicy):
     """Dose de-escalation: full dose until a RECIST response, then ``reduced_dose``; back to full
     dose at the first PD on the reduced dose (new baseline); PD on full dose is progression.
     """

@@ -89,6 +89,19 @@ def plot_swimmer(patients: pd.DataFrame, ax: Any = None, per_arm: int = 12) -> A
     return ax
 
 
+#: the timeline's legend, right of the plasma axis's label: inside the axes it covered the first months' data
+_OUTSIDE_TWIN: dict[str, Any] = {"fontsize": 6, "loc": "upper left", "bbox_to_anchor": (1.14, 1.0)}
+
+
+#: the drug bands' colours, greys apart from the VAF lines' C1, C2, … (a band drawn in C3 had the colour of the third
+#: VAF line: erlotinib's band and EGFR T790M's VAF were the same red in the twin report)
+_DOSE_COLOURS = ("#3d3d3d", "#8c8c8c", "#c4c4c4")
+
+
+def _dose_colour(j: int) -> str:
+    return _DOSE_COLOURS[j % len(_DOSE_COLOURS)]
+
+
 def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
     """Burden (sum of diameters) and ctDNA (tumour fraction, VAFs) of one patient with the
     decisions marked (drug on/off shading, line switches, progression). Stops at death."""
@@ -105,8 +118,8 @@ def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
         on = timeline[c].to_numpy() > 0
         for i in range(len(t) - 1):
             if on[i]:
-                ax.axvspan(t[i], t[i + 1], ymin=0.97 - 0.04 * j, ymax=1.0 - 0.04 * j, color=f"C{j + 3}", lw=0)
-        ax.plot([], [], color=f"C{j + 3}", lw=4, label=f"{c.removeprefix('dose:')} given")
+                ax.axvspan(t[i], t[i + 1], ymin=0.97 - 0.04 * j, ymax=1.0 - 0.04 * j, color=_dose_colour(j), lw=0)
+        ax.plot([], [], color=_dose_colour(j), lw=4, label=f"{c.removeprefix('dose:')} given")
     for tt in t[timeline["switched"].to_numpy(bool)]:
         ax.axvline(tt, color="purple", ls="--", lw=1)
     for tt in t[timeline["progression"].to_numpy(bool)]:
@@ -131,16 +144,16 @@ def plot_timeline(timeline: pd.DataFrame, ax: Any = None) -> Any:
         ax2.set_ylim(1e-6, 1)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+        ax.legend(h1 + h2, l1 + l2, **_OUTSIDE_TWIN)
     elif "marker" in timeline and timeline["marker"].notna().any():
         ax2 = ax.twinx()
         ax2.plot(t, timeline["marker"].to_numpy(), "-", color="gray", lw=1.2, label="serum marker (PSA)")
         ax2.set_ylabel("serum marker")
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
+        ax.legend(h1 + h2, l1 + l2, **_OUTSIDE_TWIN)
     else:
-        ax.legend(fontsize=6, loc="upper left")
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 

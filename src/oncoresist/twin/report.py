@@ -30,7 +30,9 @@ table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px so
 text-align:left;vertical-align:top}th{background:#f3f3f3}.disclaimer{background:#fff4e5;border:1px solid #f0b46c;
 padding:.6em 1em}.k-knowledge{color:#1b6e1b}.k-published{color:#1f5f99}.k-default{color:#a05a00;font-weight:600}
 .k-calibrated{color:#7a1f7a;font-weight:600}.out{color:#b00020;font-weight:600}
-pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%}
+pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%;height:auto}
+@media (max-width:700px){body{margin:1em auto}table{display:block;overflow-x:auto;max-width:100%}
+p,li{overflow-wrap:anywhere}}
 """
 
 
@@ -336,7 +338,9 @@ def to_html(
     if comparison is not None:
         body += ["<h2>Strategy comparison</h2>", _comparison(comparison, build)]
     return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}</title>"
         f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"
     )
 

@@ -17,7 +17,7 @@ from oncoresist.profile.schema import Profile
 from oncoresist.server import service
 from oncoresist.server.dependencies import AppState, StoredResult, get_state
 from oncoresist.server.errors import error_body, status_of, validation_body
-from oncoresist.server.render import annotation_view
+from oncoresist.server.render import annotation_view, batch_query
 from oncoresist.server.routers.twin import JobId
 from oncoresist.server.uploads import Upload
 
@@ -68,7 +68,8 @@ async def annotate_form(
             d = batch.to_dict()
             return page(request, "batch.html", {**ctx, "rid": rid, "views": views, "filename": upload.safe_name,
                                                 "rows": d["rows"], "bad_rows": d["bad_rows"],
-                                                "bad_total": d["bad_rows_total"], "notes": d["notes"]})  # fmt: skip
+                                                "bad_total": d["bad_rows_total"], "notes": d["notes"],
+                                                "query": batch_query(batch.results)})  # fmt: skip
         alts = [a.strip() for a in alterations.splitlines() if a.strip()]
         if not alts:
             raise service.FieldError("alterations", "give alterations (one per line) or choose a file")
