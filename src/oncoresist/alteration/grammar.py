@@ -42,6 +42,7 @@ from collections.abc import Callable
 from oncoresist.alteration.measures import split_measures
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
+from oncoresist.alteration.report_annotations import bracketed_names, lineage_phenotype, loss_of_gene
 from oncoresist.alteration.report_context import (
     CODELETION_1P19Q,
     assay_state,
@@ -74,6 +75,7 @@ from oncoresist.alteration.report_wordings import (
 )
 from oncoresist.alteration.transcripts import check_transcript_gene, split_transcript_prefix
 from oncoresist.alteration.vocabulary import (
+    ALLELIC_CHANGE_WORDS,
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
     EXON_KIND,
@@ -88,6 +90,7 @@ from oncoresist.alteration.vocabulary import (
     PHENOTYPES,
     WORDS,
     WORDS_EXTRA,
+    change_word_key,
 )
 from oncoresist.errors import AlterationSyntaxError
 
@@ -140,7 +143,7 @@ _PROTEIN_CDNA_RE = re.compile(rf"^(?P<p>{_P_RE})\s*[:;,/]?\s*(?P<c>c\.[^\s():;,]
 _PROTEIN_PAIR_RE = re.compile(rf"^(?P<a>[^\s()]+)\s*\(\s*(?P<b>{_P_RE})\s*\)$")
 #: a predicted consequence that names no change (the cDNA then stands alone)
 _P_UNKNOWN = frozenset({"p.?", "p.(?)", "p.=", "p.(=)", "p.0", "p.(0)"})
-_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b")
+_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b.*%|%.*\bihc\b")
 #: a star allele glued to its gene: UGT1A1*28, CYP2D6*4/*4
 _STAR_GLUED_RE = re.compile(r"^(?P<gene>[A-Za-z][A-Za-z0-9]*?)(?P<star>\*\d{1,3}[A-Za-z]?(?:/\*\d{1,3}[A-Za-z]?)?)$")
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
@@ -195,6 +198,9 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     low = raw.lower().rstrip(".")
     if low in PHENOTYPE_LOOKUP:
         return Alteration(kind="phenotype", qualifier=PHENOTYPE_LOOKUP[low], text=raw)
+    lineage = lineage_phenotype(low)  # "transformed to SCLC" (report_annotations.py)
+    if lineage is not None:
+        return Alteration(kind="phenotype", qualifier=lineage, text=raw)
     biomarker = _parse_biomarker(low, raw)
     if biomarker is not None:
         return biomarker
@@ -207,6 +213,8 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         return whole
     # an IHC score ends in a percentage that is no allele fraction: "PD-L1 TPS 60%"
     body, measures = (raw, split_measures("")[1]) if _IHC_SCORE_RE.search(low) else split_measures(raw)
+    if measures.expression_assay and re.search(r"[\s-]negative$", body, re.IGNORECASE):
+        body += " by IHC"  # "PTEN negative (IHC)": the assay the bracket named says what "negative" means
     clinvar = _CLINVAR_RE.match(body)
     if clinvar:
         body = f"{clinvar['gene']} {clinvar['rest']}"
@@ -216,7 +224,12 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     body = _PAREN_CDNA_RE.sub("", body) if not body.lower().startswith("c.") else body
     body = strip_itd_annotation(body)  # "FLT3-ITD (allelic ratio 0.6)" (report_wordings.py)
 
-    origin: Origin | None = None
+    body = bracketed_names(body, resolve_gene)  # "HER2 (ERBB2) amplification", "ALK fusion (EML4)"
+    body = loss_of_gene(body, resolve_gene) or body  # "loss of B2M expression (IHC)" (report_annotations.py)
+
+    origin: Origin | None = "germline" if measures.origin == "germline" else None
+    if measures.origin == "somatic":
+        origin = "somatic"
     for rx in (*_ORIGIN_RES, *TRAILING_ORIGIN_RES):
         m = rx.match(body)
         if m:
@@ -241,6 +254,10 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
     if measures.vaf is not None or measures.copy_number is not None:
         alt = dataclasses.replace(alt, vaf=measures.vaf, copy_number=measures.copy_number, text=raw)
+    if measures.allelic is not None or measures.clonality is not None:
+        alt = dataclasses.replace(
+            alt, allelic=measures.allelic or alt.allelic, clonality=measures.clonality or alt.clonality, text=raw
+        )
     if origin is None and alt.origin is None and phase is None:
         return alt
     return dataclasses.replace(alt, origin=origin or alt.origin, phase=phase, text=raw)
@@ -441,7 +458,11 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         return _parse_change(gene, rest[5:].strip(), raw, origin)
     if rest_low in NOT_ALTERATIONS:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
-    word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)
+    allelic_word = ALLELIC_CHANGE_WORDS.get(change_word_key(rest_low))
+    if allelic_word is not None:  # "PTEN homozygous deletion", "BRCA2 LOH", "RB1 two-hit" (vocabulary.py)
+        return Alteration(kind=allelic_word[0], gene=gene, allelic=allelic_word[1], text=raw)
+    word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low) or WORDS.get(change_word_key(rest_low))
+    word = word or WORDS_EXTRA.get(change_word_key(rest_low))
     if word is not None:
         kind, qual = word
         return Alteration(kind=kind, gene=gene, qualifier=qual, text=raw)

@@ -35,6 +35,30 @@ _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn", re.compile(rf"^{_CN_LABEL}\s*(?:[:=]|of|~|≈)?\s*{_NUM}(?:\s*(?:copies|x))?$", re.I)),
     ("cn", re.compile(rf"^{_NUM}\s*(?:copies|copy\s+number|x\s+copies)$", re.I)),
 )
+#: report annotations that are no measure but are kept on the alteration (helper annot10p): the allelic state, what
+#: the report says of the clone, the origin. Each maps an annotation as written (lower case) to its one spelling.
+ALLELIC_WORDS: dict[str, str] = {
+    "biallelic": "biallelic", "bi-allelic": "biallelic", "biallelic loss": "biallelic", "two-hit": "biallelic",
+    "two hit": "biallelic", "second hit": "biallelic", "with second hit": "biallelic",
+    "loh": "biallelic", "with loh": "biallelic", "loss of heterozygosity": "biallelic",
+    "with loss of heterozygosity": "biallelic", "loss of the wild-type allele": "biallelic",
+    "loss of wild-type allele": "biallelic", "with loss of the wild-type allele": "biallelic",
+    "loss of the wild type allele": "biallelic", "loss of the other allele": "biallelic",
+    "homozygous": "homozygous", "hom": "homozygous", "heterozygous": "heterozygous", "het": "heterozygous",
+    "hemizygous": "hemizygous", "monoallelic": "monoallelic", "mono-allelic": "monoallelic",
+}  # fmt: skip
+CLONALITY_WORDS: dict[str, str] = {
+    "clonal": "clonal", "truncal": "clonal", "subclonal": "subclonal", "sub-clonal": "subclonal",
+    "minor clone": "subclonal", "minor subclone": "subclonal", "in a subclone": "subclonal",
+    "acquired": "acquired", "newly acquired": "acquired", "emergent": "acquired", "emerging": "acquired",
+    "treatment-emergent": "acquired", "new": "acquired", "newly detected": "acquired", "at progression": "acquired",
+    "acquired at progression": "acquired", "at relapse": "acquired", "acquired at relapse": "acquired",
+    "on progression": "acquired", "post-progression": "acquired",
+}  # fmt: skip
+ORIGIN_WORDS: dict[str, str] = {"germline": "germline", "somatic": "somatic", "constitutional": "germline"}
+#: an assay of protein expression: "PTEN negative (IHC)" is the loss of PTEN expression (Measures.expression_assay)
+_EXPRESSION_ASSAY_RE = re.compile(r"^(?:by\s+|on\s+)?(?:ihc|immunohistochemistry|flow(?:\s+cytometry)?)$", re.I)
+_KEPT = (("allelic", ALLELIC_WORDS), ("clonality", CLONALITY_WORDS), ("origin", ORIGIN_WORDS))
 #: a bare percentage, read as an allele fraction: "EGFR L858R (35%)", "EGFR T790M 12%"
 _BARE_PCT_RE = re.compile(rf"^(?:at\s+)?{_NUM}\s*(?P<pct>%)$")
 _PAREN_TAIL_RE = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
@@ -47,10 +71,18 @@ class Measures:
 
     vaf: float | None = None
     copy_number: float | None = None
+    allelic: str | None = None  # ALLELIC_WORDS' spelling
+    clonality: str | None = None  # CLONALITY_WORDS' spelling
+    origin: str | None = None  # germline / somatic
+    expression_assay: bool = False  # a bracket named an assay of protein expression (IHC, flow cytometry)
 
 
-def _item(text: str, raw: str) -> tuple[str, float] | None:
+def _item(text: str, raw: str) -> tuple[str, float | str] | None:
     t = " ".join(text.split())
+    for what, words in _KEPT:
+        word = words.get(t.lower())
+        if word is not None:
+            return what, word
     for what, rx in _ITEM_RES:
         m = rx.match(t)
         if m:
@@ -59,7 +91,7 @@ def _item(text: str, raw: str) -> tuple[str, float] | None:
     if m:
         return "vaf", _value("vaf", m, raw)
     if is_specimen_or_assay(t):  # dropped like a measure (helper fixf): "(ctDNA, VAF 3.1%)", "AR-V7 positive (CTC)"
-        return "specimen", 0.0
+        return ("expression_assay", "ihc") if _EXPRESSION_ASSAY_RE.match(t) else ("specimen", 0.0)
     return None
 
 
@@ -78,16 +110,27 @@ def _value(what: str, m: re.Match[str], raw: str) -> float:
     return v
 
 
-def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float]] | None]:
-    """The longest unbracketed annotation at the end of ``body`` (after a space, comma or semicolon)."""
+def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float | str]] | None]:
+    """The longest unbracketed annotation at the end of ``body`` (after a space, comma or semicolon).
+
+    A specimen is dropped unbracketed only after its preposition (``MET amplification in cfDNA``); an allelic,
+    clonal or origin word only where a gene and a change stand before it (``BRCA2 LOH`` is the change itself)."""
     for m in re.finditer(r"[\s,;]+", body):
         tail = body[m.end() :]
         if m.start() == 0 or len(tail) > _MAX_TAIL:
             continue
         one = _item(tail, raw)
-        if one is not None and one[0] != "specimen":  # a specimen is dropped only from a bracket
-            return m.start(), [one]
+        if one is None:
+            continue
+        if one[0] == "expression_assay" or (one[0] == "specimen" and not _PREPOSITION_RE.match(tail)):
+            continue
+        if one[0] in ("allelic", "clonality", "origin") and " " not in body[: m.start()].strip():
+            continue
+        return m.start(), [one]
     return None, None
+
+
+_PREPOSITION_RE = re.compile(r"^(?:in|from)\s", re.IGNORECASE)  # "by FISH" is left to the state readers
 
 
 def split_measures(text: str) -> tuple[str, Measures]:
@@ -101,10 +144,10 @@ def split_measures(text: str) -> tuple[str, Measures]:
         An annotation states the same measure twice with different values, or an allele fraction above 100 %.
     """
     body = text
-    found: dict[str, float] = {}
+    found: dict[str, float | str] = {}
     while True:
         m = _PAREN_TAIL_RE.search(body)
-        items: list[tuple[str, float]] | None = None
+        items: list[tuple[str, float | str]] | None = None
         if m and m.start() > 0:
             parts = [p for p in re.split(r"\s*[,;]\s*", m["inner"].strip()) if p]
             parsed = [_item(p, text) for p in parts]
@@ -119,7 +162,17 @@ def split_measures(text: str) -> tuple[str, Measures]:
             if what == "specimen":
                 continue
             if what in found and found[what] != value:
-                raise AlterationSyntaxError(f"cannot read {text[:60]!r}: two different values for the {what.upper()}")
+                shown = what.upper() if what in ("vaf", "cn") else what
+                raise AlterationSyntaxError(f"cannot read {text[:60]!r}: two different values for the {shown}")
             found[what] = value
         body = body[:cut].rstrip(" ,;")
-    return body, Measures(vaf=found.get("vaf"), copy_number=found.get("cn"))
+    vaf, cn = found.get("vaf"), found.get("cn")
+    kept = {k: v for k, v in found.items() if isinstance(v, str)}
+    return body, Measures(
+        vaf=vaf if isinstance(vaf, float) else None,
+        copy_number=cn if isinstance(cn, float) else None,
+        allelic=kept.get("allelic"),
+        clonality=kept.get("clonality"),
+        origin=kept.get("origin"),
+        expression_assay="expression_assay" in found,
+    )

@@ -13,12 +13,12 @@ import re
 #: specimens: blood and its fractions, tissue, marrow, circulating tumour cells, CSF
 _SPECIMENS = (
     r"ctdna|cfdna|cell-free dna|plasma|liquid biopsy|blood|peripheral blood|bone marrow|(?:tumou?r\s+)?tissue|tumou?r"
-    r"|biopsy|ctcs?|circulating tumou?r cells?|csf"
+    r"|biopsy|ctcs?|circulating tumou?r cells?|csf|pleural (?:fluid|effusion)"
 )
 #: assays: sequencing, PCR forms, immunohistochemistry, FISH and the named panels and MSI callers reports cite
 _ASSAYS = (
     r"ngs|(?:plasma|tissue|blood)\s+ngs|ddpcr|pcr|rt-pcr|ihc|immunohistochemistry|fish|msisensor|fmi"
-    r"|foundationone(?:\s*(?:cdx|liquid(?:\s*cdx)?))?"
+    r"|flow(?:\s+cytometry)?|foundationone(?:\s*(?:cdx|liquid(?:\s*cdx)?))?"
 )
 _SPECIMEN_OR_ASSAY_RE = re.compile(rf"^(?:(?:by|in|on|from|via)\s+)?(?:{_SPECIMENS}|{_ASSAYS})$", re.IGNORECASE)
 

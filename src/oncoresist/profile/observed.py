@@ -228,7 +228,13 @@ _COMPOUND_RE = re.compile(
 def is_stated_absence(text: str, kb: Knowledge) -> bool:
     """Whether ``text`` states a named isoform or a specific variant absent (``"EGFR T790M not detected (ctDNA)"``):
     :func:`parse_observed_many` reads it as no alteration, and a reader lists it among the uncovered inputs."""
-    return stated_absence(text, lenient_resolver(kb)) is not None
+    return stated_absence(text, lenient_resolver(kb), lambda g: _is_suppressor(g, kb)) is not None
+
+
+def _is_suppressor(gene: str, kb: Knowledge) -> bool:
+    """Whether the knowledge records ``gene`` as a tumour suppressor (its "negative by IHC" is a loss)."""
+    record = kb.genes.get(gene)
+    return record is not None and record.role == "tumor_suppressor"
 
 
 def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> list[Alteration]:
