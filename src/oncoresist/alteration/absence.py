@@ -59,6 +59,8 @@ _GENE_ABSENT = ("not amplified", "non-amplified", "nonamplified", "no amplificat
 _ABSENT_RE = _absent_re(ISOFORM_ABSENT)
 _WILD_TYPE_RE = _absent_re(_WILD_TYPE)
 _GENE_ABSENT_RE = _absent_re(_GENE_ABSENT)
+#: an expression score that states a negative result: "TPS <1%", "CPS 0", "IHC 0", "H-score 0"
+_SCORE_RE = re.compile(r"^(?:ihc\s*)?(?:tps|cps|tc|ic|h-score|ihc)\s*[:=]?\s*(?:<\s*1\s*%?|0\s*%?)$", re.IGNORECASE)
 _TRAILING_BRACKET_RE = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
 _TRAILING_ASSAY_RE = re.compile(r"^(?P<t>.+?)\s+(?P<a>(?:by|on|in|via)\s+\S+(?:\s+\S+)?)$", re.IGNORECASE)
 #: the words first: "no T790M detected", "no KRAS mutation identified", "no evidence of MET amplification",
@@ -89,8 +91,8 @@ def _core(text: str) -> tuple[str, str, bool] | None:
     t = " ".join(text.split())
     expression_assay = bool(_EXPRESSION_ASSAY_RE.search(t))
     m = _TRAILING_BRACKET_RE.search(t)
-    if m and m.start() > 0 and is_specimen_or_assay(m["inner"]):
-        t = t[: m.start()].rstrip()
+    if m and m.start() > 0 and (is_specimen_or_assay(m["inner"]) or _SCORE_RE.match(m["inner"].strip())):
+        t = t[: m.start()].rstrip()  # "PD-L1 negative (TPS <1%)": the score that says it is negative
     m = _TRAILING_BRACKET_RE.search(t)  # "EGFR T790M (not detected)", "ALK rearrangement (negative)"
     if m and m.start() > 0:
         inner = m["inner"].strip()
@@ -178,6 +180,11 @@ def stated_absence(
     found = _core(text)
     if found is None:
         return None
+    try:  # a biomarker whose name holds the words ("IGHV unmutated") is that biomarker, not an absence
+        if parse_alteration(text, resolve_gene).kind == "biomarker":
+            return None
+    except AlterationSyntaxError:
+        pass
     core, kind, expression_assay = found
     try:
         alt: Alteration | None = parse_alteration(core, resolve_gene)

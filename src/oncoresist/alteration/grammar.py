@@ -39,10 +39,15 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from oncoresist.alteration.measures import split_measures
+from oncoresist.alteration.measures import split_measures, strip_assay_brackets
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
-from oncoresist.alteration.report_annotations import bracketed_names, lineage_phenotype, loss_of_gene
+from oncoresist.alteration.report_annotations import (
+    bracketed_names,
+    lineage_phenotype,
+    loss_of_gene,
+    restated_parts,
+)
 from oncoresist.alteration.report_context import (
     CODELETION_1P19Q,
     assay_state,
@@ -123,6 +128,8 @@ _ORIGIN_RES = (
     re.compile(r"^(?P<o>germline|somatic)\s+(?P<rest>.+)$", re.IGNORECASE),
     re.compile(r"^(?P<rest>.+?)\s+\((?P<o>germline|somatic)\)$", re.IGNORECASE),
     re.compile(r"^(?P<rest>\S+)\s+(?P<o>germline|somatic)(?:\s+(?P<tail>.+))?$", re.IGNORECASE),
+    # in the middle of the change words: "BRCA2 deleterious germline mutation" (helper annot10p)
+    re.compile(r"^(?P<rest>\S+\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?P<o>germline|somatic)\s+(?P<tail>\S.*)$", re.IGNORECASE),
 )
 _PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
 #: a zygosity word after a change: "DPYD c.1905+1G>A heterozygous", "NUDT15 p.R139C (homozygous)"
@@ -147,6 +154,10 @@ _IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b.*%|%.*\bihc\b")
 #: a star allele glued to its gene: UGT1A1*28, CYP2D6*4/*4
 _STAR_GLUED_RE = re.compile(r"^(?P<gene>[A-Za-z][A-Za-z0-9]*?)(?P<star>\*\d{1,3}[A-Za-z]?(?:/\*\d{1,3}[A-Za-z]?)?)$")
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
+
+
+#: words after a fusion that say it was found: "BCR::ABL1 positive", "EML4-ALK detected" (the fusion, not expression)
+_FUSION_PRESENT = frozenset({"positive", "detected", "present", "identified", "transcript detected"})
 
 
 def _show(text: str) -> str:
@@ -195,6 +206,40 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         raise AlterationSyntaxError("empty alteration")
     if len(raw) > _MAX_TEXT:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: an alteration is at most {_MAX_TEXT} characters")
+    raw = raw.replace("\u03b1", "alpha").replace("\u03b2", "beta")  # "FRα high" -> FRalpha (an alias of FOLR1)
+    try:
+        return _parse_text(raw, resolve_gene)
+    except AlterationSyntaxError as err:
+        restated = _restated(raw, resolve_gene)
+        if restated is None:
+            raise
+        if isinstance(restated, AlterationSyntaxError):
+            raise restated from err
+        return restated
+
+
+#: a bracket after an alteration, or a karyotype before a fusion (report_annotations.restated_parts)
+def _restated(raw: str, resolve_gene: GeneResolver | None) -> Alteration | AlterationSyntaxError | None:
+    """An alteration written twice, the second time in brackets or in another notation (``del(17p) (TP53
+    deletion)``, ``HER2 IHC 1+ (HER2-low)``, ``t(4;11) KMT2A::AFF1``): the one alteration when both read as it,
+    an error when they read as different ones, ``None`` when the text is not of this form or a part does not
+    read."""
+    parts = restated_parts(raw)
+    if parts is None:
+        return None
+    first_text, second_text = parts
+    try:
+        first, second = _parse_text(first_text, resolve_gene), _parse_text(second_text, resolve_gene)
+    except AlterationSyntaxError:
+        return None
+    if first == second or (first.kind == "cytogenetic" and second.kind == "fusion" and first_text[:1] in "ti"):
+        return dataclasses.replace(second if first.kind == "cytogenetic" else first, text=raw)
+    return AlterationSyntaxError(
+        f"cannot read {_show(raw)}: {first_text!r} reads as {first.name} but {second_text!r} as {second.name}; give one"
+    )
+
+
+def _parse_text(raw: str, resolve_gene: GeneResolver | None) -> Alteration:
     low = raw.lower().rstrip(".")
     if low in PHENOTYPE_LOOKUP:
         return Alteration(kind="phenotype", qualifier=PHENOTYPE_LOOKUP[low], text=raw)
@@ -212,7 +257,12 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     if whole is not None:
         return whole
     # an IHC score ends in a percentage that is no allele fraction: "PD-L1 TPS 60%"
-    body, measures = (raw, split_measures("")[1]) if _IHC_SCORE_RE.search(low) else split_measures(raw)
+    if _IHC_SCORE_RE.search(low):  # the score's own percentage is no allele fraction; an assay bracket is dropped
+        body, measures = strip_assay_brackets(raw), split_measures("")[1]
+    else:
+        body, measures = split_measures(raw)
+    if body != raw and (cyto := parse_cytogenetic(body.lower().rstrip("."), raw)) is not None:
+        return cyto  # "17p deletion (FISH 40% of nuclei)": the karyotype finding without the assay's count
     if measures.expression_assay and re.search(r"[\s-]negative$", body, re.IGNORECASE):
         body += " by IHC"  # "PTEN negative (IHC)": the assay the bracket named says what "negative" means
     clinvar = _CLINVAR_RE.match(body)
@@ -254,6 +304,8 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
     if measures.vaf is not None or measures.copy_number is not None:
         alt = dataclasses.replace(alt, vaf=measures.vaf, copy_number=measures.copy_number, text=raw)
+    if measures.classification is not None and alt.kind == "mutation" and alt.qualifier is None:
+        alt = dataclasses.replace(alt, qualifier="pathogenic", text=raw)  # "BRCA1 mutation (pathogenic)"
     if measures.allelic is not None or measures.clonality is not None:
         alt = dataclasses.replace(
             alt, allelic=measures.allelic or alt.allelic, clonality=measures.clonality or alt.clonality, text=raw
@@ -402,7 +454,7 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     rest_low = rest.lower()
     if fusion is not None:
         p5, p3 = fusion
-        fusion_word = rest_low in WORDS and WORDS[rest_low][0] == "fusion"
+        fusion_word = (rest_low in WORDS and WORDS[rest_low][0] == "fusion") or rest_low in _FUSION_PRESENT
         # "BCR::ABL1 (p210) fusion" (report_wordings.py), "EML4-ALK fusion (FISH positive)" (report_qualifiers.py)
         if not rest_low or fusion_word or fusion_breakpoint(rest) or assay_qualified_state(rest) == "fusion":
             return Alteration(kind="fusion", gene=p3, partner5=p5, partner3=p3, text=raw)

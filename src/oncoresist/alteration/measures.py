@@ -58,7 +58,28 @@ CLONALITY_WORDS: dict[str, str] = {
 ORIGIN_WORDS: dict[str, str] = {"germline": "germline", "somatic": "somatic", "constitutional": "germline"}
 #: an assay of protein expression: "PTEN negative (IHC)" is the loss of PTEN expression (Measures.expression_assay)
 _EXPRESSION_ASSAY_RE = re.compile(r"^(?:by\s+|on\s+)?(?:ihc|immunohistochemistry|flow(?:\s+cytometry)?)$", re.I)
-_KEPT = (("allelic", ALLELIC_WORDS), ("clonality", CLONALITY_WORDS), ("origin", ORIGIN_WORDS))
+#: a share of cells an assay scored: "80% of blasts", "FISH 40% of nuclei" (dropped: it says how many cells carry
+#: it, not which alteration it is; it is no allele fraction)
+_CELL_FRACTION_RE = re.compile(
+    r"^(?:(?:fish|ihc|flow(?:\s+cytometry)?|by\s+\S+)\s*[:,]?\s*)?(?:in\s+)?\d{1,3}(?:\.\d+)?\s*%\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:nuclei|cells|blasts|tumou?r\s+cells|plasma\s+cells|interphase\s+nuclei|cd138\+\s+cells|lymphocytes|"
+    r"leukemic\s+cells|leukaemic\s+cells)(?:\s+(?:positive|examined|scored))?$",
+    re.I,
+)
+#: a chromosome band written after a gene-level change: "TP53 deletion (17p)", "CDKN2A loss (9p21.3)"
+_BAND_RE = re.compile(r"^(?:chr(?:omosome)?\s*)?(?:\d{1,2}|x|y)[pq](?:\d{1,2}(?:\.\d{1,2})?)?$", re.I)
+#: a variant classification after a change: "TP53 p.R175H (pathogenic)"; a VUS is no such word (it is left unread)
+CLASSIFICATION_WORDS: dict[str, str] = {
+    "pathogenic": "pathogenic", "likely pathogenic": "pathogenic", "deleterious": "pathogenic",
+    "oncogenic": "pathogenic", "likely oncogenic": "pathogenic",
+    "tier 1": "pathogenic", "tier i": "pathogenic", "tier 2": "pathogenic", "tier ii": "pathogenic",
+}  # fmt: skip
+_KEPT = (
+    ("allelic", ALLELIC_WORDS),
+    ("clonality", CLONALITY_WORDS),
+    ("origin", ORIGIN_WORDS),
+    ("classification", CLASSIFICATION_WORDS),
+)
 #: a bare percentage, read as an allele fraction: "EGFR L858R (35%)", "EGFR T790M 12%"
 _BARE_PCT_RE = re.compile(rf"^(?:at\s+)?{_NUM}\s*(?P<pct>%)$")
 _PAREN_TAIL_RE = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
@@ -75,6 +96,7 @@ class Measures:
     clonality: str | None = None  # CLONALITY_WORDS' spelling
     origin: str | None = None  # germline / somatic
     expression_assay: bool = False  # a bracket named an assay of protein expression (IHC, flow cytometry)
+    classification: str | None = None  # "pathogenic" when a bracket classified the change (CLASSIFICATION_WORDS)
 
 
 def _item(text: str, raw: str) -> tuple[str, float | str] | None:
@@ -87,6 +109,8 @@ def _item(text: str, raw: str) -> tuple[str, float | str] | None:
         m = rx.match(t)
         if m:
             return what, _value(what, m, raw)
+    if _CELL_FRACTION_RE.match(t) or _BAND_RE.match(t):
+        return "specimen", 0.0  # dropped like a specimen, from a bracket only
     m = _BARE_PCT_RE.match(t)
     if m:
         return "vaf", _value("vaf", m, raw)
@@ -122,8 +146,12 @@ def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float 
         one = _item(tail, raw)
         if one is None:
             continue
-        if one[0] == "expression_assay" or (one[0] == "specimen" and not _PREPOSITION_RE.match(tail)):
+        if one[0] == "expression_assay" and not tail.lower().startswith(("by ", "on ")):
+            continue  # "CD20 positive by flow cytometry": the assay after its preposition (kept as the flag)
+        if one[0] == "specimen" and not _PREPOSITION_RE.match(tail):
             continue
+        if one[0] == "classification":
+            continue  # "BRCA1 likely pathogenic variant": a classification is read from a bracket only
         if one[0] in ("allelic", "clonality", "origin") and " " not in body[: m.start()].strip():
             continue
         return m.start(), [one]
@@ -131,6 +159,18 @@ def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float 
 
 
 _PREPOSITION_RE = re.compile(r"^(?:in|from)\s", re.IGNORECASE)  # "by FISH" is left to the state readers
+
+
+def strip_assay_brackets(text: str) -> str:
+    """``text`` without trailing brackets that name only a specimen or an assay (``PD-L1 TPS 60% (SP263)``): for a
+    text whose own value is a score, where :func:`split_measures` is not used."""
+    body = text
+    while (m := _PAREN_TAIL_RE.search(body)) and m.start() > 0:
+        parts = [p for p in re.split(r"\s*[,;]\s*", m["inner"].strip()) if p]
+        if not parts or not all(is_specimen_or_assay(p) for p in parts):
+            break
+        body = body[: m.start()].rstrip(" ,;")
+    return body
 
 
 def split_measures(text: str) -> tuple[str, Measures]:
@@ -175,4 +215,5 @@ def split_measures(text: str) -> tuple[str, Measures]:
         clonality=kept.get("clonality"),
         origin=kept.get("origin"),
         expression_assay="expression_assay" in found,
+        classification=kept.get("classification"),
     )

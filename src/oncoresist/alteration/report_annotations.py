@@ -133,3 +133,20 @@ def loss_of_gene(body: str, resolve: Callable[[str], str | None] | None) -> str 
     if m is None or resolve is None or resolve(m["g"]) is None:
         return None
     return f"{m['g']} loss"
+
+
+#: "del(17p) (TP53 deletion)", "HER2 IHC 1+ (HER2-low)", "KMT2A::AFF1 (t(4;11))": an alteration, then in brackets
+_RESTATED_BRACKET_RE = re.compile(r"^(?P<a>.+?\S)\s*\(\s*(?P<b>[^()]*(?:\([^()]*\)[^()]*)*)\s*\)$")
+#: "t(4;11) KMT2A::AFF1", "t(4;11)(q21;q23) KMT2A-AFF1", "inv(16) CBFB::MYH11": a karyotype, then the fusion it makes
+_KARYOTYPE_FIRST_RE = re.compile(r"^(?P<a>(?:t|inv|ins|der)\([^()]+\)(?:\([^()]+\))?)\s*[,:;-]?\s+(?P<b>\S.*)$", re.I)
+
+
+def restated_parts(raw: str) -> tuple[str, str] | None:
+    """The two notations of an alteration written twice (see ``grammar._restated``), else ``None``."""
+    m = _KARYOTYPE_FIRST_RE.match(raw)
+    if m:
+        return m["a"], m["b"].strip(" ()")
+    m = _RESTATED_BRACKET_RE.match(raw)
+    if m and m["b"].strip():
+        return m["a"], m["b"].strip()
+    return None

@@ -19,6 +19,7 @@ _SPECIMENS = (
 _ASSAYS = (
     r"ngs|(?:plasma|tissue|blood)\s+ngs|ddpcr|pcr|rt-pcr|ihc|immunohistochemistry|fish|msisensor|fmi"
     r"|flow(?:\s+cytometry)?|foundationone(?:\s*(?:cdx|liquid(?:\s*cdx)?))?"
+    r"|(?:ihc\s+)?(?:22c3|28-8|sp263|sp142|73-10)(?:\s+(?:assay|pharmdx|ihc))?"  # PD-L1 antibody clones
 )
 _SPECIMEN_OR_ASSAY_RE = re.compile(rf"^(?:(?:by|in|on|from|via)\s+)?(?:{_SPECIMENS}|{_ASSAYS})$", re.IGNORECASE)
 

@@ -191,6 +191,15 @@ WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {
     "high-level amplified": ("amplification", None),
     "amplification detected": ("amplification", None),
     "gene amplified": ("amplification", None),
+    # expression levels as IHC reports write them (annot10p): "TROP2 high", "FRalpha high"
+    "high": ("overexpression", None),
+    "high expression by ihc": ("overexpression", None),
+    "expression high": ("overexpression", None),
+    "positive by flow": ("expression", None),
+    "positive by flow cytometry": ("expression", None),
+    "expressed by flow": ("expression", None),
+    "expressed by flow cytometry": ("expression", None),
+    "detected": ("expression", None),
 }
 #: change words that also state the allelic state (helper annot10p): (kind, the allelic state kept on the alteration;
 #: measures.ALLELIC_WORDS' spellings). "GENE LOH" alone is the loss of one allele: the gene's loss, as LOH.
@@ -311,6 +320,10 @@ BIOMARKERS: dict[str, tuple[str, ...]] = {
         "genomic loss of heterozygosity", "genomic loss of heterozygosity high", "high genomic loss of heterozygosity",
     ),
     "LOH-low": ("loh-low", "loh low", "genomic loh-low", "genomic loh low", "low genomic loh"),
+    # the IGHV somatic hypermutation status of CLL, a prognostic marker the iwCLL guidelines ask for before treatment
+    # (Hallek et al., Blood 2018, PMID:29540348); "unmutated" here is a state of the IGHV genes, not an absence
+    "IGHV-mutated": ("ighv-mutated", "ighv mutated", "mutated ighv", "m-cll", "ighv hypermutated", "ighv mutation"),
+    "IGHV-unmutated": ("ighv-unmutated", "ighv unmutated", "unmutated ighv", "u-cll", "ighv non-mutated"),
 }  # fmt: skip
 BIOMARKER_LOOKUP = {syn: canon for canon, syns in BIOMARKERS.items() for syn in (*syns, canon.lower())}
 
