@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -78,6 +79,26 @@ _BRITISH_SPELLINGS = (
 )
 #: words that already name a tumour (a name holding one is not read as "<adjective> cancer")
 _MAX_INNER_WORDS = 30  # a longer text is no tumour name with context
+#: one-word histologies that name only a NOS node: never read alone out of a longer text
+_GENERIC_HISTOLOGY = frozenset({
+    "adenocarcinoma", "carcinoma", "cancer", "tumor", "tumour", "neoplasm", "malignancy", "neoplasia", "sarcoma",
+    "lymphoma", "leukemia", "leukaemia",
+})  # fmt: skip
+#: whether :meth:`Knowledge.tumor_candidates` may search a free text for a tumour name inside it (an importer
+#: resolving a database's disease name does not: it tries its own spellings)
+_INNER_SEARCH: ContextVar[bool] = ContextVar("oncoresist_tumor_inner_search", default=True)
+
+
+@contextmanager
+def no_inner_tumor_search() -> Iterator[None]:
+    """Within the block, tumour names are read whole (no search for a name inside a free text)."""
+    mark = _INNER_SEARCH.set(False)
+    try:
+        yield
+    finally:
+        _INNER_SEARCH.reset(mark)
+
+
 _CAPITALS_RE = re.compile(r"[A-Z][A-Z0-9-]{1,9}")  # an abbreviation as written: AML, NSCLC, B-ALL
 _TUMOR_WORDS = re.compile(
     r"cancer|carcinoma|tumou?r|neoplasm|leuka?emia|lymphoma|sarcoma|melanoma|myeloma|glioma|blastoma|oma\b",
@@ -441,14 +462,19 @@ class Knowledge:
         the same length that read as different types are not chosen between: their codes are the candidates (an
         ambiguity error). One word must be a tumour word or an abbreviation written in capitals (``AML``)."""
         words = [w for w in re.split(r"\s+", " ".join(token.replace(",", ", ").split())) if w]
-        if len(words) < 2 or len(words) > _MAX_INNER_WORDS:
+        if len(words) < 2 or len(words) > _MAX_INNER_WORDS or not _INNER_SEARCH.get():
             return None, []
+        of_site = _OF_SITE_RE.match(" ".join(words))
+        if of_site and self._tumor_candidates_direct(of_site["site"])[0] is not None:
+            return None, []  # "cholangiocarcinoma of the liver": the "<histology> of <site>" reading has refused it
         for length in range(len(words) - 1, 0, -1):
             found: dict[str, str] = {}
             for i in range(len(words) - length + 1):
                 span = " ".join(words[i : i + length]).strip(" ,;:.()")
                 if not span or (length == 1 and not (_TUMOR_WORDS.search(span) or _CAPITALS_RE.fullmatch(span))):
                     continue
+                if length == 1 and span.lower() in _GENERIC_HISTOLOGY:
+                    continue  # "breast adenocarcinoma" is no adenocarcinoma, NOS
                 code, _ = self._tumor_candidates_direct(span)
                 if code is not None:
                     found.setdefault(code, span)
