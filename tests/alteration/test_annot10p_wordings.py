@@ -251,3 +251,40 @@ def test_pathogenic_statements(text: str, plain: str) -> None:
 def test_a_vus_in_brackets_is_not_read_as_pathogenic() -> None:
     with pytest.raises(AlterationSyntaxError):
         parse_observed("BRCA2 mutation (VUS)", KB)
+
+
+# --- addendum 2, class 12: negated findings -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["no additional ABL1 mutations", "no secondary PDGFRA mutation in plasma", "FGFR2 amplification not detected",
+     "NRAS: not detected", "no ABL1 kinase domain mutation"],
+)  # fmt: skip
+def test_negated_findings_are_absences(text: str) -> None:
+    assert is_stated_absence(text, KB) and parse_observed_many(text, KB) == []
+
+
+def test_a_finding_with_a_negated_one_after_it_is_the_finding() -> None:
+    assert parse_observed_many("BCR-ABL1 p190, no ABL1 kinase domain mutation", KB) == [one("BCR::ABL1")]
+    assert parse_observed_many("EGFR exon 19 deletion; C797S not detected", KB) == [one("EGFR exon 19 deletion")]
+
+
+# --- class 13: promoter and non-coding ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("TERT promoter c.-124C>T", "TERT c.-124C>T"),
+        ("TERT promoter C250T", "TERT C250T"),
+        ("MGMT promoter methylation (positive)", "MGMT promoter methylated"),
+    ],
+)
+def test_promoter_wordings(text: str, plain: str) -> None:
+    assert one(text) == one(plain)
+
+
+# --- class 14: isoform and product names with a qualifier ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [("AR-V7 positive (CTC assay)", "AR-V7 expression"), ("AR-V7 detected (AdnaTest CTC assay)", "AR-V7 expression")],
+)
+def test_isoforms_with_an_assay(text: str, plain: str) -> None:
+    assert one(text) == one(plain)

@@ -58,7 +58,15 @@ def test_gene_level_statements_are_stated_absences_now(text: str, gene: str) -> 
         parse_alteration(text, RESOLVE)
 
 
-@pytest.mark.parametrize("text", ["AR-V7 wild-type", "EGFR L858R, T790M negative", "KIT D816V positive"])
+def test_a_change_then_a_negated_change_is_the_change_alone() -> None:
+    # helper annot10p: "EGFR L858R, T790M negative" states L858R present and T790M absent (was refused whole)
+    assert stated_absence("EGFR L858R, T790M negative", RESOLVE) is None
+    assert [a.name for a in parse_observed_many("EGFR L858R, T790M negative", KB)] == ["EGFR L858R"]
+    with pytest.raises(AlterationSyntaxError, match="give one"):
+        parse_observed_many("KRAS G12C, no KRAS mutation detected", KB)
+
+
+@pytest.mark.parametrize("text", ["AR-V7 wild-type", "KIT D816V positive"])
 def test_other_statements_keep_todays_reading(text: str) -> None:
     # no absence: the reading is the grammar's own, the same error as before
     assert stated_absence(text, RESOLVE) is None

@@ -81,6 +81,8 @@ _RAS_GROUP = frozenset({"ras", "all-ras", "all ras", "pan-ras", "extended ras", 
 _GENE_LEVEL_KINDS = frozenset({"mutation", "fusion", "amplification", "loss", "expression", "overexpression"})
 #: an assay named between the gene and the words: "ALK IHC negative", "ALK FISH negative", "KRAS NGS wild-type"
 _ASSAY_BEFORE_RE = re.compile(r"(?<=\S)\s+(?:by\s+)?[A-Za-z-]+$")
+#: words before a gene in a statement of absence: "no secondary KIT mutation", "no additional ABL1 mutations"
+_MODIFIER_RE = re.compile(r"^(?:(?:secondary|additional|acquired|new|further|other|resistance|any)\s+)+", re.I)
 #: assays of protein expression: "negative" by one of these is a loss of expression for a tumour suppressor
 _EXPRESSION_ASSAY_RE = re.compile(r"\b(?:ihc|immunohistochemistry|flow)\b", re.IGNORECASE)
 
@@ -148,6 +150,7 @@ def _gene_level(
     is_suppressor: Callable[[str], bool] | None,
 ) -> Alteration | None:  # fmt: skip
     """The gene-level state ``core`` states absent (``KRAS`` → KRAS mutation, ``EGFR mutation``, ``ALK fusion``)."""
+    core = _MODIFIER_RE.sub("", core.strip())  # "no secondary KIT mutation": the gene-level state
     genes = _genes(core, resolve_gene)
     state: Alteration | None = None
     if genes is None:
@@ -155,7 +158,7 @@ def _gene_level(
             state = parse_alteration(core, resolve_gene)
         except AlterationSyntaxError:
             return None
-        if state.kind not in _GENE_LEVEL_KINDS or state.gene is None or state.qualifier is not None:
+        if state.kind not in _GENE_LEVEL_KINDS or state.gene is None:
             return None
         genes = [state.gene]
     if kind in ("absent", "first") and len(genes) == 1 and state is None:

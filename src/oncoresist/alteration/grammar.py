@@ -473,6 +473,13 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         raise AlterationSyntaxError(
             f"cannot read {_show(raw)}: give a change after the gene, e.g. '{gene} amplification' or a protein change"
         )
+    if rest_low.startswith("promoter ") and len(rest) > 9:  # "TERT promoter c.-146C>T", "TERT promoter C228T"
+        try:
+            promoter = _parse_change(gene, rest[9:].strip(), raw, origin)
+        except AlterationSyntaxError:
+            promoter = None
+        if promoter is not None and promoter.kind == "mutation" and promoter.qualifier == "promoter":
+            return promoter
     term = parse_gene_term(gene, rest, raw)
     if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
         return dataclasses.replace(term, origin=term.origin or origin)

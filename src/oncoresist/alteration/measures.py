@@ -66,6 +66,8 @@ _CELL_FRACTION_RE = re.compile(
     r"leukemic\s+cells|leukaemic\s+cells)(?:\s+(?:positive|examined|scored))?$",
     re.I,
 )
+#: a bracket that only confirms what the words before it state: "MGMT promoter methylation (positive)"
+_CONFIRMED = frozenset({"positive", "detected", "present", "confirmed", "pos", "+"})
 #: a chromosome band written after a gene-level change: "TP53 deletion (17p)", "CDKN2A loss (9p21.3)"
 _BAND_RE = re.compile(r"^(?:chr(?:omosome)?\s*)?(?:\d{1,2}|x|y)[pq](?:\d{1,2}(?:\.\d{1,2})?)?$", re.I)
 #: a variant classification after a change: "TP53 p.R175H (pathogenic)"; a VUS is no such word (it is left unread)
@@ -109,7 +111,7 @@ def _item(text: str, raw: str) -> tuple[str, float | str] | None:
         m = rx.match(t)
         if m:
             return what, _value(what, m, raw)
-    if _CELL_FRACTION_RE.match(t) or _BAND_RE.match(t):
+    if _CELL_FRACTION_RE.match(t) or _BAND_RE.match(t) or t.lower() in _CONFIRMED:
         return "specimen", 0.0  # dropped like a specimen, from a bracket only
     m = _BARE_PCT_RE.match(t)
     if m:

@@ -21,7 +21,12 @@ _ASSAYS = (
     r"|flow(?:\s+cytometry)?|foundationone(?:\s*(?:cdx|liquid(?:\s*cdx)?))?"
     r"|(?:ihc\s+)?(?:22c3|28-8|sp263|sp142|73-10)(?:\s+(?:assay|pharmdx|ihc))?"  # PD-L1 antibody clones
 )
-_SPECIMEN_OR_ASSAY_RE = re.compile(rf"^(?:(?:by|in|on|from|via)\s+)?(?:{_SPECIMENS}|{_ASSAYS})$", re.IGNORECASE)
+_SPECIMEN_OR_ASSAY_RE = re.compile(
+    # "CTC assay", "Epic Sciences CTC assay", "plasma NGS panel": a vendor's words before the assay are allowed
+    rf"^(?:(?:by|in|on|from|via)\s+)?(?:(?:[A-Za-z]+\s+){{0,3}}(?:{_SPECIMENS}|{_ASSAYS})\s+(?:assay|test|panel|analysis)"
+    rf"|{_SPECIMENS}|{_ASSAYS})$",
+    re.IGNORECASE,
+)
 
 
 def is_specimen_or_assay(text: str) -> bool:
