@@ -288,3 +288,23 @@ def test_promoter_wordings(text: str, plain: str) -> None:
 )
 def test_isoforms_with_an_assay(text: str, plain: str) -> None:
     assert one(text) == one(plain)
+
+
+def test_a_misspelt_gene_in_an_absence_is_an_unknown_gene_with_suggestions() -> None:
+    with pytest.raises(OncoresistError, match="KRAS"):
+        parse_observed_many("KRSA wild-type", KB)
+    assert not is_stated_absence("KRSA wild-type", KB)
+
+
+def test_a_profile_file_may_state_absences(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from oncoresist.profile.readers import read_profile_file
+
+    path = tmp_path / "p.json"
+    path.write_text('{"sample": "s1", "alterations": ["KRAS wild-type", "EGFR S492R (acquired)", "no BRAF mutation"]}')
+    sp = read_profile_file(path, KB)
+    assert [a.name for a in sp.alterations] == ["EGFR S492R"]
+    assert set(sp.skipped) == {"KRAS wild-type", "no BRAF mutation"}
+
+
+def test_a_lower_case_prefixed_abbreviation_inside_a_free_text() -> None:
+    assert KB.tumor("mCRC after FOLFOX and bevacizumab") == "COADREAD"

@@ -81,6 +81,12 @@ _RAS_GROUP = frozenset({"ras", "all-ras", "all ras", "pan-ras", "extended ras", 
 _GENE_LEVEL_KINDS = frozenset({"mutation", "fusion", "amplification", "loss", "expression", "overexpression"})
 #: an assay named between the gene and the words: "ALK IHC negative", "ALK FISH negative", "KRAS NGS wild-type"
 _ASSAY_BEFORE_RE = re.compile(r"(?<=\S)\s+(?:by\s+)?[A-Za-z-]+$")
+#: what "no ..." may deny without naming a gene: "no actionable mutations", "no pathogenic variants detected"
+_NOTHING_RE = re.compile(
+    r"^(?:(?:actionable|pathogenic|likely\s+pathogenic|reportable|clinically\s+significant|targetable|somatic|"
+    r"genomic|oncogenic|driver)\s+)*(?:mutations?|alterations?|variants?|aberrations?)$",
+    re.IGNORECASE,
+)
 #: words before a gene in a statement of absence: "no secondary KIT mutation", "no additional ABL1 mutations"
 _MODIFIER_RE = re.compile(r"^(?:(?:secondary|additional|acquired|new|further|other|resistance|any)\s+)+", re.I)
 #: assays of protein expression: "negative" by one of these is a loss of expression for a tumour suppressor
@@ -147,11 +153,15 @@ def _resolve_one(token: str, resolve_gene: GeneResolver | None) -> str | None:
 
 def _gene_level(
     core: str, kind: str, expression_assay: bool, resolve_gene: GeneResolver | None,
-    is_suppressor: Callable[[str], bool] | None,
+    is_suppressor: Callable[[str], bool] | None, known_gene: Callable[[str], bool] | None = None,
 ) -> Alteration | None:  # fmt: skip
     """The gene-level state ``core`` states absent (``KRAS`` → KRAS mutation, ``EGFR mutation``, ``ALK fusion``)."""
     core = _MODIFIER_RE.sub("", core.strip())  # "no secondary KIT mutation": the gene-level state
+    if kind == "first" and _NOTHING_RE.match(core):  # "no actionable mutations": nothing found, no gene named
+        return Alteration(kind="mutation")
     genes = _genes(core, resolve_gene)
+    if genes is not None and known_gene is not None and not all(known_gene(g) for g in genes):
+        return None  # "KRSA wild-type": a misspelt gene is not silently accounted for
     state: Alteration | None = None
     if genes is None:
         try:
@@ -171,7 +181,10 @@ def _gene_level(
 
 
 def stated_absence(
-    text: str, resolve_gene: GeneResolver | None = None, is_suppressor: Callable[[str], bool] | None = None
+    text: str,
+    resolve_gene: GeneResolver | None = None,
+    is_suppressor: Callable[[str], bool] | None = None,
+    known_gene: Callable[[str], bool] | None = None,
 ) -> Alteration | None:
     """The isoform or specific variant ``text`` states is absent, else ``None``.
 
@@ -201,7 +214,7 @@ def stated_absence(
         bare = parse_protein_change(core.strip())  # "no T790M detected": a change without its gene
         if bare is not None:
             return Alteration(kind="protein", protein=bare)
-    return _gene_level(core, kind, expression_assay, resolve_gene, is_suppressor)
+    return _gene_level(core, kind, expression_assay, resolve_gene, is_suppressor, known_gene)
 
 
 def stated_absent_isoform(text: str, resolve_gene: GeneResolver | None = None) -> str | None:

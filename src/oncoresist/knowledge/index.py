@@ -99,7 +99,8 @@ def no_inner_tumor_search() -> Iterator[None]:
         _INNER_SEARCH.reset(mark)
 
 
-_CAPITALS_RE = re.compile(r"[A-Z][A-Z0-9-]{1,9}")  # an abbreviation as written: AML, NSCLC, B-ALL
+#: an abbreviation as written: AML, NSCLC, B-ALL, mCRC, mCRPC (two capitals at least, an optional lower-case prefix)
+_CAPITALS_RE = re.compile(r"[a-z]{0,2}[A-Z][A-Za-z0-9-]{0,8}[A-Z][A-Za-z0-9-]{0,8}")
 _TUMOR_WORDS = re.compile(
     r"cancer|carcinoma|tumou?r|neoplasm|leuka?emia|lymphoma|sarcoma|melanoma|myeloma|glioma|blastoma|oma\b",
     re.IGNORECASE,

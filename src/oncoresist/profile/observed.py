@@ -237,7 +237,8 @@ _PRESENT_THEN_ABSENT_RE = re.compile(
 def is_stated_absence(text: str, kb: Knowledge) -> bool:
     """Whether ``text`` states a named isoform or a specific variant absent (``"EGFR T790M not detected (ctDNA)"``):
     :func:`parse_observed_many` reads it as no alteration, and a reader lists it among the uncovered inputs."""
-    return stated_absence(text, lenient_resolver(kb), lambda g: _is_suppressor(g, kb)) is not None
+    known = lenient_resolver(kb)
+    return stated_absence(text, known, lambda g: _is_suppressor(g, kb), lambda g: g in kb.genes) is not None
 
 
 def _is_suppressor(gene: str, kb: Knowledge) -> bool:
@@ -258,6 +259,9 @@ def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> lis
     """
     if is_stated_absence(text, kb):
         return []
+    unknown = stated_absence(text, lenient_resolver(kb), lambda g: _is_suppressor(g, kb))
+    if strict and unknown is not None and unknown.gene is not None and unknown.gene not in kb.genes:
+        kb.gene(unknown.gene)  # "KRSA wild-type": unknown gene 'KRSA'; did you mean KRAS ...
     present = _PRESENT_THEN_ABSENT_RE.match(" ".join(text.split()))
     if present is not None:  # "BCR::ABL1 p190, no kinase-domain mutation": the fusion; the absence adds nothing
         found = parse_observed_many(present["a"], kb, strict=strict)
