@@ -308,3 +308,26 @@ def test_a_profile_file_may_state_absences(tmp_path) -> None:  # type: ignore[no
 
 def test_a_lower_case_prefixed_abbreviation_inside_a_free_text() -> None:
     assert KB.tumor("mCRC after FOLFOX and bevacizumab") == "COADREAD"
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("ROS1 fusion (CD74-ROS1; RNA NGS)", "CD74::ROS1"),  # the assay item is dropped, the partner item read
+        ("NTRK fusion (TPM3-NTRK1)", "TPM3::NTRK1"),  # a family name before the pair
+        ("amplification of ERBB2", "ERBB2 amplification"),
+        ("copy number gain of MET", "MET amplification"),
+        ("homozygous deletion of CDKN2A", "CDKN2A loss"),
+        ("BRCA1 (germline) c.68_69delAG", "germline BRCA1 c.68_69delAG"),
+        ("TP53 R175H (hotspot)", "TP53 R175H"),
+    ],
+)
+def test_mixed_brackets_and_change_of_gene_wordings(text: str, plain: str) -> None:
+    assert one(text) == one(plain)
+
+
+def test_a_mixed_bracket_keeps_its_measure_and_leaves_an_unknown_item_unread() -> None:
+    assert one("MET amplification (focal, CN 12)").copy_number == 12.0
+    with pytest.raises(AlterationSyntaxError):
+        parse_observed("KRAS G12C (ctDNA, pending)", KB)
+    assert is_stated_absence("NRAS Q61K (not detected in tissue)", KB)

@@ -104,6 +104,9 @@ def _core(text: str) -> tuple[str, str, bool] | None:
     m = _TRAILING_BRACKET_RE.search(t)  # "EGFR T790M (not detected)", "ALK rearrangement (negative)"
     if m and m.start() > 0:
         inner = m["inner"].strip()
+        where = _TRAILING_ASSAY_RE.match(inner)  # "(not detected in tissue)"
+        if where and is_specimen_or_assay(where["a"]):
+            inner = where["t"]
         if _ABSENT_RE.match(f"x {inner}") or _WILD_TYPE_RE.match(f"x {inner}") or _GENE_ABSENT_RE.match(f"x {inner}"):
             t = f"{t[: m.start()].rstrip()} {inner}"
     tail = _TRAILING_ASSAY_RE.match(t)  # "ALK-negative by IHC", "KRAS wild-type by NGS"

@@ -67,7 +67,7 @@ _CELL_FRACTION_RE = re.compile(
     re.I,
 )
 #: a bracket that only confirms what the words before it state: "MGMT promoter methylation (positive)"
-_CONFIRMED = frozenset({"positive", "detected", "present", "confirmed", "pos", "+"})
+_CONFIRMED = frozenset({"positive", "detected", "present", "confirmed", "pos", "+", "hotspot", "known hotspot"})
 #: a chromosome band written after a gene-level change: "TP53 deletion (17p)", "CDKN2A loss (9p21.3)"
 _BAND_RE = re.compile(r"^(?:chr(?:omosome)?\s*)?(?:\d{1,2}|x|y)[pq](?:\d{1,2}(?:\.\d{1,2})?)?$", re.I)
 #: a variant classification after a change: "TP53 p.R175H (pathogenic)"; a VUS is no such word (it is left unread)
@@ -190,11 +190,13 @@ def split_measures(text: str) -> tuple[str, Measures]:
     while True:
         m = _PAREN_TAIL_RE.search(body)
         items: list[tuple[str, float | str]] | None = None
+        left = ""  # the items of the bracket this reader does not know, kept for the others (helper annot10p)
         if m and m.start() > 0:
             parts = [p for p in re.split(r"\s*[,;]\s*", m["inner"].strip()) if p]
             parsed = [_item(p, text) for p in parts]
-            if parts and all(p is not None for p in parsed):
+            if parts and any(p is not None for p in parsed):  # "(CD74-ROS1; RNA NGS)" -> "(CD74-ROS1)"
                 items = [p for p in parsed if p is not None]
+                left = ", ".join(part for part, p in zip(parts, parsed, strict=True) if p is None)
         cut = m.start() if items is not None and m is not None else None
         if items is None:
             cut, items = _plain_tail(body, text)
@@ -207,7 +209,9 @@ def split_measures(text: str) -> tuple[str, Measures]:
                 shown = what.upper() if what in ("vaf", "cn") else what
                 raise AlterationSyntaxError(f"cannot read {text[:60]!r}: two different values for the {shown}")
             found[what] = value
-        body = body[:cut].rstrip(" ,;")
+        body = body[:cut].rstrip(" ,;") + (f" ({left})" if left else "")
+        if left:
+            break  # the rest of the bracket is another reader's
     vaf, cn = found.get("vaf"), found.get("cn")
     kept = {k: v for k, v in found.items() if isinstance(v, str)}
     return body, Measures(

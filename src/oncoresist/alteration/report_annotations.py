@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from oncoresist.alteration.vocabulary import WORDS
+from oncoresist.alteration.vocabulary import ALLELIC_CHANGE_WORDS, WORDS, WORDS_EXTRA, change_word_key
 
 _SYMBOL = r"[A-Za-z][A-Za-z0-9.\-]*"
 #: "HER2 (ERBB2) amplification": a gene, its alias in brackets, the change
@@ -52,7 +52,9 @@ def bracketed_names(body: str, resolve: Callable[[str], str | None] | None) -> s
     m = _LEAD_ALIAS_RE.match(body)
     if m:
         gene, alias = resolve(m["g"]), resolve(m["a"])
-        if gene is not None and gene == alias:
+        if m["a"].lower() in ("germline", "somatic"):  # "BRCA2 (germline) c.5946delT"
+            body = f"{m['a'].lower()} {m['g']} {m['rest']}"
+        elif gene is not None and gene == alias:
             body = f"{m['g']} {m['rest']}"
     m = _TAIL_RE.match(body)
     if not m:
@@ -66,8 +68,9 @@ def bracketed_names(body: str, resolve: Callable[[str], str | None] | None) -> s
     if rest.lower() not in _FUSION_WORDS:
         return body
     pair = _pair(inner, resolve)
-    if pair is not None:
-        return f"{pair[0]}::{pair[1]} fusion" if gene in pair else body
+    if pair is not None:  # the gene, or its family written as a prefix ("NTRK fusion (ETV6-NTRK3)")
+        family = any(p.startswith(m["g"].upper()) and len(p) <= len(m["g"]) + 2 for p in pair)
+        return f"{pair[0]}::{pair[1]} fusion" if gene in pair or family else body
     partner = resolve(inner)
     if partner is not None and partner != gene and _PRINTED_SYMBOL_RE.match(inner):
         return f"{m['g']} {rest}"  # the gene's fusion: a lone partner gives no orientation
@@ -126,13 +129,25 @@ _LOSS_OF_RE = re.compile(
 )
 
 
+#: "<change word> of <gene>": "amplification of ERBB2", "copy number gain of MET", "homozygous deletion of CDKN2A"
+_WORD_OF_RE = re.compile(rf"^(?P<w>[A-Za-z][A-Za-z -]*?)\s+of\s+(?:the\s+)?(?P<g>{_SYMBOL})(?:\s+gene)?$", re.I)
+
+
 def loss_of_gene(body: str, resolve: Callable[[str], str | None] | None) -> str | None:
     """``"B2M loss"`` for ``"loss of B2M expression"`` (the gene's expression lost, as the grammar reads
-    ``"B2M loss"``), else ``None``; the gene must resolve."""
-    m = _LOSS_OF_RE.match(" ".join(body.split()))
+    ``"B2M loss"``), ``"ERBB2 amplification"`` for ``"amplification of ERBB2"``, else ``None``; the gene must
+    resolve and the words before "of" must be a change word of the grammar."""
+    text = " ".join(body.split())
+    m = _LOSS_OF_RE.match(text)
+    if m is not None and resolve is not None and resolve(m["g"]) is not None:
+        return f"{m['g']} loss"
+    m = _WORD_OF_RE.match(text)
     if m is None or resolve is None or resolve(m["g"]) is None:
         return None
-    return f"{m['g']} loss"
+    word = change_word_key(m["w"].lower())
+    if word in WORDS or word in WORDS_EXTRA or word in ALLELIC_CHANGE_WORDS:
+        return f"{m['g']} {m['w']}"
+    return None
 
 
 #: "del(17p) (TP53 deletion)", "HER2 IHC 1+ (HER2-low)", "KMT2A::AFF1 (t(4;11))": an alteration, then in brackets

@@ -20,6 +20,7 @@ _ASSAYS = (
     r"ngs|(?:plasma|tissue|blood)\s+ngs|ddpcr|pcr|rt-pcr|ihc|immunohistochemistry|fish|msisensor|fmi"
     r"|flow(?:\s+cytometry)?|foundationone(?:\s*(?:cdx|liquid(?:\s*cdx)?))?"
     r"|(?:ihc\s+)?(?:22c3|28-8|sp263|sp142|73-10)(?:\s+(?:assay|pharmdx|ihc))?"  # PD-L1 antibody clones
+    r"|(?:rna|dna)(?:[\s-]*(?:ngs|seq|sequencing|panel|based))?|rna-seq|targeted rna|wes|wgs|sanger(?:\s+sequencing)?"
 )
 _SPECIMEN_OR_ASSAY_RE = re.compile(
     # "CTC assay", "Epic Sciences CTC assay", "plasma NGS panel": a vendor's words before the assay are allowed
