@@ -331,3 +331,16 @@ def test_a_mixed_bracket_keeps_its_measure_and_leaves_an_unknown_item_unread() -
     with pytest.raises(AlterationSyntaxError):
         parse_observed("KRAS G12C (ctDNA, pending)", KB)
     assert is_stated_absence("NRAS Q61K (not detected in tissue)", KB)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BRCA1/2 wild-type",
+        "no BRCA1/2 mutation detected",
+        "NTRK1/2/3 fusion negative",
+        "no KRAS, NRAS or BRAF mutations",
+    ],
+)
+def test_gene_lists_with_a_shared_stem_in_an_absence(text: str) -> None:
+    assert is_stated_absence(text, KB) and parse_observed_many(text, KB) == []

@@ -74,13 +74,17 @@ _WORDS_FIRST_RES = (
     re.compile(r"^(?:negative|wild[\s-]?type)\s+for\s+(?P<core>.+?)\.?$", re.IGNORECASE),
 )
 #: several genes before the words: "KRAS/NRAS wild-type", "KRAS, NRAS and BRAF wild-type"
-_GENE_LIST_SPLIT_RE = re.compile(r"\s*(?:/|,|\band\b|&|\+)\s*", re.IGNORECASE)
+_GENE_LIST_SPLIT_RE = re.compile(r"\s*(?:/|,|\band\b|\bor\b|&|\+)\s*", re.IGNORECASE)
 #: the RAS genes as reports name them together (no HGNC symbol): "RAS wild-type", "all-RAS wild-type"
 _RAS_GROUP = frozenset({"ras", "all-ras", "all ras", "pan-ras", "extended ras", "expanded ras", "ras/raf"})
 #: the gene-level change words a statement of absence may name: "EGFR mutation negative", "ALK fusion not detected"
 _GENE_LEVEL_KINDS = frozenset({"mutation", "fusion", "amplification", "loss", "expression", "overexpression"})
 #: an assay named between the gene and the words: "ALK IHC negative", "ALK FISH negative", "KRAS NGS wild-type"
 _ASSAY_BEFORE_RE = re.compile(r"(?<=\S)\s+(?:by\s+)?[A-Za-z-]+$")
+#: several genes, then one gene-level change word: "BRCA1/2 mutation", "KRAS, NRAS or BRAF mutations"
+_CHANGE_TAIL_RE = re.compile(
+    r"^(?P<genes>.+?)\s+(?:mutations?|variants?|alterations?|fusions?|rearrangements?|amplifications?)$", re.I
+)
 #: what "no ..." may deny without naming a gene: "no actionable mutations", "no pathogenic variants detected"
 _NOTHING_RE = re.compile(
     r"^(?:(?:actionable|pathogenic|likely\s+pathogenic|reportable|clinically\s+significant|targetable|somatic|"
@@ -134,10 +138,14 @@ def _genes(core: str, resolve_gene: GeneResolver | None) -> list[str] | None:
         return ["KRAS", "NRAS"]
     parts = [p for p in _GENE_LIST_SPLIT_RE.split(core.strip(" :,-")) if p]
     genes: list[str] = []
+    last = ""
     for p in parts:
         if p.lower() in _RAS_GROUP:
             genes += ["KRAS", "NRAS"]
             continue
+        if p.isdigit() and re.search(r"\d$", last):  # "BRCA1/2", "NTRK1/2/3": the same stem, another number
+            p = re.sub(r"\d+$", p, last)
+        last = p
         g = _resolve_one(p, resolve_gene)
         if g is None:
             return None
@@ -163,6 +171,9 @@ def _gene_level(
     if kind == "first" and _NOTHING_RE.match(core):  # "no actionable mutations": nothing found, no gene named
         return Alteration(kind="mutation")
     genes = _genes(core, resolve_gene)
+    worded = _CHANGE_TAIL_RE.match(core)
+    if genes is None and worded is not None and re.search(r"[/,&]|\band\b", worded["genes"]):
+        genes = _genes(worded["genes"], resolve_gene)  # "no BRCA1/2 mutation detected", "NTRK1/2/3 fusion negative"
     if genes is not None and known_gene is not None and not all(known_gene(g) for g in genes):
         return None  # "KRSA wild-type": a misspelt gene is not silently accounted for
     state: Alteration | None = None
