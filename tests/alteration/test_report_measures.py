@@ -98,8 +98,11 @@ def test_contradictions_and_bare_cdna_are_one_clear_error(kb, text: str, words: 
 
 
 def test_text_without_measures_comes_back_unchanged() -> None:
-    for text in ("EGFR T790M", "BRAF V600E (c.1799T>A)", "BRCA1 mutation (germline)", "TMB 12 mut/Mb", "CDKN2A loss"):
+    for text in ("EGFR T790M", "BRAF V600E (c.1799T>A)", "TMB 12 mut/Mb", "CDKN2A loss"):
         body, m = split_measures(text)
         assert body == text and m.vaf is None and m.copy_number is None
+    # an origin in brackets is read with the measures and kept (helper annot10p), not dropped
+    body, m = split_measures("BRCA1 mutation (germline)")
+    assert (body, m.origin, m.vaf) == ("BRCA1 mutation", "germline", None)
     # biomarkers whose own value is a percentage are not allele fractions
     assert parse_alteration("genomic LOH 21%").value == 21.0

@@ -2,7 +2,7 @@
 
 The wordings are my own, in the forms targeted-test and ctDNA reports use: a gene and a protein change (or a codon,
 or an exon wording), then "negative" / "not detected" / "absent" / "wild-type". A gene alone before those words is a
-biomarker status ("HER2-negative", "ALK negative", "PD-L1 negative") and keeps today's reading.
+gene-level absence (helper annot10p: "HER2-negative", "ALK negative", "KRAS wild-type"), no alteration either.
 """
 
 from __future__ import annotations
@@ -43,25 +43,38 @@ def test_a_stated_absence_of_a_variant_is_no_alteration(text: str, absent: str) 
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["HER2-negative", "ALK negative", "PD-L1 negative", "EGFR negative", "EGFR wild-type", "KRAS wild-type",
-     "ESR1 mutation negative", "EML4-ALK fusion negative", "ERBB2 amplification negative", "AR-V7 wild-type",
-     "EGFR L858R, T790M negative", "KIT D816V positive"],
+    ("text", "gene"),
+    [("HER2-negative", "ERBB2"), ("ALK negative", "ALK"), ("PD-L1 negative", "CD274"), ("EGFR negative", "EGFR"),
+     ("EGFR wild-type", "EGFR"), ("KRAS wild-type", "KRAS"), ("ESR1 mutation negative", "ESR1"),
+     ("EML4-ALK fusion negative", "ALK"), ("ERBB2 amplification negative", "ERBB2")],
 )  # fmt: skip
+def test_gene_level_statements_are_stated_absences_now(text: str, gene: str) -> None:
+    # helper annot10p: a gene-level wild-type / negative statement is an absence (no alteration), where the grammar
+    # alone still refuses it; before, the profile readers refused it too, so the annotator could not run
+    alt = stated_absence(text, RESOLVE)
+    assert alt is not None and alt.gene == gene
+    assert parse_observed_many(text, KB) == []
+    with pytest.raises(AlterationSyntaxError):
+        parse_alteration(text, RESOLVE)
+
+
+def test_a_change_then_a_negated_change_is_the_change_alone() -> None:
+    # helper annot10p: "EGFR L858R, T790M negative" states L858R present and T790M absent (was refused whole)
+    assert stated_absence("EGFR L858R, T790M negative", RESOLVE) is None
+    assert [a.name for a in parse_observed_many("EGFR L858R, T790M negative", KB)] == ["EGFR L858R"]
+    with pytest.raises(AlterationSyntaxError, match="give one"):
+        parse_observed_many("KRAS G12C, no KRAS mutation detected", KB)
+
+
+@pytest.mark.parametrize("text", ["AR-V7 wild-type", "KIT D816V positive"])
 def test_other_statements_keep_todays_reading(text: str) -> None:
-    # no absence of a specific variant: the reading is the grammar's own, the same error as before
+    # no absence: the reading is the grammar's own, the same error as before
     assert stated_absence(text, RESOLVE) is None
     with pytest.raises(AlterationSyntaxError) as grammar:
         parse_alteration(text, RESOLVE)
     with pytest.raises(AlterationSyntaxError) as observed:
         parse_observed_many(text, KB)
     assert str(observed.value) == str(grammar.value)
-
-
-def test_biomarker_statuses_are_unchanged() -> None:
-    for text, word in (("HER2-negative", "negative"), ("ALK negative", "negative"), ("PD-L1 negative", "negative")):
-        with pytest.raises(AlterationSyntaxError, match=f"'{word}' describes no alteration; leave it out"):
-            parse_observed_many(text, KB)
 
 
 def test_a_present_variant_still_reads() -> None:

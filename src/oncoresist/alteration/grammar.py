@@ -39,9 +39,15 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from oncoresist.alteration.measures import split_measures
+from oncoresist.alteration.measures import split_measures, strip_assay_brackets
 from oncoresist.alteration.model import Alteration, Kind, Origin, Phase, ProteinChange
 from oncoresist.alteration.protein import AA1, AA3, bare_codon, parse_protein_change
+from oncoresist.alteration.report_annotations import (
+    bracketed_names,
+    lineage_phenotype,
+    loss_of_gene,
+    restated_parts,
+)
 from oncoresist.alteration.report_context import (
     CODELETION_1P19Q,
     assay_state,
@@ -74,6 +80,7 @@ from oncoresist.alteration.report_wordings import (
 )
 from oncoresist.alteration.transcripts import check_transcript_gene, split_transcript_prefix
 from oncoresist.alteration.vocabulary import (
+    ALLELIC_CHANGE_WORDS,
     BIOMARKER_CUTOFFS,
     BIOMARKER_LOOKUP,
     EXON_KIND,
@@ -88,6 +95,7 @@ from oncoresist.alteration.vocabulary import (
     PHENOTYPES,
     WORDS,
     WORDS_EXTRA,
+    change_word_key,
 )
 from oncoresist.errors import AlterationSyntaxError
 
@@ -120,6 +128,8 @@ _ORIGIN_RES = (
     re.compile(r"^(?P<o>germline|somatic)\s+(?P<rest>.+)$", re.IGNORECASE),
     re.compile(r"^(?P<rest>.+?)\s+\((?P<o>germline|somatic)\)$", re.IGNORECASE),
     re.compile(r"^(?P<rest>\S+)\s+(?P<o>germline|somatic)(?:\s+(?P<tail>.+))?$", re.IGNORECASE),
+    # in the middle of the change words: "BRCA2 deleterious germline mutation" (helper annot10p)
+    re.compile(r"^(?P<rest>\S+\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?P<o>germline|somatic)\s+(?P<tail>\S.*)$", re.IGNORECASE),
 )
 _PHASE_RE = re.compile(r"^(?P<rest>.+?)\s+\(?(?:in\s+)?(?P<p>cis|trans)(?:\s+with\s+[^()]+)?\)?$", re.IGNORECASE)
 #: a zygosity word after a change: "DPYD c.1905+1G>A heterozygous", "NUDT15 p.R139C (homozygous)"
@@ -140,10 +150,14 @@ _PROTEIN_CDNA_RE = re.compile(rf"^(?P<p>{_P_RE})\s*[:;,/]?\s*(?P<c>c\.[^\s():;,]
 _PROTEIN_PAIR_RE = re.compile(rf"^(?P<a>[^\s()]+)\s*\(\s*(?P<b>{_P_RE})\s*\)$")
 #: a predicted consequence that names no change (the cDNA then stands alone)
 _P_UNKNOWN = frozenset({"p.?", "p.(?)", "p.=", "p.(=)", "p.0", "p.(0)"})
-_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b")
+_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b.*%|%.*\bihc\b")
 #: a star allele glued to its gene: UGT1A1*28, CYP2D6*4/*4
 _STAR_GLUED_RE = re.compile(r"^(?P<gene>[A-Za-z][A-Za-z0-9]*?)(?P<star>\*\d{1,3}[A-Za-z]?(?:/\*\d{1,3}[A-Za-z]?)?)$")
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")
+
+
+#: words after a fusion that say it was found: "BCR::ABL1 positive", "EML4-ALK detected" (the fusion, not expression)
+_FUSION_PRESENT = frozenset({"positive", "detected", "present", "identified", "transcript detected"})
 
 
 def _show(text: str) -> str:
@@ -192,9 +206,46 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         raise AlterationSyntaxError("empty alteration")
     if len(raw) > _MAX_TEXT:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: an alteration is at most {_MAX_TEXT} characters")
+    raw = raw.replace("\u03b1", "alpha").replace("\u03b2", "beta")  # "FRα high" -> FRalpha (an alias of FOLR1)
+    try:
+        return _parse_text(raw, resolve_gene)
+    except AlterationSyntaxError as err:
+        restated = _restated(raw, resolve_gene)
+        if restated is None:
+            raise
+        if isinstance(restated, AlterationSyntaxError):
+            raise restated from err
+        return restated
+
+
+#: a bracket after an alteration, or a karyotype before a fusion (report_annotations.restated_parts)
+def _restated(raw: str, resolve_gene: GeneResolver | None) -> Alteration | AlterationSyntaxError | None:
+    """An alteration written twice, the second time in brackets or in another notation (``del(17p) (TP53
+    deletion)``, ``HER2 IHC 1+ (HER2-low)``, ``t(4;11) KMT2A::AFF1``): the one alteration when both read as it,
+    an error when they read as different ones, ``None`` when the text is not of this form or a part does not
+    read."""
+    parts = restated_parts(raw)
+    if parts is None:
+        return None
+    first_text, second_text = parts
+    try:
+        first, second = _parse_text(first_text, resolve_gene), _parse_text(second_text, resolve_gene)
+    except AlterationSyntaxError:
+        return None
+    if first == second or (first.kind == "cytogenetic" and second.kind == "fusion" and first_text[:1] in "ti"):
+        return dataclasses.replace(second if first.kind == "cytogenetic" else first, text=raw)
+    return AlterationSyntaxError(
+        f"cannot read {_show(raw)}: {first_text!r} reads as {first.name} but {second_text!r} as {second.name}; give one"
+    )
+
+
+def _parse_text(raw: str, resolve_gene: GeneResolver | None) -> Alteration:
     low = raw.lower().rstrip(".")
     if low in PHENOTYPE_LOOKUP:
         return Alteration(kind="phenotype", qualifier=PHENOTYPE_LOOKUP[low], text=raw)
+    lineage = lineage_phenotype(low)  # "transformed to SCLC" (report_annotations.py)
+    if lineage is not None:
+        return Alteration(kind="phenotype", qualifier=lineage, text=raw)
     biomarker = _parse_biomarker(low, raw)
     if biomarker is not None:
         return biomarker
@@ -206,7 +257,14 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     if whole is not None:
         return whole
     # an IHC score ends in a percentage that is no allele fraction: "PD-L1 TPS 60%"
-    body, measures = (raw, split_measures("")[1]) if _IHC_SCORE_RE.search(low) else split_measures(raw)
+    if _IHC_SCORE_RE.search(low):  # the score's own percentage is no allele fraction; an assay bracket is dropped
+        body, measures = strip_assay_brackets(raw), split_measures("")[1]
+    else:
+        body, measures = split_measures(raw)
+    if body != raw and (cyto := parse_cytogenetic(body.lower().rstrip("."), raw)) is not None:
+        return cyto  # "17p deletion (FISH 40% of nuclei)": the karyotype finding without the assay's count
+    if measures.expression_assay and re.search(r"[\s-]negative$", body, re.IGNORECASE):
+        body += " by IHC"  # "PTEN negative (IHC)": the assay the bracket named says what "negative" means
     clinvar = _CLINVAR_RE.match(body)
     if clinvar:
         body = f"{clinvar['gene']} {clinvar['rest']}"
@@ -216,7 +274,12 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
     body = _PAREN_CDNA_RE.sub("", body) if not body.lower().startswith("c.") else body
     body = strip_itd_annotation(body)  # "FLT3-ITD (allelic ratio 0.6)" (report_wordings.py)
 
-    origin: Origin | None = None
+    body = bracketed_names(body, resolve_gene)  # "HER2 (ERBB2) amplification", "ALK fusion (EML4)"
+    body = loss_of_gene(body, resolve_gene) or body  # "loss of B2M expression (IHC)" (report_annotations.py)
+
+    origin: Origin | None = "germline" if measures.origin == "germline" else None
+    if measures.origin == "somatic":
+        origin = "somatic"
     for rx in (*_ORIGIN_RES, *TRAILING_ORIGIN_RES):
         m = rx.match(body)
         if m:
@@ -241,6 +304,12 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
     if measures.vaf is not None or measures.copy_number is not None:
         alt = dataclasses.replace(alt, vaf=measures.vaf, copy_number=measures.copy_number, text=raw)
+    if measures.classification is not None and alt.kind == "mutation" and alt.qualifier is None:
+        alt = dataclasses.replace(alt, qualifier="pathogenic", text=raw)  # "BRCA1 mutation (pathogenic)"
+    if measures.allelic is not None or measures.clonality is not None:
+        alt = dataclasses.replace(
+            alt, allelic=measures.allelic or alt.allelic, clonality=measures.clonality or alt.clonality, text=raw
+        )
     if origin is None and alt.origin is None and phase is None:
         return alt
     return dataclasses.replace(alt, origin=origin or alt.origin, phase=phase, text=raw)
@@ -385,7 +454,7 @@ def _parse_core(body: str, raw: str, resolve_gene: GeneResolver | None, origin: 
     rest_low = rest.lower()
     if fusion is not None:
         p5, p3 = fusion
-        fusion_word = rest_low in WORDS and WORDS[rest_low][0] == "fusion"
+        fusion_word = (rest_low in WORDS and WORDS[rest_low][0] == "fusion") or rest_low in _FUSION_PRESENT
         # "BCR::ABL1 (p210) fusion" (report_wordings.py), "EML4-ALK fusion (FISH positive)" (report_qualifiers.py)
         if not rest_low or fusion_word or fusion_breakpoint(rest) or assay_qualified_state(rest) == "fusion":
             return Alteration(kind="fusion", gene=p3, partner5=p5, partner3=p3, text=raw)
@@ -404,6 +473,13 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         raise AlterationSyntaxError(
             f"cannot read {_show(raw)}: give a change after the gene, e.g. '{gene} amplification' or a protein change"
         )
+    if rest_low.startswith("promoter ") and len(rest) > 9:  # "TERT promoter c.-146C>T", "TERT promoter C228T"
+        try:
+            promoter = _parse_change(gene, rest[9:].strip(), raw, origin)
+        except AlterationSyntaxError:
+            promoter = None
+        if promoter is not None and promoter.kind == "mutation" and promoter.qualifier == "promoter":
+            return promoter
     term = parse_gene_term(gene, rest, raw)
     if term is not None:  # pharmacogenomic, IHC, promoter and named-splice wordings (report_terms.py)
         return dataclasses.replace(term, origin=term.origin or origin)
@@ -441,7 +517,11 @@ def _parse_change(gene: str, rest: str, raw: str, origin: Origin | None) -> Alte
         return _parse_change(gene, rest[5:].strip(), raw, origin)
     if rest_low in NOT_ALTERATIONS:
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: '{rest}' describes no alteration; leave it out")
-    word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low)
+    allelic_word = ALLELIC_CHANGE_WORDS.get(change_word_key(rest_low))
+    if allelic_word is not None:  # "PTEN homozygous deletion", "BRCA2 LOH", "RB1 two-hit" (vocabulary.py)
+        return Alteration(kind=allelic_word[0], gene=gene, allelic=allelic_word[1], text=raw)
+    word = WORDS.get(rest_low) or WORDS_EXTRA.get(rest_low) or WORDS.get(change_word_key(rest_low))
+    word = word or WORDS_EXTRA.get(change_word_key(rest_low))
     if word is not None:
         kind, qual = word
         return Alteration(kind=kind, gene=gene, qualifier=qual, text=raw)

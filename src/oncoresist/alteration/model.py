@@ -132,6 +132,12 @@ class Alteration:
     #: does not change which alteration this is (not compared, not hashed, not part of ``name``)
     vaf: float | None = field(default=None, compare=False)  # variant allele fraction, 0..1
     copy_number: float | None = field(default=None, compare=False)  # copies, as the report gave them
+    #: the allelic state a report wrote (``TP53 R273H (biallelic)``, ``BRCA2 LOH``, ``PTEN deletion (heterozygous)``):
+    #: ``"biallelic"``, ``"homozygous"``, ``"heterozygous"``, ``"hemizygous"``, ``"monoallelic"`` or ``"LOH"``;
+    #: metadata like the measures (the alteration is the same; report_annotations.py)
+    allelic: str | None = field(default=None, compare=False)
+    #: what a report wrote of the clone carrying it: ``"clonal"``, ``"subclonal"``, ``"acquired"`` (at progression)
+    clonality: str | None = field(default=None, compare=False)
     text: str = field(default="", compare=False)
 
     def __hash__(self) -> int:

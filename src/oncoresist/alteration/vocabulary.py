@@ -177,7 +177,69 @@ HYPHEN_SUFFIXES = {
     "loss",
     "negative",  # CD19-negative (an antigen's loss: report_context.ANTIGEN_GENES; else "describes no alteration")
 }
-WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {"null": ("loss", None)}
+WORDS_EXTRA: dict[str, tuple[Kind, str | None]] = {
+    "null": ("loss", None),
+    # copy-number phrasing (helper annot10p): "copy-number gain" is read as "copy number gain" (a hyphen, spaces)
+    "copy number amplification": ("amplification", None),
+    "copy number increase": ("amplification", None),
+    "copy gain": ("amplification", None),
+    "focal gain": ("amplification", None),
+    "focal copy number gain": ("amplification", None),
+    "high-level gain": ("amplification", None),
+    "high-level copy number gain": ("amplification", None),
+    "high-copy gain": ("amplification", None),
+    "high-level amplified": ("amplification", None),
+    "amplification detected": ("amplification", None),
+    "gene amplified": ("amplification", None),
+    # expression levels as IHC reports write them (annot10p): "TROP2 high", "FRalpha high"
+    "high": ("overexpression", None),
+    "high expression by ihc": ("overexpression", None),
+    "expression high": ("overexpression", None),
+    "positive by flow": ("expression", None),
+    "positive by flow cytometry": ("expression", None),
+    "expressed by flow": ("expression", None),
+    "expressed by flow cytometry": ("expression", None),
+    "detected": ("expression", None),
+}
+#: change words that also state the allelic state (helper annot10p): (kind, the allelic state kept on the alteration;
+#: measures.ALLELIC_WORDS' spellings). "GENE LOH" alone is the loss of one allele: the gene's loss, as LOH.
+ALLELIC_CHANGE_WORDS: dict[str, tuple[Kind, str]] = {
+    "homozygous deletion": ("loss", "homozygous"),
+    "homozygous loss": ("loss", "homozygous"),
+    "homozygous deleted": ("loss", "homozygous"),
+    "deep deletion": ("loss", "homozygous"),
+    "biallelic deletion": ("loss", "biallelic"),
+    "biallelic loss": ("loss", "biallelic"),
+    "biallelic inactivation": ("loss", "biallelic"),
+    "biallelic alteration": ("loss", "biallelic"),
+    "two-hit": ("loss", "biallelic"),
+    "two-hit inactivation": ("loss", "biallelic"),
+    "two-hit loss": ("loss", "biallelic"),
+    "heterozygous deletion": ("loss", "heterozygous"),
+    "heterozygous loss": ("loss", "heterozygous"),
+    "hemizygous deletion": ("loss", "hemizygous"),
+    "hemizygous loss": ("loss", "hemizygous"),
+    "monoallelic loss": ("loss", "monoallelic"),
+    "monoallelic deletion": ("loss", "monoallelic"),
+    "loh": ("loss", "LOH"),
+    "loss of heterozygosity": ("loss", "LOH"),
+    "copy-neutral loh": ("loss", "LOH"),
+    "copy neutral loh": ("loss", "LOH"),
+    "loss of the wild-type allele": ("loss", "LOH"),
+    "loss of wild-type allele": ("loss", "LOH"),
+    "loss of the wild type allele": ("loss", "LOH"),
+    "loss of the remaining allele": ("loss", "LOH"),
+    "loss of the remaining wild-type allele": ("loss", "LOH"),
+}
+
+
+def change_word_key(rest_low: str) -> str:
+    """One spelling of a change word: ``copy-number gain`` → ``copy number gain``, ``high level`` → ``high-level``,
+    ``wild type`` inside allele wordings → ``wild-type``."""
+    t = " ".join(rest_low.replace("copy-number", "copy number").split())
+    t = t.replace("high level", "high-level").replace("wildtype", "wild-type").replace("wild type", "wild-type")
+    return t.replace("bi-allelic", "biallelic").replace("two hit", "two-hit")
+
 
 #: words that describe no alteration at all (a clear error rather than a silent miss)
 NOT_ALTERATIONS = {"wild-type", "wildtype", "wild type", "wt", "negative", "normal", "not detected"}
@@ -258,6 +320,10 @@ BIOMARKERS: dict[str, tuple[str, ...]] = {
         "genomic loss of heterozygosity", "genomic loss of heterozygosity high", "high genomic loss of heterozygosity",
     ),
     "LOH-low": ("loh-low", "loh low", "genomic loh-low", "genomic loh low", "low genomic loh"),
+    # the IGHV somatic hypermutation status of CLL, a prognostic marker the iwCLL guidelines ask for before treatment
+    # (Hallek et al., Blood 2018, PMID:29540348); "unmutated" here is a state of the IGHV genes, not an absence
+    "IGHV-mutated": ("ighv-mutated", "ighv mutated", "mutated ighv", "m-cll", "ighv hypermutated", "ighv mutation"),
+    "IGHV-unmutated": ("ighv-unmutated", "ighv unmutated", "unmutated ighv", "u-cll", "ighv non-mutated"),
 }  # fmt: skip
 BIOMARKER_LOOKUP = {syn: canon for canon, syns in BIOMARKERS.items() for syn in (*syns, canon.lower())}
 

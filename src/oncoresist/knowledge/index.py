@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -77,6 +78,29 @@ _BRITISH_SPELLINGS = (
     (re.compile(r"anaem", re.IGNORECASE), "anem"),
 )
 #: words that already name a tumour (a name holding one is not read as "<adjective> cancer")
+_MAX_INNER_WORDS = 30  # a longer text is no tumour name with context
+#: one-word histologies that name only a NOS node: never read alone out of a longer text
+_GENERIC_HISTOLOGY = frozenset({
+    "adenocarcinoma", "carcinoma", "cancer", "tumor", "tumour", "neoplasm", "malignancy", "neoplasia", "sarcoma",
+    "lymphoma", "leukemia", "leukaemia",
+})  # fmt: skip
+#: whether :meth:`Knowledge.tumor_candidates` may search a free text for a tumour name inside it (an importer
+#: resolving a database's disease name does not: it tries its own spellings)
+_INNER_SEARCH: ContextVar[bool] = ContextVar("oncoresist_tumor_inner_search", default=True)
+
+
+@contextmanager
+def no_inner_tumor_search() -> Iterator[None]:
+    """Within the block, tumour names are read whole (no search for a name inside a free text)."""
+    mark = _INNER_SEARCH.set(False)
+    try:
+        yield
+    finally:
+        _INNER_SEARCH.reset(mark)
+
+
+#: an abbreviation as written: AML, NSCLC, B-ALL, mCRC, mCRPC (two capitals at least, an optional lower-case prefix)
+_CAPITALS_RE = re.compile(r"[a-z]{0,2}[A-Z][A-Za-z0-9-]{0,8}[A-Z][A-Za-z0-9-]{0,8}")
 _TUMOR_WORDS = re.compile(
     r"cancer|carcinoma|tumou?r|neoplasm|leuka?emia|lymphoma|sarcoma|melanoma|myeloma|glioma|blastoma|oma\b",
     re.IGNORECASE,
@@ -93,6 +117,8 @@ _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 #: switch off another's fallbacks. ``_FALLBACK_DEPTH``: inside a fallback reading (no fallback within it);
 #: ``_QUALIFYING``: the names whose qualifiers are being read (a re-entrant reading of the same name stops).
 _FALLBACK_DEPTH: ContextVar[int] = ContextVar("oncoresist_tumor_fallback_depth", default=0)
+#: inside a tumour reading: a name looked up as part of another is not searched for an inner name (annot10p)
+_READING: ContextVar[bool] = ContextVar("oncoresist_tumor_reading", default=False)
 _QUALIFYING: ContextVar[frozenset[str]] = ContextVar("oncoresist_tumor_qualifying", default=frozenset())
 
 
@@ -399,8 +425,20 @@ class Knowledge:
         A name none of those forms reads is tried once more as a report may mean it: in American
         spelling (``acute lymphoblastic leukaemia``) and, when it is a site adjective with no tumour
         word, as ``"<adjective> cancer"`` (``ovarian``, ``colorectal``); the reading is noted
-        (:meth:`tumor_reading`).
+        (:meth:`tumor_reading`). A free text none of these reads is searched for the longest run of words that
+        reads as one type (:meth:`_inner_name`), at the outermost reading only.
         """
+        outer = not _READING.get()
+        mark = _READING.set(True)
+        try:
+            code, cands = self._tumor_candidates_once(token)
+            if code is None and not cands and outer:
+                code, cands = self._inner_name(token)
+        finally:
+            _READING.reset(mark)
+        return code, cands
+
+    def _tumor_candidates_once(self, token: str) -> tuple[str | None, list[str]]:
         code, cands = self._tumor_candidates_direct(token)
         if code is not None or cands or _FALLBACK_DEPTH.get():
             return code, cands
@@ -416,6 +454,38 @@ class Knowledge:
                     return code, cands
         finally:
             _FALLBACK_DEPTH.reset(depth)
+        return None, []
+
+    def _inner_name(self, token: str) -> tuple[str | None, list[str]]:
+        """The longest run of words inside a free text that reads as one tumour type (helper annot10p):
+        ``"metastatic castration-resistant prostate cancer after abiraterone"`` -> the prostate cancer it names,
+        ``"CLL after a BTK inhibitor"`` -> CLL; the rest (treatment history, stage, smoking) is ignored. Runs of
+        the same length that read as different types are not chosen between: their codes are the candidates (an
+        ambiguity error). One word must be a tumour word or an abbreviation written in capitals (``AML``)."""
+        words = [w for w in re.split(r"\s+", " ".join(token.replace(",", ", ").split())) if w]
+        if len(words) < 2 or len(words) > _MAX_INNER_WORDS or not _INNER_SEARCH.get():
+            return None, []
+        of_site = _OF_SITE_RE.match(" ".join(words))
+        if of_site and self._tumor_candidates_direct(of_site["site"])[0] is not None:
+            return None, []  # "cholangiocarcinoma of the liver": the "<histology> of <site>" reading has refused it
+        for length in range(len(words) - 1, 0, -1):
+            found: dict[str, str] = {}
+            for i in range(len(words) - length + 1):
+                span = " ".join(words[i : i + length]).strip(" ,;:.()")
+                if not span or (length == 1 and not (_TUMOR_WORDS.search(span) or _CAPITALS_RE.fullmatch(span))):
+                    continue
+                if length == 1 and span.lower() in _GENERIC_HISTOLOGY:
+                    continue  # "breast adenocarcinoma" is no adenocarcinoma, NOS
+                code, _ = self._tumor_candidates_direct(span)
+                if code is not None:
+                    found.setdefault(code, span)
+            if len(found) > 1:
+                return None, sorted(found)
+            if found:
+                code, span = next(iter(found.items()))
+                quals = self._tumor_qualifiers.get(span, ())
+                self._note_reading(token, code, f"from {span!r} inside the text (the rest is not a tumour name)", quals)
+                return code, [code]
         return None, []
 
     def _tumor_candidates_direct(self, token: str) -> tuple[str | None, list[str]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration, GeneResolver, parse_alteration
 from oncoresist.alteration.absence import stated_absence
+from oncoresist.errors import AlterationSyntaxError
 from oncoresist.profile.normalise import normalise
 
 if TYPE_CHECKING:
@@ -225,10 +226,25 @@ _COMPOUND_RE = re.compile(
 )
 
 
+#: an alteration, then a negated finding after a comma or semicolon (helper annot10p): "BCR::ABL1 p210, no ABL1 kinase
+#: domain mutation", "EGFR L858R; T790M not detected"
+_PRESENT_THEN_ABSENT_RE = re.compile(
+    r"^(?P<a>[^,;]+?)\s*[,;]\s*(?P<b>(?:no|without|negative\s+for)\s+[^,;]+|[^,;]+?\s+(?:not\s+detected|negative))$",
+    re.IGNORECASE,
+)
+
+
 def is_stated_absence(text: str, kb: Knowledge) -> bool:
     """Whether ``text`` states a named isoform or a specific variant absent (``"EGFR T790M not detected (ctDNA)"``):
     :func:`parse_observed_many` reads it as no alteration, and a reader lists it among the uncovered inputs."""
-    return stated_absence(text, lenient_resolver(kb)) is not None
+    known = lenient_resolver(kb)
+    return stated_absence(text, known, lambda g: _is_suppressor(g, kb), lambda g: g in kb.genes) is not None
+
+
+def _is_suppressor(gene: str, kb: Knowledge) -> bool:
+    """Whether the knowledge records ``gene`` as a tumour suppressor (its "negative by IHC" is a loss)."""
+    record = kb.genes.get(gene)
+    return record is not None and record.role == "tumor_suppressor"
 
 
 def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> list[Alteration]:
@@ -243,6 +259,21 @@ def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> lis
     """
     if is_stated_absence(text, kb):
         return []
+    unknown = stated_absence(text, lenient_resolver(kb), lambda g: _is_suppressor(g, kb))
+    if strict and unknown is not None and unknown.gene is not None and unknown.gene not in kb.genes:
+        kb.gene(unknown.gene)  # "KRSA wild-type": unknown gene 'KRSA'; did you mean KRAS ...
+    present = _PRESENT_THEN_ABSENT_RE.match(" ".join(text.split()))
+    if present is not None:  # "BCR::ABL1 p190, no kinase-domain mutation": the fusion; the absence adds nothing
+        found = parse_observed_many(present["a"], kb, strict=strict)
+        absent = stated_absence(present["b"], lenient_resolver(kb))
+        mutated = [a for a in found if a.kind in ("protein", "codon", "exon", "mutation")]
+        if absent is not None and (absent.kind, absent.qualifier) == ("mutation", None) and any(
+            a.gene == absent.gene for a in mutated
+        ):  # "KRAS G12C, no KRAS mutation detected" says both
+            raise AlterationSyntaxError(
+                f"cannot read {clip(text)}: it states {absent.gene} altered and no {absent.gene} mutation; give one"
+            )
+        return found
     m = _COMPOUND_RE.match(" ".join(text.split()))
     if m and m["a"][1:-1] != m["b"][1:-1]:
         second = f"{m['gene']} {m['b']}" + (f" in {m['phase'].lower()}" if m["phase"] else "")

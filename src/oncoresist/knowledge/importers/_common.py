@@ -22,7 +22,7 @@ from oncoresist.errors import AlterationSyntaxError, ImportFormatError
 from oncoresist.knowledge.importers.diseases import NOT_MAPPABLE, DiseaseMap, disease_map
 from oncoresist.knowledge.importers.infer import MechanismRules
 from oncoresist.knowledge.importers.result import WILD_TYPE, ImportResult, Skip
-from oncoresist.knowledge.index import Knowledge, normalize_name
+from oncoresist.knowledge.index import Knowledge, no_inner_tumor_search, normalize_name
 from oncoresist.knowledge.loader import load_knowledge
 from oncoresist.knowledge.schema import Drug, DrugClass, Fact, Gene, Source, TumorType
 
@@ -345,10 +345,11 @@ class EntityBuilder:
             candidates += [n.replace("adenocarcinoma", "cancer"), n.replace("adenocarcinoma", "carcinoma")]
         if n.endswith(" cancer"):
             candidates.append(n[: -len(" cancer")])
-        for c in candidates:
-            code = self.kb.resolve_tumor(c)
-            if code is not None:
-                return code
+        with no_inner_tumor_search():  # the spellings above, each read whole
+            for c in candidates:
+                code = self.kb.resolve_tumor(c)
+                if code is not None:
+                    return code
         return None
 
     def tumor(self, name: str, code: str, key: str | None = None) -> tuple[str, TumorType | None]:
