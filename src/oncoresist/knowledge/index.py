@@ -448,7 +448,7 @@ class Knowledge:
                 code, cands = self._tumor_candidates_direct(alt)
                 if code is not None or cands:
                     if code is not None:
-                        self._tumor_readings[token] = f"read as {self.tumors[code].name} ({code}), from {alt!r}"
+                        self._tumor_readings[token] = f"read as {self.tumor_label(code)} ({code}), from {alt!r}"
                         if alt in self._tumor_qualifiers:  # the qualifiers the other form kept ("metastatic")
                             self._tumor_qualifiers[token] = self._tumor_qualifiers[alt]
                     return code, cands
@@ -476,7 +476,7 @@ class Knowledge:
                     continue
                 if length == 1 and span.lower() in _GENERIC_HISTOLOGY:
                     continue  # "breast adenocarcinoma" is no adenocarcinoma, NOS
-                code, _ = self._tumor_candidates_direct(span)
+                code, _ = self._tumor_candidates_once(span)  # with its fallback forms (British spelling)
                 if code is not None:
                     found.setdefault(code, span)
             if len(found) > 1:
@@ -533,7 +533,7 @@ class Knowledge:
                 code, cands = self._tumor_candidates(bare)
                 if code is not None:
                     self._tumor_readings[token] = (
-                        f"read as {self.tumors[code].name} ({code}), without the qualifiers of {token!r}"
+                        f"read as {self.tumor_label(code)} ({code}), without the qualifiers of {token!r}"
                     )
         return code, cands
 
@@ -704,7 +704,7 @@ class Knowledge:
         clinical = self._clinical_names.get(loose_key(token))
         if clinical == code:
             source = self._clinical_sources[loose_key(token)]
-            return f"read as {self.tumors[code].name} ({code}), a clinical synonym ({source})"
+            return f"read as {self.tumor_label(code)} ({code}), a clinical synonym ({source})"
         return self._tumor_readings.get(token)
 
     def _tumor_candidates(self, token: str) -> tuple[str | None, list[str]]:
