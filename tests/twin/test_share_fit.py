@@ -141,3 +141,42 @@ def test_likelihood_fit_scores_t790m_and_reports_z(egfr) -> None:  # type: ignor
     point = calibrate_twin(egfr, patients=120, seed=0, iterations=0, time_scale=False)
     assert point.share_fit == "point" and not point.scored
     assert point.goals == {t.cell_type: t.target for t in point.fitted}
+
+
+def test_joint_fit_passes_the_share_fit_and_scores_its_mechanism(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every calibration of the joint fit gets ``share_fit``; with the likelihood and a mechanism target, the
+    mechanism's share is scored in each calibration (``score``); with the point fit it is not."""
+    from types import SimpleNamespace
+    from typing import Any
+
+    from oncoresist.twin import joint_fit
+    from oncoresist.twin.mechanism_target import MechanismTarget
+    from oncoresist.twin.spread import SpreadFit
+
+    calls: list[dict[str, Any]] = []
+
+    def calibrate(build: Any, *, cohort: Any, start: Any = None, **kw: Any) -> Any:
+        calls.append(kw)
+        return SimpleNamespace(build=SimpleNamespace(), converged=True, growth_factor=1.0, median_months=10.0,
+                               objective_response=0.7, iterations=0, patients=kw["patients"],
+                               shares={"EGFR_T790M": 0.6})
+
+    def fit_spread(build: Any, variation: Any, **kw: Any) -> SpreadFit:
+        return SpreadFit(0.5, 0.7, 0.7, "t", "test", True, kw["patients"], {}, {"k": 0.5}, None,  # type: ignore[arg-type]
+                         [(0.5, 0.7)])
+
+    monkeypatch.setattr(joint_fit, "fit_spread_to_response", fit_spread)
+    monkeypatch.setattr(joint_fit, "calibrate_twin", calibrate)
+    monkeypatch.setattr(joint_fit, "spread_cohort", lambda build, variation, k, **kw: {"k": k})
+    monkeypatch.setattr(joint_fit, "scale_variation", lambda variation, k: variation)
+    monkeypatch.setattr(joint_fit, "with_preexisting", lambda cohort, build: dict(cohort))
+    first = SimpleNamespace(build=SimpleNamespace(), converged=True, growth_factor=1.0, median_months=10.0)
+    mech = MechanismTarget("EGFR_T790M", 98, 155, "yu2013", 211, 278)
+    joint_fit.fit_response_and_time(None, first, None, patients=400, rounds=1, share_fit="likelihood",  # type: ignore[arg-type]
+                                    mechanism=mech)
+    assert calls and all(c["share_fit"] == "likelihood" and c["score"] == ("EGFR_T790M",) for c in calls)
+    calls.clear()
+    joint_fit.fit_response_and_time(None, first, None, patients=400, rounds=1, mechanism=mech)  # type: ignore[arg-type]
+    assert calls and all(c["share_fit"] == "point" and "score" not in c for c in calls)
+    with pytest.raises(OncoresistError, match=r"^share_fit: 'joint' is not one of point, likelihood$"):
+        joint_fit.fit_response_and_time(None, first, None, patients=400, share_fit="joint")  # type: ignore[arg-type]
