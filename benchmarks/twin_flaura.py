@@ -102,6 +102,20 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         name="FLAURA-like erlotinib vs osimertinib (EGFR L858R NSCLC), from the twin", comment=comment))
 
 
+def fitted_share_rows(cal, arm_shares):  # type: ignore[no-untyped-def]
+    """The calibration's published shares with n (fitted, scored, held out: ``Calibration.share_fit_table``), each
+    also on the comparison's erlotinib arm (rebiopsy denominator) with its binomial z-score."""
+    from oncoresist.twin.calibrate import binomial_z
+
+    rows = []
+    targets = {t.cell_type: t for t in [*cal.fitted, *cal.held_out]}
+    for r in cal.share_fit_table():
+        p = float(arm_shares.get(r["cell_type"], 0.0))
+        z = binomial_z(p, targets[r["cell_type"]])
+        rows.append({**r, "erlotinib_arm": round(p, 4), "erlotinib_arm_z": None if z is None else round(z, 2)})
+    return [r for r in rows if r["n"]]
+
+
 def _population_twin(args, kb, q, defaults, cmp=None, build=None):  # type: ignore[no-untyped-def]
     """The twin of ``--population`` (``l858r``: every patient EGFR L858R; ``mixture``: each patient exon 19 deletion
     or L858R with FLAURA's published share, one twin per driver, ``twin.mixture``); with ``cmp``, the line of
@@ -192,6 +206,10 @@ def main() -> int:
     ap.add_argument("--measured-sigma", type=float, default=None, metavar="S",
                     help="the lognormal's log-spread (default: fitted to the measured thresholds; set it for a "
                          "sensitivity analysis)")
+    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="point",
+                    help="share10: fit the assumed routes' multipliers so each share hits its published point "
+                         "(point, default) or by the joint binomial likelihood of every published share with its n, "
+                         "the mechanism target's included (likelihood; twin.calibrate)")
     ap.add_argument("--no-second-line", action="store_true",
                     help="skip the AURA3 check (a sequential erlotinib-then-osimertinib cohort: second-line PFS of the "
                          "patients whose erlotinib progression is T790M-dominated; held out, docs/trials.md supply9)")
@@ -260,11 +278,12 @@ def main() -> int:
             fc = calibrate_with_spread(built, patients=args.cal_patients, seed=args.cal_seed, quant=q,
                                        options=options, screen_patients=0,
                                        mechanism=None if args.mechanism_target == "none" else args.mechanism_target,
-                                       response_patients=COMPARATOR_PATIENTS)
+                                       response_patients=COMPARATOR_PATIENTS, share_fit=args.share_fit)
             assert fc.joint is not None and fc.spread is not None
             joint, spread, cal, cohort = fc.joint, fc.spread, fc.calibration, fc.cohort
         else:
-            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort,
+                                 share_fit=args.share_fit)
         if args.variation == "laleh":  # map the spreads with the calibrated rates, then calibrate again
             from oncoresist.twin.variation import load_variation
 
@@ -272,7 +291,8 @@ def main() -> int:
             cohort = load_variation().cohort(d.birth, d.death)  # the calibrated twin's defaults
             if ld:
                 cohort["resistant_fraction"] = luria_delbruck_block(cal.build)
-            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort)
+            cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort,
+                                 share_fit=args.share_fit)
         cohort = with_preexisting(cohort, cal.build)  # the calibrated rates' clone numbers
         arms = ["continuous:erlotinib", "continuous:osimertinib"]
         cmp = compare_strategies(cal.build, arms, patients=args.patients, seed=args.seed, cohort=cohort)
@@ -316,6 +336,11 @@ def main() -> int:
     print(t790m_share_line(t790m, fitted=fitted_t790m))  # the same line and share definition as twin.py
     if (strata_line := _population_twin(args, kb, q, defaults, cmp=cmp, build=cal.build)) is not None:
         print(strata_line)
+    shares_fit = fitted_share_rows(cal, rebiopsy_shares(res).get("continuous:erlotinib", {}))
+    print("fitted_shares: " + "; ".join(
+        f"{r['cell_type']} {r['role'].split(' ')[0]} {r['k']:g}/{r['n']}: calibration {100 * r['simulated']:.1f}% "
+        f"(z {r['z']:+.2f}), erlotinib arm {100 * r['erlotinib_arm']:.1f}% (z {r['erlotinib_arm_z']:+.2f})"
+        for r in shares_fit) + f" [share fit: {args.share_fit}]")
     if second is not None:
         m = second["median_months"]
         print(f"aura3_second_line_median_months: {m[0]:.2f} (95% CI {m[1]:.2f}-{m[2]:.2f}; {second['n']} patients "
@@ -336,6 +361,7 @@ def main() -> int:
         "facts": len(kb.facts), "patients_per_arm": args.patients,
         "seed": args.seed, "calibration_seed": args.cal_seed, "mutation_supply": defaults.mutation_supply,
         "measured_preexisting": defaults.measured_preexisting, "measured_sigma": defaults.measured_sigma,
+        "share_fit": args.share_fit, "fitted_shares": shares_fit,
         "calibration_converged": cal.converged if joint is None else joint.converged,
         "t790m_share_erlotinib_role": "fitted" if fitted_t790m else "predicted",
         "joint_fit": None if joint is None else joint.to_dict(),

@@ -133,9 +133,11 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     built = build_twin([driver], drugs=f"{comp.drug},{exp.drug}", tumor=trial.tumor, knowledge=kb, quant=qt)
     cohort: dict[str, Any] | None = {**COHORT, "resistant_fraction": luria_delbruck_block(built)}
     if comp.objective_response is not None:
-        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt)
+        cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt,
+                             share_fit=args.share_fit)
         joint = fit_response_and_time(built, cal, load_variation(), patients=args.cal_patients, seed=args.cal_seed,
                                       quant=qt, rounds=args.fit_rounds, kill_on="ec50", preexisting="luria_delbruck",
+                                      share_fit=args.share_fit,
                                       resistant_growth=args.resistant_growth != "none",
                                       resistant_growth_shared=(args.resistant_growth == "shared"
                                                                and args.route_correlation is None),
@@ -150,7 +152,7 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
         # cohort is used (Laleh et al. 2022's spreads as derived, factor 1, Luria-Delbruck pre-existing counts)
         # and only the shares and the time scale are calibrated; the row says so.
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=derived_cohort(built),
-                             quant=qt)
+                             quant=qt, share_fit=args.share_fit)
         cohort = derived_cohort(cal.build)
         fit = {"calibration_converged": bool(cal.converged),
                "joint_fit": {"skipped": "no published objective response for the comparator arm: spread not fitted, "
@@ -193,6 +195,7 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "comparator_potency": _potency(cal.build, comp.drug),
             "routes": [ct.name for ct in cal.build.scenario.cell_types],
             "resistant_growth": args.resistant_growth, "route_correlation": args.route_correlation,
+            "share_fit": args.share_fit, "fitted_shares": cal.share_fit_table(),
             "mechanisms_at_progression": {
                 arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
                 for arm, g in cmp.mechanisms.groupby("strategy", sort=False)},
@@ -234,6 +237,10 @@ def main() -> int:
     ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
                     help="correlation in [0, 1] of that factor between a patient's routes (as twin_flaura.py; "
                          "default: not set, i.e. 1)")
+    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="point",
+                    help="how the assumed routes' multipliers are fitted to the published shares at progression: each "
+                         "to its point (default) or by their joint binomial likelihood (twin.calibrate; as "
+                         "twin_flaura.py)")
     args = ap.parse_args()
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):

@@ -33,6 +33,33 @@ median is read off the empirical distribution of progression times interpolated 
 (progression happened between the last scan and the one that saw it), so it moves smoothly with
 ``g`` instead of jumping by a scan interval.
 
+**Share fit** (``share_fit=``, share10 pass, issue 11). ``"point"`` (the default) aims each fitted route at its
+own published point, as above, whatever the series' size: Yu et al. 2013's ERBB2 amplification 3 of 24 is matched
+as exactly as its T790M 98 of 155. ``"likelihood"`` instead fits the multipliers so that the calibration cohort
+maximises the JOINT binomial log-likelihood of every published share the plan scores,
+
+    L = sum_i [k_i ln p_i + (n_i - k_i) ln(1 - p_i)],
+
+over the fitted routes' shares ``p_i`` (``k_i`` of ``n_i``: the series' ``n_positive`` of ``n`` as reported, else
+``published x n``; so a lone share aims at ``k/n``, e.g. 3/24 = 0.125 where the point fit aims at the stored 0.13;
+a published 0 is bounded
+below at its continuity-corrected ``0.5/(n+1)``, as the point fit) and over the shares of the held-out routes
+named in ``score=`` (e.g. the joint fit's mechanism target, EGFR T790M 98/155), whose rates are not fitted but
+whose shares move when the fitted routes take or give up progressions. Inside the damped iteration, at each step,
+:func:`likelihood_targets` chooses the fitted routes' targets ``t`` that maximise ``L`` under a **local model** of
+the other shares: mass taken from (or given to) the fitted routes is redistributed over every other outcome (the
+held-out routes, the tied and unfitted routes, no identified mechanism) in proportion to their current shares,
+``p_j(t) = s_j (1 - sum t) / (1 - sum s)`` (SLSQP, bounds ``[0.5/(n_i+1), 1 - 0.5/(n_i+1)]``, the others keeping
+at least half a progression); the usual damped step is then taken towards those targets. Convergence: the
+point fit's criterion, with each fitted share measured against the likelihood target of the same step (so at
+convergence the simulated fitted shares are the local model's maximiser given the simulated others: a fixed point
+of the estimator, exact where the other shares do respond proportionally). A fitted share whose series has no
+``n`` keeps its point target. With no ``score`` routes and jointly reachable points (``sum k_i/n_i < 1``) the
+likelihood targets are the point targets, so the two modes agree; they differ where the points cannot all be met
+or where a scored held-out share pays for them. :func:`binomial_z` gives each share's z-score
+``(p - k/n) / sqrt(p(1 - p)/n)`` (the published proportion's distance from the twin's share in standard errors
+of a series of ``n`` drawn from the twin; positive: the twin above the series), in :meth:`Calibration.share_fit_table`.
+
 **Warm start** (``start=``, what the joint fit passes from its previous round): the iteration begins at
 an earlier calibration's multipliers and growth factor instead of at 1; the fixed point, the criteria and
 the common random numbers are the same, so only the number of steps changes. The last step's cohort is the
@@ -61,6 +88,9 @@ if TYPE_CHECKING:
     from oncoresist.twin.builder import ResistanceRoute, TwinBuild, TwinDefaults
 
 _ASSUMED = "default assumption"
+SHARE_FIT: tuple[str, ...] = ("point", "likelihood")
+"""How the fitted routes' multipliers are chosen: each share to its published point, or by the joint binomial
+likelihood of every scored share (see the module)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,82 @@ class ShareTarget:
     target: float
     """The value fitted (``published``, or ``0.5/(n+1)`` when the published share is 0)."""
     n: int | None
+    n_positive: int | None = None
+    """The series' number positive as reported (``n_positive``; a pooled share's events), ``None`` if not given."""
+
+    @property
+    def count(self) -> float | None:
+        """The binomial's ``k``: ``n_positive`` where reported, else ``published x n`` (``None`` without ``n``)."""
+        if not self.n:
+            return None
+        return float(self.n_positive) if self.n_positive is not None else self.published * self.n
+
+
+def binomial_z(share: float, target: ShareTarget) -> float | None:
+    """``(p - k/n) / sqrt(p (1 - p) / n)`` for the twin's share ``p`` (clipped to ``[0.5/(n+1), 1 - 0.5/(n+1)]``)
+    and the published ``k`` of ``n`` (``None`` without ``n``): how many standard errors of a series of ``n`` drawn
+    from the twin the published proportion lies from the twin's share; positive when the twin is above it."""
+    if not target.n:
+        return None
+    eps = 0.5 / (target.n + 1)
+    p = min(max(share, eps), 1 - eps)
+    return (share - (target.count or 0.0) / target.n) / math.sqrt(p * (1 - p) / target.n)
+
+
+def _binomial_ll(k: float, n: int, p: float) -> float:
+    return k * math.log(p) + (n - k) * math.log(1 - p)
+
+
+def likelihood_targets(
+    fitted: list[ShareTarget], shares: dict[str, float], scored: list[ShareTarget], progressions: int
+) -> dict[str, float]:
+    """The fitted routes' targets that maximise the joint binomial log-likelihood of the fitted and ``scored``
+    published shares under the module's local model, given the current (smoothed) ``shares`` of every cell type
+    and the number of ``progressions`` they were counted on (the others keep at least ``0.5/(progressions+1)``).
+
+    A fitted target without ``n`` is held at its point target. Raises :class:`OncoresistError` where a scored share
+    has no ``n`` or no current share."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    goal = {t.cell_type: t.target for t in fitted if not t.n}
+    free = [t for t in fitted if t.n]
+    if not free:
+        return goal
+    for t in scored:
+        if not t.n or t.cell_type not in shares:
+            raise OncoresistError(f"score: the share of {t.cell_type} ({t.frequency_id}) needs a number of patients "
+                                  "and a simulated share to enter the likelihood")
+    eps = 0.5 / (progressions + 1)
+    rest0 = max(1.0 - sum(shares[t.cell_type] for t in fitted), eps)
+    fixed = sum(goal.values())
+    k = np.array([t.count for t in free], float)
+    n = np.array([t.n for t in free], float)
+    lo = 0.5 / (n + 1)
+    hi = 1 - lo
+    cap = max(1.0 - fixed - eps, float(lo.sum()))
+    others = [(float(t.count or 0.0), int(t.n or 0), shares[t.cell_type]) for t in scored]
+
+    def nll(x: Any) -> float:
+        p = np.clip(x, lo, hi)
+        val = -float((k * np.log(p) + (n - k) * np.log(1 - p)).sum())
+        rest = max(1.0 - fixed - float(p.sum()), eps)
+        for kj, nj, sj in others:
+            q = min(max(sj * rest / rest0, eps), 1 - eps)
+            val -= _binomial_ll(kj, nj, q)
+        return val
+
+    x0 = np.clip(k / n, lo, hi)
+    if x0.sum() > cap:  # the points cannot all be met: start from them scaled into the feasible set
+        x0 = np.maximum(lo, x0 * cap / x0.sum())
+    res = minimize(nll, x0, method="SLSQP", bounds=list(zip(lo, hi, strict=True)),
+                   constraints=[{"type": "ineq", "fun": lambda x: cap - float(np.sum(x))}],
+                   options={"ftol": 1e-12, "maxiter": 500})
+    x = np.clip(res.x, lo, hi)
+    if nll(x) > nll(x0):  # never worse than the start
+        x = x0
+    goal.update({t.cell_type: float(v) for t, v in zip(free, x, strict=True)})
+    return goal
 
 
 @dataclass
@@ -125,6 +231,29 @@ class Calibration:
     """Share of the last step's patients (the cohort on :attr:`build`) with a best response of PR or better."""
     start: dict[str, float] | None = None
     """The warm start (multipliers of the fitted cell types and ``growth_factor``), ``None`` for a cold start."""
+    share_fit: str = "point"
+    """``"point"`` or ``"likelihood"`` (see the module)."""
+    scored: list[ShareTarget] = field(default_factory=list)
+    """Held-out shares that entered the likelihood (``share_fit="likelihood"``): fitted, not predicted."""
+    goals: dict[str, float] = field(default_factory=dict)
+    """The last step's target per fitted cell type (the point targets, or the likelihood targets)."""
+
+    def share_fit_table(self) -> list[dict[str, Any]]:
+        """Every published share with ``n`` the calibration knows (fitted, scored, held out): counts, the last
+        cohort's share, the last step's target (fitted ones) and the binomial z-score (:func:`binomial_z`)."""
+        rows: list[dict[str, Any]] = []
+        scored = {t.cell_type for t in self.scored}
+        for t in [*self.fitted, *self.held_out]:
+            role = ("fitted" if t in self.fitted else
+                    "scored (held out, in the likelihood: fitted)" if t.cell_type in scored else "held out (predicted)")
+            share = self.shares.get(t.cell_type, 0.0)
+            z = binomial_z(share, t)
+            rows.append({"cell_type": t.cell_type, "role": role, "frequency_id": t.frequency_id,
+                         "k": None if t.count is None else round(t.count, 3), "n": t.n,
+                         "published": t.published, "simulated": round(share, 4),
+                         "target": None if t.cell_type not in self.goals else round(self.goals[t.cell_type], 4),
+                         "z": None if z is None else round(z, 2)})
+        return rows
 
     def table(self) -> list[dict[str, Any]]:
         """One row per published share: fitted or held out, target, simulated share, interval, source."""
@@ -165,7 +294,9 @@ def _target(f: ProgressionFrequency | PooledShare, cell_type: str) -> ShareTarge
     interval = f.ci95 or f.range
     value = f.value
     target = value if value > 0 else 0.5 / ((f.n or 0) + 1)
-    return ShareTarget(cell_type, f.id, f.source, value, interval, target, f.n)
+    pooled = getattr(f, "pooled", None)
+    k = pooled.events if pooled is not None else getattr(f, "n_positive", None)
+    return ShareTarget(cell_type, f.id, f.source, value, interval, target, f.n, k)
 
 
 def plan(build: TwinBuild, q: QuantKnowledge) -> tuple[list[ShareTarget], list[ShareTarget], dict[str, str], list[str]]:
@@ -353,6 +484,8 @@ def calibrate_twin(
     out_dir: str | Path | None = None,
     cohort: dict[str, Any] | None = None,
     start: Calibration | None = None,
+    share_fit: str = "point",
+    score: tuple[str, ...] | list[str] = (),
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a
     published median PFS) on continuous first-line treatment.
@@ -385,6 +518,12 @@ def calibrate_twin(
     start
         Warm start: begin at this calibration's multipliers (of the cell types fitted here) and growth
         factor (see the module). ``None``: every multiplier and the growth factor start at 1.
+    share_fit
+        ``"point"`` (each fitted share to its published point) or ``"likelihood"`` (the joint binomial
+        likelihood of every scored share; see the module).
+    score
+        Held-out cell types whose published share (with its ``n``) also enters the likelihood
+        (``share_fit="likelihood"`` only): their rates stay unfitted, their shares are then fitted, not predicted.
 
     Returns
     -------
@@ -398,20 +537,42 @@ def calibrate_twin(
         raise InvalidArgument("patients: the number of calibration patients must be positive", param="patients")
     if iterations < 0:
         raise OncoresistError("calibration iterations must be >= 0")
+    if share_fit not in SHARE_FIT:
+        raise InvalidArgument(f"share_fit: {share_fit!r} is not one of {', '.join(SHARE_FIT)}", param="share_fit")
+    if score and share_fit != "likelihood":
+        raise InvalidArgument("score: held-out shares enter only the likelihood fit; pass share_fit='likelihood'",
+                              param="score")
     q = quant if quant is not None else (build.quant or load_quant())
     root = as_seed_sequence(seed)  # one root for every step (common random numbers), recorded in the result
     record = seed_record(root)
     fitted, held, tied, unfitted = plan(build, q)
+    fitted_names = {t.cell_type for t in fitted}
+    scored: list[ShareTarget] = []
+    for name in dict.fromkeys(score):
+        if name in fitted_names:
+            continue  # a fitted share is in the likelihood anyway
+        hit = next((t for t in held if t.cell_type == name), None)
+        if hit is None or not hit.n:
+            names = ", ".join(sorted(t.cell_type for t in held if t.n)) or "none"
+            raise InvalidArgument(f"score: {name!r} has no held-out published share with a number of patients on "
+                                  f"this twin; choose one of {names}", param="score")
+        scored.append(hit)
     drug = build.annotation.drug[0]
     target = time_target(q, build) if time_scale else None
     if not fitted and not held and target is None:  # nothing to fit or to compare: no cohort to run
-        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, record, 0, True, drug)
+        return Calibration(build, [], [], tied, unfitted, {}, {}, [], patients, record, 0, True, drug,
+                           share_fit=share_fit)
     types = [c.name for c in build.scenario.cell_types]
     scans = ImagingSpec.model_validate(imaging_schedule(build, q)).scan_times(follow_up_days)
     base = Path(out_dir) if out_dir is not None else None
     mult = {t.cell_type: 1.0 for t in fitted}
-    notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} {t.target:.3g}"
-             for t in fitted}
+    if share_fit == "likelihood":
+        joint = " + ".join(f"{t.frequency_id} {t.count or 0:.3g}/{t.n}" for t in [*fitted, *scored])
+        notes = {t.cell_type: f"fitted by the joint binomial likelihood of {joint} ({t.source}: published share at "
+                              f"progression on {drug} {t.published:.3g})" for t in fitted}
+    else:
+        notes = {t.cell_type: f"fitted to {t.frequency_id} ({t.source}): share at progression on {drug} "
+                              f"{t.target:.3g}" for t in fitted}
     notes.update({c: f"tied to {lead} (same mechanism class and kind of change, no published share of its own)"
                   for c, lead in tied.items()})
     g = 1.0
@@ -429,6 +590,7 @@ def calibrate_twin(
         if mult:
             current = apply_multipliers(current, _with_tied(mult, tied), notes)
     shares: dict[str, float] = {}
+    goals: dict[str, float] = {t.cell_type: t.target for t in fitted}
     converged = False
     median = math.nan
     step = 0
@@ -439,20 +601,24 @@ def calibrate_twin(
         shares, smooth, n_prog = _shares(results, types)
         response = float((results["best_response"] <= 1).mean()) if len(results) else math.nan  # 0 CR, 1 PR
         median = interpolated_median_days(results["pfs_time"], results["pfs_event"], scans) / DAYS_PER_MONTH
-        history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
-                        "growth_factor": g})
         if n_prog == 0:
             raise OncoresistError(
                 f"calibration: no progression among {patients} patients on {drug} within {follow_up_days:g} days; "
                 "lengthen the follow-up or give more patients"
             )
-        converged = all(_close(smooth[t.cell_type], t.target, n_prog, tolerance) for t in fitted)
+        if share_fit == "likelihood" and fitted:
+            goals = likelihood_targets(fitted, smooth, scored, n_prog)
+        history.append({**{t.cell_type: shares[t.cell_type] for t in fitted}, "median_months": median,
+                        "growth_factor": g,
+                        **({} if share_fit == "point" else {f"target:{c}": v for c, v in goals.items()}),
+                        **{t.cell_type: shares[t.cell_type] for t in scored}})
+        converged = all(_close(smooth[t.cell_type], goals[t.cell_type], n_prog, tolerance) for t in fitted)
         if target is not None:
             converged &= abs(median - target.months) <= 0.05 * target.months
         if converged or step >= iterations or (not fitted and target is None):
             break
         for t in fitted:
-            err = math.log(t.target / smooth[t.cell_type])
+            err = math.log(goals[t.cell_type] / smooth[t.cell_type])
             if err * last_err.get(t.cell_type, err) < 0:  # overshot: halve this route's step from now on
                 damp[t.cell_type] *= 0.5
             last_err[t.cell_type] = err
@@ -478,4 +644,4 @@ def calibrate_twin(
             Origin(o.path, o.value, o.kind, o.source + tail) if o.kind == "calibrated" else o for o in current.origins
         ])
     return Calibration(current, fitted, held, tied, unfitted, final_mult, shares, history, patients, record, step,
-                       converged, drug, target, g, median, response, warm)
+                       converged, drug, target, g, median, response, warm, share_fit, scored, goals)

@@ -110,6 +110,7 @@ def calibrate_with_spread(
     screen_patients: int | None = None,
     mechanism: str | None = None,
     response_patients: int | None = None,
+    share_fit: str = "point",
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -123,7 +124,9 @@ def calibrate_with_spread(
     :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none). ``mechanism``: a resistant type whose
     published share at progression on the first drug also scores the spread factor (a soft target,
     :mod:`oncoresist.twin.mechanism_target`; that share is then fitted, not predicted), with the comparator's
-    ``response_patients`` for the response's likelihood; default: the response alone.
+    ``response_patients`` for the response's likelihood; default: the response alone. ``share_fit``: how every
+    calibration fits the assumed routes' shares (``"point"`` or ``"likelihood"``, with the mechanism's share in the
+    likelihood; :mod:`oncoresist.twin.calibrate`).
     """
     if mechanism is not None and (response_patients is None or response_patients < 1):
         raise OncoresistError("response_patients: a mechanism target needs the comparator arm's number of patients")
@@ -132,19 +135,22 @@ def calibrate_with_spread(
     if screen_patients is not None and screen_patients < 0:
         raise OncoresistError(f"screen_patients: must be >= 0 (0: no screening), got {screen_patients}")
     screen = screen_size(patients) if screen_patients is None else (screen_patients or None)
+    cal_kw: dict[str, Any] = {"share_fit": share_fit}
+    if share_fit == "likelihood" and mechanism is not None:
+        cal_kw["score"] = (mechanism,)
     root = as_seed_sequence(seed)
     base = None if out_dir is None else Path(out_dir)
     ld = options.preexisting == "luria_delbruck"
     first = {**ASSUMED_COHORT, "resistant_fraction": luria_delbruck_block(build)} if ld else None
     cal = calibrate_twin(build, patients=screen or patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                         cohort=first, out_dir=None if base is None else base / "initial")
+                         cohort=first, out_dir=None if base is None else base / "initial", **cal_kw)
     q = quant if quant is not None else cal.build.quant
     target = time_target(q, cal.build)
     initial_converged = cal.converged
     if target is None or target.objective_response is None:
         if screen is not None:  # no joint fit to refine it: the full-size calibration, from the screening's answer
             cal = calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                                 cohort=first, out_dir=base, start=cal if warm else None)
+                                 cohort=first, out_dir=base, start=cal if warm else None, **cal_kw)
         cohort = derived_cohort(cal.build, options=options)
         return FittedCohort(cal, cohort, "derived: Laleh et al. 2022's spreads as derived, factor 1 (no published "
                                          "objective response on the first drug to fit them to); "
@@ -154,17 +160,20 @@ def calibrate_with_spread(
                                                            int(response_patients or 0))
     joint = fit_response_and_time(build, cal, load_variation(), patients=patients, seed=root, quant=q,
                                   rounds=options.rounds, follow_up_days=follow_up_days, warm=warm,
-                                  screen_patients=screen, mechanism=mech, **options.spread_options())
+                                  screen_patients=screen, mechanism=mech, share_fit=share_fit,
+                                  **options.spread_options())
     spread, cal, fitted = joint.spread, joint.calibration, joint.cohort
     if base is not None:  # the final calibration's last cohort, written where asked (its answer, run once more)
         calibrate_twin(build, patients=patients, seed=root, follow_up_days=follow_up_days, quant=quant,
-                       cohort=spread.cohort, out_dir=base, start=cal, iterations=0)
+                       cohort=spread.cohort, out_dir=base, start=cal, iterations=0, **cal_kw)
     source = (f"fitted: {spread.variation.source}, factor fitted to the objective response {spread.target:g} of "
               f"{spread.target_id} ({spread.target_source}) jointly with the time scale: final cohort "
               f"{joint.objective_response:.3f} in {spread.patients} patients after {len(joint.rounds)} step(s) "
               f"({'converged' if joint.converged else 'NOT converged'}); "
               + ("" if mech is None else f"also scored on the share of {mech.cell_type} at progression, "
                  f"{mech.source} (FITTED, not predicted); ")
+              + ("" if share_fit == "point" else "assumed routes' shares fitted by their joint binomial likelihood"
+                 + ("" if mech is None else f" with {mech.cell_type}'s") + "; ")
               + f"{options.describe()}, from the calibrated rates")
     return FittedCohort(cal, fitted, source, spread, joint, initial_converged, options)
 

@@ -123,6 +123,7 @@ def fit_response_and_time(
     warm: bool = True,
     screen_patients: int | None = None,
     mechanism: MechanismTarget | None = None,
+    share_fit: str = "point",
     **spread_options: Any,
 ) -> JointFit:
     """Fit the spread factor and the time scale to a fixed point (see the module).
@@ -139,7 +140,9 @@ def fit_response_and_time(
     factor on a published share at progression (:mod:`oncoresist.twin.mechanism_target`; warm search only): after
     the response-only search, a few more factors are calibrated and the answer is the converged step, with its
     response within two binomial standard errors of the published arm (``mechanism.response_n``), of highest
-    likelihood; that share is then fitted, not predicted.
+    likelihood; that share is then fitted, not predicted. ``share_fit``: how every calibration fits the assumed
+    routes' shares (:func:`~oncoresist.twin.calibrate.calibrate_twin`; with ``"likelihood"`` and a ``mechanism``,
+    the mechanism's share also enters each calibration's joint likelihood, ``score``).
     """
     if rounds < 1:
         raise OncoresistError(f"rounds: need at least one round of spread fit and calibration, got {rounds}")
@@ -148,6 +151,13 @@ def fit_response_and_time(
                               f"got {screen_patients}")
     if mechanism is not None and not warm:
         raise OncoresistError("mechanism: the mechanism target needs the warm search (warm=True)")
+    from oncoresist.twin.calibrate import SHARE_FIT
+
+    if share_fit not in SHARE_FIT:
+        raise OncoresistError(f"share_fit: {share_fit!r} is not one of {', '.join(SHARE_FIT)}")
+    cal_kw: dict[str, Any] = {"share_fit": share_fit}
+    if share_fit == "likelihood" and mechanism is not None:
+        cal_kw["score"] = (mechanism.cell_type,)
     root = as_seed_sequence(seed)
 
     def again() -> np.random.SeedSequence:
@@ -157,7 +167,7 @@ def fit_response_and_time(
     cal, spread, orr, tol, history = run(build, calibration, variation, patients=patients, again=again,
                                          rounds=rounds, tolerance=tolerance, follow_up_days=follow_up_days,
                                          quant=quant, screen_patients=screen_patients, options=spread_options,
-                                         **({} if mechanism is None else {"mechanism": mechanism}))
+                                         cal_kw=cal_kw, **({} if mechanism is None else {"mechanism": mechanism}))
     final = with_preexisting(spread.cohort, cal.build)
     assert final is not None
     ok = bool(cal.converged and abs(orr - spread.target) <= tol)
@@ -184,7 +194,8 @@ def _response(cal: Calibration) -> float:
 
 def _cold_rounds(build: TwinBuild, calibration: Calibration, variation: CohortVariation, *, patients: int,
                  again: Any, rounds: int, tolerance: float | None, follow_up_days: float,
-                 quant: QuantKnowledge | None, screen_patients: int | None, options: dict[str, Any]) -> _Fit:
+                 quant: QuantKnowledge | None, screen_patients: int | None, options: dict[str, Any],
+                 cal_kw: dict[str, Any]) -> _Fit:
     """The alternating rounds, each spread fit and calibration started cold (the pre-twinspeed path)."""
     del screen_patients
     cal = calibration
@@ -195,7 +206,7 @@ def _cold_rounds(build: TwinBuild, calibration: Calibration, variation: CohortVa
         spread = fit_spread_to_response(cal.build, variation, patients=patients, seed=again(), quant=quant,
                                         follow_up_days=follow_up_days, **options)
         cal = calibrate_twin(build, patients=patients, seed=again(), cohort=spread.cohort, quant=quant,
-                             follow_up_days=follow_up_days)
+                             follow_up_days=follow_up_days, **cal_kw)
         orr = _response(cal)
         tol = tolerance if tolerance is not None else math.sqrt(spread.target * (1 - spread.target) / patients)
         history.append({"patients": patients, "spread_factor": spread.factor,
@@ -218,7 +229,7 @@ class _TwinMovedError(Exception):
 def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariation, *, patients: int,
             again: Any, rounds: int, tolerance: float | None, follow_up_days: float,
             quant: QuantKnowledge | None, screen_patients: int | None, options: dict[str, Any],
-            mechanism: MechanismTarget | None = None) -> _Fit:
+            cal_kw: dict[str, Any], mechanism: MechanismTarget | None = None) -> _Fit:
     """The search of the module: a first spread fit, then steps on the factor that are calibrations (then, with
     ``mechanism``, the likelihood refinement of :func:`fit_response_and_time`)."""
     from dataclasses import replace
@@ -246,7 +257,7 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
             nonlocal cur, in_round
             cohort = spread_cohort(cur.build, variation, kk, **cohort_options)
             c = calibrate_twin(build, patients=patients, seed=again(), cohort=cohort, quant=quant,
-                               follow_up_days=follow_up_days, start=cur)
+                               follow_up_days=follow_up_days, start=cur, **cal_kw)
             orr = _response(c)
             steps.append((kk, c, cohort))
             history.append({"patients": patients, "spread_factor": kk, "spread_fit_response": orr,
@@ -281,7 +292,7 @@ def _search(build: TwinBuild, calibration: Calibration, variation: CohortVariati
         kk, cal, cohort, tol = _by_likelihood(steps, history, mechanism, build, variation, patients=patients,
                                               again=again, follow_up_days=follow_up_days, quant=quant,
                                               cohort_options=cohort_options, target=target, lo=lo, hi=hi,
-                                              tolerance=tolerance)
+                                              tolerance=tolerance, cal_kw=cal_kw)
     orr = _response(cal)
     spread = replace(first, factor=kk, objective_response=orr, converged=abs(orr - target) <= tol,
                      patients=patients, cohort=cohort, variation=scale_variation(variation, kk),
@@ -293,7 +304,7 @@ def _by_likelihood(steps: list[tuple[float, Calibration, dict[str, Any]]], histo
                    mechanism: MechanismTarget, build: TwinBuild, variation: CohortVariation, *, patients: int,
                    again: Any, follow_up_days: float, quant: QuantKnowledge | None, cohort_options: dict[str, Any],
                    target: float, lo: float, hi: float,
-                   tolerance: float | None) -> tuple[float, Calibration, dict[str, Any], float]:
+                   tolerance: float | None, cal_kw: dict[str, Any]) -> tuple[float, Calibration, dict[str, Any], float]:
     """The refinement of :func:`fit_response_and_time` with a mechanism target: score ``k*`` (the response-only
     answer) and :func:`~oncoresist.twin.mechanism_target.refine`'s factors, each a calibration warm-started from
     the nearest step, and return the admissible step of highest likelihood and the response band used."""
@@ -311,7 +322,7 @@ def _by_likelihood(steps: list[tuple[float, Calibration, dict[str, Any]]], histo
         near = min(steps, key=lambda s: abs(s[0] - kk))[1]
         cohort = spread_cohort(near.build, variation, kk, **cohort_options)
         c = calibrate_twin(build, patients=patients, seed=again(), cohort=cohort, quant=quant,
-                           follow_up_days=follow_up_days, start=near)
+                           follow_up_days=follow_up_days, start=near, **cal_kw)
         steps.append((kk, c, cohort))
         ll = score(c)
         history.append({"patients": patients, "spread_factor": kk, "spread_fit_response": _response(c),
