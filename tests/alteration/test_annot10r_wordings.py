@@ -32,6 +32,7 @@ def one(text: str):  # type: ignore[no-untyped-def]
         ("PTEN loss (null by IHC)", "PTEN loss"),
         ("RB1 loss (loss of staining)", "RB1 loss"),
         ("ERBB2 amplification (IHC 3+)", "ERBB2 amplification"),
+        ("ERBB2 amplification (IHC 2+, ISH ratio 2.4)", "ERBB2 amplification"),
         ("ERBB2 amplification (HER2 IHC 3+, HER2/CEP17 ratio 6.1)", "ERBB2 amplification"),
         ("MET amplification (MET/CEP7 ratio 3.4, 9 copies)", "MET amplification"),
         ("CCNE1 amplification (copy-number gain in tissue)", "CCNE1 amplification"),
@@ -57,6 +58,7 @@ def test_measured_values_of_a_confirming_bracket_are_kept() -> None:
     "text",
     [
         "ERBB2 amplification (IHC null)",  # the protein is not expressed
+        "ERBB2 amplification (IHC 1+)",  # HER2-low: the report should say which it means
         "PTEN loss (IHC 3+)",  # strong staining is no loss
         "NRAS Q61R (codon 12)",
         "EGFR L861Q (exon 19 deletion)",
@@ -161,7 +163,9 @@ def test_a_reversion_with_what_it_restores_and_a_truncating_rearrangement() -> N
 
 # --- class 6: context lines in a profile list ----------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "text", ["germline", "Somatic", "right-sided primary", "tumor purity 60%", "tumour content: 35%"]
+    "text",
+    ["germline", "Somatic", "right-sided primary", "primary tumour site: rectum", "tumor purity 60%",
+     "tumour content: 35%"],
 )
 def test_context_lines_are_skipped_with_a_reason(text: str) -> None:
     assert parse_observed_many(text, KB) == []

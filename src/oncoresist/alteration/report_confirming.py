@@ -131,6 +131,8 @@ def confirms(change: Alteration, other: Alteration) -> Alteration | None:
         return None
     if change.kind in ("amplification", "overexpression") and other.kind in ("amplification", "overexpression"):
         return change
+    if change.kind == "amplification" and (other.kind, other.qualifier) == ("expression", "HER2 IHC 2+"):
+        return change  # IHC 2+ is equivocal; the amplification (by ISH) decides it (ASCO/CAP 2018)
     if change.kind == "loss" and other.kind in ("loss", "underexpression"):
         return change
     pc = change.protein

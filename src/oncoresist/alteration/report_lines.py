@@ -48,7 +48,7 @@ _CONTEXT_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"^(?:(?:left|right)[\s-]sided|(?:left|right)\s+side)(?:\s+(?:primary|tumou?r|colon|colorectal|disease)"
-            r"(?:\s+(?:tumou?r|cancer))?)?$|^(?:primary|tumou?r)\s+(?:side|sidedness|location|site)\s*[:=]?\s*\S.{0,40}$",
+            r"(?:\s+(?:tumou?r|cancer))?)?$|^(?:primary(?:\s+tumou?r)?|tumou?r)\s+(?:side|sidedness|location|site)\s*[:=]?\s*\S.{0,40}$",
             re.I,
         ),
         "clinical context (the side or site of the primary tumour), not an alteration",
