@@ -46,6 +46,11 @@ def test_a_restating_bracket_confirms_the_change(text: str, plain: str) -> None:
     assert one(text) == one(plain)
 
 
+def test_a_loss_with_negative_staining_is_the_loss_not_its_absence() -> None:
+    assert one("PTEN loss (IHC negative)") == one("PTEN loss")
+    assert parse_observed_many("PTEN loss: negative", KB) == []  # without an assay of staining: the loss is absent
+
+
 def test_measured_values_of_a_confirming_bracket_are_kept() -> None:
     her2 = one("ERBB2 amplification (HER2 IHC 3+, HER2/CEP17 ratio 6.1)")
     assert (her2.ihc_score, her2.ratio) == ("3+", 6.1)

@@ -190,6 +190,8 @@ def _gene_level(
             return None
         if state.kind not in _GENE_LEVEL_KINDS or state.gene is None:
             return None
+        if state.kind == "loss" and expression_assay:  # "PTEN loss (IHC negative)": the unstained protein is the loss
+            return None
         genes = [state.gene]
     if kind in ("absent", "first") and len(genes) == 1 and state is None:
         gene = genes[0]
