@@ -66,7 +66,13 @@ def test_a_change_then_a_negated_change_is_the_change_alone() -> None:
         parse_observed_many("KRAS G12C, no KRAS mutation detected", KB)
 
 
-@pytest.mark.parametrize("text", ["AR-V7 wild-type", "KIT D816V positive"])
+def test_a_variant_then_positive_is_the_variant_present() -> None:
+    # helper annot10r: "KIT D816V positive" (was refused) reads as the variant found, never as an absence
+    assert stated_absence("KIT D816V positive", RESOLVE) is None
+    assert [a.name for a in parse_observed_many("KIT D816V positive", KB)] == ["KIT D816V"]
+
+
+@pytest.mark.parametrize("text", ["AR-V7 wild-type"])
 def test_other_statements_keep_todays_reading(text: str) -> None:
     # no absence: the reading is the grammar's own, the same error as before
     assert stated_absence(text, RESOLVE) is None

@@ -77,6 +77,10 @@ _WORDS_FIRST_RES = (
 _GENE_LIST_SPLIT_RE = re.compile(r"\s*(?:/|,|\band\b|\bor\b|&|\+)\s*", re.IGNORECASE)
 #: the RAS genes as reports name them together (no HGNC symbol): "RAS wild-type", "all-RAS wild-type"
 _RAS_GROUP = frozenset({"ras", "all-ras", "all ras", "pan-ras", "extended ras", "expanded ras", "ras/raf"})
+#: a gene family written as one name in an absence (helper annot10r): "IDH wild-type" (the glioma classification's
+#: "IDH-wildtype" status; the review table read, PMC11540532 Table 1 of the WHO CNS5 criteria, names "IDH" without
+#: its genes: the pair IDH1, IDH2 (isocitrate dehydrogenase 1 and 2) is ours, as the HGNC symbols the name covers)
+_FAMILIES: dict[str, list[str]] = {"idh": ["IDH1", "IDH2"], "idh1/2": ["IDH1", "IDH2"]}
 #: the gene-level change words a statement of absence may name: "EGFR mutation negative", "ALK fusion not detected"
 _GENE_LEVEL_KINDS = frozenset({"mutation", "fusion", "amplification", "loss", "expression", "overexpression"})
 #: an assay named between the gene and the words: "ALK IHC negative", "ALK FISH negative", "KRAS NGS wild-type"
@@ -136,6 +140,8 @@ def _genes(core: str, resolve_gene: GeneResolver | None) -> list[str] | None:
     words = re.sub(r"[\s-]*(?:genes?|status|testing)$", "", words)
     if words in _RAS_GROUP:
         return ["KRAS", "NRAS"]
+    if words in _FAMILIES:
+        return list(_FAMILIES[words])
     parts = [p for p in _GENE_LIST_SPLIT_RE.split(core.strip(" :,-")) if p]
     genes: list[str] = []
     last = ""
@@ -183,6 +189,8 @@ def _gene_level(
         except AlterationSyntaxError:
             return None
         if state.kind not in _GENE_LEVEL_KINDS or state.gene is None:
+            return None
+        if state.kind == "loss" and expression_assay:  # "PTEN loss (IHC negative)": the unstained protein is the loss
             return None
         genes = [state.gene]
     if kind in ("absent", "first") and len(genes) == 1 and state is None:

@@ -48,6 +48,7 @@ from oncoresist.alteration.report_annotations import (
     loss_of_gene,
     restated_parts,
 )
+from oncoresist.alteration.report_confirming import read_annotated
 from oncoresist.alteration.report_context import (
     CODELETION_1P19Q,
     assay_state,
@@ -211,11 +212,17 @@ def parse_alteration(text: str, resolve_gene: GeneResolver | None = None) -> Alt
         return _parse_text(raw, resolve_gene)
     except AlterationSyntaxError as err:
         restated = _restated(raw, resolve_gene)
-        if restated is None:
+        if isinstance(restated, Alteration):
+            return restated
+        if "give one" in str(err):  # the grammar itself found two contrary readings: its message stands
             raise
+        # a bracket or trailing words that confirm or describe the change (report_confirming.py, helper annot10r)
+        annotated = read_annotated(raw, lambda t: _parse_text(t, resolve_gene), resolve_gene)
+        if annotated is not None:
+            return annotated
         if isinstance(restated, AlterationSyntaxError):
             raise restated from err
-        return restated
+        raise
 
 
 #: a bracket after an alteration, or a karyotype before a fusion (report_annotations.restated_parts)
@@ -302,8 +309,10 @@ def _parse_text(raw: str, resolve_gene: GeneResolver | None) -> Alteration:
     alt = _parse_core(body, raw, resolve_gene, origin)
     if alt.kind == "phenotype" and (origin or phase):
         raise AlterationSyntaxError(f"cannot read {_show(raw)}: a phenotype has no germline/somatic origin or phase")
-    if measures.vaf is not None or measures.copy_number is not None:
-        alt = dataclasses.replace(alt, vaf=measures.vaf, copy_number=measures.copy_number, text=raw)
+    if measures.vaf is not None or measures.copy_number is not None or measures.ratio is not None:
+        alt = dataclasses.replace(
+            alt, vaf=measures.vaf, copy_number=measures.copy_number, ratio=measures.ratio or alt.ratio, text=raw
+        )
     if measures.classification is not None and alt.kind == "mutation" and alt.qualifier is None:
         alt = dataclasses.replace(alt, qualifier="pathogenic", text=raw)  # "BRCA1 mutation (pathogenic)"
     if measures.allelic is not None or measures.clonality is not None:

@@ -30,6 +30,15 @@ _VAF_LABEL = (
 )
 _CN_LABEL = r"(?:cn|cnv|copy[\s-]*number|copies|ploidy)"
 _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # a FISH/ISH probe ratio (helper annot10r): "ISH ratio 5.8", "FISH MET/CEP7 ratio 4.2", "HER2/CEP17 ratio 2.4"
+    (
+        "ratio",
+        re.compile(
+            r"^(?:(?:fish|ish|cish|sish|ddish)\s*[:,]?\s+)?(?:[A-Za-z0-9]+\s*/\s*CEP\s*\d{1,2}\s+)?(?:fish\s+|ish\s+)?"
+            r"ratio\s*(?:[:=]|of)?\s*(?P<v>\d{1,3}(?:\.\d{1,2})?)$",
+            re.I,
+        ),
+    ),
     ("vaf", re.compile(rf"^(?:at\s+)?(?:an?\s+)?{_VAF_LABEL}\s*(?:[:=]|of|~|≈)?\s*{_NUM}\s*(?P<pct>%)?$", re.I)),
     ("vaf", re.compile(rf"^(?:at\s+)?{_NUM}\s*(?P<pct>%)\s*{_VAF_LABEL}$", re.I)),
     ("cn", re.compile(rf"^{_CN_LABEL}\s*(?:[:=]|of|~|≈)?\s*{_NUM}(?:\s*(?:copies|x))?$", re.I)),
@@ -40,6 +49,7 @@ _ITEM_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 ALLELIC_WORDS: dict[str, str] = {
     "biallelic": "biallelic", "bi-allelic": "biallelic", "biallelic loss": "biallelic", "two-hit": "biallelic",
     "two hit": "biallelic", "second hit": "biallelic", "with second hit": "biallelic",
+    "second allele": "biallelic", "on the second allele": "biallelic",  # helper annot10r: the other allele hit
     "loh": "biallelic", "with loh": "biallelic", "loss of heterozygosity": "biallelic",
     "with loss of heterozygosity": "biallelic", "loss of the wild-type allele": "biallelic",
     "loss of wild-type allele": "biallelic", "with loss of the wild-type allele": "biallelic",
@@ -99,6 +109,7 @@ class Measures:
     origin: str | None = None  # germline / somatic
     expression_assay: bool = False  # a bracket named an assay of protein expression (IHC, flow cytometry)
     classification: str | None = None  # "pathogenic" when a bracket classified the change (CLASSIFICATION_WORDS)
+    ratio: float | None = None  # a FISH/ISH probe ratio (kept, not judged: no sourced cut-off is held for every gene)
 
 
 def _item(text: str, raw: str) -> tuple[str, float | str] | None:
@@ -121,9 +132,16 @@ def _item(text: str, raw: str) -> tuple[str, float | str] | None:
     return None
 
 
+def read_item(text: str, raw: str) -> tuple[str, float | str] | None:
+    """One bracket item as a measure or a kept annotation (``("vaf", 0.23)``, ``("allelic", "biallelic")``,
+    ``("specimen", 0.0)`` for a specimen or assay), else ``None``: for the confirming-bracket reader
+    (report_confirming.py)."""
+    return _item(text, raw)
+
+
 def _value(what: str, m: re.Match[str], raw: str) -> float:
     v = float(m["v"])
-    if what == "cn":
+    if what in ("cn", "ratio"):
         return v
     pct = m.groupdict().get("pct")
     if pct or v > 1:
@@ -152,6 +170,8 @@ def _plain_tail(body: str, raw: str) -> tuple[int | None, list[tuple[str, float 
             continue  # "CD20 positive by flow cytometry": the assay after its preposition (kept as the flag)
         if one[0] == "specimen" and not _PREPOSITION_RE.match(tail):
             continue
+        if one[0] == "ratio" and not body[m.start() : m.end()].strip():
+            continue  # "FLT3-ITD, allelic ratio 0.7": a probe ratio only after a comma or in brackets
         if one[0] == "classification":
             continue  # "BRCA1 likely pathogenic variant": a classification is read from a bracket only
         if one[0] in ("allelic", "clonality", "origin") and " " not in body[: m.start()].strip():
@@ -212,7 +232,7 @@ def split_measures(text: str) -> tuple[str, Measures]:
         body = body[:cut].rstrip(" ,;") + (f" ({left})" if left else "")
         if left:
             break  # the rest of the bracket is another reader's
-    vaf, cn = found.get("vaf"), found.get("cn")
+    vaf, cn, ratio = found.get("vaf"), found.get("cn"), found.get("ratio")
     kept = {k: v for k, v in found.items() if isinstance(v, str)}
     return body, Measures(
         vaf=vaf if isinstance(vaf, float) else None,
@@ -222,4 +242,5 @@ def split_measures(text: str) -> tuple[str, Measures]:
         origin=kept.get("origin"),
         expression_assay="expression_assay" in found,
         classification=kept.get("classification"),
+        ratio=ratio if isinstance(ratio, float) else None,
     )

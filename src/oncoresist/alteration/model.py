@@ -138,6 +138,10 @@ class Alteration:
     allelic: str | None = field(default=None, compare=False)
     #: what a report wrote of the clone carrying it: ``"clonal"``, ``"subclonal"``, ``"acquired"`` (at progression)
     clonality: str | None = field(default=None, compare=False)
+    #: a FISH/ISH ratio and an IHC score a report wrote in a bracket that confirms the change (``ERBB2 amplification
+    #: (IHC 3+, ISH ratio 5.8)``: ratio 5.8, ihc_score ``"3+"``; report_confirming.py): metadata like the measures
+    ratio: float | None = field(default=None, compare=False)
+    ihc_score: str | None = field(default=None, compare=False)
     text: str = field(default="", compare=False)
 
     def __hash__(self) -> int:

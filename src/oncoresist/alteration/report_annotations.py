@@ -26,7 +26,8 @@ from oncoresist.alteration.vocabulary import ALLELIC_CHANGE_WORDS, WORDS, WORDS_
 
 _SYMBOL = r"[A-Za-z][A-Za-z0-9.\-]*"
 #: "HER2 (ERBB2) amplification": a gene, its alias in brackets, the change
-_LEAD_ALIAS_RE = re.compile(rf"^(?P<g>{_SYMBOL})\s*\(\s*(?P<a>{_SYMBOL})\s*\)\s+(?P<rest>\S.*)$")
+#: (an alias may start with a digit: "TP53BP1 (53BP1) loss"; it must resolve to the same gene)
+_LEAD_ALIAS_RE = re.compile(rf"^(?P<g>{_SYMBOL})\s*\(\s*(?P<a>[A-Za-z0-9][A-Za-z0-9.\-]*)\s*\)\s+(?P<rest>\S.*)$")
 #: "ALK fusion (EML4)", "NRG1 fusion (CD74-NRG1)", "ERBB2 L755S (HER2)": a gene, a change, a bracket of names
 _TAIL_RE = re.compile(rf"^(?P<g>{_SYMBOL})\s+(?P<rest>[^()]+?)\s*\(\s*(?P<inner>{_SYMBOL}(?:\s*::\s*{_SYMBOL})?)\s*\)$")
 #: a gene symbol as a report prints it (upper case, digits): a partner, not a word such as "(positive)"
@@ -109,10 +110,21 @@ _LINEAGE_RES = (
 )
 
 
+#: "neuroendocrine features (synaptophysin+)": a pathology report's neuroendocrine differentiation, with the markers
+#: that show it (synaptophysin, chromogranin A, CD56, INSM1) (helper annot10r)
+_NE_MARKER = r"(?:synaptophysin|syn|chromogranin(?:\s+a)?|cga|cd56|insm1)\s*(?:\+|positive|pos)?"
+_NE_FEATURES_RE = re.compile(
+    rf"^neuroendocrine\s+(?:features|differentiation|phenotype|morphology)(?:\s*\(\s*{_NE_MARKER}"
+    rf"(?:\s*(?:,|/|and|;)\s*{_NE_MARKER})*\s*\))?$"
+)
+
+
 def lineage_phenotype(low: str) -> str | None:
     """The lineage phenotype a wording names (``transformed to SCLC`` → ``small cell transformation``), else
     ``None``. A transformation that names no histology (``histologic transformation``) is not read."""
     t = " ".join(low.split()).rstrip(".")
+    if _NE_FEATURES_RE.match(t):
+        return "neuroendocrine transformation"
     for rx in _LINEAGE_RES:
         m = rx.match(t)
         if m:

@@ -12,7 +12,8 @@ import re
 
 #: specimens: blood and its fractions, tissue, marrow, circulating tumour cells, CSF
 _SPECIMENS = (
-    r"ctdna|cfdna|cell-free dna|plasma|liquid biopsy|blood|peripheral blood|bone marrow|(?:tumou?r\s+)?tissue|tumou?r"
+    r"ctdna|cfdna|cell-free dna|(?:plasma|tumou?r|circulating(?:\s+tumou?r)?)\s+(?:cell-free\s+)?dna"
+    r"|plasma|liquid biopsy|blood|peripheral blood|bone marrow|(?:tumou?r\s+)?tissue|tumou?r"
     r"|biopsy|ctcs?|circulating tumou?r cells?|csf|pleural (?:fluid|effusion)"
 )
 #: assays: sequencing, PCR forms, immunohistochemistry, FISH and the named panels and MSI callers reports cite

@@ -7,13 +7,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration
-from oncoresist.alteration.absence import ABSENCE_REASON
 from oncoresist.annotate.engine import Annotator
 from oncoresist.annotate.result import AnnotationResult, Unrecognised
 from oncoresist.errors import AlterationSyntaxError, InvalidArgument, OncoresistError, UnknownNameError
 from oncoresist.knowledge.index import normalize_name
 from oncoresist.knowledge.vocabulary import regimen_names, regimens, resolve_therapy
-from oncoresist.profile.observed import SampleProfile, is_stated_absence, parse_observed_many
+from oncoresist.profile.observed import SampleProfile, parse_observed_many, skip_reason
 from oncoresist.profile.schema import Profile
 from oncoresist.suggest import closest
 
@@ -93,17 +92,18 @@ def resolve_tumor(tumor: str | None, kb: Knowledge) -> str | None:
 
 def _observations(
     profile: ProfileLike, kb: Knowledge
-) -> tuple[list[Alteration], str | None, list[str], str | None, list[str]]:
-    """(alterations, tumour, drugs, sample, stated absences) from any accepted profile form; a stated absence
-    ("EGFR T790M not detected") is no alteration, kept apart so that the result accounts for it."""
+) -> tuple[list[Alteration], str | None, list[str], str | None, list[tuple[str, str]]]:
+    """(alterations, tumour, drugs, sample, (line, reason) of the lines read and not weighed) from any accepted
+    profile form; a stated absence ("EGFR T790M not detected") or a context line ("tumour content 40%") is no
+    alteration, kept apart so that the result accounts for it (profile.observed.skip_reason)."""
     if isinstance(profile, SampleProfile):
         return list(profile.alterations), profile.tumor, list(profile.drugs), profile.sample or None, []
     alts: list[Alteration] = []
-    absent: list[str] = []
+    absent: list[tuple[str, str]] = []
     if isinstance(profile, Profile):
         for i, text in enumerate(profile.alteration_texts()):
-            if is_stated_absence(text, kb):
-                absent.append(text)
+            if (reason := skip_reason(text, kb)) is not None:
+                absent.append((text, reason))
                 continue
             try:
                 alts.extend(parse_observed_many(text, kb))
@@ -116,8 +116,8 @@ def _observations(
     for a in items:
         if isinstance(a, Alteration):
             alts.append(a)
-        elif is_stated_absence(a, kb):
-            absent.append(a)
+        elif (reason := skip_reason(a, kb)) is not None:
+            absent.append((a, reason))
         else:
             alts.extend(parse_observed_many(a, kb))
     return alts, None, [], None, absent
@@ -171,7 +171,7 @@ def annotate(
     code = resolve_tumor(tumor if tumor is not None else p_tumor, kb)
     res = annotator_for(kb).annotate(alts, drugs=drugs, tumor=code, sample=sample)
     # accounted for, not weighed: a stated absence is no alteration present
-    res = _with_uncovered(res, [Unrecognised(t, "alteration", ABSENCE_REASON) for t in absent])
+    res = _with_uncovered(res, [Unrecognised(t, "alteration", why) for t, why in absent])
     return _with_skipped(res, profile) if isinstance(profile, SampleProfile) else res
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oncoresist.alteration.absence import ABSENCE_REASON
 from oncoresist.errors import ImportFormatError, InvalidArgument, OncoresistError
-from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, is_stated_absence, parse_observed_many
+from oncoresist.profile.observed import BadRow, ReadResult, SampleProfile, parse_observed_many, skip_reason
 
 if TYPE_CHECKING:
     from oncoresist.knowledge.index import Knowledge
@@ -59,8 +58,8 @@ def collect_inputs(
     if alterations:
         single = single or SampleProfile("")
         for text in alterations:
-            if is_stated_absence(text, kb):
-                single.skip(text, ABSENCE_REASON)  # accounted for in the result, not weighed
+            if (reason := skip_reason(text, kb)) is not None:
+                single.skip(text, reason)  # accounted for in the result, not weighed
                 continue
             for alt in parse_observed_many(text, kb):
                 single.add(alt)

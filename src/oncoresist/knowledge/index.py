@@ -71,9 +71,10 @@ TumorRelation = Literal["same", "ancestor", "descendant", "sibling", "unrelated"
 
 #: British spellings a report may use, read in American spelling (the OncoTree's and the imports')
 _BRITISH_SPELLINGS = (
+    (re.compile(r"gastro-?o?esophag", re.IGNORECASE), "gastroesophag"),  # "gastro-oesophageal junction" (annot10r)
     (re.compile(r"leukaemi", re.IGNORECASE), "leukemi"),
     (re.compile(r"tumour", re.IGNORECASE), "tumor"),
-    (re.compile(r"oesophag", re.IGNORECASE), "esophag"),
+    (re.compile(r"(?<!gastr)oesophag", re.IGNORECASE), "esophag"),
     (re.compile(r"\bhaem", re.IGNORECASE), "hem"),
     (re.compile(r"anaem", re.IGNORECASE), "anem"),
 )
@@ -122,6 +123,21 @@ _READING: ContextVar[bool] = ContextVar("oncoresist_tumor_reading", default=Fals
 _QUALIFYING: ContextVar[frozenset[str]] = ContextVar("oncoresist_tumor_qualifying", default=frozenset())
 
 
+#: "colorectal liver metastases", "breast cancer with bone metastases": the primary, then the metastatic site
+_METASTASIS_RE = re.compile(
+    r"^(?P<primary>.+?)\s+(?:with\s+)?(?:liver|hepatic|lung|pulmonary|bone|brain|cerebral|peritoneal|nodal|lymph\s+node|"
+    r"adrenal|skin|cutaneous|pleural|distant)\s+metastas[ie]s$",
+    re.IGNORECASE,
+)
+#: "SCLC transformation of EGFR-mutant NSCLC": the tumour is the one transformed (the transformation is an
+#: alteration of it, written in the profile), "small cell transformation from lung adenocarcinoma"
+_TRANSFORMED_RE = re.compile(
+    r"^(?:[\w-]+\s+){0,4}?(?:histolog(?:ic|ical)\s+)?(?:transformation|transformed|conversion)\s+(?:of|from)\s+"
+    r"(?:an?\s+|the\s+)?(?P<tumor>\S.*)$",
+    re.IGNORECASE,
+)
+
+
 def _tumor_fallback_forms(token: str) -> list[str]:
     """Other forms of a tumour name no direct reading found: American spelling; a WHO grade written as OncoTree
     writes it (``"<type>, Grade N"``), then the type without it; ``"<adjective> cancer"``."""
@@ -132,6 +148,13 @@ def _tumor_fallback_forms(token: str) -> list[str]:
         american = rx.sub(repl, american)
     if american != text:
         out.append(american)
+    transformed = _TRANSFORMED_RE.match(american)
+    if transformed:  # the tumour transformed, not the histology it became (helper annot10r)
+        out.append(transformed["tumor"])
+    metastatic = _METASTASIS_RE.match(american)
+    if metastatic:  # the primary; a site adjective alone is read as "<adjective> cancer" (helper annot10r)
+        primary = metastatic["primary"]
+        out += [primary] if _TUMOR_WORDS.search(primary) else [primary, f"{primary} cancer"]
     graded = _GRADE_RE.search(american)
     if graded:
         rest = " ".join(_GRADE_RE.sub(" ", american, count=1).replace(" ,", ",").split()).strip(" ,")

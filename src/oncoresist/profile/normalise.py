@@ -101,6 +101,7 @@ def normalise(alt: Alteration) -> Alteration:
                 return dataclasses.replace(
                     vc.becomes, origin=alt.origin, phase=alt.phase, fusion_context=alt.fusion_context, text=alt.text,
                     vaf=alt.vaf, copy_number=alt.copy_number, allelic=alt.allelic, clonality=alt.clonality,
+                    ratio=alt.ratio, ihc_score=alt.ihc_score,
                 )
         return alt
     if alt.kind == "exon" and alt.gene is not None and alt.exon is not None:

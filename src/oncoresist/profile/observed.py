@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from oncoresist.alteration import Alteration, GeneResolver, parse_alteration
-from oncoresist.alteration.absence import stated_absence
+from oncoresist.alteration.absence import ABSENCE_REASON, stated_absence
+from oncoresist.alteration.report_lines import context_reason, group_parts
 from oncoresist.errors import AlterationSyntaxError
 from oncoresist.profile.normalise import normalise
 
@@ -241,6 +242,15 @@ def is_stated_absence(text: str, kb: Knowledge) -> bool:
     return stated_absence(text, known, lambda g: _is_suppressor(g, kb), lambda g: g in kb.genes) is not None
 
 
+def skip_reason(text: str, kb: Knowledge) -> str | None:
+    """Why a profile line is read and not weighed: a stated absence (:data:`ABSENCE_REASON`) or report context
+    (``"somatic"``, ``"tumour content 40%"``: :func:`~oncoresist.alteration.report_lines.context_reason`), else
+    ``None`` (the line names alterations, or is an error)."""
+    if is_stated_absence(text, kb):
+        return ABSENCE_REASON
+    return context_reason(text)
+
+
 def _is_suppressor(gene: str, kb: Knowledge) -> bool:
     """Whether the knowledge records ``gene`` as a tumour suppressor (its "negative by IHC" is a loss)."""
     record = kb.genes.get(gene)
@@ -278,7 +288,15 @@ def parse_observed_many(text: str, kb: Knowledge, *, strict: bool = True) -> lis
     if m and m["a"][1:-1] != m["b"][1:-1]:
         second = f"{m['gene']} {m['b']}" + (f" in {m['phase'].lower()}" if m["phase"] else "")
         return [parse_observed(f"{m['gene']} {m['a']}", kb, strict=strict), parse_observed(second, kb, strict=strict)]
-    return [parse_observed(text, kb, strict=strict)]
+    if context_reason(text) is not None:  # "somatic", "tumour content 40%": context, no alteration (skip_reason)
+        return []
+    try:
+        return [parse_observed(text, kb, strict=strict)]
+    except AlterationSyntaxError:
+        parts = group_parts(text)  # "loss of HLA class I expression": one loss per gene (report_lines.py)
+        if parts is None:
+            raise
+        return [alt for part in parts for alt in parse_observed_many(part, kb, strict=strict)]
 
 
 def _check_known(alt: Alteration, kb: Knowledge) -> None:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from oncoresist.alteration import Alteration, parse_alteration, parse_protein_change
-from oncoresist.alteration.absence import ABSENCE_REASON
 from oncoresist.errors import AlterationSyntaxError, ImportFormatError, OncoresistError
 from oncoresist.profile.normalise import normalise
 from oncoresist.profile.observed import (
@@ -30,9 +29,9 @@ from oncoresist.profile.observed import (
     SampleProfile,
     SampleStatus,
     clip,
-    is_stated_absence,
     lenient_resolver,
     parse_observed_many,
+    skip_reason,
 )
 
 if TYPE_CHECKING:
@@ -128,8 +127,8 @@ def read_profile_file(path: str | Path, kb: Knowledge) -> SampleProfile:
     for i, item in enumerate(profile.alteration_texts()):
         where = f"{p}:{lines[i]}" if i in lines else str(p)
         try:
-            if is_stated_absence(item, kb):  # "KRAS wild-type" in a profile file: accounted for, not weighed
-                sp.skip(item, ABSENCE_REASON)
+            if (reason := skip_reason(item, kb)) is not None:  # "KRAS wild-type", "somatic": accounted for
+                sp.skip(item, reason)
                 continue
             for alt in parse_observed_many(item, kb):
                 sp.add(alt)
