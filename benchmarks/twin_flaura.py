@@ -69,13 +69,20 @@ def _export(args, build, arms, cohort, spread, q) -> None:  # type: ignore[no-un
         "(cohort.resistant_fraction: clones = mean surviving mutant clones, cells = the source's cells; one entry per",
         "resistant cell type in the scenario's order: " + ", ".join(
             c.name for c in build.scenario.cell_types if c.modifiers or c.mechanisms) + ").",
+        *([] if not build.measured else [
+            "Measured pre-treatment fractions instead of that count for " + ", ".join(sorted(build.measured))
+            + " (TwinDefaults.measured_preexisting: a lognormal",
+            "fitted to the knowledge's pretreatment_prevalence, drawn per patient; cohort.resistant_fraction."
+            "measured_sigma).",
+        ]),
     ]
     comment = "\n".join([
         "FLAURA-like first-line erlotinib vs osimertinib, EGFR L858R NSCLC, exported from the calibrated twin:",
         f"  PYTHONPATH=src .venv/bin/python benchmarks/twin_flaura.py --knowledge {args.knowledge} --variation "
         f"{args.variation} --preexisting {args.preexisting} --resistant-growth {args.resistant_growth} --fit-rounds "
         f"{args.fit_rounds} --mechanism-target {args.mechanism_target} --cal-seed {args.cal_seed} --cal-patients "
-        f"{args.cal_patients} --export examples/trials",
+        f"{args.cal_patients} --share-fit {args.share_fit} --measured-preexisting {args.measured_preexisting} "
+        "--export examples/trials",
         "Fitted to the COMPARATOR ARM ONLY: the assumed emergence rates to Yu et al. 2013's shares at progression on",
         f"erlotinib/gefitinib and the net growth to its median PFS {pub_c.months:g} months ({pub_c.source})"
         + fit + ".",
@@ -198,18 +205,19 @@ def main() -> int:
                     help="factor on every route's probability per division, pre-existing clones and mutations during "
                          "treatment alike (TwinDefaults.mutation_supply: the heritable, clonogenic share of divisions; "
                          "default 1; the supply9 grid and its rule: benchmarks/supply_rule.py)")
-    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="off",
-                    help="t790m10: seed each route whose variant has measured pre-treatment prevalences in the "
+    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="on",
+                    help="t790m10, default on since final10 ('off': the codon count, as before): seed each route "
+                         "whose variant has measured pre-treatment prevalences in the "
                          "quantitative knowledge (EGFR T790M) from a lognormal of its fraction fitted to them, drawn "
                          "per patient, instead of its codon rate's Luria-Delbruck count "
                          "(TwinDefaults.measured_preexisting)")
     ap.add_argument("--measured-sigma", type=float, default=None, metavar="S",
                     help="the lognormal's log-spread (default: fitted to the measured thresholds; set it for a "
                          "sensitivity analysis)")
-    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="point",
-                    help="share10: fit the assumed routes' multipliers so each share hits its published point "
-                         "(point, default) or by the joint binomial likelihood of every published share with its n, "
-                         "the mechanism target's included (likelihood; twin.calibrate)")
+    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="likelihood",
+                    help="share10: fit the assumed routes' multipliers by the joint binomial likelihood of every "
+                         "published share with its n, the mechanism target's included (likelihood, default since "
+                         "final10; twin.calibrate) or so each share hits its published point (point, as before)")
     ap.add_argument("--no-second-line", action="store_true",
                     help="skip the AURA3 check (a sequential erlotinib-then-osimertinib cohort: second-line PFS of the "
                          "patients whose erlotinib progression is T790M-dominated; held out, docs/trials.md supply9)")

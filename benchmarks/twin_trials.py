@@ -130,7 +130,10 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
     t0 = time.perf_counter()
     comp, exp = trial.arm("comparator"), trial.arm("experimental")
     qt = dataclasses.replace(q, outcomes={f"{trial.id}-{a.drug}": _outcome(trial, a.role) for a in (comp, exp)})
-    built = build_twin([driver], drugs=f"{comp.drug},{exp.drug}", tumor=trial.tumor, knowledge=kb, quant=qt)
+    from oncoresist.twin.builder import TwinDefaults
+
+    built = build_twin([driver], drugs=f"{comp.drug},{exp.drug}", tumor=trial.tumor, knowledge=kb, quant=qt,
+                       defaults=TwinDefaults(measured_preexisting=args.measured_preexisting == "on"))
     cohort: dict[str, Any] | None = {**COHORT, "resistant_fraction": luria_delbruck_block(built)}
     if comp.objective_response is not None:
         cal = calibrate_twin(built, patients=args.cal_patients, seed=args.cal_seed, cohort=cohort, quant=qt,
@@ -195,7 +198,8 @@ def run_trial(trial: Any, driver: str, kb: Any, q: Any, args: argparse.Namespace
             "comparator_potency": _potency(cal.build, comp.drug),
             "routes": [ct.name for ct in cal.build.scenario.cell_types],
             "resistant_growth": args.resistant_growth, "route_correlation": args.route_correlation,
-            "share_fit": args.share_fit, "fitted_shares": cal.share_fit_table(),
+            "share_fit": args.share_fit, "measured_preexisting": args.measured_preexisting == "on",
+            "fitted_shares": cal.share_fit_table(),
             "mechanisms_at_progression": {
                 arm: {r.cell_type: round(float(r.share), 3) for r in g.itertuples() if r.share > 0}
                 for arm, g in cmp.mechanisms.groupby("strategy", sort=False)},
@@ -237,10 +241,14 @@ def main() -> int:
     ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
                     help="correlation in [0, 1] of that factor between a patient's routes (as twin_flaura.py; "
                          "default: not set, i.e. 1)")
-    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="point",
-                    help="how the assumed routes' multipliers are fitted to the published shares at progression: each "
-                         "to its point (default) or by their joint binomial likelihood (twin.calibrate; as "
-                         "twin_flaura.py)")
+    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="likelihood",
+                    help="how the assumed routes' multipliers are fitted to the published shares at progression: by "
+                         "their joint binomial likelihood (default since final10; twin.calibrate; as twin_flaura.py) "
+                         "or each to its point (point: the procedure before the final10 pass)")
+    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="on",
+                    help="a route whose variant has measured pre-treatment prevalences (EGFR T790M) starts from them "
+                         "(on, default since final10; TwinDefaults.measured_preexisting) or from its codon rate's "
+                         "Luria-Delbruck count (off: the procedure before the final10 pass)")
     args = ap.parse_args()
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):

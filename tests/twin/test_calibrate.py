@@ -9,14 +9,19 @@ import pytest
 
 from oncoresist.errors import OncoresistError
 from oncoresist.knowledge.quant import load_quant
-from oncoresist.twin import build_twin
+from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.calibrate import Calibration, apply_multipliers, calibrate_twin, plan
 from oncoresist.twin.compare import compare_strategies
+
+# the codon-rate path (TwinDefaults(measured_preexisting=False), the default before final10): these tests pin
+# figures and Luria-Delbruck counts of a route with a codon rate; the default's measured T790M: test_pretreatment.py
+CODON = TwinDefaults(measured_preexisting=False)
 
 
 @pytest.fixture(scope="module")
 def egfr(curated_kb):  # type: ignore[no-untyped-def]
-    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb,
+                      defaults=CODON)
 
 
 @pytest.fixture(scope="module")

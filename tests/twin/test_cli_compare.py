@@ -42,6 +42,13 @@ def test_cli_json() -> None:
     fold = next(o for o in data["origins"] if o["path"] == "cell_types.EGFR_T790M.modifiers.ec50_fold.erlotinib")
     assert fold["kind"] == "published table" and fold["value"] == pytest.approx(692.5)
     assert {r["cell_type"] for r in data["routes"]} >= {"EGFR_T790M", "EGFR_C797S", "MET_amplification"}
+    # final10: T790M's pre-treatment count is the measured prevalence by default; 'off': the codon's
+    t790m = next(o for o in data["origins"] if o["path"] == "cell_types.EGFR_T790M.initial")
+    assert t790m["kind"] == "published table" and "PMID:22899358" in t790m["source"]
+    off = CliRunner().invoke(app, [*ARGS, "--json", "--measured-preexisting", "off"])
+    assert off.exit_code == 0, off.output
+    t790m_off = next(o for o in json.loads(off.output)["origins"] if o["path"] == "cell_types.EGFR_T790M.initial")
+    assert t790m_off["kind"] != "published table" and t790m_off["value"] < t790m["value"] / 100
 
 
 @pytest.mark.parametrize(
@@ -51,6 +58,8 @@ def test_cli_json() -> None:
         (["twin", "--tumor", "NSCLCX", "EGFR L858R", "--drugs", "erlotinib"], "unknown tumor type"),
         (["twin", "--tumor", "NSCLC", "EGFRX L858R", "--drugs", "erlotinib"], "unknown gene 'EGFRX'"),
         ([*ARGS, "--min-evidence", "Z"], "--min-evidence"),
+        ([*ARGS, "--share-fit", "joint"], "--share-fit"),
+        ([*ARGS, "--measured-preexisting", "maybe"], "--measured-preexisting"),
         ([*ARGS, "--strategies", "magic"], "unknown strategy 'magic'"),
         (
             ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib", "--strategies", "combination"],
@@ -145,6 +154,8 @@ def test_cli_calibrate_json(tmp_path: Path) -> None:
     data = json.loads(res.output)
     cal = data["calibration"]
     assert cal["patients"] == 60 and cal["drug"] == "erlotinib"
+    assert cal["share_fit"] == "likelihood"  # the default since the final10 pass
+    assert {r["cell_type"] for r in cal["fitted_shares"]} >= {"MET_amplification", "ERBB2_amplification"}
     assert cal["seed"] == {"entropy": "2", "spawn_key": [], "pool_size": 4}
     roles = {t["cell_type"]: t["role"] for t in cal["targets"]}
     assert roles["EGFR_T790M"].startswith("held out") and roles["MET_amplification"] == "fitted"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from oncoresist.cli import app
 from oncoresist.errors import OncoresistError
-from oncoresist.twin import build_twin
+from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, compare_strategies, resolve_cohort, trial_mapping
 from oncoresist.twin.spread import first_drug_ec50
@@ -20,10 +20,15 @@ from oncoresist.twin.variation import VARIATION_FILE, sensitivity_sigma
 
 ARGS = ["twin", "--tumor", "NSCLC", "EGFR L858R", "--drugs", "erlotinib,osimertinib"]
 
+# the codon-rate path (TwinDefaults(measured_preexisting=False), the default before final10): these tests pin
+# figures and Luria-Delbruck counts of a route with a codon rate; the default's measured T790M: test_pretreatment.py
+CODON = TwinDefaults(measured_preexisting=False)
+
 
 @pytest.fixture(scope="module")
 def egfr(curated_kb):  # type: ignore[no-untyped-def]
-    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb,
+                      defaults=CODON)
 
 
 def test_default_cohort_is_derived_from_the_packaged_spreads(egfr) -> None:  # type: ignore[no-untyped-def]

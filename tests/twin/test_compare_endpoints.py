@@ -24,18 +24,23 @@ import pytest
 
 from oncoresist.monitor.ctdna import CtdnaParams
 from oncoresist.monitor.detection import imaging_progression_cells, plasma_detection_cells
-from oncoresist.twin import build_twin
+from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.compare import compare_strategies
 from oncoresist.twin.fitted_cohort import calibrate_with_spread
 
 PATIENTS = 300
 pytestmark = pytest.mark.slow
 
+# the codon-rate path (TwinDefaults(measured_preexisting=False), the default before final10): these tests pin
+# figures and Luria-Delbruck counts of a route with a codon rate; the default's measured T790M: test_pretreatment.py
+CODON = TwinDefaults(measured_preexisting=False)
+
 
 @pytest.fixture(scope="module")
 def fitted(curated_kb):  # type: ignore[no-untyped-def]
     """The twin as ``oncoresist twin --calibrate`` runs it: calibrated, spread fitted to the comparator's ORR."""
-    egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb,
+                      defaults=CODON)
     return calibrate_with_spread(egfr, patients=200, seed=0)
 
 

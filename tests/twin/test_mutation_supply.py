@@ -22,7 +22,7 @@ S = 0.03
 
 def _egfr(kb, **kw):  # type: ignore[no-untyped-def]
     return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=kb,
-                      defaults=TwinDefaults(**kw))
+                      defaults=TwinDefaults(**{"measured_preexisting": False, **kw}))  # codon-rate path
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from oncoresist.twin.lineage import gate_factor, load_gates
 from oncoresist.twin.variation import luria_delbruck_block
 
 DRUGS = "erlotinib,osimertinib"
-ON = TwinDefaults(persisters=True)
+ON = TwinDefaults(persisters=True, measured_preexisting=False)  # the codon-rate path: T790M drawn from its clone
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,19 @@ import pytest
 from oncoresist.trial.cohort import patient_seeds, sample_cohort
 from oncoresist.trial.engine_adapter import resistant_types
 from oncoresist.trial.spec import CohortSpec
-from oncoresist.twin import build_twin
+from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.calibrate import apply_multipliers
 from oncoresist.twin.variation import luria_delbruck_block, with_preexisting
+
+# the codon-rate path (TwinDefaults(measured_preexisting=False), the default before final10): these tests pin
+# figures and Luria-Delbruck counts of a route with a codon rate; the default's measured T790M: test_pretreatment.py
+CODON = TwinDefaults(measured_preexisting=False)
 
 
 @pytest.fixture(scope="module")
 def egfr(curated_kb):  # type: ignore[no-untyped-def]
-    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    return build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb,
+                      defaults=CODON)
 
 
 def test_block_has_one_entry_per_resistant_type_in_the_trial_order(egfr) -> None:  # type: ignore[no-untyped-def]

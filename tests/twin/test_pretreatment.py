@@ -96,8 +96,10 @@ def test_one_threshold_needs_a_stated_sigma_and_more_are_fitted_by_likelihood() 
 
 
 def test_builder_uses_it_only_for_a_measured_variant(curated_kb, quant, entries) -> None:  # type: ignore[no-untyped-def]
-    base = _egfr(curated_kb, quant)
+    base = _egfr(curated_kb, quant, measured_preexisting=False)  # the old default path, still reachable
     on = _egfr(curated_kb, quant, measured_preexisting=True)
+    assert TwinDefaults().measured_preexisting is True  # the default since the final10 pass
+    assert _egfr(curated_kb, quant).measured == on.measured
     none = _egfr(curated_kb, replace(quant, pretreatment=[]), measured_preexisting=True)
     assert base.measured == {} and none.measured == {}
     assert set(on.measured) == {"EGFR_T790M"}
@@ -134,7 +136,7 @@ def test_bad_defaults_are_refused(curated_kb, quant, kw, msg) -> None:  # type: 
 
 @pytest.mark.parametrize("args", [["--measured-preexisting", "maybe"],
                                   ["--measured-preexisting", "on", "--measured-sigma", "-2"],
-                                  ["--measured-sigma", "1.0"]])
+                                  ["--measured-preexisting", "off", "--measured-sigma", "1.0"]])
 def test_bad_benchmark_flags_give_one_line_and_exit_2(args: list[str]) -> None:
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks/twin_flaura.py"), *args], capture_output=True,
                        text=True, env={"PYTHONPATH": str(ROOT / "src")}, timeout=120)

@@ -116,7 +116,7 @@ def test_bad_share_fit_and_score_are_one_line_errors(egfr) -> None:  # type: ign
     with pytest.raises(InvalidArgument, match=r"^share_fit: 'joint' is not one of point, likelihood$"):
         calibrate_twin(egfr, patients=10, seed=0, share_fit="joint")
     with pytest.raises(InvalidArgument, match=r"score: .*share_fit='likelihood'"):
-        calibrate_twin(egfr, patients=10, seed=0, score=("EGFR_T790M",))
+        calibrate_twin(egfr, patients=10, seed=0, share_fit="point", score=("EGFR_T790M",))
     with pytest.raises(InvalidArgument, match=r"score: 'EGFR_C797S' has no held-out published share.*EGFR_T790M"):
         calibrate_twin(egfr, patients=10, seed=0, share_fit="likelihood", score=("EGFR_C797S",))
 
@@ -138,7 +138,7 @@ def test_likelihood_fit_scores_t790m_and_reports_z(egfr) -> None:  # type: ignor
     src = cal.build.origin("transitions.sensitive->ERBB2_amplification.probability").source
     assert "joint binomial likelihood" in src and "yu2013-egfr-t790m 98/155" in src
     # the point fit on the same patients records no likelihood targets and no scored share
-    point = calibrate_twin(egfr, patients=120, seed=0, iterations=0, time_scale=False)
+    point = calibrate_twin(egfr, patients=120, seed=0, iterations=0, time_scale=False, share_fit="point")
     assert point.share_fit == "point" and not point.scored
     assert point.goals == {t.cell_type: t.target for t in point.fitted}
 
@@ -176,7 +176,11 @@ def test_joint_fit_passes_the_share_fit_and_scores_its_mechanism(monkeypatch: py
                                     mechanism=mech)
     assert calls and all(c["share_fit"] == "likelihood" and c["score"] == ("EGFR_T790M",) for c in calls)
     calls.clear()
-    joint_fit.fit_response_and_time(None, first, None, patients=400, rounds=1, mechanism=mech)  # type: ignore[arg-type]
+    joint_fit.fit_response_and_time(None, first, None, patients=400, rounds=1, share_fit="point",  # type: ignore[arg-type]
+                                    mechanism=mech)
     assert calls and all(c["share_fit"] == "point" and "score" not in c for c in calls)
+    calls.clear()  # the default since the final10 pass: the likelihood, the mechanism scored
+    joint_fit.fit_response_and_time(None, first, None, patients=400, rounds=1, mechanism=mech)  # type: ignore[arg-type]
+    assert calls and all(c["share_fit"] == "likelihood" and c["score"] == ("EGFR_T790M",) for c in calls)
     with pytest.raises(OncoresistError, match=r"^share_fit: 'joint' is not one of point, likelihood$"):
         joint_fit.fit_response_and_time(None, first, None, patients=400, share_fit="joint")  # type: ignore[arg-type]

@@ -13,17 +13,22 @@ import math
 import pytest
 
 from oncoresist.errors import OncoresistError
-from oncoresist.twin import build_twin
+from oncoresist.twin import TwinDefaults, build_twin
 from oncoresist.twin.calibrate import calibrate_twin
 from oncoresist.twin.spread import SpreadFit, fit_spread_to_response, objective_response, warm_search
 from oncoresist.twin.variation import load_variation
 
 PATIENTS = 120
 
+# the codon-rate path (TwinDefaults(measured_preexisting=False), the default before final10): these tests pin
+# figures and Luria-Delbruck counts of a route with a codon rate; the default's measured T790M: test_pretreatment.py
+CODON = TwinDefaults(measured_preexisting=False)
+
 
 @pytest.fixture(scope="module")
 def calibrated(curated_kb):  # type: ignore[no-untyped-def]
-    egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb)
+    egfr = build_twin(["EGFR L858R"], drugs="erlotinib,osimertinib", tumor="NSCLC", knowledge=curated_kb,
+                      defaults=CODON)
     return calibrate_twin(egfr, patients=PATIENTS, seed=4).build
 
 

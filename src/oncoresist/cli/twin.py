@@ -74,6 +74,18 @@ def twin(
         typer.Option("--route-correlation", help="Correlation rho in [0, 1] of that factor between a patient's "
                      "routes (default: not set, i.e. 1; needs --resistant-growth shared)."),
     ] = None,
+    share_fit: Annotated[
+        str,
+        typer.Option("--share-fit", help="With --calibrate: fit the assumed routes' shares by the joint binomial "
+                     "likelihood of the published counts ('likelihood', default) or each to its point ('point', the "
+                     "default before the final10 pass)."),
+    ] = "likelihood",
+    measured_preexisting: Annotated[
+        str,
+        typer.Option("--measured-preexisting", help="'on' (default): a route whose variant has measured "
+                     "pre-treatment prevalences in the knowledge (EGFR T790M) starts from them; 'off': from its "
+                     "codon rate's Luria-Delbruck count (the default before the final10 pass)."),
+    ] = "on",
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print scenario, origins and annotation as JSON.")] = False,
     knowledge: KnowledgeOpt = None,
@@ -99,13 +111,22 @@ def twin(
         raise OncoresistError(f"--route-correlation: give a number in [0, 1] with --resistant-growth shared "
                               f"(got {route_correlation:g} with {rg_choice})")
     options = CohortOptions(resistant_growth=rg_choice, route_correlation=route_correlation)
+    from oncoresist.twin.calibrate import SHARE_FIT
+
+    fit_choice = share_fit.strip().lower()
+    if fit_choice not in SHARE_FIT:
+        raise OncoresistError(f"--share-fit: {share_fit!r} is not a choice; use {' or '.join(SHARE_FIT)}")
+    measured_choice = measured_preexisting.strip().lower()
+    if measured_choice not in ("on", "off"):
+        raise OncoresistError(f"--measured-preexisting: {measured_preexisting!r} is not a choice; use on or off")
     level = min_evidence.strip().upper()
     if level not in _EVIDENCE:
         raise OncoresistError(f"--min-evidence: {min_evidence!r} is not an evidence level; use one of A, B, C, D, E")
     from oncoresist.cli._knowledge import load_for_command
 
     built = build_twin(
-        alterations, drugs=drugs, tumor=tumor, burden=burden, defaults=TwinDefaults(min_evidence=level),
+        alterations, drugs=drugs, tumor=tumor, burden=burden,
+        defaults=TwinDefaults(min_evidence=level, measured_preexisting=measured_choice == "on"),
         knowledge=None if knowledge is None else load_for_command(knowledge),
     )  # fmt: skip
     names = [x.strip() for x in strategies.split(",") if x.strip()] if strategies is not None else []
@@ -131,7 +152,7 @@ def twin(
 
         chosen = twin_cohort(
             built, calibrate=calibrate, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
-            out_dir=None if out_dir is None else out_dir / "calibration", options=options,
+            out_dir=None if out_dir is None else out_dir / "calibration", options=options, share_fit=fit_choice,
         )
         fitted = chosen.fitted
         built = chosen.build
@@ -141,7 +162,7 @@ def twin(
 
         calibration = calibrate_twin(
             built, patients=calibrate_patients, seed=seed, follow_up_days=follow_up,
-            out_dir=None if out_dir is None else out_dir / "calibration",
+            out_dir=None if out_dir is None else out_dir / "calibration", share_fit=fit_choice,
         )
         built = calibration.build
     if out_scenario is not None:
@@ -213,6 +234,8 @@ def _calibration_dict(cal: object) -> dict[str, object]:
         "tied": cal.tied,
         "unfitted": cal.unfitted,
         "multipliers": cal.multipliers,
+        "share_fit": cal.share_fit,
+        "fitted_shares": cal.share_fit_table(),
         "time_scale": None if cal.time_target is None else {
             "target": cal.time_target.id, "source": cal.time_target.source,
             "published_median_months": cal.time_target.months, "simulated_median_months": cal.median_months,

@@ -126,6 +126,8 @@ class TwinDefaults:
         (:mod:`oncoresist.twin.pretreatment`) and let the cohort draw each patient's fraction from that lognormal,
         instead of the codon rate's deterministic mean and Luria-Delbruck count. Routes without such an entry are
         built as before; the route's rate of arising during treatment is unchanged (docs/trials.md, t790m10 pass).
+        On by default since the final10 pass (docs/trials.md: its pre-registered comparator rule selected it);
+        ``measured_preexisting=False`` gives the codon rate's count, as before.
     measured_sigma
         The lognormal's log-spread where only one threshold is measured (an assumption, recorded); with two or more
         thresholds leave it unset (fitted), or set it to fix the spread (sensitivity analysis).
@@ -154,7 +156,7 @@ class TwinDefaults:
     lineage_gates: bool = True
     keep_unsourced: bool = False
     mutation_supply: float = 1.0
-    measured_preexisting: bool = False
+    measured_preexisting: bool = True
     measured_sigma: float | None = None
 
     def why(self, name: str) -> str:

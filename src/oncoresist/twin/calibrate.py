@@ -33,10 +33,11 @@ median is read off the empirical distribution of progression times interpolated 
 (progression happened between the last scan and the one that saw it), so it moves smoothly with
 ``g`` instead of jumping by a scan interval.
 
-**Share fit** (``share_fit=``, share10 pass, issue 11). ``"point"`` (the default) aims each fitted route at its
+**Share fit** (``share_fit=``, share10 pass, issue 11). ``"point"`` aims each fitted route at its
 own published point, as above, whatever the series' size: Yu et al. 2013's ERBB2 amplification 3 of 24 is matched
-as exactly as its T790M 98 of 155. ``"likelihood"`` instead fits the multipliers so that the calibration cohort
-maximises the JOINT binomial log-likelihood of every published share the plan scores,
+as exactly as its T790M 98 of 155. ``"likelihood"`` (the default since the final10 pass, docs/trials.md: its
+pre-registered comparator rule selected it; ``"point"`` stays available) instead fits the multipliers so that the
+calibration cohort maximises the JOINT binomial log-likelihood of every published share the plan scores,
 
     L = sum_i [k_i ln p_i + (n_i - k_i) ln(1 - p_i)],
 
@@ -484,7 +485,7 @@ def calibrate_twin(
     out_dir: str | Path | None = None,
     cohort: dict[str, Any] | None = None,
     start: Calibration | None = None,
-    share_fit: str = "point",
+    share_fit: str = "likelihood",
     score: tuple[str, ...] | list[str] = (),
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a
@@ -519,8 +520,8 @@ def calibrate_twin(
         Warm start: begin at this calibration's multipliers (of the cell types fitted here) and growth
         factor (see the module). ``None``: every multiplier and the growth factor start at 1.
     share_fit
-        ``"point"`` (each fitted share to its published point) or ``"likelihood"`` (the joint binomial
-        likelihood of every scored share; see the module).
+        ``"likelihood"`` (the joint binomial likelihood of every scored share; the default, see the module) or
+        ``"point"`` (each fitted share to its published point; the default before the final10 pass).
     score
         Held-out cell types whose published share (with its ``n``) also enters the likelihood
         (``share_fit="likelihood"`` only): their rates stay unfitted, their shares are then fitted, not predicted.

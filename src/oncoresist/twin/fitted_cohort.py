@@ -110,7 +110,7 @@ def calibrate_with_spread(
     screen_patients: int | None = None,
     mechanism: str | None = None,
     response_patients: int | None = None,
-    share_fit: str = "point",
+    share_fit: str = "likelihood",
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -125,8 +125,8 @@ def calibrate_with_spread(
     published share at progression on the first drug also scores the spread factor (a soft target,
     :mod:`oncoresist.twin.mechanism_target`; that share is then fitted, not predicted), with the comparator's
     ``response_patients`` for the response's likelihood; default: the response alone. ``share_fit``: how every
-    calibration fits the assumed routes' shares (``"point"`` or ``"likelihood"``, with the mechanism's share in the
-    likelihood; :mod:`oncoresist.twin.calibrate`).
+    calibration fits the assumed routes' shares (``"likelihood"``, the default, with the mechanism's share in the
+    likelihood, or ``"point"``; :mod:`oncoresist.twin.calibrate`).
     """
     if mechanism is not None and (response_patients is None or response_patients < 1):
         raise OncoresistError("response_patients: a mechanism target needs the comparator arm's number of patients")
@@ -205,13 +205,15 @@ def twin_cohort(
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
     options: CohortOptions = DEFAULT_COHORT_OPTIONS,
+    share_fit: str = "likelihood",
 ) -> TwinCohort:
     """The twin's cohort, the one entry of ``oncoresist twin`` and the server's twin jobs: with ``calibrate``,
-    :func:`calibrate_with_spread` (``patients``, ``seed``, ``out_dir``: its own); without, the built twin and
-    :func:`~oncoresist.twin.compare.derived_cohort` (the same ``options`` at spread factor 1: nothing fitted)."""
+    :func:`calibrate_with_spread` (``patients``, ``seed``, ``out_dir``, ``share_fit``: its own); without, the built
+    twin and :func:`~oncoresist.twin.compare.derived_cohort` (the same ``options`` at spread factor 1: nothing
+    fitted)."""
     if calibrate:
         fc = calibrate_with_spread(build, patients=patients, seed=seed, follow_up_days=follow_up_days, quant=quant,
-                                   out_dir=out_dir, options=options)
+                                   out_dir=out_dir, options=options, share_fit=share_fit)
         return TwinCohort(fc.calibration.build, fc.cohort, fc.source, options, fc)
     from oncoresist.twin.compare import derived_source
 

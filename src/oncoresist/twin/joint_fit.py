@@ -123,7 +123,7 @@ def fit_response_and_time(
     warm: bool = True,
     screen_patients: int | None = None,
     mechanism: MechanismTarget | None = None,
-    share_fit: str = "point",
+    share_fit: str = "likelihood",
     **spread_options: Any,
 ) -> JointFit:
     """Fit the spread factor and the time scale to a fixed point (see the module).
@@ -141,8 +141,8 @@ def fit_response_and_time(
     the response-only search, a few more factors are calibrated and the answer is the converged step, with its
     response within two binomial standard errors of the published arm (``mechanism.response_n``), of highest
     likelihood; that share is then fitted, not predicted. ``share_fit``: how every calibration fits the assumed
-    routes' shares (:func:`~oncoresist.twin.calibrate.calibrate_twin`; with ``"likelihood"`` and a ``mechanism``,
-    the mechanism's share also enters each calibration's joint likelihood, ``score``).
+    routes' shares (:func:`~oncoresist.twin.calibrate.calibrate_twin`; default ``"likelihood"``; with it and a
+    ``mechanism``, the mechanism's share also enters each calibration's joint likelihood, ``score``).
     """
     if rounds < 1:
         raise OncoresistError(f"rounds: need at least one round of spread fit and calibration, got {rounds}")
