@@ -211,11 +211,11 @@ class TwinBuild:
     knowledge: Knowledge | None = field(default=None, repr=False, compare=False)
     quant: QuantKnowledge | None = field(default=None, repr=False, compare=False)
     strata: tuple[Stratum, ...] = field(default=(), repr=False)
+    """A population of several drivers (:mod:`oncoresist.twin.mixture`): each patient runs on one stratum's twin,
+    drawn with its share; the fields above are the first stratum's. Empty: one twin for every patient."""
     measured: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Routes whose pre-existing count is a measured prevalence (``TwinDefaults.measured_preexisting``): name ->
     (log-spread of the patient's factor, largest factor: the whole burden)."""
-    """A population of several drivers (:mod:`oncoresist.twin.mixture`): each patient runs on one stratum's twin,
-    drawn with its share; the fields above are the first stratum's. Empty: one twin for every patient."""
 
     def origin(self, path: str) -> Origin:
         """The origin of one path (KeyError if the builder wrote no such value)."""

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
-from oncoresist.twin.calibrate import Calibration, calibrate_twin
+from oncoresist.twin.calibrate import Calibration, calibrate_twin, plan
 from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
 from oncoresist.twin.joint_fit import JointFit, fit_response_and_time, screen_size
@@ -124,10 +124,13 @@ def calibrate_with_spread(
     :func:`~oncoresist.twin.joint_fit.screen_size` patients (``0``: none). ``mechanism``: a resistant type whose
     published share at progression on the first drug also scores the spread factor (a soft target,
     :mod:`oncoresist.twin.mechanism_target`; that share is then fitted, not predicted), with the comparator's
-    ``response_patients`` for the response's likelihood; default: the response alone. ``share_fit``: how every
+    ``response_patients`` for the response's likelihood; default: the response alone; ``"auto"`` (what
+    :func:`twin_cohort` passes): :func:`auto_mechanism` chooses both. ``share_fit``: how every
     calibration fits the assumed routes' shares (``"likelihood"``, the default, with the mechanism's share in the
     likelihood, or ``"point"``; :mod:`oncoresist.twin.calibrate`).
     """
+    if mechanism == "auto":  # the measured route's published share, with the outcome's arm size (auto_mechanism)
+        mechanism, response_patients = auto_mechanism(build, quant)
     if mechanism is not None and (response_patients is None or response_patients < 1):
         raise OncoresistError("response_patients: a mechanism target needs the comparator arm's number of patients")
     if patients <= 0:
@@ -178,6 +181,33 @@ def calibrate_with_spread(
     return FittedCohort(cal, fitted, source, spread, joint, initial_converged, options)
 
 
+def auto_mechanism(build: TwinBuild, quant: QuantKnowledge | None = None) -> tuple[str | None, int | None]:
+    """The mechanism target :func:`twin_cohort` gives the spread fit by default (``mechanism="auto"``): a route
+    whose pre-existing count is a measured prevalence (``TwinBuild.measured``) and that has a published share at
+    progression on the first drug with its number of patients, scored with the comparator's published response
+    among the arm's ``n`` patients (the outcome's ``n``). The benchmark path (``benchmarks/twin_flaura.py``) names
+    the same target explicitly, so the CLI, the server and the benchmark fit one twin. ``(None, None)`` (the
+    response alone) when the twin has no measured route, the route no share with ``n``, or the outcome no ``n``
+    or no response."""
+    if quant is not None:
+        q = quant
+    elif build.quant is not None:
+        q = build.quant
+    else:
+        from oncoresist.knowledge.quant import load_quant
+
+        q = load_quant()
+    target = time_target(q, build)
+    if not build.measured or target is None or not target.n or target.objective_response is None:
+        return None, None
+    fitted, held, _, _ = plan(build, q)
+    with_n = {t.cell_type for t in [*fitted, *held] if t.n}
+    for name in build.measured:
+        if name in with_n:
+            return name, int(target.n)
+    return None, None
+
+
 @dataclass(frozen=True)
 class TwinCohort:
     """The twin to compare strategies on and the cohort its comparison draws from (:func:`twin_cohort`)."""
@@ -213,7 +243,7 @@ def twin_cohort(
     fitted)."""
     if calibrate:
         fc = calibrate_with_spread(build, patients=patients, seed=seed, follow_up_days=follow_up_days, quant=quant,
-                                   out_dir=out_dir, options=options, share_fit=share_fit)
+                                   out_dir=out_dir, options=options, share_fit=share_fit, mechanism="auto")
         return TwinCohort(fc.calibration.build, fc.cohort, fc.source, options, fc)
     from oncoresist.twin.compare import derived_source
 
