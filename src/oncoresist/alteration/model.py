@@ -179,7 +179,11 @@ class Alteration:
             case "codon":
                 if self.codon_end is not None and self.codon_end != self.codon_start:
                     return f"{g} codons {self.codon_start}-{self.codon_end}"
-                return f"{g} {self.codon_ref}{self.codon_start}" if self.codon_ref else f"{g} codon {self.codon_start}"
+                if not self.codon_ref:
+                    return f"{g} codon {self.codon_start}"
+                # a stop codon is written Ter: "PDGFRA *8" would read back as a star allele (pharmacogenomic)
+                ref = "Ter" if self.codon_ref == "*" else self.codon_ref
+                return f"{g} {ref}{self.codon_start}"
             case "exon":
                 return f"{g} exon {self.exon} {self.exon_change}"
             case "fusion":
