@@ -91,3 +91,18 @@ def test_schema_rejects_an_unknown_score_kind_and_a_negative_cut_off() -> None:
     # an importer-written file with a cut-off is not taken on trust (it is validated fully)
     assert _trusted_facts([{**base, "measure": [{"kind": "TPS", "at_least": 50}]}]) is None
     assert _trusted_facts([base]) is not None
+
+
+@pytest.mark.parametrize(("text", "name"), [("PD-L1 TC 60%", "CD274 TC 60%"), ("PD-L1 IC 12%", "CD274 IC 12%"),
+                                            ("PD-L1 SP142 TC 60%", "CD274 TC 60%")])
+def test_tc_and_ic_scores_are_read_and_meet_atezolizumab_cut_off(text: str, name: str) -> None:
+    res = annotate([text], drug="atezolizumab", tumor="NSCLC")  # before: refused (the % read as an allele fraction)
+    assert res.alterations == (name,)
+    item = next(e for f in res.findings for e in f.evidence if e.fact_id == "cur2612-pdl1-nsclc-atezolizumab")
+    assert item.match == "exact"
+
+
+def test_a_tc_score_below_its_cut_off_without_the_ic_is_only_possible() -> None:
+    res = annotate(["PD-L1 TC 30%"], drug="atezolizumab", tumor="NSCLC")
+    item = next(e for f in res.findings for e in f.evidence if e.fact_id == "cur2612-pdl1-nsclc-atezolizumab")
+    assert item.match == "possible"
