@@ -151,7 +151,10 @@ _PROTEIN_CDNA_RE = re.compile(rf"^(?P<p>{_P_RE})\s*[:;,/]?\s*(?P<c>c\.[^\s():;,]
 _PROTEIN_PAIR_RE = re.compile(rf"^(?P<a>[^\s()]+)\s*\(\s*(?P<b>{_P_RE})\s*\)$")
 #: a predicted consequence that names no change (the cDNA then stands alone)
 _P_UNKNOWN = frozenset({"p.?", "p.(?)", "p.=", "p.(=)", "p.0", "p.(0)"})
-_IHC_SCORE_RE = re.compile(r"\b(?:tps|cps|tap)\b|\bihc\b.*%|%.*\bihc\b")
+_IHC_SCORE_RE = re.compile(
+    r"\b(?:tps|cps|tap)\b|\bihc\b.*%|%.*\bihc\b"
+    r"|\b(?:pd-?l1|cd274)\b.*\b(?:tc|ic)\s*(?:score\s*)?[:=]?\s*[<>≥≤]?=?\s*\d"  # PD-L1 TC 50% / IC 10% (cutoff10)
+)
 #: a star allele glued to its gene: UGT1A1*28, CYP2D6*4/*4
 _STAR_GLUED_RE = re.compile(r"^(?P<gene>[A-Za-z][A-Za-z0-9]*?)(?P<star>\*\d{1,3}[A-Za-z]?(?:/\*\d{1,3}[A-Za-z]?)?)$")
 _NO_RESOLVER_SYMBOL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9]{1,2})?$")

@@ -13,14 +13,22 @@ The steps (docs/annotate.md): match facts → aggregate into findings
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from oncoresist._version import __version__
 from oncoresist.alteration import Alteration, parse_alteration
 from oncoresist.annotate.aggregate import BREADTH, Match, build_finding, finding_key, pattern_breadth
 from oncoresist.annotate.exon_check import stated_exon_warning
-from oncoresist.annotate.matching import index_keys, match_kind, matches, reference_mismatch, role_lookup
+from oncoresist.annotate.matching import (
+    index_keys,
+    match_kind,
+    matches,
+    measure_state,
+    measure_text,
+    reference_mismatch,
+    role_lookup,
+)
 from oncoresist.annotate.memo import Memo
 from oncoresist.annotate.options import OptionDeriver
 from oncoresist.annotate.result import AnnotationResult, Finding, TherapyOption, Unrecognised
@@ -42,6 +50,8 @@ class _Pattern:
     owner: int  # index of the fact or option
     slot: int  # index of the pattern within the owner
     alt: Alteration
+    #: the owner fact's score cut-offs (``Fact.measure``) when this is its expression pattern, else empty
+    measure: tuple[Mapping[str, object], ...] = ()
 
 
 def _option_fact(opt: Option) -> Fact:
@@ -108,7 +118,9 @@ class Annotator:
         self._parsed: dict[str, Alteration | None] = {}
         self._fact_pats = [self._parse_all(f.alterations) for f in self._facts]
         self._opt_pats = [self._parse_all(o.addresses) for o in self._options]
-        self._fact_index = self._index(self._fact_pats)
+        self._fact_index = self._index(self._fact_pats, [tuple(f.measure) for f in self._facts])
+        #: the facts whose score cut-off an observation stated a score below (``PD-L1 TPS 5%`` against TPS >= 50%)
+        self._below: dict[Alteration, tuple[int, ...]] = {}
         self._opt_index = self._index(self._opt_pats)
         members: dict[str, set[str]] = defaultdict(set)
         for d in kb.drugs:  # same as Knowledge.drugs_in_class, computed once for every class
@@ -190,14 +202,17 @@ class Annotator:
         return out
 
     @staticmethod
-    def _index(all_pats: list[list[Alteration | None]]) -> dict[str, list[_Pattern]]:
+    def _index(
+        all_pats: list[list[Alteration | None]], measures: Sequence[tuple[Mapping[str, object], ...]] = ()
+    ) -> dict[str, list[_Pattern]]:
         idx: dict[str, list[_Pattern]] = defaultdict(list)
         for owner, pats in enumerate(all_pats):
+            cut = measures[owner] if owner < len(measures) else ()
             for slot, p in enumerate(pats):
                 if p is None:
                     continue
                 for key in index_keys(p):
-                    idx[key].append(_Pattern(owner, slot, p))
+                    idx[key].append(_Pattern(owner, slot, p, cut if p.kind == "expression" else ()))
         return dict(idx)
 
     @property
@@ -243,18 +258,28 @@ class Annotator:
         if hit is None:
             seen: dict[tuple[int, int], None] = {}
             maybe: set[tuple[int, int]] = set()
+            below: dict[int, None] = {}
             for key in index_keys(alt):
                 for p in index.get(key, ()):
                     k = (p.owner, p.slot)
                     if k in seen:
                         continue
                     kind = match_kind(p.alt, alt, self.known_specific, role=self._role)
+                    if kind is not None and p.measure:  # a labelled score cut-off (docs/knowledge.md)
+                        state = measure_state(p.measure, alt)
+                        if state == "below":
+                            below[p.owner] = None
+                            continue
+                        if state == "unstated":
+                            kind = "possible"
                     if kind == "exact" or (kind == "possible" and possible):
                         seen[k] = None
                         if kind == "possible":
                             maybe.add(k)
             hit = (tuple(seen), frozenset(maybe))
             cache[alt] = hit
+            if below:
+                self._below[alt] = tuple(below)
         return hit
 
     def possible_pairs(self, alt: Alteration) -> frozenset[tuple[int, int]]:
@@ -535,6 +560,15 @@ class Annotator:
         elif kind == "possible":
             warnings = tuple(w for a in obs for p in pats if (w := reference_mismatch(p, a)) is not None)
         warnings += tuple(w for a in obs if (w := stated_exon_warning(a)) is not None)
+        if fact.measure:
+            cut = measure_text(fact.measure)
+            warnings += tuple(
+                f"{a.name}: no {' or '.join(dict.fromkeys(str(m['kind']) for m in fact.measure))} score stated; "
+                f"the fact needs {cut}"
+                for a in obs
+                if a.kind == "expression" and any(p.kind == "expression" and p.gene == a.gene for p in pats)
+                and measure_state(fact.measure, a) == "unstated"
+            )  # fmt: skip
         gene = next((a.gene for a in obs if a.gene), None)
         inner = [
             a for a in obs
@@ -690,6 +724,10 @@ class Annotator:
         for a in alts:
             if id(a) in known_ids:
                 continue
+            short = self._below_reason(a)
+            if short is not None:
+                out.append(Unrecognised(a.name, "alteration", short))
+                continue
             pgx = pharmacogene_reason(a.gene, tuple(drugs)) if a.kind != "fusion" else None
             if pgx is not None:
                 out.append(Unrecognised(a.name, "alteration", pgx))
@@ -713,6 +751,15 @@ class Annotator:
                 out.append(Unrecognised(d, "drug", why))
         return out
 
+    def _below_reason(self, a: Alteration, drugs: frozenset[str] | None = None) -> str | None:
+        """Why ``a`` met no fact of a score cut-off it fell below (of ``drugs`` when given), or ``None``."""
+        self.fact_matches(a)  # fills the table of cut-offs not reached
+        below = [i for i in self._below.get(a, ()) if drugs is None or not drugs.isdisjoint(self._fact_drugs[i])]
+        if not below:
+            return None
+        cuts = "; ".join(f"{self._facts[i].id} needs {measure_text(self._facts[i].measure)}" for i in below)
+        return f"below the labelled score cut-off: {cuts}"
+
     def _uncovered(
         self, recognised: Sequence[Alteration], findings: Sequence[Finding], options: Sequence[TherapyOption],
         given: frozenset[str],
@@ -726,7 +773,10 @@ class Annotator:
         for a in recognised:
             if a.name in covered:
                 continue
-            if self._ctx_matches(a, given):
+            short = self._below_reason(a, given)
+            if short is not None:
+                why = short
+            elif self._ctx_matches(a, given):
                 why = (f"no finding for {drugs}: the facts on {drugs} that it satisfies need further conditions "
                        "(other alterations or a tumour type) that this profile does not meet")
             else:

@@ -65,7 +65,7 @@ possible match; a contrary statement is no match.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from oncoresist.alteration import Alteration, ProteinChange
@@ -348,6 +348,31 @@ def _expression_kind(p: Alteration, o: Alteration) -> MatchKind | None:
     if o.kind in ("expression", "overexpression"):
         return "exact"
     return "possible" if o.kind == "amplification" else None
+
+
+MeasureState = Literal["met", "below", "unstated"]
+
+
+def measure_state(measures: Sequence[Mapping[str, object]], o: Alteration) -> MeasureState:
+    """Whether the observed expression ``o`` reaches a fact's score cut-offs (``Fact.measure``; any one suffices).
+
+    ``"met"``: no cut-off, or the observation states a score of a named kind at or above it; ``"below"``: the
+    observation states a score of every named kind and none reaches its cut-off (``PD-L1 TPS 5%`` against
+    ``TPS >= 50``); ``"unstated"``: otherwise (``PD-L1 positive``, ``CD274 expression``, or a score of another
+    kind, ``PD-L1 CPS 5`` against ``TPS >= 1``): the engine counts that as a *possible* match (lower standing).
+    """
+    if not measures:
+        return "met"
+    stated = [m for m in measures if o.kind == "expression" and o.value is not None and o.qualifier == m["kind"]]
+    if any(o.value is not None and o.value >= float(str(m["at_least"])) for m in stated):
+        return "met"
+    return "below" if stated and len(stated) == len(measures) else "unstated"
+
+
+def measure_text(measures: Sequence[Mapping[str, object]]) -> str:
+    """``TPS >= 50%`` / ``TC >= 50% or IC >= 10%``: a fact's cut-offs as the warnings and reasons write them."""
+    return " or ".join(f"{m['kind']} >= {float(str(m['at_least'])):g}{'' if m['kind'] == 'CPS' else '%'}"
+                       for m in measures)  # fmt: skip
 
 
 def _core_kind(p: Alteration, o: Alteration, known: KnownSpecific, role: str | None) -> MatchKind | None:

@@ -183,6 +183,8 @@ def _trusted_facts(items: Any) -> list[Fact] | None:
                 return None
         if not isinstance(f.get("mechanism_inferred", False), bool) or not isinstance(f.get("record") or "", str):
             return None
+        if f.get("measure"):  # a score cut-off: validated fully (importers write none)
+            return None
         out.append(_construct_fact(f))
     return out
 

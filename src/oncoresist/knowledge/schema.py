@@ -13,6 +13,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import TypedDict
 
 SCHEMA_VERSION = "1"
 
@@ -269,6 +270,21 @@ class Source(_Model):
     url: str | None = None
 
 
+#: the expression scores a fact's cut-off can name: PD-L1 tumour proportion score, combined positive score, tumour
+#: cell and immune cell scores (the parser's ``Alteration.qualifier`` of a PD-L1 score, report_vocabulary.PDL1_SCORES)
+MeasureKind = Literal["TPS", "CPS", "TC", "IC", "TAP"]
+MEASURE_KINDS: tuple[str, ...] = MeasureKind.__args__  # type: ignore[attr-defined]
+
+
+class Measure(TypedDict):
+    """A labelled cut-off on an expression score (``{kind: TPS, at_least: 50}``): the score must be this or more.
+
+    A plain mapping (no nested model), so that facts keep loading by the fast constructor."""
+
+    kind: MeasureKind
+    at_least: Annotated[float, Field(ge=0)]
+
+
 class Fact(_Model):
     """Alteration(s) + drug(s) in a tumour context → effect, by a mechanism class."""
 
@@ -295,6 +311,11 @@ class Fact(_Model):
     sources: SourceIds = Field(min_length=1)
     summary: str = Field(min_length=10)
     record: str | None = Field(default=None, description="Import origin, e.g. civic:EID1234, cgi:row12.")
+    measure: list[Measure] = Field(
+        default_factory=list,
+        description="Cut-offs on the expression score of the fact's expression pattern; any one met suffices "
+        "(docs/knowledge.md, 'Expression score cut-offs'). Empty: any expression meets it.",
+    )
 
 
 class Option(_Model):
