@@ -21,11 +21,11 @@ from oncoresist.alteration import parse_alteration
 CASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "annotate_cases"
 CASE_FILES = (
     "clinical_cases.yaml", "cases_b.yaml", "cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml",
-    "cases_g.yaml", "cases_j.yaml",
+    "cases_g.yaml",
 )  # fmt: skip
 RUNNER_FILES = ("clinical_cases.yaml", "cases_b.yaml")  # the files run.py --all scores (sets C to G: --cases)
 # sets typing brand names / codes
-BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml", "cases_g.yaml", "cases_j.yaml"})
+BRANDED = frozenset({"cases_c.yaml", "cases_d.yaml", "cases_e.yaml", "cases_f.yaml", "cases_g.yaml"})
 
 # The controlled mechanism classes, copied from the vocabulary table of DESIGN.md (the contract), not from the code.
 MECHANISMS = frozenset(
@@ -53,31 +53,6 @@ UNREADABLE: dict[str, str] = {
     # set G: bracketed qualifiers after a copy-number or fusion word
     # set G: other report wordings
     "KIT D816V negative": "a negative result: must not be read as the mutation being present",
-    # set J (helper casesj, written blind; session 10): wild-type / negative / not-detected statements
-    "KRAS wild-type": "a wild-type statement: an absence, not an alteration",
-    "NRAS wild-type": "a wild-type statement: an absence, not an alteration",
-    "BRAF wild-type": "a wild-type statement: an absence, not an alteration",
-    "RAS wild-type": "a wild-type statement for a gene family (RAS), not an alteration",
-    "EGFR wild-type": "a wild-type statement: an absence, not an alteration",
-    "IDH wild-type": "a wild-type statement for a gene family (IDH), not an alteration",
-    "KRAS wt": "a wild-type statement ('wt'): an absence, not an alteration",
-    "ALK negative": "a negative result: an absence, not an alteration",
-    "T790M not detected": "a not-detected statement without the gene: an absence, not an alteration",
-    "1p/19q intact": "a chromosome-arm status (no codeletion), not a gene",
-    # set J: bare change without gene, bare c. change, compound and bracketed qualifiers
-    "T315I": "a protein change without its gene (the gene is on the line before: BCR-ABL1 fusion)",
-    "BRCA2 c.7007G>A": "a bare c. change without transcript or protein",
-    "ABL1 T315I + E255V (compound)": "two changes of one gene on one line, with a bracketed 'compound'",
-    "B2M truncating (biallelic loss)": "'truncating' with a bracketed zygosity qualifier",
-    "BRAF V600E (amplified, copy number 9)": "a mutation with a bracketed amplification of the same allele",
-    "ROS1 fusion (EZR::ROS1)": "a gene-level fusion with its partner in brackets",
-    "BCR::ABL1 (IS 8%)": "a fusion with a bracketed transcript level on the International Scale",
-    "BCR::ABL1 p210 (e14a2)": "a fusion with its protein isoform and bracketed junction",
-    "BCR::ABL1 p190 (e1a2)": "a fusion with its protein isoform and bracketed junction",
-    "NRAS G12D (new at relapse)": "a bracketed free-text timing qualifier",
-    "TNFRSF17 (BCMA) biallelic deletion": "a gene with its protein name in brackets and a zygosity word",
-    "CD19 exon 2 frameshift": "an exon-level frameshift (grammar takes deletion, insertion, mutation or skipping)",
-    "PD-L1 TPS 80%": "PD-L1 (protein name, CD274 gene) with a TPS score",
 }
 
 # Written as a report writes them and read without an error, but as something else: the kind they must not get.
