@@ -36,3 +36,23 @@ def bounded_float(low: float, high: float, *, fix: str) -> Callable[[str], float
         return value
 
     return parse
+
+
+def add_default_path_flags(ap: argparse.ArgumentParser) -> None:
+    """``--share-fit`` and ``--measured-preexisting``, the two choices of the twin's default path (final10 pass;
+    docs/trials.md), with the library's own defaults (``calibrate.DEFAULT_SHARE_FIT``,
+    ``TwinDefaults.measured_preexisting``) so a benchmark cannot drift from them."""
+    from oncoresist.twin.builder import TwinDefaults
+    from oncoresist.twin.calibrate import DEFAULT_SHARE_FIT, SHARE_FIT
+
+    ap.add_argument("--share-fit", choices=list(SHARE_FIT), default=DEFAULT_SHARE_FIT,
+                    help="how the assumed routes' multipliers are fitted to the published shares at progression: by "
+                         "the joint binomial likelihood of every published share with its n, a mechanism target's "
+                         "included (likelihood, the default since final10; twin.calibrate) or each to its point "
+                         "(point, the procedure before)")
+    ap.add_argument("--measured-preexisting", choices=["on", "off"],
+                    default="on" if TwinDefaults().measured_preexisting else "off",
+                    help="a route whose variant has measured pre-treatment prevalences in the quantitative knowledge "
+                         "(EGFR T790M) starts from a lognormal of its fraction fitted to them, drawn per patient (on, "
+                         "the default since final10; TwinDefaults.measured_preexisting), or from its codon rate's "
+                         "Luria-Delbruck count (off, the procedure before)")

@@ -41,7 +41,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from _cli import OneLineParser, bounded_float
+from _cli import OneLineParser, add_default_path_flags, bounded_float
 from _snapshot_knowledge import load_benchmark_knowledge
 
 COMPARATOR_PATIENTS = 556 // 2
@@ -205,19 +205,10 @@ def main() -> int:
                     help="factor on every route's probability per division, pre-existing clones and mutations during "
                          "treatment alike (TwinDefaults.mutation_supply: the heritable, clonogenic share of divisions; "
                          "default 1; the supply9 grid and its rule: benchmarks/supply_rule.py)")
-    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="on",
-                    help="t790m10, default on since final10 ('off': the codon count, as before): seed each route "
-                         "whose variant has measured pre-treatment prevalences in the "
-                         "quantitative knowledge (EGFR T790M) from a lognormal of its fraction fitted to them, drawn "
-                         "per patient, instead of its codon rate's Luria-Delbruck count "
-                         "(TwinDefaults.measured_preexisting)")
+    add_default_path_flags(ap)
     ap.add_argument("--measured-sigma", type=float, default=None, metavar="S",
                     help="the lognormal's log-spread (default: fitted to the measured thresholds; set it for a "
                          "sensitivity analysis)")
-    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="likelihood",
-                    help="share10: fit the assumed routes' multipliers by the joint binomial likelihood of every "
-                         "published share with its n, the mechanism target's included (likelihood, default since "
-                         "final10; twin.calibrate) or so each share hits its published point (point, as before)")
     ap.add_argument("--no-second-line", action="store_true",
                     help="skip the AURA3 check (a sequential erlotinib-then-osimertinib cohort: second-line PFS of the "
                          "patients whose erlotinib progression is T790M-dominated; held out, docs/trials.md supply9)")

@@ -50,6 +50,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from _cli import add_default_path_flags
 from _snapshot_knowledge import load_benchmark_knowledge
 
 HERE = Path(__file__).resolve().parent
@@ -241,14 +242,7 @@ def main() -> int:
     ap.add_argument("--route-correlation", type=float, default=None, metavar="RHO",
                     help="correlation in [0, 1] of that factor between a patient's routes (as twin_flaura.py; "
                          "default: not set, i.e. 1)")
-    ap.add_argument("--share-fit", choices=["point", "likelihood"], default="likelihood",
-                    help="how the assumed routes' multipliers are fitted to the published shares at progression: by "
-                         "their joint binomial likelihood (default since final10; twin.calibrate; as twin_flaura.py) "
-                         "or each to its point (point: the procedure before the final10 pass)")
-    ap.add_argument("--measured-preexisting", choices=["on", "off"], default="on",
-                    help="a route whose variant has measured pre-treatment prevalences (EGFR T790M) starts from them "
-                         "(on, default since final10; TwinDefaults.measured_preexisting) or from its codon rate's "
-                         "Luria-Delbruck count (off: the procedure before the final10 pass)")
+    add_default_path_flags(ap)
     args = ap.parse_args()
     if args.route_correlation is not None and (args.resistant_growth != "shared"
                                                or not 0 <= args.route_correlation <= 1):

@@ -90,6 +90,8 @@ if TYPE_CHECKING:
 
 _ASSUMED = "default assumption"
 SHARE_FIT: tuple[str, ...] = ("point", "likelihood")
+DEFAULT_SHARE_FIT = "likelihood"
+"""The share fit every calibration uses unless told (the final10 pass selected it; docs/trials.md)."""
 """How the fitted routes' multipliers are chosen: each share to its published point, or by the joint binomial
 likelihood of every scored share (see the module)."""
 
@@ -485,7 +487,7 @@ def calibrate_twin(
     out_dir: str | Path | None = None,
     cohort: dict[str, Any] | None = None,
     start: Calibration | None = None,
-    share_fit: str = "likelihood",
+    share_fit: str = DEFAULT_SHARE_FIT,
     score: tuple[str, ...] | list[str] = (),
 ) -> Calibration:
     """Fit the twin's assumed rates to published shares at progression (and its time scale to a

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
-from oncoresist.twin.calibrate import Calibration, calibrate_twin, plan
+from oncoresist.twin.calibrate import DEFAULT_SHARE_FIT, Calibration, calibrate_twin, plan
 from oncoresist.twin.cohort_options import DEFAULT_COHORT_OPTIONS, CohortOptions
 from oncoresist.twin.compare import ASSUMED_COHORT, derived_cohort
 from oncoresist.twin.joint_fit import JointFit, fit_response_and_time, screen_size
@@ -110,7 +110,7 @@ def calibrate_with_spread(
     screen_patients: int | None = None,
     mechanism: str | None = None,
     response_patients: int | None = None,
-    share_fit: str = "likelihood",
+    share_fit: str = DEFAULT_SHARE_FIT,
 ) -> FittedCohort:
     """Calibrate the twin and fit its spread to the comparator's objective response (see the module).
 
@@ -235,7 +235,7 @@ def twin_cohort(
     quant: QuantKnowledge | None = None,
     out_dir: str | Path | None = None,
     options: CohortOptions = DEFAULT_COHORT_OPTIONS,
-    share_fit: str = "likelihood",
+    share_fit: str = DEFAULT_SHARE_FIT,
 ) -> TwinCohort:
     """The twin's cohort, the one entry of ``oncoresist twin`` and the server's twin jobs: with ``calibrate``,
     :func:`calibrate_with_spread` (``patients``, ``seed``, ``out_dir``, ``share_fit``: its own); without, the built

@@ -55,7 +55,7 @@ import numpy as np
 
 from oncoresist.errors import OncoresistError
 from oncoresist.random import SeedLike, as_seed_sequence
-from oncoresist.twin.calibrate import Calibration, calibrate_twin
+from oncoresist.twin.calibrate import DEFAULT_SHARE_FIT, SHARE_FIT, Calibration, calibrate_twin
 from oncoresist.twin.mechanism_target import MechanismTarget, log_likelihood, refine
 from oncoresist.twin.spread import SpreadFit, fit_spread_to_response, scale_variation, spread_cohort, warm_search
 from oncoresist.twin.variation import with_preexisting
@@ -123,7 +123,7 @@ def fit_response_and_time(
     warm: bool = True,
     screen_patients: int | None = None,
     mechanism: MechanismTarget | None = None,
-    share_fit: str = "likelihood",
+    share_fit: str = DEFAULT_SHARE_FIT,
     **spread_options: Any,
 ) -> JointFit:
     """Fit the spread factor and the time scale to a fixed point (see the module).
@@ -151,8 +151,6 @@ def fit_response_and_time(
                               f"got {screen_patients}")
     if mechanism is not None and not warm:
         raise OncoresistError("mechanism: the mechanism target needs the warm search (warm=True)")
-    from oncoresist.twin.calibrate import SHARE_FIT
-
     if share_fit not in SHARE_FIT:
         raise OncoresistError(f"share_fit: {share_fit!r} is not one of {', '.join(SHARE_FIT)}")
     cal_kw: dict[str, Any] = {"share_fit": share_fit}
